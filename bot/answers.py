@@ -1,0 +1,79 @@
+"""The framework's own answers: usage and "did you mean", errors, refusals, "working on it"."""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING
+
+from bot.cliq.envelope import Envelope
+from bot.cliq.message import Banner, Card, ListSlide, Message
+
+if TYPE_CHECKING:
+    from bot.dispatch import Bot
+
+
+def usage(bot: Bot, envelope: Envelope, *, unknown: str = "", problem: str = "") -> Message:
+    """A short usage card (SPEC X1): what went wrong, a "did you mean", and what works."""
+    lines: list[str] = []
+    command = bot.find_command(envelope.name) if envelope.type == "command" else None
+    if problem:
+        lines.append(problem)
+    if command is not None:
+        lines.append(f"Usage: `{command.usage}`")
+        if command.description:
+            lines.append(command.description)
+        return Message(text="\n".join(lines), card=Card(title=f"/{command.name}", theme="modern-inline"))
+    if unknown:
+        shown = unknown if len(unknown) <= 60 else unknown[:57] + "…"
+        lines.append(f"I don't know “{shown}”.")
+        guess = did_you_mean(bot, unknown)
+        if guess:
+            lines.append(f"Did you mean *{guess}*?")
+    items = [f"{c.usage}: {c.description}" if c.description else c.usage for c in bot.router.commands]
+    items += [f"“{k.label}”" for k in bot.router.keywords if isinstance(k.pattern, str)]
+    slides = [ListSlide(title="You can say", data=items[:20])] if items else []
+    return Message(
+        text="\n".join(lines) or "Here is what I understand.",
+        card=Card(title="How to talk to me", theme="modern-inline"),
+        slides=slides,
+    )
+
+
+def did_you_mean(bot: Bot, typed: str) -> str:
+    typed_norm = " ".join(typed.split()).casefold()
+    if typed_norm.startswith("/"):
+        names = [f"/{c.name}" for c in bot.router.commands]
+        typed_norm = typed_norm.split(" ", 1)[0]
+    else:
+        names = [k.label for k in bot.router.keywords if isinstance(k.pattern, str)]
+        names += [f"/{c.name}" for c in bot.router.commands]
+    found = difflib.get_close_matches(typed_norm, names, n=1, cutoff=0.6)
+    return found[0] if found else ""
+
+
+def error(reference: str) -> Message:
+    """A listener failed: a short card with a reference id; the details are in the log only."""
+    return Message(
+        text=f"Something went wrong on my side. If it keeps happening, quote reference `{reference}`.",
+        card=Card(title="Sorry, that failed", theme="modern-inline"),
+    )
+
+
+def working() -> Banner:
+    return Banner(text="Working on it: the answer will follow shortly.", status="success")
+
+
+def admins_only() -> Banner:
+    return Banner(text="Only admins can do that.", status="failure")
+
+
+def stale_button() -> Banner:
+    return Banner(text="This button or form is no longer supported. Run the command again.", status="failure")
+
+
+def welcome(bot: Bot) -> Message:
+    commands = [c.usage for c in bot.router.commands]
+    return Message(
+        text=f"Hi, I am {bot.name}. Try " + (", ".join(commands[:3]) or "saying hello") + ".",
+        card=Card(title=f"Welcome to {bot.name}", theme="modern-inline"),
+    )

@@ -1,0 +1,139 @@
+"""`deskbot chat`: a terminal conversation with the bot, so a newcomer can try it without Cliq.
+
+Cards are drawn as text, buttons are numbered (type the number to click), and forms are asked
+for one input at a time. It talks HTTP to `/cliq` exactly as Cliq would, signed with the secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.clock import SystemClock
+from bot.config import Config
+from bot.testing.conversation import Answer, Conversation
+from bot.testing.signing import SignedRequests
+
+HELP = "Type a message, a /command, a button number, or 'quit'."
+
+
+def render(answer: Answer) -> str:
+    """An answer as plain text, buttons numbered from 1."""
+    if answer.status != 200:
+        return f"[HTTP {answer.status}] {answer.body}"
+    out = answer.output
+    if isinstance(out, list):
+        return "\n".join(f"  • {item.get('title', '')}  {item.get('description', '')}" for item in out)
+    if not out:
+        return "(no answer)"
+    kind = answer.kind
+    if kind == "banner":
+        mark = "✔" if out.get("status") == "success" else "✖"
+        return f"{mark} {out.get('text', '')}"
+    if kind == "form":
+        return f"[form] {out.get('title', '')}"
+    if kind == "form_error":
+        return f"✖ {out.get('text', '')} " + ", ".join(f"{k}: {v}" for k, v in out.get("inputs", {}).items())
+    lines: list[str] = []
+    if answer.title:
+        lines.append(f"== {answer.title} ==")
+    if answer.text:
+        lines.append(answer.text)
+    for slide in answer.slides:
+        lines.extend(_slide(slide))
+    for number, button in enumerate(answer.buttons, start=1):
+        lines.append(f"  [{number}] {button.get('label', '')}")
+    for suggestion in (out.get("suggestions") or {}).get("list", []):
+        lines.append(f"  > {suggestion.get('text', '')}")
+    return "\n".join(lines)
+
+
+def _slide(slide: dict[str, Any]) -> list[str]:
+    lines = [f"-- {slide['title']}"] if slide.get("title") else []
+    data = slide.get("data")
+    kind = slide.get("type")
+    if kind == "label" and isinstance(data, list):
+        lines += [f"   {key}: {value}" for pair in data for key, value in pair.items()]
+    elif kind == "table" and isinstance(data, dict):
+        headers = data.get("headers", [])
+        lines.append("   " + " | ".join(headers))
+        lines += ["   " + " | ".join(str(row.get(h, "")) for h in headers) for row in data.get("rows", [])]
+    elif kind == "list" and isinstance(data, list):
+        lines += [f"   • {item}" for item in data]
+    elif data is not None:
+        lines.append(f"   {data}")
+    return lines
+
+
+async def _ask(prompt: str) -> str:
+    return (await asyncio.to_thread(input, prompt)).strip()
+
+
+async def _fill_form(form: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    print(f"== {form.get('title', 'Form')} ==  {form.get('hint', '')}")
+    for field in form.get("inputs", []):
+        if field.get("type") == "hidden":
+            continue
+        options = field.get("options") or []
+        for number, option in enumerate(options, start=1):
+            print(f"    {number}) {option['label']}")
+        typed = await _ask(f"  {field.get('label', field['name'])}: ")
+        if options and typed.isdigit() and 1 <= int(typed) <= len(options):
+            typed = options[int(typed) - 1]["value"]
+        if typed:
+            values[field["name"]] = typed
+    return values
+
+
+async def converse(conversation: Conversation) -> None:
+    print(HELP)
+    while True:
+        try:
+            line = await _ask("you> ")
+        except EOFError:
+            return
+        if line in ("quit", "exit"):
+            return
+        if not line:
+            continue
+        last = conversation.last
+        if line.isdigit() and last is not None and 1 <= int(line) <= len(last.buttons):
+            answer = await conversation.click(last.buttons[int(line) - 1])
+        elif line.startswith("/"):
+            name, _, rest = line[1:].partition(" ")
+            answer = await conversation.command(name, rest)
+        else:
+            answer = await conversation.say(line)
+        while answer.kind == "form":
+            values = await _fill_form(answer.output)
+            answer = await conversation.submit(values)
+        print(render(answer))
+
+
+async def run_chat(config: Config, *, url: str | None, email: str, admin: bool = False) -> int:
+    signer = SignedRequests(config.cliq_secret(), SystemClock())
+    user = {"email": email, "admin": admin, "first_name": email.split("@")[0].title()}
+    runner: web.AppRunner | None = None
+    if url is None:
+        from bot.app import create_app
+
+        runner = web.AppRunner(create_app(config), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        url = f"http://127.0.0.1:{port}/cliq"
+    try:
+        async with aiohttp.ClientSession() as session:
+            await converse(Conversation(session, signer, url=url, user=user))
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+    return 0
+
+
+__all__ = ["converse", "render", "run_chat"]

@@ -1,0 +1,284 @@
+"""Inbound: the handler-call envelope Cliq (or a Deluge shim) sends us (reference/cliq.md §3).
+
+Parsing is lenient where Cliq varies (unknown keys ignored, optional keys optional, a message as
+a plain string or an object, `handler` as an object or the older string plus `handler_name`) and
+strict about the types of the keys we read, so a wrong type is a 400 naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+ComponentType = Literal[
+    "bot", "command", "function", "messageaction", "widget", "link_preview", "extension"
+]
+
+HANDLER_TYPES: dict[str, frozenset[str]] = {
+    "bot": frozenset(
+        {
+            "welcome_handler",
+            "message_handler",
+            "mention_handler",
+            "context_handler",
+            "action_handler",
+            "menu_handler",
+            "incomingwebhook_handler",
+            "incoming_webhook_handler",
+            "participation_handler",
+            "alert_handler",
+            "call_handler",
+        }
+    ),
+    "command": frozenset({"execution_handler", "suggestion_handler"}),
+    "function": frozenset(
+        {
+            "button_handler",
+            "form_handler",
+            "form_submit_handler",
+            "form_change_handler",
+            "form_values_handler",
+            "form_dynamic_select_handler",
+            "form_view_handler",
+            "applet_button_handler",
+            "widget_button_handler",
+        }
+    ),
+    "messageaction": frozenset({"execution_handler"}),
+    "widget": frozenset({"view_handler", "widget_button_handler"}),
+    "link_preview": frozenset({"preview_handler", "action_handler", "menu_handler"}),
+    "extension": frozenset(
+        {"installation_handler", "installation_validator", "uninstallation_handler"}
+    ),
+}
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore", populate_by_name=True, frozen=True, coerce_numbers_to_str=True
+    )
+
+
+class User(Wire):
+    id: str = ""
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    name: str = ""
+    admin: bool = False
+    organization_id: str = ""
+    timezone: str = "UTC"
+    country: str = ""
+    language: str = ""
+    zoho_user_id: str = ""
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.first_name} {self.last_name}".strip()
+        return self.name or full or self.email or self.id
+
+
+class Chat(Wire):
+    id: str = ""
+    type: str = Field(default="", validation_alias="type")
+    title: str = ""
+    owner: str = ""
+    channel_unique_name: str = ""
+    channel_id: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _chat_type(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "type" not in data and "chat_type" in data:
+            return {**data, "type": data["chat_type"]}
+        return data
+
+    @property
+    def is_channel(self) -> bool:
+        return self.type == "channel"
+
+
+class Mention(Wire):
+    id: str = ""
+    type: str = ""
+    name: str = ""
+    dname: str = ""
+    first_name: str = ""
+    email: str = ""
+
+
+class IncomingMessage(Wire):
+    """A chat message: the text a person typed, or the message that carried a button."""
+
+    text: str = ""
+    type: str = "text"
+    id: str = ""
+    time: int | None = None
+    sender: dict[str, Any] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"text": data}
+        if isinstance(data, dict) and "text" not in data and isinstance(data.get("content"), str):
+            return {**data, "text": data["content"]}
+        return data
+
+
+class Location(Wire):
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy: float | None = None
+    status: str = ""
+
+
+class Target(Wire):
+    """What a button click or form change points at."""
+
+    id: str = ""
+    name: str = ""
+    hint: str = ""
+    label: str = ""
+    input: str = ""
+    query: str = ""
+    value: Any = None
+
+
+class FormSubmission(Wire):
+    name: str
+    action: str = "submit"
+    values: dict[str, Any] = Field(default_factory=dict)
+
+
+class Access(Wire):
+    user_id: str = ""
+    chat_id: str = ""
+    message_id: str = ""
+    organization: dict[str, Any] | None = None
+
+
+class Environment(Wire):
+    tld: str = ""
+    data_center: str = ""
+    base_url: str = ""
+
+
+class ParticipationData(Wire):
+    message: IncomingMessage | None = None
+    time: int | None = None
+
+
+class Params(Wire):
+    user: User = Field(default_factory=User)
+    chat: Chat | None = None
+    message: IncomingMessage | None = None
+    mentions: list[Mention] = Field(default_factory=list)
+    location: Location | None = None
+    arguments: str | dict[str, Any] = ""
+    options: dict[str, Any] = Field(default_factory=dict)
+    selections: list[dict[str, Any]] = Field(default_factory=list)
+    target: Target | None = None
+    form: FormSubmission | None = None
+    access: Access | None = None
+    environment: Environment | None = None
+    # participation handler
+    operation: str = ""
+    data: ParticipationData | None = None
+    # welcome handler
+    newuser: bool = False
+    # menu action
+    sub_action: str = ""
+
+    @field_validator("mentions", "selections", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _none_is_empty_map(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+
+class Handler(Wire):
+    type: str
+    name: str = ""
+
+
+class Envelope(Wire):
+    type: ComponentType
+    name: str = ""
+    unique_name: str = ""
+    handler: Handler
+    response_url: str = ""
+    timestamp: int | None = None
+    params: Params = Field(default_factory=Params)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_handler_shape(cls, data: Any) -> Any:
+        """Accept `"handler": "execution_handler"` with the name in `handler_name`."""
+        if isinstance(data, dict) and isinstance(data.get("handler"), str):
+            return {**data, "handler": {"type": data["handler"], "name": data.get("handler_name", "")}}
+        return data
+
+    @model_validator(mode="after")
+    def _known_handler(self) -> Envelope:
+        if self.handler.type not in HANDLER_TYPES[self.type]:
+            known = ", ".join(sorted(HANDLER_TYPES[self.type]))
+            raise ValueError(
+                f"handler.type: unknown handler {self.handler.type!r} for a {self.type} "
+                f"(expected one of: {known})"
+            )
+        return self
+
+    @property
+    def text(self) -> str:
+        """The text a person sent: a bot message, a mention, or a channel message."""
+        if self.params.message is not None:
+            return self.params.message.text
+        if self.params.data is not None and self.params.data.message is not None:
+            return self.params.data.message.text
+        return ""
+
+    @property
+    def button_key(self) -> str:
+        args = self.params.arguments
+        if isinstance(args, dict) and isinstance(args.get("key"), str):
+            return args["key"]
+        target = self.params.target
+        return target.id if target is not None else ""
+
+
+class EnvelopeError(ValueError):
+    """The body is not a handler envelope; the message names the field (answered with 400)."""
+
+
+def parse_envelope(body: bytes) -> Envelope:
+    try:
+        return Envelope.model_validate_json(body)
+    except ValidationError as exc:
+        raise EnvelopeError(describe(exc)) from None
+
+
+def describe(exc: ValidationError) -> str:
+    """The first problem, naming the field: `params.user: Input should be an object`."""
+    error = exc.errors(include_url=False)[0]
+    if error["type"] == "json_invalid":
+        return f"malformed JSON: {error.get('ctx', {}).get('error', 'invalid')}"
+    message = error["msg"].removeprefix("Value error, ")
+    where = ".".join(str(part) for part in error["loc"])
+    if not where:
+        if error["type"] == "model_type":
+            return "the body must be a JSON object (the handler envelope)"
+        return message
+    return f"{where}: {message}"

@@ -1,0 +1,1 @@
+"""Deskbot's listeners: one module per feature, each exporting a `router`."""

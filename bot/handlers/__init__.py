@@ -1,0 +1,1 @@
+"""The HTTP edge (aiohttp routes) and, later, the background workers."""

@@ -1,0 +1,58 @@
+"""Every error leaves as JSON with a reason; nothing leaves as a traceback (DESIGN §4)."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+log = logging.getLogger("deskbot.http")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+_PREFIX = os.urandom(3).hex()
+_counter = itertools.count(1)
+REQUEST_ID = web.AppKey("request_id_header", str)
+
+
+def json_error(status: int, error: str, reason: str, **extra: str) -> web.Response:
+    return web.json_response({"error": error, "reason": reason, **extra}, status=status)
+
+
+def new_request_id() -> str:
+    """Cheap, unique within a process, and distinct across restarts."""
+    return f"{_PREFIX}-{next(_counter)}"
+
+
+@web.middleware
+async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Give every request an id, and turn every failure into a JSON body."""
+    request_id = new_request_id()
+    request["request_id"] = request_id
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        if exc.content_type == "application/json":
+            response = exc
+        else:
+            reason = exc.text or exc.reason
+            if exc.status == 413:
+                reason = "request body too large"
+            response = json_error(exc.status, _slug(exc.reason), reason or exc.reason)
+    except Exception:
+        log.exception("unhandled error [ref %s]", request_id)
+        response = json_error(500, "internal_error", "unexpected error", reference=request_id)
+    response.headers["X-Request-Id"] = request_id
+    return response
+
+
+def _slug(reason: str) -> str:
+    return reason.lower().replace(" ", "_")
+
+
+ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs rid=%{X-Request-Id}o'

@@ -1,0 +1,179 @@
+"""Routers: listeners registered with decorators, collected by `Bot.include`.
+
+A router is plain data (which listener answers which call); matching and calling live in
+`bot.dispatch`. Registration order decides ties.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, get_type_hints
+
+from pydantic import BaseModel
+
+Listener = Callable[..., Awaitable[Any]]
+F = TypeVar("F", bound=Listener)
+
+
+def normalise(text: str) -> str:
+    """Keyword matching forgives case and spacing: '  overdue   TICKETS ' == 'overdue tickets'."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    listener: Listener
+    usage: str
+    description: str
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class Keyword:
+    pattern: str | re.Pattern[str]
+    listener: Listener
+
+    def match(self, text: str) -> re.Match[str] | bool:
+        if isinstance(self.pattern, str):
+            return normalise(text) == self.pattern
+        return self.pattern.search(text) or False
+
+    @property
+    def label(self) -> str:
+        return self.pattern if isinstance(self.pattern, str) else self.pattern.pattern
+
+
+@dataclass(frozen=True)
+class ButtonRoute:
+    prefix: str
+    listener: Listener
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class FormRoute:
+    name: str
+    listener: Listener
+    model: type[BaseModel] | None
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class MenuRoute:
+    name: str
+    listener: Listener
+
+
+@dataclass(frozen=True)
+class SuggestionRoute:
+    command: str
+    listener: Listener
+
+
+@dataclass
+class Router:
+    """A feature's listeners. Deskbot has one router per feature module in `bot/commands/`."""
+
+    commands: list[Command] = field(default_factory=list)
+    keywords: list[Keyword] = field(default_factory=list)
+    buttons: list[ButtonRoute] = field(default_factory=list)
+    forms: list[FormRoute] = field(default_factory=list)
+    menus: list[MenuRoute] = field(default_factory=list)
+    suggestions: list[SuggestionRoute] = field(default_factory=list)
+    welcomes: list[Listener] = field(default_factory=list)
+
+    def command(
+        self, name: str, *, usage: str = "", description: str = "", admin: bool = False
+    ) -> Callable[[F], F]:
+        """`/name args`: the listener is called as `listener(ctx, args: str)`."""
+        name = name.lstrip("/").lower()
+
+        def register(listener: F) -> F:
+            doc = description or _first_line(listener)
+            self.commands.append(Command(name, listener, usage or f"/{name}", doc, admin))
+            return listener
+
+        return register
+
+    def keyword(self, *patterns: str | re.Pattern[str]) -> Callable[[F], F]:
+        """A whole message (string: case and spacing forgiven) or a regex that is searched.
+
+        String keywords call `listener(ctx)`; regex keywords call `listener(ctx, match)`.
+        """
+
+        def register(listener: F) -> F:
+            for pattern in patterns:
+                key = normalise(pattern) if isinstance(pattern, str) else pattern
+                self.keywords.append(Keyword(key, listener))
+            return listener
+
+        return register
+
+    def button(self, prefix: str, *, admin: bool = False) -> Callable[[F], F]:
+        """A button whose key is `prefix` or `prefix:rest`: called as `listener(ctx, rest)`."""
+
+        def register(listener: F) -> F:
+            self.buttons.append(ButtonRoute(prefix, listener, admin))
+            return listener
+
+        return register
+
+    def form(self, name: str, *, admin: bool = False) -> Callable[[F], F]:
+        """A form submit by form name: `listener(ctx, values)`.
+
+        If the second parameter is annotated with a pydantic model, the submitted values are
+        validated into it (select and radio values reduced to their `value`); a validation error
+        goes back to Cliq as a `form_error` naming the inputs.
+        """
+
+        def register(listener: F) -> F:
+            self.forms.append(FormRoute(name, listener, _values_model(listener), admin))
+            return listener
+
+        return register
+
+    def menu(self, name: str) -> Callable[[F], F]:
+        """A bot menu action by its name: `listener(ctx)`."""
+
+        def register(listener: F) -> F:
+            self.menus.append(MenuRoute(name, listener))
+            return listener
+
+        return register
+
+    def suggestion(self, command: str) -> Callable[[F], F]:
+        """Autocomplete for `/command`: `listener(ctx, typed: str) -> list[CommandSuggestion]`."""
+
+        def register(listener: F) -> F:
+            self.suggestions.append(SuggestionRoute(command.lstrip("/").lower(), listener))
+            return listener
+
+        return register
+
+    def welcome(self) -> Callable[[F], F]:
+        """The bot's welcome handler: `listener(ctx)`."""
+
+        def register(listener: F) -> F:
+            self.welcomes.append(listener)
+            return listener
+
+        return register
+
+
+def _first_line(listener: Listener) -> str:
+    return (inspect.getdoc(listener) or "").split("\n", 1)[0]
+
+
+def _values_model(listener: Listener) -> type[BaseModel] | None:
+    params = list(inspect.signature(listener).parameters.values())
+    if len(params) < 2:
+        return None
+    hints = get_type_hints(listener)
+    hint = hints.get(params[1].name)
+    if inspect.isclass(hint) and issubclass(hint, BaseModel):
+        return hint
+    return None

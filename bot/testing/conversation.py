@@ -1,0 +1,187 @@
+"""Talk to a bot over HTTP as Cliq would: send text, run commands, click buttons, submit forms."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.clock import epoch_ms
+from bot.testing.signing import DEFAULT_CHAT, DEFAULT_USER, SignedRequests, envelope
+
+
+class _Poster(Protocol):
+    def post(self, url: str, *, data: bytes, headers: dict[str, str]) -> Any: ...
+
+
+@dataclass
+class Answer:
+    """What the bot answered to one call."""
+
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def output(self) -> Any:
+        return self.body.get("output") if isinstance(self.body, dict) else None
+
+    @property
+    def kind(self) -> str:
+        """message, banner, form, message_edit, form_error, suggestions, list or none."""
+        out = self.output
+        if isinstance(out, list):
+            return "list"
+        if not out:
+            return "none"
+        return out.get("type", "message")
+
+    @property
+    def text(self) -> str:
+        out = self.output
+        return out.get("text", "") if isinstance(out, dict) else ""
+
+    @property
+    def title(self) -> str:
+        out = self.output
+        if isinstance(out, dict):
+            return (out.get("card") or {}).get("title", "") or out.get("title", "")
+        return ""
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        out = self.output
+        return list(out.get("buttons", [])) if isinstance(out, dict) else []
+
+    @property
+    def slides(self) -> list[dict[str, Any]]:
+        out = self.output
+        return list(out.get("slides", [])) if isinstance(out, dict) else []
+
+    def button(self, label: str) -> dict[str, Any]:
+        for button in self.buttons:
+            if button.get("label") == label:
+                return button
+        labels = [b.get("label") for b in self.buttons]
+        raise LookupError(f"no button {label!r}; the answer has {labels}")
+
+    def all_text(self) -> str:
+        """Text, card title and every slide flattened: handy for `in` assertions."""
+        parts = [self.title, self.text]
+        for slide in self.slides:
+            parts.append(str(slide.get("title", "")))
+            parts.append(str(slide.get("data", "")))
+        return "\n".join(p for p in parts if p)
+
+
+class Conversation:
+    """One person chatting with the bot.
+
+    `client` is anything with aiohttp's `post(url, data=, headers=)`: a pytest-aiohttp TestClient
+    (with `url="/cliq"`) or a ClientSession (with the full URL).
+    """
+
+    def __init__(
+        self,
+        client: _Poster,
+        signer: SignedRequests,
+        *,
+        url: str = "/cliq",
+        user: dict[str, Any] | None = None,
+        chat: dict[str, Any] | None = None,
+        response_url: str = "",
+    ) -> None:
+        self.client = client
+        self.signer = signer
+        self.url = url
+        self.user = {**DEFAULT_USER, **(user or {})}
+        self.chat = {**DEFAULT_CHAT, **(chat or {})}
+        self.response_url = response_url
+        self.last: Answer | None = None
+
+    async def send(self, env: dict[str, Any]) -> Answer:
+        env = copy.deepcopy(env)
+        env.setdefault("timestamp", epoch_ms(self.signer.clock.now()))
+        if self.response_url:
+            env.setdefault("response_url", self.response_url)
+        body, headers = self.signer.sign(env)
+        async with self.client.post(self.url, data=body, headers=headers) as response:
+            try:
+                payload = await response.json(content_type=None)
+            except ValueError:
+                payload = await response.text()
+            self.last = Answer(response.status, payload, dict(response.headers))
+        return self.last
+
+    def _params(self, **extra: Any) -> dict[str, Any]:
+        return {"user": self.user, "chat": self.chat, **extra}
+
+    async def command(self, name: str, arguments: str = "", **options: Any) -> Answer:
+        params = self._params(arguments=arguments, options=options)
+        return await self.send(envelope("command", "execution_handler", name=name, params=params))
+
+    async def suggest(self, name: str, typed: str) -> Answer:
+        params = self._params(arguments=typed)
+        return await self.send(envelope("command", "suggestion_handler", name=name, params=params))
+
+    async def say(self, text: str) -> Answer:
+        """A message in the bot's chat (the bot message handler)."""
+        params = self._params(message={"text": text, "type": "text"})
+        return await self.send(envelope("bot", "message_handler", name="deskbot", params=params))
+
+    async def mention(self, text: str) -> Answer:
+        params = self._params(message={"text": text, "type": "text"})
+        return await self.send(envelope("bot", "mention_handler", name="deskbot", params=params))
+
+    async def channel_message(self, text: str) -> Answer:
+        params = self._params(
+            operation="message_sent", data={"message": {"text": text, "type": "text"}}
+        )
+        return await self.send(envelope("bot", "participation_handler", params=params))
+
+    async def menu(self, action: str) -> Answer:
+        env = envelope("bot", "action_handler", name="deskbot", handler_name=action)
+        env["params"] = self._params()
+        return await self.send(env)
+
+    async def welcome(self) -> Answer:
+        return await self.send(envelope("bot", "welcome_handler", params={"user": self.user}))
+
+    async def click(self, button: dict[str, Any] | str) -> Answer:
+        """Click a button of the last answer (by label) or a button object."""
+        if isinstance(button, str):
+            if self.last is None:
+                raise LookupError("nothing answered yet")
+            button = self.last.button(button)
+        action = button.get("action", {})
+        name = (action.get("data") or {}).get("name", "")
+        message = {"text": self.last.text if self.last else "", "type": "text"}
+        params = self._params(
+            arguments={"key": button.get("key", "")},
+            target={"name": button.get("label", "")},
+            message=message,
+        )
+        return await self.send(envelope("function", "button_handler", name=name, params=params))
+
+    async def submit(self, values: dict[str, Any], form: dict[str, Any] | None = None) -> Answer:
+        """Submit the form of the last answer (or `form`) with `values` for its inputs.
+
+        Hidden inputs keep their values; select and radio values are sent as `{label, value}`
+        objects, as Cliq does.
+        """
+        form = form or (self.last.output if self.last else None)
+        if not isinstance(form, dict) or form.get("type") != "form":
+            raise LookupError("the last answer is not a form")
+        wire_values: dict[str, Any] = {}
+        for field_ in form.get("inputs", []):
+            name = field_["name"]
+            value = values.get(name, field_.get("value"))
+            if value is None:
+                continue
+            options = {o["value"]: o["label"] for o in field_.get("options", [])}
+            if field_.get("type") in ("select", "radio") and value in options:
+                value = {"label": options[value], "value": value}
+            wire_values[name] = value
+        params = self._params(form={"name": form["name"], "action": "submit", "values": wire_values})
+        function = (form.get("action") or {}).get("name", "")
+        return await self.send(envelope("function", "form_handler", name=function, params=params))

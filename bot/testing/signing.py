@@ -1,0 +1,64 @@
+"""Build handler envelopes and sign them the way a Deluge shim does."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.clock import Clock, epoch_ms
+from bot.cliq.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, hmac_signature
+
+DEFAULT_USER: dict[str, Any] = {
+    "id": "55500001",
+    "email": "agent@example.com",
+    "first_name": "Aiko",
+    "last_name": "Tanaka",
+    "admin": False,
+    "timezone": "Asia/Tokyo",
+    "language": "en",
+}
+DEFAULT_CHAT: dict[str, Any] = {"id": "CT_1000_55500001-B2", "type": "bot", "title": "Deskbot"}
+
+
+def envelope(
+    component: str,
+    handler: str,
+    *,
+    name: str = "",
+    handler_name: str = "",
+    params: dict[str, Any] | None = None,
+    timestamp: int | None = None,
+    response_url: str = "",
+) -> dict[str, Any]:
+    """A handler-call envelope (reference/cliq.md §3.1)."""
+    env: dict[str, Any] = {
+        "type": component,
+        "name": name,
+        "handler": {"type": handler, "name": handler_name} if handler_name else {"type": handler},
+        "params": params or {},
+    }
+    if timestamp is not None:
+        env["timestamp"] = timestamp
+    if response_url:
+        env["response_url"] = response_url
+    return env
+
+
+class SignedRequests:
+    """Signs bodies with the shared secret at the clock's current time."""
+
+    def __init__(self, secret: str, clock: Clock) -> None:
+        self.secret = secret
+        self.clock = clock
+
+    def headers(self, body: bytes, *, timestamp: int | None = None) -> dict[str, str]:
+        ts = str(timestamp if timestamp is not None else epoch_ms(self.clock.now()))
+        return {
+            "Content-Type": "application/json",
+            TIMESTAMP_HEADER: ts,
+            SIGNATURE_HEADER: hmac_signature(self.secret, ts, body),
+        }
+
+    def sign(self, env: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+        body = json.dumps(env, separators=(",", ":")).encode()
+        return body, self.headers(body)

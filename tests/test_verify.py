@@ -1,0 +1,165 @@
+"""Verification over raw bytes: HMAC shims and Cliq's RSA signature, with a 5-minute window."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from bot.clock import FrozenClock, epoch_ms
+from bot.cliq.verify import (
+    AnyVerifier,
+    CliqSignatureVerifier,
+    HmacVerifier,
+    VerificationError,
+    hmac_signature,
+    js_stringify,
+)
+
+BODY = b'{"type":"command","name":"ticket","handler":{"type":"execution_handler"}}'
+
+
+@pytest.fixture
+def hmac_verifier(clock: FrozenClock) -> HmacVerifier:
+    return HmacVerifier("s3cret", clock)
+
+
+def signed(clock: FrozenClock, body: bytes = BODY, *, shift_ms: int = 0) -> dict[str, str]:
+    ts = str(epoch_ms(clock.now()) + shift_ms)
+    return {"X-Deskbot-Timestamp": ts, "X-Deskbot-Signature": hmac_signature("s3cret", ts, body)}
+
+
+def test_hex_signature_accepted(hmac_verifier: HmacVerifier, clock: FrozenClock) -> None:
+    hmac_verifier.verify(signed(clock), BODY)
+
+
+def test_base64_signature_accepted(hmac_verifier: HmacVerifier, clock: FrozenClock) -> None:
+    ts = str(epoch_ms(clock.now()))
+    digest = hmac.new(b"s3cret", ts.encode() + b"." + BODY, hashlib.sha256).digest()
+    headers = {"X-Deskbot-Timestamp": ts, "X-Deskbot-Signature": base64.b64encode(digest).decode()}
+    hmac_verifier.verify(headers, BODY)
+
+
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        ({}, "missing"),
+        ({"X-Deskbot-Signature": "00"}, "missing"),
+        ({"X-Deskbot-Timestamp": "1"}, "missing"),
+        ({"X-Deskbot-Timestamp": "soon", "X-Deskbot-Signature": "00"}, "epoch"),
+    ],
+)
+def test_missing_or_malformed_headers(hmac_verifier: HmacVerifier, headers: dict[str, str], reason: str) -> None:
+    with pytest.raises(VerificationError, match=reason):
+        hmac_verifier.verify(headers, BODY)
+
+
+def test_wrong_signature(hmac_verifier: HmacVerifier, clock: FrozenClock) -> None:
+    headers = signed(clock)
+    headers["X-Deskbot-Signature"] = "0" * 64
+    with pytest.raises(VerificationError, match="bad signature"):
+        hmac_verifier.verify(headers, BODY)
+
+
+def test_wrong_secret(clock: FrozenClock) -> None:
+    with pytest.raises(VerificationError, match="bad signature"):
+        HmacVerifier("other", clock).verify(signed(clock), BODY)
+
+
+def test_valid_signature_over_a_different_body(hmac_verifier: HmacVerifier, clock: FrozenClock) -> None:
+    with pytest.raises(VerificationError, match="bad signature"):
+        hmac_verifier.verify(signed(clock), BODY.replace(b"ticket", b"tickeT"))
+
+
+def test_timestamp_inside_the_window_is_fine(hmac_verifier: HmacVerifier, clock: FrozenClock) -> None:
+    hmac_verifier.verify(signed(clock, shift_ms=-299_000), BODY)
+    hmac_verifier.verify(signed(clock, shift_ms=+299_000), BODY)
+
+
+@pytest.mark.parametrize("shift_ms", [-301_000, 301_000, -86_400_000])
+def test_stale_or_future_timestamp(hmac_verifier: HmacVerifier, clock: FrozenClock, shift_ms: int) -> None:
+    with pytest.raises(VerificationError, match="stale"):
+        hmac_verifier.verify(signed(clock, shift_ms=shift_ms), BODY)
+
+
+def test_replayed_request_goes_stale_as_the_clock_moves(hmac_verifier: HmacVerifier, clock: FrozenClock) -> None:
+    headers = signed(clock)
+    hmac_verifier.verify(headers, BODY)
+    clock.advance(minutes=6)
+    with pytest.raises(VerificationError, match="stale"):
+        hmac_verifier.verify(headers, BODY)
+
+
+# --- X-Cliq-Signature ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def public_pem(key: rsa.RSAPrivateKey) -> str:
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+def rsa_sign(key: rsa.RSAPrivateKey, data: bytes) -> str:
+    return base64.b64encode(key.sign(data, padding.PKCS1v15(), hashes.SHA256())).decode()
+
+
+def cliq_body(clock: FrozenClock, **extra: object) -> bytes:
+    env = {"type": "bot", "handler": {"type": "message_handler"}, "timestamp": epoch_ms(clock.now()), **extra}
+    return json.dumps(env, indent=1).encode()  # pretty: raw bytes differ from JSON.stringify
+
+
+def test_rsa_signature_over_raw_bytes(rsa_key: rsa.RSAPrivateKey, clock: FrozenClock) -> None:
+    body = cliq_body(clock)
+    verifier = CliqSignatureVerifier(public_pem(rsa_key), clock)
+    verifier.verify({"X-Cliq-Signature": rsa_sign(rsa_key, body)}, body)
+
+
+def test_rsa_signature_over_json_stringify(rsa_key: rsa.RSAPrivateKey, clock: FrozenClock) -> None:
+    body = cliq_body(clock, params={"message": "héllo", "n": 1.0})
+    stringified = js_stringify(body)
+    assert stringified is not None and b'"n":1' in stringified and "héllo".encode() in stringified
+    verifier = CliqSignatureVerifier(public_pem(rsa_key), clock)
+    verifier.verify({"X-Cliq-Signature": rsa_sign(rsa_key, stringified)}, body)
+
+
+def test_rsa_public_key_as_bare_base64_der(rsa_key: rsa.RSAPrivateKey, clock: FrozenClock) -> None:
+    der = rsa_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    body = cliq_body(clock)
+    CliqSignatureVerifier(base64.b64encode(der).decode(), clock).verify(
+        {"X-Cliq-Signature": rsa_sign(rsa_key, body)}, body
+    )
+
+
+def test_rsa_forged_and_stale(rsa_key: rsa.RSAPrivateKey, clock: FrozenClock) -> None:
+    verifier = CliqSignatureVerifier(public_pem(rsa_key), clock)
+    body = cliq_body(clock)
+    other = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    with pytest.raises(VerificationError, match="bad signature"):
+        verifier.verify({"X-Cliq-Signature": rsa_sign(other, body)}, body)
+    with pytest.raises(VerificationError, match="base64"):
+        verifier.verify({"X-Cliq-Signature": "***"}, body)
+    signature = rsa_sign(rsa_key, body)
+    clock.advance(minutes=10)
+    with pytest.raises(VerificationError, match="stale"):
+        verifier.verify({"X-Cliq-Signature": signature}, body)
+
+
+def test_any_verifier_picks_by_header(rsa_key: rsa.RSAPrivateKey, clock: FrozenClock) -> None:
+    both = AnyVerifier(HmacVerifier("s3cret", clock), CliqSignatureVerifier(public_pem(rsa_key), clock))
+    both.verify(signed(clock), BODY)
+    body = cliq_body(clock)
+    both.verify({"X-Cliq-Signature": rsa_sign(rsa_key, body)}, body)
+    with pytest.raises(VerificationError, match="unsigned"):
+        both.verify({}, BODY)
