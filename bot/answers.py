@@ -22,14 +22,18 @@ def usage(bot: Bot, envelope: Envelope, *, unknown: str = "", problem: str = "")
         lines.append(f"Usage: `{command.usage}`")
         if command.description:
             lines.append(command.description)
-        return Message(text="\n".join(lines), card=Card(title=f"/{command.name}", theme="modern-inline"))
+        return Message(
+            text="\n".join(lines), card=Card(title=f"/{command.name}", theme="modern-inline")
+        )
     if unknown:
         shown = unknown if len(unknown) <= 60 else unknown[:57] + "…"
         lines.append(f"I don't know “{shown}”.")
         guess = did_you_mean(bot, unknown)
         if guess:
             lines.append(f"Did you mean *{guess}*?")
-    items = [f"{c.usage}: {c.description}" if c.description else c.usage for c in bot.router.commands]
+    items = [
+        f"{c.usage}: {c.description}" if c.description else c.usage for c in bot.router.commands
+    ]
     items += [f"“{k.label}”" for k in bot.router.keywords if isinstance(k.pattern, str)]
     slides = [ListSlide(title="You can say", data=items[:20])] if items else []
     return Message(
@@ -68,7 +72,9 @@ def admins_only() -> Banner:
 
 
 def stale_button() -> Banner:
-    return Banner(text="This button or form is no longer supported. Run the command again.", status="failure")
+    return Banner(
+        text="This button or form is no longer supported. Run the command again.", status="failure"
+    )
 
 
 def welcome(bot: Bot) -> Message:

@@ -9,10 +9,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.clock import Clock, SystemClock
 from bot.cliq.envelope import Envelope
 from bot.cliq.response_url import post_to_response_url
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
+from bot.clock import Clock, SystemClock
 from bot.commands import help as help_commands
 from bot.config import Config
 from bot.dispatch import Bot, LateReply
@@ -25,7 +25,9 @@ def routers() -> list[Router]:
     return [help_commands.router]
 
 
-def build_bot(config: Config, clock: Clock | None = None, late_reply: LateReply | None = None) -> Bot:
+def build_bot(
+    config: Config, clock: Clock | None = None, late_reply: LateReply | None = None
+) -> Bot:
     return Bot(
         name=config.cliq.bot_name,
         clock=clock or SystemClock(),
@@ -65,6 +67,8 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     clock = clock or SystemClock()
     services = _Services()
     bot = build_bot(config, clock, late_reply=services.late_reply)
-    app = make_web_app(bot, build_verifier(config, clock), max_body_bytes=config.server.max_body_bytes)
+    app = make_web_app(
+        bot, build_verifier(config, clock), max_body_bytes=config.server.max_body_bytes
+    )
     app.cleanup_ctx.insert(0, services.lifetime)
     return app

@@ -26,7 +26,9 @@ def render(answer: Answer) -> str:
         return f"[HTTP {answer.status}] {answer.body}"
     out = answer.output
     if isinstance(out, list):
-        return "\n".join(f"  • {item.get('title', '')}  {item.get('description', '')}" for item in out)
+        return "\n".join(
+            f"  • {item.get('title', '')}  {item.get('description', '')}" for item in out
+        )
     if not out:
         return "(no answer)"
     kind = answer.kind
@@ -36,7 +38,9 @@ def render(answer: Answer) -> str:
     if kind == "form":
         return f"[form] {out.get('title', '')}"
     if kind == "form_error":
-        return f"✖ {out.get('text', '')} " + ", ".join(f"{k}: {v}" for k, v in out.get("inputs", {}).items())
+        return f"✖ {out.get('text', '')} " + ", ".join(
+            f"{k}: {v}" for k, v in out.get("inputs", {}).items()
+        )
     lines: list[str] = []
     if answer.title:
         lines.append(f"== {answer.title} ==")
@@ -60,7 +64,9 @@ def _slide(slide: dict[str, Any]) -> list[str]:
     elif kind == "table" and isinstance(data, dict):
         headers = data.get("headers", [])
         lines.append("   " + " | ".join(headers))
-        lines += ["   " + " | ".join(str(row.get(h, "")) for h in headers) for row in data.get("rows", [])]
+        lines += [
+            "   " + " | ".join(str(row.get(h, "")) for h in headers) for row in data.get("rows", [])
+        ]
     elif kind == "list" and isinstance(data, list):
         lines += [f"   • {item}" for item in data]
     elif data is not None:

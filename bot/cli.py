@@ -67,15 +67,19 @@ def _serve(config, host: str | None, port: int | None) -> int:  # type: ignore[n
 
 def _shim(config, url: str | None) -> int:  # type: ignore[no-untyped-def]
     from bot.app import build_bot
-    from bot.cliq.shim import render_all
-    from bot.cliq.message import BUTTON_FUNCTION
     from bot.cliq.form import FORM_FUNCTION
+    from bot.cliq.message import BUTTON_FUNCTION
+    from bot.cliq.shim import render_all
 
     bot = build_bot(config)
     target = url or f"{config.public_url}/cliq"
     sys.stdout.write(
         render_all(
-            bot, target, config.cliq_secret(), button_function=BUTTON_FUNCTION, form_function=FORM_FUNCTION
+            bot,
+            target,
+            config.cliq_secret(),
+            button_function=BUTTON_FUNCTION,
+            form_function=FORM_FUNCTION,
         )
     )
     return 0

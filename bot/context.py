@@ -8,8 +8,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.clock import Clock
 from bot.cliq.envelope import Chat, Envelope, User
+from bot.clock import Clock
 
 if TYPE_CHECKING:
     from bot.dispatch import Bot

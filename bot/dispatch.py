@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot import answers
-from bot.clock import Clock, SystemClock
 from bot.cliq.envelope import Envelope
 from bot.cliq.form import FormError
+from bot.clock import Clock, SystemClock
 from bot.context import Context
 from bot.router import ButtonRoute, Command, FormRoute, Keyword, Listener, Router
 

@@ -12,12 +12,12 @@ import pytest
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from bot.clock import FrozenClock
 from bot.cliq.envelope import Envelope
 from bot.cliq.form import Form, SelectInput, TextInput
 from bot.cliq.message import Banner, Button, CommandSuggestion, Message, MessageEdit
 from bot.cliq.response_url import post_to_response_url
 from bot.cliq.verify import HmacVerifier
+from bot.clock import FrozenClock
 from bot.context import Context
 from bot.dispatch import Bot, UsageError
 from bot.handlers.web import make_web_app
@@ -34,7 +34,10 @@ async def ticket(ctx: Context, args: str) -> Message:
     """Shows a ticket."""
     if args and not args.isdigit():
         raise UsageError(f"“{args}” is not a ticket number.")
-    return Message(text=f"ticket {args or 'mine'} for {ctx.user.email}", buttons=[Button.invoke("Status", key=f"status:{args}")])
+    return Message(
+        text=f"ticket {args or 'mine'} for {ctx.user.email}",
+        buttons=[Button.invoke("Status", key=f"status:{args}")],
+    )
 
 
 @router.command("purge", admin=True)
@@ -70,7 +73,12 @@ async def pick_status(ctx: Context, ticket_id: str) -> Form:
         title=f"Status of #{ticket_id}",
         name="status",
         inputs=[
-            SelectInput(name="status", label="Status", placeholder="Pick", options=[("Open", "Open"), ("On Hold", "On Hold")]),
+            SelectInput(
+                name="status",
+                label="Status",
+                placeholder="Pick",
+                options=[("Open", "Open"), ("On Hold", "On Hold")],
+            ),
             TextInput(name="ticket", label="Ticket", placeholder="id", value=ticket_id),
         ],
     )
@@ -93,7 +101,11 @@ async def due_today(ctx: Context) -> Message:
 
 @router.suggestion("ticket")
 async def suggest(ctx: Context, typed: str) -> list[CommandSuggestion]:
-    return [CommandSuggestion(title=f"#{n}", description="ticket") for n in ("115", "116") if n.startswith(typed)]
+    return [
+        CommandSuggestion(title=f"#{n}", description="ticket")
+        for n in ("115", "116")
+        if n.startswith(typed)
+    ]
 
 
 @router.welcome()
@@ -121,7 +133,9 @@ async def chat(aiohttp_client, aiohttp_server, clock: FrozenClock):  # type: ign
 
     bot = Bot(name="Deskbot", clock=clock, deadline=5, late_reply=late_reply).include(router)
     client = await aiohttp_client(make_web_app(bot, HmacVerifier(SECRET, clock)))
-    conversation = Conversation(client, SignedRequests(SECRET, clock), response_url=str(server.make_url("/responses/abc")))
+    conversation = Conversation(
+        client, SignedRequests(SECRET, clock), response_url=str(server.make_url("/responses/abc"))
+    )
     conversation.late = late  # type: ignore[attr-defined]
     conversation.bot = bot  # type: ignore[attr-defined]
     yield conversation
@@ -167,7 +181,9 @@ async def test_mention_is_stripped_before_matching(chat: Conversation) -> None:
     assert (await chat.mention("{@b-55001} Overdue Tickets")).text == "3 overdue"
 
 
-async def test_channel_messages_match_keywords_and_otherwise_stay_silent(chat: Conversation) -> None:
+async def test_channel_messages_match_keywords_and_otherwise_stay_silent(
+    chat: Conversation,
+) -> None:
     assert (await chat.channel_message("Overdue tickets")).text == "3 overdue"
     silent = await chat.channel_message("lunch anyone?")
     assert silent.status == 200 and silent.kind == "none"
@@ -196,7 +212,9 @@ async def test_form_values_that_fail_the_model_get_form_error(chat: Conversation
 
 
 async def test_unknown_button_gets_a_banner(chat: Conversation) -> None:
-    answer = await chat.click({"label": "Old", "key": "vanished:1", "action": {"type": "invoke.function"}})
+    answer = await chat.click(
+        {"label": "Old", "key": "vanished:1", "action": {"type": "invoke.function"}}
+    )
     assert answer.kind == "banner" and answer.output["status"] == "failure"
 
 
@@ -229,7 +247,9 @@ async def test_listener_that_raises_gets_error_card_and_log_only_traceback(
     assert any("secret internals" in (r.exc_text or "") for r in caplog.records)
 
 
-async def test_listener_over_its_deadline_answers_late_through_response_url(chat: Conversation) -> None:
+async def test_listener_over_its_deadline_answers_late_through_response_url(
+    chat: Conversation,
+) -> None:
     chat.bot.deadline = 0.01  # type: ignore[attr-defined]  # the listener waits for `release`
     answer = await chat.command("slow")
     assert answer.kind == "banner" and "Working on it" in answer.output["text"]
@@ -239,4 +259,8 @@ async def test_listener_over_its_deadline_answers_late_through_response_url(chat
 
 
 def test_banner_reply_type() -> None:
-    assert Banner(text="x", status="success").to_wire() == {"type": "banner", "text": "x", "status": "success"}
+    assert Banner(text="x", status="success").to_wire() == {
+        "type": "banner",
+        "text": "x",
+        "status": "success",
+    }

@@ -7,8 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from bot.cliq.envelope import Envelope
-from bot.cliq.envelope import describe
+from bot.cliq.envelope import Envelope, describe
 
 
 def parse(data: object) -> Envelope:
@@ -16,7 +15,13 @@ def parse(data: object) -> Envelope:
 
 
 def test_object_handler_shape() -> None:
-    env = parse({"type": "bot", "name": "deskbot", "handler": {"type": "action_handler", "name": "Due Today"}})
+    env = parse(
+        {
+            "type": "bot",
+            "name": "deskbot",
+            "handler": {"type": "action_handler", "name": "Due Today"},
+        }
+    )
     assert env.handler.type == "action_handler"
     assert env.handler.name == "Due Today"
 
@@ -51,8 +56,19 @@ def test_unknown_keys_are_ignored_and_optional_keys_optional() -> None:
 
 def test_every_documented_param_parses() -> None:
     params = {
-        "user": {"id": "1", "email": "a@b.com", "first_name": "A", "admin": True, "timezone": "Asia/Calcutta"},
-        "chat": {"id": "CT_1", "chat_type": "channel", "title": "#desk", "channel_unique_name": "desk"},
+        "user": {
+            "id": "1",
+            "email": "a@b.com",
+            "first_name": "A",
+            "admin": True,
+            "timezone": "Asia/Calcutta",
+        },
+        "chat": {
+            "id": "CT_1",
+            "chat_type": "channel",
+            "title": "#desk",
+            "channel_unique_name": "desk",
+        },
         "message": {"text": "hi"},
         "mentions": [{"id": "b-1", "type": "bot", "name": "Deskbot"}],
         "location": {"latitude": 1.5, "longitude": 2.5, "accuracy": 10, "status": "granted"},
@@ -60,7 +76,11 @@ def test_every_documented_param_parses() -> None:
         "options": {"from": "x"},
         "selections": [{"title": "#115"}],
         "target": {"name": "Status", "id": "t1"},
-        "form": {"name": "status", "action": "submit", "values": {"status": {"label": "Open", "value": "Open"}}},
+        "form": {
+            "name": "status",
+            "action": "submit",
+            "values": {"status": {"label": "Open", "value": "Open"}},
+        },
         "access": {"user_id": "1", "chat_id": "CT_1"},
         "environment": {"tld": ".com", "data_center": "US"},
     }
@@ -93,7 +113,18 @@ def test_wrong_type_in_each_envelope_field_names_it(field: str, value: object, n
 
 @pytest.mark.parametrize(
     "param",
-    ["user", "chat", "message", "mentions", "location", "options", "selections", "target", "form", "access"],
+    [
+        "user",
+        "chat",
+        "message",
+        "mentions",
+        "location",
+        "options",
+        "selections",
+        "target",
+        "form",
+        "access",
+    ],
 )
 def test_wrong_type_in_each_param_names_it(param: str) -> None:
     data = {"type": "command", "handler": {"type": "execution_handler"}, "params": {param: 12}}

@@ -49,8 +49,13 @@ def envelope_from_deluge(code: str) -> dict[str, Any]:
 
 
 def test_shim_uses_body_hmac_and_returns_output(config) -> None:  # type: ignore[no-untyped-def]
-    text = render_all(build_bot(config), "https://bot.example.com/cliq", "s3cret",
-                      button_function=BUTTON_FUNCTION, form_function=FORM_FUNCTION)
+    text = render_all(
+        build_bot(config),
+        "https://bot.example.com/cliq",
+        "s3cret",
+        button_function=BUTTON_FUNCTION,
+        form_function=FORM_FUNCTION,
+    )
     assert "body: body" in text and "parameters:" not in text
     assert 'zoho.encryption.hmacsha256("s3cret", ts + "." + body, "hex")' in text
     assert 'headers.put("X-Deskbot-Signature", sig);' in text
@@ -68,7 +73,9 @@ def test_every_listener_has_a_shim(config) -> None:  # type: ignore[no-untyped-d
     for menu in bot.router.menus:
         assert any(k[1] == "action_handler" and k[3] == menu.name for k in kinds)
     if bot.router.keywords:
-        assert {"message_handler", "mention_handler", "participation_handler"} <= {k[1] for k in kinds}
+        assert {"message_handler", "mention_handler", "participation_handler"} <= {
+            k[1] for k in kinds
+        }
     if bot.router.buttons:
         assert ("function", "button_handler", BUTTON_FUNCTION, "") in kinds
     if bot.router.forms:
@@ -76,7 +83,9 @@ def test_every_listener_has_a_shim(config) -> None:  # type: ignore[no-untyped-d
     assert all(s.handler in HANDLER_VARIABLES for s in found)
 
 
-async def test_each_shim_envelope_is_accepted_by_cliq_endpoint(aiohttp_client, config, clock, signer) -> None:  # type: ignore[no-untyped-def]
+async def test_each_shim_envelope_is_accepted_by_cliq_endpoint(
+    aiohttp_client, config, clock, signer
+) -> None:  # type: ignore[no-untyped-def]
     bot = build_bot(config)
     client = await aiohttp_client(create_app(config, clock=clock))
     for shim in shims(bot, button_function=BUTTON_FUNCTION, form_function=FORM_FUNCTION):

@@ -11,7 +11,6 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from bot.clock import FrozenClock, epoch_ms
 from bot.cliq.verify import (
     AnyVerifier,
     CliqSignatureVerifier,
@@ -20,6 +19,7 @@ from bot.cliq.verify import (
     hmac_signature,
     js_stringify,
 )
+from bot.clock import FrozenClock, epoch_ms
 
 BODY = b'{"type":"command","name":"ticket","handler":{"type":"execution_handler"}}'
 
@@ -54,7 +54,9 @@ def test_base64_signature_accepted(hmac_verifier: HmacVerifier, clock: FrozenClo
         ({"X-Deskbot-Timestamp": "soon", "X-Deskbot-Signature": "00"}, "epoch"),
     ],
 )
-def test_missing_or_malformed_headers(hmac_verifier: HmacVerifier, headers: dict[str, str], reason: str) -> None:
+def test_missing_or_malformed_headers(
+    hmac_verifier: HmacVerifier, headers: dict[str, str], reason: str
+) -> None:
     with pytest.raises(VerificationError, match=reason):
         hmac_verifier.verify(headers, BODY)
 
@@ -71,23 +73,31 @@ def test_wrong_secret(clock: FrozenClock) -> None:
         HmacVerifier("other", clock).verify(signed(clock), BODY)
 
 
-def test_valid_signature_over_a_different_body(hmac_verifier: HmacVerifier, clock: FrozenClock) -> None:
+def test_valid_signature_over_a_different_body(
+    hmac_verifier: HmacVerifier, clock: FrozenClock
+) -> None:
     with pytest.raises(VerificationError, match="bad signature"):
         hmac_verifier.verify(signed(clock), BODY.replace(b"ticket", b"tickeT"))
 
 
-def test_timestamp_inside_the_window_is_fine(hmac_verifier: HmacVerifier, clock: FrozenClock) -> None:
+def test_timestamp_inside_the_window_is_fine(
+    hmac_verifier: HmacVerifier, clock: FrozenClock
+) -> None:
     hmac_verifier.verify(signed(clock, shift_ms=-299_000), BODY)
     hmac_verifier.verify(signed(clock, shift_ms=+299_000), BODY)
 
 
 @pytest.mark.parametrize("shift_ms", [-301_000, 301_000, -86_400_000])
-def test_stale_or_future_timestamp(hmac_verifier: HmacVerifier, clock: FrozenClock, shift_ms: int) -> None:
+def test_stale_or_future_timestamp(
+    hmac_verifier: HmacVerifier, clock: FrozenClock, shift_ms: int
+) -> None:
     with pytest.raises(VerificationError, match="stale"):
         hmac_verifier.verify(signed(clock, shift_ms=shift_ms), BODY)
 
 
-def test_replayed_request_goes_stale_as_the_clock_moves(hmac_verifier: HmacVerifier, clock: FrozenClock) -> None:
+def test_replayed_request_goes_stale_as_the_clock_moves(
+    hmac_verifier: HmacVerifier, clock: FrozenClock
+) -> None:
     headers = signed(clock)
     hmac_verifier.verify(headers, BODY)
     clock.advance(minutes=6)
@@ -104,9 +114,11 @@ def rsa_key() -> rsa.RSAPrivateKey:
 
 
 def public_pem(key: rsa.RSAPrivateKey) -> str:
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 def rsa_sign(key: rsa.RSAPrivateKey, data: bytes) -> str:
@@ -114,7 +126,12 @@ def rsa_sign(key: rsa.RSAPrivateKey, data: bytes) -> str:
 
 
 def cliq_body(clock: FrozenClock, **extra: object) -> bytes:
-    env = {"type": "bot", "handler": {"type": "message_handler"}, "timestamp": epoch_ms(clock.now()), **extra}
+    env = {
+        "type": "bot",
+        "handler": {"type": "message_handler"},
+        "timestamp": epoch_ms(clock.now()),
+        **extra,
+    }
     return json.dumps(env, indent=1).encode()  # pretty: raw bytes differ from JSON.stringify
 
 
@@ -157,7 +174,9 @@ def test_rsa_forged_and_stale(rsa_key: rsa.RSAPrivateKey, clock: FrozenClock) ->
 
 
 def test_any_verifier_picks_by_header(rsa_key: rsa.RSAPrivateKey, clock: FrozenClock) -> None:
-    both = AnyVerifier(HmacVerifier("s3cret", clock), CliqSignatureVerifier(public_pem(rsa_key), clock))
+    both = AnyVerifier(
+        HmacVerifier("s3cret", clock), CliqSignatureVerifier(public_pem(rsa_key), clock)
+    )
     both.verify(signed(clock), BODY)
     body = cliq_body(clock)
     both.verify({"X-Cliq-Signature": rsa_sign(rsa_key, body)}, body)

@@ -228,7 +228,10 @@ class Envelope(Wire):
     def _old_handler_shape(cls, data: Any) -> Any:
         """Accept `"handler": "execution_handler"` with the name in `handler_name`."""
         if isinstance(data, dict) and isinstance(data.get("handler"), str):
-            return {**data, "handler": {"type": data["handler"], "name": data.get("handler_name", "")}}
+            return {
+                **data,
+                "handler": {"type": data["handler"], "name": data.get("handler_name", "")},
+            }
         return data
 
     @model_validator(mode="after")

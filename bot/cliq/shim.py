@@ -68,7 +68,7 @@ class Shim:
             "\tbody: body",
             "\theaders: headers",
             "];",
-            '// invokeUrl may hand back a map or text: go through text to be sure.',
+            "// invokeUrl may hand back a map or text: go through text to be sure.",
             'output = response.toString().toMap().get("output");',
             'if(output == null || output.toString() == "") { return Map(); }',
             "return output;",
@@ -90,7 +90,12 @@ def shims(bot: Bot, *, button_function: str, form_function: str) -> list[Shim]:
         found.append(Shim(where, "bot", "action_handler", unique, handler_name=menu.name))
     for command in bot.router.commands:
         found.append(
-            Shim(f"Command /{command.name} → Execution handler", "command", "execution_handler", command.name)
+            Shim(
+                f"Command /{command.name} → Execution handler",
+                "command",
+                "execution_handler",
+                command.name,
+            )
         )
     for suggestion in bot.router.suggestions:
         found.append(

@@ -7,7 +7,7 @@ from aiohttp import web
 from bot.cliq.envelope import EnvelopeError, parse_envelope
 from bot.cliq.verify import VerificationError, Verifier
 from bot.dispatch import Bot
-from bot.handlers.errors import json_error
+from bot.handlers.errors import REQUEST_ID, json_error
 
 BOT = web.AppKey("bot", Bot)
 VERIFIER = web.AppKey("verifier", Verifier)  # type: ignore[type-abstract]
@@ -23,7 +23,7 @@ async def handle_cliq(request: web.Request) -> web.Response:
         envelope = parse_envelope(body)
     except EnvelopeError as exc:
         return json_error(400, "bad_request", str(exc))
-    output = await request.app[BOT].dispatch(envelope, request["request_id"])
+    output = await request.app[BOT].dispatch(envelope, request[REQUEST_ID])
     return web.json_response({"output": output})
 
 

@@ -15,7 +15,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 _PREFIX = os.urandom(3).hex()
 _counter = itertools.count(1)
-REQUEST_ID = web.AppKey("request_id_header", str)
+REQUEST_ID = web.RequestKey("request_id", str)
 
 
 def json_error(status: int, error: str, reason: str, **extra: str) -> web.Response:
@@ -31,7 +31,7 @@ def new_request_id() -> str:
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Give every request an id, and turn every failure into a JSON body."""
     request_id = new_request_id()
-    request["request_id"] = request_id
+    request[REQUEST_ID] = request_id
     try:
         response = await handler(request)
     except web.HTTPException as exc:

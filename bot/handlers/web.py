@@ -10,7 +10,9 @@ from bot.handlers import cliq, health
 from bot.handlers.errors import errors_as_json
 
 
-def make_web_app(bot: Bot, verifier: Verifier, *, max_body_bytes: int = 1024 * 1024) -> web.Application:
+def make_web_app(
+    bot: Bot, verifier: Verifier, *, max_body_bytes: int = 1024 * 1024
+) -> web.Application:
     """An app serving `bot` at `POST /cliq`; add more routes and cleanup contexts to it."""
     app = web.Application(middlewares=[errors_as_json], client_max_size=max_body_bytes)
     app[cliq.BOT] = bot

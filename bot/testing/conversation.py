@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from multidict import CIMultiDict
 
 from bot.clock import epoch_ms
 from bot.testing.signing import DEFAULT_CHAT, DEFAULT_USER, SignedRequests, envelope
@@ -20,7 +23,7 @@ class Answer:
 
     status: int
     body: Any
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=CIMultiDict)
 
     @property
     def output(self) -> Any:
@@ -110,7 +113,7 @@ class Conversation:
                 payload = await response.json(content_type=None)
             except ValueError:
                 payload = await response.text()
-            self.last = Answer(response.status, payload, dict(response.headers))
+            self.last = Answer(response.status, payload, CIMultiDict(response.headers))
         return self.last
 
     def _params(self, **extra: Any) -> dict[str, Any]:
@@ -182,6 +185,8 @@ class Conversation:
             if field_.get("type") in ("select", "radio") and value in options:
                 value = {"label": options[value], "value": value}
             wire_values[name] = value
-        params = self._params(form={"name": form["name"], "action": "submit", "values": wire_values})
+        params = self._params(
+            form={"name": form["name"], "action": "submit", "values": wire_values}
+        )
         function = (form.get("action") or {}).get("name", "")
         return await self.send(envelope("function", "form_handler", name=function, params=params))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.clock import Clock, epoch_ms
 from bot.cliq.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, hmac_signature
+from bot.clock import Clock, epoch_ms
 
 DEFAULT_USER: dict[str, Any] = {
     "id": "55500001",

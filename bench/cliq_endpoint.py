@@ -1,0 +1,318 @@
+"""Requests/second and latency of `POST /cliq`, against a bare aiohttp handler and Slack's Bolt.
+
+Run by hand (needs `wrk`: `apt-get install wrk`, and Bolt: `pip install -e '.[bench]'`):
+
+    .venv/bin/python bench/cliq_endpoint.py [--seconds 10]
+
+Each server runs alone in its own process on loopback; wrk loads it with 64 connections, then
+with one. The request is a signed slash command whose listener returns a ticket card with four
+buttons and does no I/O:
+- bare:    an aiohttp handler returning fixed JSON (the ceiling);
+- deskbot: the framework's app (verification, parsing, dispatch, card models, serialisation);
+- bolt:    Bolt's AsyncApp on aiohttp, signature verification on, the same card as Block Kit,
+           with process_before_response off and on.
+Access logs are off for every server. Ratios are against figures from the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECRET = "bench-secret"
+SERVERS = ["bare", "deskbot", "bolt", "bolt-pbr"]
+
+
+# --- the servers -----------------------------------------------------------------------
+
+
+def serve_bare(port: int) -> None:
+    from aiohttp import web
+
+    body = json.dumps({"output": {"text": "ticket", "buttons": []}}).encode()
+
+    async def handle(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(body=body, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post("/cliq", handle)
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+def serve_deskbot(port: int) -> None:
+    from aiohttp import web
+
+    from bot.cliq.message import Button, Card, LabelSlide, Message
+    from bot.cliq.verify import HmacVerifier
+    from bot.clock import SystemClock
+    from bot.context import Context
+    from bot.dispatch import Bot
+    from bot.handlers.web import make_web_app
+    from bot.router import Router
+
+    router = Router()
+
+    @router.command("ticket", usage="/ticket [number]")
+    async def ticket(ctx: Context, args: str) -> Message:
+        return Message(
+            text=f"Ticket #{args}",
+            card=Card(title=f"#{args} Printer on fire", theme="modern-inline"),
+            slides=[LabelSlide.of({"Status": "Open", "Priority": "High", "Due": "in 25 min"})],
+            buttons=[
+                Button.invoke(label, key=f"{label.lower()}:{args}")
+                for label in ("Status", "Assign", "Reply", "Comment")
+            ],
+        )
+
+    clock = SystemClock()
+    bot = Bot(name="Deskbot", clock=clock).include(router)
+    app = make_web_app(bot, HmacVerifier(SECRET, clock))
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+def serve_bolt(port: int, process_before_response: bool) -> None:
+    from aiohttp import web
+    from slack_bolt.app.async_app import AsyncApp
+    from slack_bolt.authorization import AuthorizeResult
+
+    async def authorize(enterprise_id, team_id, user_id):  # type: ignore[no-untyped-def]
+        # A fixed installation: no call to slack.com (auth.test) ever leaves the machine.
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            bot_token="xoxb-bench",
+            bot_user_id="UBENCH",
+            bot_id="BBENCH",
+        )
+
+    app = AsyncApp(
+        signing_secret=SECRET,
+        authorize=authorize,
+        process_before_response=process_before_response,
+    )
+
+    @app.command("/ticket")
+    async def ticket(ack, command):  # type: ignore[no-untyped-def]
+        number = command["text"]
+        await ack(
+            text=f"Ticket #{number}",
+            blocks=[
+                {
+                    "type": "header",
+                    "text": {"type": "plain_text", "text": f"#{number} Printer on fire"},
+                },
+                {
+                    "type": "section",
+                    "fields": [
+                        {"type": "mrkdwn", "text": "*Status*\nOpen"},
+                        {"type": "mrkdwn", "text": "*Priority*\nHigh"},
+                        {"type": "mrkdwn", "text": "*Due*\nin 25 min"},
+                    ],
+                },
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "text": {"type": "plain_text", "text": label},
+                            "action_id": label.lower(),
+                            "value": f"{label.lower()}:{number}",
+                        }
+                        for label in ("Status", "Assign", "Reply", "Comment")
+                    ],
+                },
+            ],
+        )
+
+    web.run_app(app.web_app(path="/cliq"), host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+# --- the requests ----------------------------------------------------------------------
+
+
+def deskbot_request() -> tuple[bytes, dict[str, str]]:
+    from bot.cliq.verify import hmac_signature
+
+    ts = str(int(time.time() * 1000))
+    envelope = {
+        "type": "command",
+        "name": "ticket",
+        "handler": {"type": "execution_handler"},
+        "timestamp": int(ts),
+        "params": {
+            "arguments": "115",
+            "user": {
+                "id": "555",
+                "email": "agent@example.com",
+                "first_name": "Aiko",
+                "timezone": "Asia/Tokyo",
+            },
+            "chat": {"id": "CT_1_555-B2", "type": "bot"},
+        },
+    }
+    body = json.dumps(envelope, separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Deskbot-Timestamp": ts,
+        "X-Deskbot-Signature": hmac_signature(SECRET, ts, body),
+    }
+    return body, headers
+
+
+def slack_request() -> tuple[bytes, dict[str, str]]:
+    ts = str(int(time.time()))
+    form = {
+        "token": "x",
+        "team_id": "T1",
+        "team_domain": "acme",
+        "channel_id": "C1",
+        "channel_name": "desk",
+        "user_id": "U555",
+        "user_name": "aiko",
+        "command": "/ticket",
+        "text": "115",
+        "api_app_id": "A1",
+        "response_url": "https://hooks.slack.com/commands/T1/1/x",
+        "trigger_id": "1.2.3",
+    }
+    body = urllib.parse.urlencode(form).encode()
+    base = f"v0:{ts}:".encode() + body
+    signature = "v0=" + hmac.new(SECRET.encode(), base, hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+    }
+    return body, headers
+
+
+# --- the load --------------------------------------------------------------------------
+
+
+def wrk_script(body: bytes, headers: dict[str, str]) -> str:
+    lines = ['wrk.method = "POST"', f"wrk.body = {lua_string(body.decode())}"]
+    lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()]
+    return "\n".join(lines) + "\n"
+
+
+def lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def run_wrk(port: int, script: str, connections: int, seconds: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    threads = 1 if connections == 1 else 2
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            handle.name,
+            f"http://127.0.0.1:{port}/cliq",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    os.unlink(handle.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise SystemExit(f"server answered {non2xx.group(1)} errors:\n{out}")
+    pct = {p: to_ms(v) for p, v in re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE)}
+    return {"rps": rps, "p50": pct["50"], "p99": pct["99"]}
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_listening(port: int) -> None:
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"server on {port} did not start")
+
+
+def measure(name: str, seconds: int) -> dict[str, dict[str, float]]:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", name, "--port", str(port)])
+    try:
+        wait_listening(port)
+        make = slack_request if name.startswith("bolt") else deskbot_request
+        script = wrk_script(*make())
+        run_wrk(port, script, 64, 2)  # warm-up
+        return {
+            "c64": run_wrk(port, wrk_script(*make()), 64, seconds),
+            "c1": run_wrk(port, wrk_script(*make()), 1, seconds),
+        }
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--serve", choices=SERVERS)
+    parser.add_argument("--port", type=int)
+    args = parser.parse_args()
+    if args.serve:
+        if args.serve == "bare":
+            serve_bare(args.port)
+        elif args.serve == "deskbot":
+            serve_deskbot(args.port)
+        else:
+            serve_bolt(args.port, process_before_response=args.serve == "bolt-pbr")
+        return
+    results = {name: measure(name, args.seconds) for name in SERVERS}
+    print(
+        f"{'server':<10} {'rps c64':>10} {'p50 c64':>9} {'p99 c64':>9} {'rps c1':>9} {'p50 c1':>8} {'p99 c1':>8}"
+    )
+    for name, r in results.items():
+        print(
+            f"{name:<10} {r['c64']['rps']:>10.0f} {r['c64']['p50']:>7.2f}ms {r['c64']['p99']:>7.2f}ms"
+            f" {r['c1']['rps']:>9.0f} {r['c1']['p50']:>6.2f}ms {r['c1']['p99']:>6.2f}ms"
+        )
+    desk = results["deskbot"]
+    print()
+    print(
+        f"deskbot / bare      (rps, 64 conn): {desk['c64']['rps'] / results['bare']['c64']['rps']:.2f}x  (goal >= 0.5x)"
+    )
+    for bolt in ("bolt", "bolt-pbr"):
+        ratio = desk["c64"]["rps"] / results[bolt]["c64"]["rps"]
+        print(f"deskbot / {bolt:<9} (rps, 64 conn): {ratio:.2f}x  (goal >= 2.5x)")
+    print(f"deskbot p50, one connection: {desk['c1']['p50']:.2f} ms  (goal < 1 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+"""Outbound forms and form errors (reference/cliq.md §2), with Cliq's limits checked on build."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from bot.cliq import limits
+from bot.cliq.message import Outbound, _at_most
+
+FORM_FUNCTION = "botform"
+"""The Cliq function that receives every form submit; the framework routes by form name."""
+
+_NAME = re.compile(limits.INPUT_NAME_PATTERN)
+
+
+class Option(Outbound):
+    label: str
+    value: str
+
+    @model_validator(mode="after")
+    def _limits(self) -> Option:
+        _at_most("option label", limits.OPTION_LABEL, self.label)
+        _at_most("option value", limits.OPTION_VALUE, self.value)
+        return self
+
+
+def options_of(choices: Iterable[Option | dict[str, str] | tuple[str, str] | str]) -> list[Option]:
+    """Options from Option objects, (label, value) pairs or plain strings (label == value)."""
+    result: list[Option] = []
+    for choice in choices:
+        if isinstance(choice, Option):
+            result.append(choice)
+        elif isinstance(choice, dict):
+            result.append(Option.model_validate(choice))
+        elif isinstance(choice, tuple):
+            result.append(Option(label=choice[0], value=choice[1]))
+        else:
+            result.append(Option(label=choice, value=choice))
+    return result
+
+
+class _Input(Outbound):
+    name: str
+    label: str | None = None
+    hint: str | None = None
+    placeholder: str | None = None
+    mandatory: bool | None = None
+    disabled: bool | None = None
+    trigger_on_change: bool | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if len(value) > limits.INPUT_NAME or not _NAME.match(value):
+            raise ValueError(
+                f"input name must be 1-{limits.INPUT_NAME} characters of [A-Za-z0-9_-] (Cliq limit): {value!r}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _text_limits(self) -> _Input:
+        _at_most("input label", limits.INPUT_LABEL, self.label)
+        _at_most("input hint", limits.INPUT_HINT, self.hint)
+        _at_most("input placeholder", limits.INPUT_PLACEHOLDER, self.placeholder)
+        return self
+
+
+class _Choices(_Input):
+    options: list[Option]
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _coerce(cls, value: Any) -> Any:
+        return options_of(value) if isinstance(value, list) else value
+
+
+class TextInput(_Input):
+    type: Literal["text"] = "text"
+    format: Literal["email", "tel", "url", "password"] | None = None
+    value: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+
+
+class TextareaInput(_Input):
+    type: Literal["textarea"] = "textarea"
+    value: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+
+
+class NumberInput(_Input):
+    type: Literal["number"] = "number"
+    value: float | None = None
+    min: float | None = None
+    max: float | None = None
+    step_value: float | None = None
+
+
+class SelectInput(_Choices):
+    type: Literal["select"] = "select"
+    value: str | None = None
+    multiple: bool | None = None
+    max_selections: int | None = None
+
+    @model_validator(mode="after")
+    def _count(self) -> SelectInput:
+        if not self.options or len(self.options) > limits.SELECT_OPTIONS:
+            raise ValueError(
+                f"a select holds 1-{limits.SELECT_OPTIONS} options, got {len(self.options)}"
+            )
+        return self
+
+
+class RadioInput(_Choices):
+    type: Literal["radio"] = "radio"
+    value: str | None = None
+
+    @model_validator(mode="after")
+    def _count(self) -> RadioInput:
+        low, high = limits.RADIO_OPTIONS
+        if not low <= len(self.options) <= high:
+            raise ValueError(
+                f"a radio input holds {low}-{high} options (Cliq limit), got {len(self.options)}"
+            )
+        return self
+
+
+class CheckboxInput(_Choices):
+    type: Literal["checkbox"] = "checkbox"
+    value: str | None = None
+
+    @model_validator(mode="after")
+    def _count(self) -> CheckboxInput:
+        low, high = limits.CHECKBOX_OPTIONS
+        if not low <= len(self.options) <= high:
+            raise ValueError(
+                f"a checkbox input holds {low}-{high} options (Cliq limit), got {len(self.options)}"
+            )
+        return self
+
+
+class ToggleInput(_Input):
+    type: Literal["toggle"] = "toggle"
+    value: bool | None = None
+
+
+class DateInput(_Input):
+    type: Literal["date", "datetime"] = "date"
+    value: str | None = None
+
+
+class HiddenInput(_Input):
+    type: Literal["hidden"] = "hidden"
+    value: str
+
+
+class NativeSelectInput(_Input):
+    type: Literal["native_select"] = "native_select"
+    data_source: Literal["channels", "conversations", "teams", "contacts"]
+    multiple: bool | None = None
+
+
+class DynamicSelectInput(_Input):
+    type: Literal["dynamic_select"] = "dynamic_select"
+    multiple: bool | None = None
+
+
+class LocationInput(_Input):
+    type: Literal["location"] = "location"
+    boundary: dict[str, float] | None = None
+
+
+class FileInput(_Input):
+    type: Literal["file"] = "file"
+
+
+Input = Annotated[
+    TextInput
+    | TextareaInput
+    | NumberInput
+    | SelectInput
+    | RadioInput
+    | CheckboxInput
+    | ToggleInput
+    | DateInput
+    | HiddenInput
+    | NativeSelectInput
+    | DynamicSelectInput
+    | LocationInput
+    | FileInput,
+    Field(discriminator="type"),
+]
+
+
+class FormAction(Outbound):
+    type: Literal["invoke.function"] = "invoke.function"
+    name: str = FORM_FUNCTION
+
+
+class Form(Outbound):
+    type: Literal["form"] = "form"
+    title: str
+    name: str
+    inputs: list[Input]
+    hint: str | None = None
+    button_label: str | None = None
+    version: int = 1
+    trigger_on_cancel: bool | None = None
+    action: FormAction = Field(default_factory=FormAction)
+
+    @model_validator(mode="after")
+    def _limits(self) -> Form:
+        _at_most("form title", limits.FORM_TITLE, self.title)
+        _at_most("form name", limits.FORM_NAME, self.name)
+        _at_most("form hint", limits.INPUT_HINT, self.hint)
+        if not self.inputs:
+            raise ValueError("a form needs at least one input")
+        if len(self.inputs) > limits.FORM_INPUTS:
+            raise ValueError(
+                f"a form holds at most {limits.FORM_INPUTS} inputs (Cliq limit), got {len(self.inputs)}"
+            )
+        names = [i.name for i in self.inputs]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"form input names must be unique: {duplicates}")
+        return self
+
+
+class FormError(Outbound):
+    """Field-level errors for a submitted form: Cliq shows each next to its input."""
+
+    type: Literal["form_error"] = "form_error"
+    text: str
+    inputs: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,359 @@
+"""Outbound messages: what a listener returns and what the REST client posts (reference/cliq.md §1).
+
+Every model checks Cliq's limits when it is built, with an error naming the limit, so a card that
+Cliq would refuse fails in tests rather than in a chat. `to_wire()` gives Cliq's JSON: unset
+fields left out, buttons at the top level, label slides as one-key objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.cliq import limits
+
+BUTTON_FUNCTION = "botbutton"
+"""The Cliq function that receives every button click; the framework routes by the key's prefix."""
+
+
+class Outbound(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def to_wire(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def _at_most(what: str, limit: int, value: str | None) -> str | None:
+    if value is not None and len(value) > limit:
+        shown = value if len(value) <= 40 else value[:37] + "…"
+        raise ValueError(
+            f"{what} is at most {limit} characters (Cliq limit), got {len(value)}: {shown!r}"
+        )
+    return value
+
+
+# --- buttons -----------------------------------------------------------------------------
+
+
+class Confirm(Outbound):
+    title: str
+    description: str | None = None
+    input: str | None = None
+    button_label: str | None = None
+    cancel_button_label: str | None = None
+    emotion: Literal["positive", "neutral", "negative"] | None = None
+
+    @model_validator(mode="after")
+    def _limits(self) -> Confirm:
+        for name in ("title", "description", "button_label", "cancel_button_label"):
+            _at_most(f"confirm {name}", limits.CONFIRM_FIELD, getattr(self, name))
+        _at_most("confirm input", 300, self.input)
+        return self
+
+
+class ButtonAction(Outbound):
+    type: Literal["invoke.function", "open.url", "preview.url", "system.api", "copy"]
+    data: dict[str, str]
+    confirm: Confirm | None = None
+
+    @model_validator(mode="after")
+    def _limits(self) -> ButtonAction:
+        if self.type == "open.url":
+            for url in self.data.values():
+                _at_most("a button URL", limits.URL, url)
+        if self.type == "copy":
+            _at_most("copied text", limits.COPY_TEXT, self.data.get("text"))
+        return self
+
+
+class Button(Outbound):
+    label: str
+    action: ButtonAction
+    type: Literal["+", "-"] = "+"
+    key: str | None = None
+    hint: str | None = None
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        if not value:
+            raise ValueError("a button needs a label")
+        return _at_most("button label", limits.BUTTON_LABEL, value) or value
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str | None) -> str | None:
+        return _at_most("button key", limits.BUTTON_KEY, value)
+
+    @field_validator("hint")
+    @classmethod
+    def _hint(cls, value: str | None) -> str | None:
+        return _at_most("button hint", limits.BUTTON_HINT, value)
+
+    @classmethod
+    def invoke(
+        cls,
+        label: str,
+        *,
+        key: str,
+        function: str = BUTTON_FUNCTION,
+        negative: bool = False,
+        confirm: Confirm | None = None,
+    ) -> Button:
+        """A button that calls back into the bot; `key` says what was clicked (`status:115`)."""
+        action = ButtonAction(type="invoke.function", data={"name": function}, confirm=confirm)
+        return cls(label=label, key=key, action=action, type="-" if negative else "+")
+
+    @classmethod
+    def url(cls, label: str, url: str) -> Button:
+        return cls(label=label, action=ButtonAction(type="open.url", data={"web": url}))
+
+
+# --- slides ------------------------------------------------------------------------------
+
+
+class TableData(Outbound):
+    headers: list[str]
+    rows: list[dict[str, str]]
+
+    @model_validator(mode="after")
+    def _rows_match_headers(self) -> TableData:
+        known = set(self.headers)
+        for row in self.rows:
+            extra = set(row) - known
+            if extra:
+                raise ValueError(f"table row keys must be headers; unknown: {sorted(extra)}")
+        return self
+
+
+class TableSlide(Outbound):
+    type: Literal["table"] = "table"
+    title: str | None = None
+    data: TableData
+
+    @classmethod
+    def of(
+        cls, headers: list[str], rows: Iterable[Mapping[str, Any]], *, title: str | None = None
+    ) -> TableSlide:
+        data = TableData(
+            headers=headers, rows=[{k: str(v) for k, v in row.items()} for row in rows]
+        )
+        return cls(title=title, data=data)
+
+
+class ListSlide(Outbound):
+    type: Literal["list"] = "list"
+    title: str | None = None
+    data: list[str]
+
+
+class LabelSlide(Outbound):
+    """Label/value pairs, sent as one-key objects: `[{"Status": "Open"}, …]`."""
+
+    type: Literal["label"] = "label"
+    title: str | None = None
+    data: list[dict[str, str]]
+
+    @field_validator("data")
+    @classmethod
+    def _one_key_each(cls, value: list[dict[str, str]]) -> list[dict[str, str]]:
+        if any(len(pair) != 1 for pair in value):
+            raise ValueError("each label slide entry holds exactly one label: value pair")
+        return value
+
+    @classmethod
+    def of(
+        cls, pairs: Mapping[str, Any] | Iterable[tuple[str, Any]], *, title: str | None = None
+    ) -> LabelSlide:
+        items = pairs.items() if isinstance(pairs, Mapping) else pairs
+        return cls(title=title, data=[{str(k): str(v)} for k, v in items])
+
+
+class ImagesSlide(Outbound):
+    type: Literal["images"] = "images"
+    title: str | None = None
+    data: list[str]
+
+
+class TextSlide(Outbound):
+    type: Literal["text"] = "text"
+    title: str | None = None
+    data: str
+
+
+Slide = Annotated[
+    TableSlide | ListSlide | LabelSlide | ImagesSlide | TextSlide, Field(discriminator="type")
+]
+
+
+# --- the message -------------------------------------------------------------------------
+
+
+class Card(Outbound):
+    title: str | None = None
+    theme: Literal["modern-inline", "poll", "prompt", "basic"] | None = None
+    thumbnail: str | None = None
+    icon: str | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str | None) -> str | None:
+        return _at_most("card title", limits.CARD_TITLE, value)
+
+
+class BotSender(Outbound):
+    name: str
+    image: str | None = None
+
+
+class Styles(Outbound):
+    background: Literal["red", "yellow", "green", "blue", "grey"] | None = None
+    highlight: bool | None = None
+
+
+class Suggestion(Outbound):
+    text: str
+    icon: str | None = None
+
+
+class SuggestionList(Outbound):
+    list: list[Suggestion]
+
+    @field_validator("list")
+    @classmethod
+    def _count(cls, value: list[Suggestion]) -> list[Suggestion]:
+        if len(value) > limits.BOT_SUGGESTIONS:
+            raise ValueError(
+                f"at most {limits.BOT_SUGGESTIONS} bot suggestions (Cliq limit), got {len(value)}"
+            )
+        return value
+
+
+class Message(Outbound):
+    text: str | None = None
+    card: Card | None = None
+    slides: list[Slide] | None = None
+    buttons: list[Button] | None = None
+    bot: BotSender | None = None
+    styles: Styles | None = None
+    suggestions: SuggestionList | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return _at_most("message text", limits.TEXT, value)
+
+    @field_validator("buttons")
+    @classmethod
+    def _buttons(cls, value: list[Button] | None) -> list[Button] | None:
+        if value is not None and len(value) > limits.MAX_BUTTONS:
+            raise ValueError(
+                f"a message holds at most {limits.MAX_BUTTONS} buttons (Cliq limit), got {len(value)}"
+            )
+        return value
+
+    @field_validator("slides")
+    @classmethod
+    def _slides(cls, value: list[Slide] | None) -> list[Slide] | None:
+        if value is None:
+            return value
+        if len(value) > limits.MAX_SLIDES:
+            raise ValueError(
+                f"a message holds at most {limits.MAX_SLIDES} slides (Cliq limit), got {len(value)}"
+            )
+        total = sum(len(str(slide.data)) + len(slide.title or "") for slide in value)
+        if total > limits.SLIDES_TOTAL_CHARS:
+            raise ValueError(
+                f"slides hold at most {limits.SLIDES_TOTAL_CHARS} characters in all (Cliq limit), got {total}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Message:
+        if not (self.text or self.card or self.slides):
+            raise ValueError("a message needs text, a card or slides")
+        return self
+
+
+class MessageEdit(Message):
+    """Replaces the message that carried the clicked button (button and form handlers only)."""
+
+    type: Literal["message_edit"] = "message_edit"
+
+
+class Banner(Outbound):
+    type: Literal["banner"] = "banner"
+    text: str
+    status: Literal["success", "failure"] = "success"
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return _at_most("banner text", limits.BANNER_TEXT, value) or value
+
+
+class Suggestions(Outbound):
+    """A bot reply offering suggestions; clicking one sends its text back to the bot."""
+
+    text: str
+    suggestions: SuggestionList
+
+    @classmethod
+    def of(cls, text: str, *choices: str) -> Suggestions:
+        return cls(
+            text=text, suggestions=SuggestionList(list=[Suggestion(text=c) for c in choices])
+        )
+
+
+class CommandSuggestion(Outbound):
+    title: str
+    description: str | None = None
+    imageurl: str | None = None
+
+
+Reply = Message | MessageEdit | Banner | Suggestions | list[CommandSuggestion] | None
+
+
+def parse_reply(data: Mapping[str, Any]) -> Outbound:
+    """Validate Cliq-shaped JSON as the model its `type` names (fixtures, the sandbox Cliq)."""
+    from bot.cliq.form import Form, FormError
+
+    models: dict[str, type[Outbound]] = {
+        "banner": Banner,
+        "message_edit": MessageEdit,
+        "form": Form,
+        "form_error": FormError,
+    }
+    kind = data.get("type")
+    if kind is None and "suggestions" in data and not ({"card", "slides", "buttons"} & set(data)):
+        return Suggestions.model_validate(data)
+    model = models.get(str(kind), Message) if kind is not None else Message
+    if kind is not None and kind not in models:
+        raise ValueError(f"unknown reply type {kind!r}")
+    return model.model_validate(data)
+
+
+__all__ = [
+    "BUTTON_FUNCTION",
+    "Banner",
+    "BotSender",
+    "Button",
+    "ButtonAction",
+    "Card",
+    "CommandSuggestion",
+    "Confirm",
+    "ImagesSlide",
+    "LabelSlide",
+    "ListSlide",
+    "Message",
+    "MessageEdit",
+    "Reply",
+    "Slide",
+    "Styles",
+    "Suggestions",
+    "TableSlide",
+    "TextSlide",
+    "parse_reply",
+]

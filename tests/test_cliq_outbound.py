@@ -1,0 +1,219 @@
+"""Outbound models: Cliq's shapes, and every Cliq limit refused at build time, naming the limit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from bot.cliq.form import (
+    CheckboxInput,
+    Form,
+    FormError,
+    HiddenInput,
+    RadioInput,
+    SelectInput,
+    TextInput,
+)
+from bot.cliq.message import (
+    Banner,
+    Button,
+    Card,
+    CommandSuggestion,
+    LabelSlide,
+    ListSlide,
+    Message,
+    MessageEdit,
+    Suggestions,
+    TableSlide,
+    TextSlide,
+    parse_reply,
+)
+
+
+def ticket_card() -> Message:
+    return Message(
+        text="Ticket #115 was assigned to you",
+        card=Card(title="#115 Printer on fire", theme="modern-inline"),
+        slides=[
+            LabelSlide.of({"Status": "Open", "Priority": "High"}, title="Details"),
+            TextSlide(data="Customer: watanabe@abc-corp.com"),
+        ],
+        buttons=[
+            Button.invoke(label, key=f"{label.lower()}:115")
+            for label in ("Status", "Assign", "Reply", "Comment")
+        ],
+    )
+
+
+def test_ticket_card_wire_shape() -> None:
+    wire = ticket_card().to_wire()
+    assert set(wire) == {"text", "card", "slides", "buttons"}
+    assert "buttons" not in wire["card"]  # buttons at the top level (reference/cliq.md §7.1)
+    assert wire["slides"][0] == {
+        "type": "label",
+        "title": "Details",
+        "data": [{"Status": "Open"}, {"Priority": "High"}],
+    }
+    assert wire["buttons"][0] == {
+        "label": "Status",
+        "type": "+",
+        "key": "status:115",
+        "action": {"type": "invoke.function", "data": {"name": "botbutton"}},
+    }
+
+
+def test_round_trip_through_parse_reply() -> None:
+    samples = [
+        ticket_card(),
+        MessageEdit(text="Status → On Hold by Aiko at 10:42"),
+        Banner(text="Updated", status="success"),
+        FormError(text="Check", inputs={"note": "too long"}),
+        Suggestions.of("Pick one", "Overdue Tickets", "Due Today"),
+        Message(
+            text="t",
+            slides=[TableSlide.of(["A", "B"], [{"A": 1, "B": 2}]), ListSlide(data=["x", "y"])],
+        ),
+        Form(
+            title="Status of #115",
+            name="status",
+            inputs=[
+                SelectInput(
+                    name="status", label="Status", placeholder="Pick", options=["Open", "On Hold"]
+                ),
+                HiddenInput(name="ticket_id", value="115"),
+            ],
+        ),
+    ]
+    for sample in samples:
+        wire = sample.to_wire()
+        assert parse_reply(wire).to_wire() == wire
+
+
+def test_form_and_table_shapes() -> None:
+    form = Form(
+        title="T",
+        name="f",
+        inputs=[RadioInput(name="r", label="R", options=[("Yes", "y"), ("No", "n")])],
+    ).to_wire()
+    assert form["type"] == "form" and form["action"] == {
+        "type": "invoke.function",
+        "name": "botform",
+    }
+    assert form["inputs"][0]["options"] == [
+        {"label": "Yes", "value": "y"},
+        {"label": "No", "value": "n"},
+    ]
+    table = TableSlide.of(["Ticket"], [{"Ticket": "#1"}]).to_wire()
+    assert table == {"type": "table", "data": {"headers": ["Ticket"], "rows": [{"Ticket": "#1"}]}}
+    assert CommandSuggestion(title="#115").to_wire() == {"title": "#115"}
+
+
+def button(label: str = "OK", key: str = "k") -> Button:
+    return Button.invoke(label, key=key)
+
+
+VIOLATIONS: dict[str, tuple[Callable[[], Any], Callable[[], Any], str]] = {
+    # name: (at the limit: accepted, one past: refused, words the error must contain)
+    "buttons": (
+        lambda: Message(text="x", buttons=[button()] * 5),
+        lambda: Message(text="x", buttons=[button()] * 6),
+        "at most 5 buttons",
+    ),
+    "button label": (
+        lambda: button("L" * 20),
+        lambda: button("L" * 21),
+        "button label is at most 20",
+    ),
+    "button key": (
+        lambda: button(key="k" * 100),
+        lambda: button(key="k" * 101),
+        "button key is at most 100",
+    ),
+    "card title": (
+        lambda: Card(title="t" * 200),
+        lambda: Card(title="t" * 201),
+        "card title is at most 200",
+    ),
+    "slides": (
+        lambda: Message(slides=[TextSlide(data="s")] * 20),
+        lambda: Message(slides=[TextSlide(data="s")] * 21),
+        "at most 20 slides",
+    ),
+    "text": (
+        lambda: Message(text="x" * 5000),
+        lambda: Message(text="x" * 5001),
+        "message text is at most 5000",
+    ),
+    "form inputs": (
+        lambda: Form(
+            title="f", name="f", inputs=[HiddenInput(name=f"i{n}", value="v") for n in range(25)]
+        ),
+        lambda: Form(
+            title="f", name="f", inputs=[HiddenInput(name=f"i{n}", value="v") for n in range(26)]
+        ),
+        "at most 25 inputs",
+    ),
+    "input name length": (
+        lambda: HiddenInput(name="n" * 50, value="v"),
+        lambda: HiddenInput(name="n" * 51, value="v"),
+        "input name must be 1-50",
+    ),
+    "input name characters": (
+        lambda: HiddenInput(name="ticket_id-2", value="v"),
+        lambda: HiddenInput(name="ticket id", value="v"),
+        "[A-Za-z0-9_-]",
+    ),
+    "radio too few": (
+        lambda: RadioInput(name="r", options=["a", "b"]),
+        lambda: RadioInput(name="r", options=["a"]),
+        "radio input holds 2-5",
+    ),
+    "radio too many": (
+        lambda: RadioInput(name="r", options=list("abcde")),
+        lambda: RadioInput(name="r", options=list("abcdef")),
+        "radio input holds 2-5",
+    ),
+    "checkbox too few": (
+        lambda: CheckboxInput(name="c", options=["a"]),
+        lambda: CheckboxInput(name="c", options=[]),
+        "checkbox input holds 1-5",
+    ),
+    "checkbox too many": (
+        lambda: CheckboxInput(name="c", options=list("abcde")),
+        lambda: CheckboxInput(name="c", options=list("abcdef")),
+        "checkbox input holds 1-5",
+    ),
+    "input label": (
+        lambda: TextInput(name="t", label="l" * 50),
+        lambda: TextInput(name="t", label="l" * 51),
+        "input label is at most 50",
+    ),
+}
+
+
+@pytest.mark.parametrize("limit", sorted(VIOLATIONS))
+def test_each_cliq_limit(limit: str) -> None:
+    accepted, refused, words = VIOLATIONS[limit]
+    accepted()
+    with pytest.raises(ValidationError) as info:
+        refused()
+    assert words in str(info.value)
+    assert "Cliq limit" in str(info.value) or limit == "input name characters"
+
+
+def test_other_shape_rules() -> None:
+    with pytest.raises(ValidationError, match="unique"):
+        Form(
+            title="f",
+            name="f",
+            inputs=[HiddenInput(name="a", value="1"), HiddenInput(name="a", value="2")],
+        )
+    with pytest.raises(ValidationError, match="must be headers"):
+        TableSlide.of(["A"], [{"B": "x"}])
+    with pytest.raises(ValidationError, match="needs text"):
+        Message()
+    with pytest.raises(ValidationError, match="extra"):
+        Message.model_validate({"text": "x", "chatid": "1"})
