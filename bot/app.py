@@ -4,7 +4,6 @@ concrete parts together."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -51,7 +50,7 @@ class _Services:
     def __init__(self) -> None:
         self.http: aiohttp.ClientSession | None = None
 
-    async def late_reply(self, envelope: Envelope, output: Any) -> None:
+    async def late_reply(self, envelope: Envelope, output: bytes) -> None:
         if self.http is None:
             raise RuntimeError("the app is not running")
         await post_to_response_url(self.http, envelope, output)

@@ -7,7 +7,7 @@ forms by name; menu actions by name (falling back to keywords). Registration ord
 
 from __future__ import annotations
 
-import asyncio
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
@@ -25,7 +25,7 @@ from bot.router import ButtonRoute, Command, FormRoute, Keyword, Listener, Route
 log = logging.getLogger("deskbot.dispatch")
 
 ContextFactory = Callable[[Envelope, "Bot", str], Awaitable[Context]]
-LateReply = Callable[[Envelope, Any], Awaitable[None]]
+LateReply = Callable[[Envelope, bytes], Awaitable[None]]
 Run = Callable[[Context], Awaitable[Any]]
 
 _MENTION_TOKEN = re.compile(r"\{@[^}]*\}")
@@ -53,7 +53,6 @@ class Bot:
         self.context_factory = context_factory or self._plain_context
         self.late_reply = late_reply
         self.router = Router()
-        self._pending: set[asyncio.Task[Any]] = set()
 
     def include(self, *routers: Router) -> Bot:
         for router in routers:
@@ -89,47 +88,33 @@ class Bot:
 
     # --- dispatch ------------------------------------------------------------------------
 
-    async def dispatch(self, envelope: Envelope, request_id: str = "") -> Any:
-        """Answer one handler call with the wire value of `{"output": …}`."""
+    async def dispatch(self, envelope: Envelope, request_id: str = "") -> bytes:
+        """Answer one handler call: the JSON of the value Cliq expects in `{"output": …}`.
+
+        The listener runs in the caller's task (no task per call); the HTTP edge applies the
+        deadline, so a call that overruns it still finishes here and is delivered late.
+        """
         run = self._resolve(envelope)
         if run is None:
-            return ""
+            return EMPTY
         ctx = await self.context_factory(envelope, self, request_id)
-        task = asyncio.ensure_future(self._call(run, ctx))
-        done, _ = await asyncio.wait((task,), timeout=self.deadline)
-        if done:
-            return task.result()
-        self._pending.add(task)
-        task.add_done_callback(lambda t: self._deliver_late(envelope, t))
-        return answers.working().to_wire()
-
-    async def _call(self, run: Run, ctx: Context) -> Any:
         try:
             return render(await run(ctx))
         except UsageError as exc:
-            return answers.usage(self, ctx.envelope, problem=str(exc)).to_wire()
+            return answers.usage(self, envelope, problem=str(exc)).to_json()
         except Exception:
-            log.exception("listener failed [ref %s]", ctx.request_id)
-            return answers.error(ctx.request_id).to_wire()
+            log.exception("listener failed [ref %s]", request_id)
+            return answers.error(request_id).to_json()
 
-    def _deliver_late(self, envelope: Envelope, task: asyncio.Task[Any]) -> None:
-        self._pending.discard(task)
-        if self.late_reply is None or task.cancelled():
+    async def deliver_late(self, envelope: Envelope, output: bytes) -> None:
+        """Deliver an answer that missed the deadline (through `response_url`, DESIGN §3)."""
+        if self.late_reply is None:
             log.warning("late answer dropped: no way to deliver it")
             return
-        late = asyncio.ensure_future(self.late_reply(envelope, task.result()))
-        self._pending.add(late)
-        late.add_done_callback(self._late_done)
-
-    def _late_done(self, task: asyncio.Task[Any]) -> None:
-        self._pending.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("late answer not delivered: %s", task.exception())
-
-    async def drain(self) -> None:
-        """Wait for answers still being worked on (at shutdown, and in tests)."""
-        while self._pending:
-            await asyncio.gather(*list(self._pending), return_exceptions=True)
+        try:
+            await self.late_reply(envelope, output)
+        except Exception as exc:
+            log.error("late answer not delivered: %s", exc)
 
     def _resolve(self, env: Envelope) -> Run | None:
         kind, handler = env.type, env.handler.type
@@ -223,15 +208,18 @@ class Bot:
         return Context(envelope=envelope, bot=bot, clock=bot.clock, request_id=request_id)
 
 
-def render(reply: Any) -> Any:
-    """A listener's typed reply → the wire value Cliq expects in `output`."""
+EMPTY = b'""'
+
+
+def render(reply: Any) -> bytes:
+    """A listener's typed reply → the JSON of the value Cliq expects in `output`."""
     if reply is None:
-        return ""
+        return EMPTY
     if isinstance(reply, str):
-        return {"text": reply}
+        return json.dumps({"text": reply}, ensure_ascii=False).encode()
     if isinstance(reply, list):
-        return [item.to_wire() for item in reply]
-    return reply.to_wire()
+        return b"[" + b",".join(item.to_json() for item in reply) + b"]"
+    return reply.to_json()
 
 
 def form_values(values: dict[str, Any]) -> dict[str, Any]:

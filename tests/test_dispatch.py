@@ -128,7 +128,7 @@ async def chat(aiohttp_client, aiohttp_server, clock: FrozenClock):  # type: ign
 
     session = aiohttp.ClientSession()
 
-    async def late_reply(envelope: Envelope, output: Any) -> None:
+    async def late_reply(envelope: Envelope, output: bytes) -> None:
         await post_to_response_url(session, envelope, output)
 
     bot = Bot(name="Deskbot", clock=clock, deadline=5, late_reply=late_reply).include(router)
@@ -140,7 +140,6 @@ async def chat(aiohttp_client, aiohttp_server, clock: FrozenClock):  # type: ign
     conversation.bot = bot  # type: ignore[attr-defined]
     yield conversation
     release.set()
-    await bot.drain()
     await session.close()
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
+from bot import answers
 from bot.cliq.envelope import EnvelopeError, parse_envelope
 from bot.cliq.verify import VerificationError, Verifier
 from bot.dispatch import Bot
@@ -13,7 +16,7 @@ BOT = web.AppKey("bot", Bot)
 VERIFIER = web.AppKey("verifier", Verifier)  # type: ignore[type-abstract]
 
 
-async def handle_cliq(request: web.Request) -> web.Response:
+async def handle_cliq(request: web.Request) -> web.StreamResponse:
     body = await request.read()  # the app's client_max_size answers 413 above the limit
     try:
         request.app[VERIFIER].verify(request.headers, body)
@@ -23,8 +26,44 @@ async def handle_cliq(request: web.Request) -> web.Response:
         envelope = parse_envelope(body)
     except EnvelopeError as exc:
         return json_error(400, "bad_request", str(exc))
-    output = await request.app[BOT].dispatch(envelope, request[REQUEST_ID])
-    return web.json_response({"output": output})
+    bot = request.app[BOT]
+    overrun = _Overrun(request)
+    timer = asyncio.get_running_loop().call_later(bot.deadline, overrun.answer_working)
+    try:
+        output = await bot.dispatch(envelope, request[REQUEST_ID])
+    finally:
+        timer.cancel()
+    if overrun.sending is None:
+        return _output_response(output)
+    response = await overrun.sending
+    await bot.deliver_late(envelope, output)
+    return response
+
+
+class _Overrun:
+    """Past the deadline Cliq gets "working on it" at once; the listener goes on undisturbed.
+
+    The listener runs in the request's own task, so calls that finish in time (nearly all) cost
+    no extra task; only an overrun spawns one, to write the banner while the listener works.
+    """
+
+    def __init__(self, request: web.Request) -> None:
+        self.request = request
+        self.sending: asyncio.Task[web.StreamResponse] | None = None
+
+    def answer_working(self) -> None:
+        self.sending = asyncio.ensure_future(self._send())
+
+    async def _send(self) -> web.StreamResponse:
+        response = _output_response(answers.working().to_json())
+        response.headers["X-Request-Id"] = self.request[REQUEST_ID]
+        await response.prepare(self.request)
+        await response.write_eof()
+        return response
+
+
+def _output_response(output: bytes) -> web.Response:
+    return web.Response(body=b'{"output":' + output + b"}", content_type="application/json")
 
 
 def routes() -> list[web.RouteDef]:

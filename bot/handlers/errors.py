@@ -47,7 +47,8 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
     except Exception:
         log.exception("unhandled error [ref %s]", request_id)
         response = json_error(500, "internal_error", "unexpected error", reference=request_id)
-    response.headers["X-Request-Id"] = request_id
+    if not response.prepared:  # an overrun answer went out early, with its id already set
+        response.headers["X-Request-Id"] = request_id
     return response
 
 

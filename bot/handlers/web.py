@@ -19,10 +19,4 @@ def make_web_app(
     app[cliq.VERIFIER] = verifier
     app[health.SANDBOX_URLS] = {}
     app.add_routes(cliq.routes() + health.routes())
-
-    async def drain_late_answers(app: web.Application):  # type: ignore[no-untyped-def]
-        yield
-        await bot.drain()
-
-    app.cleanup_ctx.append(drain_late_answers)
     return app
