@@ -7,6 +7,7 @@ for one input at a time. It talks HTTP to `/cliq` exactly as Cliq would, signed 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -78,16 +79,20 @@ async def _ask(prompt: str) -> str:
     return (await asyncio.to_thread(input, prompt)).strip()
 
 
-async def _fill_form(form: dict[str, Any]) -> dict[str, Any]:
+Ask = Callable[[str], Awaitable[str]]
+Show = Callable[[str], None]
+
+
+async def _fill_form(form: dict[str, Any], ask: Ask, show: Show) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    print(f"== {form.get('title', 'Form')} ==  {form.get('hint', '')}")
+    show(f"== {form.get('title', 'Form')} ==  {form.get('hint', '')}")
     for field in form.get("inputs", []):
         if field.get("type") == "hidden":
             continue
         options = field.get("options") or []
         for number, option in enumerate(options, start=1):
-            print(f"    {number}) {option['label']}")
-        typed = await _ask(f"  {field.get('label', field['name'])}: ")
+            show(f"    {number}) {option['label']}")
+        typed = await ask(f"  {field.get('label', field['name'])}: ")
         if options and typed.isdigit() and 1 <= int(typed) <= len(options):
             typed = options[int(typed) - 1]["value"]
         if typed:
@@ -95,11 +100,12 @@ async def _fill_form(form: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-async def converse(conversation: Conversation) -> None:
-    print(HELP)
+async def converse(conversation: Conversation, ask: Ask = _ask, show: Show = print) -> None:
+    """Read lines with `ask`, show answers with `show` (the terminal by default; tests script it)."""
+    show(HELP)
     while True:
         try:
-            line = await _ask("you> ")
+            line = await ask("you> ")
         except EOFError:
             return
         if line in ("quit", "exit"):
@@ -115,9 +121,9 @@ async def converse(conversation: Conversation) -> None:
         else:
             answer = await conversation.say(line)
         while answer.kind == "form":
-            values = await _fill_form(answer.output)
+            values = await _fill_form(answer.output, ask, show)
             answer = await conversation.submit(values)
-        print(render(answer))
+        show(render(answer))
 
 
 async def run_chat(config: Config, *, url: str | None, email: str, admin: bool = False) -> int:

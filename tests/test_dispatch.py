@@ -12,6 +12,7 @@ import pytest
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from bot.chat import converse
 from bot.cliq.envelope import Envelope
 from bot.cliq.form import Form, SelectInput, TextInput
 from bot.cliq.message import Banner, Button, CommandSuggestion, Message, MessageEdit
@@ -263,3 +264,25 @@ def test_banner_reply_type() -> None:
         "text": "x",
         "status": "success",
     }
+
+
+async def test_terminal_chat_renders_cards_numbers_buttons_and_fills_forms(
+    chat: Conversation,
+) -> None:
+    """`deskbot chat`: a scripted person runs a command, clicks button 1 and fills the form."""
+    typed = iter(["/ticket 115", "1", "2", "", "ping me", "quit"])
+    prompts: list[str] = []
+    shown: list[str] = []
+
+    async def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(typed)
+
+    await converse(chat, ask=ask, show=shown.append)
+    screen = "\n".join(shown)
+    assert "ticket 115 for agent@example.com" in screen
+    assert "[1] Status" in screen
+    assert "== Status of #115 ==" in screen and "2) On Hold" in screen
+    assert "#115 → On Hold" in screen  # option 2 chosen; the ticket input kept its value
+    assert "I don't know “ping me”" in screen
+    assert prompts.count("you> ") == 4
