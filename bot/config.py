@@ -17,6 +17,17 @@ SANDBOX = "sandbox"
 DataCentre = Literal["sandbox", "us", "eu", "in", "au", "jp", "cn", "sa", "uk", "ca", "sg", "ae"]
 
 SECRET_ENV = "DESKBOT_CLIQ_SECRET"
+CLIENT_SECRET_ENV = "DESKBOT_OAUTH_CLIENT_SECRET"
+DESK_REFRESH_ENV = "DESKBOT_DESK_REFRESH_TOKEN"
+CLIQ_REFRESH_ENV = "DESKBOT_CLIQ_REFRESH_TOKEN"
+TOKEN_KEY_ENV = "DESKBOT_TOKEN_KEY"
+
+# What the sandbox Accounts knows (bot/sandbox/accounts.py holds the same values).
+SANDBOX_CLIENT_ID = "sandbox-client"
+SANDBOX_CLIENT_SECRET = "sandbox-secret"
+SANDBOX_ORG_REFRESH_TOKEN = "sandbox-org-refresh-token"
+SANDBOX_ORG_ID = "700000001"
+SANDBOX_TOKEN_KEY = "sandbox-token-key-never-use-for-real"
 
 
 class Section(BaseModel):
@@ -46,8 +57,11 @@ class CliqConfig(Section):
 
 class DeskConfig(Section):
     datacenter: DataCentre = SANDBOX
+    # Your Desk portal's organisation id (Setup → Developer Space → API); the sandbox's by default.
     org_id: str = ""
     concurrency: int = 4
+    # Zoho Desk's web address for ticket links, e.g. https://desk.zoho.com/agent/<portal>.
+    portal_url: str = ""
 
 
 class OAuthConfig(Section):
@@ -68,6 +82,27 @@ class StoreConfig(Section):
     path: str = "var/deskbot.db"
 
 
+class NotificationsConfig(Section):
+    # Send an owned ticket's notifications to its owner's DM instead of the channel.
+    dm_owner: bool = True
+    # The daily digest: local time, and the zone of the org channel and of departments without
+    # one of their own in `department_zones` (department id -> zone name).
+    digest_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    digest_zone: str = "UTC"
+    department_zones: dict[str, str] = Field(default_factory=dict)
+    # Per-user pacing under Cliq's 50 posts a minute.
+    posts_per_minute: int = 45
+
+
+class AttendanceConfig(Section):
+    # Department ids whose agents may use attendance (empty: every department).
+    departments: list[str] = Field(default_factory=list)
+    # Desk roles that may use attendance; light agents are left out by default (SPEC A).
+    roles: list[Literal["admin", "agent", "light"]] = Field(
+        default_factory=lambda: ["admin", "agent"]
+    )
+
+
 class Config(Section):
     server: ServerConfig = Field(default_factory=ServerConfig)
     cliq: CliqConfig = Field(default_factory=CliqConfig)
@@ -75,6 +110,8 @@ class Config(Section):
     oauth: OAuthConfig = Field(default_factory=OAuthConfig)
     sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
     store: StoreConfig = Field(default_factory=StoreConfig)
+    notifications: NotificationsConfig = Field(default_factory=NotificationsConfig)
+    attendance: AttendanceConfig = Field(default_factory=AttendanceConfig)
 
     @property
     def uses_sandbox(self) -> bool:
@@ -99,6 +136,45 @@ class Config(Section):
             f"set {SECRET_ENV} to the shared secret of your Cliq shims "
             "(bot.toml's dev_secret is only used with the sandbox Cliq)"
         )
+
+    @property
+    def desk_org_id(self) -> str:
+        if self.desk.org_id:
+            return self.desk.org_id
+        if self.desk.datacenter == SANDBOX:
+            return SANDBOX_ORG_ID
+        raise ConfigError("set [desk] org_id to your Zoho Desk organisation id")
+
+    @property
+    def client_id(self) -> str:
+        return self.oauth.client_id or (SANDBOX_CLIENT_ID if self.uses_sandbox else "")
+
+    def client_secret(self) -> str:
+        both = self.desk.datacenter == SANDBOX and self.cliq.datacenter == SANDBOX
+        return self._secret(CLIENT_SECRET_ENV, SANDBOX_CLIENT_SECRET, "the client secret", both)
+
+    def desk_refresh_token(self) -> str:
+        sandboxed = self.desk.datacenter == SANDBOX
+        return self._secret(DESK_REFRESH_ENV, SANDBOX_ORG_REFRESH_TOKEN, "a token", sandboxed)
+
+    def cliq_refresh_token(self) -> str:
+        sandboxed = self.cliq.datacenter == SANDBOX
+        return self._secret(CLIQ_REFRESH_ENV, SANDBOX_ORG_REFRESH_TOKEN, "a token", sandboxed)
+
+    def token_key(self) -> str:
+        """The key that encrypts agents' stored Desk tokens and signs OAuth `state` values."""
+        sandboxed = self.desk.datacenter == SANDBOX
+        return self._secret(TOKEN_KEY_ENV, SANDBOX_TOKEN_KEY, "a long random key", sandboxed)
+
+    @staticmethod
+    def _secret(env: str, sandbox_value: str, what: str, sandboxed: bool) -> str:
+        """From the environment; a sandbox setup falls back to the sandbox's well-known value."""
+        value = os.environ.get(env, "")
+        if value:
+            return value
+        if sandboxed:
+            return sandbox_value
+        raise ConfigError(f"set {env} to {what}")
 
 
 class ConfigError(Exception):
