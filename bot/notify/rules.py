@@ -1,0 +1,127 @@
+"""Where a notification goes, and why (SPEC D1–D4). Pure: the notifier and `/deskbot rules test`
+both ask it, so what the admin is shown is what the bot does."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.notify.classify import Happening
+from bot.notify.kinds import DM_ONLY, LABELS, Kind
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """The admin's choices. Kinds missing from the switch maps are on."""
+
+    org_channel: str = "desk"
+    channel_map: Mapping[str, str] = field(default_factory=dict)
+    disabled_departments: frozenset[str] = frozenset()
+    channel_on: Mapping[Kind, bool] = field(default_factory=dict)
+    dm_on: Mapping[Kind, bool] = field(default_factory=dict)
+    dm_owner: bool = True
+
+    def posts(self, kind: Kind) -> bool:
+        return kind not in DM_ONLY and self.channel_on.get(kind, True)
+
+    def dms(self, kind: Kind) -> bool:
+        return self.dm_on.get(kind, True)
+
+    def channel_for(self, department_id: str | None) -> str:
+        if department_id and department_id in self.channel_map:
+            return self.channel_map[department_id]
+        return self.org_channel
+
+
+@dataclass(frozen=True)
+class Route:
+    target_kind: Literal["channel", "user"]
+    target: str
+    kinds: tuple[Kind, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    routes: tuple[Route, ...]
+    reasons: tuple[str, ...]  # every rule that decided, including the ones that said no
+
+    def explain(self) -> str:
+        return "\n".join(self.reasons)
+
+
+def decide(
+    happening: Happening,
+    settings: RuleSettings,
+    *,
+    owner_email: str | None,
+    actor_email: str | None = None,
+    mentioned_emails: Sequence[str] = (),
+) -> Decision:
+    routes: list[Route] = []
+    reasons: list[str] = []
+    record_kinds = tuple(k for k in happening.kinds if k not in DM_ONLY)
+    personal = tuple(k for k in happening.kinds if k in DM_ONLY and k is not Kind.MENTION)
+    if record_kinds:
+        route, why = _record_route(happening, record_kinds, settings, owner_email)
+        reasons.append(why)
+        if route:
+            routes.append(route)
+    for kind in personal:
+        if not owner_email:
+            reasons.append(f"{LABELS[kind]}: the record has no owner to tell.")
+        elif not settings.dms(kind):
+            reasons.append(f"{LABELS[kind]}: DMs of this kind are switched off.")
+        else:
+            routes.append(Route("user", owner_email, (kind,), "sent to the owner by DM"))
+            reasons.append(f"{LABELS[kind]}: DM to the owner {owner_email}.")
+    for email in dict.fromkeys(mentioned_emails):
+        if actor_email and email.casefold() == actor_email.casefold():
+            reasons.append(f"Mention of {email}: they wrote it themselves.")
+        elif not settings.dms(Kind.MENTION):
+            reasons.append(f"Mention of {email}: mention DMs are switched off.")
+        else:
+            routes.append(Route("user", email, (Kind.MENTION,), "mentioned in a comment"))
+            reasons.append(f"Mention of {email}: DM.")
+    return Decision(tuple(_merge(routes)), tuple(reasons))
+
+
+def _record_route(
+    happening: Happening, kinds: tuple[Kind, ...], settings: RuleSettings, owner: str | None
+) -> tuple[Route | None, str]:
+    labels = ", ".join(LABELS[k] for k in kinds)
+    if happening.owner_id and happening.actor_id == happening.owner_id:
+        return (
+            None,
+            f"{labels}: the owner made this change, so nobody is told (no self-notification).",
+        )
+    if happening.department_id and happening.department_id in settings.disabled_departments:
+        return None, f"{labels}: department {happening.department_id} is disabled."
+    dm_kinds = tuple(k for k in kinds if settings.dms(k))
+    if settings.dm_owner and owner and dm_kinds:
+        why = f"{labels}: DMs are on and the ticket has an owner, so DM to {owner}."
+        return Route("user", owner, dm_kinds, "sent to the owner by DM"), why
+    channel_kinds = tuple(k for k in kinds if settings.posts(k))
+    if not channel_kinds:
+        return None, f"{labels}: switched off for the channel."
+    channel = settings.channel_for(happening.department_id)
+    mapped = happening.department_id in settings.channel_map if happening.department_id else False
+    where = "the department's channel" if mapped else "the org channel"
+    why = f"{labels}: posted to #{channel} ({where})."
+    return Route("channel", channel, channel_kinds, where), why
+
+
+def _merge(routes: list[Route]) -> list[Route]:
+    """One post per target: a person mentioned on their own ticket gets a single DM."""
+    merged: dict[tuple[str, str], Route] = {}
+    for route in routes:
+        key = (route.target_kind, route.target.casefold())
+        if key in merged:
+            first = merged[key]
+            merged[key] = Route(
+                route.target_kind, first.target, first.kinds + route.kinds, first.reason
+            )
+        else:
+            merged[key] = route
+    return list(merged.values())
