@@ -1,0 +1,110 @@
+"""Desk's scalar wire types: ids, counts and times, coerced the same way everywhere.
+
+Desk sends ids as 17-19 digit strings (beyond a JavaScript-safe integer), counts as strings
+(`"threadCount": "1"`), times as ISO-8601 UTC with milliseconds and `Z` (sometimes epoch
+milliseconds in examples) and webhook `eventTime` as epoch milliseconds in a string.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic.alias_generators import to_camel
+
+
+def _to_id(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("an id cannot be a boolean")
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+def _to_count(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a count cannot be a boolean")
+    if isinstance(value, str):
+        return int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def parse_time(value: Any) -> datetime:
+    """A Desk time: ISO-8601 (`Z` or offset; naive read as UTC) or epoch milliseconds."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, bool):
+        raise ValueError("a time cannot be a boolean")
+    elif isinstance(value, int | float):
+        moment = datetime.fromtimestamp(value / 1000, UTC)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            moment = datetime.fromtimestamp(int(text) / 1000, UTC)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    else:
+        raise ValueError(f"not a time: {value!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def format_time(moment: datetime) -> str:
+    """Desk's request and response form: `2026-02-23T04:20:19.000Z` (UTC, milliseconds, `Z`)."""
+    if moment.tzinfo is None:
+        raise ValueError("Desk times must be timezone-aware")
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def format_epoch_ms(moment: datetime) -> str:
+    """Webhook `eventTime` form: epoch milliseconds as a string."""
+    return str(round(moment.timestamp() * 1000))
+
+
+DeskId = Annotated[str, BeforeValidator(_to_id)]
+"""An id: always a string, numbers coerced (they exceed JavaScript's safe integers)."""
+
+Count = Annotated[
+    int,
+    BeforeValidator(_to_count),
+    PlainSerializer(str, return_type=str, when_used="json"),
+]
+"""A count Desk sends as a string (`"threadCount": "1"`): an int here, a string on the wire."""
+
+Number = Annotated[int, BeforeValidator(_to_count)]
+"""A count Desk sends as a JSON number (`"overDue": 2`), still accepting a string."""
+
+DeskTime = Annotated[
+    datetime,
+    BeforeValidator(parse_time),
+    PlainSerializer(format_time, return_type=str, when_used="json"),
+]
+"""A timezone-aware UTC time; JSON form ends in `Z`."""
+
+EpochMsTime = Annotated[
+    datetime,
+    BeforeValidator(parse_time),
+    PlainSerializer(format_epoch_ms, return_type=str, when_used="json"),
+]
+"""A time that Desk sends as epoch milliseconds in a string (webhook `eventTime`)."""
+
+
+class DeskModel(BaseModel):
+    """Base of every Desk response model: camelCase on the wire, unknown keys ignored.
+
+    Fields may be absent because Desk filters responses by the caller's field permissions, so
+    nearly everything is optional. `to_wire()` gives back Desk's JSON for the fields that were
+    set, so the sandbox can answer with the same models the client parses.
+    """
+
+    model_config = ConfigDict(
+        extra="ignore", populate_by_name=True, alias_generator=to_camel, frozen=True
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
