@@ -42,6 +42,10 @@ class DeskUnavailable(DeskError):
     """No HTTP answer at all (connection refused, reset, timeout)."""
 
 
+class NoReplyAddress(DeskError):
+    """sendReply needs a from-address configured for the ticket's department, and none is."""
+
+
 class BadRequest(DeskError):
     """400: malformed request (`BAD_REQUEST`, `EMPTY_PAYLOAD`)."""
 
