@@ -12,6 +12,8 @@ from bot.desk.stats import HappinessRating, TicketCount, TicketsCountByFieldValu
 
 
 class CountCalls(ReadCalls):
+    """Counts and ratings."""
+
     # --- counts and ratings ---------------------------------------------------------------
 
     async def tickets_count(

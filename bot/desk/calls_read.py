@@ -20,6 +20,8 @@ Values = str | Sequence[str]
 
 
 class ReadCalls:
+    """Reads; the mixins share `http` (a Transport) and are assembled by DeskClient."""
+
     http: Transport
     _me: Agent | None
 

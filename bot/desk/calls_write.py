@@ -25,6 +25,8 @@ UNSET: Any = _Unset()
 
 
 class WriteCalls(ReadCalls):
+    """Calls that change Desk, and the per-ticket reads that go with them."""
+
     _reply_addresses: dict[str, MailReplyAddress]
 
     # --- acting on a ticket -----------------------------------------------------------------
