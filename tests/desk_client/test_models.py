@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.desk import models as m
@@ -162,3 +164,9 @@ def test_event_delivery_parses_and_dedupes() -> None:
 def test_unknown_fields_are_ignored_everywhere() -> None:
     agent = m.Agent.model_validate({"id": "1", "brandNewField": {"x": 1}})
     assert agent.to_wire() == {"id": "1"}
+
+
+@given(st.datetimes(timezones=st.just(UTC)))
+def test_any_aware_time_round_trips_to_the_millisecond(moment: datetime) -> None:
+    expected = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+    assert m.parse_time(m.format_time(moment)) == expected

@@ -369,3 +369,19 @@ def test_retry_policy_delays_grow_and_stay_bounded() -> None:
         ceiling = min(4.0, 0.5 * 2**retry)
         wait = policy.delay(retry, rng)
         assert ceiling / 2 <= wait <= ceiling
+
+
+async def test_fifty_calls_on_an_expired_token_all_retry_with_the_new_one(
+    client: DeskClient, desk: FakeDesk, tokens: Tokens
+) -> None:
+    async def only_fresh_tokens(request: web.Request) -> web.Response:
+        if request.headers["Authorization"] != "Zoho-oauthtoken tok-2":
+            return error("INVALID_OAUTH").response()
+        return Reply(200, load("ticket")).response()
+
+    desk.handle("GET", "/tickets/1", only_fresh_tokens)
+    results = await asyncio.gather(*(client.ticket("1") for _ in range(50)))
+    assert len(results) == 50
+    # every call reports the same stale token; the token source minted exactly one new one
+    assert set(tokens.invalidated) == {"tok-1"} and tokens.minted == 2
+    assert len(desk.requests) == 100
