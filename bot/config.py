@@ -56,7 +56,10 @@ class CliqConfig(Section):
 
 
 class DeskConfig(Section):
-    datacenter: DataCentre = SANDBOX
+    # Desk has no UK data centre (reference/desk.md §1.1).
+    datacenter: Literal["sandbox", "us", "eu", "in", "au", "jp", "cn", "sa", "ca", "sg", "ae"] = (
+        SANDBOX
+    )
     # Your Desk portal's organisation id (Setup → Developer Space → API); the sandbox's by default.
     org_id: str = ""
     concurrency: int = 4
