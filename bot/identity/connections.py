@@ -1,0 +1,116 @@
+"""Each agent's own Desk connection (SPEC D5): actions from cards run as the agent who clicked.
+
+Connect: the agent opens Accounts' authorize URL with a signed, expiring `state`; Accounts sends
+them back to `/oauth/callback` with a code, which we trade for a refresh token and keep sealed
+(encrypted with `DESKBOT_TOKEN_KEY`). Disconnect deletes it. A client per connected agent is
+made on demand and shares the process's one Desk HTTP session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from bot.clock import Clock
+from bot.identity.secrets import StateSigner, TokenBox
+from bot.store.db import Database
+
+DESK_SCOPES = (
+    "Desk.tickets.ALL,Desk.search.READ,Desk.basic.READ,Desk.settings.READ,Desk.contacts.READ"
+)
+
+MIGRATIONS = [
+    """
+    CREATE TABLE agent_connections (
+        email TEXT PRIMARY KEY,
+        sealed_refresh_token BLOB NOT NULL,
+        connected_at TEXT NOT NULL
+    )
+    """
+]
+
+
+class NotConnected(Exception):
+    """The agent has not connected their Desk account yet: show them the Connect card."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__(f"{email} has not connected Desk")
+        self.email = email
+
+
+class AgentConnections:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        key: str,
+        authorize_url: str,
+        client_id: str,
+        redirect_uri: str,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._box = TokenBox(key)
+        self._states = StateSigner(key, clock)
+        self._authorize_url = authorize_url
+        self._client_id = client_id
+        self.redirect_uri = redirect_uri
+        self._listeners: list[Callable[[str], None]] = []
+
+    async def setup(self) -> None:
+        await self._db.migrate("connections", MIGRATIONS)
+
+    def connect_url(self, email: str) -> str:
+        """Where the Connect button sends an agent: consent for our scopes, as them."""
+        query = {
+            "response_type": "code",
+            "client_id": self._client_id,
+            "scope": DESK_SCOPES,
+            "redirect_uri": self.redirect_uri,
+            "access_type": "offline",
+            "prompt": "consent",
+            "state": self._states.sign(email),
+            "login_hint": email,
+        }
+        return f"{self._authorize_url}?{urlencode(query)}"
+
+    def email_for_state(self, state: str) -> str:
+        """The agent a callback's `state` was issued to (raises StateError when forged/expired)."""
+        return self._states.verify(state)
+
+    async def store(self, email: str, refresh_token: str) -> None:
+        sealed = self._box.seal(refresh_token)
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO agent_connections (email, sealed_refresh_token, connected_at)"
+                " VALUES (?, ?, ?) ON CONFLICT (email) DO UPDATE SET"
+                " sealed_refresh_token = excluded.sealed_refresh_token,"
+                " connected_at = excluded.connected_at",
+                (email.casefold(), sealed, self._clock.now().isoformat()),
+            )
+        self._changed(email)
+
+    async def refresh_token(self, email: str) -> str | None:
+        row = await self._db.fetchone(
+            "SELECT sealed_refresh_token FROM agent_connections WHERE email = ?",
+            (email.casefold(),),
+        )
+        return self._box.open(row["sealed_refresh_token"]) if row else None
+
+    async def disconnect(self, email: str) -> bool:
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "DELETE FROM agent_connections WHERE email = ?", (email.casefold(),)
+            )
+            removed = cursor.rowcount > 0
+        self._changed(email)
+        return removed
+
+    def on_change(self, listener: Callable[[str], None]) -> None:
+        """Tell `listener` (e.g. a cache of per-agent clients) when an agent's token changes."""
+        self._listeners.append(listener)
+
+    def _changed(self, email: str) -> None:
+        for listener in self._listeners:
+            listener(email.casefold())
