@@ -1,0 +1,41 @@
+"""Agent attendance: statuses, the event log, the 24-hour rule, reports and CSV (SPEC A).
+
+Runs without Cliq or aiohttp; the chat layer talks to `AttendanceService`.
+"""
+
+from attendance.access import Access, AccessPolicy
+from attendance.errors import (
+    AttendanceError,
+    CorrectionError,
+    MoveRefused,
+    RangeError,
+    StatusError,
+    UnknownStatus,
+)
+from attendance.models import Event, EventKind, Status, StatusType
+from attendance.reports import AgentPeriod, DayReport, RangeReport, WeekReport
+from attendance.service import AgentState, AttendanceService, Board, BoardColumn, Change
+
+__all__ = [
+    "Access",
+    "AccessPolicy",
+    "AgentPeriod",
+    "AgentState",
+    "AttendanceError",
+    "AttendanceService",
+    "Board",
+    "BoardColumn",
+    "Change",
+    "CorrectionError",
+    "DayReport",
+    "Event",
+    "EventKind",
+    "MoveRefused",
+    "RangeError",
+    "RangeReport",
+    "Status",
+    "StatusError",
+    "StatusType",
+    "UnknownStatus",
+    "WeekReport",
+]

@@ -1,0 +1,110 @@
+"""CSV export of attendance (SPEC A8): one row per agent per local day, at most 30 days.
+
+The file is UTF-8 with a byte-order mark, so Excel opens Japanese and other non-Latin names
+correctly, and it is produced as an async iterator of byte chunks, one agent at a time, so a
+month of a thousand agents is streamed in constant memory.
+
+Columns, in this order:
+
+| column           | meaning                                                                  |
+|------------------|--------------------------------------------------------------------------|
+| `date`           | the local day, `YYYY-MM-DD`, in `time_zone`                              |
+| `agent_name`     | the agent's name as last seen (empty if unknown)                         |
+| `agent_email`    | the agent's e-mail                                                       |
+| `time_zone`      | the IANA zone the days are cut in, e.g. `Asia/Tokyo`                     |
+| `first_check_in` | the first check-in that day, ISO 8601 local time with offset, or empty   |
+| `last_check_out` | the last check-out that day, same format, or empty                       |
+| `auto_check_out` | `yes` if that check-out was the automatic 24-hour one, else empty        |
+| `worked`         | time in Online statuses that day, `H:MM:SS`                              |
+| `worked_seconds` | the same in whole seconds                                                |
+| `away_seconds`   | time in Offline statuses while checked in (breaks), whole seconds        |
+| `<status> (s)`   | one column per status except Check Out, in the order of the status list, |
+|                  | named after the status, seconds spent in it that day; deleted statuses   |
+|                  | used before the period's end are included                                |
+
+Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR)
+are prefixed with `'`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime, timedelta
+
+from attendance.models import CHECK_OUT, Status
+from attendance.reports import AgentPeriod, DayReport
+
+BOM = "\ufeff"
+CHUNK = 64 * 1024
+FIXED_COLUMNS = [
+    "date",
+    "agent_name",
+    "agent_email",
+    "time_zone",
+    "first_check_in",
+    "last_check_out",
+    "auto_check_out",
+    "worked",
+    "worked_seconds",
+    "away_seconds",
+]
+
+
+def header(statuses: Sequence[Status]) -> list[str]:
+    return FIXED_COLUMNS + [f"{s.name} (s)" for s in statuses if s.id != CHECK_OUT]
+
+
+def row(agent: AgentPeriod, day: DayReport, statuses: Sequence[Status]) -> list[str]:
+    cells = [
+        day.day.isoformat(),
+        _safe(agent.name),
+        _safe(agent.email),
+        agent.zone,
+        _time(day.first_check_in),
+        _time(day.last_check_out),
+        "yes" if day.auto_check_out else "",
+        hms(day.worked),
+        str(_seconds(day.worked)),
+        str(_seconds(day.away)),
+    ]
+    zero = timedelta()
+    cells += [str(_seconds(day.per_status.get(s.id, zero))) for s in statuses if s.id != CHECK_OUT]
+    return cells
+
+
+async def stream(
+    periods: AsyncIterator[AgentPeriod], statuses: Sequence[Status]
+) -> AsyncIterator[bytes]:
+    """Yield the CSV as UTF-8 byte chunks of about 64 KiB, BOM first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer.writerow([_safe(c) for c in header(statuses)])
+    async for agent in periods:
+        for day in agent.days:
+            writer.writerow(row(agent, day, statuses))
+        if buffer.tell() >= CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+def hms(spent: timedelta) -> str:
+    total = _seconds(spent)
+    return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def _seconds(spent: timedelta) -> int:
+    return int(spent.total_seconds())
+
+
+def _time(when: datetime | None) -> str:
+    return "" if when is None else when.isoformat(timespec="seconds")
+
+
+def _safe(cell: str) -> str:
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

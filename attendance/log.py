@@ -1,0 +1,199 @@
+"""The append-only attendance log, one stream of events per agent (DESIGN §5).
+
+Nothing here updates or deletes an event: a correction is a new event dated in the past, and the
+24-hour check-out is stored as an automatic event by `settle`. Reads replay events in log order
+(`at_ms`, then `id`) with `timeline.replay`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from attendance.models import (
+    CHECK_OUT,
+    SYSTEM_ACTOR,
+    Event,
+    EventKind,
+    agent_key,
+    from_ms,
+)
+from attendance.timeline import Replay, Step, replay
+from bot.store.db import Database
+
+AUTO_REASON = "Still checked in 24 hours after checking in"
+
+_EVENT_COLUMNS = "id, agent, status_id, at_ms, actor, kind, reason, online"
+
+
+def _event(row: Any) -> Event:
+    return Event(
+        id=row["id"],
+        agent=row["agent"],
+        status_id=row["status_id"],
+        at=from_ms(row["at_ms"]),
+        actor=row["actor"],
+        kind=EventKind(row["kind"]),
+        reason=row["reason"],
+        online=bool(row["online"]),
+    )
+
+
+async def _fetchall(src: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    """Rows from the Database, or from the connection of a transaction in progress."""
+    if isinstance(src, Database):
+        return await src.fetchall(sql, params)
+    return list(await src.execute_fetchall(sql, params))
+
+
+def _step(row: Any) -> Step:
+    return Step(row[0], row[1], bool(row[2]), row[3] == EventKind.AUTOMATIC)
+
+
+class EventLog:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def append(
+        self,
+        tx: Any,
+        agent: str,
+        status_id: int,
+        at_ms: int,
+        *,
+        actor: str,
+        kind: EventKind,
+        online: bool,
+        recorded_ms: int,
+        reason: str = "",
+    ) -> int:
+        """Append one event inside the caller's transaction; return its id."""
+        cursor = await tx.execute(
+            "INSERT INTO attendance_events"
+            " (agent, status_id, at_ms, actor, kind, reason, online, recorded_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (agent, status_id, at_ms, actor, kind.value, reason, int(online), recorded_ms),
+        )
+        return int(cursor.lastrowid)
+
+    async def events(self, agent: str) -> list[Event]:
+        """The agent's whole log in log order (for audits and tests)."""
+        rows = await self._db.fetchall(
+            f"SELECT {_EVENT_COLUMNS} FROM attendance_events WHERE agent = ? ORDER BY at_ms, id",
+            (agent_key(agent),),
+        )
+        return [_event(row) for row in rows]
+
+    async def event(self, event_id: int) -> Event:
+        row = await self._db.fetchone(
+            f"SELECT {_EVENT_COLUMNS} FROM attendance_events WHERE id = ?", (event_id,)
+        )
+        assert row is not None
+        return _event(row)
+
+    # --- replaying ------------------------------------------------------------------------
+
+    async def open_tail(
+        self, conn: Any, agent: str, *, at_or_before: int | None = None
+    ) -> list[Step]:
+        """The last Check Out (at or before `at_or_before` if given) and every event after it.
+
+        After a Check Out the agent is checked out whatever came before, so replaying this tail
+        alone is exact; it is short unless a correction was dated far back.
+        """
+        bound = "" if at_or_before is None else " AND at_ms <= ?"
+        params: tuple[Any, ...] = (agent, CHECK_OUT) + (
+            () if at_or_before is None else (at_or_before,)
+        )
+        found = await _fetchall(
+            conn,
+            "SELECT at_ms, id FROM attendance_events WHERE agent = ? AND status_id = ?"
+            f"{bound} ORDER BY at_ms DESC, id DESC LIMIT 1",
+            params,
+        )
+        last = found[0] if found else None
+        if last is None:
+            sql, args = "agent = ?", (agent,)
+        else:
+            sql = "agent = ? AND (at_ms > ? OR (at_ms = ? AND id >= ?))"
+            args = (agent, last[0], last[0], last[1])
+        rows = await _fetchall(
+            conn,
+            f"SELECT at_ms, status_id, online, kind FROM attendance_events WHERE {sql}"
+            " ORDER BY at_ms, id",
+            args,
+        )
+        return [_step(row) for row in rows]
+
+    async def settle(
+        self, agent: str, now_ms: int, *, since_ms: int | None = None, tx: Any = None
+    ) -> Replay:
+        """Store the automatic check-outs the 24-hour rule implies up to `now_ms`.
+
+        Replays the open tail (from the last Check Out at or before `since_ms`, default the very
+        last one) and appends each synthetic check-out it finds. Returns the replay of that
+        tail as it now stands. Runs in `tx` if given, else reads first and takes the write lock
+        only when something must be written, re-checking under the lock.
+        """
+        if tx is not None:
+            return await self._settle_in(tx, agent, now_ms, since_ms)
+        steps = await self.open_tail(self._db, agent, at_or_before=since_ms)
+        found = replay(steps, now_ms)
+        if not found.auto_checkouts:
+            return found
+        async with self._db.transaction() as tx:
+            return await self._settle_in(tx, agent, now_ms, since_ms)
+
+    async def _settle_in(self, tx: Any, agent: str, now_ms: int, since_ms: int | None) -> Replay:
+        steps = await self.open_tail(tx, agent, at_or_before=since_ms)
+        found = replay(steps, now_ms)
+        for at in found.auto_checkouts:
+            await self.append(
+                tx,
+                agent,
+                CHECK_OUT,
+                at,
+                actor=SYSTEM_ACTOR,
+                kind=EventKind.AUTOMATIC,
+                online=False,
+                recorded_ms=now_ms,
+                reason=AUTO_REASON,
+            )
+        return found
+
+    async def window(
+        self, agent: str, start_ms: int, end_ms: int
+    ) -> tuple[Step | None, list[Step]]:
+        """The agent's state just before `start_ms` and the events in [start_ms, end_ms)."""
+        row = await self._db.fetchone(
+            "SELECT at_ms, status_id, online, kind FROM attendance_events"
+            " WHERE agent = ? AND at_ms < ? ORDER BY at_ms DESC, id DESC LIMIT 1",
+            (agent, start_ms),
+        )
+        rows = await self._db.fetchall(
+            "SELECT at_ms, status_id, online, kind FROM attendance_events"
+            " WHERE agent = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms, id",
+            (agent, start_ms, end_ms),
+        )
+        return (None if row is None else _step(row)), [_step(r) for r in rows]
+
+    async def agents_in_session(self) -> list[str]:
+        """Agents whose last event is not a Check Out: the only ones the sweep must look at."""
+        rows = await self._db.fetchall(
+            "SELECT e.agent FROM attendance_events e WHERE e.id = ("
+            " SELECT x.id FROM attendance_events x WHERE x.agent = e.agent"
+            " ORDER BY x.at_ms DESC, x.id DESC LIMIT 1) AND e.status_id <> ?",
+            (CHECK_OUT,),
+        )
+        return [row["agent"] for row in rows]
+
+    async def known_agents(self) -> list[str]:
+        rows = await self._db.fetchall(
+            "SELECT email FROM attendance_agents UNION SELECT DISTINCT agent FROM attendance_events"
+        )
+        return sorted(row[0] for row in rows)
+
+    async def names(self, agents: Sequence[str]) -> dict[str, str]:
+        rows = await self._db.fetchall("SELECT email, name FROM attendance_agents")
+        wanted = set(agents)
+        return {row["email"]: row["name"] for row in rows if row["email"] in wanted and row["name"]}

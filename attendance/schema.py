@@ -1,0 +1,46 @@
+"""The attendance tables, as numbered migrations under the "attendance" namespace.
+
+Times are epoch milliseconds (portable integers that sort correctly). Events are never updated
+or deleted except by purge; statuses are soft-deleted so old events keep their names.
+"""
+
+from __future__ import annotations
+
+from bot.store.db import Database
+
+NAMESPACE = "attendance"
+
+MIGRATIONS = [
+    """
+    CREATE TABLE attendance_statuses (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('online', 'offline')),
+        builtin INTEGER NOT NULL DEFAULT 0,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL
+    );
+    CREATE TABLE attendance_events (
+        id INTEGER PRIMARY KEY,
+        agent TEXT NOT NULL,
+        status_id INTEGER NOT NULL REFERENCES attendance_statuses (id),
+        at_ms INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('normal', 'automatic', 'admin', 'correction')),
+        reason TEXT NOT NULL DEFAULT '',
+        online INTEGER NOT NULL,
+        recorded_ms INTEGER NOT NULL
+    );
+    CREATE INDEX attendance_events_agent_at ON attendance_events (agent, at_ms, id);
+    CREATE INDEX attendance_events_agent_status ON attendance_events (agent, status_id, at_ms);
+    CREATE INDEX attendance_events_status ON attendance_events (status_id, at_ms);
+    CREATE TABLE attendance_agents (
+        email TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT ''
+    )
+    """,
+]
+
+
+async def migrate(db: Database) -> None:
+    await db.migrate(NAMESPACE, MIGRATIONS)

@@ -1,0 +1,407 @@
+"""The attendance facade the chat layer calls: statuses, moves, the board, reports, export.
+
+Every read first settles the agents it reads (stores any 24-hour check-out that is due), and
+every move settles and validates inside one write transaction, so two quick taps cannot both
+pass the state machine. Permissions are not checked here: see `attendance.access`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from attendance import export as csv_export
+from attendance.errors import AttendanceError, CorrectionError
+from attendance.log import EventLog
+from attendance.machine import allowed_moves, check_move, is_checked_in
+from attendance.models import (
+    AUTO_CHECKOUT_AFTER,
+    CHECK_IN,
+    CHECK_OUT,
+    MEAL_BREAK,
+    SHORT_BREAK,
+    Event,
+    EventKind,
+    Status,
+    StatusType,
+    agent_key,
+    from_ms,
+    to_ms,
+)
+from attendance.reports import (
+    MAX_DAYS,
+    AgentPeriod,
+    DayReport,
+    RangeReport,
+    WeekReport,
+    days_between,
+    midnight_ms,
+    split_days,
+)
+from attendance.schema import migrate
+from attendance.statuses import StatusBook
+from attendance.timeline import replay
+from attendance.zones import Zone, zone
+from bot.clock import Clock
+from bot.store.db import Database
+
+BreakKind = Literal["meal", "short"]
+_BREAKS = {"meal": MEAL_BREAK, "short": SHORT_BREAK}
+
+
+@dataclass(frozen=True, slots=True)
+class AgentState:
+    """Where an agent is now (SPEC A5), with the moves to offer as buttons."""
+
+    email: str
+    name: str
+    status: Status  # Check Out for an agent who never checked in
+    since: datetime | None  # when the current status began (None: never checked in)
+    session_started: datetime | None  # the check-in of the open session
+    auto_check_out_at: datetime | None  # when the 24-hour rule will check them out
+    worked_today: timedelta  # Online time since local midnight in the zone asked for
+    allowed: list[Status] = field(default_factory=list)
+
+    @property
+    def checked_in(self) -> bool:
+        return is_checked_in(self.status.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A stored status change and the state it led to."""
+
+    event: Event
+    state: AgentState
+
+
+@dataclass(frozen=True, slots=True)
+class BoardColumn:
+    status: Status
+    agents: list[AgentState]
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """Every agent's current status, grouped in columns by status (SPEC A6)."""
+
+    columns: list[BoardColumn]
+
+
+class AttendanceService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self.book = StatusBook(db)
+        self.log = EventLog(db)
+
+    async def setup(self) -> None:
+        """Create the tables and the four default statuses (idempotent)."""
+        await migrate(self._db)
+        await self.book.seed_defaults()
+
+    def _now_ms(self) -> int:
+        return to_ms(self._clock.now())
+
+    # --- status definitions (admin) -------------------------------------------------------
+
+    async def statuses(self, *, include_deleted: bool = False) -> list[Status]:
+        return await self.book.all(include_deleted=include_deleted)
+
+    async def add_status(self, name: str, type: StatusType | str) -> Status:
+        return await self.book.add(name, type)
+
+    async def rename_status(self, ref: int | str, new_name: str) -> Status:
+        return await self.book.rename(ref, new_name)
+
+    async def retype_status(self, ref: int | str, type: StatusType | str) -> Status:
+        return await self.book.retype(ref, type)
+
+    async def delete_status(self, ref: int | str) -> Status:
+        return await self.book.delete(ref)
+
+    # --- an agent's state and moves -------------------------------------------------------
+
+    async def status(self, agent: str, tz: Zone = "UTC") -> AgentState:
+        """The agent's current status and today's worked time in `tz` (settling first)."""
+        email = agent_key(agent)
+        now = self._now_ms()
+        await self.log.settle(email, now)
+        return await self._state(email, now, tz)
+
+    async def move(
+        self,
+        agent: str,
+        status: int | str,
+        actor: str | None = None,
+        *,
+        name: str | None = None,
+        reason: str = "",
+        tz: Zone = "UTC",
+    ) -> Change:
+        """Switch the agent to `status` (an id or a name), as `actor` (default the agent).
+
+        A move by anyone else is recorded as an admin move. Raises MoveRefused, listing the
+        allowed moves, when the state machine does not allow it.
+        """
+        email = agent_key(agent)
+        by = email if actor is None else actor.strip() or email
+        kind = EventKind.NORMAL if by.lower() == email else EventKind.ADMIN
+        target = await self.book.get(status)
+        known = await self.book.all(include_deleted=True)
+        now = self._now_ms()
+        async with self._db.transaction() as tx:
+            tail = await self.log.settle(email, now, tx=tx)
+            current = tail.segments[-1].status_id if tail.segments else None
+            check_move(current, target, known)
+            event_id = await self.log.append(
+                tx,
+                email,
+                target.id,
+                now,
+                actor=by,
+                kind=kind,
+                online=target.online,
+                recorded_ms=now,
+                reason=reason,
+            )
+            if name:
+                await _save_name(tx, email, name)
+        return Change(await self.log.event(event_id), await self._state(email, now, tz))
+
+    async def check_in(self, agent: str, *, name: str | None = None, tz: Zone = "UTC") -> Change:
+        return await self.move(agent, CHECK_IN, name=name, tz=tz)
+
+    async def check_out(self, agent: str, *, name: str | None = None, tz: Zone = "UTC") -> Change:
+        return await self.move(agent, CHECK_OUT, name=name, tz=tz)
+
+    async def break_(
+        self, agent: str, kind: BreakKind = "short", *, name: str | None = None, tz: Zone = "UTC"
+    ) -> Change:
+        if kind not in _BREAKS:
+            raise AttendanceError("A break is meal or short.")
+        try:
+            status = await self.book.get(_BREAKS[kind])
+        except AttendanceError:
+            raise AttendanceError(f"The {kind} break status has been deleted.") from None
+        return await self.move(agent, status.id, name=name, tz=tz)
+
+    async def admin_checkout(self, agent: str, admin: str, reason: str = "") -> Change:
+        """Check an agent out on their behalf, recorded as done by `admin` (SPEC A6)."""
+        if agent_key(admin) == agent_key(agent):
+            return await self.move(agent, CHECK_OUT)
+        return await self.move(agent, CHECK_OUT, actor=agent_key(admin), reason=reason)
+
+    async def correct(
+        self, agent: str, status: int | str, at: datetime, actor: str, reason: str
+    ) -> Change:
+        """Record that the agent was in `status` from `at` (in the past), with who and why.
+
+        The log is not rewritten: this is a new event, placed at `at` in replay order, so it
+        wins over an earlier event at the same instant. Corrections are not checked by the state
+        machine (they fix what it could not see), but the 24-hour rule applies to them.
+        """
+        email = agent_key(agent)
+        if not reason.strip():
+            raise CorrectionError("A correction needs a reason.")
+        if not actor.strip():
+            raise CorrectionError("A correction needs the name of who made it.")
+        now = self._now_ms()
+        at_ms = to_ms(at)
+        if at_ms > now:
+            raise CorrectionError("A correction cannot be dated in the future.")
+        target = await self.book.get(status)
+        async with self._db.transaction() as tx:
+            event_id = await self.log.append(
+                tx,
+                email,
+                target.id,
+                at_ms,
+                actor=actor.strip(),
+                kind=EventKind.CORRECTION,
+                online=target.online,
+                recorded_ms=now,
+                reason=reason.strip(),
+            )
+            await self.log.settle(email, now, since_ms=at_ms, tx=tx)
+        return Change(await self.log.event(event_id), await self._state(email, now, "UTC"))
+
+    async def set_name(self, agent: str, name: str) -> None:
+        async with self._db.transaction() as tx:
+            await _save_name(tx, agent_key(agent), name)
+
+    # --- the 24-hour rule -----------------------------------------------------------------
+
+    async def sweep(self) -> int:
+        """Store every 24-hour check-out now due; return how many. Safe to run at any time."""
+        now = self._now_ms()
+        done = 0
+        for email in await self.log.agents_in_session():
+            done += len((await self.log.settle(email, now)).auto_checkouts)
+        return done
+
+    async def next_auto_checkout(self) -> datetime | None:
+        """The earliest pending 24-hour deadline, so a scheduler can sleep until then."""
+        now = self._now_ms()
+        soonest: int | None = None
+        for email in await self.log.agents_in_session():
+            start = (await self.log.settle(email, now)).session_start
+            if start is not None:
+                deadline = start + AUTO_CHECKOUT_AFTER // timedelta(milliseconds=1)
+                soonest = deadline if soonest is None else min(soonest, deadline)
+        return None if soonest is None else from_ms(soonest)
+
+    # --- the board and reports ------------------------------------------------------------
+
+    async def board(self, agents: Sequence[str] | None = None, tz: Zone = "UTC") -> Board:
+        """Agents grouped by current status: `agents` (e.g. Desk's list), or everyone known."""
+        emails = (
+            await self.log.known_agents()
+            if agents is None
+            else sorted({agent_key(a) for a in agents})
+        )
+        now = self._now_ms()
+        statuses = await self.book.all(include_deleted=True)
+        groups: dict[int, list[AgentState]] = {s.id: [] for s in statuses}
+        for email in emails:
+            await self.log.settle(email, now)
+            state = await self._state(email, now, tz, statuses=statuses)
+            groups[state.status.id].append(state)
+        return Board(
+            [BoardColumn(s, groups[s.id]) for s in statuses if not s.deleted or groups[s.id]]
+        )
+
+    async def week(self, agent: str, tz: Zone, day: date | None = None) -> WeekReport:
+        """The agent's week (Monday to Sunday in `tz`) containing `day`, default today."""
+        where = zone(tz)
+        day = day or self._clock.now().astimezone(where).date()
+        monday = day - timedelta(days=day.weekday())
+        days = [monday + timedelta(days=i) for i in range(7)]
+        email = agent_key(agent)
+        names = await self.log.names([email])
+        period = await self._period(email, names.get(email, ""), days, tz, self._now_ms())
+        statuses = await self.book.all(include_deleted=True)
+        return WeekReport(monday, _columns(statuses, [period]), period)
+
+    async def report(self, agents: Sequence[str], start: date, end: date, tz: Zone) -> RangeReport:
+        """Chosen agents over `start`..`end` inclusive (at most 30 days), days in `tz`."""
+        days = days_between(start, end, limit=MAX_DAYS)
+        periods = [p async for p in self._periods(agents, days, tz)]
+        statuses = await self.book.all(include_deleted=True)
+        return RangeReport(start, end, zone(tz).key, _columns(statuses, periods), periods)
+
+    async def export(
+        self, agents: Sequence[str], start: date, end: date, tz: Zone
+    ) -> AsyncIterator[bytes]:
+        """The CSV of `agents` over at most 30 days, as an async iterator of byte chunks.
+
+        The period is checked now, before any byte is sent; rows are produced one agent at a
+        time as the consumer reads, so memory does not grow with the number of agents.
+        """
+        days = days_between(start, end, limit=MAX_DAYS)
+        where = zone(tz)
+        end_ms = midnight_ms(days[-1] + timedelta(days=1), where)
+        columns = await self._export_columns(end_ms)
+        return csv_export.stream(self._periods(agents, days, where), columns)
+
+    async def purge(self) -> None:
+        """Delete all attendance data and restore the default statuses (admin, confirmed)."""
+        async with self._db.transaction() as tx:
+            await tx.execute("DELETE FROM attendance_events")
+            await tx.execute("DELETE FROM attendance_agents")
+            await tx.execute("DELETE FROM attendance_statuses")
+        await self.book.seed_defaults()
+
+    # --- internals ------------------------------------------------------------------------
+
+    async def _periods(
+        self, agents: Sequence[str], days: list[date], tz: Zone
+    ) -> AsyncIterator[AgentPeriod]:
+        emails = list(dict.fromkeys(agent_key(a) for a in agents))
+        names = await self.log.names(emails)
+        now = self._now_ms()
+        for email in emails:
+            yield await self._period(email, names.get(email, ""), days, tz, now)
+
+    async def _period(
+        self, email: str, name: str, days: list[date], tz: Zone, now: int, *, settle: bool = True
+    ) -> AgentPeriod:
+        where = zone(tz)
+        if settle:
+            await self.log.settle(email, now)
+        start = midnight_ms(days[0], where)
+        until = min(midnight_ms(days[-1] + timedelta(days=1), where), now)
+        segments = []
+        if until > start:
+            initial, steps = await self.log.window(email, start, until + 1)
+            segments = replay(steps, until, start=start, initial=initial).segments
+        return AgentPeriod(email, name, where.key, split_days(segments, days, where))
+
+    async def _state(
+        self,
+        email: str,
+        now: int,
+        tz: Zone,
+        *,
+        statuses: list[Status] | None = None,
+    ) -> AgentState:
+        statuses = statuses or await self.book.all(include_deleted=True)
+        by_id = {s.id: s for s in statuses}
+        tail = replay(await self.log.open_tail(self._db, email), now)
+        last = tail.segments[-1] if tail.segments else None
+        current = None if last is None else last.status_id
+        session = tail.session_start
+        today = self._clock.now().astimezone(zone(tz)).date()
+        period = await self._period(email, "", [today], tz, now, settle=False)
+        names = await self.log.names([email])
+        return AgentState(
+            email=email,
+            name=names.get(email, ""),
+            status=by_id[current if current is not None else CHECK_OUT],
+            since=None if last is None else from_ms(last.start),
+            session_started=None if session is None else from_ms(session),
+            auto_check_out_at=(None if session is None else from_ms(session) + AUTO_CHECKOUT_AFTER),
+            worked_today=period.days[0].worked,
+            allowed=allowed_moves(current, statuses),
+        )
+
+    async def _export_columns(self, end_ms: int) -> list[Status]:
+        """Statuses in use, plus deleted ones that hold any event before the period's end."""
+        columns = []
+        for status in await self.book.all(include_deleted=True):
+            if status.deleted:
+                row = await self._db.fetchone(
+                    "SELECT 1 FROM attendance_events WHERE status_id = ? AND at_ms < ? LIMIT 1",
+                    (status.id, end_ms),
+                )
+                if row is None:
+                    continue
+            columns.append(status)
+        return columns
+
+
+def _columns(statuses: list[Status], periods: Sequence[AgentPeriod]) -> list[Status]:
+    """Report columns: statuses in use, plus deleted ones that hold time in this report."""
+    used = {sid for p in periods for d in p.days for sid, t in d.per_status.items() if t}
+    return [s for s in statuses if not s.deleted or s.id in used]
+
+
+async def _save_name(tx: object, email: str, name: str) -> None:
+    await tx.execute(  # type: ignore[attr-defined]
+        "INSERT INTO attendance_agents (email, name) VALUES (?, ?)"
+        " ON CONFLICT (email) DO UPDATE SET name = excluded.name",
+        (email, " ".join(name.split())),
+    )
+
+
+__all__ = [
+    "AgentState",
+    "AttendanceService",
+    "Board",
+    "BoardColumn",
+    "BreakKind",
+    "Change",
+    "DayReport",
+]

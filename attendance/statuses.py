@@ -1,0 +1,149 @@
+"""Status definitions (SPEC A1): four defaults, renaming, up to 20 custom statuses, deletion.
+
+Check In (Online) and Check Out (Offline) can be renamed but never deleted or retyped; Meal Break
+and Short Break (both Offline) can be deleted. Deletion is soft, so past events keep their name
+and reports of earlier days still show the time spent in a status that no longer exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attendance.errors import StatusError, UnknownStatus
+from attendance.models import CHECK_IN, CHECK_OUT, MEAL_BREAK, SHORT_BREAK, Status, StatusType
+from bot.store.db import Database
+
+MAX_CUSTOM = 20
+MAX_NAME = 40
+
+DEFAULTS: list[tuple[int, str, StatusType]] = [
+    (CHECK_IN, "Check In", StatusType.ONLINE),
+    (CHECK_OUT, "Check Out", StatusType.OFFLINE),
+    (MEAL_BREAK, "Meal Break", StatusType.OFFLINE),
+    (SHORT_BREAK, "Short Break", StatusType.OFFLINE),
+]
+
+_COLUMNS = "id, name, type, builtin, deleted"
+
+
+def _status(row: Any) -> Status:
+    return Status(
+        id=row["id"],
+        name=row["name"],
+        type=StatusType(row["type"]),
+        builtin=bool(row["builtin"]),
+        deleted=bool(row["deleted"]),
+    )
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise StatusError("A status needs a name.")
+    if len(cleaned) > MAX_NAME:
+        raise StatusError(f"A status name can have at most {MAX_NAME} characters.")
+    return cleaned
+
+
+def _type(value: StatusType | str) -> StatusType:
+    try:
+        return StatusType(str(value).strip().lower())
+    except ValueError:
+        raise StatusError("A status type is Online or Offline.") from None
+
+
+class StatusBook:
+    """The status definitions kept in the database (no process-memory cache, DESIGN §8)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def seed_defaults(self) -> None:
+        """Insert the four defaults if missing (first start, and after a purge)."""
+        async with self._db.transaction() as tx:
+            for position, (sid, name, kind) in enumerate(DEFAULTS):
+                await tx.execute(
+                    "INSERT INTO attendance_statuses (id, name, type, builtin, deleted, position)"
+                    " SELECT ?, ?, ?, 1, 0, ? WHERE NOT EXISTS"
+                    " (SELECT 1 FROM attendance_statuses WHERE id = ?)",
+                    (sid, name, kind.value, position, sid),
+                )
+
+    async def all(self, *, include_deleted: bool = False) -> list[Status]:
+        where = "" if include_deleted else " WHERE deleted = 0"
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM attendance_statuses{where} ORDER BY position, id"
+        )
+        return [_status(row) for row in rows]
+
+    async def get(self, ref: int | str, *, include_deleted: bool = False) -> Status:
+        """A status by id, or by name (case-insensitive) among the statuses in use."""
+        for status in await self.all(include_deleted=include_deleted):
+            if status.id == ref or (
+                isinstance(ref, str) and status.name.casefold() == " ".join(ref.split()).casefold()
+            ):
+                return status
+        raise UnknownStatus(f"There is no status {ref!r}.")
+
+    async def add(self, name: str, type: StatusType | str) -> Status:
+        name, kind = _clean_name(name), _type(type)
+        async with self._db.transaction() as tx:
+            await self._check_free(tx, name)
+            async with tx.execute(
+                "SELECT COUNT(*), COALESCE(MAX(position), 0) FROM attendance_statuses"
+                " WHERE builtin = 0 AND deleted = 0"
+            ) as cursor:
+                count, _ = await cursor.fetchone()  # type: ignore[misc]
+            if count >= MAX_CUSTOM:
+                raise StatusError(
+                    f"You already have {MAX_CUSTOM} custom statuses, the most allowed."
+                    " Delete one to add another."
+                )
+            async with tx.execute(
+                "SELECT COALESCE(MAX(position), 0) + 1, COALESCE(MAX(id), 0) + 1"
+                " FROM attendance_statuses"
+            ) as cursor:
+                position, new_id = await cursor.fetchone()  # type: ignore[misc]
+            await tx.execute(
+                "INSERT INTO attendance_statuses (id, name, type, builtin, deleted, position)"
+                " VALUES (?, ?, ?, 0, 0, ?)",
+                (max(new_id, SHORT_BREAK + 1), name, kind.value, position),
+            )
+        return await self.get(name)
+
+    async def rename(self, ref: int | str, new_name: str) -> Status:
+        status, name = await self.get(ref), _clean_name(new_name)
+        async with self._db.transaction() as tx:
+            await self._check_free(tx, name, except_id=status.id)
+            await tx.execute(
+                "UPDATE attendance_statuses SET name = ? WHERE id = ?", (name, status.id)
+            )
+        return await self.get(status.id)
+
+    async def retype(self, ref: int | str, type: StatusType | str) -> Status:
+        status, kind = await self.get(ref), _type(type)
+        if not status.retypable:
+            raise StatusError(f"The type of {status.name} is fixed ({status.type.value}).")
+        await self._db.execute(
+            "UPDATE attendance_statuses SET type = ? WHERE id = ?", (kind.value, status.id)
+        )
+        return await self.get(status.id)
+
+    async def delete(self, ref: int | str) -> Status:
+        status = await self.get(ref)
+        if not status.deletable:
+            raise StatusError(f"{status.name} cannot be deleted.")
+        await self._db.execute(
+            "UPDATE attendance_statuses SET deleted = 1 WHERE id = ?", (status.id,)
+        )
+        return await self.get(status.id, include_deleted=True)
+
+    @staticmethod
+    async def _check_free(tx: Any, name: str, except_id: int | None = None) -> None:
+        async with tx.execute(
+            "SELECT id, name FROM attendance_statuses WHERE deleted = 0"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        for sid, existing in rows:
+            if sid != except_id and existing.casefold() == name.casefold():
+                raise StatusError(f"There is already a status named {existing}.")
