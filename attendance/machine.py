@@ -36,10 +36,10 @@ def check_move(current: int | None, target: Status, statuses: Sequence[Status]) 
     by_id = {s.id: s for s in statuses}
     if target.deleted:
         reason = f"{target.name} is no longer in use."
-    elif target.id == current:
-        reason = f"You are already in {target.name}."
     elif not is_checked_in(current) and target.id == CHECK_OUT:
         reason = "You are not checked in."
+    elif target.id == current:
+        reason = f"You are already in {target.name}."
     elif not is_checked_in(current):
         reason = f"Check in first: {target.name} is only possible while checked in."
     else:  # pragma: no cover - every other case is allowed

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from attendance import export as csv_export
-from attendance.errors import AttendanceError, CorrectionError
+from attendance.errors import AttendanceError, CorrectionError, MoveRefused
 from attendance.log import EventLog
 from attendance.machine import allowed_moves, check_move, is_checked_in
 from attendance.models import (
@@ -149,26 +149,34 @@ class AttendanceService:
         email = agent_key(agent)
         by = email if actor is None else actor.strip() or email
         kind = EventKind.NORMAL if by.lower() == email else EventKind.ADMIN
-        target = await self.book.get(status)
+        # by id (a button pressed on an old card) a deleted status is found, then refused
+        target = await self.book.get(status, include_deleted=isinstance(status, int))
         known = await self.book.all(include_deleted=True)
         now = self._now_ms()
+        refused: MoveRefused | None = None
         async with self._db.transaction() as tx:
             tail = await self.log.settle(email, now, tx=tx)
             current = tail.segments[-1].status_id if tail.segments else None
-            check_move(current, target, known)
-            event_id = await self.log.append(
-                tx,
-                email,
-                target.id,
-                now,
-                actor=by,
-                kind=kind,
-                online=target.online,
-                recorded_ms=now,
-                reason=reason,
-            )
+            try:
+                check_move(current, target, known)
+            except MoveRefused as refusal:
+                refused = refusal  # raised after the commit: a due check-out is still stored
+            else:
+                event_id = await self.log.append(
+                    tx,
+                    email,
+                    target.id,
+                    now,
+                    actor=by,
+                    kind=kind,
+                    online=target.online,
+                    recorded_ms=now,
+                    reason=reason,
+                )
             if name:
                 await _save_name(tx, email, name)
+        if refused is not None:
+            raise refused
         return Change(await self.log.event(event_id), await self._state(email, now, tz))
 
     async def check_in(self, agent: str, *, name: str | None = None, tz: Zone = "UTC") -> Change:
