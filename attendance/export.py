@@ -29,7 +29,6 @@ are prefixed with `'`.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
 
@@ -78,19 +77,36 @@ async def stream(
     periods: AsyncIterator[AgentPeriod], statuses: Sequence[Status]
 ) -> AsyncIterator[bytes]:
     """Yield the CSV as UTF-8 byte chunks of about 64 KiB, BOM first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write(BOM)
+    sink = _Sink()
+    writer = csv.writer(sink, lineterminator="\r\n")
+    sink.write(BOM)
     writer.writerow([_safe(c) for c in header(statuses)])
     async for agent in periods:
         for day in agent.days:
             writer.writerow(row(agent, day, statuses))
-        if buffer.tell() >= CHUNK:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode("utf-8")
+        if sink.size >= CHUNK:
+            yield sink.take()
+    if sink.size:
+        yield sink.take()
+
+
+class _Sink:
+    """What csv.writer writes to: rows encoded at once and kept as bytes until a chunk is full
+    (a StringIO would hold up to four bytes per character, and copy them again to encode)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.parts.append(data)
+        self.size += len(data)
+
+    def take(self) -> bytes:
+        chunk = b"".join(self.parts)
+        self.parts, self.size = [], 0
+        return chunk
 
 
 def hms(spent: timedelta) -> str:
