@@ -194,6 +194,12 @@ class EventLog:
         return sorted(row[0] for row in rows)
 
     async def names(self, agents: Sequence[str]) -> dict[str, str]:
-        rows = await self._db.fetchall("SELECT email, name FROM attendance_agents")
+        """Known names of `agents` (by e-mail key); agents without one are left out."""
         wanted = set(agents)
+        if len(wanted) <= 100:
+            marks = ", ".join("?" * len(wanted))
+            sql = f"SELECT email, name FROM attendance_agents WHERE email IN ({marks})"
+            rows = await self._db.fetchall(sql, sorted(wanted)) if wanted else []
+        else:
+            rows = await self._db.fetchall("SELECT email, name FROM attendance_agents")
         return {row["email"]: row["name"] for row in rows if row["email"] in wanted and row["name"]}

@@ -42,7 +42,7 @@ from attendance.reports import (
 )
 from attendance.schema import migrate
 from attendance.statuses import StatusBook
-from attendance.timeline import replay
+from attendance.timeline import Replay, replay
 from attendance.zones import Zone, zone
 from bot.clock import Clock
 from bot.store.db import Database
@@ -128,8 +128,8 @@ class AttendanceService:
         """The agent's current status and today's worked time in `tz` (settling first)."""
         email = agent_key(agent)
         now = self._now_ms()
-        await self.log.settle(email, now)
-        return await self._state(email, now, tz)
+        tail = await self.log.settle(email, now)
+        return await self._state(email, now, tz, tail=tail)
 
     async def move(
         self,
@@ -273,9 +273,12 @@ class AttendanceService:
         now = self._now_ms()
         statuses = await self.book.all(include_deleted=True)
         groups: dict[int, list[AgentState]] = {s.id: [] for s in statuses}
+        names = await self.log.names(emails)
         for email in emails:
-            await self.log.settle(email, now)
-            state = await self._state(email, now, tz, statuses=statuses)
+            tail = await self.log.settle(email, now)
+            state = await self._state(
+                email, now, tz, statuses=statuses, tail=tail, name=names.get(email, "")
+            )
             groups[state.status.id].append(state)
         return Board(
             [BoardColumn(s, groups[s.id]) for s in statuses if not s.deleted or groups[s.id]]
@@ -354,19 +357,24 @@ class AttendanceService:
         tz: Zone,
         *,
         statuses: list[Status] | None = None,
+        tail: Replay | None = None,
+        name: str | None = None,
     ) -> AgentState:
+        """The state from the replay of the open tail (`settle` returns it), read if not given."""
         statuses = statuses or await self.book.all(include_deleted=True)
         by_id = {s.id: s for s in statuses}
-        tail = replay(await self.log.open_tail(self._db, email), now)
+        if tail is None:
+            tail = replay(await self.log.open_tail(self._db, email), now)
         last = tail.segments[-1] if tail.segments else None
         current = None if last is None else last.status_id
         session = tail.session_start
         today = self._clock.now().astimezone(zone(tz)).date()
         period = await self._period(email, "", [today], tz, now, settle=False)
-        names = await self.log.names([email])
+        if name is None:
+            name = (await self.log.names([email])).get(email, "")
         return AgentState(
             email=email,
-            name=names.get(email, ""),
+            name=name,
             status=by_id[current if current is not None else CHECK_OUT],
             since=None if last is None else from_ms(last.start),
             session_started=None if session is None else from_ms(session),
