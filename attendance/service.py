@@ -196,20 +196,31 @@ class AttendanceService:
             raise AttendanceError(f"The {kind} break status has been deleted.") from None
         return await self.move(agent, status.id, name=name, tz=tz)
 
-    async def admin_checkout(self, agent: str, admin: str, reason: str = "") -> Change:
+    async def admin_checkout(
+        self, agent: str, admin: str, reason: str = "", *, tz: Zone = "UTC"
+    ) -> Change:
         """Check an agent out on their behalf, recorded as done by `admin` (SPEC A6)."""
         if agent_key(admin) == agent_key(agent):
-            return await self.move(agent, CHECK_OUT)
-        return await self.move(agent, CHECK_OUT, actor=agent_key(admin), reason=reason)
+            return await self.move(agent, CHECK_OUT, tz=tz)
+        return await self.move(agent, CHECK_OUT, actor=agent_key(admin), reason=reason, tz=tz)
 
     async def correct(
-        self, agent: str, status: int | str, at: datetime, actor: str, reason: str
+        self,
+        agent: str,
+        status: int | str,
+        at: datetime,
+        actor: str,
+        reason: str,
+        *,
+        tz: Zone = "UTC",
     ) -> Change:
         """Record that the agent was in `status` from `at` (in the past), with who and why.
 
         The log is not rewritten: this is a new event, placed at `at` in replay order, so it
         wins over an earlier event at the same instant. Corrections are not checked by the state
-        machine (they fix what it could not see), but the 24-hour rule applies to them.
+        machine (they fix what it could not see), but the 24-hour rule applies to them. A stored
+        automatic check-out stays a fact of the log: to reopen the time it closed, add a
+        correction at the same instant.
         """
         email = agent_key(agent)
         if not reason.strip():
@@ -234,7 +245,7 @@ class AttendanceService:
                 reason=reason.strip(),
             )
             await self.log.settle(email, now, since_ms=at_ms, tx=tx)
-        return Change(await self.log.event(event_id), await self._state(email, now, "UTC"))
+        return Change(await self.log.event(event_id), await self._state(email, now, tz))
 
     async def set_name(self, agent: str, name: str) -> None:
         async with self._db.transaction() as tx:

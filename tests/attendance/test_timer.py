@@ -176,3 +176,24 @@ async def test_purge_deletes_everything_and_restores_defaults(
         "Short Break",
     ]
     await svc.check_in(AGENT)
+
+
+async def test_an_agent_never_seen_is_checked_out_with_only_check_in_offered(
+    svc: AttendanceService,
+) -> None:
+    state = await svc.status("new@example.com")
+    assert state.status.name == "Check Out" and state.since is None
+    assert state.session_started is None and state.worked_today == timedelta(0)
+    assert [s.name for s in state.allowed] == ["Check In"]
+
+
+async def test_todays_time_is_counted_from_midnight_in_the_readers_zone(
+    svc: AttendanceService, clock: FrozenClock
+) -> None:
+    clock.set(clock.now().replace(hour=13, minute=0))  # 22:00 in Tokyo
+    await svc.check_in(AGENT)
+    clock.advance(hours=4)  # 02:00 the next day in Tokyo, 17:00 in UTC
+    assert (await svc.status(AGENT, "Asia/Tokyo")).worked_today == timedelta(hours=2)
+    assert (await svc.status(AGENT, "UTC")).worked_today == timedelta(hours=4)
+    change = await svc.break_(AGENT, "meal", tz="Asia/Tokyo")
+    assert change.state.worked_today == timedelta(hours=2)
