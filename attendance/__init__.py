@@ -14,7 +14,8 @@ from attendance.errors import (
 )
 from attendance.models import Event, EventKind, Status, StatusType
 from attendance.reports import AgentPeriod, DayReport, RangeReport, WeekReport
-from attendance.service import AgentState, AttendanceService, Board, BoardColumn, Change
+from attendance.service import AttendanceService
+from attendance.views import AgentState, Board, BoardColumn, Change
 
 __all__ = [
     "Access",

@@ -8,21 +8,19 @@ pass the state machine. Permissions are not checked here: see `attendance.access
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 from attendance import export as csv_export
 from attendance.errors import AttendanceError, CorrectionError, MoveRefused
 from attendance.log import EventLog
-from attendance.machine import allowed_moves, check_move, is_checked_in
+from attendance.machine import allowed_moves, check_move
 from attendance.models import (
     AUTO_CHECKOUT_AFTER,
     CHECK_IN,
     CHECK_OUT,
     MEAL_BREAK,
     SHORT_BREAK,
-    Event,
     EventKind,
     Status,
     StatusType,
@@ -43,51 +41,13 @@ from attendance.reports import (
 from attendance.schema import migrate
 from attendance.statuses import StatusBook
 from attendance.timeline import Replay, replay
+from attendance.views import AgentState, Board, BoardColumn, Change
 from attendance.zones import Zone, zone
 from bot.clock import Clock
 from bot.store.db import Database
 
 BreakKind = Literal["meal", "short"]
 _BREAKS = {"meal": MEAL_BREAK, "short": SHORT_BREAK}
-
-
-@dataclass(frozen=True, slots=True)
-class AgentState:
-    """Where an agent is now (SPEC A5), with the moves to offer as buttons."""
-
-    email: str
-    name: str
-    status: Status  # Check Out for an agent who never checked in
-    since: datetime | None  # when the current status began (None: never checked in)
-    session_started: datetime | None  # the check-in of the open session
-    auto_check_out_at: datetime | None  # when the 24-hour rule will check them out
-    worked_today: timedelta  # Online time since local midnight in the zone asked for
-    allowed: list[Status] = field(default_factory=list)
-
-    @property
-    def checked_in(self) -> bool:
-        return is_checked_in(self.status.id)
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """A stored status change and the state it led to."""
-
-    event: Event
-    state: AgentState
-
-
-@dataclass(frozen=True, slots=True)
-class BoardColumn:
-    status: Status
-    agents: list[AgentState]
-
-
-@dataclass(frozen=True, slots=True)
-class Board:
-    """Every agent's current status, grouped in columns by status (SPEC A6)."""
-
-    columns: list[BoardColumn]
 
 
 class AttendanceService:
