@@ -180,18 +180,17 @@ class EventLog:
     async def agents_in_session(self) -> list[str]:
         """Agents whose last event is not a Check Out: the only ones the sweep must look at."""
         rows = await self._db.fetchall(
-            "SELECT e.agent FROM attendance_events e WHERE e.id = ("
-            " SELECT x.id FROM attendance_events x WHERE x.agent = e.agent"
-            " ORDER BY x.at_ms DESC, x.id DESC LIMIT 1) AND e.status_id <> ?",
+            "SELECT a.email FROM attendance_agents a WHERE ("
+            " SELECT x.status_id FROM attendance_events x WHERE x.agent = a.email"
+            " ORDER BY x.at_ms DESC, x.id DESC LIMIT 1) <> ?",
             (CHECK_OUT,),
         )
-        return [row["agent"] for row in rows]
+        return [row[0] for row in rows]
 
     async def known_agents(self) -> list[str]:
-        rows = await self._db.fetchall(
-            "SELECT email FROM attendance_agents UNION SELECT DISTINCT agent FROM attendance_events"
-        )
-        return sorted(row[0] for row in rows)
+        """Every agent who ever made a move or was named (each move records its agent)."""
+        rows = await self._db.fetchall("SELECT email FROM attendance_agents ORDER BY email")
+        return [row[0] for row in rows]
 
     async def names(self, agents: Sequence[str]) -> dict[str, str]:
         """Known names of `agents` (by e-mail key); agents without one are left out."""

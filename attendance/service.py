@@ -133,8 +133,7 @@ class AttendanceService:
                     recorded_ms=now,
                     reason=reason,
                 )
-            if name:
-                await _save_name(tx, email, name)
+            await _save_agent(tx, email, name)
         if refused is not None:
             raise refused
         return Change(await self.log.event(event_id), await self._state(email, now, tz))
@@ -204,12 +203,13 @@ class AttendanceService:
                 recorded_ms=now,
                 reason=reason.strip(),
             )
+            await _save_agent(tx, email, None)
             await self.log.settle(email, now, since_ms=at_ms, tx=tx)
         return Change(await self.log.event(event_id), await self._state(email, now, tz))
 
     async def set_name(self, agent: str, name: str) -> None:
         async with self._db.transaction() as tx:
-            await _save_name(tx, agent_key(agent), name)
+            await _save_agent(tx, agent_key(agent), name)
 
     # --- the 24-hour rule -----------------------------------------------------------------
 
@@ -375,11 +375,13 @@ def _columns(statuses: list[Status], periods: Sequence[AgentPeriod]) -> list[Sta
     return [s for s in statuses if not s.deleted or s.id in used]
 
 
-async def _save_name(tx: object, email: str, name: str) -> None:
+async def _save_agent(tx: object, email: str, name: str | None) -> None:
+    """Remember the agent (the sweep and the board list agents from here), and their name."""
+    cleaned = " ".join((name or "").split())
+    update = "UPDATE SET name = excluded.name" if cleaned else "NOTHING"
     await tx.execute(  # type: ignore[attr-defined]
-        "INSERT INTO attendance_agents (email, name) VALUES (?, ?)"
-        " ON CONFLICT (email) DO UPDATE SET name = excluded.name",
-        (email, " ".join(name.split())),
+        f"INSERT INTO attendance_agents (email, name) VALUES (?, ?) ON CONFLICT (email) DO {update}",
+        (email, cleaned),
     )
 
 

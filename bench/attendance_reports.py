@@ -9,7 +9,8 @@ Builds a SQLite file (WAL, as the bot runs it) holding `agents` agents who each 
 then measures, each once without and once under tracemalloc (for the peak):
 - the weekly report of 500 agents (`AttendanceService.week`, one agent after another);
 - the 30-day CSV export of every agent, read to the end as the HTTP layer would stream it;
-- for scale, the admin board of every agent.
+- for scale, the admin board of every agent, and the 24-hour sweep (idle, then closing the
+  sessions of a fifth of the agents).
 Peak memory is what tracemalloc sees of Python allocations during the operation.
 """
 
@@ -139,9 +140,23 @@ async def main() -> None:
             found = await svc.board(agents)
             return f"{sum(len(c.agents) for c in found.columns)} agents on the board"
 
+        async def idle_sweep() -> str:
+            return f"{await svc.sweep()} check-outs due"
+
         await measure(f"weekly report, {args.week_agents} agents", weeks)
         await measure(f"{args.days}-day CSV, {args.agents} agents", export)
         await measure(f"board, {args.agents} agents", board)
+        await measure(f"24-hour sweep, {args.agents} agents", idle_sweep)
+        opened = agents[: args.agents // 5]
+        for agent in opened:
+            await svc.check_in(agent)
+        clock.advance(hours=25)
+        started = time.perf_counter()
+        closed = await svc.sweep()
+        print(
+            f"{'24-hour sweep closing ' + str(closed) + ' sessions':<38}"
+            f" {time.perf_counter() - started:8.2f} s"
+        )
         await db.close()
 
 
