@@ -31,7 +31,6 @@ from attendance.models import (
 from attendance.reports import (
     MAX_DAYS,
     AgentPeriod,
-    DayReport,
     RangeReport,
     WeekReport,
     days_between,
@@ -392,5 +391,4 @@ __all__ = [
     "BoardColumn",
     "BreakKind",
     "Change",
-    "DayReport",
 ]
