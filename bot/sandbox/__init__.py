@@ -1,0 +1,1 @@
+"""The embedded Zoho stand-ins: Desk, Cliq and Accounts on loopback (DESIGN §6)."""

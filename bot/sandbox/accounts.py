@@ -1,0 +1,113 @@
+"""Sandbox Zoho Accounts: refresh-token and authorization-code grants, and an authorize page
+whose consent is automatic. It answers errors as Zoho does: HTTP 200 with `{"error": …}`."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.clock import Clock
+
+SANDBOX_CLIENT_ID = "sandbox-client"
+SANDBOX_CLIENT_SECRET = "sandbox-secret"
+SANDBOX_ORG_REFRESH_TOKEN = "sandbox-org-refresh-token"
+
+
+class TokenRegistry:
+    """Who each refresh and access token belongs to; shared by the three sandboxes."""
+
+    def __init__(self, clock: Clock, lifetime: timedelta = timedelta(hours=1)) -> None:
+        self._clock = clock
+        self._lifetime = lifetime
+        self._refresh: dict[str, str] = {}
+        self._access: dict[str, tuple[str, datetime]] = {}
+        self._codes: dict[str, tuple[str, datetime]] = {}
+        self.issued = 0
+
+    def add_refresh_token(self, refresh_token: str, identity: str) -> None:
+        self._refresh[refresh_token] = identity
+
+    def issue(self, refresh_token: str) -> tuple[str, int]:
+        identity = self._refresh[refresh_token]  # KeyError: unknown
+        self.issued += 1
+        token = f"1000.sandbox.{secrets.token_hex(12)}"
+        self._access[token] = (identity, self._clock.now() + self._lifetime)
+        return token, int(self._lifetime.total_seconds())
+
+    def identity(self, access_token: str) -> str | None:
+        found = self._access.get(access_token)
+        if found is None or self._clock.now() >= found[1]:
+            return None
+        return found[0]
+
+    def expire_all(self) -> None:
+        now = self._clock.now()
+        self._access = {t: (who, now) for t, (who, _) in self._access.items()}
+
+    def grant_code(self, identity: str) -> str:
+        code = f"1000.code.{secrets.token_hex(8)}"
+        self._codes[code] = (identity, self._clock.now() + timedelta(minutes=2))
+        return code
+
+    def redeem_code(self, code: str) -> str | None:
+        """A new refresh token for the code's identity; None if unknown, used or expired."""
+        found = self._codes.pop(code, None)
+        if found is None or self._clock.now() >= found[1]:
+            return None
+        refresh = f"1000.refresh.{secrets.token_hex(12)}"
+        self._refresh[refresh] = found[0]
+        return refresh
+
+
+def create_accounts_app(
+    registry: TokenRegistry, *, client_id: str, client_secret: str
+) -> web.Application:
+    async def token(request: web.Request) -> web.Response:
+        form = dict(request.query)
+        if request.can_read_body:
+            form.update({k: str(v) for k, v in (await request.post()).items()})
+        if form.get("client_id") != client_id or form.get("client_secret") != client_secret:
+            return web.json_response({"error": "invalid_client"})
+        grant = form.get("grant_type")
+        if grant == "refresh_token":
+            try:
+                access, expires_in = registry.issue(form.get("refresh_token", ""))
+            except KeyError:
+                return web.json_response({"error": "invalid_code"})
+            return web.json_response(_token_body(access, expires_in))
+        if grant == "authorization_code":
+            refresh = registry.redeem_code(form.get("code", ""))
+            if refresh is None:
+                return web.json_response({"error": "invalid_code"})
+            access, expires_in = registry.issue(refresh)
+            return web.json_response({**_token_body(access, expires_in), "refresh_token": refresh})
+        return web.json_response({"error": "unsupported_grant_type"})
+
+    async def authorize(request: web.Request) -> web.Response:
+        query = request.query
+        if query.get("client_id") != client_id or not query.get("redirect_uri"):
+            return web.json_response({"error": "invalid_client"}, status=400)
+        # Consent is automatic; the sandbox's person is the login hint (as if they signed in).
+        identity = query.get("login_hint") or "agent@example.com"
+        code = registry.grant_code(identity)
+        target = (
+            f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
+        )
+        raise web.HTTPFound(target)
+
+    app = web.Application()
+    app.router.add_post("/oauth/v2/token", token)
+    app.router.add_get("/oauth/v2/auth", authorize)
+    return app
+
+
+def _token_body(access: str, expires_in: int) -> dict[str, object]:
+    return {
+        "access_token": access,
+        "expires_in": expires_in,
+        "api_domain": "https://www.zohoapis.com",
+        "token_type": "Bearer",
+    }

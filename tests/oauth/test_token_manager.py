@@ -1,0 +1,140 @@
+"""The token manager against the sandbox Accounts, over loopback HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.clock import FrozenClock
+from bot.oauth import OAuthError, RefreshLimitError, TokenManager, request_token, token_url
+from bot.sandbox.accounts import TokenRegistry, create_accounts_app
+
+CLIENT, SECRET, REFRESH = "cid", "csecret", "1000.refresh"
+
+
+@pytest.fixture
+def registry(clock: FrozenClock) -> TokenRegistry:
+    registry = TokenRegistry(clock)
+    registry.add_refresh_token(REFRESH, "admin@example.com")
+    return registry
+
+
+@pytest.fixture
+async def base(aiohttp_server, registry: TokenRegistry) -> str:  # type: ignore[no-untyped-def]
+    server = await aiohttp_server(
+        create_accounts_app(registry, client_id=CLIENT, client_secret=SECRET)
+    )
+    return str(server.make_url(""))
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def manager(session, base: str, clock, refresh: str = REFRESH, secret: str = SECRET):  # type: ignore[no-untyped-def]
+    return TokenManager(
+        session,
+        token_url=token_url(base),
+        client_id=CLIENT,
+        client_secret=secret,
+        refresh_token=refresh,
+        clock=clock,
+    )
+
+
+async def test_cached_until_shortly_before_expiry(session, base, clock, registry) -> None:  # type: ignore[no-untyped-def]
+    tokens = manager(session, base, clock)
+    first = await tokens.token()
+    assert registry.identity(first) == "admin@example.com"
+    clock.advance(minutes=54)
+    assert await tokens.token() == first
+    clock.advance(minutes=2)  # inside the 5-minute margin
+    second = await tokens.token()
+    assert second != first and tokens.refreshes == 2
+
+
+async def test_fifty_concurrent_calls_cause_one_refresh(session, base, clock) -> None:  # type: ignore[no-untyped-def]
+    tokens = manager(session, base, clock)
+    got = await asyncio.gather(*(tokens.token() for _ in range(50)))
+    assert len(set(got)) == 1 and tokens.refreshes == 1
+
+
+async def test_invalidate_forgets_only_the_current_token(session, base, clock) -> None:  # type: ignore[no-untyped-def]
+    tokens = manager(session, base, clock)
+    old = await tokens.token()
+    await tokens.invalidate("some older token")
+    assert await tokens.token() == old
+    await tokens.invalidate(old)
+    assert await tokens.token() != old and tokens.refreshes == 2
+
+
+async def test_never_more_than_ten_refreshes_in_ten_minutes(session, base, clock) -> None:  # type: ignore[no-untyped-def]
+    tokens = manager(session, base, clock)
+    for _ in range(10):
+        await tokens.invalidate(await tokens.token())
+        clock.advance(seconds=30)
+    with pytest.raises(RefreshLimitError):
+        await tokens.token()
+    clock.advance(minutes=6)  # the oldest refreshes leave the window
+    assert await tokens.token()
+    assert tokens.refreshes == 11
+
+
+@pytest.mark.parametrize(
+    ("refresh", "secret", "code"),
+    [
+        ("1000.unknown", SECRET, "invalid_code"),
+        (REFRESH, "wrong", "invalid_client"),
+    ],
+)
+async def test_http_200_errors_are_errors(session, base, clock, refresh, secret, code) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(OAuthError) as caught:
+        await manager(session, base, clock, refresh=refresh, secret=secret).token()
+    assert caught.value.code == code
+
+
+async def test_non_json_and_unreachable_token_endpoints(aiohttp_server, session, clock) -> None:  # type: ignore[no-untyped-def]
+    async def gateway(request: web.Request) -> web.Response:
+        return web.Response(status=502, text="bad gateway")
+
+    app = web.Application()
+    app.router.add_post("/oauth/v2/token", gateway)
+    server = await aiohttp_server(app)
+    with pytest.raises(OAuthError, match="not JSON"):
+        await manager(session, str(server.make_url("")), clock).token()
+    with pytest.raises(OAuthError, match="unreachable"):
+        await manager(session, "http://127.0.0.1:9", clock).token()
+
+
+async def test_authorization_code_flow(session, base, registry, clock) -> None:  # type: ignore[no-untyped-def]
+    async with session.get(
+        f"{base}/oauth/v2/auth",
+        params={
+            "client_id": CLIENT,
+            "redirect_uri": "http://127.0.0.1:1/cb",
+            "state": "s1",
+            "login_hint": "agent@example.com",
+        },
+        allow_redirects=False,
+    ) as response:
+        assert response.status == 302
+        location = response.headers["Location"]
+    assert location.startswith("http://127.0.0.1:1/cb?") and "state=s1" in location
+    code = location.split("code=")[1].split("&")[0]
+    form = {
+        "grant_type": "authorization_code",
+        "client_id": CLIENT,
+        "client_secret": SECRET,
+        "code": code,
+        "redirect_uri": "http://127.0.0.1:1/cb",
+    }
+    body = await request_token(session, token_url(base), form)
+    assert registry.identity(body["access_token"]) == "agent@example.com"
+    with pytest.raises(OAuthError, match="invalid_code"):
+        await request_token(session, token_url(base), form)  # a code works once
