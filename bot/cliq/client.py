@@ -1,0 +1,222 @@
+"""The Cliq REST client: posts to channels, users, chats and response URLs (reference/cliq.md §5).
+
+Rate limits arrive as 429 or as 400 `request_limit_exceeded`: we wait for `Retry-After`, else for
+the lock period. 5xx and connection errors are retried with jittered exponential backoff. Any
+other 4xx is permanent and surfaces Cliq's `{code, message}`. A wait longer than `max_wait` is
+not slept here: the error carries it, so a durable caller (the outbox sender) can reschedule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import aiohttp
+
+from bot.cliq.message import Outbound
+
+Sleep = Callable[[float], Awaitable[Any]]
+Payload = Outbound | Mapping[str, Any]
+
+CLIQ_HOSTS: dict[str, str] = {
+    "us": "https://cliq.zoho.com",
+    "eu": "https://cliq.zoho.eu",
+    "in": "https://cliq.zoho.in",
+    "au": "https://cliq.zoho.com.au",
+    "jp": "https://cliq.zoho.jp",
+    "cn": "https://cliq.zoho.com.cn",
+    "sa": "https://cliq.zoho.sa",
+    "uk": "https://cliq.zoho.uk",
+    "ca": "https://cliq.zohocloud.ca",
+}
+LOCK_PERIOD = 600.0  # "posting messages: 50 requests/min, lock period 10 min"
+
+
+class TokenSource(Protocol):
+    async def token(self) -> str: ...
+
+    async def invalidate(self, token: str) -> None: ...
+
+
+class CliqError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"Cliq {status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class CliqRejected(CliqError):
+    """Permanent: the request itself is wrong (or we may not do it). Retrying will not help."""
+
+
+class CliqRateLimited(CliqError):
+    def __init__(self, status: int, code: str, message: str, retry_after: float) -> None:
+        super().__init__(status, code, message)
+        self.retry_after = retry_after
+
+
+class CliqUnavailable(CliqError):
+    """Cliq answered 5xx or could not be reached."""
+
+
+class CliqClient:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        tokens: TokenSource,
+        bot_unique_name: str,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        attempts: int = 4,
+        max_wait: float = 60.0,
+    ) -> None:
+        self._session = session
+        self._base = base_url.rstrip("/")
+        self._tokens = tokens
+        self.bot = bot_unique_name
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._attempts = attempts
+        self._max_wait = max_wait
+
+    # --- posting ----------------------------------------------------------------------------
+
+    async def post_to_channel(self, unique_name: str, message: Payload) -> Any:
+        """As the bot (it must be a member of the channel)."""
+        path = f"/api/v2/channelsbyname/{quote(unique_name, safe='')}/message"
+        return await self._call("POST", path, _body(message), params={"bot_unique_name": self.bot})
+
+    async def post_to_bot_subscribers(
+        self, message: Payload, *, userids: list[str] | None = None, broadcast: bool = False
+    ) -> Any:
+        body = _body(message)
+        if userids:
+            body["userids"] = ",".join(userids)
+        body["broadcast"] = broadcast
+        return await self._call("POST", f"/api/v2/bots/{quote(self.bot, safe='')}/message", body)
+
+    async def post_to_user(self, email_or_id: str, message: Payload) -> Any:
+        """A direct message from the bot to one person (by e-mail or Cliq user id)."""
+        return await self.post_to_bot_subscribers(message, userids=[email_or_id])
+
+    async def post_to_chat(self, chat_id: str, message: Payload) -> Any:
+        return await self._call(
+            "POST", f"/api/v2/chats/{quote(chat_id, safe='')}/message", _body(message)
+        )
+
+    async def post_to_response_url(self, url: str, message: Payload) -> Any:
+        return await self._call("POST", url, _body(message))
+
+    async def deliver(self, target_kind: str, target: str, payload: Mapping[str, Any]) -> Any:
+        """One outbox row: `channel`, `user`, `chat` or `response` (a response URL)."""
+        post = {
+            "channel": self.post_to_channel,
+            "user": self.post_to_user,
+            "chat": self.post_to_chat,
+            "response": self.post_to_response_url,
+        }.get(target_kind)
+        if post is None:
+            raise CliqRejected(0, "unknown_target", f"no way to post to a {target_kind!r}")
+        return await post(target, payload)
+
+    # --- channels -----------------------------------------------------------------------------
+
+    async def channels(self) -> list[dict[str, Any]]:
+        body = await self._call("GET", "/api/v2/channels", None, params={"limit": "200"})
+        return list((body or {}).get("channels", []))
+
+    async def create_channel(
+        self, name: str, *, level: str = "organization", description: str = ""
+    ) -> dict[str, Any]:
+        body = {"name": name, "level": level, "description": description}
+        return dict(await self._call("POST", "/api/v2/channels", body) or {})
+
+    async def add_bot_to_channel(self, channel_unique_name: str) -> None:
+        body = {"channel_unique_name": channel_unique_name}
+        await self._call("POST", f"/api/v2/bots/{quote(self.bot, safe='')}/associate", body)
+
+    # --- the rules --------------------------------------------------------------------------
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        params: Mapping[str, str] | None = None,
+    ) -> Any:
+        url = path if path.startswith("http") else f"{self._base}{path}"
+        retried_auth = False
+        attempt = 0
+        while True:
+            attempt += 1
+            token = await self._tokens.token()
+            headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+            try:
+                async with self._session.request(
+                    method, url, json=body, params=params, headers=headers
+                ) as response:
+                    status = response.status
+                    text = await response.text()
+                    retry_after = response.headers.get("Retry-After")
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                error: CliqError = CliqUnavailable(0, "unreachable", str(exc) or type(exc).__name__)
+            else:
+                if status < 300:
+                    return _json(text)
+                data = _json(text) or {}
+                code = str(data.get("code", "")) if isinstance(data, dict) else ""
+                message = str(data.get("message", text[:200])) if isinstance(data, dict) else text
+                if status == 401 and code in ("oauthtoken_invalid", "") and not retried_auth:
+                    retried_auth = True
+                    attempt -= 1
+                    await self._tokens.invalidate(token)
+                    continue
+                if status == 429 or (status == 400 and code == "request_limit_exceeded"):
+                    wait = _seconds(retry_after, LOCK_PERIOD)
+                    error = CliqRateLimited(status, code or "too_many_requests", message, wait)
+                    if wait > self._max_wait or attempt >= self._attempts:
+                        raise error
+                    await self._sleep(wait)
+                    continue
+                if status >= 500:
+                    error = CliqUnavailable(status, code or "server_error", message)
+                else:
+                    raise CliqRejected(status, code or "rejected", message)
+            if attempt >= self._attempts:
+                raise error
+            await self._sleep(self._backoff(attempt))
+
+    def _backoff(self, attempt: int) -> float:
+        """Full jitter: anywhere up to 0.5 s, 1 s, 2 s… (capped at 30 s)."""
+        return self._rng.uniform(0, min(30.0, 0.5 * 2 ** (attempt - 1)))
+
+
+def cliq_base_url(datacenter: str) -> str:
+    return CLIQ_HOSTS[datacenter]
+
+
+def _body(message: Payload) -> dict[str, Any]:
+    return message.to_wire() if isinstance(message, Outbound) else dict(message)
+
+
+def _json(text: str) -> Any:
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _seconds(header: str | None, default: float) -> float:
+    try:
+        return max(0.0, float(header)) if header is not None else default
+    except ValueError:
+        return default
