@@ -1,0 +1,26 @@
+"""The sandbox Zoho Desk: seeded data, Desk's API shapes, signed webhooks and an admin API."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.sandbox.desk import admin, api
+from bot.sandbox.desk.state import DeskSandbox
+
+
+def create_desk_app(sandbox: DeskSandbox) -> web.Application:
+    async def jwks(request: web.Request) -> web.Response:
+        return web.json_response(sandbox.deliverer.signer.jwks())
+
+    async def close(app: web.Application):  # type: ignore[no-untyped-def]
+        yield
+        await sandbox.deliverer.close()
+
+    app = web.Application(middlewares=[api.desk_rules])
+    app[api.STATE] = sandbox
+    app.add_routes([*api.routes(), *admin.routes(), web.get("/.well-known/jwks.json", jwks)])
+    app.cleanup_ctx.append(close)
+    return app
+
+
+__all__ = ["DeskSandbox", "create_desk_app"]

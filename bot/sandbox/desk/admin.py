@@ -1,0 +1,130 @@
+"""The sandbox Desk's admin API, for demos and tests (documented in the README).
+
+    POST  /sandbox/tickets                     {"subject", "email"?, "departmentId"?, "assignee"?, "actor"?}
+    PATCH /sandbox/tickets/{number}            {"actor": "<agent e-mail>", "status"?, "assignee"?, …}
+    POST  /sandbox/tickets/{number}/comments   {"actor", "content", "public"?}
+    POST  /sandbox/tickets/{number}/rating     {"rating": "good|ok|bad", "feedback"?}
+    POST  /sandbox/clock                       {"minutes"|"hours"|"seconds": n}   (a movable clock only)
+    GET   /sandbox/state                       counts, webhooks and deliveries
+
+Changes made here behave like changes in Desk's UI: they fire the same webhook events.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox.desk.api import STATE, error
+from bot.sandbox.desk.state import DeskSandbox
+
+
+def _actor(sandbox: DeskSandbox, body: dict[str, Any]) -> dict[str, Any] | None:
+    return sandbox.agent_by_email(body.get("actor") or "admin@example.com")
+
+
+def _changes(sandbox: DeskSandbox, body: dict[str, Any]) -> dict[str, Any]:
+    changes = {
+        k: body[k]
+        for k in (
+            "status",
+            "priority",
+            "dueDate",
+            "departmentId",
+            "subject",
+            "teamId",
+            "isEscalated",
+        )
+        if k in body
+    }
+    if "assignee" in body:
+        agent = sandbox.agent_by_email(body["assignee"]) if body["assignee"] else None
+        if body["assignee"] and agent is None:
+            raise ValueError(f"no agent {body['assignee']}")
+        changes["assigneeId"] = agent["id"] if agent else None
+    return changes
+
+
+def routes() -> list[web.RouteDef]:
+    async def create(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        body = await request.json()
+        actor = _actor(sandbox, body)
+        if actor is None:
+            return error(400, "INVALID_DATA", "unknown actor")
+        try:
+            fields = {**body, **_changes(sandbox, body)}
+        except ValueError as exc:
+            return error(400, "INVALID_DATA", str(exc))
+        return web.json_response(await sandbox.create_ticket(fields, actor), status=201)
+
+    async def change(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        body = await request.json()
+        ticket = await sandbox.ticket_by_number(request.match_info["number"])
+        actor = _actor(sandbox, body)
+        if ticket is None or actor is None:
+            return error(404, "URL_NOT_FOUND", "no such ticket or actor")
+        try:
+            changes = _changes(sandbox, body)
+        except ValueError as exc:
+            return error(400, "INVALID_DATA", str(exc))
+        return web.json_response(await sandbox.change_ticket(ticket["id"], changes, actor))
+
+    async def comment(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        body = await request.json()
+        ticket = await sandbox.ticket_by_number(request.match_info["number"])
+        actor = _actor(sandbox, body)
+        if ticket is None or actor is None or not body.get("content"):
+            return error(400, "INVALID_DATA", "ticket, actor and content are required")
+        found = await sandbox.add_comment(
+            ticket["id"], body["content"], bool(body.get("public")), actor
+        )
+        return web.json_response(found, status=201)
+
+    async def rate(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        body = await request.json()
+        ticket = await sandbox.ticket_by_number(request.match_info["number"])
+        if ticket is None or str(body.get("rating", "")).lower() not in ("good", "ok", "bad"):
+            return error(400, "INVALID_DATA", "a known ticket and rating good|ok|bad are required")
+        return web.json_response(
+            await sandbox.add_rating(ticket, body["rating"], body.get("feedback")), status=201
+        )
+
+    async def clock(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        body = await request.json()
+        advance = getattr(sandbox.clock, "advance", None)
+        if advance is None:
+            return error(400, "INVALID_DATA", "this sandbox runs on the wall clock")
+        delta = timedelta(
+            **{k: float(v) for k, v in body.items() if k in ("seconds", "minutes", "hours", "days")}
+        )
+        advance(delta)
+        return web.json_response({"now": sandbox.clock.now().isoformat()})
+
+    async def state(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        return web.json_response(
+            {
+                "tickets": await sandbox.count(),
+                "agents": len(sandbox.agents),
+                "webhooks": await sandbox.webhooks(),
+                "delivered": len(sandbox.deliverer.delivered),
+                "failed": len(sandbox.deliverer.failed),
+                "now": sandbox.clock.now().isoformat(),
+            }
+        )
+
+    return [
+        web.post("/sandbox/tickets", create),
+        web.patch("/sandbox/tickets/{number}", change),
+        web.post("/sandbox/tickets/{number}/comments", comment),
+        web.post("/sandbox/tickets/{number}/rating", rate),
+        web.post("/sandbox/clock", clock),
+        web.get("/sandbox/state", state),
+    ]

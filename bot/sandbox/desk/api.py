@@ -1,0 +1,474 @@
+"""The sandbox Desk's `/api/v1` routes: Desk's paths, shapes and quirks (reference/desk.md §3-5).
+
+204 with no body for an empty result, `{"teams": […]}`, `errorCode` bodies, the `orgId` header
+required, credit headers on every answer, and the acting agent taken from the OAuth token.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from bot.desk.wire import format_time, parse_time
+from bot.sandbox.desk.state import DeskSandbox
+
+STATE = web.AppKey("desk_sandbox", DeskSandbox)
+ACTOR = web.RequestKey("actor", dict)
+DAILY_CREDITS = 100_000
+
+
+def error(status: int, code: str, message: str, **extra: Any) -> web.Response:
+    return web.json_response({"errorCode": code, "message": message, **extra}, status=status)
+
+
+def listing(items: list[dict[str, Any]], key: str = "data", **extra: Any) -> web.Response:
+    if not items:
+        return web.Response(status=204)
+    return web.json_response({key: items, **extra})
+
+
+@web.middleware
+async def desk_rules(request: web.Request, handler: Any) -> web.StreamResponse:
+    if not request.path.startswith("/api/v1/"):
+        return await handler(request)
+    sandbox = request.app[STATE]
+    header = request.headers.get("Authorization", "")
+    email = sandbox.identity(header.removeprefix("Zoho-oauthtoken ").strip()) if header else None
+    if email is None:
+        return error(401, "INVALID_OAUTH", "The OAuth Token you provided is invalid.")
+    org = request.headers.get("orgId")
+    if not org:
+        return error(400, "INVALID_DATA", "orgId is required in the header")
+    if org != sandbox.org_id:
+        return error(
+            403, "OAUTH_ORG_MISMATCH", "The OAuthToken is not valid for specified organization"
+        )
+    actor = sandbox.agent_by_email(email)
+    if actor is None:
+        return error(
+            403, "FORBIDDEN", "You do not have sufficient permission to perform this operation."
+        )
+    request[ACTOR] = actor
+    try:
+        response = await handler(request)
+    except ValueError as exc:
+        response = error(422, "UNPROCESSABLE_ENTITY", str(exc))
+    except web.HTTPMethodNotAllowed:
+        response = error(405, "METHOD_NOT_ALLOWED", f"The method {request.method} is not allowed.")
+    except web.HTTPNotFound:
+        response = error(
+            404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+        )
+    weight = 1 if request.method != "GET" else 3
+    sandbox.credits_spent += weight
+    response.headers["X-Rate-Limit-Request-Weight-v3"] = str(weight)
+    response.headers["X-Rate-Limit-Remaining-v3"] = str(DAILY_CREDITS - sandbox.credits_spent)
+    return response
+
+
+def paging(request: web.Request, most: int = 100) -> tuple[int, int]:
+    offset = int(request.query.get("from", "0") or 0)
+    limit = int(request.query.get("limit", "10") or 10)
+    if offset < 0 or not 1 <= limit <= most:
+        raise ValueError(f"'from' must be ≥ 0 and 'limit' 1 to {most}")
+    return offset, limit
+
+
+def csv(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def time_range(value: str | None) -> tuple[str, str] | None:
+    if not value:
+        return None
+    start, _, end = value.partition(",")
+    return format_time(parse_time(start)), format_time(parse_time(end))
+
+
+ORDER = {
+    "createdTime": "created",
+    "modifiedTime": "modified",
+    "dueDate": "due",
+    "ticketNumber": "number",
+    "priority": "priority",
+}
+
+
+def order_by(sort: str | None) -> str:
+    sort = sort or "-createdTime"
+    column = ORDER.get(sort.lstrip("-"))
+    if column is None:
+        raise ValueError(f"sortBy {sort!r} is not supported")
+    return f"{column} {'DESC' if sort.startswith('-') else 'ASC'}, number DESC"
+
+
+async def enrich(
+    sandbox: DeskSandbox, ticket: dict[str, Any], include: list[str]
+) -> dict[str, Any]:
+    ticket = dict(ticket)
+    if "assignee" in include and ticket.get("assigneeId"):
+        agent = sandbox.agent_by_id(ticket["assigneeId"]) or {}
+        ticket["assignee"] = {k: agent.get(k) for k in ("id", "firstName", "lastName", "emailId")}
+    if "contacts" in include:
+        contact = next((c for c in sandbox.contacts if c["email"] == ticket.get("email")), None)
+        ticket["contact"] = contact
+    if "departments" in include or "department" in include:
+        dep = next((d for d in sandbox.departments if d["id"] == ticket.get("departmentId")), None)
+        ticket["department"] = {"id": dep["id"], "name": dep["name"]} if dep else None
+    return ticket
+
+
+def routes() -> list[web.RouteDef]:
+    async def myinfo(request: web.Request) -> web.Response:
+        return web.json_response(request[ACTOR])
+
+    async def agents(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        offset, limit = paging(request, 200)
+        found = sandbox.agents
+        if search := request.query.get("searchStr"):
+            needle = search.casefold()
+            found = [
+                a
+                for a in found
+                if needle in a["emailId"].casefold() or needle in a["name"].casefold()
+            ]
+        if deps := csv(request.query.get("departmentIds")):
+            found = [a for a in found if set(deps) & set(a["associatedDepartmentIds"])]
+        return listing(found[offset : offset + limit])
+
+    async def agent(request: web.Request) -> web.Response:
+        found = request.app[STATE].agent_by_id(request.match_info["id"])
+        return web.json_response(found) if found else error(404, "URL_NOT_FOUND", "No such agent")
+
+    async def departments(request: web.Request) -> web.Response:
+        offset, limit = paging(request, 200)
+        return listing(request.app[STATE].departments[offset : offset + limit])
+
+    async def teams(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        dep = request.match_info.get("dep")
+        found = [t for t in sandbox.teams if dep is None or t["departmentId"] == dep]
+        return web.json_response({"teams": found})
+
+    async def organization_fields(request: web.Request) -> web.Response:
+        values = [{"value": v, "statusType": t} for v, t in DeskSandbox.statuses()]
+        return web.json_response(
+            {
+                "data": [
+                    {
+                        "id": "1166045000000000371",
+                        "apiName": "subject",
+                        "displayLabel": "Subject",
+                        "type": "Text",
+                        "isCustomField": False,
+                        "allowedValues": None,
+                    },
+                    {
+                        "id": "1166045000000000375",
+                        "apiName": "status",
+                        "displayLabel": "Status",
+                        "type": "Picklist",
+                        "isCustomField": False,
+                        "allowedValues": values,
+                    },
+                ]
+            }
+        )
+
+    async def tickets(request: web.Request) -> web.Response:
+        sandbox, q = request.app[STATE], request.query
+        offset, limit = paging(request)
+        where: list[tuple[str, Any]] = []
+        assignee = csv(q.get("assignee"))
+        if assignee == ["Unassigned"]:
+            where.append(("assignee_id IS NULL", None))
+        elif assignee:
+            where.append(("assignee_id IN (?)", assignee))
+        if status := csv(q.get("status")):
+            where.append(("status IN (?)", status))
+        if dep := q.get("departmentId"):
+            where.append(("department_id = ?", dep))
+        now = sandbox.clock.now()
+        for due in csv(q.get("dueDate")):
+            if due == "overdue":
+                where += [("status_type != 'Closed'", None), ("due < ?", format_time(now))]
+            elif due == "today":
+                start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+                where += [
+                    ("due >= ?", format_time(start)),
+                    ("due < ?", format_time(start + timedelta(days=1))),
+                ]
+        found = await sandbox.find(
+            where, order=order_by(q.get("sortBy")), offset=offset, limit=limit
+        )
+        include = csv(q.get("include"))
+        return listing([await enrich(sandbox, t, include) for t in found])
+
+    async def ticket(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        found = await sandbox.ticket(request.match_info["id"])
+        if found is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        return web.json_response(await enrich(sandbox, found, csv(request.query.get("include"))))
+
+    def search_where(request: web.Request) -> list[tuple[str, Any]]:
+        q = request.query
+        where: list[tuple[str, Any]] = []
+        if number := q.get("ticketNumber"):
+            where.append(("number = ?", int(number) if number.isdigit() else -1))
+        if email := q.get("email"):
+            where.append(("email = ?", email.casefold()))
+        if status := csv(q.get("status")):
+            where.append(("status IN (?)", status))
+        if assignee := q.get("assigneeId"):
+            where.append(("assignee_id = ?", assignee))
+        if dep := q.get("departmentId"):
+            where.append(("department_id = ?", dep))
+        for key, column in (
+            ("createdTimeRange", "created"),
+            ("modifiedTimeRange", "modified"),
+            ("dueDateRange", "due"),
+        ):
+            if found := time_range(q.get(key)):
+                where += [(f"{column} >= ?", found[0]), (f"{column} <= ?", found[1])]
+        return where
+
+    async def search(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        offset, limit = paging(request)
+        where = search_where(request)
+        found = await sandbox.find(
+            where, order=order_by(request.query.get("sortBy")), offset=offset, limit=limit
+        )
+        return listing(found, count=await sandbox.count(where))
+
+    async def tickets_count(request: web.Request) -> web.Response:
+        return web.json_response({"count": await request.app[STATE].count(search_where(request))})
+
+    async def count_by_values(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        where = search_where(request)
+        body: dict[str, Any] = {}
+        for field in csv(request.query.get("field")):
+            if field in ("statusType", "status", "priority"):
+                column = {"statusType": "status_type", "status": "status", "priority": "priority"}[
+                    field
+                ]
+                counts = await sandbox.count_by(column, where)
+                body[field] = [
+                    {
+                        "value": v.upper().replace(" ", "")
+                        if field == "statusType"
+                        else v.casefold(),
+                        "count": str(n),
+                    }
+                    for v, n in counts.items()
+                ]
+            elif field == "overDue":
+                body["overDue"] = await sandbox.count(
+                    [
+                        *where,
+                        ("status_type != 'Closed'", None),
+                        ("due < ?", format_time(sandbox.clock.now())),
+                    ]
+                )
+            elif field == "escalated":
+                body["escalated"] = await sandbox.count([*where, ("status = ?", "Escalated")])
+            else:
+                raise ValueError(f"field {field!r} is not supported")
+        return web.json_response(body)
+
+    async def happiness(request: web.Request) -> web.Response:
+        sandbox, q = request.app[STATE], request.query
+        if "department" not in q and "departmentId" not in q:
+            return error(422, "INVALID_DATA", "department is mandatory")
+        now = sandbox.clock.now()
+        durations = {
+            "LAST24HOURS": timedelta(hours=24),
+            "LAST_1_HOUR": timedelta(hours=1),
+            "LAST_7_DAYS": timedelta(days=7),
+            "LAST_30_DAYS": timedelta(days=30),
+        }
+        if q.get("startTime"):
+            since = parse_time(q["startTime"])
+            until = parse_time(q.get("endTime") or str(int(now.timestamp() * 1000)))
+        else:
+            since, until = (
+                now - durations.get(q.get("duration", "LAST_7_DAYS"), timedelta(days=7)),
+                now,
+            )
+        found = await sandbox.ratings(since, until)
+        dep = q.get("department") or q.get("departmentId")
+        if dep and dep != "allDepartment":
+            found = [r for r in found if r["departmentId"] == dep]
+        offset, limit = paging(request)
+        return listing(found[offset : offset + limit])
+
+    async def patch_ticket(request: web.Request) -> web.Response:
+        sandbox, actor = request.app[STATE], request[ACTOR]
+        if actor["rolePermissionType"] == "Light":
+            return error(403, "FORBIDDEN", "Light agents cannot edit tickets.")
+        body = await request.json()
+        allowed = {
+            "status",
+            "assigneeId",
+            "teamId",
+            "priority",
+            "dueDate",
+            "departmentId",
+            "subject",
+        }
+        unknown = set(body) - allowed
+        if unknown:
+            return error(
+                422,
+                "INVALID_DATA",
+                "The data you have provided is invalid.",
+                errors=[{"fieldName": f"/{k}", "errorType": "unknown"} for k in unknown],
+            )
+        if "status" in body and body["status"] not in dict(DeskSandbox.statuses()):
+            return error(
+                422,
+                "INVALID_DATA",
+                "The data you have provided is invalid.",
+                errors=[{"fieldName": "/status", "errorType": "invalid"}],
+            )
+        if body.get("assigneeId") and sandbox.agent_by_id(body["assigneeId"]) is None:
+            return error(
+                422,
+                "INVALID_DATA",
+                "The data you have provided is invalid.",
+                errors=[
+                    {
+                        "fieldName": "/assigneeId",
+                        "errorType": "invalid",
+                        "errorMessage": "No agent with this id.",
+                    }
+                ],
+            )
+        changed = await sandbox.change_ticket(request.match_info["id"], body, actor)
+        if changed is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        return web.json_response(changed)
+
+    async def reply_addresses(request: web.Request) -> web.Response:
+        dep = request.query.get("departmentId", "")
+        return listing(
+            [
+                {
+                    "id": f"99{dep}",
+                    "address": f"support-{dep[-1:]}@sandbox.example",
+                    "displayName": "Sandbox Support",
+                    "departmentId": dep,
+                    "isVerified": True,
+                    "isDefault": True,
+                }
+            ]
+        )
+
+    async def send_reply(request: web.Request) -> web.Response:
+        sandbox, actor = request.app[STATE], request[ACTOR]
+        if actor["rolePermissionType"] == "Light":
+            return error(403, "FORBIDDEN", "Light agents cannot reply to customers.")
+        ticket = await sandbox.ticket(request.match_info["id"])
+        if ticket is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        body = await request.json()
+        if not body.get("content") or not body.get("to") or not body.get("fromEmailAddress"):
+            return error(422, "INVALID_DATA", "content, to and fromEmailAddress are required")
+        if body.get("ticketStatus"):
+            await sandbox.change_ticket(ticket["id"], {"status": body["ticketStatus"]}, actor)
+        thread = {
+            "id": f"77{ticket['id']}",
+            "ticketId": ticket["id"],
+            "channel": "EMAIL",
+            "direction": "out",
+            "content": body["content"],
+            "to": body["to"],
+            "fromEmailAddress": body["fromEmailAddress"],
+            "contentType": "plainText",
+            "createdTime": format_time(sandbox.clock.now()),
+        }
+        sandbox.replies.append(thread)
+        return web.json_response(thread)
+
+    async def comments(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        if await sandbox.ticket(request.match_info["id"]) is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        offset, limit = paging(request)
+        return listing((await sandbox.comments(request.match_info["id"]))[offset : offset + limit])
+
+    async def add_comment(request: web.Request) -> web.Response:
+        sandbox, actor = request.app[STATE], request[ACTOR]
+        body = await request.json()
+        if not str(body.get("content", "")).strip():
+            return error(422, "INVALID_DATA", "content is required")
+        public = bool(body.get("isPublic"))
+        if public and actor["rolePermissionType"] == "Light":
+            return error(403, "FORBIDDEN", "Light agents may add private comments only.")
+        if await sandbox.ticket(request.match_info["id"]) is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        comment = await sandbox.add_comment(
+            request.match_info["id"], body["content"], public, actor
+        )
+        return web.json_response(comment)
+
+    async def blueprint(request: web.Request) -> web.Response:
+        return web.Response(status=204)  # no blueprint runs on the sandbox's tickets
+
+    async def webhooks(request: web.Request) -> web.Response:
+        return web.json_response({"data": await request.app[STATE].webhooks()})
+
+    async def create_webhook(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        body = await request.json()
+        if not body.get("url") or not isinstance(body.get("subscriptions"), dict):
+            return error(422, "INVALID_DATA", "url and subscriptions are required")
+        if not await sandbox.deliverer.validate_url(body["url"]):
+            return error(422, "INVALID_DATA", "The URL did not answer 200 to Desk's validation GET")
+        return web.json_response(await sandbox.add_webhook(body))
+
+    async def delete_webhook(request: web.Request) -> web.Response:
+        if await request.app[STATE].delete_webhook(request.match_info["id"]):
+            return web.Response(status=204)
+        return error(404, "URL_NOT_FOUND", "No such webhook")
+
+    v1 = "/api/v1"
+    return [
+        web.get(f"{v1}/myinfo", myinfo),
+        web.get(f"{v1}/agents", agents),
+        web.get(f"{v1}/agents/{{id}}", agent),
+        web.get(f"{v1}/departments", departments),
+        web.get(f"{v1}/teams", teams),
+        web.get(f"{v1}/departments/{{dep}}/teams", teams),
+        web.get(f"{v1}/organizationFields", organization_fields),
+        web.get(f"{v1}/tickets", tickets),
+        web.get(f"{v1}/tickets/search", search),
+        web.get(f"{v1}/tickets/{{id}}", ticket),
+        web.patch(f"{v1}/tickets/{{id}}", patch_ticket),
+        web.post(f"{v1}/tickets/{{id}}/sendReply", send_reply),
+        web.get(f"{v1}/tickets/{{id}}/comments", comments),
+        web.post(f"{v1}/tickets/{{id}}/comments", add_comment),
+        web.get(f"{v1}/tickets/{{id}}/blueprint", blueprint),
+        web.get(f"{v1}/ticketsCount", tickets_count),
+        web.get(f"{v1}/ticketsCountByFieldValues", count_by_values),
+        web.get(f"{v1}/customerHappiness", happiness),
+        web.get(f"{v1}/mailReplyAddress", reply_addresses),
+        web.get(f"{v1}/webhooks", webhooks),
+        web.post(f"{v1}/webhooks", create_webhook),
+        web.delete(f"{v1}/webhooks/{{id}}", delete_webhook),
+    ]

@@ -1,0 +1,82 @@
+"""Start the sandbox Desk, Cliq and Accounts on loopback, in this process (DESIGN §6).
+
+`deskbot serve` with the shipped `bot.toml` runs them beside the bot; tests start them too. Each
+is a plain aiohttp app on its own port, so our real clients talk HTTP to them exactly as to Zoho.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.config import (
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
+    SANDBOX_ORG_ID,
+    SANDBOX_ORG_REFRESH_TOKEN,
+    Config,
+)
+from bot.sandbox.accounts import TokenRegistry, create_accounts_app
+from bot.sandbox.cliq import CliqSandbox, create_cliq_app
+from bot.sandbox.desk import DeskSandbox, create_desk_app
+from bot.store.db import Database
+
+
+@dataclass
+class Sandboxes:
+    urls: dict[str, str]
+    registry: TokenRegistry
+    desk: DeskSandbox
+    cliq: CliqSandbox
+    _runners: list[web.AppRunner] = field(default_factory=list)
+    _db: Database | None = None
+
+    async def stop(self) -> None:
+        await self.desk.deliverer.close()
+        for runner in reversed(self._runners):
+            await runner.cleanup()
+        self._runners.clear()
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+
+async def start_sandboxes(config: Config, clock: Clock, *, db_path: str = ":memory:") -> Sandboxes:
+    """Start all three; the sandbox Desk keeps its data in `db_path` (memory by default: it is
+    reseeded from `sandbox.seed` on every start, so a demo always begins the same way)."""
+    host = config.sandbox.host
+    registry = TokenRegistry(clock)
+    registry.add_refresh_token(SANDBOX_ORG_REFRESH_TOKEN, "admin@example.com")
+    db = await Database.open(db_path)
+    desk = DeskSandbox(
+        db, clock, registry.identity, seed=config.sandbox.seed, org_id=SANDBOX_ORG_ID
+    )
+    await desk.setup()
+    cliq = CliqSandbox(registry.identity, clock)
+    sandboxes = Sandboxes(urls={}, registry=registry, desk=desk, cliq=cliq, _db=db)
+    apps = {
+        "accounts": (
+            create_accounts_app(
+                registry, client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET
+            ),
+            config.sandbox.accounts_port,
+        ),
+        "desk": (create_desk_app(desk), config.sandbox.desk_port),
+        "cliq": (create_cliq_app(cliq), config.sandbox.cliq_port),
+    }
+    try:
+        for name, (app, port) in apps.items():
+            runner = web.AppRunner(app, access_log=None)
+            await runner.setup()
+            site = web.TCPSite(runner, host, port)
+            await site.start()
+            sandboxes._runners.append(runner)
+            bound = runner.addresses[0][1]
+            sandboxes.urls[name] = f"http://{host}:{bound}"
+    except BaseException:
+        await sandboxes.stop()
+        raise
+    desk.base_url = sandboxes.urls["desk"]
+    return sandboxes
