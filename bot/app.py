@@ -3,20 +3,24 @@ concrete parts together."""
 
 from __future__ import annotations
 
+import gc
+import json
 from collections.abc import AsyncIterator
 
-import aiohttp
 from aiohttp import web
 
 from bot.cliq.envelope import Envelope
-from bot.cliq.response_url import post_to_response_url
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
 from bot.clock import Clock, SystemClock
 from bot.commands import help as help_commands
 from bot.config import Config
 from bot.dispatch import Bot, LateReply
+from bot.handlers.health import SANDBOX_URLS
 from bot.handlers.web import make_web_app
 from bot.router import Router
+from bot.services import Services, open_services
+
+SERVICES = web.AppKey("services", Services)
 
 
 def routers() -> list[Router]:
@@ -44,30 +48,30 @@ def build_verifier(config: Config, clock: Clock) -> Verifier:
     return AnyVerifier(*verifiers)
 
 
-class _Services:
-    """Long-lived clients, opened when the app starts and closed when it stops."""
-
-    def __init__(self) -> None:
-        self.http: aiohttp.ClientSession | None = None
-
-    async def late_reply(self, envelope: Envelope, output: bytes) -> None:
-        if self.http is None:
-            raise RuntimeError("the app is not running")
-        await post_to_response_url(self.http, envelope, output)
-
-    async def lifetime(self, app: web.Application) -> AsyncIterator[None]:
-        async with aiohttp.ClientSession() as session:
-            self.http = session
-            yield
-            self.http = None
-
-
 def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
     clock = clock or SystemClock()
-    services = _Services()
-    bot = build_bot(config, clock, late_reply=services.late_reply)
+    holder: dict[str, Services] = {}
+
+    async def late_reply(envelope: Envelope, output: bytes) -> None:
+        if not envelope.response_url:
+            raise LookupError("the call had no response_url")
+        await holder["services"].cliq.post_to_response_url(
+            envelope.response_url, json.loads(output)
+        )
+
+    bot = build_bot(config, clock, late_reply=late_reply)
     app = make_web_app(
         bot, build_verifier(config, clock), max_body_bytes=config.server.max_body_bytes
     )
-    app.cleanup_ctx.insert(0, services.lifetime)
+
+    async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        async with open_services(config, clock) as services:
+            holder["services"] = services
+            app[SANDBOX_URLS].update(services.sandboxes.urls if services.sandboxes else {})
+            for name, url in app[SANDBOX_URLS].items():
+                print(f"sandbox {name:<8} {url}", flush=True)
+            gc.freeze()  # the long-lived objects are built: keep the collector off them
+            yield
+
+    app.cleanup_ctx.insert(0, lifetime)
     return app

@@ -104,4 +104,7 @@ async def test_healthz(aiohttp_client, config, clock) -> None:  # type: ignore[n
     assert response.status == 200
     body = await response.json()
     assert body["ok"] is True and body["version"]
-    assert isinstance(body["sandboxes"], dict)
+    assert set(body["sandboxes"]) == {"desk", "cliq", "accounts"}
+    assert all(url.startswith("http://127.0.0.1:") for url in body["sandboxes"].values())
+    async with client.session.get(f"{body['sandboxes']['cliq']}/sandbox/messages") as listed:
+        assert (await listed.json())["messages"] == []

@@ -1,0 +1,156 @@
+"""Deskbot's long-lived parts, opened together when the app starts and closed when it stops.
+
+One HTTP session per outside service (Accounts, Desk, Cliq), one database, one clock. With the
+shipped `bot.toml` the sandboxes start first and everything points at them; with real Zoho the
+same code points at Zoho's hosts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+import aiohttp
+
+from attendance.service import AttendanceService
+from bot.cliq.client import CliqClient, cliq_base_url
+from bot.clock import Clock
+from bot.config import SANDBOX, Config
+from bot.desk.client import DeskClient
+from bot.desk.hosts import hosts_for
+from bot.identity.connections import AgentConnections
+from bot.identity.directory import AgentDirectory
+from bot.oauth import ACCOUNTS_HOSTS, TokenManager, token_url
+from bot.sandbox.run import Sandboxes, start_sandboxes
+from bot.store.answers import Answers
+from bot.store.db import Database
+
+log = logging.getLogger("deskbot")
+
+
+@dataclass
+class Services:
+    config: Config
+    clock: Clock
+    db: Database
+    sandboxes: Sandboxes | None
+    accounts_url: str
+    desk_url: str
+    desk: DeskClient  # the org's identity: reads, notifications, digests
+    cliq: CliqClient
+    directory: AgentDirectory
+    connections: AgentConnections
+    answers: Answers
+    attendance: AttendanceService
+    desk_http: aiohttp.ClientSession
+    cliq_http: aiohttp.ClientSession
+    accounts_http: aiohttp.ClientSession
+
+    def desk_as(self, refresh_token: str) -> DeskClient:
+        """A Desk client acting as the agent whose refresh token this is (SPEC D5)."""
+        tokens = TokenManager(
+            self.accounts_http,
+            token_url=token_url(self.accounts_url),
+            client_id=self.config.client_id,
+            client_secret=self.config.client_secret(),
+            refresh_token=refresh_token,
+            clock=self.clock,
+        )
+        return DeskClient(
+            self.desk_http,
+            self.desk_url,
+            self.config.desk_org_id,
+            tokens,
+            self.clock,
+            concurrency=self.config.desk.concurrency,
+        )
+
+
+@asynccontextmanager
+async def open_services(config: Config, clock: Clock) -> AsyncIterator[Services]:
+    async with AsyncExitStack() as stack:
+        sandboxes = None
+        if config.uses_sandbox:
+            sandboxes = await start_sandboxes(config, clock)
+            stack.push_async_callback(sandboxes.stop)
+            log.info("sandboxes: %s", sandboxes.urls)
+        accounts_url, desk_url, cliq_accounts, cliq_url = _urls(config, sandboxes)
+        db = await Database.open(config.store.path)
+        stack.push_async_callback(db.close)
+        accounts_http = await stack.enter_async_context(aiohttp.ClientSession())
+        desk_http = await stack.enter_async_context(aiohttp.ClientSession())
+        cliq_http = await stack.enter_async_context(aiohttp.ClientSession())
+
+        def tokens(refresh_token: str, accounts: str = accounts_url) -> TokenManager:
+            return TokenManager(
+                accounts_http,
+                token_url=token_url(accounts),
+                client_id=config.client_id,
+                client_secret=config.client_secret(),
+                refresh_token=refresh_token,
+                clock=clock,
+            )
+
+        desk = DeskClient(
+            desk_http,
+            desk_url,
+            config.desk_org_id,
+            tokens(config.desk_refresh_token()),
+            clock,
+            concurrency=config.desk.concurrency,
+        )
+        cliq = CliqClient(
+            cliq_http,
+            cliq_url,
+            tokens(config.cliq_refresh_token(), cliq_accounts),
+            config.cliq.bot_unique_name,
+        )
+        connections = AgentConnections(
+            db,
+            clock,
+            key=config.token_key(),
+            authorize_url=f"{accounts_url}/oauth/v2/auth",
+            client_id=config.client_id,
+            redirect_uri=f"{config.public_url}/oauth/callback",
+        )
+        answers = Answers(db, clock)
+        attendance = AttendanceService(db, clock)
+        for part in (connections, answers, attendance):
+            await part.setup()
+        yield Services(
+            config=config,
+            clock=clock,
+            db=db,
+            sandboxes=sandboxes,
+            accounts_url=accounts_url,
+            desk_url=desk_url,
+            desk=desk,
+            cliq=cliq,
+            directory=AgentDirectory(desk, clock),
+            connections=connections,
+            answers=answers,
+            attendance=attendance,
+            desk_http=desk_http,
+            cliq_http=cliq_http,
+            accounts_http=accounts_http,
+        )
+
+
+def _urls(config: Config, sandboxes: Sandboxes | None) -> tuple[str, str, str, str]:
+    """Desk's Accounts and API, Cliq's Accounts and API: the sandbox's or the data centre's."""
+    sandbox = sandboxes.urls if sandboxes else {}
+    if config.desk.datacenter == SANDBOX:
+        desk_accounts, desk = sandbox["accounts"], f"{sandbox['desk']}/api/v1"
+    else:
+        hosts = hosts_for(config.desk.datacenter)
+        desk_accounts, desk = hosts.accounts, hosts.api_base
+    if config.cliq.datacenter == SANDBOX:
+        cliq_accounts, cliq = sandbox["accounts"], sandbox["cliq"]
+    else:
+        cliq_accounts, cliq = (
+            ACCOUNTS_HOSTS[config.cliq.datacenter],
+            cliq_base_url(config.cliq.datacenter),
+        )
+    return desk_accounts, desk, cliq_accounts, cliq
