@@ -3,8 +3,11 @@ concrete parts together."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import json
+import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -12,30 +15,45 @@ from aiohttp import web
 from bot.cliq.envelope import Envelope
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
 from bot.clock import Clock, SystemClock
+from bot.commands import actions, connect, summaries, tickets
 from bot.commands import help as help_commands
+from bot.commands.context import DeskContext
 from bot.config import Config
-from bot.dispatch import Bot, LateReply
+from bot.desk.errors import DeskError
+from bot.dispatch import Bot, ContextFactory, LateReply
+from bot.handlers import oauth_callback
 from bot.handlers.health import SANDBOX_URLS
 from bot.handlers.web import make_web_app
 from bot.router import Router
 from bot.services import Services, open_services
 
-SERVICES = web.AppKey("services", Services)
+SERVICES = web.AppKey("services", dict[str, Services])  # filled when the app starts
+log = logging.getLogger("deskbot")
 
 
 def routers() -> list[Router]:
     """Every feature's router, in the order that decides ties."""
-    return [help_commands.router]
+    return [
+        help_commands.router,
+        tickets.router,
+        summaries.router,
+        actions.router,
+        connect.router,
+    ]
 
 
 def build_bot(
-    config: Config, clock: Clock | None = None, late_reply: LateReply | None = None
+    config: Config,
+    clock: Clock | None = None,
+    late_reply: LateReply | None = None,
+    context_factory: ContextFactory | None = None,
 ) -> Bot:
     return Bot(
         name=config.cliq.bot_name,
         clock=clock or SystemClock(),
         deadline=config.cliq.deadline_seconds,
         late_reply=late_reply,
+        context_factory=context_factory,
     ).include(*routers())
 
 
@@ -59,7 +77,23 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
             envelope.response_url, json.loads(output)
         )
 
-    bot = build_bot(config, clock, late_reply=late_reply)
+    async def context(envelope: Envelope, bot: Bot, request_id: str) -> DeskContext:
+        services = holder["services"]
+        try:
+            agent = await services.directory.by_email(envelope.params.user.email)
+        except DeskError:
+            log.warning("Desk unreachable: %s answered without a Desk identity", request_id)
+            agent = None
+        return DeskContext(
+            envelope=envelope,
+            bot=bot,
+            clock=clock,
+            request_id=request_id,
+            services=services,
+            agent=agent,
+        )
+
+    bot = build_bot(config, clock, late_reply=late_reply, context_factory=context)
     app = make_web_app(
         bot, build_verifier(config, clock), max_body_bytes=config.server.max_body_bytes
     )
@@ -71,7 +105,13 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
             for name, url in app[SANDBOX_URLS].items():
                 print(f"sandbox {name:<8} {url}", flush=True)
             gc.freeze()  # the long-lived objects are built: keep the collector off them
+            sending = asyncio.ensure_future(services.sender.run_forever())
             yield
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
 
+    app[SERVICES] = holder
+    app.add_routes(oauth_callback.routes(lambda: holder["services"]))
     app.cleanup_ctx.insert(0, lifetime)
     return app

@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 import aiohttp
 
@@ -20,12 +22,15 @@ from bot.clock import Clock
 from bot.config import SANDBOX, Config
 from bot.desk.client import DeskClient
 from bot.desk.hosts import hosts_for
+from bot.desk.people import Department
+from bot.handlers.sender import Sender
 from bot.identity.connections import AgentConnections
 from bot.identity.directory import AgentDirectory
 from bot.oauth import ACCOUNTS_HOSTS, TokenManager, token_url
 from bot.sandbox.run import Sandboxes, start_sandboxes
 from bot.store.answers import Answers
 from bot.store.db import Database
+from bot.store.outbox import Outbox
 
 log = logging.getLogger("deskbot")
 
@@ -44,12 +49,41 @@ class Services:
     connections: AgentConnections
     answers: Answers
     attendance: AttendanceService
+    outbox: Outbox
+    sender: Sender
     desk_http: aiohttp.ClientSession
     cliq_http: aiohttp.ClientSession
     accounts_http: aiohttp.ClientSession
+    _agent_clients: dict[str, DeskClient] = field(default_factory=dict)
+    _departments: tuple[datetime, list[Department]] | None = None
 
-    def desk_as(self, refresh_token: str) -> DeskClient:
-        """A Desk client acting as the agent whose refresh token this is (SPEC D5)."""
+    async def post(
+        self, target_kind: str, target: str, payload: dict[str, Any], *, dedupe_key: str
+    ) -> bool:
+        """Queue a post for the sender (never lost: it is stored before anything is sent)."""
+        queued = await self.outbox.enqueue(None, target_kind, target, payload, dedupe_key)
+        self.sender.wake()
+        return queued
+
+    def __post_init__(self) -> None:
+        self.connections.on_change(lambda email: self._agent_clients.pop(email, None))
+
+    async def departments(self) -> list[Department]:
+        """The org's departments, read at most every 30 minutes."""
+        now = self.clock.now()
+        if self._departments is None or now - self._departments[0] > timedelta(minutes=30):
+            self._departments = (now, await self.desk.departments())
+        return self._departments[1]
+
+    def desk_as(self, refresh_token: str, email: str = "") -> DeskClient:
+        """A Desk client acting as the agent whose refresh token this is (SPEC D5), kept per
+        agent so its access token is reused."""
+        key = email.casefold() or refresh_token
+        if key not in self._agent_clients:
+            self._agent_clients[key] = self._new_agent_client(refresh_token)
+        return self._agent_clients[key]
+
+    def _new_agent_client(self, refresh_token: str) -> DeskClient:
         tokens = TokenManager(
             self.accounts_http,
             token_url=token_url(self.accounts_url),
@@ -117,7 +151,15 @@ async def open_services(config: Config, clock: Clock) -> AsyncIterator[Services]
         )
         answers = Answers(db, clock)
         attendance = AttendanceService(db, clock)
-        for part in (connections, answers, attendance):
+        outbox = Outbox(db, clock)
+        # The sender retries durably through the outbox, so its client tries each post once.
+        poster = CliqClient(
+            cliq_http, cliq_url, cliq.tokens, config.cliq.bot_unique_name, attempts=1
+        )
+        sender = Sender(
+            outbox, poster, clock, per_target_per_minute=config.notifications.posts_per_minute
+        )
+        for part in (connections, answers, attendance, outbox):
             await part.setup()
         yield Services(
             config=config,
@@ -132,6 +174,8 @@ async def open_services(config: Config, clock: Clock) -> AsyncIterator[Services]
             connections=connections,
             answers=answers,
             attendance=attendance,
+            outbox=outbox,
+            sender=sender,
             desk_http=desk_http,
             cliq_http=cliq_http,
             accounts_http=accounts_http,

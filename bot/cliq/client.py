@@ -80,6 +80,7 @@ class CliqClient:
         self._session = session
         self._base = base_url.rstrip("/")
         self._tokens = tokens
+        self.tokens = tokens
         self.bot = bot_unique_name
         self._sleep = sleep
         self._rng = rng or random.Random()

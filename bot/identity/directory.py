@@ -54,6 +54,11 @@ class AgentDirectory:
     async def by_zuid(self, zuid: str) -> Agent | None:
         return await self._find("_by_zuid", zuid)
 
+    async def all(self) -> list[Agent]:
+        if self._stale():
+            await self._refresh(force=False)
+        return list(self._by_id.values())
+
     async def email_of(self, agent_id: str | None) -> str | None:
         agent = await self.by_id(agent_id) if agent_id else None
         return agent.email_id if agent else None

@@ -1,0 +1,118 @@
+"""The forms behind a ticket card's buttons (SPEC D5). Each carries the ticket id and the
+`modifiedTime` the card was drawn with, so the submit can tell a stale card."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.cliq.form import Form, HiddenInput, RadioInput, SelectInput, TextareaInput
+from bot.desk.people import Agent, Team
+from bot.desk.tickets import Ticket, TicketStatus
+
+MAX_OPTIONS = 100
+
+
+def _hidden(ticket: Ticket, seen: int) -> list[HiddenInput]:
+    return [HiddenInput(name="ticket", value=ticket.id), HiddenInput(name="seen", value=str(seen))]
+
+
+def _number(ticket: Ticket) -> str:
+    return f"#{ticket.ticket_number}"
+
+
+def status_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> Form:
+    return Form(
+        title=f"Status of {_number(ticket)}"[:100],
+        name="status",
+        hint=f"Now: {ticket.status}",
+        button_label="Change",
+        inputs=[
+            SelectInput(
+                name="status",
+                label="New status",
+                placeholder="Pick a status",
+                mandatory=True,
+                options=[(s.value[:100], s.value[:50]) for s in statuses][:MAX_OPTIONS],
+                value=ticket.status,
+            ),
+            *_hidden(ticket, seen),
+        ],
+    )
+
+
+def assign_form(ticket: Ticket, agents: Sequence[Agent], teams: Sequence[Team], seen: int) -> Form:
+    options = [(a.display_name[:100], f"agent:{a.id}") for a in agents]
+    options += [(f"Team: {t.name}"[:100], f"team:{t.id}") for t in teams]
+    return Form(
+        title=f"Assign {_number(ticket)}"[:100],
+        name="assign",
+        hint="Agents and teams of the ticket's department",
+        button_label="Assign",
+        inputs=[
+            SelectInput(
+                name="owner",
+                label="Assign to",
+                placeholder="An agent or a team",
+                mandatory=True,
+                options=options[:MAX_OPTIONS],
+            ),
+            *_hidden(ticket, seen),
+        ],
+    )
+
+
+def reply_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> Form:
+    after = [("Leave as it is", "-")] + [(s.value[:100], s.value[:50]) for s in statuses]
+    return Form(
+        title=f"Reply on {_number(ticket)}"[:100],
+        name="reply",
+        hint=f"An e-mail to {ticket.email or 'the customer'}",
+        button_label="Send",
+        inputs=[
+            TextareaInput(
+                name="content",
+                label="Reply",
+                placeholder="Your answer to the customer",
+                mandatory=True,
+                max_length=5000,
+            ),
+            SelectInput(
+                name="then_status",
+                label="Then set status",
+                placeholder="Optional",
+                options=after[:MAX_OPTIONS],
+                value="-",
+            ),
+            *_hidden(ticket, seen),
+        ],
+    )
+
+
+def comment_form(ticket: Ticket, seen: int, *, public_allowed: bool = True) -> Form:
+    visibility = [("Private: agents only", "private")]
+    if public_allowed:
+        visibility.append(("Public: the customer sees it", "public"))
+    else:
+        visibility.append(("Public (not allowed for you)", "private-only"))
+    return Form(
+        title=f"Comment on {_number(ticket)}"[:100],
+        name="comment",
+        button_label="Add",
+        inputs=[
+            TextareaInput(
+                name="content",
+                label="Comment",
+                placeholder="Your comment",
+                mandatory=True,
+                max_length=5000,
+            ),
+            RadioInput(
+                name="visibility",
+                label="Who can see it",
+                options=visibility,
+                value="private",
+                mandatory=True,
+            ),
+            *_hidden(ticket, seen),
+        ],
+    )

@@ -1,0 +1,46 @@
+"""Cards about the reader rather than a ticket: not a Desk agent, please connect, Desk said no,
+and the Post here button (SPEC D5, D8)."""
+
+from __future__ import annotations
+
+from bot.cliq.message import Banner, Button, Card, Message
+
+POST_HERE = "Post here"
+
+
+def no_desk_agent(email: str) -> Message:
+    return Message(
+        text=(
+            f"I couldn't find a Zoho Desk agent with your Cliq e-mail ({email}). "
+            "Ask your Desk administrator to add you, or to use the same address in both."
+        ),
+        card=Card(title="Not a Desk agent", theme="modern-inline"),
+    )
+
+
+def connect_desk(url: str) -> Message:
+    return Message(
+        text=(
+            "To change tickets from Cliq, connect your Zoho Desk account once. "
+            "Changes are then made in Desk as you."
+        ),
+        card=Card(title="Connect Zoho Desk", theme="modern-inline"),
+        buttons=[Button.url("Connect Desk", url)],
+    )
+
+
+def refused(text: str) -> Banner:
+    return Banner(text=text[:200], status="failure")
+
+
+def done(text: str) -> Banner:
+    return Banner(text=text[:200], status="success")
+
+
+def with_post_here(message: Message, answer_id: str) -> Message:
+    """Add Post here (SPEC D8), dropping "Assign to me" first when the card is full."""
+    buttons = list(message.buttons or [])
+    if len(buttons) >= 5:
+        buttons = [b for b in buttons if not (b.key or "").startswith("mine:")][:4]
+    buttons.append(Button.invoke(POST_HERE, key=f"post:{answer_id}"))
+    return message.model_copy(update={"buttons": buttons})

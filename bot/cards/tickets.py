@@ -1,0 +1,105 @@
+"""Tickets as Cliq cards (SPEC D5-D7): the ticket card with its action buttons, and lists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.cards import when
+from bot.cards.keys import ticket_key
+from bot.cards.text import render
+from bot.cliq.message import Button, Card, LabelSlide, Message, MessageEdit
+from bot.desk.tickets import Ticket
+
+SUBJECT = 120
+
+
+def _subject(ticket: Ticket) -> str:
+    subject = ticket.subject or "(no subject)"
+    return subject if len(subject) <= SUBJECT else subject[: SUBJECT - 1] + "…"
+
+
+def action_buttons(ticket: Ticket, *, viewer_agent_id: str | None, room: int = 5) -> list[Button]:
+    """Status, Assign, Reply, Comment, and Assign to me when the viewer isn't the owner."""
+    seen = ticket.modified_time
+    buttons = [
+        Button.invoke(label, key=ticket_key(label.lower(), ticket.id, seen))
+        for label in ("Status", "Assign", "Reply", "Comment")
+    ]
+    if viewer_agent_id and ticket.assignee_id != viewer_agent_id and len(buttons) < room:
+        buttons.append(Button.invoke("Assign to me", key=ticket_key("mine", ticket.id, seen)))
+    return buttons[:room]
+
+
+def ticket_card(
+    ticket: Ticket,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    names: Mapping[str, str],
+    viewer_agent_id: str | None = None,
+    audit: str | None = None,
+    room: int = 5,
+) -> Message:
+    """`names` maps agent and department ids to names (the reader's view of who is who)."""
+    due = when.due(ticket.due_date, now, zone, closed=ticket.is_closed)
+    customer = ticket.contact.email if ticket.contact and ticket.contact.email else ticket.email
+    details = {
+        "Status": ticket.status or "?",
+        "Priority": ticket.priority or "-",
+        "Due": due,
+        "Customer": customer or "-",
+        "Assignee": names.get(ticket.assignee_id or "", "Unassigned"),
+        "Department": names.get(ticket.department_id or "", "-"),
+    }
+    if ticket.web_url:
+        details["Desk"] = f"[Open in Desk]({ticket.web_url})"
+    return Message(
+        text=render(
+            "ticket.txt.j2",
+            subject=_subject(ticket),
+            status=details["Status"],
+            priority=details["Priority"],
+            due=due,
+            audit=audit,
+        ),
+        card=Card(title=f"#{ticket.ticket_number} {_subject(ticket)}"[:200], theme="modern-inline"),
+        slides=[LabelSlide.of(details)],
+        buttons=action_buttons(ticket, viewer_agent_id=viewer_agent_id, room=room),
+    )
+
+
+def edited_ticket_card(ticket: Ticket, *, audit: str, **kwargs: object) -> MessageEdit:
+    card = ticket_card(ticket, audit=audit, **kwargs)  # type: ignore[arg-type]
+    return MessageEdit(**card.model_dump(exclude_none=True, exclude={"type"}))
+
+
+def ticket_list_card(
+    title: str,
+    tickets: Sequence[Ticket],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    names: Mapping[str, str],
+    empty: str,
+) -> Message:
+    """Up to 3 tickets; a button per ticket opens its full card (with the action buttons)."""
+    shown = list(tickets)[:3]
+    if not shown:
+        return Message(text=empty, card=Card(title=title, theme="modern-inline"))
+    rows = [
+        {
+            "number": t.ticket_number,
+            "subject": _subject(t),
+            "status": t.status or "?",
+            "due": when.due(t.due_date, now, zone, closed=t.is_closed),
+            "assignee": names.get(t.assignee_id or "", "Unassigned"),
+        }
+        for t in shown
+    ]
+    return Message(
+        text=render("ticket_list.txt.j2", tickets=rows),
+        card=Card(title=title, theme="modern-inline"),
+        buttons=[Button.invoke(f"#{t.ticket_number}"[:20], key=f"show:{t.id}") for t in shown],
+    )

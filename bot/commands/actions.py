@@ -1,0 +1,234 @@
+"""Acting on a ticket from its card (SPEC D5, X4): Status, Assign, Reply, Comment, Assign to me.
+
+A button opens a form; the submit changes the ticket in Desk *as the agent who clicked* (their
+own connection), then edits the card in place with an audit line. A card drawn before someone
+else changed the ticket asks before overwriting. Desk's refusals become clear banners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from bot.cards import people, when
+from bot.cards.forms import assign_form, comment_form, reply_form, status_form
+from bot.cards.keys import parse_ticket_key
+from bot.cards.tickets import edited_ticket_card, ticket_card
+from bot.cliq.form import Form
+from bot.cliq.message import Banner, Button, Message, MessageEdit
+from bot.commands.common import desk_error_banner, not_an_agent
+from bot.commands.context import DeskContext
+from bot.desk.client import DeskClient
+from bot.desk.errors import DeskError
+from bot.desk.tickets import Ticket
+from bot.identity.connections import NotConnected
+from bot.router import Router
+
+router = Router()
+Answer = Form | Message | MessageEdit | Banner
+Change = Callable[[DeskClient, Ticket], Awaitable[str]]  # makes the change; returns the audit
+
+
+class TicketValues(BaseModel):
+    ticket: str = Field(pattern=r"^\d{1,25}$")
+    seen: int = 0
+    force: bool = False
+
+
+class StatusValues(TicketValues):
+    status: str = Field(min_length=1, max_length=50)
+
+
+class AssignValues(TicketValues):
+    owner: str = Field(pattern=r"^(agent|team):\d{1,25}$")
+
+
+class ReplyValues(TicketValues):
+    content: str = Field(min_length=1, max_length=5000)
+    then_status: str = "-"
+
+
+class CommentValues(TicketValues):
+    content: str = Field(min_length=1, max_length=5000)
+    visibility: Literal["private", "public", "private-only"] = "private"
+
+
+# --- buttons open forms ------------------------------------------------------------------
+
+
+async def _open(ctx: DeskContext, action: str, rest: str) -> Answer:
+    refusal = not_an_agent(ctx)
+    if refusal is not None:
+        return refusal
+    try:
+        key = parse_ticket_key(rest)
+    except ValueError:
+        return people.refused("This button is from an old card; run the command again.")
+    if ctx.role == "light" and action != "comment":
+        return people.refused("Light agents can't change tickets in Desk. Ask an agent.")
+    try:
+        await ctx.desk_as_me()
+    except NotConnected:
+        return people.connect_desk(ctx.svc.connections.connect_url(ctx.user.email))
+    try:
+        ticket = await ctx.desk.ticket(key.ticket_id)
+        if action == "status":
+            return status_form(ticket, await ctx.desk.ticket_statuses(), key.seen)
+        if action == "reply":
+            return reply_form(ticket, await ctx.desk.ticket_statuses(), key.seen)
+        if action == "comment":
+            return comment_form(ticket, key.seen, public_allowed=ctx.role != "light")
+        department = ticket.department_id
+        agents = [
+            a
+            for a in await ctx.svc.directory.all()
+            if not department or department in a.associated_department_ids
+        ]
+        teams = await ctx.desk.teams(department) if department else []
+        return assign_form(ticket, agents, teams, key.seen)
+    except DeskError as error:
+        return desk_error_banner(error)
+
+
+for _action in ("status", "assign", "reply", "comment"):
+
+    def _opener(action: str) -> Callable[[DeskContext, str], Awaitable[Answer]]:
+        async def listener(ctx: DeskContext, rest: str) -> Answer:
+            return await _open(ctx, action, rest)
+
+        return listener
+
+    router.button(_action)(_opener(_action))
+
+
+@router.button("mine")
+async def assign_to_me(ctx: DeskContext, rest: str) -> Answer:
+    """One click: the clicking agent takes the ticket."""
+    try:
+        key = parse_ticket_key(rest)
+    except ValueError:
+        return people.refused("This button is from an old card; run the command again.")
+    if ctx.agent is None:
+        return not_an_agent(ctx)  # type: ignore[return-value]
+    values = AssignValues(ticket=key.ticket_id, seen=key.seen, owner=f"agent:{ctx.agent.id}")
+    return await set_owner(ctx, values)
+
+
+# --- forms make the change ---------------------------------------------------------------
+
+
+@router.form("status")
+async def set_status(ctx: DeskContext, values: StatusValues) -> Answer:
+    async def change(desk: DeskClient, ticket: Ticket) -> str:
+        await desk.update_ticket(ticket.id, status=values.status)
+        return f"Status → {values.status}"
+
+    return await _perform(ctx, "status", values, change)
+
+
+@router.form("assign")
+async def set_owner(ctx: DeskContext, values: AssignValues) -> Answer:
+    kind, _, owner_id = values.owner.partition(":")
+
+    async def change(desk: DeskClient, ticket: Ticket) -> str:
+        if kind == "agent":
+            await desk.update_ticket(ticket.id, assignee_id=owner_id)
+            agent = await ctx.svc.directory.by_id(owner_id)
+            return f"Assigned → {agent.display_name if agent else owner_id}"
+        await desk.update_ticket(ticket.id, team_id=owner_id, assignee_id=None)
+        return "Assigned → a team"
+
+    return await _perform(ctx, "assign", values, change)
+
+
+@router.form("reply")
+async def send_reply(ctx: DeskContext, values: ReplyValues) -> Answer:
+    async def change(desk: DeskClient, ticket: Ticket) -> str:
+        status = None if values.then_status in ("", "-") else values.then_status
+        await desk.send_reply(ticket.id, values.content, ticket_status=status)
+        return "Replied" + (f", status → {status}" if status else "")
+
+    return await _perform(ctx, "reply", values, change)
+
+
+@router.form("comment")
+async def add_comment(ctx: DeskContext, values: CommentValues) -> Answer:
+    async def change(desk: DeskClient, ticket: Ticket) -> str:
+        public = values.visibility == "public"
+        await desk.add_comment(ticket.id, values.content, public=public)
+        return f"{'Public' if public else 'Private'} comment added"
+
+    return await _perform(ctx, "comment", values, change)
+
+
+@router.button("confirm")
+async def confirm_overwrite(ctx: DeskContext, answer_id: str) -> Answer:
+    """The agent saw the newer ticket and still wants their change."""
+    kept = await ctx.svc.answers.get(answer_id)
+    if kept is None or kept.owner.casefold() != ctx.user.email.casefold():
+        return people.refused("That confirmation has expired; start again from the card.")
+    action, raw = kept.payload["action"], {**kept.payload["values"], "force": True}
+    handlers: dict[str, tuple[type[TicketValues], Callable[..., Awaitable[Answer]]]] = {
+        "status": (StatusValues, set_status),
+        "assign": (AssignValues, set_owner),
+        "reply": (ReplyValues, send_reply),
+        "comment": (CommentValues, add_comment),
+    }
+    model, handler = handlers[action]
+    return await handler(ctx, model.model_validate(raw))
+
+
+async def _perform(ctx: DeskContext, action: str, values: TicketValues, change: Change) -> Answer:
+    refusal = not_an_agent(ctx)
+    if refusal is not None:
+        return refusal
+    if ctx.role == "light" and action != "comment":
+        return people.refused("Light agents can't change tickets in Desk. Ask an agent.")
+    try:
+        desk = await ctx.desk_as_me()
+    except NotConnected:
+        return people.connect_desk(ctx.svc.connections.connect_url(ctx.user.email))
+    try:
+        current = await desk.ticket(values.ticket)
+        changed_since = int(current.modified_time.timestamp()) if current.modified_time else 0
+        if values.seen and changed_since > values.seen and not values.force:
+            return await _ask_before_overwriting(ctx, action, values, current)
+        audit = await change(desk, current)
+        updated = await ctx.desk.ticket(values.ticket, include=["contacts"])
+    except DeskError as error:
+        return desk_error_banner(error)
+    who = ctx.user.first_name or (ctx.agent.display_name if ctx.agent else ctx.user.email)
+    stamp = when.local(ctx.clock.now(), ctx.timezone)
+    return edited_ticket_card(
+        updated,
+        audit=f"{audit} by {who} at {stamp}",
+        now=ctx.clock.now(),
+        zone=ctx.timezone,
+        names=await ctx.names(),
+        viewer_agent_id=ctx.agent.id if ctx.agent else None,
+    )
+
+
+async def _ask_before_overwriting(
+    ctx: DeskContext, action: str, values: TicketValues, current: Ticket
+) -> Message:
+    chat_id = ctx.chat.id if ctx.chat else ""
+    payload: dict[str, Any] = {"action": action, "values": values.model_dump(exclude={"force"})}
+    kept = await ctx.svc.answers.keep(ctx.user.email, chat_id, payload)
+    card = ticket_card(
+        current, now=ctx.clock.now(), zone=ctx.timezone, names=await ctx.names(), room=0
+    )
+    changed = (
+        when.local(current.modified_time, ctx.timezone, ctx.clock.now())
+        if current.modified_time
+        else "?"
+    )
+    return card.model_copy(
+        update={
+            "text": f"Someone changed this ticket in Desk at {changed}, after your card was "
+            f"drawn. This is how it looks now. Apply your change anyway?",
+            "buttons": [Button.invoke("Apply anyway", key=f"confirm:{kept}")],
+        }
+    )

@@ -1,0 +1,43 @@
+"""What Deskbot's listeners share: "are you a Desk agent", Desk errors as banners, Post here."""
+
+from __future__ import annotations
+
+from bot.cards import people
+from bot.cliq.message import Banner, Message
+from bot.commands.context import DeskContext
+from bot.desk.errors import (
+    DeskError,
+    DeskUnavailable,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServerError,
+    ThresholdExceeded,
+)
+
+
+def not_an_agent(ctx: DeskContext) -> Message | None:
+    """The card for a Cliq user with no Desk agent, or None when they are one."""
+    return None if ctx.agent is not None else people.no_desk_agent(ctx.user.email)
+
+
+def desk_error_banner(error: DeskError) -> Banner:
+    """Desk's refusals in words an agent can act on (issue 4: permission, gone, quota)."""
+    if isinstance(error, ThresholdExceeded):
+        return people.refused("Desk's API credits for today are used up. Try again tomorrow.")
+    if isinstance(error, Forbidden):
+        return people.refused("Desk says you don't have permission to do that.")
+    if isinstance(error, NotFound):
+        return people.refused("That ticket is gone from Desk (deleted or moved).")
+    if isinstance(error, RateLimited | ServerError | DeskUnavailable):
+        return people.refused("Desk is busy or unreachable right now. Try again in a minute.")
+    return people.refused(f"Desk refused: {error.message or error.code}")
+
+
+async def shown_to_me_first(ctx: DeskContext, message: Message) -> Message:
+    """A command's answer is the caller's alone until they press Post here (SPEC D8)."""
+    chat = ctx.chat
+    if chat is None or not chat.id:
+        return message
+    answer_id = await ctx.svc.answers.keep(ctx.user.email, chat.id, message.to_wire())
+    return people.with_post_here(message, answer_id)

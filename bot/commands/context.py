@@ -1,0 +1,59 @@
+"""Deskbot's context: the framework's Context plus the caller's Desk agent and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.context import Context
+from bot.desk.client import DeskClient
+from bot.desk.people import Agent
+from bot.identity.connections import NotConnected
+from bot.identity.directory import Role, role_of
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+@dataclass
+class DeskContext(Context):
+    services: Services | None = None
+    agent: Agent | None = None
+    _own_desk: DeskClient | None = field(default=None, repr=False)
+
+    @property
+    def svc(self) -> Services:
+        if self.services is None:
+            raise RuntimeError("Deskbot listeners need the app's services")
+        return self.services
+
+    @property
+    def role(self) -> Role | None:
+        return role_of(self.agent) if self.agent else None
+
+    @property
+    def is_admin(self) -> bool:
+        """A Desk administrator, or a Cliq organisation admin (SPEC X4)."""
+        return self.role == "admin" or self.user.admin
+
+    @property
+    def desk(self) -> DeskClient:
+        """The org's Desk client: for reads."""
+        return self.svc.desk
+
+    async def desk_as_me(self) -> DeskClient:
+        """A Desk client acting as the caller, for changes (SPEC D5); NotConnected if they have
+        not connected their Desk account yet."""
+        if self._own_desk is None:
+            refresh = await self.svc.connections.refresh_token(self.user.email)
+            if refresh is None:
+                raise NotConnected(self.user.email)
+            self._own_desk = self.svc.desk_as(refresh, self.user.email)
+        return self._own_desk
+
+    async def names(self) -> dict[str, str]:
+        """Agent and department ids → names, for cards."""
+        directory = self.svc.directory
+        found = {a.id: a.display_name for a in await directory.all()}
+        found.update({d.id: d.name or d.id for d in await self.svc.departments()})
+        return found

@@ -1,0 +1,136 @@
+"""`/ticket` and the ticket keywords (SPEC D6, D7): my latest, by number, a customer's latest;
+Overdue Tickets, Due Today and Open Tickets as words, menu actions and suggestions; Post here."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.cards import people
+from bot.cards.tickets import ticket_card, ticket_list_card
+from bot.cliq.message import Banner, CommandSuggestion, Message
+from bot.commands.arguments import ticket_query
+from bot.commands.common import desk_error_banner, not_an_agent, shown_to_me_first
+from bot.commands.context import DeskContext
+from bot.desk.errors import DeskError
+from bot.desk.tickets import Ticket
+from bot.router import Router
+
+router = Router()
+LATEST = 3
+
+
+@router.command(
+    "ticket",
+    usage="/ticket [number | customer e-mail]",
+    description="My 3 latest tickets, a ticket by number, or a customer's 3 latest.",
+)
+async def ticket(ctx: DeskContext, args: str) -> Message | Banner:
+    query = ticket_query(args)  # a bad argument is a usage card
+    refusal = not_an_agent(ctx)
+    if refusal is not None:
+        return refusal
+    try:
+        if query.kind == "number":
+            found = await ctx.desk.ticket_by_number(query.value)
+            if found is None:
+                return await shown_to_me_first(
+                    ctx, Message(text=f"There is no ticket #{query.value}.")
+                )
+            full = await ctx.desk.ticket(found.id, include=["contacts"])
+            return await shown_to_me_first(ctx, await _card(ctx, full))
+        if query.kind == "customer":
+            found_list = await ctx.desk.search(
+                email=query.value, sort_by="-createdTime", limit=LATEST
+            )
+            title, empty = f"Latest tickets of {query.value}", f"{query.value} has no tickets."
+        else:
+            assert ctx.agent is not None
+            found_list = await ctx.desk.tickets(assignee=[ctx.agent.id], limit=LATEST)
+            title, empty = "My latest tickets", "No tickets are assigned to you."
+    except DeskError as error:
+        return desk_error_banner(error)
+    return await shown_to_me_first(ctx, await _list(ctx, title, found_list, empty))
+
+
+@router.suggestion("ticket")
+async def suggest_tickets(ctx: DeskContext, typed: str) -> list[CommandSuggestion]:
+    """Autocomplete: my recent ticket numbers and their customers' e-mails."""
+    if ctx.agent is None:
+        return []
+    recent = await ctx.desk.tickets(assignee=[ctx.agent.id], limit=10)
+    typed = typed.strip().lstrip("#").casefold()
+    found: list[CommandSuggestion] = []
+    for t in recent:
+        if str(t.ticket_number).startswith(typed):
+            found.append(CommandSuggestion(title=f"#{t.ticket_number}", description=t.subject))
+    for email in dict.fromkeys(t.email for t in recent if t.email):
+        if email.casefold().startswith(typed):
+            found.append(CommandSuggestion(title=email, description="customer"))
+    return found[:10]
+
+
+def _keyword(
+    title: str, empty: str, **filters: object
+) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
+    async def listener(ctx: DeskContext) -> Message | Banner:
+        refusal = not_an_agent(ctx)
+        if refusal is not None:
+            return refusal
+        try:
+            found = await ctx.desk.tickets(limit=LATEST, **filters)  # type: ignore[arg-type]
+        except DeskError as error:
+            return desk_error_banner(error)
+        return await shown_to_me_first(ctx, await _list(ctx, title, found, empty))
+
+    return listener
+
+
+OPEN_STATUSES = ["Open", "Escalated"]
+for _word, _title, _empty, _filters in (
+    ("Overdue Tickets", "Overdue tickets", "Nothing is overdue.", {"due_date": "overdue"}),
+    ("Due Today", "Due today", "Nothing is due today.", {"due_date": "today"}),
+    ("Open Tickets", "Open tickets", "No open tickets.", {"status": OPEN_STATUSES}),
+):
+    _listener = _keyword(_title, _empty, **_filters)
+    router.keyword(_word)(_listener)
+    router.menu(_word)(_listener)
+
+
+@router.button("show")
+async def show(ctx: DeskContext, ticket_id: str) -> Message | Banner:
+    try:
+        return await _card(ctx, await ctx.desk.ticket(ticket_id, include=["contacts"]))
+    except DeskError as error:
+        return desk_error_banner(error)
+
+
+@router.button("post")
+async def post_here(ctx: DeskContext, answer_id: str) -> Banner:
+    """Post a kept answer to the chat for everyone (SPEC D8), through the outbox's client."""
+    kept = await ctx.svc.answers.get(answer_id)
+    if kept is None:
+        return people.refused("That answer is too old to post; run the command again.")
+    payload = dict(kept.payload)
+    payload["buttons"] = [
+        b for b in payload.get("buttons", []) if not b.get("key", "").startswith("post:")
+    ]
+    if not payload["buttons"]:
+        payload.pop("buttons")
+    await ctx.svc.post("chat", kept.chat_id, payload, dedupe_key=f"post:{answer_id}")
+    return people.done("Posted to this chat.")
+
+
+async def _card(ctx: DeskContext, ticket: Ticket) -> Message:
+    return ticket_card(
+        ticket,
+        now=ctx.clock.now(),
+        zone=ctx.timezone,
+        names=await ctx.names(),
+        viewer_agent_id=ctx.agent.id if ctx.agent else None,
+    )
+
+
+async def _list(ctx: DeskContext, title: str, tickets: list[Ticket], empty: str) -> Message:
+    return ticket_list_card(
+        title, tickets, now=ctx.clock.now(), zone=ctx.timezone, names=await ctx.names(), empty=empty
+    )

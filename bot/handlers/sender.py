@@ -1,0 +1,105 @@
+"""The sender: delivers the outbox through the Cliq client (DESIGN §4).
+
+Retries are durable: a failed post gets a `next_attempt_at` in the table, not a sleeping task, so
+a restart resumes where it stopped. Rate limits wait for `Retry-After` (or the lock period);
+5xx and connection errors back off exponentially with jitter; other 4xx become dead letters.
+Each target is paced under Cliq's 50 posts a minute: a post over the pace waits its turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import defaultdict, deque
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot.cliq.client import CliqRateLimited, CliqRejected, CliqUnavailable
+from bot.clock import Clock
+from bot.store.outbox import Outbox, Post
+
+log = logging.getLogger("deskbot.sender")
+MINUTE = timedelta(minutes=1)
+
+
+class Poster(Protocol):
+    async def deliver(self, target_kind: str, target: str, payload: Mapping[str, Any]) -> Any: ...
+
+
+class Sender:
+    def __init__(
+        self,
+        outbox: Outbox,
+        poster: Poster,
+        clock: Clock,
+        *,
+        per_target_per_minute: int = 45,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._outbox = outbox
+        self._poster = poster
+        self._clock = clock
+        self._pace = per_target_per_minute
+        self._rng = rng or random.Random()
+        self._sent: dict[tuple[str, str], deque[datetime]] = defaultdict(deque)
+        self._wake = asyncio.Event()
+        self._round = asyncio.Lock()  # one delivery round at a time: a post is never sent twice
+
+    def wake(self) -> None:
+        """Something was enqueued: look again now."""
+        self._wake.set()
+
+    async def run_once(self, limit: int = 100) -> int:
+        """Deliver what is due now; the number of posts delivered."""
+        delivered = 0
+        async with self._round:
+            for post in await self._outbox.due(limit):
+                if await self._send(post):
+                    delivered += 1
+        return delivered
+
+    async def _send(self, post: Post) -> bool:
+        now = self._clock.now()
+        window = self._sent[(post.target_kind, post.target)]
+        while window and now - window[0] >= MINUTE:
+            window.popleft()
+        if len(window) >= self._pace:
+            await self._outbox.retry_later(post.id, window[0] + MINUTE, "paced", count=False)
+            return False
+        try:
+            await self._poster.deliver(post.target_kind, post.target, post.payload)
+        except CliqRateLimited as exc:
+            at = now + timedelta(seconds=exc.retry_after)
+            await self._outbox.retry_later(post.id, at, f"rate limited: {exc.code}")
+        except CliqRejected as exc:
+            log.error("dead letter %s: %s", post.id, exc)
+            await self._outbox.dead(post.id, f"{exc.status} {exc.code}: {exc.message}")
+        except CliqUnavailable as exc:
+            await self._outbox.retry_later(post.id, now + self._backoff(post.attempts), str(exc))
+        else:
+            window.append(now)
+            await self._outbox.delivered(post.id)
+            return True
+        return False
+
+    def _backoff(self, attempts: int) -> timedelta:
+        """Full jitter up to 2, 4, 8 … seconds, capped at 10 minutes."""
+        ceiling = min(600.0, 2.0 * 2**attempts)
+        return timedelta(seconds=self._rng.uniform(ceiling / 2, ceiling))
+
+    async def run_forever(self) -> None:
+        """Deliver, then wait for a wake-up or the next due time (the app's background task)."""
+        while True:
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("sender round failed")
+            self._wake.clear()
+            upcoming = await self._outbox.next_attempt()
+            wait = 30.0 if upcoming is None else (upcoming - self._clock.now()).total_seconds()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.05, min(wait, 30.0)))
+            except TimeoutError:
+                pass

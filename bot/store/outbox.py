@@ -1,0 +1,156 @@
+"""The outbox: every post that must reach a person, stored before it is sent (DESIGN §1, §5).
+
+The dedupe key is the exactly-once mechanism: a second enqueue with the same key does nothing
+(the same Desk event processed twice, a digest for a day already queued, Post here pressed twice).
+A row is delivered, waiting for its next attempt, or dead (a permanent failure, kept visible).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import Clock
+from bot.store.db import Database
+
+MIGRATIONS = [
+    """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        target_kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        delivered_at TEXT,
+        dead_at TEXT,
+        last_error TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (delivered_at, dead_at, next_attempt_at)
+    """
+]
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    dedupe_key: str
+    target_kind: str
+    target: str
+    payload: dict[str, Any]
+    attempts: int
+    last_error: str | None = None
+
+
+class Outbox:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def setup(self) -> None:
+        await self._db.migrate("outbox", MIGRATIONS)
+
+    async def enqueue(
+        self,
+        tx: aiosqlite.Connection | None,
+        target_kind: str,
+        target: str,
+        payload: dict[str, Any],
+        dedupe_key: str,
+    ) -> bool:
+        """Store a post (inside the caller's transaction when given); False if already there."""
+        now = _stamp(self._clock.now())
+        sql = (
+            "INSERT INTO outbox (dedupe_key, target_kind, target, payload, created_at,"
+            " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING"
+        )
+        params = (dedupe_key, target_kind, target, json.dumps(payload), now, now)
+        if tx is not None:
+            cursor = await tx.execute(sql, params)
+            return cursor.rowcount > 0
+        async with self._db.transaction() as own:
+            cursor = await own.execute(sql, params)
+            return cursor.rowcount > 0
+
+    async def due(self, limit: int = 100) -> list[Post]:
+        rows = await self._db.fetchall(
+            "SELECT * FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL"
+            " AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (_stamp(self._clock.now()), limit),
+        )
+        return [_post(r) for r in rows]
+
+    async def next_attempt(self) -> datetime | None:
+        row = await self._db.fetchone(
+            "SELECT MIN(next_attempt_at) AS at FROM outbox"
+            " WHERE delivered_at IS NULL AND dead_at IS NULL"
+        )
+        return _parse(row["at"]) if row and row["at"] else None
+
+    async def delivered(self, post_id: int) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (_stamp(self._clock.now()), post_id),
+        )
+
+    async def retry_later(
+        self, post_id: int, at: datetime, error: str, *, count: bool = True
+    ) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET next_attempt_at = ?, last_error = ?,"
+            " attempts = attempts + ? WHERE id = ?",
+            (_stamp(at), error[:500], 1 if count else 0, post_id),
+        )
+
+    async def dead(self, post_id: int, error: str) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
+            (_stamp(self._clock.now()), error[:500], post_id),
+        )
+
+    async def dead_letters(self) -> list[Post]:
+        rows = await self._db.fetchall("SELECT * FROM outbox WHERE dead_at IS NOT NULL ORDER BY id")
+        return [_post(r) for r in rows]
+
+    async def revive(self, post_id: int) -> bool:
+        """Send a dead letter again (`deskbot outbox retry`)."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE outbox SET dead_at = NULL, next_attempt_at = ? WHERE id = ?"
+                " AND dead_at IS NOT NULL",
+                (_stamp(self._clock.now()), post_id),
+            )
+            return cursor.rowcount > 0
+
+    async def counts(self) -> dict[str, int]:
+        row = await self._db.fetchone(
+            "SELECT SUM(delivered_at IS NOT NULL) AS delivered, SUM(dead_at IS NOT NULL) AS dead,"
+            " SUM(delivered_at IS NULL AND dead_at IS NULL) AS waiting FROM outbox"
+        )
+        return {k: int(row[k] or 0) for k in ("delivered", "dead", "waiting")} if row else {}
+
+
+def _post(row: aiosqlite.Row) -> Post:
+    return Post(
+        id=row["id"],
+        dedupe_key=row["dedupe_key"],
+        target_kind=row["target_kind"],
+        target=row["target"],
+        payload=json.loads(row["payload"]),
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+    )
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)

@@ -1,0 +1,117 @@
+"""/ticket, /pendingtickets, /deskstatus and the keywords, against the sandbox Desk (SPEC D6-D8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.deskbot.conftest import Deskbot
+
+
+async def test_ticket_by_number_shows_the_card_with_actions_and_post_here(deskbot: Deskbot) -> None:
+    answer = await deskbot.chat().command("ticket", "115")
+    assert answer.status == 200 and answer.title.startswith("#115 ")
+    text = answer.all_text()
+    assert "Aiko Tanaka" in text and "watanabe@abc-corp.com" in text
+    assert "due in 40 min" in text  # relative, in the reader's zone
+    labels = [b["label"] for b in answer.buttons]
+    assert labels == ["Status", "Assign", "Reply", "Comment", "Post here"]
+    assert (await deskbot.chat().command("ticket", "#115")).title == answer.title
+
+
+async def test_my_latest_and_a_customers_latest(deskbot: Deskbot) -> None:
+    mine = await deskbot.chat().command("ticket")
+    assert mine.title == "My latest tickets" and len(mine.buttons) == 4  # 3 tickets + Post here
+    customer = await deskbot.chat().command("ticket", "watanabe@abc-corp.com")
+    assert customer.title == "Latest tickets of watanabe@abc-corp.com"
+    opened = await deskbot.chat().click(customer.buttons[0])
+    assert opened.title.startswith(customer.buttons[0]["label"] + " ")
+
+
+@pytest.mark.parametrize(
+    ("argument", "problem"),
+    [
+        ("0", "start at 1"),
+        ("abc", "neither a ticket number"),
+        ("a@", "not a complete e-mail"),
+        ("x" * 200, "200 characters"),
+        ("日本語のチケット", "neither a ticket number"),
+    ],
+)
+async def test_bad_ticket_arguments_get_the_usage_card(
+    deskbot: Deskbot, argument: str, problem: str
+) -> None:
+    answer = await deskbot.chat().command("ticket", argument)
+    assert problem in answer.text and "/ticket [number | customer e-mail]" in answer.text
+
+
+async def test_missing_ticket_and_customer_without_tickets(deskbot: Deskbot) -> None:
+    assert "no ticket #99999" in (await deskbot.chat().command("ticket", "99999")).text
+    answer = await deskbot.chat().command("ticket", "nobody@nowhere.example")
+    assert "has no tickets" in answer.text
+
+
+async def test_a_cliq_user_with_no_desk_agent_is_told_so(deskbot: Deskbot) -> None:
+    answer = await deskbot.chat("stranger").command("ticket")
+    assert answer.title == "Not a Desk agent" and "stranger@elsewhere.example" in answer.text
+
+
+async def test_post_here_posts_the_same_card_to_the_chat_once(deskbot: Deskbot) -> None:
+    chat = deskbot.chat()
+    answer = await chat.command("ticket", "115")
+    assert (await chat.click("Post here")).output["text"] == "Posted to this chat."
+    await chat.click(answer.button("Post here"))  # pressed twice: still one post
+    await deskbot.deliver()
+    [posted] = deskbot.cliq_messages
+    assert posted["target_kind"] == "chat" and posted["target"] == chat.chat["id"]
+    assert posted["body"]["card"]["title"] == answer.title
+    assert [b["label"] for b in posted["body"]["buttons"]] == [
+        "Status",
+        "Assign",
+        "Reply",
+        "Comment",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("word", "title"),
+    [
+        ("Overdue Tickets", "Overdue tickets"),
+        ("due  today", "Due today"),
+        ("OPEN TICKETS", "Open tickets"),
+    ],
+)
+async def test_keywords_and_menu_actions(deskbot: Deskbot, word: str, title: str) -> None:
+    answer = await deskbot.chat().say(word)
+    assert answer.title == title
+    menu = await deskbot.chat().menu(" ".join(w.capitalize() for w in word.split()))
+    assert menu.title == title
+
+
+async def test_overdue_tickets_are_overdue(deskbot: Deskbot) -> None:
+    answer = await deskbot.chat().say("Overdue Tickets")
+    assert answer.text.count("overdue by") == 3
+
+
+async def test_ticket_suggestions(deskbot: Deskbot) -> None:
+    answer = await deskbot.chat().suggest("ticket", "1")
+    titles = [s["title"] for s in answer.output]
+    assert titles and all(t.startswith("#1") for t in titles)
+
+
+async def test_pending_tickets_per_department(deskbot: Deskbot) -> None:
+    answer = await deskbot.chat().command("pendingtickets")
+    [table] = answer.slides
+    assert table["data"]["headers"] == ["Department", "Open", "On hold", "Overdue", "Unassigned"]
+    assert [r["Department"] for r in table["data"]["rows"]] == ["Support", "Japan Support"]
+    single = await deskbot.chat("light").command("pendingtickets")
+    assert [r["Department"] for r in single.slides[0]["data"]["rows"]] == ["Support"]
+
+
+async def test_desk_status_all_and_each_section(deskbot: Deskbot) -> None:
+    everything = await deskbot.chat().command("deskstatus")
+    text = everything.all_text()
+    assert "New" in text and "Closed" in text and "Happiness" in text and "Top agents" in text
+    top = await deskbot.chat().command("deskstatus", "TOP")
+    assert "Top agents" in top.all_text() and "Happiness" not in top.all_text()
+    bad = await deskbot.chat().command("deskstatus", "nonsense")
+    assert "not a view; choose one of: new, closed, happiness, top" in bad.text
