@@ -20,6 +20,7 @@ from bot.commands import help as help_commands
 from bot.commands.context import DeskContext
 from bot.config import Config
 from bot.desk.errors import DeskError
+from bot.desk.transport import Sleep
 from bot.dispatch import Bot, ContextFactory, LateReply
 from bot.handlers import oauth_callback
 from bot.handlers.health import SANDBOX_URLS
@@ -66,7 +67,10 @@ def build_verifier(config: Config, clock: Clock) -> Verifier:
     return AnyVerifier(*verifiers)
 
 
-def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
+def create_app(
+    config: Config, *, clock: Clock | None = None, sleep: Sleep | None = None
+) -> web.Application:
+    """`clock` and `sleep` (what retries wait with) are injected by tests."""
     clock = clock or SystemClock()
     holder: dict[str, Services] = {}
 
@@ -99,7 +103,7 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     )
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
-        async with open_services(config, clock) as services:
+        async with open_services(config, clock, sleep or asyncio.sleep) as services:
             holder["services"] = services
             app[SANDBOX_URLS].update(services.sandboxes.urls if services.sandboxes else {})
             for name, url in app[SANDBOX_URLS].items():

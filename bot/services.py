@@ -7,6 +7,7 @@ same code points at Zoho's hosts.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -23,6 +24,7 @@ from bot.config import SANDBOX, Config
 from bot.desk.client import DeskClient
 from bot.desk.hosts import hosts_for
 from bot.desk.people import Department
+from bot.desk.transport import Sleep
 from bot.handlers.sender import Sender
 from bot.identity.connections import AgentConnections
 from bot.identity.directory import AgentDirectory
@@ -51,6 +53,7 @@ class Services:
     attendance: AttendanceService
     outbox: Outbox
     sender: Sender
+    sleep: Sleep
     desk_http: aiohttp.ClientSession
     cliq_http: aiohttp.ClientSession
     accounts_http: aiohttp.ClientSession
@@ -99,11 +102,15 @@ class Services:
             tokens,
             self.clock,
             concurrency=self.config.desk.concurrency,
+            sleep=self.sleep,
         )
 
 
 @asynccontextmanager
-async def open_services(config: Config, clock: Clock) -> AsyncIterator[Services]:
+async def open_services(
+    config: Config, clock: Clock, sleep: Sleep = asyncio.sleep
+) -> AsyncIterator[Services]:
+    """`sleep` is what retries wait with (tests inject one that records instead)."""
     async with AsyncExitStack() as stack:
         sandboxes = None
         if config.uses_sandbox:
@@ -134,12 +141,14 @@ async def open_services(config: Config, clock: Clock) -> AsyncIterator[Services]
             tokens(config.desk_refresh_token()),
             clock,
             concurrency=config.desk.concurrency,
+            sleep=sleep,
         )
         cliq = CliqClient(
             cliq_http,
             cliq_url,
             tokens(config.cliq_refresh_token(), cliq_accounts),
             config.cliq.bot_unique_name,
+            sleep=sleep,
         )
         connections = AgentConnections(
             db,
@@ -176,6 +185,7 @@ async def open_services(config: Config, clock: Clock) -> AsyncIterator[Services]
             attendance=attendance,
             outbox=outbox,
             sender=sender,
+            sleep=sleep,
             desk_http=desk_http,
             cliq_http=cliq_http,
             accounts_http=accounts_http,

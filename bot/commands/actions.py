@@ -200,7 +200,7 @@ async def _perform(ctx: DeskContext, action: str, values: TicketValues, change: 
     except DeskError as error:
         return desk_error_banner(error)
     who = ctx.user.first_name or (ctx.agent.display_name if ctx.agent else ctx.user.email)
-    stamp = when.local(ctx.clock.now(), ctx.timezone)
+    stamp = when.local(ctx.clock.now(), ctx.timezone, ctx.clock.now())
     return edited_ticket_card(
         updated,
         audit=f"{audit} by {who} at {stamp}",

@@ -1,4 +1,4 @@
-"""`GET /oauth/callback`: where Zoho Accounts sends an agent back after they connect Desk.
+"""`GET /oauth/connect` sends an agent to Zoho's consent page; `GET /oauth/callback`: where Zoho Accounts sends an agent back after they connect Desk.
 
 The signed `state` names the agent (and expires), the code becomes their refresh token, which
 is stored sealed. Anything wrong is a 400 JSON answer with the reason; nothing is stored.
@@ -49,4 +49,11 @@ def routes(services: Callable[[], Services]) -> list[web.RouteDef]:
         await svc.connections.store(email, str(body["refresh_token"]))
         return web.Response(text=PAGE.format(email=email), content_type="text/html")
 
-    return [web.get("/oauth/callback", callback)]
+    async def connect(request: web.Request) -> web.StreamResponse:
+        try:
+            target = services().connections.consent_url(request.query.get("state", ""))
+        except StateError as exc:
+            return json_error(400, "bad_state", str(exc))
+        raise web.HTTPFound(target)
+
+    return [web.get("/oauth/callback", callback), web.get("/oauth/connect", connect)]

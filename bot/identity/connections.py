@@ -62,7 +62,14 @@ class AgentConnections:
         await self._db.migrate("connections", MIGRATIONS)
 
     def connect_url(self, email: str) -> str:
-        """Where the Connect button sends an agent: consent for our scopes, as them."""
+        """The Connect button's link: short, on our own host (Cliq allows 256 characters in a
+        button URL), redirecting to Zoho's consent page with a signed state."""
+        base = self.redirect_uri.rsplit("/", 1)[0]
+        return f"{base}/connect?{urlencode({'state': self._states.sign(email)})}"
+
+    def consent_url(self, state: str) -> str:
+        """Zoho's consent page for the agent named in `state` (StateError if it is not ours)."""
+        email = self._states.verify(state)
         query = {
             "response_type": "code",
             "client_id": self._client_id,
@@ -70,7 +77,7 @@ class AgentConnections:
             "redirect_uri": self.redirect_uri,
             "access_type": "offline",
             "prompt": "consent",
-            "state": self._states.sign(email),
+            "state": state,
             "login_hint": email,
         }
         return f"{self._authorize_url}?{urlencode(query)}"

@@ -27,7 +27,10 @@ async def connections(clock: FrozenClock):  # type: ignore[no-untyped-def]
 
 
 async def test_connect_url_carries_a_state_naming_the_agent(connections, clock) -> None:  # type: ignore[no-untyped-def]
-    url = urlsplit(connections.connect_url("agent@example.com"))
+    short = urlsplit(connections.connect_url("agent@example.com"))
+    assert short.path == "/oauth/connect"
+    state = parse_qs(short.query)["state"][0]
+    url = urlsplit(connections.consent_url(state))
     query = {k: v[0] for k, v in parse_qs(url.query).items()}
     assert query["client_id"] == "cid" and query["access_type"] == "offline"
     assert query["redirect_uri"] == "http://127.0.0.1:8080/oauth/callback"

@@ -51,6 +51,12 @@ async def desk_rules(request: web.Request, handler: Any) -> web.StreamResponse:
             403, "FORBIDDEN", "You do not have sufficient permission to perform this operation."
         )
     request[ACTOR] = actor
+    if sandbox.faults:
+        status, code = sandbox.faults.pop(0)
+        headers = {"Retry-After": "3600"} if code == "THRESHOLD_EXCEEDED" else {}
+        return web.json_response(
+            {"errorCode": code, "message": f"sandbox fault {code}"}, status=status, headers=headers
+        )
     try:
         response = await handler(request)
     except ValueError as exc:

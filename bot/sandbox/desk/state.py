@@ -78,7 +78,12 @@ class DeskSandbox:
         self.contacts: list[dict[str, Any]] = []
         self._ids = 0
         self.credits_spent = 0
+        self.faults: list[tuple[int, str]] = []  # (HTTP status, errorCode) for the next calls
         self.replies: list[dict[str, Any]] = []
+
+    def fail(self, status: int, code: str, count: int = 1) -> None:
+        """The next `count` API calls answer this error (tests of Desk's bad days)."""
+        self.faults.extend([(status, code)] * count)
 
     async def setup(self) -> None:
         await self.db.migrate("sandbox_desk", MIGRATIONS)

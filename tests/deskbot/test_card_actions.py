@@ -1,0 +1,170 @@
+"""Acting on tickets from cards (SPEC D5, X4), against the sandbox Desk."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.deskbot.conftest import Deskbot
+
+
+async def ticket_115(deskbot: Deskbot, who: str = "agent"):  # type: ignore[no-untyped-def]
+    chat = deskbot.chat(who)
+    card = await chat.command("ticket", "115")
+    return chat, card
+
+
+async def test_an_unconnected_agent_gets_the_connect_card(deskbot: Deskbot) -> None:
+    chat, _ = await ticket_115(deskbot)
+    answer = await chat.click("Assign")
+    assert answer.title == "Connect Zoho Desk"
+    url = answer.buttons[0]["action"]["data"]["web"]
+    assert url.startswith("http://127.0.0.1:8080/oauth/connect?state=") and len(url) <= 256
+    state = url.split("state=")[1]
+    consent = await deskbot.client.get(f"/oauth/connect?state={state}", allow_redirects=False)
+    assert consent.status == 302
+    assert "/oauth/v2/auth?" in consent.headers["Location"]
+    assert "login_hint=agent@example.com" in consent.headers["Location"]
+
+
+async def test_the_connect_flow_stores_the_agents_token(deskbot: Deskbot) -> None:
+    answer = await deskbot.chat().command("deskbot", "connect")
+    url = answer.buttons[0]["action"]["data"]["web"]
+    ours = await deskbot.client.get(url.split("8080")[1], allow_redirects=False)
+    session = deskbot.client.session
+    async with session.get(ours.headers["Location"], allow_redirects=False) as consent:
+        assert consent.status == 302
+        back = urlsplit(consent.headers["Location"])
+    callback = f"/oauth/callback?{back.query}"
+    response = await deskbot.client.get(callback)
+    assert response.status == 200 and "connected for agent@example.com" in await response.text()
+    assert await deskbot.services.connections.refresh_token("agent@example.com")
+    again = await deskbot.client.get(callback)  # a code works once
+    assert again.status == 400 and (await again.json())["error"] == "code_refused"
+    query = parse_qs(back.query)
+    forged = await deskbot.client.get(f"/oauth/callback?code={query['code'][0]}&state=forged.x")
+    assert forged.status == 400 and (await forged.json())["error"] == "bad_state"
+    bye = await deskbot.chat().command("deskbot", "disconnect")
+    assert bye.output["text"] == "Your Desk connection is removed."
+    assert await deskbot.services.connections.refresh_token("agent@example.com") is None
+
+
+async def test_status_change_edits_the_card_with_an_audit_line(deskbot: Deskbot) -> None:
+    await deskbot.connect("agent@example.com")
+    chat, _ = await ticket_115(deskbot)
+    form = await chat.click("Status")
+    assert form.kind == "form" and form.output["name"] == "status"
+    options = [o["value"] for o in form.output["inputs"][0]["options"]]
+    assert "On Hold" in options and "Resolved" in options
+    edited = await chat.submit({"status": "On Hold"})
+    assert edited.kind == "message_edit"
+    assert "Status → On Hold by Aiko at 10:00" in edited.text
+    ticket = await deskbot.services.desk.ticket_by_number(115)
+    assert ticket is not None and ticket.status == "On Hold"
+    me = await deskbot.services.directory.by_email("agent@example.com")
+    assert ticket.modified_by == me.id  # type: ignore[union-attr]  # changed as the clicking agent
+
+
+async def test_assign_reply_comment_and_assign_to_me(deskbot: Deskbot) -> None:
+    await deskbot.connect("admin@example.com")
+    chat, card = await ticket_115(deskbot, "admin")
+    assert "Assign to me" not in [b["label"] for b in card.buttons]  # Post here took the room
+    form = await chat.click("Assign")
+    owners = {o["label"]: o["value"] for o in form.output["inputs"][0]["options"]}
+    assert "Maria Garcia" in owners and "Team: Support Tier 1" in owners
+    assert "Kenji Watanabe" not in owners  # another department
+    edited = await chat.submit({"owner": owners["Maria Garcia"]})
+    assert "Assigned → Maria Garcia by Ada" in edited.text
+    assert "Assign to me" in [b["label"] for b in edited.buttons]
+    mine = await chat.click("Assign to me")
+    assert "Assigned → Ada Admin" in mine.text
+    await chat.click("Reply")
+    replied = await chat.submit({"content": "We replaced the toner.", "then_status": "Resolved"})
+    assert "Replied, status → Resolved" in replied.text
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None and sandbox.desk.replies[-1]["to"] == "watanabe@abc-corp.com"
+    form = await chat.click("Comment")
+    labels = [o["label"] for o in form.output["inputs"][1]["options"]]
+    assert labels == ["Private: agents only", "Public: the customer sees it"]
+    commented = await chat.submit({"content": "Checked with the vendor", "visibility": "public"})
+    assert "Public comment added" in commented.text
+
+
+async def test_a_stale_card_asks_before_overwriting(deskbot: Deskbot) -> None:
+    await deskbot.connect("agent@example.com")
+    chat, _ = await ticket_115(deskbot)
+    form = await chat.click("Status")
+    deskbot.clock.advance(minutes=2)
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    async with deskbot.client.session.patch(
+        f"{sandbox.urls['desk']}/sandbox/tickets/115",
+        json={"actor": "maria@example.com", "status": "Escalated"},
+    ) as response:
+        assert response.status == 200
+    asked = await chat.submit({"status": "Closed"}, form=form.output)
+    assert "Someone changed this ticket in Desk" in asked.text and "Escalated" in asked.all_text()
+    assert [b["label"] for b in asked.buttons] == ["Apply anyway"]
+    still = await deskbot.services.desk.ticket_by_number(115)
+    assert still is not None and still.status == "Escalated"
+    applied = await chat.click("Apply anyway")
+    assert "Status → Closed" in applied.text
+    assert (await deskbot.services.desk.ticket_by_number(115)).status == "Closed"  # type: ignore[union-attr]
+
+
+async def test_a_light_agent_is_refused_changes_but_may_comment_privately(deskbot: Deskbot) -> None:
+    await deskbot.connect("light@example.com")
+    chat, _ = await ticket_115(deskbot, "light")
+    for label in ("Status", "Assign", "Reply"):
+        answer = await chat.click(chat.last.button(label) if chat.last.kind == "message" else label)  # type: ignore[union-attr]
+        assert answer.kind == "banner" and "Light agents" in answer.output["text"]
+        chat.last = await chat.command("ticket", "115")
+    form = await chat.click("Comment")
+    assert form.output["inputs"][1]["options"][1]["value"] == "private-only"
+    done = await chat.submit({"content": "fyi", "visibility": "private"})
+    assert "Private comment added" in done.text
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "words"),
+    [
+        (429, "THRESHOLD_EXCEEDED", "credits for today are used up"),
+        (500, "INTERNAL_SERVER_ERROR", "busy or unreachable"),
+        (403, "FORBIDDEN", "don't have permission"),
+    ],
+)
+async def test_desk_failures_become_clear_banners(
+    deskbot: Deskbot, status: int, code: str, words: str
+) -> None:
+    await deskbot.connect("agent@example.com")
+    chat, _ = await ticket_115(deskbot)
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    sandbox.desk.fail(status, code, count=10)
+    answer = await chat.click("Status")
+    assert answer.kind == "banner" and words in answer.output["text"]
+    if status == 500:
+        assert len(deskbot.waits) == 4  # retried with backoff, without the test waiting
+    sandbox.desk.faults.clear()
+
+
+async def test_a_ticket_gone_from_desk(deskbot: Deskbot) -> None:
+    await deskbot.connect("agent@example.com")
+    chat = deskbot.chat()
+    answer = await chat.click(
+        {
+            "label": "Status",
+            "key": "status:1166045000999999999:0",
+            "action": {"type": "invoke.function", "data": {"name": "botbutton"}},
+        }
+    )
+    assert answer.kind == "banner" and "gone from Desk" in answer.output["text"]
+    broken = await chat.click(
+        {
+            "label": "Status",
+            "key": "status:nonsense",
+            "action": {"type": "invoke.function", "data": {"name": "botbutton"}},
+        }
+    )
+    assert "old card" in broken.output["text"]
