@@ -1,0 +1,95 @@
+"""`/ticket 115` end to end: signed POST /cliq → verify → dispatch → Desk client → sandbox Desk
+over loopback HTTP → card → JSON, against a real `deskbot serve` (with its sandboxes).
+
+    .venv/bin/python bench/ticket_command.py [--seconds 5]
+
+Needs `wrk`. Prints requests/second with 16 connections, and p50/p99 with one connection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from cliq_endpoint import free_port, run_wrk, wait_listening, wrk_script  # noqa: E402
+
+SECRET = "bench-secret"
+
+
+def ticket_request() -> tuple[bytes, dict[str, str]]:
+    from bot.cliq.verify import hmac_signature
+
+    ts = str(int(time.time() * 1000))
+    envelope = {
+        "type": "command",
+        "name": "ticket",
+        "handler": {"type": "execution_handler"},
+        "timestamp": int(ts),
+        "params": {
+            "arguments": "115",
+            "user": {
+                "id": "555",
+                "email": "agent@example.com",
+                "first_name": "Aiko",
+                "timezone": "Asia/Tokyo",
+            },
+            "chat": {"id": "CT_1_555-B2", "type": "bot"},
+        },
+    }
+    body = json.dumps(envelope, separators=(",", ":")).encode()
+    return body, {
+        "Content-Type": "application/json",
+        "X-Deskbot-Timestamp": ts,
+        "X-Deskbot-Signature": hmac_signature(SECRET, ts, body),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=5)
+    args = parser.parse_args()
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "bot.toml"
+        text = (
+            (ROOT / "bot.toml")
+            .read_text()
+            .replace('path = "var/deskbot.db"', f'path = "{tmp}/bench.db"')
+        )
+        config.write_text(text)
+        env = {**os.environ, "DESKBOT_CLIQ_SECRET": SECRET}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--config", str(config), "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_listening(port)
+            time.sleep(1)
+            run_wrk(port, wrk_script(*ticket_request()), 4, 2)  # warm-up (tokens, agent list)
+            many = run_wrk(port, wrk_script(*ticket_request()), 16, args.seconds)
+            one = run_wrk(port, wrk_script(*ticket_request()), 1, args.seconds)
+        finally:
+            server.terminate()
+            server.wait()
+    print(f"/ticket 115 end to end: {many['rps']:,.0f} requests/s with 16 connections")
+    print(
+        f"one connection: {one['rps']:,.0f} requests/s, p50 {one['p50']:.2f} ms, "
+        f"p99 {one['p99']:.2f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
