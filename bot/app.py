@@ -22,7 +22,7 @@ from bot.config import Config
 from bot.desk.errors import DeskError
 from bot.desk.transport import Sleep
 from bot.dispatch import Bot, ContextFactory, LateReply
-from bot.handlers import oauth_callback
+from bot.handlers import desk_events, oauth_callback
 from bot.handlers.health import SANDBOX_URLS
 from bot.handlers.web import make_web_app
 from bot.router import Router
@@ -109,13 +109,42 @@ def create_app(
             for name, url in app[SANDBOX_URLS].items():
                 print(f"sandbox {name:<8} {url}", flush=True)
             gc.freeze()  # the long-lived objects are built: keep the collector off them
-            sending = asyncio.ensure_future(services.sender.run_forever())
+            workers = [
+                asyncio.ensure_future(services.sender.run_forever()),
+                asyncio.ensure_future(services.notifier.run_forever()),
+            ]
+            if services.sandboxes and config.sandbox.auto_install:
+                workers.append(asyncio.ensure_future(_install_when_listening(services)))
             yield
-            sending.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sending
+            for worker in workers:
+                worker.cancel()
+            for worker in workers:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
 
     app[SERVICES] = holder
     app.add_routes(oauth_callback.routes(lambda: holder["services"]))
+    app.add_routes(
+        desk_events.routes(
+            lambda: holder["services"].inbox,
+            lambda: holder["services"].webhooks.verify,
+            lambda: holder["services"].notifier.wake(),
+        )
+    )
     app.cleanup_ctx.insert(0, lifetime)
     return app
+
+
+async def _install_when_listening(services: Services) -> None:
+    """Sandbox setups install themselves: Desk checks the events URL answers, so wait until
+    this server is listening (it starts right after the app's startup)."""
+    for _ in range(100):
+        try:
+            done = await services.install(services.config.public_url)
+        except DeskError:
+            await asyncio.sleep(0.1)
+            continue
+        for line in done:
+            print(f"install: {line}", flush=True)
+        return
+    log.error("could not install against the sandboxes at %s", services.config.public_url)

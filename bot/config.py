@@ -79,6 +79,8 @@ class SandboxConfig(Section):
     desk_port: int = 0
     cliq_port: int = 0
     accounts_port: int = 0
+    # `serve` runs `deskbot install` against the sandboxes on start, so Desk events flow at once.
+    auto_install: bool = True
 
 
 class StoreConfig(Section):

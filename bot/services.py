@@ -21,18 +21,24 @@ from attendance.service import AttendanceService
 from bot.cliq.client import CliqClient, cliq_base_url
 from bot.clock import Clock
 from bot.config import SANDBOX, Config
+from bot.context import zone
 from bot.desk.client import DeskClient
 from bot.desk.hosts import hosts_for
 from bot.desk.people import Department
 from bot.desk.transport import Sleep
+from bot.desk.webhook_jwt import JwksCache, WebhookVerifier
+from bot.handlers.notifier import Notifier
 from bot.handlers.sender import Sender
 from bot.identity.connections import AgentConnections
 from bot.identity.directory import AgentDirectory
+from bot.install import install, uninstall
 from bot.oauth import ACCOUNTS_HOSTS, TokenManager, token_url
 from bot.sandbox.run import Sandboxes, start_sandboxes
 from bot.store.answers import Answers
 from bot.store.db import Database
+from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
+from bot.store.settings import Settings
 
 log = logging.getLogger("deskbot")
 
@@ -54,6 +60,10 @@ class Services:
     outbox: Outbox
     sender: Sender
     sleep: Sleep
+    inbox: Inbox
+    settings: Settings
+    webhooks: WebhookVerifier
+    notifier: Notifier
     desk_http: aiohttp.ClientSession
     cliq_http: aiohttp.ClientSession
     accounts_http: aiohttp.ClientSession
@@ -70,6 +80,27 @@ class Services:
 
     def __post_init__(self) -> None:
         self.connections.on_change(lambda email: self._agent_clients.pop(email, None))
+
+    async def names(self) -> dict[str, str]:
+        """Agent and department ids → names, for cards."""
+        found = {a.id: a.display_name for a in await self.directory.all()}
+        found.update({d.id: d.name or d.id for d in await self.departments()})
+        return found
+
+    async def install(self, public_url: str) -> list[str]:
+        done = await install(
+            self.desk,
+            self.cliq,
+            self.settings,
+            public_url=public_url,
+            org_channel=self.config.cliq.org_channel,
+        )
+        for webhook_id in await self.settings.get("webhook_ids", []):
+            self.webhooks.allow(webhook_id)
+        return done
+
+    async def uninstall(self, public_url: str) -> list[str]:
+        return await uninstall(self.desk, self.settings, public_url=public_url)
 
     async def departments(self) -> list[Department]:
         """The org's departments, read at most every 30 minutes."""
@@ -168,9 +199,37 @@ async def open_services(
         sender = Sender(
             outbox, poster, clock, per_target_per_minute=config.notifications.posts_per_minute
         )
-        for part in (connections, answers, attendance, outbox):
+        inbox = Inbox(db, clock)
+        settings = Settings(
+            db, org_channel=config.cliq.org_channel, dm_owner=config.notifications.dm_owner
+        )
+        for part in (connections, answers, attendance, outbox, inbox, settings):
             await part.setup()
-        yield Services(
+        jwks_url = (
+            f"{sandboxes.urls['desk']}/.well-known/jwks.json"
+            if sandboxes and config.desk.datacenter == SANDBOX
+            else hosts_for(config.desk.datacenter).jwks_url
+        )
+        webhooks = WebhookVerifier(
+            JwksCache(desk_http, jwks_url, clock),
+            config.desk_org_id,
+            await settings.get("webhook_ids", []),
+            clock,
+        )
+        directory = AgentDirectory(desk, clock)
+        notifier = Notifier(
+            db=db,
+            inbox=inbox,
+            outbox=outbox,
+            desk=desk,
+            directory=directory,
+            settings=settings,
+            clock=clock,
+            channel_zone=zone(config.notifications.digest_zone),
+            names=lambda: services.names(),
+            posted=sender.wake,
+        )
+        services = Services(
             config=config,
             clock=clock,
             db=db,
@@ -179,7 +238,7 @@ async def open_services(
             desk_url=desk_url,
             desk=desk,
             cliq=cliq,
-            directory=AgentDirectory(desk, clock),
+            directory=directory,
             connections=connections,
             answers=answers,
             attendance=attendance,
@@ -189,7 +248,12 @@ async def open_services(
             desk_http=desk_http,
             cliq_http=cliq_http,
             accounts_http=accounts_http,
+            inbox=inbox,
+            settings=settings,
+            webhooks=webhooks,
+            notifier=notifier,
         )
+        yield services
 
 
 def _urls(config: Config, sandboxes: Sandboxes | None) -> tuple[str, str, str, str]:

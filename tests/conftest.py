@@ -22,7 +22,11 @@ def config(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Config:  # type: ignore
     monkeypatch.setenv("DESKBOT_CLIQ_SECRET", SECRET)
     shipped = load_config("bot.toml")
     return shipped.model_copy(
-        update={"store": shipped.store.model_copy(update={"path": str(tmp_path / "deskbot.db")})}
+        update={
+            "store": shipped.store.model_copy(update={"path": str(tmp_path / "deskbot.db")}),
+            # tests install explicitly, at the test server's own address
+            "sandbox": shipped.sandbox.model_copy(update={"auto_install": False}),
+        }
     )
 
 

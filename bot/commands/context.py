@@ -53,7 +53,4 @@ class DeskContext(Context):
 
     async def names(self) -> dict[str, str]:
         """Agent and department ids → names, for cards."""
-        directory = self.svc.directory
-        found = {a.id: a.display_name for a in await directory.all()}
-        found.update({d.id: d.name or d.id for d in await self.svc.departments()})
-        return found
+        return await self.svc.names()

@@ -70,6 +70,7 @@ class Deliverer:
         self.failed: list[dict[str, Any]] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
+        self._last_ms = 0
 
     def deliver(
         self,
@@ -78,9 +79,11 @@ class Deliverer:
         payload: dict[str, Any],
         prev: dict[str, Any] | None,
     ) -> None:
+        # Desk's event times differ between changes; keep them distinct under a frozen clock too.
+        self._last_ms = max(epoch_ms(self.clock.now()), self._last_ms + 1)
         event: dict[str, Any] = {
             "eventType": event_type,
-            "eventTime": str(epoch_ms(self.clock.now())),
+            "eventTime": str(self._last_ms),
             "orgId": self.org_id,
             "payload": payload,
         }

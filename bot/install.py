@@ -1,0 +1,78 @@
+"""`deskbot install | uninstall` (SPEC D1, issue 5): set a deployment up, idempotently.
+
+Install makes sure the org channel exists with the bot in it, and that Desk has one webhook
+subscription for `<public url>/desk/events`. Running it twice changes nothing. Uninstall removes
+the subscription and stops all posts; the channels stay.
+"""
+
+from __future__ import annotations
+
+from bot.cliq.client import CliqClient, CliqRejected
+from bot.desk.client import DeskClient
+from bot.store.settings import Settings
+
+SUBSCRIPTIONS: dict[str, dict[str, object] | None] = {
+    "Ticket_Add": None,
+    "Ticket_Update": {"includePrevState": True},
+    "Ticket_Comment_Add": None,
+    "Ticket_Comment_Update": None,
+    "Task_Add": None,
+    "Task_Update": {"includePrevState": True},
+    "Call_Add": None,
+    "Call_Update": {"includePrevState": True},
+    "Event_Add": None,
+    "Event_Update": {"includePrevState": True},
+}
+
+
+def events_url(public_url: str) -> str:
+    return f"{public_url.rstrip('/')}/desk/events"
+
+
+async def install(
+    desk: DeskClient, cliq: CliqClient, settings: Settings, *, public_url: str, org_channel: str
+) -> list[str]:
+    """What was done, a line each (empty when everything was already in place)."""
+    done: list[str] = []
+    channels = {c.get("unique_name"): c for c in await cliq.channels()}
+    if org_channel not in channels:
+        try:
+            await cliq.create_channel(org_channel, description="Zoho Desk notifications")
+            done.append(f"created the channel #{org_channel}")
+        except CliqRejected as exc:
+            if "exist" not in exc.code:
+                raise
+    if cliq.bot not in (channels.get(org_channel) or {}).get("bots", []):
+        await cliq.add_bot_to_channel(org_channel)
+        done.append(f"added the bot to #{org_channel}")
+    url = events_url(public_url)
+    hooks = [h for h in await desk.webhooks() if h.url == url]
+    if not hooks:
+        hooks = [
+            await desk.create_webhook(
+                "deskbot",
+                url,
+                SUBSCRIPTIONS,
+                description="Deskbot: Desk events to Cliq",
+                include_events_from=["AUTOMATION"],
+            )
+        ]
+        done.append(f"subscribed {url} to Desk's ticket and activity events")
+    ids = sorted({h.id for h in hooks})
+    if await settings.get("webhook_ids", []) != ids or not await settings.get("installed", False):
+        await settings.put("webhook_ids", ids)
+        await settings.put("installed", True)
+    return done
+
+
+async def uninstall(desk: DeskClient, settings: Settings, *, public_url: str) -> list[str]:
+    done: list[str] = []
+    url = events_url(public_url)
+    for hook in await desk.webhooks():
+        if hook.url == url:
+            await desk.delete_webhook(hook.id)
+            done.append(f"removed the Desk webhook {hook.id}")
+    await settings.put("installed", False)
+    await settings.put("webhook_ids", [])
+    done.append("stopped all posts (the channels stay)")
+    return done

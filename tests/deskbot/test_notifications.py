@@ -1,0 +1,203 @@
+"""Desk events to Cliq, end to end (SPEC D1-D4, X3): a change in the sandbox Desk arrives as a
+signed webhook, is stored, classified, routed and posted to the sandbox Cliq exactly once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.notify.kinds import Kind
+from tests.deskbot.conftest import Deskbot
+
+
+async def installed(deskbot: Deskbot) -> str:
+    url = str(deskbot.client.make_url("")).rstrip("/")
+    first = await deskbot.services.install(url)
+    assert any("created the channel #desk" in line for line in first)
+    assert await deskbot.services.install(url) == []  # twice changes nothing
+    return url
+
+
+async def change(deskbot: Deskbot, number: int, **fields: Any) -> None:
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    path = f"{sandbox.urls['desk']}/sandbox/tickets/{number}"
+    async with deskbot.client.session.patch(path, json=fields) as response:
+        assert response.status == 200, await response.text()
+
+
+async def comment(deskbot: Deskbot, number: int, **fields: Any) -> None:
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    path = f"{sandbox.urls['desk']}/sandbox/tickets/{number}/comments"
+    async with deskbot.client.session.post(path, json=fields) as response:
+        assert response.status == 201
+
+
+async def settle(deskbot: Deskbot) -> list[dict[str, Any]]:
+    """Deliver the webhooks, process the inbox, send the outbox; what Cliq received."""
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    await sandbox.desk.deliverer.idle()
+    await deskbot.services.notifier.run_once()
+    await deskbot.services.sender.run_once()
+    return deskbot.cliq_messages
+
+
+async def test_a_closed_ticket_reaches_its_owner_by_dm_once(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    await change(deskbot, 115, actor="maria@example.com", status="Closed")
+    [message] = await settle(deskbot)
+    assert (message["target_kind"], message["target"]) == ("user", "agent@example.com")
+    body = message["body"]
+    assert "Ticket closed" in body["text"] and "by Maria Garcia" in body["text"]
+    assert [b["label"] for b in body["buttons"]] == ["Status", "Assign", "Reply", "Comment"]
+    assert await settle(deskbot) == [message]  # nothing more, however often we look
+
+
+async def test_with_dms_off_it_goes_to_the_org_channel_or_the_mapped_one(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    await deskbot.services.settings.put("dm_owner", False)
+    await change(deskbot, 115, actor="maria@example.com", status="On Hold")
+    [first] = await settle(deskbot)
+    assert (first["target_kind"], first["target"]) == ("channel", "desk")
+    await deskbot.services.cliq.create_channel("support")
+    await deskbot.services.cliq.add_bot_to_channel("support")
+    await deskbot.services.settings.map_department("5000000000001", "support")
+    await change(deskbot, 115, actor="maria@example.com", status="Open")
+    everything = await settle(deskbot)
+    assert len(everything) == 2, everything
+    second = everything[-1]
+    assert (second["target_kind"], second["target"]) == ("channel", "support")
+    assert "Ticket reopened" not in second["body"]["text"]  # On Hold → Open is a status change
+    assert "Status changed" in second["body"]["text"]
+
+
+async def test_no_self_notification_and_switches(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    await change(deskbot, 115, actor="agent@example.com", status="On Hold")  # the owner acts
+    assert await settle(deskbot) == []
+    await deskbot.services.settings.switch(Kind.STATUS_CHANGED, where="dm", on=False)
+    await deskbot.services.settings.switch(Kind.STATUS_CHANGED, where="channel", on=False)
+    await change(deskbot, 115, actor="maria@example.com", status="Open")
+    assert await settle(deskbot) == []
+    await change(deskbot, 115, actor="maria@example.com", status="Escalated")
+    [escalated] = await settle(deskbot)  # escalation is its own kind, still switched on
+    assert "Escalated" in escalated["body"]["text"]
+
+
+async def test_a_mention_in_a_comment_is_a_dm(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    kenji = await deskbot.services.directory.by_email("kenji@example.com")
+    assert kenji is not None
+    await comment(
+        deskbot, 115, actor="maria@example.com", content=f"zsu[@user:{kenji.zuid}]zsu can you help?"
+    )
+    targets = sorted((m["target"], m["body"]["text"].split("\n")[0]) for m in await settle(deskbot))
+    assert targets == [
+        ("agent@example.com", "*Comment added* by Maria Garcia"),
+        ("kenji@example.com", "*Mentioned* by Maria Garcia"),
+    ]
+
+
+async def test_the_same_event_delivered_twice_is_posted_once(deskbot: Deskbot) -> None:
+    url = await installed(deskbot)
+    await change(deskbot, 115, actor="maria@example.com", status="Closed")
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    await sandbox.desk.deliverer.idle()
+    [event] = sandbox.desk.deliverer.delivered
+    [hook] = await sandbox.desk.webhooks()
+    token = sandbox.desk.deliverer.jwt_for(hook["id"])
+    again = await deskbot.client.post("/desk/events", json=[event], headers={"X-ZDesk-JWT": token})
+    assert (await again.json())["duplicates"] == 1
+    assert len(await settle(deskbot)) == 1
+    assert url
+
+
+async def test_the_events_endpoint_refuses_bad_input(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    assert (await deskbot.client.get("/desk/events")).status == 200
+    unsigned = await deskbot.client.post("/desk/events", json=[])
+    assert unsigned.status == 401 and (await unsigned.json())["error"] == "unauthorized"
+    forged = await deskbot.client.post("/desk/events", json=[], headers={"X-ZDesk-JWT": "a.b.c"})
+    assert forged.status == 401
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    [hook] = await sandbox.desk.webhooks()
+    headers = {"X-ZDesk-JWT": sandbox.desk.deliverer.jwt_for(hook["id"])}
+    broken = await deskbot.client.post("/desk/events", data=b"[{", headers=headers)
+    assert broken.status == 400 and "JSON" in (await broken.json())["reason"]
+    good = {
+        "eventType": "Ticket_Add",
+        "eventTime": "1772413200000",
+        "orgId": "700000001",
+        "payload": {"id": "1166045000000000115", "subject": "x"},
+    }
+    mixed = await deskbot.client.post(
+        "/desk/events", json=[good, {"eventType": "Ticket_Add"}], headers=headers
+    )
+    body = await mixed.json()
+    assert mixed.status == 200 and body["accepted"] == 1 and len(body["rejected"]) == 1
+    other_aud = sandbox.desk.deliverer.jwt_for("12345")
+    wrong = await deskbot.client.post(
+        "/desk/events", json=[good], headers={"X-ZDesk-JWT": other_aud}
+    )
+    assert wrong.status == 401
+
+
+async def test_cliq_outages_delay_but_never_lose_or_double_a_post(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    sandbox.cliq.fail("503", 2)
+    sandbox.cliq.fail("429", 1, retry_after=30)
+    sandbox.cliq.fail("limit", 1, retry_after=60)
+    await change(deskbot, 115, actor="maria@example.com", status="Closed")
+    assert await settle(deskbot) == []  # 503
+    for _ in range(8):
+        deskbot.clock.advance(minutes=2)
+        await deskbot.services.sender.run_once()
+    assert len(deskbot.cliq_messages) == 1
+    counts = await deskbot.services.outbox.counts()
+    assert counts == {"delivered": 1, "dead": 0, "waiting": 0}
+
+
+async def test_a_permanent_refusal_becomes_a_dead_letter(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    await deskbot.services.settings.put("dm_owner", False)
+    await deskbot.services.settings.map_department("5000000000001", "nowhere")
+    await change(deskbot, 115, actor="maria@example.com", status="Closed")
+    assert await settle(deskbot) == []
+    [dead] = await deskbot.services.outbox.dead_letters()
+    assert dead.target == "nowhere" and "channel_not_exist" in (dead.last_error or "")
+    await deskbot.services.cliq.create_channel("nowhere")
+    await deskbot.services.cliq.add_bot_to_channel("nowhere")
+    assert await deskbot.services.outbox.revive(dead.id)
+    assert len(await settle(deskbot)) == 1
+
+
+async def test_uninstall_stops_the_posts(deskbot: Deskbot) -> None:
+    url = await installed(deskbot)
+    done = await deskbot.services.uninstall(url)
+    assert any("removed the Desk webhook" in line for line in done)
+    await change(deskbot, 115, actor="maria@example.com", status="Closed")
+    assert await settle(deskbot) == []
+
+
+@pytest.mark.parametrize("dm_owner", [True, False])
+async def test_a_new_unassigned_ticket_goes_to_the_channel(
+    deskbot: Deskbot, dm_owner: bool
+) -> None:
+    await installed(deskbot)
+    await deskbot.services.settings.put("dm_owner", dm_owner)
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    async with deskbot.client.session.post(
+        f"{sandbox.urls['desk']}/sandbox/tickets", json={"subject": "Printer on fire"}
+    ) as response:
+        assert response.status == 201
+    [message] = await settle(deskbot)
+    assert (message["target_kind"], message["target"]) == ("channel", "desk")
+    assert "Ticket created" in message["body"]["text"]
