@@ -31,6 +31,17 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--url", help="a running bot's /cliq URL (default: start one in-process)")
     chat.add_argument("--email", default="agent@example.com", help="who you are")
 
+    for name, what in (
+        ("install", "create the org channel and the Desk webhook (idempotent)"),
+        ("uninstall", "remove the Desk webhook and stop all posts (channels stay)"),
+    ):
+        step = commands.add_parser(name, help=what)
+        step.add_argument("--config")
+
+    outbox = commands.add_parser("outbox", help="list dead letters, or retry one")
+    outbox.add_argument("--config")
+    outbox.add_argument("retry", nargs="*", help="`retry <id>` sends a dead letter again")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -39,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(config, args.host, args.port)
         if args.command == "shim":
             return _shim(config, args.url)
+        if args.command in ("install", "uninstall"):
+            return asyncio.run(_install(config, args.command))
+        if args.command == "outbox":
+            return asyncio.run(_outbox(config, args.retry))
         from bot.chat import run_chat
 
         return asyncio.run(run_chat(config, url=args.url, email=args.email))
@@ -52,6 +67,10 @@ def _serve(config, host: str | None, port: int | None) -> int:  # type: ignore[n
 
     host = host or config.server.host
     port = port or config.server.port
+    # The address Zoho (and the sandbox Desk's webhooks) reach us at follows --host/--port.
+    config = config.model_copy(
+        update={"server": config.server.model_copy(update={"host": host, "port": port})}
+    )
     app = create_app(config)
     print(f"deskbot listening on http://{host}:{port} (POST /cliq, GET /healthz)", flush=True)
     web.run_app(
@@ -83,3 +102,45 @@ def _shim(config, url: str | None) -> int:  # type: ignore[no-untyped-def]
         )
     )
     return 0
+
+
+async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
+    """Against a running deployment: Desk checks that `<public_url>/desk/events` answers."""
+    from bot.clock import SystemClock
+    from bot.services import open_services
+
+    async with open_services(config, SystemClock()) as services:
+        step = services.install if command == "install" else services.uninstall
+        done = await step(config.public_url)
+    for line in done or ["nothing to do: already installed"]:
+        print(line)
+    return 0
+
+
+async def _outbox(config, words: list[str]) -> int:  # type: ignore[no-untyped-def]
+    from bot.clock import SystemClock
+    from bot.store.db import Database
+    from bot.store.outbox import Outbox
+
+    db = await Database.open(config.store.path)
+    try:
+        outbox = Outbox(db, SystemClock())
+        await outbox.setup()
+        if words[:1] == ["retry"] and len(words) == 2 and words[1].isdigit():
+            revived = await outbox.revive(int(words[1]))
+            print("queued again" if revived else f"no dead letter {words[1]}")
+            return 0 if revived else 1
+        if words:
+            print("usage: deskbot outbox [retry <id>]", file=sys.stderr)
+            return 2
+        dead = await outbox.dead_letters()
+        counts = await outbox.counts()
+        print(
+            f"delivered {counts.get('delivered', 0)}, waiting {counts.get('waiting', 0)}, "
+            f"dead {counts.get('dead', 0)}"
+        )
+        for post in dead:
+            print(f"{post.id}\t{post.target_kind}:{post.target}\t{post.last_error}")
+        return 0
+    finally:
+        await db.close()
