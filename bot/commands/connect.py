@@ -1,30 +1,154 @@
-"""`/deskbot connect | disconnect`: each agent's own Desk connection (SPEC D5)."""
+"""`/deskbot …`: your own Desk connection, and the admin's notification settings (SPEC D1-D5, X4).
+
+/deskbot connect | disconnect                       everyone
+/deskbot channels                                   admins: the department → channel map
+/deskbot map <department> <channel> [create]        admins
+/deskbot unmap <department> [disable]               admins
+/deskbot notify <kind> on|off [channel|dm]          admins
+/deskbot rules test <ticket number> <kind>          admins: where it would go, and why
+"""
 
 from __future__ import annotations
 
 from bot.cards import people
-from bot.cliq.message import Banner, Message
-from bot.commands.common import not_an_agent
+from bot.cliq.client import CliqError
+from bot.cliq.message import Banner, Card, Message, TableSlide
+from bot.commands.common import desk_error_banner, not_an_agent
 from bot.commands.context import DeskContext
+from bot.desk.errors import DeskError
 from bot.dispatch import UsageError
+from bot.notify.classify import Happening
+from bot.notify.kinds import LABELS, parse_kind
+from bot.notify.rules import decide
 from bot.router import Router
 
 router = Router()
+USAGE = "/deskbot connect | disconnect | channels | map | unmap | notify | rules test"
 
 
 @router.command(
     "deskbot",
-    usage="/deskbot connect | disconnect",
-    description="Connect your Zoho Desk account (for changes from cards), or remove it.",
+    usage=USAGE,
+    description="Connect your Desk account; admins: channels, notifications and rules.",
 )
 async def deskbot(ctx: DeskContext, args: str) -> Message | Banner:
-    word = args.strip().casefold()
-    if word == "connect":
+    words = args.split()
+    verb = words[0].casefold() if words else ""
+    if verb == "connect":
         refusal = not_an_agent(ctx)
         return refusal or people.connect_desk(ctx.svc.connections.connect_url(ctx.user.email))
-    if word == "disconnect":
+    if verb == "disconnect":
         removed = await ctx.svc.connections.disconnect(ctx.user.email)
-        if removed:
-            return people.done("Your Desk connection is removed.")
-        return people.done("You had no Desk connection.")
-    raise UsageError(f"“{args.strip()[:40]}” is not something /deskbot does." if word else "")
+        return people.done(
+            "Your Desk connection is removed." if removed else "You had no Desk connection."
+        )
+    if verb not in ("channels", "map", "unmap", "notify", "rules"):
+        raise UsageError(f"“{verb[:40]}” is not something /deskbot does." if verb else "")
+    if not ctx.is_admin:
+        return people.refused("Only Desk or Cliq administrators can change notification settings.")
+    try:
+        if verb == "channels":
+            return await _channels(ctx)
+        if verb == "map":
+            return await _map(ctx, words[1:])
+        if verb == "unmap":
+            return await _unmap(ctx, words[1:])
+        if verb == "notify":
+            return await _notify(ctx, words[1:])
+        return await _rules_test(ctx, words[1:])
+    except DeskError as error:
+        return desk_error_banner(error)
+
+
+async def _department(ctx: DeskContext, name: str) -> tuple[str, str]:
+    wanted = name.replace("_", " ").casefold()
+    for department in await ctx.svc.departments():
+        if wanted in (department.id, (department.name or "").casefold()):
+            return department.id, department.name or department.id
+    known = ", ".join((d.name or d.id).replace(" ", "_") for d in await ctx.svc.departments())
+    raise UsageError(f"No department “{name}”. Departments: {known}.")
+
+
+async def _channels(ctx: DeskContext) -> Message:
+    mapped = await ctx.svc.settings.channel_map()
+    rules = await ctx.svc.settings.rules()
+    rows = []
+    for department in await ctx.svc.departments():
+        if department.id in rules.disabled_departments:
+            where = "(disabled: no posts)"
+        else:
+            where = f"#{mapped.get(department.id, rules.org_channel)}"
+        rows.append({"Department": department.name or department.id, "Channel": where})
+    return Message(
+        text=f"Unmapped departments post to #{rules.org_channel}.",
+        card=Card(title="Notification channels", theme="modern-inline"),
+        slides=[TableSlide.of(["Department", "Channel"], rows)],
+    )
+
+
+async def _map(ctx: DeskContext, words: list[str]) -> Banner:
+    if len(words) not in (2, 3) or (len(words) == 3 and words[2].casefold() != "create"):
+        raise UsageError("Usage: /deskbot map <department> <channel> [create]")
+    department_id, name = await _department(ctx, words[0])
+    channel = words[1].lstrip("#").casefold()
+    if len(words) == 3:
+        try:
+            created = await ctx.svc.cliq.create_channel(channel, description=f"Desk: {name}")
+            channel = str(created.get("unique_name") or channel)
+        except CliqError as exc:
+            if "exist" not in exc.code:
+                return people.refused(f"Cliq refused to create #{channel}: {exc.message}")
+        try:
+            await ctx.svc.cliq.add_bot_to_channel(channel)
+        except CliqError as exc:
+            return people.refused(f"Cliq refused to add the bot to #{channel}: {exc.message}")
+    await ctx.svc.settings.map_department(department_id, channel)
+    return people.done(f"{name} now posts to #{channel}.")
+
+
+async def _unmap(ctx: DeskContext, words: list[str]) -> Banner:
+    if len(words) not in (1, 2) or (len(words) == 2 and words[1].casefold() != "disable"):
+        raise UsageError("Usage: /deskbot unmap <department> [disable]")
+    department_id, name = await _department(ctx, words[0])
+    disable = len(words) == 2
+    await ctx.svc.settings.unmap_department(department_id, disable=disable)
+    org = ctx.svc.config.cliq.org_channel
+    return people.done(
+        f"{name} is disabled: no more posts." if disable else f"{name} posts to #{org} again."
+    )
+
+
+async def _notify(ctx: DeskContext, words: list[str]) -> Banner:
+    if len(words) < 2:
+        raise UsageError("Usage: /deskbot notify <kind> on|off [channel|dm]")
+    where_word = words[-1].casefold() if words[-1].casefold() in ("channel", "dm") else ""
+    switch = (words[-2] if where_word else words[-1]).casefold()
+    kind_text = " ".join(words[: -2 if where_word else -1])
+    kind = parse_kind(kind_text)
+    if kind is None or switch not in ("on", "off"):
+        kinds = ", ".join(k.value for k in LABELS)
+        raise UsageError(f"Usage: /deskbot notify <kind> on|off [channel|dm]. Kinds: {kinds}")
+    for where in (where_word,) if where_word else ("channel", "dm"):
+        await ctx.svc.settings.switch(kind, where=where, on=switch == "on")
+    scope = {"channel": "in channels", "dm": "by DM", "": "in channels and by DM"}[where_word]
+    return people.done(f"{LABELS[kind]} notifications {scope}: {switch}.")
+
+
+async def _rules_test(ctx: DeskContext, words: list[str]) -> Message:
+    if len(words) < 3 or words[0].casefold() != "test" or not words[1].lstrip("#").isdigit():
+        raise UsageError("Usage: /deskbot rules test <ticket number> <kind>")
+    kind = parse_kind(" ".join(words[2:]))
+    if kind is None:
+        raise UsageError(f"“{' '.join(words[2:])[:40]}” is not a notification kind.")
+    ticket = await ctx.desk.ticket_by_number(words[1].lstrip("#"))
+    if ticket is None:
+        raise UsageError(f"There is no ticket #{words[1].lstrip('#')}.")
+    happening = Happening((kind,), ticket.id, ticket.assignee_id, None, ticket.department_id)
+    owner = await ctx.svc.directory.email_of(ticket.assignee_id)
+    decision = decide(happening, await ctx.svc.settings.rules(), owner_email=owner)
+    where = [f"{r.target_kind} {r.target}" for r in decision.routes] or ["nowhere"]
+    return Message(
+        text=f"{LABELS[kind]} on #{ticket.ticket_number} would go to: {', '.join(where)}.\n"
+        f"{decision.explain()}",
+        card=Card(title="Rules test", theme="modern-inline"),
+    )
