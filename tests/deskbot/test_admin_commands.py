@@ -8,10 +8,8 @@ from tests.deskbot.conftest import Deskbot
 async def test_only_admins_change_notification_settings(deskbot: Deskbot) -> None:
     for words in ("channels", "map Support support", "notify closed off", "rules test 115 closed"):
         answer = await deskbot.chat("agent").command("deskbot", words)
-        assert (
-            (answer.kind == "banner"
-            and "Only Desk or Cliq administrators" in answer.text)
-            or ("administrators" in answer.output["text"])
+        assert (answer.kind == "banner" and "Only Desk or Cliq administrators" in answer.text) or (
+            "administrators" in answer.output["text"]
         )
 
 
