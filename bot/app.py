@@ -112,6 +112,7 @@ def create_app(
             workers = [
                 asyncio.ensure_future(services.sender.run_forever()),
                 asyncio.ensure_future(services.notifier.run_forever()),
+                asyncio.ensure_future(services.scheduler.run_forever()),
             ]
             if services.sandboxes and config.sandbox.auto_install:
                 workers.append(asyncio.ensure_future(_install_when_listening(services)))

@@ -28,6 +28,7 @@ from bot.desk.people import Department
 from bot.desk.transport import Sleep
 from bot.desk.webhook_jwt import JwksCache, WebhookVerifier
 from bot.handlers.notifier import Notifier
+from bot.handlers.scheduler import Scheduler
 from bot.handlers.sender import Sender
 from bot.identity.connections import AgentConnections
 from bot.identity.directory import AgentDirectory
@@ -64,6 +65,7 @@ class Services:
     settings: Settings
     webhooks: WebhookVerifier
     notifier: Notifier
+    scheduler: Scheduler
     desk_http: aiohttp.ClientSession
     cliq_http: aiohttp.ClientSession
     accounts_http: aiohttp.ClientSession
@@ -229,6 +231,16 @@ async def open_services(
             names=lambda: services.names(),
             posted=sender.wake,
         )
+        scheduler = Scheduler(
+            config=config,
+            outbox=outbox,
+            desk=desk,
+            directory=directory,
+            settings=settings,
+            clock=clock,
+            names=lambda: services.names(),
+            posted=sender.wake,
+        )
         services = Services(
             config=config,
             clock=clock,
@@ -252,6 +264,7 @@ async def open_services(
             settings=settings,
             webhooks=webhooks,
             notifier=notifier,
+            scheduler=scheduler,
         )
         yield services
 

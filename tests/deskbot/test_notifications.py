@@ -40,8 +40,10 @@ async def settle(deskbot: Deskbot) -> list[dict[str, Any]]:
     sandbox = deskbot.services.sandboxes
     assert sandbox is not None
     await sandbox.desk.deliverer.idle()
-    await deskbot.services.notifier.run_once()
-    await deskbot.services.sender.run_once()
+    while await deskbot.services.notifier.run_once():
+        pass
+    while await deskbot.services.sender.run_once():
+        pass
     return deskbot.cliq_messages
 
 

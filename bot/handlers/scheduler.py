@@ -1,0 +1,190 @@
+"""Time-driven work (DESIGN §1 flow 3): daily digests, due-soon reminders and happiness ratings.
+
+Exactly-once comes from the outbox dedupe keys (`digest:<place>:<local day>`,
+`due30:<ticket>:<due date>`, `rating:<id>`), so a restart — or a crash between queueing a post
+and noting the job's progress — never posts twice. Progress (the last digest day per place, the
+last rating poll) is kept in the settings store so a restart resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.cards.notifications import notification_card
+from bot.cards.summaries import day_stats_card
+from bot.clock import Clock
+from bot.config import Config
+from bot.context import zone
+from bot.desk.client import DeskClient
+from bot.desk.errors import DeskError
+from bot.desk.summaries import last_day, pending
+from bot.identity.directory import AgentDirectory
+from bot.notify.classify import Happening
+from bot.notify.kinds import Kind
+from bot.notify.rules import decide
+from bot.notify.schedule import due_digest, parse_time_of_day
+from bot.store.outbox import Outbox
+from bot.store.settings import Settings
+
+log = logging.getLogger("deskbot.scheduler")
+
+
+class Scheduler:
+    def __init__(
+        self,
+        *,
+        config: Config,
+        outbox: Outbox,
+        desk: DeskClient,
+        directory: AgentDirectory,
+        settings: Settings,
+        clock: Clock,
+        names: Callable[[], Awaitable[dict[str, str]]],
+        posted: Callable[[], None],
+    ) -> None:
+        self._config, self._outbox, self._desk = config, outbox, desk
+        self._directory, self._settings, self._clock = directory, settings, clock
+        self._names, self._posted = names, posted
+
+    async def run_once(self) -> int:
+        """Queue everything due now; the number of posts queued."""
+        if not await self._settings.get("installed", False):
+            return 0
+        queued = 0
+        for job in (self.digests, self.due_soon, self.ratings):
+            try:
+                queued += await job()
+            except DeskError as exc:
+                log.warning("%s waits for Desk: %s", job.__name__, exc)
+        if queued:
+            self._posted()
+        return queued
+
+    async def run_forever(self, every: float = 60.0) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("scheduler round failed")
+            await asyncio.sleep(every)
+
+    # --- the daily digest (SPEC D9) ----------------------------------------------------------
+
+    async def digests(self) -> int:
+        notifications = self._config.notifications
+        at = parse_time_of_day(notifications.digest_time)
+        org = self._config.cliq.org_channel
+        places: list[tuple[str, str, str | None, ZoneInfo]] = [
+            (f"org:{org}", org, None, zone(notifications.digest_zone))
+        ]
+        for department_id, channel in (await self._settings.channel_map()).items():
+            place_zone = notifications.department_zones.get(
+                department_id, notifications.digest_zone
+            )
+            places.append((f"department:{department_id}", channel, department_id, zone(place_zone)))
+        queued = 0
+        now = self._clock.now()
+        names = await self._names()
+        for place, channel, department_id, place_zone in places:
+            last = await self._settings.get(f"job:digest:{place}")
+            due = due_digest(now, place_zone, at, date.fromisoformat(last) if last else None)
+            if due is None:
+                continue
+            stats = await last_day(self._desk, now, department_id)
+            unresolved = await pending(self._desk, department_id)
+            department = names.get(department_id or "", "")
+            card = day_stats_card(
+                stats,
+                zone=place_zone,
+                names=names,
+                department=department,
+                pending=unresolved,
+                title=f"Daily digest, {due.day:%a %-d %b}"
+                + (f" · {department}" if department else ""),
+                late_since=due.scheduled if due.late else None,
+            )
+            key = f"digest:{place}:{due.day.isoformat()}"
+            if await self._outbox.enqueue(None, "channel", channel, card.to_wire(), key):
+                queued += 1
+            await self._settings.put(f"job:digest:{place}", due.day.isoformat())
+        return queued
+
+    # --- due in 1 hour / 30 minutes ------------------------------------------------------------
+
+    async def due_soon(self) -> int:
+        now = self._clock.now()
+        soon = await self._desk.search(due=(now, now + timedelta(hours=1)), limit=None)
+        rules = await self._settings.rules()
+        names = await self._names()
+        queued = 0
+        for ticket in soon:
+            if ticket.is_closed or ticket.due_date is None:
+                continue
+            kind = (
+                Kind.DUE_IN_30M
+                if ticket.due_date - now <= timedelta(minutes=30)
+                else Kind.DUE_IN_1H
+            )
+            happening = Happening(
+                (kind,), ticket.id, ticket.assignee_id, None, ticket.department_id
+            )
+            owner = await self._directory.email_of(ticket.assignee_id)
+            for route in decide(happening, rules, owner_email=owner).routes:
+                card = notification_card(
+                    route.kinds,
+                    ticket,
+                    now=now,
+                    zone=zone(self._config.notifications.digest_zone),
+                    names=names,
+                )
+                key = f"{kind.value}:{ticket.id}:{ticket.due_date.isoformat()}:{route.target}"
+                queued += await self._outbox.enqueue(
+                    None, route.target_kind, route.target, card.to_wire(), key
+                )
+        return queued
+
+    # --- happiness ratings (DM to the owner, SPEC D4) ------------------------------------------
+
+    async def ratings(self) -> int:
+        now = self._clock.now()
+        since_text = await self._settings.get("job:ratings_since")
+        if since_text is None:  # first run: start from now, don't replay history
+            await self._settings.put("job:ratings_since", now.isoformat())
+            return 0
+        since = datetime.fromisoformat(since_text)
+        ratings = await self._desk.customer_happiness(start=since, end=now, limit=None)
+        rules = await self._settings.rules()
+        names = await self._names()
+        queued = 0
+        for rating in ratings:
+            if not rating.ticket_id:
+                continue
+            ticket = await self._desk.ticket(rating.ticket_id)
+            owner_id = ticket.assignee_id or rating.agent_id
+            happening = Happening(
+                (Kind.HAPPINESS,),
+                ticket.id,
+                owner_id,
+                None,
+                ticket.department_id,
+                details={"rating": rating.rating, "feedback": rating.feedback or "-"},
+            )
+            owner = await self._directory.email_of(owner_id)
+            for route in decide(happening, rules, owner_email=owner).routes:
+                card = notification_card(
+                    route.kinds,
+                    ticket,
+                    now=now,
+                    zone=zone(self._config.notifications.digest_zone),
+                    names=names,
+                    details=happening.details,
+                )
+                queued += await self._outbox.enqueue(
+                    None, route.target_kind, route.target, card.to_wire(), f"rating:{rating.id}"
+                )
+        await self._settings.put("job:ratings_since", now.isoformat())
+        return queued

@@ -1,0 +1,80 @@
+"""Digests, due-soon reminders and happiness ratings (SPEC D4, D9): once, across restarts."""
+
+from __future__ import annotations
+
+from bot.handlers.scheduler import Scheduler
+from tests.deskbot.conftest import Deskbot
+from tests.deskbot.test_notifications import installed, settle
+
+
+def restarted(deskbot: Deskbot) -> Scheduler:
+    """A new scheduler on the same database: what a restarted process would have."""
+    s = deskbot.services
+    return Scheduler(
+        config=s.config,
+        outbox=s.outbox,
+        desk=s.desk,
+        directory=s.directory,
+        settings=s.settings,
+        clock=s.clock,
+        names=s.names,
+        posted=s.sender.wake,
+    )
+
+
+async def test_one_digest_per_place_per_local_day_and_late_after_downtime(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    await deskbot.services.settings.map_department("5000000000003", "supportjp")
+    await deskbot.services.cliq.create_channel("supportjp")
+    await deskbot.services.cliq.add_bot_to_channel("supportjp")
+    # 01:00 UTC is past 09:00 UTC of the previous day: yesterday's digest is late.
+    assert await deskbot.services.scheduler.digests() == 2
+    assert await restarted(deskbot).digests() == 0
+    digests = [m for m in await settle(deskbot) if "Daily digest" in m["body"]["card"]["title"]]
+    assert sorted(m["target"] for m in digests) == ["desk", "supportjp"]
+    body = digests[0]["body"]
+    assert "This digest is late" in body["text"]
+    text = str(body["slides"])
+    assert "Open" in text and "Overdue" in text and "Top agents" in text
+    deskbot.clock.advance(hours=8, minutes=5)  # 09:05 UTC: today's, on time
+    assert await restarted(deskbot).digests() == 2
+    on_time = [m for m in await settle(deskbot) if "Daily digest" in m["body"]["card"]["title"]]
+    assert len(on_time) == 4 and "late" not in on_time[-1]["body"]["text"]
+    deskbot.clock.advance(hours=5)
+    assert await deskbot.services.scheduler.digests() == 0
+
+
+async def test_due_soon_reminders_once_per_due_date(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    first = await deskbot.services.scheduler.due_soon()
+    assert first > 0
+    assert await restarted(deskbot).due_soon() == 0
+    messages = await settle(deskbot)
+    texts = [m["body"]["text"] for m in messages]
+    assert any("Due in 1 hour" in t for t in texts) or any("Due in 30 minutes" in t for t in texts)
+    deskbot.clock.advance(minutes=15)  # ticket 115 (due at 01:40) is now due within 30 minutes
+    await deskbot.services.scheduler.due_soon()
+    dms = [m for m in await settle(deskbot) if m["target"] == "agent@example.com"]
+    assert any(
+        "Due in 30 minutes" in m["body"]["text"] and "#115" in m["body"]["card"]["title"]
+        for m in dms
+    )
+
+
+async def test_a_new_happiness_rating_is_a_dm_to_the_owner(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    assert await deskbot.services.scheduler.ratings() == 0  # the first poll sets the mark
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    deskbot.clock.advance(minutes=1)
+    async with deskbot.client.session.post(
+        f"{sandbox.urls['desk']}/sandbox/tickets/115/rating",
+        json={"rating": "good", "feedback": "Great"},
+    ) as response:
+        assert response.status == 201
+    deskbot.clock.advance(minutes=1)
+    assert await deskbot.services.scheduler.ratings() == 1
+    assert await restarted(deskbot).ratings() == 0
+    [dm] = await settle(deskbot)
+    assert dm["target"] == "agent@example.com" and "Happiness rating" in dm["body"]["text"]
+    assert "GOOD" in dm["body"]["text"]
