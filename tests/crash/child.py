@@ -1,0 +1,68 @@
+"""A child process for the crash tests: `ingest <db> <port>` serves /desk/events into an inbox;
+`send <db> <cliq url>` runs the sender over an outbox. The parent kills it with SIGKILL."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import aiohttp
+from aiohttp import web
+
+from bot.cliq.client import CliqClient
+from bot.clock import SystemClock
+from bot.handlers import desk_events
+from bot.handlers.sender import Sender
+from bot.store.db import Database
+from bot.store.inbox import Inbox
+from bot.store.outbox import Outbox
+
+
+class StaticToken:
+    async def token(self) -> str:
+        return "crash-test-token"
+
+    async def invalidate(self, token: str) -> None:
+        return None
+
+
+async def accept(token: str) -> None:
+    if token != "ok":
+        from bot.desk.webhook_jwt import MalformedToken
+
+        raise MalformedToken("not ok")
+
+
+async def ingest(path: str, port: int) -> None:
+    db = await Database.open(path)
+    inbox = Inbox(db, SystemClock())
+    await inbox.setup()
+    app = web.Application()
+    app.add_routes(desk_events.routes(lambda: inbox, lambda: accept, lambda: None))
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    print("ready", flush=True)
+    await asyncio.Event().wait()
+
+
+async def send(path: str, cliq_url: str) -> None:
+    db = await Database.open(path)
+    clock = SystemClock()
+    outbox = Outbox(db, clock)
+    await outbox.setup()
+    async with aiohttp.ClientSession() as session:
+        client = CliqClient(session, cliq_url, StaticToken(), "deskbot", attempts=1)
+        sender = Sender(outbox, client, clock, per_target_per_minute=100_000)
+        print("ready", flush=True)
+        while await sender.run_once(limit=10) or await outbox.due(1):
+            pass
+        print("done", flush=True)
+        await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "ingest":
+        asyncio.run(ingest(sys.argv[2], int(sys.argv[3])))
+    else:
+        asyncio.run(send(sys.argv[2], sys.argv[3]))
