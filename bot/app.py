@@ -15,14 +15,14 @@ from aiohttp import web
 from bot.cliq.envelope import Envelope
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
 from bot.clock import Clock, SystemClock
-from bot.commands import actions, connect, summaries, tickets
+from bot.commands import actions, attendance, connect, summaries, tickets
 from bot.commands import help as help_commands
 from bot.commands.context import DeskContext
 from bot.config import Config
 from bot.desk.errors import DeskError
 from bot.desk.transport import Sleep
 from bot.dispatch import Bot, ContextFactory, LateReply
-from bot.handlers import desk_events, oauth_callback
+from bot.handlers import attendance_export, desk_events, oauth_callback
 from bot.handlers.health import SANDBOX_URLS
 from bot.handlers.web import make_web_app
 from bot.router import Router
@@ -40,6 +40,7 @@ def routers() -> list[Router]:
         summaries.router,
         actions.router,
         connect.router,
+        attendance.router,
     ]
 
 
@@ -113,6 +114,7 @@ def create_app(
                 asyncio.ensure_future(services.sender.run_forever()),
                 asyncio.ensure_future(services.notifier.run_forever()),
                 asyncio.ensure_future(services.scheduler.run_forever()),
+                asyncio.ensure_future(_sweep_attendance(services)),
             ]
             if services.sandboxes and config.sandbox.auto_install:
                 workers.append(asyncio.ensure_future(_install_when_listening(services)))
@@ -125,6 +127,11 @@ def create_app(
 
     app[SERVICES] = holder
     app.add_routes(oauth_callback.routes(lambda: holder["services"]))
+    app.add_routes(
+        attendance_export.routes(
+            lambda: holder["services"].attendance, lambda: holder["services"].export_links
+        )
+    )
     app.add_routes(
         desk_events.routes(
             lambda: holder["services"].inbox,
@@ -149,3 +156,13 @@ async def _install_when_listening(services: Services) -> None:
             print(f"install: {line}", flush=True)
         return
     log.error("could not install against the sandboxes at %s", services.config.public_url)
+
+
+async def _sweep_attendance(services: Services) -> None:
+    """Store the 24-hour automatic check-outs as they fall due (reads are right without it)."""
+    while True:
+        try:
+            await services.attendance.sweep()
+        except Exception:
+            log.exception("attendance sweep failed")
+        await asyncio.sleep(60)

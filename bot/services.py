@@ -27,6 +27,7 @@ from bot.desk.hosts import hosts_for
 from bot.desk.people import Department
 from bot.desk.transport import Sleep
 from bot.desk.webhook_jwt import JwksCache, WebhookVerifier
+from bot.handlers.attendance_export import ExportLinks
 from bot.handlers.notifier import Notifier
 from bot.handlers.scheduler import Scheduler
 from bot.handlers.sender import Sender
@@ -66,6 +67,7 @@ class Services:
     webhooks: WebhookVerifier
     notifier: Notifier
     scheduler: Scheduler
+    export_links: ExportLinks
     desk_http: aiohttp.ClientSession
     cliq_http: aiohttp.ClientSession
     accounts_http: aiohttp.ClientSession
@@ -265,6 +267,7 @@ async def open_services(
             webhooks=webhooks,
             notifier=notifier,
             scheduler=scheduler,
+            export_links=ExportLinks(config.token_key(), config.public_url, clock),
         )
         yield services
 

@@ -1,0 +1,131 @@
+"""Attendance as Cliq cards (SPEC A5-A8): my status with the moves I may make, the board, the
+week, and an admin's range report as a list view and a table view."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from attendance.models import Status
+from attendance.reports import RangeReport, WeekReport
+from attendance.views import AgentState, Board
+from bot.cards import when
+from bot.cliq.message import Button, Card, LabelSlide, ListSlide, Message, Slide, TableSlide
+
+MOVE_PREFIX = "att"
+
+
+def hours(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def move_buttons(allowed: list[Status]) -> list[Button]:
+    return [Button.invoke(s.name[:20], key=f"{MOVE_PREFIX}:{s.id}") for s in allowed[:5]]
+
+
+def status_card(state: AgentState, *, now: datetime, zone: ZoneInfo, note: str = "") -> Message:
+    since = (
+        f" since {when.local(state.since, zone, now)}" if state.since and state.checked_in else ""
+    )
+    lines = [
+        f"{note}\n" if note else "",
+        f"You are *{state.status.name}*{since}.",
+        f"Worked today: {hours(state.worked_today)}.",
+    ]
+    if state.auto_check_out_at and state.checked_in:
+        lines.append(f"Automatic check-out at {when.local(state.auto_check_out_at, zone, now)}.")
+    return Message(
+        text="\n".join(line for line in lines if line),
+        card=Card(title="Attendance", theme="modern-inline"),
+        buttons=move_buttons(state.allowed),
+    )
+
+
+def board_card(board: Board, *, now: datetime, zone: ZoneInfo) -> Message:
+    slides: list[Slide] = []
+    for column in board.columns[:20]:
+        names = [
+            f"{a.name or a.email}"
+            + (f" (since {when.local(a.since, zone, now)})" if a.since else "")
+            for a in column.agents
+        ]
+        slides.append(ListSlide(title=f"{column.status.name} ({len(names)})", data=names or ["-"]))
+    return Message(
+        text=f"{sum(len(c.agents) for c in board.columns)} agents.",
+        card=Card(title="Attendance board", theme="modern-inline"),
+        slides=slides,
+    )
+
+
+def _clock(moment: datetime | None) -> str:
+    return moment.strftime("%H:%M") if moment else "-"
+
+
+def week_card(report: WeekReport) -> Message:
+    rows = [
+        {
+            "Day": f"{d.day:%a %-d %b}",
+            "In": _clock(d.first_check_in),
+            "Out": _clock(d.last_check_out) + (" (auto)" if d.auto_check_out else ""),
+            "Worked": hours(d.worked),
+        }
+        for d in report.agent.days
+    ]
+    total = sum((d.worked for d in report.agent.days), timedelta())
+    return Message(
+        text=f"Week of {report.week_start:%-d %b %Y} ({report.agent.zone}): {hours(total)} worked.",
+        card=Card(title="My week", theme="modern-inline"),
+        slides=[TableSlide.of(["Day", "In", "Out", "Worked"], rows)],
+    )
+
+
+def report_card(report: RangeReport, *, view: str = "list") -> Message:
+    title = f"Attendance {report.start:%-d %b} – {report.end:%-d %b %Y}"
+    if view == "table":
+        rows = [
+            {
+                "Agent": p.name or p.email,
+                "Day": f"{d.day:%m-%d}",
+                "In": _clock(d.first_check_in),
+                "Out": _clock(d.last_check_out),
+                "Worked": hours(d.worked),
+            }
+            for p in report.agents
+            for d in p.days
+            if d.first_check_in or d.worked
+        ]
+        slides: list[Slide] = [TableSlide.of(["Agent", "Day", "In", "Out", "Worked"], rows[:100])]
+    else:
+        slides = []
+        for period in report.agents[:20]:
+            worked = sum((d.worked for d in period.days), timedelta())
+            days_in = sum(1 for d in period.days if d.first_check_in)
+            per_status = {
+                s.name: hours(
+                    sum((d.per_status.get(s.id, timedelta()) for d in period.days), timedelta())
+                )
+                for s in report.statuses[:8]
+            }
+            slides.append(
+                LabelSlide.of(
+                    {
+                        "E-mail": period.email,
+                        "Days checked in": days_in,
+                        "Worked": hours(worked),
+                        **per_status,
+                    },
+                    title=period.name or period.email,
+                )
+            )
+    return Message(
+        text=f"{len(report.agents)} agents, days in {report.zone}.",
+        card=Card(title=title[:200], theme="modern-inline"),
+        slides=slides or [ListSlide(data=["No attendance in this period."])],
+        buttons=[
+            Button.invoke(
+                "Table view" if view == "list" else "List view",
+                key=f"attview:{'table' if view == 'list' else 'list'}",
+            )
+        ],
+    )

@@ -1,0 +1,268 @@
+"""Attendance in chat (SPEC A1-A9, X4): check in and out, breaks, my status, my week, exports;
+for admins the board, reports, checking an agent out, the status list and the purge.
+
+Who may do what is decided on every call from the caller's Desk role and departments
+(`[attendance]` in bot.toml; light agents are refused by default).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from attendance.access import Access, AccessPolicy
+from attendance.errors import AttendanceError, MoveRefused
+from attendance.models import StatusType
+from bot.cards import people
+from bot.cards.attendance import board_card, report_card, status_card, week_card
+from bot.cliq.message import Banner, Button, Card, ListSlide, Message
+from bot.commands.common import not_an_agent
+from bot.commands.context import DeskContext
+from bot.dispatch import UsageError
+from bot.router import Router
+
+router = Router()
+USAGE = (
+    "/attendance [status <agent> | week | export [from] [to] | board | report <agents> <from> <to>"
+    " | checkout <agent> | statuses … | purge]"
+)
+
+
+def _access(ctx: DeskContext) -> Access | Message:
+    refusal = not_an_agent(ctx)
+    if refusal is not None:
+        return refusal
+    assert ctx.agent is not None
+    policy = AccessPolicy.from_config(ctx.svc.config.attendance)
+    return policy.decide(ctx.role, ctx.agent.associated_department_ids)
+
+
+def _refusal(access: Access | Message, *, admin: bool = False) -> Message | Banner | None:
+    if isinstance(access, Message):
+        return access
+    if admin and not access.is_admin:
+        return people.refused("Only admins can do that with attendance.")
+    if not admin and not access.may_use:
+        return people.refused(access.reason or "Attendance is not available to you.")
+    return None
+
+
+async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
+    access = _access(ctx)
+    refused = _refusal(access)
+    if refused is not None:
+        return refused
+    svc, tz = ctx.svc.attendance, ctx.timezone.key
+    name = ctx.agent.display_name if ctx.agent else None
+    try:
+        change = await svc.move(ctx.user.email, status, name=name, tz=tz)
+    except MoveRefused as refusal:
+        state = await svc.status(ctx.user.email, tz=tz)
+        return status_card(state, now=ctx.clock.now(), zone=ctx.timezone, note=str(refusal))
+    except AttendanceError as exc:
+        return people.refused(str(exc))
+    note = f"Done: *{change.state.status.name}*."
+    return status_card(change.state, now=ctx.clock.now(), zone=ctx.timezone, note=note)
+
+
+@router.command("checkin", usage="/checkin", description="Check in (start your day).")
+async def checkin(ctx: DeskContext, args: str) -> Message | Banner:
+    return await _move(ctx, "Check In")
+
+
+@router.command("checkout", usage="/checkout", description="Check out (end your day).")
+async def checkout(ctx: DeskContext, args: str) -> Message | Banner:
+    return await _move(ctx, "Check Out")
+
+
+@router.command("break", usage="/break [meal | short]", description="Take a meal or short break.")
+async def take_break(ctx: DeskContext, args: str) -> Message | Banner:
+    kind = args.strip().casefold() or "short"
+    if kind not in ("meal", "short"):
+        raise UsageError(f"“{kind[:30]}” is not a break: meal or short.")
+    return await _move(ctx, "Meal Break" if kind == "meal" else "Short Break")
+
+
+for _word, _status in (
+    ("check in", "Check In"),
+    ("check out", "Check Out"),
+    ("meal break", "Meal Break"),
+    ("short break", "Short Break"),
+):
+
+    def _listener(status: str):  # type: ignore[no-untyped-def]
+        async def listener(ctx: DeskContext) -> Message | Banner:
+            return await _move(ctx, status)
+
+        return listener
+
+    router.keyword(_word)(_listener(_status))
+    router.menu(_word.title())(_listener(_status))
+
+
+@router.button("att")
+async def move_button(ctx: DeskContext, status_id: str) -> Message | Banner:
+    if not status_id.isdigit():
+        return people.refused("This button is from an old card; run /attendance again.")
+    return await _move(ctx, int(status_id))
+
+
+@router.command("attendance", usage=USAGE, description="My status and today's time; more below.")
+async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
+    words = args.split()
+    verb = words[0].casefold() if words else ""
+    access = _access(ctx)
+    admin_verbs = {"board", "report", "checkout", "statuses", "purge"}
+    refused = _refusal(
+        access,
+        admin=verb in admin_verbs
+        or (verb == "status" and len(words) > 1 and not _is_me(ctx, words[1])),
+    )
+    if refused is not None:
+        return refused
+    svc, tz, now = ctx.svc.attendance, ctx.timezone.key, ctx.clock.now()
+    try:
+        if not verb:
+            return status_card(await svc.status(ctx.user.email, tz=tz), now=now, zone=ctx.timezone)
+        if verb == "status":
+            who = await _agent(ctx, words[1]) if len(words) > 1 else ctx.user.email
+            state = await svc.status(who, tz=tz)
+            return status_card(state, now=now, zone=ctx.timezone).model_copy(
+                update={"buttons": None, "text": f"{state.name or who}: {state.status.name}."}
+            )
+        if verb == "week":
+            return week_card(await svc.week(ctx.user.email, tz))
+        if verb == "export":
+            start, end = _dates(ctx, words[1:], default_days=7)
+            links = ctx.svc.export_links
+            await svc.report([ctx.user.email], start, end, tz)  # checks the period now
+            url = links.url_for([ctx.user.email], start, end, tz)
+            return Message(
+                text=f"Your attendance {start} – {end} as CSV (the link works 15 min).",
+                card=Card(title="Attendance export", theme="modern-inline"),
+                buttons=[Button.url("Download CSV", url)],
+            )
+        if verb == "board":
+            emails = [a.email_id for a in await ctx.svc.directory.all() if a.email_id]
+            return board_card(await svc.board(emails, tz=tz), now=now, zone=ctx.timezone)
+        if verb == "report":
+            if len(words) != 4:
+                raise UsageError("Usage: /attendance report <e-mail,e-mail…> <from> <to>")
+            agents = [await _agent(ctx, w) for w in words[1].split(",") if w]
+            start, end = _dates(ctx, words[2:], default_days=7)
+            report = await svc.report(agents, start, end, tz)
+            kept = await ctx.svc.answers.keep(
+                ctx.user.email, "", {"agents": agents, "start": str(start), "end": str(end)}
+            )
+            card = report_card(report)
+            return card.model_copy(
+                update={"buttons": [Button.invoke("Table view", key=f"attview:{kept}")]}
+            )
+        if verb == "checkout":
+            if len(words) != 2:
+                raise UsageError("Usage: /attendance checkout <agent e-mail>")
+            change = await svc.admin_checkout(await _agent(ctx, words[1]), ctx.user.email, tz=tz)
+            return people.done(f"{change.state.name or words[1]} is checked out (by you).")
+        if verb == "statuses":
+            return await _statuses(ctx, words[1:])
+        if verb == "purge":
+            kept = await ctx.svc.answers.keep(ctx.user.email, "", {"purge": True})
+            return Message(
+                text="This deletes *all* attendance data of every agent, for good. Sure?",
+                card=Card(title="Purge attendance", theme="modern-inline"),
+                buttons=[Button.invoke("Delete everything", key=f"attpurge:{kept}", negative=True)],
+            )
+    except AttendanceError as exc:
+        return people.refused(str(exc))
+    raise UsageError(f"“{verb[:30]}” is not an attendance command.")
+
+
+@router.button("attview")
+async def table_view(ctx: DeskContext, answer_id: str) -> Message | Banner:
+    refused = _refusal(_access(ctx), admin=True)
+    if refused is not None:
+        return refused
+    kept = await ctx.svc.answers.get(answer_id)
+    if kept is None:
+        return people.refused("That report is too old; run it again.")
+    p = kept.payload
+    report = await ctx.svc.attendance.report(
+        p["agents"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]), ctx.timezone.key
+    )
+    return report_card(report, view="table").model_copy(update={"buttons": None})
+
+
+@router.button("attpurge")
+async def purge(ctx: DeskContext, answer_id: str) -> Banner | Message:
+    refused = _refusal(_access(ctx), admin=True)
+    if refused is not None:
+        return refused
+    kept = await ctx.svc.answers.get(answer_id)
+    if kept is None or kept.owner.casefold() != ctx.user.email.casefold():
+        return people.refused("That confirmation has expired; run /attendance purge again.")
+    await ctx.svc.attendance.purge()
+    return people.done("All attendance data is deleted.")
+
+
+async def _statuses(ctx: DeskContext, words: list[str]) -> Message | Banner:
+    svc = ctx.svc.attendance
+    verb = words[0].casefold() if words else ""
+    rest = words[1:]
+    if verb == "add" and len(rest) >= 2:
+        status = await svc.add_status(" ".join(rest[:-1]), _type(rest[-1]))
+        return people.done(f"Added {status.name} ({status.type.value}).")
+    if verb == "rename" and "to" in rest:
+        cut = rest.index("to")
+        status = await svc.rename_status(" ".join(rest[:cut]), " ".join(rest[cut + 1 :]))
+        return people.done(f"Renamed to {status.name}.")
+    if verb == "retype" and len(rest) >= 2:
+        status = await svc.retype_status(" ".join(rest[:-1]), _type(rest[-1]))
+        return people.done(f"{status.name} is now {status.type.value}.")
+    if verb == "delete" and rest:
+        status = await svc.delete_status(" ".join(rest))
+        return people.done(f"Deleted {status.name}.")
+    if verb:
+        raise UsageError(
+            "Usage: /attendance statuses [add <name> online|offline | rename <old> "
+            "to <new> | retype <name> online|offline | delete <name>]"
+        )
+    lines = [
+        f"{s.name} ({s.type.value}){'' if s.deletable else ', built in'}"
+        for s in await svc.statuses()
+    ]
+    return Message(
+        text="Attendance statuses:",
+        card=Card(title="Statuses", theme="modern-inline"),
+        slides=[ListSlide(data=lines[:100])],
+    )
+
+
+def _type(word: str) -> StatusType:
+    try:
+        return StatusType(word.casefold())
+    except ValueError:
+        raise UsageError(f"“{word[:20]}” is not a type: online or offline.") from None
+
+
+def _is_me(ctx: DeskContext, who: str) -> bool:
+    return who.casefold() == ctx.user.email.casefold()
+
+
+async def _agent(ctx: DeskContext, who: str) -> str:
+    """An agent's e-mail from an e-mail or a name (spaces as _)."""
+    wanted = who.replace("_", " ").casefold()
+    for agent in await ctx.svc.directory.all():
+        if wanted in ((agent.email_id or "").casefold(), agent.display_name.casefold()):
+            return agent.email_id or ""
+    raise UsageError(f"No Desk agent “{who[:40]}”.")
+
+
+def _dates(ctx: DeskContext, words: list[str], *, default_days: int) -> tuple[date, date]:
+    today = ctx.now().date()
+    try:
+        start = date.fromisoformat(words[0]) if words else today - timedelta(days=default_days - 1)
+        end = date.fromisoformat(words[1]) if len(words) > 1 else today
+    except ValueError:
+        raise UsageError("Dates are YYYY-MM-DD, e.g. 2026-03-01.") from None
+    if end < start:
+        raise UsageError("The end date is before the start date.")
+    return start, end
