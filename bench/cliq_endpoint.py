@@ -148,17 +148,20 @@ def serve_bolt(port: int, process_before_response: bool) -> None:
 # --- the requests ----------------------------------------------------------------------
 
 
-def deskbot_request() -> tuple[bytes, dict[str, str]]:
+def deskbot_request(
+    name: str = "ticket", arguments: str = "115", secret: str = SECRET
+) -> tuple[bytes, dict[str, str]]:
+    """A signed slash command, as a Deluge shim sends it."""
     from bot.cliq.verify import hmac_signature
 
     ts = str(int(time.time() * 1000))
     envelope = {
         "type": "command",
-        "name": "ticket",
+        "name": name,
         "handler": {"type": "execution_handler"},
         "timestamp": int(ts),
         "params": {
-            "arguments": "115",
+            "arguments": arguments,
             "user": {
                 "id": "555",
                 "email": "agent@example.com",
@@ -172,7 +175,7 @@ def deskbot_request() -> tuple[bytes, dict[str, str]]:
     headers = {
         "Content-Type": "application/json",
         "X-Deskbot-Timestamp": ts,
-        "X-Deskbot-Signature": hmac_signature(SECRET, ts, body),
+        "X-Deskbot-Signature": hmac_signature(secret, ts, body),
     }
     return body, headers
 

@@ -9,7 +9,6 @@ Needs `wrk`. Prints requests/second with 16 connections, and p50/p99 with one co
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -21,37 +20,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from cliq_endpoint import free_port, run_wrk, wait_listening, wrk_script  # noqa: E402
+from cliq_endpoint import (  # noqa: E402
+    deskbot_request,
+    free_port,
+    run_wrk,
+    wait_listening,
+    wrk_script,
+)
 
 SECRET = "bench-secret"
 
 
 def ticket_request() -> tuple[bytes, dict[str, str]]:
-    from bot.cliq.verify import hmac_signature
-
-    ts = str(int(time.time() * 1000))
-    envelope = {
-        "type": "command",
-        "name": "ticket",
-        "handler": {"type": "execution_handler"},
-        "timestamp": int(ts),
-        "params": {
-            "arguments": "115",
-            "user": {
-                "id": "555",
-                "email": "agent@example.com",
-                "first_name": "Aiko",
-                "timezone": "Asia/Tokyo",
-            },
-            "chat": {"id": "CT_1_555-B2", "type": "bot"},
-        },
-    }
-    body = json.dumps(envelope, separators=(",", ":")).encode()
-    return body, {
-        "Content-Type": "application/json",
-        "X-Deskbot-Timestamp": ts,
-        "X-Deskbot-Signature": hmac_signature(SECRET, ts, body),
-    }
+    return deskbot_request("ticket", "115", SECRET)
 
 
 def main() -> None:

@@ -22,10 +22,11 @@ from bot.context import zone
 from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError
 from bot.desk.summaries import last_day, pending
+from bot.desk.tickets import Ticket
 from bot.identity.directory import AgentDirectory
 from bot.notify.classify import Happening
 from bot.notify.kinds import Kind
-from bot.notify.rules import decide
+from bot.notify.rules import RuleSettings, decide
 from bot.notify.schedule import due_digest, parse_time_of_day
 from bot.store.outbox import Outbox
 from bot.store.settings import Settings
@@ -132,19 +133,8 @@ class Scheduler:
             happening = Happening(
                 (kind,), ticket.id, ticket.assignee_id, None, ticket.department_id
             )
-            owner = await self._directory.email_of(ticket.assignee_id)
-            for route in decide(happening, rules, owner_email=owner).routes:
-                card = notification_card(
-                    route.kinds,
-                    ticket,
-                    now=now,
-                    zone=zone(self._config.notifications.digest_zone),
-                    names=names,
-                )
-                key = f"{kind.value}:{ticket.id}:{ticket.due_date.isoformat()}:{route.target}"
-                queued += await self._outbox.enqueue(
-                    None, route.target_kind, route.target, card.to_wire(), key
-                )
+            key = f"{kind.value}:{ticket.id}:{ticket.due_date.isoformat()}"
+            queued += await self._queue(happening, ticket, rules, names, key)
         return queued
 
     # --- happiness ratings (DM to the owner, SPEC D4) ------------------------------------------
@@ -173,18 +163,31 @@ class Scheduler:
                 ticket.department_id,
                 details={"rating": rating.rating, "feedback": rating.feedback or "-"},
             )
-            owner = await self._directory.email_of(owner_id)
-            for route in decide(happening, rules, owner_email=owner).routes:
-                card = notification_card(
-                    route.kinds,
-                    ticket,
-                    now=now,
-                    zone=zone(self._config.notifications.digest_zone),
-                    names=names,
-                    details=happening.details,
-                )
-                queued += await self._outbox.enqueue(
-                    None, route.target_kind, route.target, card.to_wire(), f"rating:{rating.id}"
-                )
+            queued += await self._queue(happening, ticket, rules, names, f"rating:{rating.id}")
         await self._settings.put("job:ratings_since", now.isoformat())
+        return queued
+
+    async def _queue(
+        self,
+        happening: Happening,
+        ticket: Ticket,
+        rules: RuleSettings,
+        names: dict[str, str],
+        key: str,
+    ) -> int:
+        """Route one happening by the rules and queue its cards, once per key and target."""
+        owner = await self._directory.email_of(happening.owner_id)
+        queued = 0
+        for route in decide(happening, rules, owner_email=owner).routes:
+            card = notification_card(
+                route.kinds,
+                ticket,
+                now=self._clock.now(),
+                zone=zone(self._config.notifications.digest_zone),
+                names=names,
+                details=happening.details,
+            )
+            queued += await self._outbox.enqueue(
+                None, route.target_kind, route.target, card.to_wire(), f"{key}:{route.target}"
+            )
         return queued
