@@ -46,6 +46,8 @@ def main() -> None:
             (ROOT / "bot.toml")
             .read_text()
             .replace('path = "var/deskbot.db"', f'path = "{tmp}/bench.db"')
+            # no install: the sandbox's notifications and reminders would compete for the CPU
+            .replace("auto_install = true", "auto_install = false")
         )
         config.write_text(text)
         env = {**os.environ, "DESKBOT_CLIQ_SECRET": SECRET}
