@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from bot.desk.activities import Task
 from bot.desk.calls_read import ReadCalls, Values
 from bot.desk.conversation import Comment, MailReplyAddress, Thread
 from bot.desk.errors import NoReplyAddress
@@ -157,6 +158,17 @@ class WriteCalls(ReadCalls):
         params = {"include": csv(include)}
         body = await self.http.request("GET", f"/tickets/{ticket_id}/blueprint", params=params)
         return Blueprint.model_validate(body) if body else None
+
+    # --- activities ---------------------------------------------------------------------------
+
+    async def tasks(
+        self, *, department_id: str | None = None, limit: int | None = None
+    ) -> list[Task]:
+        """`GET /tasks` (pages of 99, the activities' limit), newest due first."""
+        params = {"departmentId": department_id, "sortBy": "-dueDate"}
+        return await collect(
+            models(self.http, Task, "/tasks", params, page_size=99, max_items=limit)
+        )
 
     # --- webhooks ---------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from bot.desk.events import DeskEvent
 from bot.desk.tickets import Ticket
 from bot.identity.directory import AgentDirectory
 from bot.notify.classify import Happening, classify
+from bot.notify.kinds import Kind
 from bot.notify.rules import Decision, decide
 from bot.store.db import Database
 from bot.store.inbox import Inbox, Stored
@@ -122,11 +123,20 @@ class Notifier:
             return happening, event.ticket() if event.module == "Ticket" else None
         # A ticket's owner is its assignee now; an activity's owner is in its own payload.
         owner = ticket.assignee_id if event.module.startswith("Ticket") else happening.owner_id
+        kinds, details = happening.kinds, dict(happening.details)
+        if event.event_type == "Ticket_Update" and owner and "status" in (event.prev_state or {}):
+            blueprint = await self._desk.blueprint(ticket.id)
+            waiting = blueprint.pending_for(owner) if blueprint else []
+            if waiting:  # a blueprint step now waits on the owner (SPEC D4)
+                kinds = (*kinds, Kind.BLUEPRINT)
+                details["blueprint"] = ", ".join(t.name or "next step" for t in waiting)
         completed = dataclasses.replace(
             happening,
+            kinds=kinds,
             owner_id=owner,
             department_id=ticket.department_id or happening.department_id,
             subject=happening.subject or (ticket.subject or ""),
+            details=details,
         )
         return completed, ticket
 

@@ -56,7 +56,7 @@ class Scheduler:
         if not await self._settings.get("installed", False):
             return 0
         queued = 0
-        for job in (self.digests, self.due_soon, self.ratings):
+        for job in (self.digests, self.due_soon, self.ratings, self.reminders):
             try:
                 queued += await job()
             except DeskError as exc:
@@ -134,6 +134,35 @@ class Scheduler:
                 (kind,), ticket.id, ticket.assignee_id, None, ticket.department_id
             )
             key = f"{kind.value}:{ticket.id}:{ticket.due_date.isoformat()}"
+            queued += await self._queue(happening, ticket, rules, names, key)
+        return queued
+
+    # --- task reminders (Desk sends no event for them) ---------------------------------------
+
+    async def reminders(self, ahead: timedelta = timedelta(minutes=15)) -> int:
+        """Each open task due within `ahead` reminds its owner once (per due date)."""
+        now = self._clock.now()
+        rules = await self._settings.rules()
+        names = await self._names()
+        queued = 0
+        for task in await self._desk.tasks(limit=None):
+            if task.is_done or task.due_date is None or not now < task.due_date <= now + ahead:
+                continue
+            if not task.ticket_id:
+                continue
+            ticket = await self._desk.ticket(task.ticket_id)
+            happening = Happening(
+                (Kind.ACTIVITY_REMINDER,),
+                ticket.id,
+                task.owner_id,
+                None,
+                task.department_id or ticket.department_id,
+                details={
+                    "task": task.subject or "a task",
+                    "due": task.due_date.strftime("%H:%M UTC"),
+                },
+            )
+            key = f"reminder:{task.id}:{task.due_date.isoformat()}"
             queued += await self._queue(happening, ticket, rules, names, key)
         return queued
 

@@ -203,3 +203,48 @@ async def test_a_new_unassigned_ticket_goes_to_the_channel(
     [message] = await settle(deskbot)
     assert (message["target_kind"], message["target"]) == ("channel", "desk")
     assert "Ticket created" in message["body"]["text"]
+
+
+async def test_a_blueprint_step_waiting_on_the_owner_is_in_their_dm(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    await change(deskbot, 115, actor="maria@example.com", status="Escalated")
+    [dm] = await settle(deskbot)
+    assert dm["target"] == "agent@example.com"
+    assert (
+        "Blueprint step waiting" in dm["body"]["text"]
+        and "Blueprint: Resolve" in dm["body"]["text"]
+    )
+
+
+async def test_comment_edits_and_tasks_arrive_too(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    base = sandbox.urls["desk"]
+    session = deskbot.client.session
+    await comment(deskbot, 115, actor="maria@example.com", content="first words")
+    [added] = await settle(deskbot)
+    comments = await deskbot.services.desk.comments("1166045000000000115")
+    mine = next(c for c in comments if c.content == "first words")
+    async with session.patch(
+        f"{base}/sandbox/comments/{mine.id}",
+        json={"actor": "maria@example.com", "content": "better words"},
+    ) as r:
+        assert r.status == 200
+    async with session.post(
+        f"{base}/sandbox/tickets/115/tasks",
+        json={"actor": "maria@example.com", "subject": "Call back", "owner": "agent@example.com"},
+    ) as r:
+        task = await r.json()
+    async with session.patch(
+        f"{base}/sandbox/tasks/{task['id']}",
+        json={"actor": "maria@example.com", "status": "Completed"},
+    ) as r:
+        assert r.status == 200
+    texts = [m["body"]["text"].split("\n")[0] for m in (await settle(deskbot))[1:]]
+    assert texts == [
+        "*Comment edited* by Maria Garcia",
+        "*Activity created* by Maria Garcia",
+        "*Activity completed* by Maria Garcia",
+    ]
+    assert added["target"] == "agent@example.com"

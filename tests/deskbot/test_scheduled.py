@@ -78,3 +78,13 @@ async def test_a_new_happiness_rating_is_a_dm_to_the_owner(deskbot: Deskbot) -> 
     [dm] = await settle(deskbot)
     assert dm["target"] == "agent@example.com" and "Happiness rating" in dm["body"]["text"]
     assert "GOOD" in dm["body"]["text"]
+
+
+async def test_task_reminders_once(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    first = await deskbot.services.scheduler.reminders()
+    assert first > 0
+    assert await restarted(deskbot).reminders() == 0
+    texts = [m["body"]["text"] for m in await settle(deskbot)]
+    assert texts and all("Activity reminder" in t for t in texts)
+    assert any("Task: " in t for t in texts)

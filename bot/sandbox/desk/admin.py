@@ -4,6 +4,9 @@
     PATCH /sandbox/tickets/{number}            {"actor": "<agent e-mail>", "status"?, "assignee"?, …}
     POST  /sandbox/tickets/{number}/comments   {"actor", "content", "public"?}
     POST  /sandbox/tickets/{number}/rating     {"rating": "good|ok|bad", "feedback"?}
+    PATCH /sandbox/comments/{id}               {"actor", "content"}            (Ticket_Comment_Update)
+    POST  /sandbox/tickets/{number}/tasks      {"actor", "subject", "dueDate"?, "owner"?}   (Task_Add)
+    PATCH /sandbox/tasks/{id}                  {"actor", "status"?, "dueDate"?}             (Task_Update)
     POST  /sandbox/clock                       {"minutes"|"hours"|"seconds": n}   (a movable clock only)
     GET   /sandbox/state                       counts, webhooks and deliveries
 
@@ -85,6 +88,38 @@ def routes() -> list[web.RouteDef]:
         )
         return web.json_response(found, status=201)
 
+    async def edit_comment(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        body = await request.json()
+        actor = _actor(sandbox, body)
+        found = await sandbox.edit_comment(
+            request.match_info["comment"], str(body.get("content", "")), actor or {}
+        )
+        if found is None or actor is None:
+            return error(404, "URL_NOT_FOUND", "no such comment or actor")
+        return web.json_response(found)
+
+    async def add_task(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        body = await request.json()
+        ticket = await sandbox.ticket_by_number(request.match_info["number"])
+        actor = _actor(sandbox, body)
+        if ticket is None or actor is None:
+            return error(404, "URL_NOT_FOUND", "no such ticket or actor")
+        owner = sandbox.agent_by_email(body.get("owner")) if body.get("owner") else None
+        fields = {**body, "ownerId": owner["id"] if owner else None}
+        return web.json_response(await sandbox.add_task(ticket, fields, actor), status=201)
+
+    async def change_task(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        body = await request.json()
+        actor = _actor(sandbox, body)
+        changes = {k: body[k] for k in ("status", "dueDate", "subject") if k in body}
+        found = await sandbox.change_task(request.match_info["task"], changes, actor or {})
+        if found is None or actor is None:
+            return error(404, "URL_NOT_FOUND", "no such task or actor")
+        return web.json_response(found)
+
     async def rate(request: web.Request) -> web.Response:
         sandbox = request.app[STATE]
         body = await request.json()
@@ -125,6 +160,9 @@ def routes() -> list[web.RouteDef]:
         web.patch("/sandbox/tickets/{number}", change),
         web.post("/sandbox/tickets/{number}/comments", comment),
         web.post("/sandbox/tickets/{number}/rating", rate),
+        web.patch("/sandbox/comments/{comment}", edit_comment),
+        web.post("/sandbox/tickets/{number}/tasks", add_task),
+        web.patch("/sandbox/tasks/{task}", change_task),
         web.post("/sandbox/clock", clock),
         web.get("/sandbox/state", state),
     ]

@@ -434,7 +434,23 @@ def routes() -> list[web.RouteDef]:
         return web.json_response(comment)
 
     async def blueprint(request: web.Request) -> web.Response:
-        return web.Response(status=204)  # no blueprint runs on the sandbox's tickets
+        sandbox = request.app[STATE]
+        ticket = await sandbox.ticket(request.match_info["id"])
+        if ticket is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        found = sandbox.blueprint(ticket)
+        return web.json_response(found) if found else web.Response(status=204)
+
+    async def tasks(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        offset, limit = paging(request, 99)
+        found = sandbox.tasks
+        if dep := request.query.get("departmentId"):
+            found = [t for t in found if t["departmentId"] == dep]
+        found = sorted(found, key=lambda t: t["dueDate"], reverse=True)
+        return listing(found[offset : offset + limit])
 
     async def webhooks(request: web.Request) -> web.Response:
         return web.json_response({"data": await request.app[STATE].webhooks()})
@@ -470,6 +486,7 @@ def routes() -> list[web.RouteDef]:
         web.get(f"{v1}/tickets/{{id}}/comments", comments),
         web.post(f"{v1}/tickets/{{id}}/comments", add_comment),
         web.get(f"{v1}/tickets/{{id}}/blueprint", blueprint),
+        web.get(f"{v1}/tasks", tasks),
         web.get(f"{v1}/ticketsCount", tickets_count),
         web.get(f"{v1}/ticketsCountByFieldValues", count_by_values),
         web.get(f"{v1}/customerHappiness", happiness),

@@ -66,6 +66,7 @@ class Seeded:
     tickets: list[dict[str, Any]]
     comments: list[dict[str, Any]]
     ratings: list[dict[str, Any]]
+    tasks: list[dict[str, Any]]
 
 
 def seed(number: int, now: datetime, org_id: str, portal: str) -> Seeded:
@@ -216,4 +217,24 @@ def seed(number: int, now: datetime, org_id: str, portal: str) -> Seeded:
                 "departmentId": ticket["departmentId"],
             }
         )
-    return Seeded(agents, departments, teams, contacts, tickets, comments, ratings)
+    open_tickets = [t for t in tickets if t["statusType"] != "Closed" and t["assigneeId"]]
+    tasks = []
+    for index in range(60):
+        ticket = rng.choice(open_tickets)
+        due = now + timedelta(minutes=rng.choice([-120, 5, 10, 14, 40, 180, 1440]))
+        tasks.append(
+            {
+                "id": f"1166048000{index:09d}",
+                "subject": rng.choice(
+                    ["Call the customer back", "Check the refund", "Send the part"]
+                ),
+                "status": "Not Started",
+                "statusType": "Open",
+                "dueDate": format_time(due),
+                "ownerId": ticket["assigneeId"],
+                "ticketId": ticket["id"],
+                "departmentId": ticket["departmentId"],
+                "completedTime": None,
+            }
+        )
+    return Seeded(agents, departments, teams, contacts, tickets, comments, ratings, tasks)

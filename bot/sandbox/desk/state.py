@@ -73,6 +73,7 @@ class DeskSandbox:
         self.base_url = ""
         self.deliverer = Deliverer(org_id, clock)
         self.agents: list[dict[str, Any]] = []
+        self.tasks: list[dict[str, Any]] = []
         self.departments: list[dict[str, Any]] = []
         self.teams: list[dict[str, Any]] = []
         self.contacts: list[dict[str, Any]] = []
@@ -92,6 +93,7 @@ class DeskSandbox:
             await self._load(data)
         else:
             data = seed(self.seed_number, self.clock.now(), self.org_id, self.portal)
+        self.tasks = data.tasks
         self.agents, self.departments, self.teams, self.contacts = (
             data.agents,
             data.departments,
@@ -127,6 +129,34 @@ class DeskSandbox:
 
     def agent_by_id(self, agent_id: str | None) -> dict[str, Any] | None:
         return next((a for a in self.agents if a["id"] == agent_id), None)
+
+    def blueprint(self, ticket: dict[str, Any]) -> dict[str, Any] | None:
+        """Escalated tickets run the sandbox's "Escalation" blueprint, which waits on the
+        ticket's owner to resolve it; other tickets run none."""
+        if ticket.get("status") != "Escalated":
+            return None
+        return {
+            "id": "1166049000000000001",
+            "name": "Escalation",
+            "state": {"id": "1166049000000000010", "name": "Escalated", "type": "START"},
+            "transitions": [
+                {
+                    "id": "1166049000000000020",
+                    "name": "Resolve",
+                    "fromState": "Escalated",
+                    "toState": "Resolved",
+                    "owners": [
+                        {
+                            "agentIds": [ticket["assigneeId"]] if ticket.get("assigneeId") else [],
+                            "teamIds": [],
+                            "departmentId": ticket.get("departmentId"),
+                        }
+                    ],
+                    "canUserPerformTransition": True,
+                    "isCriteriaSatisfied": True,
+                }
+            ],
+        }
 
     @staticmethod
     def statuses() -> list[tuple[str, str]]:
@@ -274,6 +304,61 @@ class DeskSandbox:
             )
         await self._emit("Ticket_Comment_Add", comment, None)
         return comment
+
+    async def edit_comment(
+        self, comment_id: str, content: str, actor: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        row = await self.db.fetchone("SELECT doc FROM sd_comments WHERE id = ?", (comment_id,))
+        if row is None:
+            return None
+        comment = {
+            **json.loads(row["doc"]),
+            "content": content,
+            "modifiedTime": format_time(self.clock.now()),
+        }
+        await self.db.execute(
+            "UPDATE sd_comments SET doc = ? WHERE id = ?", (json.dumps(comment), comment_id)
+        )
+        await self._emit("Ticket_Comment_Update", comment, None)
+        return comment
+
+    async def add_task(
+        self, ticket: dict[str, Any], fields: dict[str, Any], actor: dict[str, Any]
+    ) -> dict[str, Any]:
+        task = {
+            "id": f"1166048{uuid.uuid4().int % 10**12:012d}",
+            "subject": fields.get("subject", "Follow up"),
+            "status": "Not Started",
+            "statusType": "Open",
+            "dueDate": fields.get("dueDate"),
+            "ownerId": fields.get("ownerId") or ticket.get("assigneeId"),
+            "ticketId": ticket["id"],
+            "departmentId": ticket.get("departmentId"),
+            "completedTime": None,
+            "createdBy": actor["id"],
+            "modifiedBy": actor["id"],
+        }
+        self.tasks.append(task)
+        await self._emit("Task_Add", task, None)
+        return task
+
+    async def change_task(
+        self, task_id: str, changes: dict[str, Any], actor: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        task = next((t for t in self.tasks if t["id"] == task_id), None)
+        if task is None:
+            return None
+        if changes.get("status") == "Completed":
+            changes = {
+                **changes,
+                "statusType": "Closed",
+                "completedTime": format_time(self.clock.now()),
+            }
+        prev = {k: task.get(k) for k in changes if task.get(k) != changes[k]}
+        task.update(changes, modifiedBy=actor["id"])
+        if prev:
+            await self._emit("Task_Update", task, prev)
+        return task
 
     async def ratings(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
         rows = await self.db.fetchall(
