@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.sandbox.desk import admin, api
+from bot.sandbox.desk import admin, api, tickets_api
 from bot.sandbox.desk.state import DeskSandbox
 
 
@@ -18,7 +18,14 @@ def create_desk_app(sandbox: DeskSandbox) -> web.Application:
 
     app = web.Application(middlewares=[api.desk_rules])
     app[api.STATE] = sandbox
-    app.add_routes([*api.routes(), *admin.routes(), web.get("/.well-known/jwks.json", jwks)])
+    app.add_routes(
+        [
+            *api.routes(),
+            *tickets_api.routes(),
+            *admin.routes(),
+            web.get("/.well-known/jwks.json", jwks),
+        ]
+    )
     app.cleanup_ctx.append(close)
     return app
 

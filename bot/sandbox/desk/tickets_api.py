@@ -1,0 +1,310 @@
+"""The sandbox Desk's ticket routes: lists, search, counts, ratings, writes, comments,
+blueprints and tasks (reference/desk.md §3)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from bot.desk.wire import format_time, parse_time
+from bot.sandbox.desk.api import (
+    ACTOR,
+    STATE,
+    csv,
+    enrich,
+    error,
+    listing,
+    order_by,
+    paging,
+    time_range,
+)
+from bot.sandbox.desk.state import DeskSandbox
+
+
+def routes() -> list[web.RouteDef]:
+    async def tickets(request: web.Request) -> web.Response:
+        sandbox, q = request.app[STATE], request.query
+        offset, limit = paging(request)
+        where: list[tuple[str, Any]] = []
+        assignee = csv(q.get("assignee"))
+        if assignee == ["Unassigned"]:
+            where.append(("assignee_id IS NULL", None))
+        elif assignee:
+            where.append(("assignee_id IN (?)", assignee))
+        if status := csv(q.get("status")):
+            where.append(("status IN (?)", status))
+        if dep := q.get("departmentId"):
+            where.append(("department_id = ?", dep))
+        now = sandbox.clock.now()
+        for due in csv(q.get("dueDate")):
+            if due == "overdue":
+                where += [("status_type != 'Closed'", None), ("due < ?", format_time(now))]
+            elif due == "today":
+                start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+                where += [
+                    ("due >= ?", format_time(start)),
+                    ("due < ?", format_time(start + timedelta(days=1))),
+                ]
+        found = await sandbox.find(
+            where, order=order_by(q.get("sortBy")), offset=offset, limit=limit
+        )
+        include = csv(q.get("include"))
+        return listing([await enrich(sandbox, t, include) for t in found])
+
+    async def ticket(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        found = await sandbox.ticket(request.match_info["id"])
+        if found is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        return web.json_response(await enrich(sandbox, found, csv(request.query.get("include"))))
+
+    def search_where(request: web.Request) -> list[tuple[str, Any]]:
+        q = request.query
+        where: list[tuple[str, Any]] = []
+        if number := q.get("ticketNumber"):
+            where.append(("number = ?", int(number) if number.isdigit() else -1))
+        if email := q.get("email"):
+            where.append(("email = ?", email.casefold()))
+        if status := csv(q.get("status")):
+            where.append(("status IN (?)", status))
+        if assignee := q.get("assigneeId"):
+            where.append(("assignee_id = ?", assignee))
+        if dep := q.get("departmentId"):
+            where.append(("department_id = ?", dep))
+        for key, column in (
+            ("createdTimeRange", "created"),
+            ("modifiedTimeRange", "modified"),
+            ("dueDateRange", "due"),
+        ):
+            if found := time_range(q.get(key)):
+                where += [(f"{column} >= ?", found[0]), (f"{column} <= ?", found[1])]
+        return where
+
+    async def search(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        offset, limit = paging(request)
+        where = search_where(request)
+        found = await sandbox.find(
+            where, order=order_by(request.query.get("sortBy")), offset=offset, limit=limit
+        )
+        return listing(found, count=await sandbox.count(where))
+
+    async def tickets_count(request: web.Request) -> web.Response:
+        return web.json_response({"count": await request.app[STATE].count(search_where(request))})
+
+    async def count_by_values(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        where = search_where(request)
+        body: dict[str, Any] = {}
+        for field in csv(request.query.get("field")):
+            if field in ("statusType", "status", "priority"):
+                column = {"statusType": "status_type", "status": "status", "priority": "priority"}[
+                    field
+                ]
+                counts = await sandbox.count_by(column, where)
+                body[field] = [
+                    {
+                        "value": v.upper().replace(" ", "")
+                        if field == "statusType"
+                        else v.casefold(),
+                        "count": str(n),
+                    }
+                    for v, n in counts.items()
+                ]
+            elif field == "overDue":
+                body["overDue"] = await sandbox.count(
+                    [
+                        *where,
+                        ("status_type != 'Closed'", None),
+                        ("due < ?", format_time(sandbox.clock.now())),
+                    ]
+                )
+            elif field == "escalated":
+                body["escalated"] = await sandbox.count([*where, ("status = ?", "Escalated")])
+            else:
+                raise ValueError(f"field {field!r} is not supported")
+        return web.json_response(body)
+
+    async def happiness(request: web.Request) -> web.Response:
+        sandbox, q = request.app[STATE], request.query
+        if "department" not in q and "departmentId" not in q:
+            return error(422, "INVALID_DATA", "department is mandatory")
+        now = sandbox.clock.now()
+        durations = {
+            "LAST24HOURS": timedelta(hours=24),
+            "LAST_1_HOUR": timedelta(hours=1),
+            "LAST_7_DAYS": timedelta(days=7),
+            "LAST_30_DAYS": timedelta(days=30),
+        }
+        if q.get("startTime"):
+            since = parse_time(q["startTime"])
+            until = parse_time(q.get("endTime") or str(int(now.timestamp() * 1000)))
+        else:
+            since, until = (
+                now - durations.get(q.get("duration", "LAST_7_DAYS"), timedelta(days=7)),
+                now,
+            )
+        found = await sandbox.ratings(since, until)
+        dep = q.get("department") or q.get("departmentId")
+        if dep and dep != "allDepartment":
+            found = [r for r in found if r["departmentId"] == dep]
+        offset, limit = paging(request)
+        return listing(found[offset : offset + limit])
+
+    async def patch_ticket(request: web.Request) -> web.Response:
+        sandbox, actor = request.app[STATE], request[ACTOR]
+        if actor["rolePermissionType"] == "Light":
+            return error(403, "FORBIDDEN", "Light agents cannot edit tickets.")
+        body = await request.json()
+        allowed = {
+            "status",
+            "assigneeId",
+            "teamId",
+            "priority",
+            "dueDate",
+            "departmentId",
+            "subject",
+        }
+        unknown = set(body) - allowed
+        if unknown:
+            return error(
+                422,
+                "INVALID_DATA",
+                "The data you have provided is invalid.",
+                errors=[{"fieldName": f"/{k}", "errorType": "unknown"} for k in unknown],
+            )
+        if "status" in body and body["status"] not in dict(DeskSandbox.statuses()):
+            return error(
+                422,
+                "INVALID_DATA",
+                "The data you have provided is invalid.",
+                errors=[{"fieldName": "/status", "errorType": "invalid"}],
+            )
+        if body.get("assigneeId") and sandbox.agent_by_id(body["assigneeId"]) is None:
+            return error(
+                422,
+                "INVALID_DATA",
+                "The data you have provided is invalid.",
+                errors=[
+                    {
+                        "fieldName": "/assigneeId",
+                        "errorType": "invalid",
+                        "errorMessage": "No agent with this id.",
+                    }
+                ],
+            )
+        changed = await sandbox.change_ticket(request.match_info["id"], body, actor)
+        if changed is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        return web.json_response(changed)
+
+    async def reply_addresses(request: web.Request) -> web.Response:
+        dep = request.query.get("departmentId", "")
+        return listing(
+            [
+                {
+                    "id": f"99{dep}",
+                    "address": f"support-{dep[-1:]}@sandbox.example",
+                    "displayName": "Sandbox Support",
+                    "departmentId": dep,
+                    "isVerified": True,
+                    "isDefault": True,
+                }
+            ]
+        )
+
+    async def send_reply(request: web.Request) -> web.Response:
+        sandbox, actor = request.app[STATE], request[ACTOR]
+        if actor["rolePermissionType"] == "Light":
+            return error(403, "FORBIDDEN", "Light agents cannot reply to customers.")
+        ticket = await sandbox.ticket(request.match_info["id"])
+        if ticket is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        body = await request.json()
+        if not body.get("content") or not body.get("to") or not body.get("fromEmailAddress"):
+            return error(422, "INVALID_DATA", "content, to and fromEmailAddress are required")
+        if body.get("ticketStatus"):
+            await sandbox.change_ticket(ticket["id"], {"status": body["ticketStatus"]}, actor)
+        thread = {
+            "id": f"77{ticket['id']}",
+            "ticketId": ticket["id"],
+            "channel": "EMAIL",
+            "direction": "out",
+            "content": body["content"],
+            "to": body["to"],
+            "fromEmailAddress": body["fromEmailAddress"],
+            "contentType": "plainText",
+            "createdTime": format_time(sandbox.clock.now()),
+        }
+        sandbox.replies.append(thread)
+        return web.json_response(thread)
+
+    async def comments(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        if await sandbox.ticket(request.match_info["id"]) is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        offset, limit = paging(request)
+        return listing((await sandbox.comments(request.match_info["id"]))[offset : offset + limit])
+
+    async def add_comment(request: web.Request) -> web.Response:
+        sandbox, actor = request.app[STATE], request[ACTOR]
+        body = await request.json()
+        if not str(body.get("content", "")).strip():
+            return error(422, "INVALID_DATA", "content is required")
+        public = bool(body.get("isPublic"))
+        if public and actor["rolePermissionType"] == "Light":
+            return error(403, "FORBIDDEN", "Light agents may add private comments only.")
+        if await sandbox.ticket(request.match_info["id"]) is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        comment = await sandbox.add_comment(
+            request.match_info["id"], body["content"], public, actor
+        )
+        return web.json_response(comment)
+
+    async def blueprint(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        ticket = await sandbox.ticket(request.match_info["id"])
+        if ticket is None:
+            return error(
+                404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
+            )
+        found = sandbox.blueprint(ticket)
+        return web.json_response(found) if found else web.Response(status=204)
+
+    async def tasks(request: web.Request) -> web.Response:
+        sandbox = request.app[STATE]
+        offset, limit = paging(request, 99)
+        found = sandbox.tasks
+        if dep := request.query.get("departmentId"):
+            found = [t for t in found if t["departmentId"] == dep]
+        found = sorted(found, key=lambda t: t["dueDate"], reverse=True)
+        return listing(found[offset : offset + limit])
+
+    v1 = "/api/v1"
+    return [
+        web.get(f"{v1}/tickets", tickets),
+        web.get(f"{v1}/tickets/search", search),
+        web.get(f"{v1}/tickets/{{id}}", ticket),
+        web.patch(f"{v1}/tickets/{{id}}", patch_ticket),
+        web.post(f"{v1}/tickets/{{id}}/sendReply", send_reply),
+        web.get(f"{v1}/tickets/{{id}}/comments", comments),
+        web.post(f"{v1}/tickets/{{id}}/comments", add_comment),
+        web.get(f"{v1}/tickets/{{id}}/blueprint", blueprint),
+        web.get(f"{v1}/tasks", tasks),
+        web.get(f"{v1}/ticketsCount", tickets_count),
+        web.get(f"{v1}/ticketsCountByFieldValues", count_by_values),
+        web.get(f"{v1}/customerHappiness", happiness),
+        web.get(f"{v1}/mailReplyAddress", reply_addresses),
+    ]
