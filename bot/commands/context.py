@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.context import Context
 from bot.desk.client import DeskClient
@@ -50,6 +50,12 @@ class DeskContext(Context):
                 raise NotConnected(self.user.email)
             self._own_desk = self.svc.desk_as(refresh, self.user.email)
         return self._own_desk
+
+    async def post(
+        self, target_kind: str, target: str, payload: dict[str, Any], *, dedupe_key: str
+    ) -> bool:
+        """Queue a post in the outbox (DESIGN §3): stored now, delivered by the sender."""
+        return await self.svc.post(target_kind, target, payload, dedupe_key=dedupe_key)
 
     async def names(self) -> dict[str, str]:
         """Agent and department ids → names, for cards."""

@@ -116,7 +116,7 @@ async def post_here(ctx: DeskContext, answer_id: str) -> Banner:
     ]
     if not payload["buttons"]:
         payload.pop("buttons")
-    await ctx.svc.post("chat", kept.chat_id, payload, dedupe_key=f"post:{answer_id}")
+    await ctx.post("chat", kept.chat_id, payload, dedupe_key=f"post:{answer_id}")
     return people.done("Posted to this chat.")
 
 
