@@ -99,19 +99,27 @@ class TokenManager:
         }
         self._clock = clock
         self._margin = margin
+        self._margin_for = margin
         self._token: str | None = None
         self._expires: datetime | None = None
-        self._lock = asyncio.Lock()
+        self._inflight: asyncio.Future[str] | None = None
         self._recent: deque[datetime] = deque()
         self.refreshes = 0
 
     async def token(self) -> str:
+        """The cached token, or a new one; concurrent callers share one refresh and its outcome."""
         if self._fresh():
             return self._token  # type: ignore[return-value]
-        async with self._lock:
-            if self._fresh():  # someone else refreshed while we waited
-                return self._token  # type: ignore[return-value]
-            return await self._refresh()
+        if self._inflight is None:
+            self._inflight = asyncio.ensure_future(self._refresh())
+            self._inflight.add_done_callback(self._landed)
+        # shield: one caller giving up must not cancel the refresh the others are waiting for
+        return await asyncio.shield(self._inflight)
+
+    def _landed(self, refresh: asyncio.Future[str]) -> None:
+        self._inflight = None
+        if not refresh.cancelled():
+            refresh.exception()  # retrieved here, so an unawaited failure is not logged as lost
 
     async def invalidate(self, token: str) -> None:
         """Forget `token` after Zoho called it invalid, unless a newer one already replaced it."""
@@ -123,7 +131,7 @@ class TokenManager:
         return (
             self._token is not None
             and self._expires is not None
-            and self._clock.now() < self._expires - self._margin
+            and self._clock.now() < self._expires - self._margin_for
         )
 
     async def _refresh(self) -> str:
@@ -137,6 +145,17 @@ class TokenManager:
         self._recent.append(now)
         body = await request_token(self._session, self._url, self._form)
         self.refreshes += 1
+        lifetime = timedelta(seconds=_seconds(body.get("expires_in"), 3600))
         self._token = str(body["access_token"])
-        self._expires = now + timedelta(seconds=int(body.get("expires_in", 3600)))
+        self._expires = now + lifetime
+        # A token living less than twice the margin would never count as fresh and every call
+        # would refresh; keep at least half its life usable instead.
+        self._margin_for = min(self._margin, lifetime / 2)
         return self._token
+
+
+def _seconds(value: Any, default: int) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return default

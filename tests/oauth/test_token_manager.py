@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -138,3 +141,100 @@ async def test_authorization_code_flow(session, base, registry, clock) -> None: 
     assert registry.identity(body["access_token"]) == "agent@example.com"
     with pytest.raises(OAuthError, match="invalid_code"):
         await request_token(session, token_url(base), form)  # a code works once
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "cliq"
+
+
+def fixture(name: str) -> Any:
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+async def counting_endpoint(aiohttp_server, answer: Any) -> tuple[str, list[dict[str, str]]]:  # type: ignore[no-untyped-def]
+    """A stand-in token endpoint that always gives `answer` (HTTP 200) and records the forms."""
+    seen: list[dict[str, str]] = []
+
+    async def token(request: web.Request) -> web.Response:
+        seen.append({k: str(v) for k, v in (await request.post()).items()})
+        await asyncio.sleep(0)  # let the other callers pile up behind this refresh
+        return web.json_response(answer)
+
+    app = web.Application()
+    app.router.add_post("/oauth/v2/token", token)
+    server = await aiohttp_server(app)
+    return str(server.make_url("")), seen
+
+
+async def test_a_zoho_shaped_token_response_is_used_as_documented(
+    aiohttp_server, session, clock
+) -> None:  # type: ignore[no-untyped-def]
+    base, seen = await counting_endpoint(aiohttp_server, fixture("token_response"))
+    tokens = manager(session, base, clock)
+    assert await tokens.token() == fixture("token_response")["access_token"]
+    assert seen == [
+        {
+            "grant_type": "refresh_token",
+            "client_id": CLIENT,
+            "client_secret": SECRET,
+            "refresh_token": REFRESH,
+        }
+    ]
+    clock.advance(minutes=54)  # expires_in 3600 less the 5-minute margin: still cached
+    await tokens.token()
+    assert len(seen) == 1
+
+
+async def test_the_sandbox_token_answer_has_the_documented_keys(session, base) -> None:  # type: ignore[no-untyped-def]
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": CLIENT,
+        "client_secret": SECRET,
+        "refresh_token": REFRESH,
+    }
+    async with session.post(token_url(base), params=form) as response:  # query form, as Zoho allows
+        assert response.status == 200
+        body = await response.json()
+    expected = fixture("token_response")
+    assert set(body) == set(expected)
+    assert body["token_type"] == expected["token_type"]
+    assert body["expires_in"] == expected["expires_in"]
+    async with session.post(token_url(base), data={**form, "refresh_token": "nope"}) as response:
+        assert response.status == 200  # Zoho's quirk: an error with HTTP 200
+        assert await response.json() == fixture("token_error")
+
+
+async def test_a_failed_refresh_is_shared_not_repeated_by_every_waiter(
+    aiohttp_server, session, clock
+) -> None:  # type: ignore[no-untyped-def]
+    base, seen = await counting_endpoint(aiohttp_server, fixture("token_error"))
+    tokens = manager(session, base, clock)
+    results = await asyncio.gather(*(tokens.token() for _ in range(50)), return_exceptions=True)
+    assert len(seen) == 1
+    assert all(isinstance(r, OAuthError) and r.code == "invalid_code" for r in results)
+    assert tokens.refreshes == 0
+
+
+async def test_a_caller_giving_up_does_not_cancel_the_shared_refresh(session, base, clock) -> None:  # type: ignore[no-untyped-def]
+    tokens = manager(session, base, clock)
+    impatient = asyncio.ensure_future(tokens.token())
+    patient = asyncio.ensure_future(tokens.token())
+    await asyncio.sleep(0)
+    impatient.cancel()
+    assert await patient
+    assert tokens.refreshes == 1
+
+
+async def test_a_token_shorter_lived_than_the_margin_is_still_cached(
+    aiohttp_server, session, clock
+) -> None:  # type: ignore[no-untyped-def]
+    base, seen = await counting_endpoint(
+        aiohttp_server, {**fixture("token_response"), "expires_in": 120}
+    )
+    tokens = manager(session, base, clock)
+    await tokens.token()
+    clock.advance(seconds=59)
+    await tokens.token()
+    assert len(seen) == 1
+    clock.advance(seconds=1)  # half its life gone: refresh
+    await tokens.token()
+    assert len(seen) == 2
