@@ -7,6 +7,7 @@ for one input at a time. It talks HTTP to `/cliq` exactly as Cliq would, signed 
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -133,11 +134,16 @@ async def run_chat(config: Config, *, url: str | None, email: str, admin: bool =
     if url is None:
         from bot.app import create_app
 
-        runner = web.AppRunner(create_app(config), access_log=None)
+        port = _free_port()
+        # The in-process bot's own address, so a sandbox install subscribes *this* bot.
+        server = config.server.model_copy(
+            update={"host": "127.0.0.1", "port": port, "public_url": ""}
+        )
+        runner = web.AppRunner(
+            create_app(config.model_copy(update={"server": server})), access_log=None
+        )
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await web.TCPSite(runner, "127.0.0.1", port).start()
         url = f"http://127.0.0.1:{port}/cliq"
     try:
         async with aiohttp.ClientSession() as session:
@@ -146,6 +152,12 @@ async def run_chat(config: Config, *, url: str | None, email: str, admin: bool =
         if runner is not None:
             await runner.cleanup()
     return 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 __all__ = ["converse", "render", "run_chat"]

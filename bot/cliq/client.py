@@ -12,12 +12,14 @@ import asyncio
 import json
 import random
 from collections.abc import Awaitable, Callable, Mapping
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote
 
 import aiohttp
 
 from bot.cliq.message import Outbound
+from bot.clock import Clock, SystemClock
 
 Sleep = Callable[[float], Awaitable[Any]]
 Payload = Outbound | Mapping[str, Any]
@@ -34,6 +36,7 @@ CLIQ_HOSTS: dict[str, str] = {
     "ca": "https://cliq.zohocloud.ca",
 }
 LOCK_PERIOD = 600.0  # "posting messages: 50 requests/min, lock period 10 min"
+MAX_RECIPIENTS = 100  # userids per bot post (reference/cliq.md §1.6); longer lists are split
 
 
 class TokenSource(Protocol):
@@ -71,6 +74,7 @@ class CliqClient:
         base_url: str,
         tokens: TokenSource,
         bot_unique_name: str,
+        clock: Clock | None = None,
         *,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -82,6 +86,7 @@ class CliqClient:
         self._tokens = tokens
         self.tokens = tokens
         self.bot = bot_unique_name
+        self._clock: Clock = clock or SystemClock()
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._attempts = attempts
@@ -97,15 +102,32 @@ class CliqClient:
     async def post_to_bot_subscribers(
         self, message: Payload, *, userids: list[str] | None = None, broadcast: bool = False
     ) -> Any:
-        body = _body(message)
-        if userids:
-            body["userids"] = ",".join(userids)
-        body["broadcast"] = broadcast
-        return await self._call("POST", f"/api/v2/bots/{quote(self.bot, safe='')}/message", body)
+        """From the bot to some of its subscribers, or (`broadcast`) to all of them.
+
+        Cliq takes at most 100 recipients a post, so a longer list goes out in several posts."""
+        if not userids and not broadcast:
+            raise ValueError("post_to_bot_subscribers needs userids or broadcast=True")
+        path = f"/api/v2/bots/{quote(self.bot, safe='')}/message"
+        if broadcast:
+            return await self._call("POST", path, {**_body(message), "broadcast": True})
+        assert userids is not None
+        answer = None
+        for start in range(0, len(userids), MAX_RECIPIENTS):
+            chunk = ",".join(userids[start : start + MAX_RECIPIENTS])
+            body = {**_body(message), "userids": chunk, "broadcast": False}
+            answer = await self._call("POST", path, body)
+        return answer
 
     async def post_to_user(self, email_or_id: str, message: Payload) -> Any:
-        """A direct message from the bot to one person (by e-mail or Cliq user id)."""
+        """A direct message from the bot to one person (by e-mail or Cliq user id).
+
+        Uses the bot endpoint: `buddies/{user}/message` would send it as the token's owner."""
         return await self.post_to_bot_subscribers(message, userids=[email_or_id])
+
+    async def post_to_buddy(self, email_or_id: str, message: Payload) -> Any:
+        """A direct message from the token's owner (a person, not the bot) to a contact."""
+        path = f"/api/v2/buddies/{quote(email_or_id, safe='@')}/message"
+        return await self._call("POST", path, _body(message))
 
     async def post_to_chat(self, chat_id: str, message: Payload) -> Any:
         return await self._call(
@@ -180,7 +202,7 @@ class CliqClient:
                     await self._tokens.invalidate(token)
                     continue
                 if status == 429 or (status == 400 and code == "request_limit_exceeded"):
-                    wait = _seconds(retry_after, LOCK_PERIOD)
+                    wait = self._retry_after(retry_after)
                     error = CliqRateLimited(status, code or "too_many_requests", message, wait)
                     if wait > self._max_wait or attempt >= self._attempts:
                         raise error
@@ -198,6 +220,22 @@ class CliqClient:
         """Full jitter: anywhere up to 0.5 s, 1 s, 2 s… (capped at 30 s)."""
         return self._rng.uniform(0, min(30.0, 0.5 * 2 ** (attempt - 1)))
 
+    def _retry_after(self, header: str | None) -> float:
+        """`Retry-After` in seconds or as an HTTP date; without one, Cliq's lock period."""
+        if header is None:
+            return LOCK_PERIOD
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            pass
+        try:
+            when = parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            return LOCK_PERIOD
+        if when.tzinfo is None:
+            return LOCK_PERIOD
+        return max(0.0, (when - self._clock.now()).total_seconds())
+
 
 def cliq_base_url(datacenter: str) -> str:
     return CLIQ_HOSTS[datacenter]
@@ -214,10 +252,3 @@ def _json(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return None
-
-
-def _seconds(header: str | None, default: float) -> float:
-    try:
-        return max(0.0, float(header)) if header is not None else default
-    except ValueError:
-        return default

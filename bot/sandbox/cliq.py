@@ -21,11 +21,19 @@ from bot.clock import Clock
 
 WHO = web.RequestKey("who", str)
 TRANSPORT_KEYS = ("userids", "broadcast", "sync_message", "reply_to", "mark_as_read")
+FAULT_KINDS = {
+    "503": "503",
+    "429": "429",
+    "limit": "limit",
+    "400": "limit",
+    "request_limit_exceeded": "limit",
+}
+"""Names a test or a demo may give a fault, and the kind each one means."""
 
 
 @dataclass
 class Fault:
-    kind: str  # "503", "429" or "limit"
+    kind: str  # "503", "429" or "limit" (400 request_limit_exceeded)
     retry_after: float | None = None
 
 
@@ -38,9 +46,17 @@ class CliqSandbox:
     faults: deque[Fault] = field(default_factory=deque)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
-    def fail(self, kind: str, count: int = 1, retry_after: float | None = None) -> None:
-        """The next `count` API calls fail this way (tests and demos of outages)."""
-        self.faults.extend(Fault(kind, retry_after) for _ in range(count))
+    def fail(self, kind: str | int, count: int = 1, retry_after: float | None = None) -> None:
+        """The next `count` API calls fail this way (tests and demos of outages).
+
+        `kind` is 503, 429 or "limit" (also "400" or "request_limit_exceeded"); `retry_after`
+        becomes the `Retry-After` header (none when left out)."""
+        known = FAULT_KINDS.get(str(kind))
+        if known is None:
+            raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(FAULT_KINDS)}")
+        if count < 0 or (retry_after is not None and retry_after < 0):
+            raise ValueError("count and retry_after cannot be negative")
+        self.faults.extend(Fault(known, retry_after) for _ in range(count))
 
     def record(
         self, target_kind: str, target: str, body: dict[str, Any], sender: str
@@ -82,6 +98,16 @@ def _error(status: int, code: str, message: str, **headers: str) -> web.Response
     return web.json_response({"code": code, "message": message}, status=status, headers=headers)
 
 
+async def _json_object(request: web.Request) -> dict[str, Any] | web.Response:
+    try:
+        body = await request.json()
+    except ValueError:
+        return _error(400, "invalid_json", "The body is not JSON")
+    if not isinstance(body, dict):
+        return _error(400, "invalid_json", "The body must be an object")
+    return body
+
+
 def create_cliq_app(state: CliqSandbox) -> web.Application:
     @web.middleware
     async def gate(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -98,7 +124,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
             if fault.kind == "503":
                 return _error(503, "service_unavailable", "Cliq is unavailable")
             headers = (
-                {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
             )
             if fault.kind == "429":
                 return _error(429, "too_many_requests", "Too many requests", **headers)
@@ -112,12 +138,9 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         return await handler(request)
 
     async def message_body(request: web.Request) -> dict[str, Any] | web.Response:
-        try:
-            body = await request.json()
-        except ValueError:
-            return _error(400, "invalid_json", "The body is not JSON")
-        if not isinstance(body, dict):
-            return _error(400, "invalid_json", "The body must be an object")
+        body = await _json_object(request)
+        if isinstance(body, web.Response):
+            return body
         content = {k: v for k, v in body.items() if k not in TRANSPORT_KEYS}
         try:
             parse_reply(content)
@@ -185,7 +208,9 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         return web.json_response({"channels": list(state.channels.values())})
 
     async def create_channel(request: web.Request) -> web.Response:
-        body = await request.json()
+        body = await _json_object(request)
+        if isinstance(body, web.Response):
+            return body
         name = str(body.get("name", "")).strip()
         if (
             not name
@@ -199,7 +224,9 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         return web.json_response(state.add_channel(name))
 
     async def associate(request: web.Request) -> web.Response:
-        body = await request.json()
+        body = await _json_object(request)
+        if isinstance(body, web.Response):
+            return body
         channel = state.channels.get(str(body.get("channel_unique_name", "")))
         if channel is None:
             return _error(404, "channel_not_exist", "No such channel")
@@ -207,16 +234,38 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         return web.Response(status=204)
 
     async def messages(request: web.Request) -> web.Response:
-        return web.json_response({"messages": state.messages})
+        """Every recorded message, or those to one target (`?target_kind=channel&target=desk`)."""
+        kind, target = request.query.get("target_kind"), request.query.get("target")
+        found = [
+            m
+            for m in state.messages
+            if (kind is None or m["target_kind"] == kind)
+            and (target is None or m["target"] == target)
+        ]
+        return web.json_response({"messages": found})
 
     async def clear(request: web.Request) -> web.Response:
         state.messages.clear()
         return web.Response(status=204)
 
     async def faults(request: web.Request) -> web.Response:
-        body = await request.json()
-        state.fail(str(body["kind"]), int(body.get("count", 1)), body.get("retry_after"))
+        body = await _json_object(request)
+        if isinstance(body, web.Response):
+            return body
+        try:
+            retry_after = body.get("retry_after")
+            state.fail(
+                str(body.get("kind", "")),
+                int(body.get("count", 1)),
+                None if retry_after is None else float(retry_after),
+            )
+        except (TypeError, ValueError) as exc:
+            return _error(400, "input_pattern_mismatch", str(exc))
         return web.json_response({"pending": len(state.faults)})
+
+    async def clear_faults(request: web.Request) -> web.Response:
+        state.faults.clear()
+        return web.Response(status=204)
 
     app = web.Application(middlewares=[gate])
     app.router.add_post("/api/v2/channelsbyname/{unique}/message", to_channel)
@@ -230,4 +279,5 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
     app.router.add_get("/sandbox/messages", messages)
     app.router.add_delete("/sandbox/messages", clear)
     app.router.add_post("/sandbox/faults", faults)
+    app.router.add_delete("/sandbox/faults", clear_faults)
     return app
