@@ -7,6 +7,7 @@ transaction that writes its posts to the outbox.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,27 +49,54 @@ class Inbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._waiting: list[
+            tuple[list[tuple[str, str, dict[str, Any]]], asyncio.Future[tuple[int, int]]]
+        ] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     async def setup(self) -> None:
         await self._db.migrate("inbox", MIGRATIONS)
 
     async def add(self, events: Iterable[tuple[str, str, dict[str, Any]]]) -> tuple[int, int]:
-        """Store `(dedupe key, event type, event)` triples in one transaction:
-        (accepted, duplicates)."""
-        accepted = duplicates = 0
-        now = self._clock.now().astimezone(UTC).isoformat()
-        async with self._db.transaction() as tx:
-            for key, event_type, event in events:
-                cursor = await tx.execute(
-                    "INSERT INTO inbox (dedupe_key, event_type, body, received_at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-                    (key, event_type, json.dumps(event), now),
-                )
-                if cursor.rowcount > 0:
-                    accepted += 1
-                else:
-                    duplicates += 1
-        return accepted, duplicates
+        """Store `(dedupe key, event type, event)` triples durably: (accepted, duplicates).
+
+        Deliveries arriving together are committed together (group commit): each caller still
+        returns only after the transaction holding its events has committed.
+        """
+        done: asyncio.Future[tuple[int, int]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((list(events), done))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.ensure_future(self._flush())
+        return await done
+
+    async def _flush(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            results: list[tuple[asyncio.Future[tuple[int, int]], tuple[int, int]]] = []
+            now = self._clock.now().astimezone(UTC).isoformat()
+            try:
+                async with self._db.transaction() as tx:
+                    for events, done in batch:
+                        accepted = duplicates = 0
+                        for key, event_type, event in events:
+                            cursor = await tx.execute(
+                                "INSERT INTO inbox (dedupe_key, event_type, body, received_at)"
+                                " VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+                                (key, event_type, json.dumps(event), now),
+                            )
+                            if cursor.rowcount > 0:
+                                accepted += 1
+                            else:
+                                duplicates += 1
+                        results.append((done, (accepted, duplicates)))
+            except Exception as exc:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for done, counts in results:
+                if not done.done():
+                    done.set_result(counts)
 
     async def pending(self, limit: int = 50) -> list[Stored]:
         rows = await self._db.fetchall(
