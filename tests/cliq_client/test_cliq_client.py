@@ -3,75 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import random
-from pathlib import Path
 
-import aiohttp
 import pytest
 
 from bot.cliq.client import CliqClient, CliqRateLimited, CliqRejected, CliqUnavailable
 from bot.cliq.message import Message
-from bot.clock import FrozenClock
-from bot.oauth import TokenManager, token_url
-from bot.sandbox.accounts import TokenRegistry, create_accounts_app
-from bot.sandbox.cliq import CliqSandbox, create_cliq_app
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "cliq"
-
-
-def fixture(name: str):  # type: ignore[no-untyped-def]
-    return json.loads((FIXTURES / f"{name}.json").read_text())
-
-
-class Sleeps:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
-class World:
-    def __init__(
-        self,
-        client: CliqClient,
-        cliq: CliqSandbox,
-        registry: TokenRegistry,
-        tokens: TokenManager,
-        sleeps: Sleeps,
-    ) -> None:
-        self.client, self.cliq, self.registry, self.tokens, self.sleeps = (
-            client,
-            cliq,
-            registry,
-            tokens,
-            sleeps,
-        )
-
-
-@pytest.fixture
-async def world(aiohttp_server, clock: FrozenClock):  # type: ignore[no-untyped-def]
-    registry = TokenRegistry(clock)
-    registry.add_refresh_token("r1", "admin@example.com")
-    accounts = await aiohttp_server(create_accounts_app(registry, client_id="c", client_secret="s"))
-    cliq = CliqSandbox(registry.identity, clock)
-    cliq.add_channel("desk", bots=("deskbot",))
-    server = await aiohttp_server(create_cliq_app(cliq))
-    async with aiohttp.ClientSession() as session:
-        tokens = TokenManager(
-            session,
-            token_url=token_url(str(accounts.make_url(""))),
-            client_id="c",
-            client_secret="s",
-            refresh_token="r1",
-            clock=clock,
-        )
-        sleeps = Sleeps()
-        client = CliqClient(
-            session, str(server.make_url("")), tokens, "deskbot", sleep=sleeps, rng=random.Random(1)
-        )
-        yield World(client, cliq, registry, tokens, sleeps)
+from tests.cliq_client.conftest import World, fixture
 
 
 async def test_every_posting_method_lands_in_the_sandbox(world: World) -> None:

@@ -1,0 +1,143 @@
+"""The client's rules: who a post is from, recipient batches, Retry-After forms, auth retries;
+and the sandbox's fault switch over HTTP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.utils import format_datetime
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.cliq.client import MAX_RECIPIENTS, CliqClient, CliqRateLimited, CliqRejected
+from bot.clock import FrozenClock
+from tests.cliq_client.conftest import Sleeps, StaticToken, World
+
+
+async def test_a_buddy_dm_is_from_the_person_a_bot_dm_from_the_bot(world: World) -> None:
+    await world.client.post_to_buddy("light@example.com", {"text": "from a person"})
+    await world.client.post_to_user("light@example.com", {"text": "from the bot"})
+    senders = [(m["body"]["text"], m["sender"]) for m in world.cliq.to("user", "light@example.com")]
+    assert senders == [("from a person", "admin@example.com"), ("from the bot", "deskbot")]
+
+
+async def test_more_than_a_hundred_recipients_go_out_in_batches(world: World) -> None:
+    people = [f"p{i}@example.com" for i in range(2 * MAX_RECIPIENTS + 5)]
+    await world.client.post_to_bot_subscribers({"text": "all hands"}, userids=people)
+    assert sorted(m["target"] for m in world.cliq.messages) == sorted(people)
+    posts = [r for r in world.requests if r == "POST /api/v2/bots/deskbot/message"]
+    assert len(posts) == 3
+    with pytest.raises(ValueError, match="userids or broadcast"):
+        await world.client.post_to_bot_subscribers({"text": "nobody"})
+
+
+async def test_an_unknown_channel_and_a_missing_bot_are_permanent(world: World) -> None:
+    with pytest.raises(CliqRejected) as caught:
+        await world.client.post_to_channel("nowhere", {"text": "x"})
+    assert (caught.value.status, caught.value.code) == (404, "channel_not_exist")
+    assert world.sleeps.waits == []
+
+
+async def test_post_to_a_response_url(world: World) -> None:
+    url = f"{world.client._base}/sandbox/response/abc123"
+    await world.client.post_to_response_url(url, {"text": "late answer"})
+    assert world.cliq.to("response", "abc123")[0]["body"] == {"text": "late answer"}
+
+
+async def test_a_rejected_token_is_refreshed_and_retried_only_once(world: World) -> None:
+    first = await world.tokens.token()
+    world.registry.expire_all()
+    await world.client.post_to_chat("CT_1", {"text": "after a refresh"})
+    assert world.tokens.refreshes == 2 and await world.tokens.token() != first
+
+    never_valid = StaticToken()
+    client = CliqClient(
+        world.client._session,
+        world.client._base,
+        never_valid,
+        "deskbot",
+        sleep=world.sleeps,
+    )
+    with pytest.raises(CliqRejected) as caught:
+        await client.post_to_chat("CT_1", {"text": "x"})
+    assert caught.value.code == "oauthtoken_invalid"
+    assert never_valid.invalidated == ["1000.static"]  # one retry, not a loop
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("12", 12.0), ("date+90s", 90.0), ("date-30s", 0.0), ("soon", 600.0), (None, 600.0)],
+)
+async def test_retry_after_in_seconds_or_as_a_date_else_the_lock_period(
+    aiohttp_server, clock: FrozenClock, header: str | None, expected: float
+) -> None:
+    if header and header.startswith("date"):
+        header = format_datetime(clock.now() + timedelta(seconds=int(header[4:-1])), usegmt=True)
+    calls = 0
+
+    async def limited(request: web.Request) -> web.Response:
+        nonlocal calls
+        calls += 1
+        if calls > 1:
+            return web.Response(status=204)
+        headers = {"Retry-After": header} if header else {}
+        body = {
+            "code": "request_limit_exceeded",
+            "message": "You have exceeded the URL throttle limits.",
+        }
+        return web.json_response(body, status=400, headers=headers)
+
+    app = web.Application()
+    app.router.add_post("/api/v2/chats/{chat}/message", limited)
+    server = await aiohttp_server(app)
+    sleeps = Sleeps()
+    async with aiohttp.ClientSession() as session:
+        client = CliqClient(
+            session,
+            str(server.make_url("")),
+            StaticToken(),
+            "deskbot",
+            clock,
+            sleep=sleeps,
+            max_wait=1000,
+        )
+        await client.post_to_chat("CT_1", {"text": "x"})
+    assert sleeps.waits == [expected] and calls == 2
+
+
+async def test_a_wait_beyond_max_wait_is_handed_to_the_caller(world: World) -> None:
+    world.cliq.fail(429, 1, retry_after=90)
+    with pytest.raises(CliqRateLimited) as caught:
+        await world.client.post_to_channel("desk", {"text": "x"})
+    assert (caught.value.status, caught.value.retry_after) == (429, 90)
+    assert world.sleeps.waits == [] and world.cliq.messages == []
+
+
+async def test_faults_over_http(world: World) -> None:
+    session, base = world.client._session, world.client._base
+    for kind in ("429", "request_limit_exceeded", "400", "503"):
+        async with session.post(
+            f"{base}/sandbox/faults", json={"kind": kind, "retry_after": 2}
+        ) as response:
+            assert response.status == 200
+    async with session.post(f"{base}/sandbox/faults", json={"kind": "418"}) as response:
+        assert response.status == 400 and "unknown fault kind" in (await response.json())["message"]
+    async with session.post(f"{base}/sandbox/faults", data="not json") as response:
+        assert response.status == 400
+    assert [f.kind for f in world.cliq.faults] == ["429", "limit", "limit", "503"]
+    client = CliqClient(session, base, world.tokens, "deskbot", sleep=world.sleeps, attempts=5)
+    await client.post_to_channel("desk", {"text": "through"})
+    assert world.sleeps.waits[:3] == [2.0, 2.0, 2.0] and len(world.sleeps.waits) == 4
+    await client.post_to_channel("desk", {"text": "two"})
+    async with session.get(
+        f"{base}/sandbox/messages", params={"target_kind": "channel", "target": "desk"}
+    ) as response:
+        assert [m["body"]["text"] for m in (await response.json())["messages"]] == [
+            "through",
+            "two",
+        ]
+    world.cliq.fail("503", 3)
+    async with session.delete(f"{base}/sandbox/faults") as response:
+        assert response.status == 204
+    assert not world.cliq.faults
