@@ -3,7 +3,10 @@ whose consent is automatic. It answers errors as Zoho does: HTTP 200 with `{"err
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -16,6 +19,19 @@ SANDBOX_CLIENT_SECRET = "sandbox-secret"
 SANDBOX_ORG_REFRESH_TOKEN = "sandbox-org-refresh-token"
 
 
+CODE_LIFETIME = timedelta(minutes=2)  # Zoho: an authorization code is valid for 2 minutes
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What an authorization code stands for until it is redeemed (once)."""
+
+    identity: str
+    redirect_uri: str
+    offline: bool
+    expires: datetime
+
+
 class TokenRegistry:
     """Who each refresh and access token belongs to; shared by the three sandboxes."""
 
@@ -24,7 +40,7 @@ class TokenRegistry:
         self._lifetime = lifetime
         self._refresh: dict[str, str] = {}
         self._access: dict[str, tuple[str, datetime]] = {}
-        self._codes: dict[str, tuple[str, datetime]] = {}
+        self._codes: dict[str, Grant] = {}
         self.issued = 0
 
     def add_refresh_token(self, refresh_token: str, identity: str) -> None:
@@ -47,18 +63,25 @@ class TokenRegistry:
         now = self._clock.now()
         self._access = {t: (who, now) for t, (who, _) in self._access.items()}
 
-    def grant_code(self, identity: str) -> str:
+    def grant_code(self, identity: str, *, redirect_uri: str = "", offline: bool = True) -> str:
         code = f"1000.code.{secrets.token_hex(8)}"
-        self._codes[code] = (identity, self._clock.now() + timedelta(minutes=2))
+        self._codes[code] = Grant(
+            identity, redirect_uri, offline, self._clock.now() + CODE_LIFETIME
+        )
         return code
 
-    def redeem_code(self, code: str) -> str | None:
-        """A new refresh token for the code's identity; None if unknown, used or expired."""
-        found = self._codes.pop(code, None)
-        if found is None or self._clock.now() >= found[1]:
+    def redeem_code(self, code: str, redirect_uri: str = "") -> Grant | None:
+        """The code's grant, used up; None if unknown, used, expired or for another redirect."""
+        grant = self._codes.pop(code, None)
+        if grant is None or self._clock.now() >= grant.expires:
             return None
+        if grant.redirect_uri and grant.redirect_uri != redirect_uri:
+            return None
+        return grant
+
+    def new_refresh_token(self, identity: str) -> str:
         refresh = f"1000.refresh.{secrets.token_hex(12)}"
-        self._refresh[refresh] = found[0]
+        self._refresh[refresh] = identity
         return refresh
 
 
@@ -66,7 +89,8 @@ def create_accounts_app(
     registry: TokenRegistry, *, client_id: str, client_secret: str
 ) -> web.Application:
     async def token(request: web.Request) -> web.Response:
-        form = dict(request.query)
+        # Zoho takes the parameters in the query, the form body or (client) a Basic header.
+        form = {**_basic_client(request), **request.query}
         if request.can_read_body:
             form.update({k: str(v) for k, v in (await request.post()).items()})
         if form.get("client_id") != client_id or form.get("client_secret") != client_secret:
@@ -79,24 +103,31 @@ def create_accounts_app(
                 return web.json_response({"error": "invalid_code"})
             return web.json_response(_token_body(access, expires_in))
         if grant == "authorization_code":
-            refresh = registry.redeem_code(form.get("code", ""))
-            if refresh is None:
+            found = registry.redeem_code(form.get("code", ""), form.get("redirect_uri", ""))
+            if found is None:
                 return web.json_response({"error": "invalid_code"})
+            refresh = registry.new_refresh_token(found.identity)
             access, expires_in = registry.issue(refresh)
-            return web.json_response({**_token_body(access, expires_in), "refresh_token": refresh})
+            body = _token_body(access, expires_in)
+            if found.offline:  # only offline access yields a refresh token
+                body["refresh_token"] = refresh
+            return web.json_response(body)
         return web.json_response({"error": "unsupported_grant_type"})
 
     async def authorize(request: web.Request) -> web.Response:
         query = request.query
         if query.get("client_id") != client_id or not query.get("redirect_uri"):
             return web.json_response({"error": "invalid_client"}, status=400)
+        redirect_uri = query["redirect_uri"]
+        if query.get("response_type", "code") != "code":
+            raise web.HTTPFound(_with_query(redirect_uri, error="unsupported_response_type"))
         # Consent is automatic; the sandbox's person is the login hint (as if they signed in).
-        identity = query.get("login_hint") or "agent@example.com"
-        code = registry.grant_code(identity)
-        target = (
-            f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
+        code = registry.grant_code(
+            query.get("login_hint") or "agent@example.com",
+            redirect_uri=redirect_uri,
+            offline=query.get("access_type") == "offline",
         )
-        raise web.HTTPFound(target)
+        raise web.HTTPFound(_with_query(redirect_uri, code=code, state=query.get("state", "")))
 
     app = web.Application()
     app.router.add_post("/oauth/v2/token", token)
@@ -104,10 +135,27 @@ def create_accounts_app(
     return app
 
 
-def _token_body(access: str, expires_in: int) -> dict[str, object]:
+def _token_body(access: str, expires_in: int) -> dict[str, str | int]:
     return {
         "access_token": access,
         "expires_in": expires_in,
         "api_domain": "https://www.zohoapis.com",
         "token_type": "Bearer",
     }
+
+
+def _with_query(url: str, **params: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
+
+
+def _basic_client(request: web.Request) -> dict[str, str]:
+    """client_id and client_secret from `Authorization: Basic …`, when the caller used one."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Basic "):
+        return {}
+    try:
+        pair = base64.b64decode(header[6:], validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return {}
+    client, _, secret = pair.partition(":")
+    return {"client_id": client, "client_secret": secret}
