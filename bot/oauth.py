@@ -44,7 +44,13 @@ class OAuthError(Exception):
 
 
 class RefreshLimitError(OAuthError):
-    """We would exceed Zoho's 10 tokens per 10 minutes: refused locally, nothing sent."""
+    """We would exceed Zoho's 10 tokens per 10 minutes: refused locally, nothing sent.
+
+    `retry_after` is how many seconds until the oldest refresh leaves the window."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message, "refresh_limit")
+        self.retry_after = retry_after
 
 
 def token_url(accounts_base: str) -> str:
@@ -139,8 +145,10 @@ class TokenManager:
         while self._recent and now - self._recent[0] >= REFRESH_WINDOW:
             self._recent.popleft()
         if len(self._recent) >= REFRESH_LIMIT:
+            wait = (self._recent[0] + REFRESH_WINDOW - now).total_seconds()
             raise RefreshLimitError(
-                f"{REFRESH_LIMIT} tokens minted in the last 10 minutes; not asking for more"
+                f"{REFRESH_LIMIT} tokens minted in the last 10 minutes; not asking for more",
+                retry_after=wait,
             )
         self._recent.append(now)
         body = await request_token(self._session, self._url, self._form)

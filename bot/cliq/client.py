@@ -20,6 +20,7 @@ import aiohttp
 
 from bot.cliq.message import Outbound
 from bot.clock import Clock, SystemClock
+from bot.oauth import OAuthError, RefreshLimitError
 
 Sleep = Callable[[float], Awaitable[Any]]
 Payload = Outbound | Mapping[str, Any]
@@ -179,42 +180,56 @@ class CliqClient:
         attempt = 0
         while True:
             attempt += 1
-            token = await self._tokens.token()
-            headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+            error: CliqError
             try:
-                async with self._session.request(
-                    method, url, json=body, params=params, headers=headers
-                ) as response:
-                    status = response.status
-                    text = await response.text()
-                    retry_after = response.headers.get("Retry-After")
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                error: CliqError = CliqUnavailable(0, "unreachable", str(exc) or type(exc).__name__)
+                token = await self._tokens.token()
+            except OAuthError as exc:
+                error = _token_error(exc)  # raises itself when retrying here cannot help
             else:
-                if status < 300:
-                    return _json(text)
-                data = _json(text) or {}
-                code = str(data.get("code", "")) if isinstance(data, dict) else ""
-                message = str(data.get("message", text[:200])) if isinstance(data, dict) else text
-                if status == 401 and code in ("oauthtoken_invalid", "") and not retried_auth:
-                    retried_auth = True
-                    attempt -= 1
-                    await self._tokens.invalidate(token)
-                    continue
-                if status == 429 or (status == 400 and code == "request_limit_exceeded"):
-                    wait = self._retry_after(retry_after)
-                    error = CliqRateLimited(status, code or "too_many_requests", message, wait)
-                    if wait > self._max_wait or attempt >= self._attempts:
-                        raise error
-                    await self._sleep(wait)
-                    continue
-                if status >= 500:
-                    error = CliqUnavailable(status, code or "server_error", message)
+                answer = await self._exchange(method, url, body, params, token)
+                if isinstance(answer, CliqError):
+                    error = answer
                 else:
-                    raise CliqRejected(status, code or "rejected", message)
+                    status, text, retry_after = answer
+                    if status < 300:
+                        return _json(text)
+                    code, message = _cliq_error(text)
+                    if status == 401 and code in ("oauthtoken_invalid", "") and not retried_auth:
+                        retried_auth = True
+                        attempt -= 1
+                        await self._tokens.invalidate(token)
+                        continue
+                    if status == 429 or (status == 400 and code == "request_limit_exceeded"):
+                        wait = self._retry_after(retry_after)
+                        error = CliqRateLimited(status, code or "too_many_requests", message, wait)
+                        if wait > self._max_wait or attempt >= self._attempts:
+                            raise error
+                        await self._sleep(wait)
+                        continue
+                    if status < 500:
+                        raise CliqRejected(status, code or "rejected", message)
+                    error = CliqUnavailable(status, code or "server_error", message)
             if attempt >= self._attempts:
                 raise error
             await self._sleep(self._backoff(attempt))
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        body: dict[str, Any] | None,
+        params: Mapping[str, str] | None,
+        token: str,
+    ) -> tuple[int, str, str | None] | CliqError:
+        """One HTTP round trip: (status, body text, Retry-After), or why there was none."""
+        headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+        try:
+            async with self._session.request(
+                method, url, json=body, params=params, headers=headers
+            ) as response:
+                return response.status, await response.text(), response.headers.get("Retry-After")
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return CliqUnavailable(0, "unreachable", str(exc) or type(exc).__name__)
 
     def _backoff(self, attempt: int) -> float:
         """Full jitter: anywhere up to 0.5 s, 1 s, 2 s… (capped at 30 s)."""
@@ -243,6 +258,24 @@ def cliq_base_url(datacenter: str) -> str:
 
 def _body(message: Payload) -> dict[str, Any]:
     return message.to_wire() if isinstance(message, Outbound) else dict(message)
+
+
+def _cliq_error(text: str) -> tuple[str, str]:
+    """Cliq's `{code, message}`, or what can be said of a body without them."""
+    data = _json(text)
+    if isinstance(data, dict):
+        return str(data.get("code", "")), str(data.get("message", text[:200]))
+    return "", text[:200]
+
+
+def _token_error(exc: OAuthError) -> CliqError:
+    """A token we could not get, as this client's errors: the refresh limit is a rate limit,
+    Zoho refusing our credentials is permanent (raised), an unreachable Accounts is transient."""
+    if isinstance(exc, RefreshLimitError):
+        raise CliqRateLimited(0, "token_refresh_limit", str(exc), exc.retry_after) from exc
+    if exc.code:
+        raise CliqRejected(0, f"oauth_{exc.code}", str(exc)) from exc
+    return CliqUnavailable(0, "accounts_unavailable", str(exc))
 
 
 def _json(text: str) -> Any:

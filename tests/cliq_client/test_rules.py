@@ -10,8 +10,15 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.cliq.client import MAX_RECIPIENTS, CliqClient, CliqRateLimited, CliqRejected
+from bot.cliq.client import (
+    MAX_RECIPIENTS,
+    CliqClient,
+    CliqRateLimited,
+    CliqRejected,
+    CliqUnavailable,
+)
 from bot.clock import FrozenClock
+from bot.oauth import TokenManager
 from tests.cliq_client.conftest import Sleeps, StaticToken, World
 
 
@@ -141,3 +148,57 @@ async def test_faults_over_http(world: World) -> None:
     async with session.delete(f"{base}/sandbox/faults") as response:
         assert response.status == 204
     assert not world.cliq.faults
+
+
+def client_with(world: World, tokens: TokenManager, attempts: int = 4) -> CliqClient:
+    return CliqClient(
+        world.client._session,
+        world.client._base,
+        tokens,
+        "deskbot",
+        sleep=world.sleeps,
+        attempts=attempts,
+    )
+
+
+def manager_like(world: World, **changes: str) -> TokenManager:
+    settings = {"token_url": world.tokens._url, "refresh_token": "r1", **changes}
+    return TokenManager(
+        world.client._session,
+        token_url=settings["token_url"],
+        client_id="c",
+        client_secret="s",
+        refresh_token=settings["refresh_token"],
+        clock=world.registry._clock,
+    )
+
+
+async def test_the_refresh_limit_surfaces_as_a_rate_limit_without_calling_cliq(
+    world: World, clock: FrozenClock
+) -> None:
+    for _ in range(10):
+        await world.tokens.invalidate(await world.tokens.token())
+        clock.advance(seconds=6)
+    before = len(world.requests)
+    with pytest.raises(CliqRateLimited) as caught:
+        await world.client.post_to_channel("desk", {"text": "x"})
+    assert caught.value.code == "token_refresh_limit"
+    assert caught.value.retry_after == 540
+    assert world.requests[before:] == [] and world.sleeps.waits == []
+
+
+async def test_refused_credentials_are_permanent(world: World) -> None:
+    client = client_with(world, manager_like(world, refresh_token="revoked"))
+    with pytest.raises(CliqRejected) as caught:
+        await client.post_to_chat("CT_1", {"text": "x"})
+    assert caught.value.code == "oauth_invalid_code" and world.sleeps.waits == []
+
+
+async def test_an_unreachable_accounts_server_is_retried_then_unavailable(world: World) -> None:
+    client = client_with(
+        world, manager_like(world, token_url="http://127.0.0.1:9/oauth/v2/token"), attempts=3
+    )
+    with pytest.raises(CliqUnavailable) as caught:
+        await client.post_to_chat("CT_1", {"text": "x"})
+    assert caught.value.code == "accounts_unavailable" and len(world.sleeps.waits) == 2
+    assert world.cliq.messages == []

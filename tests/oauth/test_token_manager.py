@@ -82,8 +82,9 @@ async def test_never_more_than_ten_refreshes_in_ten_minutes(session, base, clock
     for _ in range(10):
         await tokens.invalidate(await tokens.token())
         clock.advance(seconds=30)
-    with pytest.raises(RefreshLimitError):
+    with pytest.raises(RefreshLimitError) as caught:
         await tokens.token()
+    assert caught.value.retry_after == 300  # the first refresh leaves the window in 5 minutes
     clock.advance(minutes=6)  # the oldest refreshes leave the window
     assert await tokens.token()
     assert tokens.refreshes == 11
