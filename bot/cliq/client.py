@@ -14,7 +14,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 
@@ -136,7 +136,15 @@ class CliqClient:
         )
 
     async def post_to_response_url(self, url: str, message: Payload) -> Any:
-        return await self._call("POST", url, _body(message))
+        """A late reply to a handler call. The URL's own token authorises it; our OAuth token
+        goes only to our Cliq host, never to wherever a response URL happens to point."""
+        if not url.startswith(("http://", "https://")):
+            raise CliqRejected(0, "bad_response_url", f"not an absolute URL: {url[:80]!r}")
+        return await self._call("POST", url, _body(message), oauth=self._same_origin(url))
+
+    def _same_origin(self, url: str) -> bool:
+        mine, theirs = urlsplit(self._base), urlsplit(url)
+        return (mine.scheme, mine.netloc.lower()) == (theirs.scheme, theirs.netloc.lower())
 
     async def deliver(self, target_kind: str, target: str, payload: Mapping[str, Any]) -> Any:
         """One outbox row: `channel`, `user`, `chat` or `response` (a response URL)."""
@@ -174,6 +182,8 @@ class CliqClient:
         path: str,
         body: dict[str, Any] | None,
         params: Mapping[str, str] | None = None,
+        *,
+        oauth: bool = True,
     ) -> Any:
         url = path if path.startswith("http") else f"{self._base}{path}"
         retried_auth = False
@@ -182,7 +192,7 @@ class CliqClient:
             attempt += 1
             error: CliqError
             try:
-                token = await self._tokens.token()
+                token = await self._tokens.token() if oauth else None
             except OAuthError as exc:
                 error = _token_error(exc)  # raises itself when retrying here cannot help
             else:
@@ -194,7 +204,12 @@ class CliqClient:
                     if status < 300:
                         return _json(text)
                     code, message = _cliq_error(text)
-                    if status == 401 and code in ("oauthtoken_invalid", "") and not retried_auth:
+                    if (
+                        token
+                        and status == 401
+                        and code in ("oauthtoken_invalid", "")
+                        and not retried_auth
+                    ):
                         retried_auth = True
                         attempt -= 1
                         await self._tokens.invalidate(token)
@@ -219,10 +234,10 @@ class CliqClient:
         url: str,
         body: dict[str, Any] | None,
         params: Mapping[str, str] | None,
-        token: str,
+        token: str | None,
     ) -> tuple[int, str, str | None] | CliqError:
         """One HTTP round trip: (status, body text, Retry-After), or why there was none."""
-        headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+        headers = {"Authorization": f"Zoho-oauthtoken {token}"} if token else {}
         try:
             async with self._session.request(
                 method, url, json=body, params=params, headers=headers

@@ -50,6 +50,26 @@ async def test_post_to_a_response_url(world: World) -> None:
     url = f"{world.client._base}/sandbox/response/abc123"
     await world.client.post_to_response_url(url, {"text": "late answer"})
     assert world.cliq.to("response", "abc123")[0]["body"] == {"text": "late answer"}
+    with pytest.raises(CliqRejected, match="bad_response_url"):
+        await world.client.post_to_response_url("/sandbox/response/x", {"text": "x"})
+
+
+async def test_our_token_goes_only_to_our_cliq_host(aiohttp_server, world: World) -> None:
+    seen: list[str | None] = []
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        seen.append(request.headers.get("Authorization"))
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/responses/{token}", elsewhere)
+    other = await aiohttp_server(app)
+    await world.client.post_to_response_url(str(other.make_url("/responses/t1")), {"text": "x"})
+    assert seen == [None]
+    same_host = world.client._base.replace("127.0.0.1", "localhost")  # another origin, too
+    assert same_host != world.client._base
+    assert not world.client._same_origin(f"{same_host}/x")
+    assert world.client._same_origin(f"{world.client._base}/sandbox/response/t")
 
 
 async def test_a_rejected_token_is_refreshed_and_retried_only_once(world: World) -> None:
