@@ -12,12 +12,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 from pydantic import ValidationError
 
 from bot.cliq.message import parse_reply
-from bot.clock import Clock
+from bot.clock import Clock, epoch_ms
 
 WHO = web.RequestKey("who", str)
 TRANSPORT_KEYS = ("userids", "broadcast", "sync_message", "reply_to", "mark_as_read")
@@ -72,6 +73,10 @@ class CliqSandbox:
         self.messages.append(message)
         return message
 
+    def message_id(self, message: dict[str, Any]) -> str:
+        """Cliq's form of a message ID (`<epoch ms> <number>`), URL-encoded as Cliq returns it."""
+        return quote(f"{epoch_ms(self.clock.now())} {224416859547 + message['id']}")
+
     def to(self, target_kind: str, target: str) -> list[dict[str, Any]]:
         return [
             m for m in self.messages if (m["target_kind"], m["target"]) == (target_kind, target)
@@ -92,6 +97,13 @@ class CliqSandbox:
         )
         channel["bots"] = sorted(set(channel["bots"]) | set(bots))
         return channel
+
+
+def _posted(state: CliqSandbox, body: dict[str, Any], message: dict[str, Any]) -> web.Response:
+    """204, or with `sync_message` the new message's ID (reference/cliq.md §5.2)."""
+    if not body.get("sync_message"):
+        return web.Response(status=204)
+    return web.json_response({"message_id": state.message_id(message)})
 
 
 def _error(status: int, code: str, message: str, **headers: str) -> web.Response:
@@ -167,8 +179,9 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         bot = request.query.get("bot_unique_name")
         if bot and bot not in channel["bots"]:
             return _error(400, "bot_not_member", f"The bot {bot} is not a member of {unique}")
-        state.record("channel", unique, body, bot or request[WHO])
-        return web.Response(status=204)
+        message = state.record("channel", unique, body, bot or request[WHO])
+        # Posted as the bot, Cliq gives no message ID even with sync_message.
+        return web.Response(status=204) if bot else _posted(state, body, message)
 
     async def to_bot_subscribers(request: web.Request) -> web.Response:
         body = await message_body(request)
@@ -179,23 +192,35 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
             return _error(400, "botmessage_no_valid_users", "No users to send the message to")
         sender = request.match_info["bot"]
         content = {k: v for k, v in body.items() if k not in TRANSPORT_KEYS}
-        for user in users or ["*subscribers*"]:
-            state.record("user", user.casefold(), content, sender)
-        return web.Response(status=204)
+        details = {
+            user: state.record("user", user.casefold(), content, sender)
+            for user in users or ["*subscribers*"]
+        }
+        if not body.get("sync_message") or not users:
+            return web.Response(status=204)
+        return web.json_response(
+            {
+                "user_ids": users,
+                "message_details": {
+                    user: {"chat_id": f"CT_{sender}_{user}", "message_id": state.message_id(m)}
+                    for user, m in details.items()
+                },
+            }
+        )
 
     async def to_buddy(request: web.Request) -> web.Response:
         body = await message_body(request)
         if isinstance(body, web.Response):
             return body
-        state.record("user", request.match_info["who"].casefold(), body, request[WHO])
-        return web.Response(status=204)
+        message = state.record("user", request.match_info["who"].casefold(), body, request[WHO])
+        return _posted(state, body, message)
 
     async def to_chat(request: web.Request) -> web.Response:
         body = await message_body(request)
         if isinstance(body, web.Response):
             return body
-        state.record("chat", request.match_info["chat"], body, request[WHO])
-        return web.Response(status=204)
+        message = state.record("chat", request.match_info["chat"], body, request[WHO])
+        return _posted(state, body, message)
 
     async def to_response_url(request: web.Request) -> web.Response:
         body = await message_body(request)

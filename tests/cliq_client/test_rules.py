@@ -222,3 +222,14 @@ async def test_an_unreachable_accounts_server_is_retried_then_unavailable(world:
         await client.post_to_chat("CT_1", {"text": "x"})
     assert caught.value.code == "accounts_unavailable" and len(world.sleeps.waits) == 2
     assert world.cliq.messages == []
+
+
+async def test_sync_message_returns_ids_except_for_a_bot_in_a_channel(world: World) -> None:
+    sync = {"text": "x", "sync_message": True}
+    answer = await world.client.post_to_chat("CT_1", sync)
+    assert "%20" in answer["message_id"]  # URL-encoded "<ms> <number>", as Cliq sends it
+    assert await world.client.post_to_channel("desk", sync) is None  # as the bot: no ID
+    both = await world.client.post_to_bot_subscribers(sync, userids=["a@example.com", "b@x.org"])
+    assert both["user_ids"] == ["a@example.com", "b@x.org"]
+    assert set(both["message_details"]) == {"a@example.com", "b@x.org"}
+    assert await world.client.post_to_chat("CT_1", {"text": "no sync"}) is None
