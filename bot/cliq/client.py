@@ -4,6 +4,7 @@ Rate limits arrive as 429 or as 400 `request_limit_exceeded`: we wait for `Retry
 the lock period. 5xx and connection errors are retried with jittered exponential backoff. Any
 other 4xx is permanent and surfaces Cliq's `{code, message}`. A wait longer than `max_wait` is
 not slept here: the error carries it, so a durable caller (the outbox sender) can reschedule.
+A token that cannot be had becomes one of these errors too, never a bare OAuthError.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class TokenSource(Protocol):
 
 
 class CliqError(Exception):
+    """Cliq said no, or could not be asked; `code` and `message` are Cliq's own when it sent them
+    (`status` 0 means no HTTP answer from Cliq: unreachable, or no token to send)."""
+
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(f"Cliq {status} {code}: {message}")
         self.status = status
@@ -59,6 +63,9 @@ class CliqRejected(CliqError):
 
 
 class CliqRateLimited(CliqError):
+    """Throttled (429, 400 `request_limit_exceeded`, or our own token refresh limit) beyond what
+    this client waits out; `retry_after` is how many seconds until trying again makes sense."""
+
     def __init__(self, status: int, code: str, message: str, retry_after: float) -> None:
         super().__init__(status, code, message)
         self.retry_after = retry_after
