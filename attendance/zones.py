@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from attendance.errors import AttendanceError
+from bot.clock import zone_named
 
 Zone = ZoneInfo | str
 
 
-@cache
-def _folded() -> dict[str, str]:
-    return {name.casefold(): name for name in available_timezones()}
-
-
 def zone(tz: Zone) -> ZoneInfo:
-    """The ZoneInfo for `tz` (a ZoneInfo passes through); unknown names raise AttendanceError."""
+    """The ZoneInfo for `tz` (a ZoneInfo passes through); unknown names raise AttendanceError.
+
+    Only IANA names are looked up, so no string a caller sends is kept in memory."""
     if isinstance(tz, ZoneInfo):
         return tz
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
-    name = _folded().get(tz.strip().casefold())
-    if name is None:
-        raise AttendanceError(f"Unknown time zone {tz!r}.")
-    return ZoneInfo(name)
+    found = zone_named(tz)
+    if found is None:
+        raise AttendanceError(f"Unknown time zone {str(tz)[:40]!r}.")
+    return found

@@ -10,7 +10,7 @@ import sys
 from aiohttp import web
 
 from bot.config import ConfigError, load_config
-from bot.handlers.errors import ACCESS_LOG_FORMAT
+from bot.handlers.access_log import RedactingAccessLogger
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,7 +78,7 @@ def _serve(config, host: str | None, port: int | None) -> int:  # type: ignore[n
         host=host,
         port=port,
         print=None,
-        access_log_format=ACCESS_LOG_FORMAT,
+        access_log_class=RedactingAccessLogger,
         handle_signals=True,
     )
     return 0

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Protocol
+from zoneinfo import ZoneInfo, available_timezones
+
+MAX_ZONE_NAME = 64
+"""Longer names are not looked up at all (the longest IANA name has 32 characters)."""
 
 
 class Clock(Protocol):
@@ -35,6 +40,24 @@ class FrozenClock:
         """Move forward by `delta` or by timedelta keyword arguments (`minutes=5`)."""
         self._now += delta if delta is not None else timedelta(**kwargs)
         return self._now
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    """Every IANA zone name, case-folded → as spelt in the tz database (a fixed set)."""
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def zone_named(name: object) -> ZoneInfo | None:
+    """The IANA zone called `name`, matched case-insensitively (Cliq sends `Asia/calcutta`),
+    or None when `name` is not a zone name.
+
+    Only names of the tz database reach `ZoneInfo` (whose own cache is then bounded by that
+    set), so however many different strings callers send, memory does not grow with them."""
+    if not isinstance(name, str) or len(name) > MAX_ZONE_NAME:
+        return None
+    real = _zone_names().get(name.strip().casefold())
+    return ZoneInfo(real) if real else None
 
 
 def epoch_ms(when: datetime) -> int:

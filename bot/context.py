@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from bot.cliq.envelope import Chat, Envelope, User
-from bot.clock import Clock
+from bot.clock import Clock, zone_named
 
 if TYPE_CHECKING:
     from bot.dispatch import Bot
@@ -47,13 +46,7 @@ class Context:
         return self.clock.now().astimezone(self.timezone)
 
 
-@cache
-def _zones_by_folded_name() -> dict[str, str]:
-    return {name.casefold(): name for name in available_timezones()}
-
-
-@cache
-def zone(name: str) -> ZoneInfo:
-    """Look a zone name up case-insensitively: Cliq sends names such as `Asia/calcutta`."""
-    real = _zones_by_folded_name().get((name or "UTC").strip().casefold())
-    return ZoneInfo(real or "UTC")
+def zone(name: str | None) -> ZoneInfo:
+    """Look a zone name up case-insensitively (Cliq sends names such as `Asia/calcutta`);
+    anything that is not an IANA name is UTC. Nothing is cached per name sent."""
+    return zone_named(name or "UTC") or ZoneInfo("UTC")

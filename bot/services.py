@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ from bot.store.settings import Settings
 
 log = logging.getLogger("deskbot")
 
+MAX_AGENT_CLIENTS = 256
+"""Per-agent Desk clients kept (least recently used dropped first: it costs one token refresh)."""
+
 
 @dataclass
 class Services:
@@ -71,7 +75,7 @@ class Services:
     desk_http: aiohttp.ClientSession
     cliq_http: aiohttp.ClientSession
     accounts_http: aiohttp.ClientSession
-    _agent_clients: dict[str, DeskClient] = field(default_factory=dict)
+    _agent_clients: OrderedDict[str, DeskClient] = field(default_factory=OrderedDict)
     _departments: tuple[datetime, list[Department]] | None = None
 
     async def post(
@@ -115,11 +119,13 @@ class Services:
 
     def desk_as(self, refresh_token: str, email: str = "") -> DeskClient:
         """A Desk client acting as the agent whose refresh token this is (SPEC D5), kept per
-        agent so its access token is reused."""
+        agent so its access token is reused; at most `MAX_AGENT_CLIENTS` are kept."""
         key = email.casefold() or refresh_token
-        if key not in self._agent_clients:
-            self._agent_clients[key] = self._new_agent_client(refresh_token)
-        return self._agent_clients[key]
+        client = self._agent_clients.pop(key, None) or self._new_agent_client(refresh_token)
+        self._agent_clients[key] = client  # the most recently used last
+        while len(self._agent_clients) > MAX_AGENT_CLIENTS:
+            self._agent_clients.popitem(last=False)
+        return client
 
     def _new_agent_client(self, refresh_token: str) -> DeskClient:
         tokens = TokenManager(

@@ -54,6 +54,3 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
 
 def _slug(reason: str) -> str:
     return reason.lower().replace(" ", "_")
-
-
-ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs rid=%{X-Request-Id}o'

@@ -55,6 +55,7 @@ class Sender:
         """Deliver what is due now; the number of posts delivered."""
         delivered = 0
         async with self._round:
+            self._forget_quiet_targets()
             for post in await self._outbox.due(limit):
                 if await self._send(post):
                     delivered += 1
@@ -83,6 +84,14 @@ class Sender:
             await self._outbox.delivered(post.id)
             return True
         return False
+
+    def _forget_quiet_targets(self) -> None:
+        """Drop the pacing window of every target with nothing sent in the last minute, so the
+        windows kept are bounded by the targets posted to lately, not by all targets ever."""
+        now = self._clock.now()
+        quiet = [k for k, window in self._sent.items() if not window or now - window[-1] >= MINUTE]
+        for key in quiet:
+            del self._sent[key]
 
     def _backoff(self, attempts: int) -> timedelta:
         """Full jitter up to 2, 4, 8 … seconds, capped at 10 minutes."""

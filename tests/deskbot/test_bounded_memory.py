@@ -1,0 +1,35 @@
+"""Nothing kept in memory grows with what clients send (issue 10): per-agent Desk clients are
+kept up to a cap, and the sender's pacing windows only for targets posted to lately."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.services import MAX_AGENT_CLIENTS
+
+
+async def test_agent_clients_are_capped_least_recent_first(deskbot) -> None:  # type: ignore[no-untyped-def]
+    services = deskbot.services
+    first = services.desk_as("refresh-first", "first@example.com")
+    for i in range(MAX_AGENT_CLIENTS + 50):
+        services.desk_as(f"refresh-{i}", f"agent{i}@example.com")
+        assert services.desk_as("refresh-first", "FIRST@example.com") is first  # kept: in use
+    assert len(services._agent_clients) == MAX_AGENT_CLIENTS
+    assert "agent0@example.com" not in services._agent_clients  # the least recently used went
+
+
+async def test_pacing_windows_of_quiet_targets_are_dropped(deskbot) -> None:  # type: ignore[no-untyped-def]
+    services = deskbot.services
+    for i in range(40):
+        await services.post("user", f"person{i}@example.com", {"text": "hi"}, dedupe_key=f"k{i}")
+    await deskbot.deliver()  # (the app's own sender may have delivered some already)
+    assert len(deskbot.cliq_messages) == 40
+    assert len(services.sender._sent) == 40
+    deskbot.clock.advance(minutes=2)
+    await services.post("user", "agent@example.com", {"text": "later"}, dedupe_key="later")
+    await deskbot.deliver()
+    assert len(deskbot.cliq_messages) == 41
+    assert set(services.sender._sent) == {("user", "agent@example.com")}
+    deskbot.clock.advance(timedelta(minutes=2))
+    await deskbot.deliver()
+    assert not services.sender._sent
