@@ -81,6 +81,13 @@ class SandboxConfig(Section):
     accounts_port: int = 0
     # `serve` runs `deskbot install` against the sandboxes on start, so Desk events flow at once.
     auto_install: bool = True
+    # The sandbox Desk's edition: free and standard (and express) have no webhooks, so the bot
+    # falls back to polling; the edition also sets the per-portal concurrency cap.
+    desk_edition: Literal["free", "express", "standard", "professional", "enterprise"] = (
+        "professional"
+    )
+    # How long a new sandbox ticket stays out of `/tickets/search` (Desk's search index lags).
+    search_lag_minutes: float = Field(default=2.0, ge=0)
 
 
 class StoreConfig(Section):

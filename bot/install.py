@@ -11,17 +11,21 @@ from bot.cliq.client import CliqClient, CliqRejected
 from bot.desk.client import DeskClient
 from bot.store.settings import Settings
 
+# Webhook.json `subscriptions`: an event takes null or an object with exactly its documented
+# keys (minProperties = maxProperties). `departmentIds`/`fields` null: every department, any
+# field.
+_CHANGES: dict[str, object] = {"departmentIds": None, "includePrevState": True}
 SUBSCRIPTIONS: dict[str, dict[str, object] | None] = {
     "Ticket_Add": None,
-    "Ticket_Update": {"includePrevState": True},
+    "Ticket_Update": {**_CHANGES, "fields": None},
     "Ticket_Comment_Add": None,
     "Ticket_Comment_Update": None,
     "Task_Add": None,
-    "Task_Update": {"includePrevState": True},
+    "Task_Update": dict(_CHANGES),
     "Call_Add": None,
-    "Call_Update": {"includePrevState": True},
+    "Call_Update": dict(_CHANGES),
     "Event_Add": None,
-    "Event_Update": {"includePrevState": True},
+    "Event_Update": dict(_CHANGES),
 }
 
 

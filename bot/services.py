@@ -42,6 +42,7 @@ from bot.store.db import Database
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
 from bot.store.settings import Settings
+from bot.store.tasks import WatchedTasks
 
 log = logging.getLogger("deskbot")
 
@@ -71,6 +72,7 @@ class Services:
     webhooks: WebhookVerifier
     notifier: Notifier
     scheduler: Scheduler
+    tasks: WatchedTasks
     export_links: ExportLinks
     desk_http: aiohttp.ClientSession
     cliq_http: aiohttp.ClientSession
@@ -213,7 +215,8 @@ async def open_services(
         settings = Settings(
             db, org_channel=config.cliq.org_channel, dm_owner=config.notifications.dm_owner
         )
-        for part in (connections, answers, attendance, outbox, inbox, settings):
+        watched_tasks = WatchedTasks(db)
+        for part in (connections, answers, attendance, outbox, inbox, settings, watched_tasks):
             await part.setup()
         jwks_url = (
             f"{sandboxes.urls['desk']}/.well-known/jwks.json"
@@ -248,6 +251,8 @@ async def open_services(
             clock=clock,
             names=lambda: services.names(),
             posted=sender.wake,
+            departments=lambda: services.departments(),
+            tasks=watched_tasks,
         )
         services = Services(
             config=config,
@@ -273,6 +278,7 @@ async def open_services(
             webhooks=webhooks,
             notifier=notifier,
             scheduler=scheduler,
+            tasks=watched_tasks,
             export_links=ExportLinks(config.token_key(), config.public_url, clock),
         )
         yield services

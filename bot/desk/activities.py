@@ -15,6 +15,8 @@ class Task(DeskModel):
     ticket_id: DeskId | None = None
     department_id: DeskId | None = None
     completed_time: DeskTime | None = None
+    created_time: DeskTime | None = None
+    modified_time: DeskTime | None = None
 
     @property
     def is_done(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -14,6 +14,11 @@ from bot.desk.events import Webhook
 from bot.desk.paging import collect, csv, models
 from bot.desk.tickets import Blueprint, Ticket
 from bot.desk.wire import format_time
+
+TASK_PAGE = 99  # Task.json getTasks: limit maximum 99
+TaskSort = Literal[
+    "modifiedTime", "-modifiedTime", "createdTime", "-createdTime", "dueDate", "-dueDate"
+]
 
 
 class _Unset:
@@ -57,18 +62,20 @@ class WriteCalls(ReadCalls):
         return Ticket.model_validate(answer)
 
     async def reply_address(self, department_id: str) -> MailReplyAddress:
-        """The from-address for replies in a department (verified, default first), cached."""
+        """The department's from-address for replies, cached: the first that is both active
+        and verified (MailReplyAddress.json lists `isActive` and `isVerified`; there is no
+        "default" flag). NoReplyAddress when the department has none."""
         if department_id not in self._reply_addresses:
             body = await self.http.request(
                 "GET", "/mailReplyAddress", params={"departmentId": department_id}
             )
             found = [MailReplyAddress.model_validate(a) for a in (body or {}).get("data") or []]
-            if not found:
+            usable = [a for a in found if a.is_active is not False and a.is_verified is True]
+            if not usable:
                 raise NoReplyAddress(
-                    f"no reply address is configured for department {department_id}"
+                    f"department {department_id} has no active, verified reply address"
                 )
-            found.sort(key=lambda a: (a.is_verified is False, not a.is_default))
-            self._reply_addresses[department_id] = found[0]
+            self._reply_addresses[department_id] = usable[0]
         return self._reply_addresses[department_id]
 
     async def send_reply(
@@ -161,14 +168,23 @@ class WriteCalls(ReadCalls):
 
     # --- activities ---------------------------------------------------------------------------
 
-    async def tasks(
-        self, *, department_id: str | None = None, limit: int | None = None
-    ) -> list[Task]:
-        """`GET /tasks` (pages of 99, the activities' limit), newest due first."""
-        params = {"departmentId": department_id, "sortBy": "-dueDate"}
-        return await collect(
-            models(self.http, Task, "/tasks", params, page_size=99, max_items=limit)
-        )
+    def iter_tasks(
+        self, department_id: str, *, sort_by: TaskSort = "-modifiedTime"
+    ) -> AsyncIterator[Task]:
+        """`GET /tasks` of one department (Task.json: `departmentId` is required, `limit` at
+        most 99), in pages of 99, by default the most recently changed first."""
+        params = {"departmentId": department_id, "sortBy": sort_by}
+        return models(self.http, Task, "/tasks", params, page_size=TASK_PAGE)
+
+    async def tasks_changed_since(self, department_id: str, since: datetime | None) -> list[Task]:
+        """A department's tasks changed at or after `since` (all of them when None): pages
+        newest-changed first and stops at the first older one."""
+        found: list[Task] = []
+        async for task in self.iter_tasks(department_id):
+            if since is not None and task.modified_time is not None and task.modified_time < since:
+                break
+            found.append(task)
+        return found
 
     # --- webhooks ---------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from bot.desk.wire import Count, DeskId, DeskModel, DeskTime
+from bot.desk.wire import Count, DeskId, DeskModel, DeskTime, Items
 
 
 class Mention(DeskModel):
@@ -45,8 +45,8 @@ class Comment(DeskModel):
     modified_time: DeskTime | None = None
     commenter_id: DeskId | None = None
     commenter: Commenter | None = None
-    attachments: list[dict[str, Any]] = Field(default_factory=list)
-    mention: list[Mention] = Field(default_factory=list)
+    attachments: Items[dict[str, Any]] = Field(default_factory=list)
+    mention: Items[Mention] = Field(default_factory=list)
 
 
 class ThreadAuthor(DeskModel):
@@ -88,5 +88,6 @@ class MailReplyAddress(DeskModel):
     address: str
     display_name: str | None = None
     department_id: DeskId | None = None
+    is_active: bool | None = None
     is_verified: bool | None = None
-    is_default: bool | None = None
+    is_smtp_enabled: bool | None = None

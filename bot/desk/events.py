@@ -8,7 +8,7 @@ from pydantic import Field
 
 from bot.desk.conversation import Comment
 from bot.desk.tickets import Ticket
-from bot.desk.wire import DeskId, DeskModel, DeskTime, EpochMsTime, format_epoch_ms
+from bot.desk.wire import DeskId, DeskModel, DeskTime, EpochMsTime, Map, format_epoch_ms
 
 
 class Webhook(DeskModel):
@@ -18,7 +18,7 @@ class Webhook(DeskModel):
     name: str | None = None
     url: str | None = None
     description: str | None = None
-    subscriptions: dict[str, dict[str, Any] | None] = Field(default_factory=dict)
+    subscriptions: Map[dict[str, Any] | None] = Field(default_factory=dict)
     is_enabled: bool | None = None
     type: str | None = None
     include_events_from: list[str] | None = None

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from bot.desk.wire import DeskId, DeskModel, DeskTime
+from bot.desk.wire import DeskId, DeskModel, DeskTime, Items
 
 
 class AgentRef(DeskModel):
@@ -45,7 +45,7 @@ class Agent(DeskModel):
     role_id: DeskId | None = None
     profile_id: DeskId | None = None
     role_permission_type: str | None = None
-    associated_department_ids: list[DeskId] = Field(default_factory=list)
+    associated_department_ids: Items[DeskId] = Field(default_factory=list)
     time_zone: str | None = None
     is_confirmed: bool | None = None
     photo_url: str | None = Field(default=None, alias="photoURL")
@@ -90,9 +90,9 @@ class Team(DeskModel):
     name: str | None = None
     description: str | None = None
     department_id: DeskId | None = None
-    agents: list[DeskId] = Field(default_factory=list)
-    derived_agents: list[DeskId] = Field(default_factory=list)
-    sub_teams: list[Any] = Field(default_factory=list)
+    agents: Items[DeskId] = Field(default_factory=list)
+    derived_agents: Items[DeskId] = Field(default_factory=list)
+    sub_teams: Items[Any] = Field(default_factory=list)
     logo_url: str | None = None
 
 

@@ -13,7 +13,10 @@ class TicketCount(DeskModel):
 
 
 class FieldValueCount(DeskModel):
-    value: str
+    """One value's count; `value` is null for tickets without one (TicketCount.json:
+    `["string", "null"]` for status, priority and channel)."""
+
+    value: str | None = None
     count: Count
 
 
@@ -45,7 +48,7 @@ class TicketsCountByFieldValues(DeskModel):
             raise ValueError(f"{field!r} is not a per-value field")
         wanted = _key(value)
         rows: list[FieldValueCount] = getattr(self, attribute) or []
-        return sum(row.count for row in rows if _key(row.value) == wanted)
+        return sum(row.count for row in rows if row.value is not None and _key(row.value) == wanted)
 
 
 def _key(value: str) -> str:

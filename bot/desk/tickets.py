@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 
 from bot.desk.people import AgentRef, Contact, DepartmentRef, TeamRef
-from bot.desk.wire import Count, DeskId, DeskModel, DeskTime
+from bot.desk.wire import Count, DeskId, DeskModel, DeskTime, Items, Map
 
 
 class LastThread(DeskModel):
@@ -67,11 +67,11 @@ class Ticket(DeskModel):
     attachment_count: Count | None = None
     tag_count: Count | None = None
     follower_count: Count | None = None
-    cf: dict[str, Any] = Field(default_factory=dict)
+    cf: Map[Any] = Field(default_factory=dict)
     custom_fields: dict[str, Any] | None = None
     source: dict[str, Any] | None = None
     last_thread: LastThread | None = None
-    shared_departments: list[DepartmentRef] = Field(default_factory=list)
+    shared_departments: Items[DepartmentRef] = Field(default_factory=list)
     is_spam: bool | None = None
     is_trashed: bool | None = None
     is_archived: bool | None = None
@@ -125,8 +125,8 @@ class BlueprintState(DeskModel):
 
 
 class TransitionOwner(DeskModel):
-    agent_ids: list[DeskId] = Field(default_factory=list)
-    team_ids: list[DeskId] = Field(default_factory=list)
+    agent_ids: Items[DeskId] = Field(default_factory=list)
+    team_ids: Items[DeskId] = Field(default_factory=list)
     department_id: DeskId | None = None
 
 
@@ -135,7 +135,7 @@ class Transition(DeskModel):
     name: str | None = None
     from_state: str | None = None
     to_state: str | None = None
-    owners: list[TransitionOwner] = Field(default_factory=list)
+    owners: Items[TransitionOwner] = Field(default_factory=list)
     can_user_perform_transition: bool | None = None
     is_criteria_satisfied: bool | None = None
 
@@ -146,7 +146,7 @@ class Blueprint(DeskModel):
     id: DeskId
     name: str | None = None
     state: BlueprintState | None = None
-    transitions: list[Transition] = Field(default_factory=list)
+    transitions: Items[Transition] = Field(default_factory=list)
 
     def pending_for(self, agent_id: str) -> list[Transition]:
         """Transitions this agent may perform now: what a "blueprint pending" card lists."""

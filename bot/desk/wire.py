@@ -8,7 +8,7 @@ milliseconds in examples) and webhook `eventTime` as epoch milliseconds in a str
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
@@ -95,6 +95,25 @@ EpochMsTime = Annotated[
     PlainSerializer(format_epoch_ms, return_type=str, when_used="json"),
 ]
 """A time that Desk sends as epoch milliseconds in a string (webhook `eventTime`)."""
+
+
+def _empty_list(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _empty_dict(value: Any) -> Any:
+    return {} if value is None else value
+
+
+Item = TypeVar("Item")
+
+Items = Annotated[list[Item], BeforeValidator(_empty_list)]
+"""A collection Desk's documents type as `["null", "array"]`: `null` reads as empty, so
+code never meets None where it iterates (Agent.json, Ticket.json, Team.json, …)."""
+
+Map = Annotated[dict[str, Item], BeforeValidator(_empty_dict)]
+"""An object Desk's documents type as `["null", "object"]` (a ticket's `cf`, a webhook's
+`subscriptions`): `null` reads as empty."""
 
 
 class DeskModel(BaseModel):

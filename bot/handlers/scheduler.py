@@ -21,6 +21,7 @@ from bot.config import Config
 from bot.context import zone
 from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError
+from bot.desk.people import Department
 from bot.desk.summaries import last_day, pending
 from bot.desk.tickets import Ticket
 from bot.identity.directory import AgentDirectory
@@ -30,6 +31,7 @@ from bot.notify.rules import RuleSettings, decide
 from bot.notify.schedule import due_digest, parse_time_of_day
 from bot.store.outbox import Outbox
 from bot.store.settings import Settings
+from bot.store.tasks import WatchedTasks
 
 log = logging.getLogger("deskbot.scheduler")
 
@@ -46,10 +48,15 @@ class Scheduler:
         clock: Clock,
         names: Callable[[], Awaitable[dict[str, str]]],
         posted: Callable[[], None],
+        departments: Callable[[], Awaitable[list[Department]]],
+        tasks: WatchedTasks,
     ) -> None:
+        """`departments` lists the org's departments (cached by the caller); `tasks` keeps the
+        polled tasks between ticks."""
         self._config, self._outbox, self._desk = config, outbox, desk
         self._directory, self._settings, self._clock = directory, settings, clock
         self._names, self._posted = names, posted
+        self._departments, self._tasks = departments, tasks
 
     async def run_once(self) -> int:
         """Queue everything due now; the number of posts queued."""
@@ -139,16 +146,33 @@ class Scheduler:
 
     # --- task reminders (Desk sends no event for them) ---------------------------------------
 
+    async def poll_tasks(self) -> int:
+        """Bring the watched tasks up to date: per department, only the tasks changed since
+        that department's last poll (its `modifiedTime` watermark). Answers how many changed;
+        the task at the watermark itself is read again (Desk times are milliseconds, so a
+        change in the same millisecond is not missed) but not counted."""
+        read = 0
+        for department in await self._departments():
+            key = f"job:tasks_since:{department.id}"
+            since_text = await self._settings.get(key)
+            since = datetime.fromisoformat(since_text) if since_text else None
+            changed = await self._desk.tasks_changed_since(department.id, since)
+            await self._tasks.keep(changed)
+            read += sum(1 for t in changed if since is None or t.modified_time != since)
+            newest = max((t.modified_time for t in changed if t.modified_time), default=since)
+            if newest is not None and newest != since:
+                await self._settings.put(key, newest.isoformat())
+        return read
+
     async def reminders(self, ahead: timedelta = timedelta(minutes=15)) -> int:
         """Each open task due within `ahead` reminds its owner once (per due date)."""
+        await self.poll_tasks()
         now = self._clock.now()
         rules = await self._settings.rules()
         names = await self._names()
         queued = 0
-        for task in await self._desk.tasks(limit=None):
-            if task.is_done or task.due_date is None or not now < task.due_date <= now + ahead:
-                continue
-            if not task.ticket_id:
+        for task in await self._tasks.due_between(now, now + ahead):
+            if not task.ticket_id or task.due_date is None:
                 continue
             ticket = await self._desk.ticket(task.ticket_id)
             happening = Happening(

@@ -7,6 +7,7 @@ is a plain aiohttp app on its own port, so our real clients talk HTTP to them ex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -51,7 +52,13 @@ async def start_sandboxes(config: Config, clock: Clock, *, db_path: str = ":memo
     registry.add_refresh_token(SANDBOX_ORG_REFRESH_TOKEN, "admin@example.com")
     db = await Database.open(db_path)
     desk = DeskSandbox(
-        db, clock, registry.identity, seed=config.sandbox.seed, org_id=SANDBOX_ORG_ID
+        db,
+        clock,
+        registry.identity,
+        seed=config.sandbox.seed,
+        org_id=SANDBOX_ORG_ID,
+        edition=config.sandbox.desk_edition,
+        search_lag=timedelta(minutes=config.sandbox.search_lag_minutes),
     )
     await desk.setup()
     cliq = CliqSandbox(registry.identity, clock)

@@ -170,3 +170,38 @@ def test_unknown_fields_are_ignored_everywhere() -> None:
 def test_any_aware_time_round_trips_to_the_millisecond(moment: datetime) -> None:
     expected = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
     assert m.parse_time(m.format_time(moment)) == expected
+
+
+# Every collection Desk's OpenAPI documents type as nullable, with the model that carries it:
+# `null` reads as empty, never as a ValidationError (Agent.json, Ticket.json, Team.json,
+# TicketComment.json, Webhook.json, EntityBlueprints via the blueprint answer).
+NULLABLE_COLLECTIONS = [
+    (m.Agent, {"id": "1"}, "associatedDepartmentIds", "associated_department_ids", []),
+    (m.Ticket, {"id": "1"}, "cf", "cf", {}),
+    (m.Ticket, {"id": "1"}, "sharedDepartments", "shared_departments", []),
+    (m.Comment, {"id": "1"}, "attachments", "attachments", []),
+    (m.Comment, {"id": "1"}, "mention", "mention", []),
+    (m.Team, {"id": "1"}, "agents", "agents", []),
+    (m.Team, {"id": "1"}, "derivedAgents", "derived_agents", []),
+    (m.Team, {"id": "1"}, "subTeams", "sub_teams", []),
+    (m.Blueprint, {"id": "1"}, "transitions", "transitions", []),
+    (m.Transition, {"id": "1"}, "owners", "owners", []),
+    (m.TransitionOwner, {}, "agentIds", "agent_ids", []),
+    (m.TransitionOwner, {}, "teamIds", "team_ids", []),
+    (m.Webhook, {"id": "1"}, "subscriptions", "subscriptions", {}),
+]
+
+
+@pytest.mark.parametrize(("model", "base", "wire", "attribute", "empty"), NULLABLE_COLLECTIONS)
+def test_desk_models_accept_null_wherever_desk_documents_it(
+    model: type[m.DeskModel], base: dict[str, object], wire: str, attribute: str, empty: object
+) -> None:
+    parsed = model.model_validate({**base, wire: None})
+    assert getattr(parsed, attribute) == empty
+
+
+def test_a_count_row_without_a_value_is_read_and_never_matches() -> None:
+    counts = m.TicketsCountByFieldValues.model_validate(
+        {"priority": [{"value": None, "count": "3"}, {"value": "high", "count": "2"}]}
+    )
+    assert counts.count_of("priority", "High") == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.handlers.scheduler import Scheduler
 from tests.deskbot.conftest import Deskbot
 from tests.deskbot.test_notifications import installed, settle
@@ -19,6 +21,8 @@ def restarted(deskbot: Deskbot) -> Scheduler:
         clock=s.clock,
         names=s.names,
         posted=s.sender.wake,
+        departments=s.departments,
+        tasks=s.tasks,
     )
 
 
@@ -88,3 +92,27 @@ async def test_task_reminders_once(deskbot: Deskbot) -> None:
     texts = [m["body"]["text"] for m in await settle(deskbot)]
     assert texts and all("Activity reminder" in t for t in texts)
     assert any("Task: " in t for t in texts)
+
+
+async def test_tasks_are_polled_per_department_and_only_what_changed(deskbot: Deskbot) -> None:
+    """Task.json: `/tasks` needs a department and takes at most 99 a page; after the first
+    poll, a tick reads only the tasks changed since the department's watermark."""
+    await installed(deskbot)
+    scheduler = deskbot.services.scheduler
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    first = await scheduler.poll_tasks()
+    assert first == len(sandbox.desk.tasks) == 60
+    assert await scheduler.poll_tasks() == 0  # nothing changed since
+    deskbot.clock.advance(minutes=1)
+    task = sandbox.desk.tasks[0]
+    base = sandbox.urls["desk"]
+    async with deskbot.client.session.patch(
+        f"{base}/sandbox/tasks/{task['id']}",
+        json={"actor": "admin@example.com", "status": "Completed"},
+    ) as response:
+        assert response.status == 200
+    assert await restarted(deskbot).poll_tasks() == 1  # the watermark survives a restart
+    now = deskbot.clock.now()
+    open_tasks = await deskbot.services.tasks.due_between(now - timedelta(days=9), now.max)
+    assert task["id"] not in {t.id for t in open_tasks}

@@ -80,7 +80,7 @@ CASES: dict[str, tuple[str, dict[str, str], set[str]]] = {
     "mail_reply_addresses": (
         "/mailReplyAddress",
         {"departmentId": "5000000000001"},
-        {"id", "address", "isVerified", "isDefault"},
+        {"id", "address", "isActive", "isVerified"},
     ),
 }
 

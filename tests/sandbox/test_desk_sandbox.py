@@ -199,7 +199,7 @@ async def test_webhooks_deliver_signed_events_for_api_and_admin_changes(
         str(receiver.make_url("/desk/events")),
         {
             "Ticket_Add": None,
-            "Ticket_Update": {"includePrevState": True},
+            "Ticket_Update": {"departmentIds": None, "fields": None, "includePrevState": True},
             "Ticket_Comment_Add": None,
         },
     )

@@ -11,6 +11,12 @@ from typing import Any
 from aiohttp import web
 
 from bot.desk.wire import format_time, parse_time
+from bot.sandbox.desk.contract import (
+    CONCURRENCY,
+    WEBHOOKS_ALLOWED,
+    check_query,
+    subscription_errors,
+)
 from bot.sandbox.desk.state import DeskSandbox
 
 STATE = web.AppKey("desk_sandbox", DeskSandbox)
@@ -50,6 +56,18 @@ async def desk_rules(request: web.Request, handler: Any) -> web.StreamResponse:
             403, "FORBIDDEN", "You do not have sufficient permission to perform this operation."
         )
     request[ACTOR] = actor
+    if sandbox.in_flight >= CONCURRENCY[sandbox.edition]:
+        # desk.md §4.2: concurrent calls are capped per portal; Desk answers 429.
+        return error(429, "TOO_MANY_REQUESTS", "Too many concurrent requests for this portal.")
+    sandbox.in_flight += 1
+    sandbox.most_in_flight = max(sandbox.most_in_flight, sandbox.in_flight)
+    try:
+        return await _answer(request, handler, sandbox)
+    finally:
+        sandbox.in_flight -= 1
+
+
+async def _answer(request: web.Request, handler: Any, sandbox: DeskSandbox) -> web.StreamResponse:
     if sandbox.faults:
         status, code = sandbox.faults.pop(0)
         headers = {"Retry-After": "3600"} if code == "THRESHOLD_EXCEEDED" else {}
@@ -74,6 +92,7 @@ async def desk_rules(request: web.Request, handler: Any) -> web.StreamResponse:
 
 
 def paging(request: web.Request, most: int = 100) -> tuple[int, int]:
+    """`from` (0-based) and `limit` (1 to `most`) of a list call; ValueError when out of range."""
     offset = int(request.query.get("from", "0") or 0)
     limit = int(request.query.get("limit", "10") or 10)
     if offset < 0 or not 1 <= limit <= most:
@@ -96,8 +115,9 @@ ORDER = {
     "createdTime": "created",
     "modifiedTime": "modified",
     "dueDate": "due",
-    "ticketNumber": "number",
-    "priority": "priority",
+    "recentThread": "modified",
+    "customerResponseTime": "modified",
+    "relevance": "number",
 }
 
 
@@ -127,10 +147,11 @@ async def enrich(
 
 def routes() -> list[web.RouteDef]:
     async def myinfo(request: web.Request) -> web.Response:
-        return web.json_response(request[ACTOR])
+        return web.json_response(request.app[STATE].wire_agent(request[ACTOR]))
 
     async def agents(request: web.Request) -> web.Response:
         sandbox = request.app[STATE]
+        check_query("agents", request.query)
         offset, limit = paging(request, 200)
         found = sandbox.agents
         if search := request.query.get("searchStr"):
@@ -142,11 +163,14 @@ def routes() -> list[web.RouteDef]:
             ]
         if deps := csv(request.query.get("departmentIds")):
             found = [a for a in found if set(deps) & set(a["associatedDepartmentIds"])]
-        return listing(found[offset : offset + limit])
+        return listing([sandbox.wire_agent(a) for a in found[offset : offset + limit]])
 
     async def agent(request: web.Request) -> web.Response:
-        found = request.app[STATE].agent_by_id(request.match_info["id"])
-        return web.json_response(found) if found else error(404, "URL_NOT_FOUND", "No such agent")
+        sandbox = request.app[STATE]
+        found = sandbox.agent_by_id(request.match_info["id"])
+        if not found:
+            return error(404, "URL_NOT_FOUND", "No such agent")
+        return web.json_response(sandbox.wire_agent(found))
 
     async def departments(request: web.Request) -> web.Response:
         offset, limit = paging(request, 200)
@@ -154,12 +178,14 @@ def routes() -> list[web.RouteDef]:
 
     async def teams(request: web.Request) -> web.Response:
         sandbox = request.app[STATE]
+        check_query("teams", request.query)
         dep = request.match_info.get("dep")
         found = [t for t in sandbox.teams if dep is None or t["departmentId"] == dep]
-        return web.json_response({"teams": found})
+        return web.json_response({"teams": [sandbox.wire_team(t) for t in found]})
 
     async def organization_fields(request: web.Request) -> web.Response:
-        values = [{"value": v, "statusType": t} for v, t in DeskSandbox.statuses()]
+        check_query("organizationFields", request.query)
+        values = [{"value": v, "statusType": t} for v, t in request.app[STATE].statuses()]
         return web.json_response(
             {
                 "data": [
@@ -184,13 +210,35 @@ def routes() -> list[web.RouteDef]:
         )
 
     async def webhooks(request: web.Request) -> web.Response:
+        check_query("webhooks", request.query)
         return web.json_response({"data": await request.app[STATE].webhooks()})
 
     async def create_webhook(request: web.Request) -> web.Response:
         sandbox = request.app[STATE]
+        if WEBHOOKS_ALLOWED[sandbox.edition] <= len(await sandbox.webhooks()):
+            # Free and Standard editions have no webhooks (WebhookDocument.do); Desk's edition
+            # refusal is Common.json `licenseErrorResponse`.
+            return error(
+                403,
+                "LICENSE_ACCESS_LIMITED",
+                "Your Zoho Desk Edition does not support this feature/operation.",
+                feature="WEBHOOK",
+                editionType=sandbox.edition.upper(),
+                maxAllowedEntity=str(WEBHOOKS_ALLOWED[sandbox.edition]),
+                isTrial=False,
+            )
         body = await request.json()
-        if not body.get("url") or not isinstance(body.get("subscriptions"), dict):
-            return error(422, "INVALID_DATA", "url and subscriptions are required")
+        problems = subscription_errors(body if isinstance(body, dict) else {})
+        if problems:
+            return error(
+                422,
+                "INVALID_DATA",
+                "The data you have provided is invalid.",
+                errors=[
+                    {"fieldName": p.split(" ", 1)[0], "errorType": "invalid", "errorMessage": p}
+                    for p in problems
+                ],
+            )
         if not await sandbox.deliverer.validate_url(body["url"]):
             return error(422, "INVALID_DATA", "The URL did not answer 200 to Desk's validation GET")
         return web.json_response(await sandbox.add_webhook(body))

@@ -21,6 +21,14 @@ STATUSES: list[tuple[str, str]] = [
     ("Closed", "Closed"),
     ("Resolved", "Closed"),
 ]
+# Custom statuses no seeded ticket starts in: one more Open kind, and a name longer than a Cliq
+# option value (50 characters); Field.json allows status values up to 120.
+CUSTOM_STATUSES: list[tuple[str, str]] = [
+    ("In Progress", "Open"),
+    ("Waiting for the customer to confirm the replacement part arrived", "On Hold"),
+]
+# People the docs and tests name; their records are never nulled.
+FIXTURE_PEOPLE = ("admin@example.com", "agent@example.com", "light@example.com")
 PRIORITIES = ["Urgent", "High", "Medium", "Low"]
 DEPARTMENTS = [
     ("5000000000001", "Support"),
@@ -235,6 +243,8 @@ def seed(number: int, now: datetime, org_id: str, portal: str) -> Seeded:
                 "ticketId": ticket["id"],
                 "departmentId": ticket["departmentId"],
                 "completedTime": None,
+                "createdTime": format_time(now - timedelta(days=1, minutes=index)),
+                "modifiedTime": format_time(now - timedelta(days=1, minutes=index)),
             }
         )
     return Seeded(agents, departments, teams, contacts, tickets, comments, ratings, tasks)

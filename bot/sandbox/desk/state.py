@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
 from bot.desk.wire import format_time, parse_time
-from bot.sandbox.desk.seed import STATUSES, Seeded, seed
+from bot.sandbox.desk.contract import EDITIONS
+from bot.sandbox.desk.nulls import as_sent, picked
+from bot.sandbox.desk.seed import CUSTOM_STATUSES, FIXTURE_PEOPLE, STATUSES, Seeded, seed
 from bot.sandbox.desk.webhooks import Deliverer
 from bot.store.db import Database
 
@@ -63,7 +65,17 @@ class DeskSandbox:
         seed: int = 42,
         org_id: str = "700000001",
         portal: str = "https://desk.sandbox.invalid",
+        edition: str = "professional",
+        search_lag: timedelta = timedelta(0),
     ) -> None:
+        """`edition` (free, express, standard, professional, enterprise) decides webhooks and
+        the concurrency cap; `search_lag` is how long a new ticket stays out of search."""
+        if edition not in EDITIONS:
+            raise ValueError(f"unknown Desk edition {edition!r}; one of {', '.join(EDITIONS)}")
+        self.edition = edition
+        self.search_lag = search_lag
+        self.in_flight = 0
+        self.most_in_flight = 0
         self.db = db
         self.clock = clock
         self.identity = identity
@@ -158,9 +170,27 @@ class DeskSandbox:
             ],
         }
 
-    @staticmethod
-    def statuses() -> list[tuple[str, str]]:
-        return list(STATUSES)
+    def statuses(self) -> list[tuple[str, str]]:
+        """The portal's statuses (name, statusType): the seeded ones and two custom ones, one
+        longer than a Cliq option value."""
+        return [*STATUSES, *CUSTOM_STATUSES]
+
+    # --- answers as Desk sends them (nullable collections sometimes null) -------------------
+
+    def wire_agent(self, agent: dict[str, Any]) -> dict[str, Any]:
+        sent = as_sent("agent", agent, self.seed_number)
+        if agent["emailId"] not in FIXTURE_PEOPLE and picked(self.seed_number, agent["id"]):
+            sent["associatedDepartmentIds"] = None
+        return sent
+
+    def wire_team(self, team: dict[str, Any]) -> dict[str, Any]:
+        return as_sent("team", team, self.seed_number)
+
+    def wire_ticket(self, ticket: dict[str, Any]) -> dict[str, Any]:
+        return as_sent("ticket", ticket, self.seed_number)
+
+    def wire_comment(self, comment: dict[str, Any]) -> dict[str, Any]:
+        return as_sent("comment", comment, self.seed_number)
 
     # --- tickets ---------------------------------------------------------------------------
 
@@ -247,7 +277,7 @@ class DeskSandbox:
             return None
         before = dict(ticket)
         if "status" in changes:
-            status_type = dict(STATUSES).get(changes["status"], "Open")
+            status_type = dict(self.statuses()).get(changes["status"], "Open")
             changes = {**changes, "statusType": status_type}
             if status_type == "Closed" and before.get("statusType") != "Closed":
                 changes["closedTime"] = format_time(self.clock.now())
@@ -335,6 +365,8 @@ class DeskSandbox:
             "ticketId": ticket["id"],
             "departmentId": ticket.get("departmentId"),
             "completedTime": None,
+            "createdTime": format_time(self.clock.now()),
+            "modifiedTime": format_time(self.clock.now()),
             "createdBy": actor["id"],
             "modifiedBy": actor["id"],
         }
@@ -355,7 +387,7 @@ class DeskSandbox:
                 "completedTime": format_time(self.clock.now()),
             }
         prev = {k: task.get(k) for k in changes if task.get(k) != changes[k]}
-        task.update(changes, modifiedBy=actor["id"])
+        task.update(changes, modifiedBy=actor["id"], modifiedTime=format_time(self.clock.now()))
         if prev:
             await self._emit("Task_Update", task, prev)
         return task
@@ -417,7 +449,12 @@ class DeskSandbox:
                 if departments and payload.get("departmentId") not in departments:
                     continue
                 include_prev = bool(options.get("includePrevState"))
-                self.deliverer.deliver(hook, event_type, payload, prev if include_prev else None)
+                sent = payload
+                if event_type.startswith("Ticket_Comment"):
+                    sent = self.wire_comment(payload)
+                elif event_type.startswith("Ticket_"):
+                    sent = self.wire_ticket(payload)
+                self.deliverer.deliver(hook, event_type, sent, prev if include_prev else None)
 
 
 def _ticket_row(t: dict[str, Any]) -> tuple[Any, ...]:

@@ -20,12 +20,34 @@ from bot.sandbox.desk.api import (
     paging,
     time_range,
 )
-from bot.sandbox.desk.state import DeskSandbox
+from bot.sandbox.desk.contract import TICKET_UPDATE_KEYS, check_query
+from bot.sandbox.desk.nulls import picked
+
+
+def reply_addresses_of(department_id: str) -> list[dict[str, Any]]:
+    """A department's reply addresses, shaped as MailReplyAddress.json `secondListViewJson`:
+    an inactive verified one first, then an active unverified one, then the usable one."""
+    tail = department_id[-1:]
+    return [
+        {
+            "id": f"99{department_id}{n}",
+            "address": f"{name}-{tail}@sandbox.example",
+            "displayName": "Sandbox Support",
+            "departmentId": department_id,
+            "isActive": active,
+            "isVerified": verified,
+            "isSmtpEnabled": False,
+        }
+        for n, (name, active, verified) in enumerate(
+            [("old-support", False, True), ("new-support", True, False), ("support", True, True)]
+        )
+    ]
 
 
 def routes() -> list[web.RouteDef]:
     async def tickets(request: web.Request) -> web.Response:
         sandbox, q = request.app[STATE], request.query
+        check_query("tickets", q)
         offset, limit = paging(request)
         where: list[tuple[str, Any]] = []
         assignee = csv(q.get("assignee"))
@@ -51,16 +73,18 @@ def routes() -> list[web.RouteDef]:
             where, order=order_by(q.get("sortBy")), offset=offset, limit=limit
         )
         include = csv(q.get("include"))
-        return listing([await enrich(sandbox, t, include) for t in found])
+        return listing([sandbox.wire_ticket(await enrich(sandbox, t, include)) for t in found])
 
     async def ticket(request: web.Request) -> web.Response:
         sandbox = request.app[STATE]
+        check_query("ticket", request.query)
         found = await sandbox.ticket(request.match_info["id"])
         if found is None:
             return error(
                 404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
             )
-        return web.json_response(await enrich(sandbox, found, csv(request.query.get("include"))))
+        include = csv(request.query.get("include"))
+        return web.json_response(sandbox.wire_ticket(await enrich(sandbox, found, include)))
 
     def search_where(request: web.Request) -> list[tuple[str, Any]]:
         q = request.query
@@ -86,18 +110,25 @@ def routes() -> list[web.RouteDef]:
 
     async def search(request: web.Request) -> web.Response:
         sandbox = request.app[STATE]
+        check_query("tickets/search", request.query)
         offset, limit = paging(request)
         where = search_where(request)
+        if sandbox.search_lag:
+            # Desk's search index lags new records (docs/zoho-contract.md): a ticket created
+            # less than `search_lag` ago is not found yet.
+            where.append(("created <= ?", format_time(sandbox.clock.now() - sandbox.search_lag)))
         found = await sandbox.find(
             where, order=order_by(request.query.get("sortBy")), offset=offset, limit=limit
         )
-        return listing(found, count=await sandbox.count(where))
+        return listing([sandbox.wire_ticket(t) for t in found], count=await sandbox.count(where))
 
     async def tickets_count(request: web.Request) -> web.Response:
+        check_query("ticketsCount", request.query)
         return web.json_response({"count": await request.app[STATE].count(search_where(request))})
 
     async def count_by_values(request: web.Request) -> web.Response:
         sandbox = request.app[STATE]
+        check_query("ticketsCountByFieldValues", request.query)
         where = search_where(request)
         body: dict[str, Any] = {}
         for field in csv(request.query.get("field")):
@@ -115,6 +146,9 @@ def routes() -> list[web.RouteDef]:
                     }
                     for v, n in counts.items()
                 ]
+                if field != "statusType" and picked(sandbox.seed_number, field, "null-value"):
+                    # TicketCount.json: `value` is ["string", "null"] for these fields.
+                    body[field].append({"value": None, "count": "0"})
             elif field == "overDue":
                 body["overDue"] = await sandbox.count(
                     [
@@ -160,16 +194,7 @@ def routes() -> list[web.RouteDef]:
         if actor["rolePermissionType"] == "Light":
             return error(403, "FORBIDDEN", "Light agents cannot edit tickets.")
         body = await request.json()
-        allowed = {
-            "status",
-            "assigneeId",
-            "teamId",
-            "priority",
-            "dueDate",
-            "departmentId",
-            "subject",
-        }
-        unknown = set(body) - allowed
+        unknown = set(body) - TICKET_UPDATE_KEYS
         if unknown:
             return error(
                 422,
@@ -177,7 +202,7 @@ def routes() -> list[web.RouteDef]:
                 "The data you have provided is invalid.",
                 errors=[{"fieldName": f"/{k}", "errorType": "unknown"} for k in unknown],
             )
-        if "status" in body and body["status"] not in dict(DeskSandbox.statuses()):
+        if "status" in body and body["status"] not in dict(sandbox.statuses()):
             return error(
                 422,
                 "INVALID_DATA",
@@ -205,19 +230,13 @@ def routes() -> list[web.RouteDef]:
         return web.json_response(changed)
 
     async def reply_addresses(request: web.Request) -> web.Response:
-        dep = request.query.get("departmentId", "")
-        return listing(
-            [
-                {
-                    "id": f"99{dep}",
-                    "address": f"support-{dep[-1:]}@sandbox.example",
-                    "displayName": "Sandbox Support",
-                    "departmentId": dep,
-                    "isVerified": True,
-                    "isDefault": True,
-                }
-            ]
-        )
+        check_query("mailReplyAddress", request.query)
+        found = reply_addresses_of(request.query["departmentId"])
+        if "isActive" in request.query:
+            wanted = request.query["isActive"] == "true"
+            found = [a for a in found if a["isActive"] is wanted]
+        offset, limit = paging(request)
+        return listing(found[offset : offset + limit])
 
     async def send_reply(request: web.Request) -> web.Response:
         sandbox, actor = request.app[STATE], request[ACTOR]
@@ -231,6 +250,24 @@ def routes() -> list[web.RouteDef]:
         body = await request.json()
         if not body.get("content") or not body.get("to") or not body.get("fromEmailAddress"):
             return error(422, "INVALID_DATA", "content, to and fromEmailAddress are required")
+        usable = {
+            a["address"]
+            for a in reply_addresses_of(ticket.get("departmentId") or "")
+            if a["isActive"] and a["isVerified"]
+        }
+        if body["fromEmailAddress"] not in usable:
+            return error(
+                422,
+                "INVALID_DATA",
+                "The data you have provided is invalid.",
+                errors=[
+                    {
+                        "fieldName": "/fromEmailAddress",
+                        "errorType": "invalid",
+                        "errorMessage": "Not an active, verified reply address of the department.",
+                    }
+                ],
+            )
         if body.get("ticketStatus"):
             await sandbox.change_ticket(ticket["id"], {"status": body["ticketStatus"]}, actor)
         thread = {
@@ -253,8 +290,10 @@ def routes() -> list[web.RouteDef]:
             return error(
                 404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
             )
+        check_query("comments", request.query)
         offset, limit = paging(request)
-        return listing((await sandbox.comments(request.match_info["id"]))[offset : offset + limit])
+        found = (await sandbox.comments(request.match_info["id"]))[offset : offset + limit]
+        return listing([sandbox.wire_comment(c) for c in found])
 
     async def add_comment(request: web.Request) -> web.Response:
         sandbox, actor = request.app[STATE], request[ACTOR]
@@ -285,11 +324,13 @@ def routes() -> list[web.RouteDef]:
 
     async def tasks(request: web.Request) -> web.Response:
         sandbox = request.app[STATE]
+        check_query("tasks", request.query)
         offset, limit = paging(request, 99)
-        found = sandbox.tasks
-        if dep := request.query.get("departmentId"):
-            found = [t for t in found if t["departmentId"] == dep]
-        found = sorted(found, key=lambda t: t["dueDate"], reverse=True)
+        dep = request.query["departmentId"]
+        found = [t for t in sandbox.tasks if t["departmentId"] == dep]
+        sort = request.query.get("sortBy") or "-modifiedTime"
+        key = sort.removeprefix("-")
+        found = sorted(found, key=lambda t: t.get(key) or "", reverse=sort.startswith("-"))
         return listing(found[offset : offset + limit])
 
     v1 = "/api/v1"
