@@ -17,13 +17,14 @@ from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Ve
 from bot.clock import Clock, SystemClock
 from bot.commands import actions, attendance, connect, summaries, tickets
 from bot.commands import help as help_commands
+from bot.commands.common import desk_error_banner
 from bot.commands.context import DeskContext
 from bot.config import Config
 from bot.desk.errors import DeskError
 from bot.desk.transport import Sleep
 from bot.dispatch import Bot, ContextFactory, LateReply
 from bot.handlers import attendance_export, desk_events, oauth_callback
-from bot.handlers.health import SANDBOX_URLS
+from bot.handlers.health import HEALTH_PARTS, SANDBOX_URLS
 from bot.handlers.web import make_web_app
 from bot.router import Router
 from bot.services import Services, open_services
@@ -56,6 +57,7 @@ def build_bot(
         deadline=config.cliq.deadline_seconds,
         late_reply=late_reply,
         context_factory=context_factory,
+        error_replies={DeskError: desk_error_banner},
     ).include(*routers())
 
 
@@ -84,11 +86,12 @@ def create_app(
 
     async def context(envelope: Envelope, bot: Bot, request_id: str) -> DeskContext:
         services = holder["services"]
+        problem: DeskError | None = None
         try:
             agent = await services.directory.by_email(envelope.params.user.email)
-        except DeskError:
+        except DeskError as error:
             log.warning("Desk unreachable: %s answered without a Desk identity", request_id)
-            agent = None
+            agent, problem = None, error
         return DeskContext(
             envelope=envelope,
             bot=bot,
@@ -96,6 +99,7 @@ def create_app(
             request_id=request_id,
             services=services,
             agent=agent,
+            desk_problem=problem,
         )
 
     bot = build_bot(config, clock, late_reply=late_reply, context_factory=context)
@@ -126,6 +130,10 @@ def create_app(
                     await worker
 
     app[SERVICES] = holder
+    app[HEALTH_PARTS]["credentials"] = lambda: {
+        variable: tokens.status()
+        for variable, tokens in (holder["services"].credentials if holder else {}).items()
+    }
     app.add_routes(oauth_callback.routes(lambda: holder["services"]))
     app.add_routes(
         attendance_export.routes(

@@ -26,6 +26,7 @@ TOKEN_KEY_ENV = "DESKBOT_TOKEN_KEY"
 SANDBOX_CLIENT_ID = "sandbox-client"
 SANDBOX_CLIENT_SECRET = "sandbox-secret"
 SANDBOX_ORG_REFRESH_TOKEN = "sandbox-org-refresh-token"
+SANDBOX_CLIQ_REFRESH_TOKEN = "sandbox-cliq-refresh-token"
 SANDBOX_ORG_ID = "700000001"
 SANDBOX_TOKEN_KEY = "sandbox-token-key-never-use-for-real"
 
@@ -171,7 +172,7 @@ class Config(Section):
 
     def cliq_refresh_token(self) -> str:
         sandboxed = self.cliq.datacenter == SANDBOX
-        return self._secret(CLIQ_REFRESH_ENV, SANDBOX_ORG_REFRESH_TOKEN, "a token", sandboxed)
+        return self._secret(CLIQ_REFRESH_ENV, SANDBOX_CLIQ_REFRESH_TOKEN, "a token", sandboxed)
 
     def token_key(self) -> str:
         """The key that encrypts agents' stored Desk tokens and signs OAuth `state` values."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,6 +27,7 @@ log = logging.getLogger("deskbot.dispatch")
 ContextFactory = Callable[[Envelope, "Bot", str], Awaitable[Context]]
 LateReply = Callable[[Envelope, bytes], Awaitable[None]]
 Run = Callable[[Context], Awaitable[Any]]
+ErrorReply = Callable[[Any], Any]
 
 _MENTION_TOKEN = re.compile(r"\{@[^}]*\}")
 
@@ -46,12 +47,16 @@ class Bot:
         deadline: float = 10.0,
         context_factory: ContextFactory | None = None,
         late_reply: LateReply | None = None,
+        error_replies: Mapping[type[Exception], ErrorReply] | None = None,
     ) -> None:
+        """`error_replies` maps an exception class to the reply for a listener that raised it
+        (the nearest class in the exception's MRO wins); anything else gets the error card."""
         self.name = name
         self.clock = clock or SystemClock()
         self.deadline = deadline
         self.context_factory = context_factory or self._plain_context
         self.late_reply = late_reply
+        self.error_replies = dict(error_replies or {})
         self.router = Router()
 
     def include(self, *routers: Router) -> Bot:
@@ -102,9 +107,23 @@ class Bot:
             return render(await run(ctx))
         except UsageError as exc:
             return answers.usage(self, envelope, problem=str(exc)).to_json()
-        except Exception:
+        except Exception as exc:
+            reply = self._error_reply(exc)
+            if reply is not None:
+                log.warning(
+                    "listener answered %s [ref %s]: %s", type(exc).__name__, request_id, exc
+                )
+                return render(reply)
             log.exception("listener failed [ref %s]", request_id)
             return answers.error(request_id).to_json()
+
+    def _error_reply(self, exc: Exception) -> Any:
+        """The registered reply for `exc`'s nearest class, or None."""
+        for kind in type(exc).__mro__:
+            make = self.error_replies.get(kind)
+            if make is not None:
+                return make(exc)
+        return None
 
     async def deliver_late(self, envelope: Envelope, output: bytes) -> None:
         """Deliver an answer that missed the deadline (through `response_url`, DESIGN §3)."""

@@ -4,11 +4,18 @@ A refresh token may mint at most 10 access tokens per 10 minutes, so the token i
 shortly before it expires, a refresh is single-flight however many calls wait at the same moment,
 and this manager refuses to refresh an eleventh time within any 10 minutes rather than get the
 client locked out. Zoho reports some failures as HTTP 200 with `{"error": …}`: checked too.
+
+When Accounts refuses our own credentials (`invalid_code`: the refresh token was revoked, pushed
+out by the 20-refresh-tokens-per-client cap, or belongs to another data centre; `invalid_client`:
+the client id or secret), that is a known state, not a crash: `CredentialsRefused` names the
+setting an admin must renew, the manager logs it once, asks Accounts again at most once a
+`recheck` (a minute) and recovers by itself as soon as the token is accepted again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +40,14 @@ ACCOUNTS_HOSTS: dict[str, str] = {
 
 REFRESH_LIMIT = 10
 REFRESH_WINDOW = timedelta(minutes=10)
+RECHECK = timedelta(minutes=1)
+CLIENT_CODES = frozenset({"invalid_client", "invalid_client_secret", "unauthorized_client"})
+"""Zoho's answers about the OAuth client itself rather than the refresh token."""
+THROTTLED_CODES = frozenset({"access denied"})
+"""Zoho's "too many requests continuously" answer: a pause, not a refusal of the token."""
+CLIENT_SETTINGS = "DESKBOT_OAUTH_CLIENT_SECRET and [oauth] client_id"  # config.CLIENT_SECRET_ENV
+
+log = logging.getLogger("deskbot.oauth")
 
 
 class OAuthError(Exception):
@@ -51,6 +66,16 @@ class RefreshLimitError(OAuthError):
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message, "refresh_limit")
         self.retry_after = retry_after
+
+
+class CredentialsRefused(OAuthError):
+    """Zoho Accounts refused our own credentials; `renew` names what an admin must renew (an
+    environment variable, or the OAuth client's settings), `since` when it was first refused."""
+
+    def __init__(self, message: str, code: str, renew: str, since: datetime) -> None:
+        super().__init__(message, code)
+        self.renew = renew
+        self.since = since
 
 
 def token_url(accounts_base: str) -> str:
@@ -94,7 +119,12 @@ class TokenManager:
         refresh_token: str,
         clock: Clock,
         margin: timedelta = timedelta(minutes=5),
+        variable: str = "",
+        recheck: timedelta = RECHECK,
     ) -> None:
+        """`variable` is where the refresh token comes from (e.g. `DESKBOT_DESK_REFRESH_TOKEN`;
+        empty for an agent's own connection), named when Zoho refuses it; after a refusal
+        Accounts is asked again at most once per `recheck`."""
         self._session = session
         self._url = token_url
         self._form = {
@@ -111,11 +141,18 @@ class TokenManager:
         self._inflight: asyncio.Future[str] | None = None
         self._recent: deque[datetime] = deque()
         self.refreshes = 0
+        self.variable = variable
+        self._recheck = recheck
+        self.refused: CredentialsRefused | None = None
+        self._refused_checked: datetime | None = None
 
     async def token(self) -> str:
         """The cached token, or a new one; concurrent callers share one refresh and its outcome."""
         if self._fresh():
             return self._token  # type: ignore[return-value]
+        if self.refused is not None and self._refused_checked is not None:
+            if self._clock.now() - self._refused_checked < self._recheck:
+                raise self.refused  # still refused: don't ask Accounts on every call
         if self._inflight is None:
             self._inflight = asyncio.ensure_future(self._refresh())
             self._inflight.add_done_callback(self._landed)
@@ -151,7 +188,16 @@ class TokenManager:
                 retry_after=wait,
             )
         self._recent.append(now)
-        body = await request_token(self._session, self._url, self._form)
+        try:
+            body = await request_token(self._session, self._url, self._form)
+        except OAuthError as error:
+            self._recent.pop()  # a failed request minted no token
+            if error.code and error.code.casefold() not in THROTTLED_CODES:
+                raise self._refused_now(error, now) from error
+            raise
+        if self.refused is not None:
+            log.warning("Zoho Accounts accepts %s again", self._what())
+            self.refused = None
         self.refreshes += 1
         lifetime = timedelta(seconds=_seconds(body.get("expires_in"), 3600))
         self._token = str(body["access_token"])
@@ -160,6 +206,41 @@ class TokenManager:
         # would refresh; keep at least half its life usable instead.
         self._margin_for = min(self._margin, lifetime / 2)
         return self._token
+
+    def _what(self) -> str:
+        return self.variable or "an agent's Desk connection"
+
+    def _refused_now(self, error: OAuthError, now: datetime) -> CredentialsRefused:
+        """Record a refusal (logged once per episode, with what an admin must renew)."""
+        renew = CLIENT_SETTINGS if error.code in CLIENT_CODES else self.variable
+        first = self.refused is None
+        since = now if self.refused is None else self.refused.since
+        self.refused = CredentialsRefused(
+            f"Zoho Accounts refused {self._what()} ({error.code})", error.code, renew, since
+        )
+        self._refused_checked = now
+        if first and self.variable:
+            log.error(
+                "Zoho Accounts refused %s (%s): renew %s (revoked, over the 20 refresh tokens"
+                " per client, or another data centre); retrying every %ds until it works",
+                self.variable,
+                error.code,
+                renew,
+                int(self._recheck.total_seconds()),
+            )
+        return self.refused
+
+    def status(self) -> dict[str, str]:
+        """For `/healthz`: `state` is `ok`, `refused` (with `error`, `since`, `renew`) or
+        `unknown` (no token asked for yet)."""
+        if self.refused is not None:
+            return {
+                "state": "refused",
+                "error": self.refused.code,
+                "since": self.refused.since.isoformat(),
+                "renew": self.refused.renew,
+            }
+        return {"state": "ok" if self._token is not None else "unknown"}
 
 
 def _seconds(value: Any, default: int) -> int:

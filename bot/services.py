@@ -21,9 +21,10 @@ import aiohttp
 from attendance.service import AttendanceService
 from bot.cliq.client import CliqClient, cliq_base_url
 from bot.clock import Clock
-from bot.config import SANDBOX, Config
+from bot.config import CLIQ_REFRESH_ENV, DESK_REFRESH_ENV, SANDBOX, Config
 from bot.context import zone
 from bot.desk.client import DeskClient
+from bot.desk.errors import DeskError
 from bot.desk.hosts import hosts_for
 from bot.desk.people import Department
 from bot.desk.transport import Sleep
@@ -77,6 +78,7 @@ class Services:
     desk_http: aiohttp.ClientSession
     cliq_http: aiohttp.ClientSession
     accounts_http: aiohttp.ClientSession
+    credentials: dict[str, TokenManager] = field(default_factory=dict)  # variable → its tokens
     _agent_clients: OrderedDict[str, DeskClient] = field(default_factory=OrderedDict)
     _departments: tuple[datetime, list[Department]] | None = None
 
@@ -113,10 +115,17 @@ class Services:
         return await uninstall(self.desk, self.settings, public_url=public_url)
 
     async def departments(self) -> list[Department]:
-        """The org's departments, read at most every 30 minutes."""
+        """The org's departments, read at most every 30 minutes; while Desk cannot be read
+        (down, or our token refused) the ones known are kept, and Desk asked once a minute."""
         now = self.clock.now()
         if self._departments is None or now - self._departments[0] > timedelta(minutes=30):
-            self._departments = (now, await self.desk.departments())
+            try:
+                self._departments = (now, await self.desk.departments())
+            except DeskError as error:
+                if self._departments is None:
+                    raise
+                log.warning("departments not re-read, keeping those known: %s", error)
+                self._departments = (now - timedelta(minutes=29), self._departments[1])
         return self._departments[1]
 
     def desk_as(self, refresh_token: str, email: str = "") -> DeskClient:
@@ -167,7 +176,7 @@ async def open_services(
         desk_http = await stack.enter_async_context(aiohttp.ClientSession())
         cliq_http = await stack.enter_async_context(aiohttp.ClientSession())
 
-        def tokens(refresh_token: str, accounts: str = accounts_url) -> TokenManager:
+        def tokens(refresh_token: str, variable: str, accounts: str = accounts_url) -> TokenManager:
             return TokenManager(
                 accounts_http,
                 token_url=token_url(accounts),
@@ -175,13 +184,16 @@ async def open_services(
                 client_secret=config.client_secret(),
                 refresh_token=refresh_token,
                 clock=clock,
+                variable=variable,
             )
 
+        desk_tokens = tokens(config.desk_refresh_token(), DESK_REFRESH_ENV)
+        cliq_tokens = tokens(config.cliq_refresh_token(), CLIQ_REFRESH_ENV, cliq_accounts)
         desk = DeskClient(
             desk_http,
             desk_url,
             config.desk_org_id,
-            tokens(config.desk_refresh_token()),
+            desk_tokens,
             clock,
             concurrency=config.desk.concurrency,
             sleep=sleep,
@@ -189,7 +201,7 @@ async def open_services(
         cliq = CliqClient(
             cliq_http,
             cliq_url,
-            tokens(config.cliq_refresh_token(), cliq_accounts),
+            cliq_tokens,
             config.cliq.bot_unique_name,
             sleep=sleep,
         )
@@ -280,6 +292,7 @@ async def open_services(
             scheduler=scheduler,
             tasks=watched_tasks,
             export_links=ExportLinks(config.token_key(), config.public_url, clock),
+            credentials={DESK_REFRESH_ENV: desk_tokens, CLIQ_REFRESH_ENV: cliq_tokens},
         )
         yield services
 

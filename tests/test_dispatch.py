@@ -288,3 +288,28 @@ async def test_terminal_chat_renders_cards_numbers_buttons_and_fills_forms(
     assert "#115 → On Hold" in screen  # option 2 chosen; the ticket input kept its value
     assert "I don't know “ping me”" in screen
     assert prompts.count("you> ") == 4
+
+
+class _Outage(ConnectionError):
+    """A kind of failure an app answers with its own reply."""
+
+
+async def test_error_replies_answer_by_the_nearest_exception_class(aiohttp_client, clock) -> None:  # type: ignore[no-untyped-def]
+    own = Router()
+
+    @own.command("down")
+    async def down(ctx: Context, args: str) -> Message:
+        raise _Outage("the backend is down")
+
+    @own.command("broken")
+    async def broken(ctx: Context, args: str) -> Message:
+        raise KeyError("x")
+
+    replies = {OSError: lambda exc: Banner(text=f"Unavailable: {exc}", status="failure")}
+    bot = Bot(clock=clock, error_replies=replies).include(own)
+    client = await aiohttp_client(make_web_app(bot, HmacVerifier(SECRET, clock)))
+    talk = Conversation(client, SignedRequests(SECRET, clock))
+    answer = await talk.command("down")
+    assert answer.kind == "banner" and answer.text == "Unavailable: the backend is down"
+    other = await talk.command("broken")  # not registered: the error card with a reference
+    assert other.status == 200 and other.kind != "banner" and "ref" in other.all_text().lower()

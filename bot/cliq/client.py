@@ -21,7 +21,7 @@ import aiohttp
 
 from bot.cliq.message import Outbound
 from bot.clock import Clock, SystemClock
-from bot.oauth import OAuthError, RefreshLimitError
+from bot.oauth import CredentialsRefused, OAuthError, RefreshLimitError
 
 Sleep = Callable[[float], Awaitable[Any]]
 Payload = Outbound | Mapping[str, Any]
@@ -73,6 +73,16 @@ class CliqRateLimited(CliqError):
 
 class CliqUnavailable(CliqError):
     """Cliq answered 5xx or could not be reached."""
+
+
+class CliqCredentialsRefused(CliqUnavailable):
+    """Zoho Accounts refused our own Cliq credentials, so nothing was sent. Transient for a
+    durable caller (posts wait for the token to work again, they are not dead letters);
+    `renew` names what an admin must renew (e.g. `DESKBOT_CLIQ_REFRESH_TOKEN`)."""
+
+    def __init__(self, code: str, message: str, renew: str) -> None:
+        super().__init__(0, code, message)
+        self.renew = renew
 
 
 class CliqClient:
@@ -292,11 +302,12 @@ def _cliq_error(text: str) -> tuple[str, str]:
 
 def _token_error(exc: OAuthError) -> CliqError:
     """A token we could not get, as this client's errors: the refresh limit is a rate limit,
-    Zoho refusing our credentials is permanent (raised), an unreachable Accounts is transient."""
+    Zoho refusing our credentials is raised at once (retrying here cannot help, but it ends
+    when an admin renews the token), an unreachable or throttling Accounts is transient."""
     if isinstance(exc, RefreshLimitError):
         raise CliqRateLimited(0, "token_refresh_limit", str(exc), exc.retry_after) from exc
-    if exc.code:
-        raise CliqRejected(0, f"oauth_{exc.code}", str(exc)) from exc
+    if isinstance(exc, CredentialsRefused):
+        raise CliqCredentialsRefused(f"oauth_{exc.code}", str(exc), exc.renew) from exc
     return CliqUnavailable(0, "accounts_unavailable", str(exc))
 
 

@@ -27,7 +27,7 @@ USAGE = (
 )
 
 
-def _access(ctx: DeskContext) -> Access | Message:
+def _access(ctx: DeskContext) -> Access | Message | Banner:
     refusal = not_an_agent(ctx)
     if refusal is not None:
         return refusal
@@ -36,8 +36,8 @@ def _access(ctx: DeskContext) -> Access | Message:
     return policy.decide(ctx.role, ctx.agent.associated_department_ids)
 
 
-def _refusal(access: Access | Message, *, admin: bool = False) -> Message | Banner | None:
-    if isinstance(access, Message):
+def _refusal(access: Access | Message | Banner, *, admin: bool = False) -> Message | Banner | None:
+    if not isinstance(access, Access):
         return access
     if admin and not access.is_admin:
         return people.refused("Only admins can do that with attendance.")

@@ -13,16 +13,33 @@ from bot.desk.errors import (
     RateLimited,
     ServerError,
     ThresholdExceeded,
+    TokenRefused,
 )
 
 
-def not_an_agent(ctx: DeskContext) -> Message | None:
-    """The card for a Cliq user with no Desk agent, or None when they are one."""
-    return None if ctx.agent is not None else people.no_desk_agent(ctx.user.email)
+def not_an_agent(ctx: DeskContext) -> Message | Banner | None:
+    """The card for a Cliq user with no Desk agent, or None when they are one; when Desk could
+    not be asked (down, or our token refused), the banner saying why instead."""
+    if ctx.agent is not None:
+        return None
+    if ctx.desk_problem is not None:
+        return desk_error_banner(ctx.desk_problem)
+    return people.no_desk_agent(ctx.user.email)
 
 
 def desk_error_banner(error: DeskError) -> Banner:
-    """Desk's refusals in words an agent can act on (issue 4: permission, gone, quota)."""
+    """Desk's refusals in words an agent can act on (issue 4: permission, gone, quota), and
+    our own token refused by Zoho (issue 17: the cause, and what an admin must renew)."""
+    if isinstance(error, TokenRefused):
+        if not error.renew:
+            return people.refused(
+                f"Zoho refused your Desk connection ({error.code}). "
+                "Run /deskbot connect to connect again."
+            )
+        return people.refused(
+            f"Zoho refused Deskbot's own Desk token ({error.code}), so Desk can't be reached. "
+            f"An admin must renew {error.renew}; it works again as soon as they do."
+        )
     if isinstance(error, ThresholdExceeded):
         return people.refused("Desk's API credits for today are used up. Try again tomorrow.")
     if isinstance(error, Forbidden):

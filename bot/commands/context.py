@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.context import Context
 from bot.desk.client import DeskClient
+from bot.desk.errors import DeskError
 from bot.desk.people import Agent
 from bot.identity.connections import NotConnected
 from bot.identity.directory import Role, role_of
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 class DeskContext(Context):
     services: Services | None = None
     agent: Agent | None = None
+    desk_problem: DeskError | None = None  # why `agent` could not be looked up, if it could not
     _own_desk: DeskClient | None = field(default=None, repr=False)
 
     @property

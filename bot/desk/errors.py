@@ -42,6 +42,18 @@ class DeskUnavailable(DeskError):
     """No HTTP answer at all (connection refused, reset, timeout)."""
 
 
+class TokenRefused(DeskUnavailable):
+    """Zoho Accounts refused the refresh token this client acts with, so nothing reached Desk.
+
+    `renew` names what an admin must renew (e.g. `DESKBOT_DESK_REFRESH_TOKEN`); it is empty for
+    an agent's own connection (they connect again). Transient for callers: it ends by itself
+    once the token is accepted again."""
+
+    def __init__(self, message: str, *, code: str, renew: str) -> None:
+        super().__init__(message, code=code)
+        self.renew = renew
+
+
 class NoReplyAddress(DeskError):
     """sendReply needs a from-address configured for the ticket's department, and none is."""
 

@@ -28,10 +28,12 @@ from bot.desk.errors import (
     DeskUnavailable,
     InvalidOAuth,
     ThresholdExceeded,
+    TokenRefused,
     TooManyRequests,
     error_for,
 )
 from bot.desk.wire import format_time
+from bot.oauth import CredentialsRefused, OAuthError, RefreshLimitError
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +168,7 @@ class Transport:
         refreshed = False
         retries = 0
         while True:
-            token = await self._tokens.token()
+            token = await self._token()
             try:
                 return await self._once(method, path, query, json_body, token)
             except InvalidOAuth as error:
@@ -190,6 +192,17 @@ class Transport:
                     "Desk %s on %s %s; retry %d in %.2fs", error, method, path, retries, wait
                 )
                 await self._sleep(wait)
+
+    async def _token(self) -> str:
+        """An access token, or why there is none as a DeskError (nothing was sent to Desk)."""
+        try:
+            return await self._tokens.token()
+        except CredentialsRefused as exc:
+            raise TokenRefused(str(exc), code=exc.code, renew=exc.renew) from exc
+        except RefreshLimitError as exc:
+            raise DeskUnavailable(str(exc), retry_after=exc.retry_after) from exc
+        except OAuthError as exc:
+            raise DeskUnavailable(f"no access token: {exc}") from exc
 
     async def _once(
         self, method: str, path: str, query: dict[str, str], json_body: Any, token: str

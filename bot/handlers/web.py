@@ -18,5 +18,6 @@ def make_web_app(
     app[cliq.BOT] = bot
     app[cliq.VERIFIER] = verifier
     app[health.SANDBOX_URLS] = {}
+    app[health.HEALTH_PARTS] = {}
     app.add_routes(cliq.routes() + health.routes())
     return app

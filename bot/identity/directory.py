@@ -2,17 +2,24 @@
 
 The whole agent list is read with the org's Desk client and kept for `ttl`; a lookup that misses
 refreshes it once (a new hire should not wait half an hour), single-flight however many calls
-wait at the same moment.
+wait at the same moment. When Desk cannot be read (down, or our own token refused), the agents
+already known stay known, and Desk is asked again at most once a minute; only a person never
+seen raises the DeskError.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.clock import Clock
+from bot.desk.errors import DeskError
 from bot.desk.people import Agent
+
+log = logging.getLogger("deskbot.directory")
+RETRY = timedelta(minutes=1)
 
 Role = Literal["admin", "agent", "light"]
 
@@ -42,6 +49,7 @@ class AgentDirectory:
         self._by_id: dict[str, Agent] = {}
         self._by_zuid: dict[str, Agent] = {}
         self._loaded_at: datetime | None = None
+        self._failed_at: datetime | None = None
         self._lock = asyncio.Lock()
         self.refreshes = 0
 
@@ -74,7 +82,10 @@ class AgentDirectory:
         return found
 
     def _stale(self) -> bool:
-        return self._loaded_at is None or self._clock.now() - self._loaded_at >= self._ttl
+        now = self._clock.now()
+        if self._failed_at is not None and now - self._failed_at < RETRY:
+            return self._loaded_at is None  # Desk just failed: keep what we know a while
+        return self._loaded_at is None or now - self._loaded_at >= self._ttl
 
     def _just_loaded(self) -> bool:
         """A miss right after a load is a real miss: don't hammer Desk for unknown people."""
@@ -89,7 +100,15 @@ class AgentDirectory:
                 return  # another caller refreshed while we waited
             if not force and not self._stale():
                 return
-            agents = await self._source.agents(limit=None)
+            try:
+                agents = await self._source.agents(limit=None)
+            except DeskError as error:
+                self._failed_at = self._clock.now()
+                if force or self._loaded_at is None:
+                    raise
+                log.warning("agents not re-read, keeping the %d known: %s", len(self._by_id), error)
+                return
+            self._failed_at = None
             self._by_email = {a.email_id.casefold(): a for a in agents if a.email_id}
             self._by_id = {a.id: a for a in agents}
             self._by_zuid = {a.zuid: a for a in agents if a.zuid}

@@ -1,5 +1,9 @@
 """Sandbox Zoho Accounts: refresh-token and authorization-code grants, and an authorize page
-whose consent is automatic. It answers errors as Zoho does: HTTP 200 with `{"error": …}`."""
+whose consent is automatic. It answers errors as Zoho does: HTTP 200 with `{"error": …}`.
+
+A refresh token can be refused for a while (`TokenRegistry.refuse`, or `POST /sandbox/faults
+{"refresh_token", "error"}`), as Zoho refuses one that was revoked, pushed out by the 20 refresh
+tokens per client, or sent to another data centre; `accept` (or `DELETE /sandbox/faults`) ends it."""
 
 from __future__ import annotations
 
@@ -41,10 +45,26 @@ class TokenRegistry:
         self._refresh: dict[str, str] = {}
         self._access: dict[str, tuple[str, datetime]] = {}
         self._codes: dict[str, Grant] = {}
+        self._refused: dict[str, str] = {}
         self.issued = 0
 
     def add_refresh_token(self, refresh_token: str, identity: str) -> None:
         self._refresh[refresh_token] = identity
+
+    def refuse(self, refresh_token: str, error: str = "invalid_code") -> None:
+        """Refuse `refresh_token` with `error` until `accept` (a revoked or deleted token)."""
+        self._refused[refresh_token] = error
+
+    def accept(self, refresh_token: str | None = None) -> None:
+        """Stop refusing `refresh_token` (every refused token when None)."""
+        if refresh_token is None:
+            self._refused.clear()
+        else:
+            self._refused.pop(refresh_token, None)
+
+    def refusal(self, refresh_token: str) -> str | None:
+        """The error this refresh token is refused with for now, if it is."""
+        return self._refused.get(refresh_token)
 
     def issue(self, refresh_token: str) -> tuple[str, int]:
         identity = self._refresh[refresh_token]  # KeyError: unknown
@@ -97,6 +117,9 @@ def create_accounts_app(
             return web.json_response({"error": "invalid_client"})
         grant = form.get("grant_type")
         if grant == "refresh_token":
+            refused = registry.refusal(form.get("refresh_token", ""))
+            if refused is not None:
+                return web.json_response({"error": refused})
             try:
                 access, expires_in = registry.issue(form.get("refresh_token", ""))
             except KeyError:
@@ -129,7 +152,25 @@ def create_accounts_app(
         )
         raise web.HTTPFound(_with_query(redirect_uri, code=code, state=query.get("state", "")))
 
+    async def refuse(request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+            refresh_token, error = (
+                str(body["refresh_token"]),
+                str(body.get("error", "invalid_code")),
+            )
+        except (ValueError, TypeError, KeyError):
+            return web.json_response({"error": "give refresh_token (and error)"}, status=400)
+        registry.refuse(refresh_token, error)
+        return web.Response(status=204)
+
+    async def accept(request: web.Request) -> web.Response:
+        registry.accept(request.query.get("refresh_token"))
+        return web.Response(status=204)
+
     app = web.Application()
+    app.router.add_post("/sandbox/faults", refuse)
+    app.router.add_delete("/sandbox/faults", accept)
     app.router.add_post("/oauth/v2/token", token)
     app.router.add_get("/oauth/v2/auth", authorize)
     return app

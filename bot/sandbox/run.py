@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.config import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
+    SANDBOX_CLIQ_REFRESH_TOKEN,
     SANDBOX_ORG_ID,
     SANDBOX_ORG_REFRESH_TOKEN,
     Config,
@@ -50,6 +51,7 @@ async def start_sandboxes(config: Config, clock: Clock, *, db_path: str = ":memo
     host = config.sandbox.host
     registry = TokenRegistry(clock)
     registry.add_refresh_token(SANDBOX_ORG_REFRESH_TOKEN, "admin@example.com")
+    registry.add_refresh_token(SANDBOX_CLIQ_REFRESH_TOKEN, "admin@example.com")  # Cliq's own
     db = await Database.open(db_path)
     desk = DeskSandbox(
         db,

@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.cliq.client import (
     MAX_RECIPIENTS,
     CliqClient,
+    CliqCredentialsRefused,
     CliqRateLimited,
     CliqRejected,
     CliqUnavailable,
@@ -207,11 +208,15 @@ async def test_the_refresh_limit_surfaces_as_a_rate_limit_without_calling_cliq(
     assert world.requests[before:] == [] and world.sleeps.waits == []
 
 
-async def test_refused_credentials_are_permanent(world: World) -> None:
+async def test_refused_credentials_are_raised_at_once_as_a_wait_not_a_rejection(
+    world: World,
+) -> None:
+    """Issue 17: a refused token ends when an admin renews it, so a durable caller waits."""
     client = client_with(world, manager_like(world, refresh_token="revoked"))
-    with pytest.raises(CliqRejected) as caught:
+    with pytest.raises(CliqCredentialsRefused) as caught:
         await client.post_to_chat("CT_1", {"text": "x"})
     assert caught.value.code == "oauth_invalid_code" and world.sleeps.waits == []
+    assert isinstance(caught.value, CliqUnavailable) and not isinstance(caught.value, CliqRejected)
 
 
 async def test_an_unreachable_accounts_server_is_retried_then_unavailable(world: World) -> None:

@@ -13,7 +13,14 @@ import pytest
 from aiohttp import web
 
 from bot.clock import FrozenClock
-from bot.oauth import OAuthError, RefreshLimitError, TokenManager, request_token, token_url
+from bot.oauth import (
+    CredentialsRefused,
+    OAuthError,
+    RefreshLimitError,
+    TokenManager,
+    request_token,
+    token_url,
+)
 from bot.sandbox.accounts import TokenRegistry, create_accounts_app
 
 CLIENT, SECRET, REFRESH = "cid", "csecret", "1000.refresh"
@@ -239,3 +246,81 @@ async def test_a_token_shorter_lived_than_the_margin_is_still_cached(
     clock.advance(seconds=1)  # half its life gone: refresh
     await tokens.token()
     assert len(seen) == 2
+
+
+async def test_a_refused_token_is_a_known_state_that_recovers(
+    session, base, clock, registry
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: Accounts refusing our own refresh token is `CredentialsRefused`, naming what to
+    renew; Accounts is asked again at most once a minute; it recovers by itself."""
+    tokens = TokenManager(
+        session,
+        token_url=token_url(base),
+        client_id=CLIENT,
+        client_secret=SECRET,
+        refresh_token=REFRESH,
+        clock=clock,
+        variable="DESKBOT_DESK_REFRESH_TOKEN",
+    )
+    assert tokens.status() == {"state": "unknown"}
+    registry.refuse(REFRESH)
+    with pytest.raises(CredentialsRefused) as caught:
+        await tokens.token()
+    assert caught.value.code == "invalid_code"
+    assert caught.value.renew == "DESKBOT_DESK_REFRESH_TOKEN"
+    first = caught.value
+    for _ in range(20):  # inside the minute: answered from the refusal, Accounts not asked
+        with pytest.raises(CredentialsRefused) as again:
+            await tokens.token()
+        assert again.value is first
+    assert tokens.status()["state"] == "refused"
+    registry.accept()
+    with pytest.raises(CredentialsRefused):
+        await tokens.token()  # still inside the minute
+    clock.advance(seconds=61)
+    assert registry.identity(await tokens.token()) == "admin@example.com"
+    assert tokens.status() == {"state": "ok"}
+    for _ in range(9):  # refusals minted nothing, so they did not use up the 10 per 10 minutes
+        await tokens.invalidate(await tokens.token())
+
+
+async def test_accounts_throttling_is_not_a_refusal(session, clock) -> None:  # type: ignore[no-untyped-def]
+    async def throttled(request: web.Request) -> web.Response:
+        return web.json_response(
+            {"error": "Access Denied", "error_description": "You have made too many requests"}
+        )
+
+    app = web.Application()
+    app.router.add_post("/oauth/v2/token", throttled)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        tokens = manager(session, f"http://127.0.0.1:{port}", clock)
+        with pytest.raises(OAuthError) as caught:
+            await tokens.token()
+        assert not isinstance(caught.value, CredentialsRefused)
+        assert tokens.status() == {"state": "unknown"}
+    finally:
+        await runner.cleanup()
+
+
+async def test_the_sandbox_refuses_a_refresh_token_until_told_otherwise(
+    session, base, registry
+) -> None:  # type: ignore[no-untyped-def]
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": CLIENT,
+        "client_secret": SECRET,
+        "refresh_token": REFRESH,
+    }
+    async with session.post(f"{base}/sandbox/faults", json={"refresh_token": REFRESH}) as got:
+        assert got.status == 204
+    with pytest.raises(OAuthError) as caught:
+        await request_token(session, token_url(base), form)
+    assert caught.value.code == "invalid_code"
+    async with session.delete(f"{base}/sandbox/faults") as got:
+        assert got.status == 204
+    assert "access_token" in await request_token(session, token_url(base), form)
