@@ -107,11 +107,22 @@ def _shim(config, url: str | None) -> int:  # type: ignore[no-untyped-def]
 async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
     """Against a running deployment: Desk checks that `<public_url>/desk/events` answers."""
     from bot.clock import SystemClock
+    from bot.install import InstallError, check_public_url
     from bot.services import open_services
 
+    try:
+        if command == "install":
+            check_public_url(config.public_url)  # before anything is opened or called
+    except InstallError as exc:
+        print(f"deskbot {command}: {exc}", file=sys.stderr)
+        return 2
     async with open_services(config, SystemClock()) as services:
         step = services.install if command == "install" else services.uninstall
-        done = await step(config.public_url)
+        try:
+            done = await step(config.public_url)
+        except InstallError as exc:
+            print(f"deskbot {command}: {exc}", file=sys.stderr)
+            return 2
     for line in done or ["nothing to do: already installed"]:
         print(line)
     return 0

@@ -29,27 +29,69 @@ SUBSCRIPTIONS: dict[str, dict[str, object] | None] = {
 }
 
 
+WEBHOOK_URL_MAX = 100
+"""Desk's webhook `url` is at most 100 characters (Webhook.json, `maxLength: 100`:
+https://github.com/api-evangelist/zoho/blob/main/openapi/_original/Webhook.json)."""
+
+
+class InstallError(Exception):
+    """The deployment cannot be installed as configured; the message says what to change."""
+
+
 def events_url(public_url: str) -> str:
     return f"{public_url.rstrip('/')}/desk/events"
+
+
+def check_public_url(public_url: str) -> str:
+    """The webhook URL Desk will call, or InstallError when Desk would refuse it."""
+    url = events_url(public_url)
+    if len(url) > WEBHOOK_URL_MAX:
+        raise InstallError(
+            f"The Desk webhook URL {url} is {len(url)} characters; Desk accepts at most"
+            f" {WEBHOOK_URL_MAX}. Use a shorter [server] public_url (at most"
+            f" {WEBHOOK_URL_MAX - len('/desk/events')} characters)."
+        )
+    return url
+
+
+def associated_key(channel: str) -> str:
+    """The setting that remembers the bot was added to a channel: Cliq's channel objects do not
+    say which bots are in them (channels.yml), and adding is limited to 5 a minute."""
+    return f"bot_in_channel:{channel}"
+
+
+async def add_bot(
+    cliq: CliqClient, settings: Settings, channel: str, *, force: bool = False
+) -> bool:
+    """Make sure the bot is in `channel`: True if an associate call added it. Skips the call
+    when the store remembers it done (unless `force`); "already a member" counts as done."""
+    if not force and await settings.get(associated_key(channel), False):
+        return False
+    added = await cliq.add_bot_to_channel(channel)
+    await settings.put(associated_key(channel), True)
+    return added
 
 
 async def install(
     desk: DeskClient, cliq: CliqClient, settings: Settings, *, public_url: str, org_channel: str
 ) -> list[str]:
-    """What was done, a line each (empty when everything was already in place)."""
+    """What was done, a line each (empty when everything was already in place).
+
+    Raises InstallError before any call when `public_url` is unusable."""
+    url = check_public_url(public_url)
     done: list[str] = []
-    channels = {c.get("unique_name"): c for c in await cliq.channels()}
+    channels = {c.get("unique_name") for c in await cliq.channels()}
+    created = False
     if org_channel not in channels:
         try:
             await cliq.create_channel(org_channel, description="Zoho Desk notifications")
             done.append(f"created the channel #{org_channel}")
+            created = True
         except CliqRejected as exc:
             if "exist" not in exc.code:
                 raise
-    if cliq.bot not in (channels.get(org_channel) or {}).get("bots", []):
-        await cliq.add_bot_to_channel(org_channel)
+    if await add_bot(cliq, settings, org_channel, force=created):
         done.append(f"added the bot to #{org_channel}")
-    url = events_url(public_url)
     hooks = [h for h in await desk.webhooks() if h.url == url]
     if not hooks:
         hooks = [

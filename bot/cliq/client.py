@@ -39,6 +39,7 @@ CLIQ_HOSTS: dict[str, str] = {
 }
 LOCK_PERIOD = 600.0  # "posting messages: 50 requests/min, lock period 10 min"
 MAX_RECIPIENTS = 100  # userids per bot post (reference/cliq.md §1.6); longer lists are split
+CHANNEL_PAGE = 100  # GET /api/v2/channels `limit`, "Maximum limit will be 100" (channels.yml)
 
 
 class TokenSource(Protocol):
@@ -83,6 +84,12 @@ class CliqCredentialsRefused(CliqUnavailable):
     def __init__(self, code: str, message: str, renew: str) -> None:
         super().__init__(0, code, message)
         self.renew = renew
+
+
+class CliqAmbiguous(CliqUnavailable):
+    """A post whose answer was lost: Cliq may or may not have taken it (504, or the connection
+    failed after the request was sent). Not retried here: posting again blindly could show it
+    twice, so the caller checks first (the outbox sender asks the chat's recent messages)."""
 
 
 class CliqClient:
@@ -178,8 +185,19 @@ class CliqClient:
     # --- channels -----------------------------------------------------------------------------
 
     async def channels(self) -> list[dict[str, Any]]:
-        body = await self._call("GET", "/api/v2/channels", None, params={"limit": "200"})
-        return list((body or {}).get("channels", []))
+        """Every channel the token's user can see: pages of at most 100, following `next_token`
+        (channels.yml: "Maximum limit will be 100"). A channel object has no list of its bots."""
+        found: list[dict[str, Any]] = []
+        params = {"limit": str(CHANNEL_PAGE)}
+        seen: set[str] = set()
+        while True:
+            body = await self._call("GET", "/api/v2/channels", None, params=params) or {}
+            found.extend(body.get("channels") or [])
+            token = body.get("next_token")
+            if not token or body.get("has_more") is False or token in seen:
+                return found
+            seen.add(token)
+            params = {"limit": str(CHANNEL_PAGE), "next_token": str(token)}
 
     async def create_channel(
         self, name: str, *, level: str = "organization", description: str = ""
@@ -187,9 +205,20 @@ class CliqClient:
         body = {"name": name, "level": level, "description": description}
         return dict(await self._call("POST", "/api/v2/channels", body) or {})
 
-    async def add_bot_to_channel(self, channel_unique_name: str) -> None:
+    async def add_bot_to_channel(self, channel_unique_name: str) -> bool:
+        """Make the bot a member of a channel: True if added, False if it already was one.
+
+        What Cliq answers to a repeat call is not documented, so an answer saying "already"
+        counts as success. Cliq allows 5 of these a minute, then locks for 5 minutes
+        (channels.yml): callers should remember success rather than call again."""
         body = {"channel_unique_name": channel_unique_name}
-        await self._call("POST", f"/api/v2/bots/{quote(self.bot, safe='')}/associate", body)
+        try:
+            await self._call("POST", f"/api/v2/bots/{quote(self.bot, safe='')}/associate", body)
+        except CliqRejected as exc:
+            if "already" in f"{exc.code} {exc.message}".casefold():
+                return False
+            raise
+        return True
 
     # --- the rules --------------------------------------------------------------------------
 
@@ -214,6 +243,8 @@ class CliqClient:
                 error = _token_error(exc)  # raises itself when retrying here cannot help
             else:
                 answer = await self._exchange(method, url, body, params, token)
+                if isinstance(answer, CliqAmbiguous) and method == "POST":
+                    raise answer
                 if isinstance(answer, CliqError):
                     error = answer
                 else:
@@ -240,6 +271,8 @@ class CliqClient:
                         continue
                     if status < 500:
                         raise CliqRejected(status, code or "rejected", message)
+                    if status == 504 and method == "POST":
+                        raise CliqAmbiguous(status, code or "gateway_timeout", message)
                     error = CliqUnavailable(status, code or "server_error", message)
             if attempt >= self._attempts:
                 raise error
@@ -260,8 +293,10 @@ class CliqClient:
                 method, url, json=body, params=params, headers=headers
             ) as response:
                 return response.status, await response.text(), response.headers.get("Retry-After")
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        except aiohttp.ClientConnectorError as exc:  # never connected: Cliq has nothing
             return CliqUnavailable(0, "unreachable", str(exc) or type(exc).__name__)
+        except (aiohttp.ClientError, TimeoutError) as exc:  # sent, but no (whole) answer
+            return CliqAmbiguous(0, "answer_lost", str(exc) or type(exc).__name__)
 
     def _backoff(self, attempt: int) -> float:
         """Full jitter: anywhere up to 0.5 s, 1 s, 2 s… (capped at 30 s)."""

@@ -17,6 +17,7 @@ from bot.commands.common import desk_error_banner, not_an_agent
 from bot.commands.context import DeskContext
 from bot.desk.errors import DeskError
 from bot.dispatch import UsageError
+from bot.install import add_bot
 from bot.notify.classify import Happening
 from bot.notify.kinds import LABELS, parse_kind
 from bot.notify.rules import decide
@@ -99,7 +100,7 @@ async def _map(ctx: DeskContext, words: list[str]) -> Banner:
             if "exist" not in exc.code:
                 return people.refused(f"Cliq refused to create #{channel}: {exc.message}")
         try:
-            await ctx.svc.cliq.add_bot_to_channel(channel)
+            await add_bot(ctx.svc.cliq, ctx.svc.settings, channel)
         except CliqError as exc:
             return people.refused(f"Cliq refused to add the bot to #{channel}: {exc.message}")
     await ctx.svc.settings.map_department(department_id, channel)

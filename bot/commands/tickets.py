@@ -3,17 +3,20 @@ Overdue Tickets, Due Today and Open Tickets as words, menu actions and suggestio
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from bot.cards import people
 from bot.cards.tickets import ticket_card, ticket_list_card
 from bot.cliq.message import Banner, CommandSuggestion, Message
+from bot.cliq.places import NoBotPlace, Place, bot_place
 from bot.commands.arguments import ticket_query
 from bot.commands.common import desk_error_banner, not_an_agent, shown_to_me_first
 from bot.commands.context import DeskContext
 from bot.desk.errors import DeskError
 from bot.desk.tickets import Ticket
 from bot.router import Router
+from bot.store.outbox import Post
 
 router = Router()
 LATEST = 3
@@ -106,18 +109,60 @@ async def show(ctx: DeskContext, ticket_id: str) -> Message | Banner:
 
 @router.button("post")
 async def post_here(ctx: DeskContext, answer_id: str) -> Banner:
-    """Post a kept answer to the chat for everyone (SPEC D8), through the outbox's client."""
+    """Post a kept answer to the chat for everyone (SPEC D8), as the bot, through the outbox.
+
+    The person is told "Posted" only once Cliq has accepted the post; otherwise why not."""
     kept = await ctx.svc.answers.get(answer_id)
     if kept is None:
         return people.refused("That answer is too old to post; run the command again.")
+    try:
+        place = bot_place(ctx.chat, ctx.user.email)
+    except NoBotPlace as exc:
+        return people.refused(str(exc))
     payload = dict(kept.payload)
     payload["buttons"] = [
         b for b in payload.get("buttons", []) if not b.get("key", "").startswith("post:")
     ]
     if not payload["buttons"]:
         payload.pop("buttons")
-    await ctx.post("chat", kept.chat_id, payload, dedupe_key=f"post:{answer_id}")
-    return people.done("Posted to this chat.")
+    key = f"post:{answer_id}"
+    if not await ctx.post(place.target_kind, place.target, payload, dedupe_key=key):
+        earlier = await ctx.svc.outbox.find(key)
+        if earlier is not None and earlier.state == "dead":  # pressed again after a refusal
+            await ctx.svc.outbox.revive(earlier.id)
+    outcome = await post_outcome(ctx, key)
+    return _posted_banner(outcome, place)
+
+
+POST_HERE_WAIT = 5.0
+"""Seconds a Post here click waits for Cliq's answer before saying it is still on its way."""
+
+
+async def post_outcome(ctx: DeskContext, key: str) -> Post | None:
+    """One attempt now, waited for at most POST_HERE_WAIT seconds; the attempt is shielded,
+    so giving up waiting never cuts a delivery in half (the outbox finishes it)."""
+    attempt = asyncio.ensure_future(ctx.svc.sender.send_now(key))
+    try:
+        return await asyncio.wait_for(asyncio.shield(attempt), POST_HERE_WAIT)
+    except TimeoutError:
+        return None
+
+
+def _posted_banner(outcome: Post | None, place: Place) -> Banner:
+    if outcome is not None and outcome.state == "delivered":
+        return people.done(f"Posted to {place.label}.")
+    why = (outcome.last_error if outcome is not None else None) or "no answer from Cliq yet"
+    if outcome is not None and outcome.state == "dead":
+        if "member" in why.casefold() and place.target_kind == "channel":
+            return people.refused(
+                f"Not posted: the bot is not a member of {place.label}. Add it to the channel,"
+                " then press Post here again."
+            )
+        return people.refused(f"Not posted: Cliq refused it ({why[:120]}).")
+    return people.refused(
+        f"Not posted yet: {why[:80]}. It stays queued and appears in {place.label} once Cliq"
+        " accepts it."
+    )
 
 
 async def _card(ctx: DeskContext, ticket: Ticket) -> Message:

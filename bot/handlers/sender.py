@@ -61,6 +61,16 @@ class Sender:
                     delivered += 1
         return delivered
 
+    async def send_now(self, dedupe_key: str) -> Post | None:
+        """Make one attempt at a queued post now, for a person waiting on the outcome (Post
+        here); the post as it then stands (`state` delivered, dead, or waiting with the reason
+        in `last_error`). A post that already has an outcome is not sent again."""
+        async with self._round:
+            post = await self._outbox.find(dedupe_key)
+            if post is not None and post.state == "waiting":
+                await self._send(post)
+        return await self._outbox.find(dedupe_key)
+
     async def _send(self, post: Post) -> bool:
         now = self._clock.now()
         window = self._sent[(post.target_kind, post.target)]

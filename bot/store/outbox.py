@@ -46,6 +46,7 @@ class Post:
     payload: dict[str, Any]
     attempts: int
     last_error: str | None = None
+    state: str = "waiting"  # "waiting", "delivered" or "dead"
 
 
 class Outbox:
@@ -85,6 +86,11 @@ class Outbox:
             (_stamp(self._clock.now()), limit),
         )
         return [_post(r) for r in rows]
+
+    async def find(self, dedupe_key: str) -> Post | None:
+        """The post stored under this dedupe key, in whatever state it is, or None."""
+        row = await self._db.fetchone("SELECT * FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
+        return _post(row) if row else None
 
     async def next_attempt(self) -> datetime | None:
         row = await self._db.fetchone(
@@ -145,6 +151,7 @@ def _post(row: aiosqlite.Row) -> Post:
         payload=json.loads(row["payload"]),
         attempts=row["attempts"],
         last_error=row["last_error"],
+        state="delivered" if row["delivered_at"] else "dead" if row["dead_at"] else "waiting",
     )
 
 

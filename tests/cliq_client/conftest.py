@@ -18,6 +18,8 @@ from bot.sandbox.accounts import TokenRegistry, create_accounts_app
 from bot.sandbox.cliq import CliqSandbox, create_cliq_app
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cliq"
+SUBSCRIBERS = ("agent@example.com", "light@example.com", "a@example.com", "b@x.org")
+"""People who have opened Deskbot's chat, so its DMs reach them (the sandbox's strict default)."""
 
 
 def fixture(name: str) -> Any:
@@ -72,6 +74,10 @@ async def world(aiohttp_server, clock: FrozenClock):  # type: ignore[no-untyped-
     accounts = await aiohttp_server(create_accounts_app(registry, client_id="c", client_secret="s"))
     cliq = CliqSandbox(registry.identity, clock)
     cliq.add_channel("desk", bots=("deskbot",))
+    for chat_id in ("CT_1", "CT_9"):  # group chats the token's user (the admin) is in
+        cliq.add_chat(chat_id, ["admin@example.com", "agent@example.com"])
+    for person in SUBSCRIBERS:
+        cliq.open_bot_chat("deskbot", person)
     server = await aiohttp_server(create_cliq_app(cliq))
     trace = aiohttp.TraceConfig()
     seen: list[str] = []

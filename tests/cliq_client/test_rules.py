@@ -32,6 +32,8 @@ async def test_a_buddy_dm_is_from_the_person_a_bot_dm_from_the_bot(world: World)
 
 async def test_more_than_a_hundred_recipients_go_out_in_batches(world: World) -> None:
     people = [f"p{i}@example.com" for i in range(2 * MAX_RECIPIENTS + 5)]
+    for person in people:
+        world.cliq.open_bot_chat("deskbot", person)
     await world.client.post_to_bot_subscribers({"text": "all hands"}, userids=people)
     assert sorted(m["target"] for m in world.cliq.messages) == sorted(people)
     posts = [r for r in world.requests if r == "POST /api/v2/bots/deskbot/message"]

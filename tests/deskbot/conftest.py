@@ -33,7 +33,14 @@ class Deskbot:
         return self.client.server.app[SERVICES]["services"]
 
     def chat(self, who: str = "agent", **chat: Any) -> Conversation:
-        return Conversation(self.client, self.signer, user=PEOPLE[who], chat=chat or None)
+        """A conversation of `who` in a chat; without a chat, in their chat with the bot, which
+        they thereby open in the sandbox Cliq (and so subscribe to the bot, as in Cliq)."""
+        if not chat:
+            assert self.services.sandboxes is not None
+            bot = self.services.config.cliq.bot_unique_name
+            person = PEOPLE[who]
+            chat = self.services.sandboxes.cliq.open_bot_chat(bot, person["email"], person["id"])
+        return Conversation(self.client, self.signer, user=PEOPLE[who], chat=chat)
 
     async def connect(self, email: str) -> None:
         """As if the agent had gone through the consent flow."""
@@ -41,6 +48,16 @@ class Deskbot:
         assert self.services.sandboxes is not None
         self.services.sandboxes.registry.add_refresh_token(refresh, email)
         await self.services.connections.store(email, refresh)
+
+    def subscribe(self, *emails: str) -> None:
+        """These people opened Deskbot's chat in Cliq, so the bot's DMs reach them (the sandbox
+        Cliq refuses DMs to anyone else by default); with no e-mails, every seeded agent."""
+        from bot.sandbox.desk.seed import PEOPLE as AGENTS
+
+        assert self.services.sandboxes is not None
+        bot = self.services.config.cliq.bot_unique_name
+        for email in emails or tuple(person[2] for person in AGENTS):
+            self.services.sandboxes.cliq.open_bot_chat(bot, email)
 
     async def deliver(self) -> int:
         return await self.services.sender.run_once()

@@ -18,7 +18,7 @@ async def test_map_with_create_list_unmap_and_disable(deskbot: Deskbot) -> None:
     done = await admin.command("deskbot", "map Japan_Support support-jp create")
     assert done.output["text"] == "Japan Support now posts to #supportjp."
     sandbox = deskbot.services.sandboxes
-    assert sandbox is not None and "deskbot" in sandbox.cliq.channels["supportjp"]["bots"]
+    assert sandbox is not None and sandbox.cliq.bot_in("deskbot", "supportjp")
     listed = await admin.command("deskbot", "channels")
     rows = {r["Department"]: r["Channel"] for r in listed.slides[0]["data"]["rows"]}
     assert rows == {"Support": "#desk", "Billing": "#desk", "Japan Support": "#supportjp"}

@@ -13,6 +13,7 @@ from tests.deskbot.conftest import Deskbot
 
 async def installed(deskbot: Deskbot) -> str:
     url = str(deskbot.client.make_url("")).rstrip("/")
+    deskbot.subscribe()  # every agent has opened Deskbot's chat, so owner DMs reach them
     first = await deskbot.services.install(url)
     assert any("created the channel #desk" in line for line in first)
     assert await deskbot.services.install(url) == []  # twice changes nothing

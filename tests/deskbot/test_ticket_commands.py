@@ -55,14 +55,18 @@ async def test_a_cliq_user_with_no_desk_agent_is_told_so(deskbot: Deskbot) -> No
     assert answer.title == "Not a Desk agent" and "stranger@elsewhere.example" in answer.text
 
 
-async def test_post_here_posts_the_same_card_to_the_chat_once(deskbot: Deskbot) -> None:
+async def test_post_here_in_the_bot_chat_posts_as_the_bot_to_that_person_once(
+    deskbot: Deskbot,
+) -> None:
     chat = deskbot.chat()
     answer = await chat.command("ticket", "115")
-    assert (await chat.click("Post here")).output["text"] == "Posted to this chat."
+    banner = await chat.click("Post here")
+    assert banner.output["text"] == "Posted to your chat with the bot."
     await chat.click(answer.button("Post here"))  # pressed twice: still one post
     await deskbot.deliver()
     [posted] = deskbot.cliq_messages
-    assert posted["target_kind"] == "chat" and posted["target"] == chat.chat["id"]
+    assert (posted["target_kind"], posted["target"]) == ("user", "agent@example.com")
+    assert posted["sender"] == "deskbot" and posted["chat_id"] == chat.chat["id"]
     assert posted["body"]["card"]["title"] == answer.title
     assert [b["label"] for b in posted["body"]["buttons"]] == [
         "Status",
@@ -70,6 +74,76 @@ async def test_post_here_posts_the_same_card_to_the_chat_once(deskbot: Deskbot) 
         "Reply",
         "Comment",
     ]
+
+
+async def test_post_here_in_a_channel_posts_as_the_bot_not_as_the_token_owner(
+    deskbot: Deskbot,
+) -> None:
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    channel = sandbox.cliq.add_channel("Support", bots=["deskbot"], members=["agent@example.com"])
+    chat = deskbot.chat(
+        id=channel["chat_id"], type="channel", channel_unique_name="support", title="#Support"
+    )
+    await chat.command("ticket", "115")
+    assert (await chat.click("Post here")).output["text"] == "Posted to #support."
+    [posted] = deskbot.cliq_messages
+    assert (posted["target_kind"], posted["target"], posted["sender"]) == (
+        "channel",
+        "support",
+        "deskbot",
+    )
+
+
+async def test_post_here_where_the_bot_is_not_a_member_says_so_and_works_once_added(
+    deskbot: Deskbot,
+) -> None:
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    channel = sandbox.cliq.add_channel("Sales", members=["agent@example.com"])
+    chat = deskbot.chat(
+        id=channel["chat_id"], type="channel", channel_unique_name="sales", title="#Sales"
+    )
+    answer = await chat.command("ticket", "115")
+    refused = await chat.click("Post here")
+    assert refused.output["status"] == "failure"
+    assert "the bot is not a member of #sales" in refused.output["text"]
+    assert deskbot.cliq_messages == []
+    sandbox.cliq.add_channel("Sales", bots=["deskbot"])
+    again = await chat.click(answer.button("Post here"))
+    assert again.output["text"] == "Posted to #sales."
+    assert [m["target"] for m in deskbot.cliq_messages] == ["sales"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "named"),
+    [("dm", "a direct chat"), ("chat", "a group chat"), ("thread", "a thread"), ("", "this kind")],
+)
+async def test_post_here_where_a_bot_cannot_post_says_why_and_queues_nothing(
+    deskbot: Deskbot, kind: str, named: str
+) -> None:
+    chat = deskbot.chat(id="CT_2200_55500001", type=kind, title="Aiko, Ada")
+    await chat.command("ticket", "115")
+    refused = await chat.click("Post here")
+    assert refused.output["status"] == "failure"
+    assert f"The bot can't post in {named}" in refused.output["text"]
+    assert await deskbot.services.outbox.counts() == {"delivered": 0, "dead": 0, "waiting": 0}
+
+
+async def test_post_here_while_cliq_is_down_never_says_posted(deskbot: Deskbot) -> None:
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    chat = deskbot.chat()
+    await chat.command("ticket", "115")
+    sandbox.cliq.fail("503", 10)  # down for every attempt the client makes in this click
+    banner = await chat.click("Post here")
+    assert banner.output["status"] == "failure"
+    assert banner.output["text"].startswith("Not posted yet: Cliq 503 service_unavailable")
+    assert deskbot.cliq_messages == []
+    sandbox.cliq.faults.clear()  # Cliq is back
+    deskbot.clock.advance(minutes=5)
+    await deskbot.deliver()
+    assert [m["target"] for m in deskbot.cliq_messages] == ["agent@example.com"]
 
 
 @pytest.mark.parametrize(

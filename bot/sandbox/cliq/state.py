@@ -1,0 +1,229 @@
+"""The sandbox Cliq's world: channels, chats and their members, bot subscribers, every message
+posted, the switches for what Zoho's documents leave open, and the faults a test can ask for."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+from urllib.parse import quote
+
+from bot.clock import Clock, epoch_ms
+from bot.sandbox.cliq import spec
+
+FAULT_KINDS = {
+    "503": "503",
+    "429": "429",
+    "limit": "limit",
+    "400": "limit",
+    "request_limit_exceeded": "limit",
+    "lost": "lost",
+    "504": "lost",
+    "drop": "drop",
+}
+"""Names a test or a demo may give a fault, and the kind each one means. `lost` (504) and `drop`
+(the connection closed without an answer) accept the post first: the message is in the chat but
+the sender never hears so."""
+
+RepeatAssociate = Literal["error", "ok"]
+
+
+@dataclass
+class Fault:
+    kind: str  # "503", "429", "limit" (400 request_limit_exceeded), "lost" (504), "drop"
+    retry_after: float | None = None
+
+
+@dataclass
+class Switches:
+    """Live behaviour the documents leave open; the defaults are the stricter answer.
+
+    - `dm_subscribers_only`: `/bots/{bot}/message` reaches only the bot's subscribers ("Use this
+      parameter to broadcast message to dedicated bot subscribers", messages.yml); others are
+      refused with `botmessage_no_valid_users`. Off: any user of the org gets the DM.
+    - `repeat_associate`: a second `/bots/{bot}/associate` for a channel the bot is already in
+      is refused (`error`) or silently accepted (`ok`).
+    """
+
+    dm_subscribers_only: bool = True
+    repeat_associate: RepeatAssociate = "error"
+
+
+@dataclass
+class Chat:
+    """A conversation: its kind (`channel`, `bot`, `dm`, `chat`) and who is in it (casefolded
+    e-mails or user ids). A channel's chat also names the channel."""
+
+    id: str
+    type: str
+    members: set[str]
+    title: str = ""
+    channel: str = ""
+
+
+@dataclass
+class CliqSandbox:
+    identity: Callable[[str], str | None]
+    clock: Clock
+    org_id: str = "64396901"
+    switches: Switches = field(default_factory=Switches)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    channel_bots: dict[str, set[str]] = field(default_factory=dict)
+    chats: dict[str, Chat] = field(default_factory=dict)
+    subscribers: dict[str, set[str]] = field(default_factory=dict)
+    faults: deque[Fault] = field(default_factory=deque)
+    associations: list[tuple[str, str]] = field(default_factory=list)
+    _associate_calls: dict[str, deque[datetime]] = field(default_factory=dict)
+    _associate_locked: dict[str, datetime] = field(default_factory=dict)
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
+
+    # --- faults ------------------------------------------------------------------------------
+
+    def fail(self, kind: str | int, count: int = 1, retry_after: float | None = None) -> None:
+        """The next `count` API calls fail this way (tests and demos of outages).
+
+        `kind` is one of FAULT_KINDS; `retry_after` becomes the `Retry-After` header of a 429 or
+        a `request_limit_exceeded` (none when left out)."""
+        known = FAULT_KINDS.get(str(kind))
+        if known is None:
+            raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(FAULT_KINDS)}")
+        if count < 0 or (retry_after is not None and retry_after < 0):
+            raise ValueError("count and retry_after cannot be negative")
+        self.faults.extend(Fault(known, retry_after) for _ in range(count))
+
+    # --- messages ----------------------------------------------------------------------------
+
+    def record(
+        self,
+        target_kind: str,
+        target: str,
+        body: dict[str, Any],
+        sender: str,
+        *,
+        chat_id: str = "",
+    ) -> dict[str, Any]:
+        message = {
+            "id": next(self._ids),
+            "target_kind": target_kind,
+            "target": target,
+            "sender": sender,
+            "chat_id": chat_id,
+            "at": self.clock.now().isoformat(),
+            "time": epoch_ms(self.clock.now()),
+            "body": body,
+        }
+        self.messages.append(message)
+        return message
+
+    def message_id(self, message: dict[str, Any]) -> str:
+        """Cliq's form of a message ID (`<epoch ms> <number>`), URL-encoded as Cliq returns it."""
+        return quote(f"{message['time']} {224416859547 + message['id']}")
+
+    def to(self, target_kind: str, target: str) -> list[dict[str, Any]]:
+        return [
+            m for m in self.messages if (m["target_kind"], m["target"]) == (target_kind, target)
+        ]
+
+    def in_chat(self, chat_id: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages if m["chat_id"] == chat_id]
+
+    # --- channels and chats ------------------------------------------------------------------
+
+    def add_channel(
+        self,
+        name: str,
+        *,
+        bots: Iterable[str] = (),
+        members: Iterable[str] = (),
+        creator: str = "admin@example.com",
+        level: str = "organization",
+        description: str = "",
+    ) -> dict[str, Any]:
+        """A channel with the documented list fields only (no `bots`: the bot's membership is
+        kept apart, as Cliq never lists it). Its creator is a member."""
+        unique = "".join(ch for ch in name.casefold() if ch.isalnum())
+        if unique not in self.channels:
+            number = len(self.channels) + 1
+            stamp = self.clock.now().isoformat()
+            chat_id = f"CT_{1184653329648523000 + number}_{self.org_id}"
+            self.channels[unique] = {
+                "pinned": False,
+                "level": level,
+                "chat_id": chat_id,
+                "joined": True,
+                "creator_name": creator.split("@")[0],
+                "unique_name": unique,
+                "organization_id": self.org_id,
+                "channel_id": f"O{4000000040000 + number}",
+                "creator_id": creator,
+                "invite_only": False,
+                "last_modified_time": stamp,
+                "status": "created",
+                "description": description,
+                "creation_time": stamp,
+                "participant_count": 1,
+                "current_user_role": "super_admin",
+                "name": f"#{name}",
+            }
+            self.chats[chat_id] = Chat(chat_id, "channel", {creator.casefold()}, name, unique)
+            self.channel_bots[unique] = set()
+        channel = self.channels[unique]
+        self.chats[channel["chat_id"]].members |= {m.casefold() for m in members}
+        self.channel_bots[unique] |= set(bots)
+        channel["participant_count"] = len(self.chats[channel["chat_id"]].members)
+        return channel
+
+    def bot_in(self, bot: str, channel: str) -> bool:
+        return bot in self.channel_bots.get(channel, set())
+
+    def add_chat(self, chat_id: str, members: Iterable[str], *, type: str = "chat") -> Chat:
+        """A DM or group chat between people (never one a bot can post into as itself)."""
+        chat = Chat(chat_id, type, {m.casefold() for m in members})
+        self.chats[chat_id] = chat
+        return chat
+
+    def open_bot_chat(self, bot: str, user: str, user_id: str = "") -> dict[str, Any]:
+        """The user opens the bot's chat (or talks to the bot): they become a subscriber, and
+        the chat (`CT_…-B2`, type `bot`) exists. Returns the chat object a handler would get."""
+        who = user.casefold()
+        self.subscribers.setdefault(bot, set()).update({who} | ({user_id} if user_id else set()))
+        return {"id": self.open_chat_for(bot, who), "type": "bot", "title": bot}
+
+    def open_chat_for(self, bot: str, user: str) -> str:
+        """The id of the bot's chat with `user`, made if it did not exist yet."""
+        chat_id = self.bot_chat_id(bot, user)
+        if chat_id not in self.chats:
+            self.chats[chat_id] = Chat(chat_id, "bot", {user.casefold()}, bot)
+        return chat_id
+
+    def bot_chat_id(self, bot: str, user: str) -> str:
+        for chat in self.chats.values():
+            if chat.type == "bot" and chat.title == bot and user.casefold() in chat.members:
+                return chat.id
+        return f"CT_{1203304812000146000 + len(self.chats) + 1}_{self.org_id}-B2"
+
+    def subscribed(self, bot: str, user: str) -> bool:
+        return user.casefold() in self.subscribers.get(bot, set())
+
+    # --- the associate limit -----------------------------------------------------------------
+
+    def associate_allowed(self, who: str) -> float | None:
+        """None if `who` may call associate now, else the seconds until the lock ends: 5 calls a
+        minute, then a 5-minute lock (channels.yml)."""
+        now = self.clock.now()
+        locked = self._associate_locked.get(who)
+        if locked is not None and now < locked:
+            return (locked - now).total_seconds()
+        calls = self._associate_calls.setdefault(who, deque())
+        while calls and now - calls[0] >= timedelta(minutes=1):
+            calls.popleft()
+        if len(calls) >= spec.ASSOCIATE_PER_MINUTE:
+            until = now + timedelta(seconds=spec.ASSOCIATE_LOCK_SECONDS)
+            self._associate_locked[who] = until
+            return float(spec.ASSOCIATE_LOCK_SECONDS)
+        calls.append(now)
+        return None

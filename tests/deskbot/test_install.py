@@ -1,0 +1,83 @@
+"""`deskbot install` against the strict sandbox Cliq: idempotent without a `bots` field, channels
+paged ≤ 100, a repeat associate under either answer, and a public URL Desk would refuse."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import main
+from bot.config import Config
+from bot.install import InstallError
+from tests.deskbot.conftest import Deskbot
+
+
+def url_of(deskbot: Deskbot) -> str:
+    return str(deskbot.client.make_url("")).rstrip("/")
+
+
+@pytest.mark.parametrize("repeat", ["error", "ok"])
+async def test_install_twice_changes_nothing_and_makes_no_associate_call(
+    deskbot: Deskbot, repeat: str
+) -> None:
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    sandbox.cliq.switches.repeat_associate = repeat  # type: ignore[assignment]
+    first = await deskbot.services.install(url_of(deskbot))
+    assert "created the channel #desk" in first and "added the bot to #desk" in first
+    assert sandbox.cliq.associations == [("deskbot", "desk")]
+    webhooks = await sandbox.desk.webhooks()
+    channels = dict(sandbox.cliq.channels)
+    assert await deskbot.services.install(url_of(deskbot)) == []
+    assert sandbox.cliq.associations == [("deskbot", "desk")]  # no second associate call
+    assert await sandbox.desk.webhooks() == webhooks and sandbox.cliq.channels == channels
+
+
+@pytest.mark.parametrize("repeat", ["error", "ok"])
+async def test_install_with_a_fresh_store_and_the_bot_already_in_the_channel_succeeds(
+    deskbot: Deskbot, repeat: str
+) -> None:
+    """The store forgot (a new database), Cliq still has the bot: "already a member" is fine."""
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    sandbox.cliq.switches.repeat_associate = repeat  # type: ignore[assignment]
+    sandbox.cliq.add_channel("desk", bots=["deskbot"])
+    done = await deskbot.services.install(url_of(deskbot))
+    assert not any("channel" in line for line in done)
+    assert sandbox.cliq.associations == [("deskbot", "desk")]
+    assert await deskbot.services.install(url_of(deskbot)) == []
+    assert sandbox.cliq.associations == [("deskbot", "desk")]
+
+
+async def test_install_finds_the_org_channel_past_the_first_page(deskbot: Deskbot) -> None:
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    for number in range(150):
+        sandbox.cliq.add_channel(f"team {number}")
+    sandbox.cliq.add_channel("desk")  # the 151st: on the second page of 100
+    done = await deskbot.services.install(url_of(deskbot))
+    assert "created the channel #desk" not in done and "added the bot to #desk" in done
+
+
+async def test_a_public_url_whose_webhook_url_desk_would_refuse_is_refused_plainly(
+    deskbot: Deskbot,
+) -> None:
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    long_url = "https://" + "a" * 80 + ".example.com"
+    with pytest.raises(InstallError, match="Desk accepts at most 100") as caught:
+        await deskbot.services.install(long_url)
+    assert "/desk/events" in str(caught.value) and "public_url" in str(caught.value)
+    assert sandbox.cliq.channels == {} and sandbox.cliq.associations == []
+    exactly = "https://" + "b" * (100 - len("https:///desk/events"))
+    assert len(exactly + "/desk/events") == 100  # the longest that Desk takes
+
+
+def test_the_install_command_refuses_a_long_public_url_with_one_line(
+    config: Config, tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    toml = tmp_path / "bot.toml"
+    long_url = "https://" + "a" * 90 + ".example.com"
+    toml.write_text(f'[server]\npublic_url = "{long_url}"\n[store]\npath = "{config.store.path}"\n')
+    assert main(["install", "--config", str(toml)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("deskbot install: The Desk webhook URL") and "Traceback" not in err
