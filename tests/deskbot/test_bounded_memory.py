@@ -20,6 +20,7 @@ async def test_agent_clients_are_capped_least_recent_first(deskbot) -> None:  # 
 
 async def test_pacing_windows_of_quiet_targets_are_dropped(deskbot) -> None:  # type: ignore[no-untyped-def]
     services = deskbot.services
+    deskbot.subscribe(*(f"person{i}@example.com" for i in range(40)), "agent@example.com")
     for i in range(40):
         await services.post("user", f"person{i}@example.com", {"text": "hi"}, dedupe_key=f"k{i}")
     await deskbot.deliver()  # (the app's own sender may have delivered some already)
