@@ -32,9 +32,10 @@ class Context:
     def chat(self) -> Chat | None:
         return self.envelope.params.chat
 
-    @property
-    def is_admin(self) -> bool:
-        """Cliq's own admin flag; apps with their own notion of admin override this."""
+    async def caller_is_admin(self) -> bool:
+        """May the caller run admin-only listeners? Asked on every admin-only call. The
+        framework knows only Cliq's own flag (`user.admin`); apps override this with their rule
+        (Deskbot: a Desk administrator, read from Desk)."""
         return self.user.admin
 
     @property

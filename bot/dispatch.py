@@ -20,7 +20,7 @@ from bot.cliq.envelope import Envelope
 from bot.cliq.form import FormError
 from bot.clock import Clock, SystemClock
 from bot.context import Context
-from bot.router import ButtonRoute, Command, FormRoute, Keyword, Listener, Router
+from bot.router import AdminRule, ButtonRoute, Command, FormRoute, Keyword, Listener, Router
 
 log = logging.getLogger("deskbot.dispatch")
 
@@ -154,7 +154,9 @@ class Bot:
         if command is None:
             return _constant(lambda ctx: answers.usage(self, env, unknown=f"/{env.name}"))
         args = env.params.arguments if isinstance(env.params.arguments, str) else ""
-        return _guarded(command.admin, lambda ctx: command.listener(ctx, args.strip()))
+        return _guarded(
+            command.admin, lambda ctx: command.listener(ctx, args.strip()), args.strip()
+        )
 
     def _suggestion(self, env: Envelope) -> Run | None:
         name = env.name.lstrip("/").lower()
@@ -269,13 +271,15 @@ def _constant(make: Callable[[Context], Any]) -> Run:
     return run
 
 
-def _guarded(admin: bool, call: Callable[[Context], Awaitable[Any]]) -> Run:
-    """Admin-only listeners are refused to everyone else, on every call (SPEC X4)."""
-    if not admin:
+def _guarded(admin: AdminRule, call: Callable[[Context], Awaitable[Any]], args: str = "") -> Run:
+    """Admin-only calls are refused to everyone else: the app's rule (`ctx.caller_is_admin`)
+    is asked on every such call, never remembered (SPEC X4)."""
+    if admin is False:
         return call
 
     async def run(ctx: Context) -> Any:
-        if not ctx.is_admin:
+        needed = admin(ctx, args) if callable(admin) else bool(admin)
+        if needed and not await ctx.caller_is_admin():
             return answers.admins_only()
         return await call(ctx)
 

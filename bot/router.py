@@ -16,6 +16,10 @@ from pydantic import BaseModel
 
 Listener = Callable[..., Awaitable[Any]]
 F = TypeVar("F", bound=Listener)
+AdminRule = bool | Callable[[Any, str], bool]
+"""Which calls are admin-only: `True` (all), `False` (none), or a function of the context and the
+arguments (`lambda ctx, args: args.split()[:1] == ["purge"]`) for commands whose subcommands
+differ. Admin-only calls are refused unless `await ctx.caller_is_admin()`, asked on each call."""
 
 
 def normalise(text: str) -> str:
@@ -29,7 +33,7 @@ class Command:
     listener: Listener
     usage: str
     description: str
-    admin: bool = False
+    admin: AdminRule = False
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,10 @@ class Router:
     welcomes: list[Listener] = field(default_factory=list)
 
     def command(
-        self, name: str, *, usage: str = "", description: str = "", admin: bool = False
+        self, name: str, *, usage: str = "", description: str = "", admin: AdminRule = False
     ) -> Callable[[F], F]:
-        """`/name args`: the listener is called as `listener(ctx, args: str)`."""
+        """`/name args`: the listener is called as `listener(ctx, args: str)`; `admin` says
+        which calls are admin-only (see `AdminRule`)."""
         name = name.lstrip("/").lower()
 
         def register(listener: F) -> F:

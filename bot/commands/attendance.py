@@ -36,12 +36,12 @@ def _access(ctx: DeskContext) -> Access | Message | Banner:
     return policy.decide(ctx.role, ctx.agent.associated_department_ids)
 
 
-def _refusal(access: Access | Message | Banner, *, admin: bool = False) -> Message | Banner | None:
+def _refusal(access: Access | Message | Banner) -> Message | Banner | None:
+    """Why the caller may not use attendance for themselves, or None (admin-only calls are
+    decided by the router's admin guard instead)."""
     if not isinstance(access, Access):
         return access
-    if admin and not access.is_admin:
-        return people.refused("Only admins can do that with attendance.")
-    if not admin and not access.may_use:
+    if not access.may_use:
         return people.refused(access.reason or "Attendance is not available to you.")
     return None
 
@@ -106,19 +106,32 @@ async def move_button(ctx: DeskContext, status_id: str) -> Message | Banner:
     return await _move(ctx, int(status_id))
 
 
-@router.command("attendance", usage=USAGE, description="My status and today's time; more below.")
+ADMIN_VERBS = frozenset({"board", "report", "checkout", "statuses", "purge"})
+
+
+def _admin_call(ctx: DeskContext, args: str) -> bool:
+    """Admin-only: the admin verbs, and the status of someone else (checked by the router's
+    guard on every call; yours is for everyone)."""
+    words = args.split()
+    verb = words[0].casefold() if words else ""
+    return verb in ADMIN_VERBS or (
+        verb == "status" and len(words) > 1 and not _is_me(ctx, words[1])
+    )
+
+
+@router.command(
+    "attendance",
+    usage=USAGE,
+    description="My status and today's time; more below.",
+    admin=_admin_call,
+)
 async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
     words = args.split()
     verb = words[0].casefold() if words else ""
-    access = _access(ctx)
-    admin_verbs = {"board", "report", "checkout", "statuses", "purge"}
-    refused = _refusal(
-        access,
-        admin=verb in admin_verbs
-        or (verb == "status" and len(words) > 1 and not _is_me(ctx, words[1])),
-    )
-    if refused is not None:
-        return refused
+    if not _admin_call(ctx, args):
+        refused = _refusal(_access(ctx))
+        if refused is not None:
+            return refused
     svc, tz, now = ctx.svc.attendance, ctx.timezone.key, ctx.clock.now()
     try:
         if not verb:
@@ -176,11 +189,8 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
     raise UsageError(f"“{verb[:30]}” is not an attendance command.")
 
 
-@router.button("attview")
+@router.button("attview", admin=True)
 async def table_view(ctx: DeskContext, answer_id: str) -> Message | Banner:
-    refused = _refusal(_access(ctx), admin=True)
-    if refused is not None:
-        return refused
     kept = await ctx.svc.answers.get(answer_id)
     if kept is None:
         return people.refused("That report is too old; run it again.")
@@ -191,11 +201,8 @@ async def table_view(ctx: DeskContext, answer_id: str) -> Message | Banner:
     return report_card(report, view="table").model_copy(update={"buttons": None})
 
 
-@router.button("attpurge")
+@router.button("attpurge", admin=True)
 async def purge(ctx: DeskContext, answer_id: str) -> Banner | Message:
-    refused = _refusal(_access(ctx), admin=True)
-    if refused is not None:
-        return refused
     kept = await ctx.svc.answers.get(answer_id)
     if kept is None or kept.owner.casefold() != ctx.user.email.casefold():
         return people.refused("That confirmation has expired; run /attendance purge again.")

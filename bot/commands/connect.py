@@ -25,12 +25,19 @@ from bot.router import Router
 
 router = Router()
 USAGE = "/deskbot connect | disconnect | channels | map | unmap | notify | rules test"
+ADMIN_VERBS = frozenset({"channels", "map", "unmap", "notify", "rules"})
+
+
+def _admin_verb(ctx: DeskContext, args: str) -> bool:
+    """The settings verbs are admin-only (checked by the router's guard on every call)."""
+    return args.split()[0].casefold() in ADMIN_VERBS if args.split() else False
 
 
 @router.command(
     "deskbot",
     usage=USAGE,
     description="Connect your Desk account; admins: channels, notifications and rules.",
+    admin=_admin_verb,
 )
 async def deskbot(ctx: DeskContext, args: str) -> Message | Banner:
     words = args.split()
@@ -43,10 +50,8 @@ async def deskbot(ctx: DeskContext, args: str) -> Message | Banner:
         return people.done(
             "Your Desk connection is removed." if removed else "You had no Desk connection."
         )
-    if verb not in ("channels", "map", "unmap", "notify", "rules"):
+    if verb not in ADMIN_VERBS:
         raise UsageError(f"“{verb[:40]}” is not something /deskbot does." if verb else "")
-    if not ctx.is_admin:
-        return people.refused("Only Desk or Cliq administrators can change notification settings.")
     try:
         if verb == "channels":
             return await _channels(ctx)

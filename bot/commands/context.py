@@ -33,10 +33,19 @@ class DeskContext(Context):
     def role(self) -> Role | None:
         return role_of(self.agent) if self.agent else None
 
-    @property
-    def is_admin(self) -> bool:
-        """A Desk administrator, or a Cliq organisation admin (SPEC X4)."""
-        return self.role == "admin" or self.user.admin
+    async def caller_is_admin(self) -> bool:
+        """Deskbot's one admin rule (README "Who is an admin"): the caller is an active Desk
+        agent whose role, read from Desk on this call, is an administrator's. Cliq's own admin
+        flag does not count. A caller Desk could not be asked about raises that DeskError, so
+        the answer names the cause rather than refusing."""
+        if self.agent is None:
+            if self.desk_problem is not None:
+                raise self.desk_problem
+            return False
+        self.agent = await self.desk.agent(self.agent.id)  # fresh: a demotion counts at once
+        return (self.agent.status or "ACTIVE").upper() == "ACTIVE" and role_of(
+            self.agent
+        ) == "admin"
 
     @property
     def desk(self) -> DeskClient:
