@@ -134,6 +134,7 @@ def create_app(
         variable: tokens.status()
         for variable, tokens in (holder["services"].credentials if holder else {}).items()
     }
+    app[HEALTH_PARTS]["delivery"] = lambda: dict(holder["services"].sender.stats) if holder else {}
     app.add_routes(oauth_callback.routes(lambda: holder["services"]))
     app.add_routes(
         attendance_export.routes(

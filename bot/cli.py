@@ -148,7 +148,7 @@ async def _outbox(config, words: list[str]) -> int:  # type: ignore[no-untyped-d
         counts = await outbox.counts()
         print(
             f"delivered {counts.get('delivered', 0)}, waiting {counts.get('waiting', 0)}, "
-            f"dead {counts.get('dead', 0)}"
+            f"dead {counts.get('dead', 0)}, DMs rerouted to a channel {counts.get('rerouted', 0)}"
         )
         for post in dead:
             print(f"{post.id}\t{post.target_kind}:{post.target}\t{post.last_error}")

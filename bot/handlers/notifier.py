@@ -105,10 +105,12 @@ class Notifier:
                     subject=happening.subject,
                 )
                 key = f"event:{stored.id}:{route.target_kind}:{route.target}"
-                posts.append((route.target_kind, route.target, card.to_wire(), key))
+                posts.append((route, card.to_wire(), key))
         async with self._db.transaction() as tx:
-            for target_kind, target, payload, key in posts:
-                await self._outbox.enqueue(tx, target_kind, target, payload, key)
+            for route, payload, key in posts:
+                await self._outbox.enqueue(
+                    tx, route.target_kind, route.target, payload, key, fallback=route.fallback
+                )
             await self._inbox.mark_processed(tx, stored.id)
 
     async def _complete(

@@ -241,6 +241,11 @@ class Scheduler:
                 details=happening.details,
             )
             queued += await self._outbox.enqueue(
-                None, route.target_kind, route.target, card.to_wire(), f"{key}:{route.target}"
+                None,
+                route.target_kind,
+                route.target,
+                card.to_wire(),
+                f"{key}:{route.target}",
+                fallback=route.fallback,
             )
         return queued

@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.cliq.client import CliqRateLimited, CliqRejected, CliqUnavailable
 from bot.clock import Clock
+from bot.notify.fallback import refused_dm, with_mention
 from bot.store.outbox import Outbox, Post
 
 log = logging.getLogger("deskbot.sender")
@@ -46,6 +47,7 @@ class Sender:
         self._sent: dict[tuple[str, str], deque[datetime]] = defaultdict(deque)
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()  # one delivery round at a time: a post is never sent twice
+        self.stats: Counter[str] = Counter()  # since start: rerouted DMs, lost answers (/healthz)
 
     def wake(self) -> None:
         """Something was enqueued: look again now."""
@@ -85,6 +87,8 @@ class Sender:
             at = now + timedelta(seconds=exc.retry_after)
             await self._outbox.retry_later(post.id, at, f"rate limited: {exc.code}")
         except CliqRejected as exc:
+            if post.target_kind == "user" and post.fallback and refused_dm(exc.code):
+                return await self._reroute(post, exc)
             log.error("dead letter %s: %s", post.id, exc)
             await self._outbox.dead(post.id, f"{exc.status} {exc.code}: {exc.message}")
         except CliqUnavailable as exc:
@@ -94,6 +98,18 @@ class Sender:
             await self._outbox.delivered(post.id)
             return True
         return False
+
+    async def _reroute(self, post: Post, refusal: CliqRejected) -> bool:
+        """A DM Cliq refused (not a subscriber): post it in its fallback channel instead, with
+        an @mention, at once; counted in `stats` and in the outbox (`rerouted`)."""
+        assert post.fallback is not None
+        why = f"DM refused ({refusal.code}); posted to #{post.fallback} with a mention"
+        log.warning("post %s to %s: %s", post.id, post.target, why)
+        moved = await self._outbox.reroute(
+            post, "channel", post.fallback, with_mention(post.payload, post.target), why
+        )
+        self.stats["rerouted_dms"] += 1
+        return await self._send(moved)
 
     def _forget_quiet_targets(self) -> None:
         """Drop the pacing window of every target with nothing sent in the last minute, so the

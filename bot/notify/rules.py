@@ -36,10 +36,15 @@ class RuleSettings:
 
 @dataclass(frozen=True)
 class Route:
+    """One post: to a channel (by unique name) or a person's DM (by e-mail). A DM names the
+    channel that takes it, with an @mention, if Cliq refuses the DM (`fallback`, the
+    department's channel or the org channel; None when the department is disabled)."""
+
     target_kind: Literal["channel", "user"]
     target: str
     kinds: tuple[Kind, ...]
     reason: str
+    fallback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,10 @@ def decide(
 ) -> Decision:
     routes: list[Route] = []
     reasons: list[str] = []
+    disabled = bool(happening.department_id) and (
+        happening.department_id in settings.disabled_departments
+    )
+    fallback = None if disabled else settings.channel_for(happening.department_id)
     record_kinds = tuple(k for k in happening.kinds if k not in DM_ONLY)
     personal = tuple(k for k in happening.kinds if k in DM_ONLY and k is not Kind.MENTION)
     if record_kinds:
@@ -74,7 +83,7 @@ def decide(
         elif not settings.dms(kind):
             reasons.append(f"{LABELS[kind]}: DMs of this kind are switched off.")
         else:
-            routes.append(Route("user", owner_email, (kind,), "sent to the owner by DM"))
+            routes.append(Route("user", owner_email, (kind,), "sent to the owner by DM", fallback))
             reasons.append(f"{LABELS[kind]}: DM to the owner {owner_email}.")
     for email in dict.fromkeys(mentioned_emails):
         if actor_email and email.casefold() == actor_email.casefold():
@@ -82,9 +91,16 @@ def decide(
         elif not settings.dms(Kind.MENTION):
             reasons.append(f"Mention of {email}: mention DMs are switched off.")
         else:
-            routes.append(Route("user", email, (Kind.MENTION,), "mentioned in a comment"))
+            routes.append(Route("user", email, (Kind.MENTION,), "mentioned in a comment", fallback))
             reasons.append(f"Mention of {email}: DM.")
-    return Decision(tuple(_merge(routes)), tuple(reasons))
+    merged = _merge(routes)
+    for route in merged:
+        if route.target_kind == "user" and route.fallback:
+            reasons.append(
+                f"If Cliq refuses the DM to {route.target} (not a subscriber of the bot):"
+                f" posted to #{route.fallback} with an @mention instead."
+            )
+    return Decision(tuple(merged), tuple(reasons))
 
 
 def _record_route(
@@ -101,7 +117,8 @@ def _record_route(
     dm_kinds = tuple(k for k in kinds if settings.dms(k))
     if settings.dm_owner and owner and dm_kinds:
         why = f"{labels}: DMs are on and the ticket has an owner, so DM to {owner}."
-        return Route("user", owner, dm_kinds, "sent to the owner by DM"), why
+        fallback = settings.channel_for(happening.department_id)
+        return Route("user", owner, dm_kinds, "sent to the owner by DM", fallback), why
     channel_kinds = tuple(k for k in kinds if settings.posts(k))
     if not channel_kinds:
         return None, f"{labels}: switched off for the channel."
@@ -120,7 +137,11 @@ def _merge(routes: list[Route]) -> list[Route]:
         if key in merged:
             first = merged[key]
             merged[key] = Route(
-                route.target_kind, first.target, first.kinds + route.kinds, first.reason
+                route.target_kind,
+                first.target,
+                first.kinds + route.kinds,
+                first.reason,
+                first.fallback or route.fallback,
             )
         else:
             merged[key] = route

@@ -33,7 +33,12 @@ MIGRATIONS = [
         last_error TEXT
     );
     CREATE INDEX outbox_due ON outbox (delivered_at, dead_at, next_attempt_at)
+    """,
+    # A DM's channel for when Cliq refuses the DM, and where a rerouted post was first meant to go.
     """
+    ALTER TABLE outbox ADD COLUMN fallback TEXT;
+    ALTER TABLE outbox ADD COLUMN rerouted_from TEXT
+    """,
 ]
 
 
@@ -47,6 +52,8 @@ class Post:
     attempts: int
     last_error: str | None = None
     state: str = "waiting"  # "waiting", "delivered" or "dead"
+    fallback: str | None = None  # the channel for a DM Cliq refuses (not a subscriber)
+    rerouted_from: str | None = None  # "user:<e-mail>" once a refused DM went to `target`
 
 
 class Outbox:
@@ -64,14 +71,19 @@ class Outbox:
         target: str,
         payload: dict[str, Any],
         dedupe_key: str,
+        *,
+        fallback: str | None = None,
     ) -> bool:
-        """Store a post (inside the caller's transaction when given); False if already there."""
+        """Store a post (inside the caller's transaction when given); False if already there.
+
+        `fallback`: for a DM, the channel that takes it (with an @mention) if Cliq refuses it."""
         now = _stamp(self._clock.now())
         sql = (
             "INSERT INTO outbox (dedupe_key, target_kind, target, payload, created_at,"
-            " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING"
+            " next_attempt_at, fallback) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (dedupe_key) DO NOTHING"
         )
-        params = (dedupe_key, target_kind, target, json.dumps(payload), now, now)
+        params = (dedupe_key, target_kind, target, json.dumps(payload), now, now, fallback)
         if tx is not None:
             cursor = await tx.execute(sql, params)
             return cursor.rowcount > 0
@@ -114,6 +126,29 @@ class Outbox:
             (_stamp(at), error[:500], 1 if count else 0, post_id),
         )
 
+    async def reroute(
+        self, post: Post, target_kind: str, target: str, payload: dict[str, Any], why: str
+    ) -> Post:
+        """Send a post somewhere else instead (a refused DM to its fallback channel), due now;
+        the row keeps its dedupe key, so it is still delivered once, and remembers where it was
+        meant to go (counted as `rerouted`)."""
+        await self._db.execute(
+            "UPDATE outbox SET target_kind = ?, target = ?, payload = ?, fallback = NULL,"
+            " rerouted_from = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            (
+                target_kind,
+                target,
+                json.dumps(payload),
+                f"{post.target_kind}:{post.target}",
+                why[:500],
+                _stamp(self._clock.now()),
+                post.id,
+            ),
+        )
+        found = await self.find(post.dedupe_key)
+        assert found is not None
+        return found
+
     async def dead(self, post_id: int, error: str) -> None:
         await self._db.execute(
             "UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
@@ -137,9 +172,11 @@ class Outbox:
     async def counts(self) -> dict[str, int]:
         row = await self._db.fetchone(
             "SELECT SUM(delivered_at IS NOT NULL) AS delivered, SUM(dead_at IS NOT NULL) AS dead,"
-            " SUM(delivered_at IS NULL AND dead_at IS NULL) AS waiting FROM outbox"
+            " SUM(delivered_at IS NULL AND dead_at IS NULL) AS waiting,"
+            " SUM(rerouted_from IS NOT NULL) AS rerouted FROM outbox"
         )
-        return {k: int(row[k] or 0) for k in ("delivered", "dead", "waiting")} if row else {}
+        keys = ("delivered", "dead", "waiting", "rerouted")
+        return {k: int(row[k] or 0) for k in keys} if row else {}
 
 
 def _post(row: aiosqlite.Row) -> Post:
@@ -152,6 +189,8 @@ def _post(row: aiosqlite.Row) -> Post:
         attempts=row["attempts"],
         last_error=row["last_error"],
         state="delivered" if row["delivered_at"] else "dead" if row["dead_at"] else "waiting",
+        fallback=row["fallback"],
+        rerouted_from=row["rerouted_from"],
     )
 
 

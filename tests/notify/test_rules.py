@@ -190,3 +190,26 @@ def test_parse_kind_accepts_values_and_labels() -> None:
     assert parse_kind("Due in 1 hour") is Kind.DUE_IN_1H
     assert parse_kind("  comment_edited ") is Kind.COMMENT_EDITED
     assert parse_kind("nonsense") is None
+
+
+def test_every_dm_names_the_channel_that_takes_it_if_cliq_refuses_it() -> None:
+    """A refused owner DM is never silently lost: the route carries its fallback channel."""
+    settings = RuleSettings(channel_map={"d1": "support"})
+    decision = decide(
+        Happening((Kind.TICKET_CLOSED,), "t1", "owner", "actor", "d1"),
+        settings,
+        owner_email="owner@example.com",
+        actor_email="actor@example.com",
+        mentioned_emails=["someone@example.com"],
+    )
+    assert {(r.target, r.fallback) for r in decision.routes} == {
+        ("owner@example.com", "support"),
+        ("someone@example.com", "support"),
+    }
+    assert "posted to #support with an @mention instead" in decision.explain()
+    unmapped = decide(
+        Happening((Kind.TICKET_CLOSED,), "t1", "owner", "actor", "d2"),
+        settings,
+        owner_email="owner@example.com",
+    )
+    assert [r.fallback for r in unmapped.routes] == ["desk"]
