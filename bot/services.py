@@ -36,7 +36,7 @@ from bot.handlers.sender import Sender
 from bot.identity.connections import AgentConnections
 from bot.identity.directory import AgentDirectory
 from bot.install import install, uninstall
-from bot.oauth import ACCOUNTS_HOSTS, TokenManager, token_url
+from bot.oauth import ACCOUNTS_HOSTS, OAuthError, TokenManager, token_url
 from bot.sandbox.run import Sandboxes, start_sandboxes
 from bot.store.answers import Answers
 from bot.store.db import Database
@@ -78,6 +78,7 @@ class Services:
     desk_http: aiohttp.ClientSession
     cliq_http: aiohttp.ClientSession
     accounts_http: aiohttp.ClientSession
+    desk_gate: asyncio.Semaphore  # the portal's concurrency cap, shared by every Desk client
     credentials: dict[str, TokenManager] = field(default_factory=dict)  # variable → its tokens
     _agent_clients: OrderedDict[str, DeskClient] = field(default_factory=OrderedDict)
     _departments: tuple[datetime, list[Department]] | None = None
@@ -128,6 +129,18 @@ class Services:
                 self._departments = (now - timedelta(minutes=29), self._departments[1])
         return self._departments[1]
 
+    async def agent_token_works(self, email: str) -> bool:
+        """Whether the agent has a stored refresh token that Zoho still accepts (an access
+        token is minted with it, or the cached one reused)."""
+        refresh = await self.connections.refresh_token(email)
+        if refresh is None:
+            return False
+        try:
+            await self.desk_as(refresh, email).http.tokens.token()
+        except OAuthError:
+            return False
+        return True
+
     def desk_as(self, refresh_token: str, email: str = "") -> DeskClient:
         """A Desk client acting as the agent whose refresh token this is (SPEC D5), kept per
         agent so its access token is reused; at most `MAX_AGENT_CLIENTS` are kept."""
@@ -155,6 +168,7 @@ class Services:
             self.clock,
             concurrency=self.config.desk.concurrency,
             sleep=self.sleep,
+            gate=self.desk_gate,
         )
 
 
@@ -189,6 +203,8 @@ async def open_services(
 
         desk_tokens = tokens(config.desk_refresh_token(), DESK_REFRESH_ENV)
         cliq_tokens = tokens(config.cliq_refresh_token(), CLIQ_REFRESH_ENV, cliq_accounts)
+        # One cap per Desk portal, shared by the org's client and every agent's (desk.md §4.2).
+        desk_gate = asyncio.Semaphore(config.desk.concurrency)
         desk = DeskClient(
             desk_http,
             desk_url,
@@ -197,6 +213,7 @@ async def open_services(
             clock,
             concurrency=config.desk.concurrency,
             sleep=sleep,
+            gate=desk_gate,
         )
         cliq = CliqClient(
             cliq_http,
@@ -291,6 +308,7 @@ async def open_services(
             notifier=notifier,
             scheduler=scheduler,
             tasks=watched_tasks,
+            desk_gate=desk_gate,
             export_links=ExportLinks(config.token_key(), config.public_url, clock),
             credentials={DESK_REFRESH_ENV: desk_tokens, CLIQ_REFRESH_ENV: cliq_tokens},
         )

@@ -38,7 +38,10 @@ class DeskClient(CountCalls, WriteCalls):
         rng: random.Random | None = None,
         *,
         retry: RetryPolicy | None = None,
+        gate: asyncio.Semaphore | None = None,
     ) -> None:
+        """`gate`: the portal's concurrency cap, shared by every client of the same portal
+        (the org's and each agent's); without it this client caps itself at `concurrency`."""
         self.http = Transport(
             session,
             base_url,
@@ -49,6 +52,7 @@ class DeskClient(CountCalls, WriteCalls):
             sleep=sleep,
             rng=rng,
             retry=retry,
+            gate=gate,
         )
         self._me: Agent | None = None
         self._reply_addresses: dict[str, MailReplyAddress] = {}

@@ -136,7 +136,11 @@ class Transport:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         retry: RetryPolicy | None = None,
+        gate: asyncio.Semaphore | None = None,
     ) -> None:
+        """`gate`, when given, is the portal's cap shared with other identities' transports
+        (Desk caps concurrent calls per portal, desk.md §4.2); otherwise a cap of
+        `concurrency` calls for this transport alone."""
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self._session = session
@@ -144,11 +148,16 @@ class Transport:
         self.org_id = str(org_id)
         self._tokens = tokens
         self._clock = clock
-        self._gate = asyncio.Semaphore(concurrency)
+        self._gate = gate if gate is not None else asyncio.Semaphore(concurrency)
         self._sleep = sleep
         self._rng = rng if rng is not None else random.Random()
         self.retry = retry or RetryPolicy()
         self.credits = Credits()
+
+    @property
+    def tokens(self) -> TokenSource:
+        """Where this identity's access tokens come from."""
+        return self._tokens
 
     async def request(
         self,

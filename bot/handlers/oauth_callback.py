@@ -42,16 +42,24 @@ def routes(services: Callable[[], Services]) -> list[web.RouteDef]:
             body = await request_token(svc.accounts_http, token_url(svc.accounts_url), form)
         except OAuthError as exc:
             return json_error(400, "code_refused", str(exc))
-        if not body.get("refresh_token"):
+        if body.get("refresh_token"):
+            await svc.connections.store(email, str(body["refresh_token"]))
+        elif not await svc.agent_token_works(email):
+            # Without a consent page Zoho mints no refresh token: keep the stored one.
             return json_error(
                 400, "no_refresh_token", "Zoho gave no refresh token (offline access?)"
             )
-        await svc.connections.store(email, str(body["refresh_token"]))
         return web.Response(text=PAGE.format(email=email), content_type="text/html")
 
     async def connect(request: web.Request) -> web.StreamResponse:
+        svc = services()
+        state = request.query.get("state", "")
         try:
-            target = services().connections.consent_url(request.query.get("state", ""))
+            email = svc.connections.email_for_state(state)
+            # Re-consent only without a working refresh token (each consent mints one more).
+            target = svc.connections.consent_url(
+                state, consent=not await svc.agent_token_works(email)
+            )
         except StateError as exc:
             return json_error(400, "bad_state", str(exc))
         raise web.HTTPFound(target)

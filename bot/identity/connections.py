@@ -67,8 +67,12 @@ class AgentConnections:
         base = self.redirect_uri.rsplit("/", 1)[0]
         return f"{base}/connect?{urlencode({'state': self._states.sign(email)})}"
 
-    def consent_url(self, state: str) -> str:
-        """Zoho's consent page for the agent named in `state` (StateError if it is not ours)."""
+    def consent_url(self, state: str, *, consent: bool = True) -> str:
+        """Zoho's authorize page for the agent named in `state` (StateError if it is not ours).
+
+        `consent` asks Zoho to show its consent page again (`prompt=consent`), which mints a
+        new refresh token: Zoho keeps 20 per user per client and silently deletes the oldest,
+        so ask for it only when the agent has no working refresh token stored."""
         email = self._states.verify(state)
         query = {
             "response_type": "code",
@@ -76,10 +80,11 @@ class AgentConnections:
             "scope": DESK_SCOPES,
             "redirect_uri": self.redirect_uri,
             "access_type": "offline",
-            "prompt": "consent",
             "state": state,
             "login_hint": email,
         }
+        if consent:
+            query["prompt"] = "consent"
         return f"{self._authorize_url}?{urlencode(query)}"
 
     def email_for_state(self, state: str) -> str:

@@ -24,6 +24,10 @@ SANDBOX_ORG_REFRESH_TOKEN = "sandbox-org-refresh-token"
 
 
 CODE_LIFETIME = timedelta(minutes=2)  # Zoho: an authorization code is valid for 2 minutes
+# "Each time a re-consent page is accepted, a new refresh token is generated. The maximum limit
+# is 20 refresh tokens per user. If this limit is exceeded, the first refresh token is
+# automatically deleted" (zoho.com/backstage/api/v3/generate-access-and-refresh-token.html).
+REFRESH_TOKENS_PER_USER = 20
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Grant:
     redirect_uri: str
     offline: bool
     expires: datetime
+    consented: bool = True  # the consent page was shown and accepted for this code
 
 
 class TokenRegistry:
@@ -46,10 +51,26 @@ class TokenRegistry:
         self._access: dict[str, tuple[str, datetime]] = {}
         self._codes: dict[str, Grant] = {}
         self._refused: dict[str, str] = {}
+        self._consented: set[str] = set()
         self.issued = 0
 
     def add_refresh_token(self, refresh_token: str, identity: str) -> None:
         self._refresh[refresh_token] = identity
+        self._consented.add(identity)
+        self._cap(identity)
+
+    def refresh_tokens_of(self, identity: str) -> list[str]:
+        """The person's live refresh tokens, oldest first."""
+        return [t for t, who in self._refresh.items() if who == identity]
+
+    def _cap(self, identity: str) -> None:
+        mine = self.refresh_tokens_of(identity)
+        for oldest in mine[: max(0, len(mine) - REFRESH_TOKENS_PER_USER)]:
+            del self._refresh[oldest]
+
+    def consent_needed(self, identity: str, prompt: str) -> bool:
+        """Zoho shows its consent page on `prompt=consent`, or when the person never consented."""
+        return prompt == "consent" or identity not in self._consented
 
     def refuse(self, refresh_token: str, error: str = "invalid_code") -> None:
         """Refuse `refresh_token` with `error` until `accept` (a revoked or deleted token)."""
@@ -73,6 +94,13 @@ class TokenRegistry:
         self._access[token] = (identity, self._clock.now() + self._lifetime)
         return token, int(self._lifetime.total_seconds())
 
+    def issue_for(self, identity: str) -> tuple[str, int]:
+        """An access token for `identity` without a refresh token (an authorization code)."""
+        self.issued += 1
+        token = f"1000.sandbox.{secrets.token_hex(12)}"
+        self._access[token] = (identity, self._clock.now() + self._lifetime)
+        return token, int(self._lifetime.total_seconds())
+
     def identity(self, access_token: str) -> str | None:
         found = self._access.get(access_token)
         if found is None or self._clock.now() >= found[1]:
@@ -83,11 +111,15 @@ class TokenRegistry:
         now = self._clock.now()
         self._access = {t: (who, now) for t, (who, _) in self._access.items()}
 
-    def grant_code(self, identity: str, *, redirect_uri: str = "", offline: bool = True) -> str:
+    def grant_code(
+        self, identity: str, *, redirect_uri: str = "", offline: bool = True, consented: bool = True
+    ) -> str:
         code = f"1000.code.{secrets.token_hex(8)}"
         self._codes[code] = Grant(
-            identity, redirect_uri, offline, self._clock.now() + CODE_LIFETIME
+            identity, redirect_uri, offline, self._clock.now() + CODE_LIFETIME, consented
         )
+        if consented:
+            self._consented.add(identity)
         return code
 
     def redeem_code(self, code: str, redirect_uri: str = "") -> Grant | None:
@@ -100,8 +132,10 @@ class TokenRegistry:
         return grant
 
     def new_refresh_token(self, identity: str) -> str:
+        """A new refresh token; the person's oldest goes when they would hold more than 20."""
         refresh = f"1000.refresh.{secrets.token_hex(12)}"
         self._refresh[refresh] = identity
+        self._cap(identity)
         return refresh
 
 
@@ -129,10 +163,12 @@ def create_accounts_app(
             found = registry.redeem_code(form.get("code", ""), form.get("redirect_uri", ""))
             if found is None:
                 return web.json_response({"error": "invalid_code"})
-            refresh = registry.new_refresh_token(found.identity)
-            access, expires_in = registry.issue(refresh)
+            # Only offline access through an accepted consent page yields a refresh token.
+            minted = found.offline and found.consented
+            refresh = registry.new_refresh_token(found.identity) if minted else None
+            access, expires_in = registry.issue_for(found.identity)
             body = _token_body(access, expires_in)
-            if found.offline:  # only offline access yields a refresh token
+            if refresh is not None:
                 body["refresh_token"] = refresh
             return web.json_response(body)
         return web.json_response({"error": "unsupported_grant_type"})
@@ -145,10 +181,12 @@ def create_accounts_app(
         if query.get("response_type", "code") != "code":
             raise web.HTTPFound(_with_query(redirect_uri, error="unsupported_response_type"))
         # Consent is automatic; the sandbox's person is the login hint (as if they signed in).
+        identity = query.get("login_hint") or "agent@example.com"
         code = registry.grant_code(
-            query.get("login_hint") or "agent@example.com",
+            identity,
             redirect_uri=redirect_uri,
             offline=query.get("access_type") == "offline",
+            consented=registry.consent_needed(identity, query.get("prompt", "")),
         )
         raise web.HTTPFound(_with_query(redirect_uri, code=code, state=query.get("state", "")))
 

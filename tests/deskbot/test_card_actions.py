@@ -50,6 +50,42 @@ async def test_the_connect_flow_stores_the_agents_token(deskbot: Deskbot) -> Non
     assert await deskbot.services.connections.refresh_token("agent@example.com") is None
 
 
+async def connect_through_zoho(deskbot: Deskbot, who: str) -> str:
+    """Run the whole connect flow for `who`; the authorize URL we sent them to."""
+    answer = await deskbot.chat(who).command("deskbot", "connect")
+    url = answer.buttons[0]["action"]["data"]["web"]
+    ours = await deskbot.client.get(url.split("8080")[1], allow_redirects=False)
+    async with deskbot.client.session.get(ours.headers["Location"], allow_redirects=False) as z:
+        back = urlsplit(z.headers["Location"])
+    response = await deskbot.client.get(f"/oauth/callback?{back.query}")
+    assert response.status == 200, await response.text()
+    return ours.headers["Location"]
+
+
+async def test_connecting_again_does_not_burn_refresh_tokens(deskbot: Deskbot) -> None:
+    """Zoho keeps 20 refresh tokens per user per client and deletes the oldest: consent is
+    asked only when the agent has no working token, so the org's token (the admin's, same
+    client) survives any number of connects."""
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    org_token = sandbox.registry.refresh_tokens_of("admin@example.com")[0]
+    first = await connect_through_zoho(deskbot, "admin")
+    assert "prompt=consent" in first
+    stored = await deskbot.services.connections.refresh_token("admin@example.com")
+    for _ in range(25):
+        assert "prompt=consent" not in await connect_through_zoho(deskbot, "admin")
+    assert await deskbot.services.connections.refresh_token("admin@example.com") == stored
+    assert sandbox.registry.refresh_tokens_of("admin@example.com") == [org_token, stored]
+    assert await deskbot.services.desk.ticket_by_number(115) is not None
+    # A token Zoho no longer accepts: consent is asked again and a new token stored.
+    await deskbot.services.connections.store("admin@example.com", "1000.refresh.revoked")
+    assert "prompt=consent" in await connect_through_zoho(deskbot, "admin")
+    assert await deskbot.services.connections.refresh_token("admin@example.com") not in (
+        "1000.refresh.revoked",
+        stored,
+    )
+
+
 async def test_status_change_edits_the_card_with_an_audit_line(deskbot: Deskbot) -> None:
     await deskbot.connect("agent@example.com")
     chat, _ = await ticket_115(deskbot)
