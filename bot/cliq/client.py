@@ -13,6 +13,7 @@ import asyncio
 import json
 import random
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
@@ -20,7 +21,8 @@ from urllib.parse import quote, urlsplit
 import aiohttp
 
 from bot.cliq.message import Outbound
-from bot.clock import Clock, SystemClock
+from bot.cliq.recheck import was_posted
+from bot.clock import Clock, SystemClock, epoch_ms
 from bot.oauth import CredentialsRefused, OAuthError, RefreshLimitError
 
 Sleep = Callable[[float], Awaitable[Any]]
@@ -116,6 +118,7 @@ class CliqClient:
         self._rng = rng or random.Random()
         self._attempts = attempts
         self._max_wait = max_wait
+        self._chat_ids: dict[str, str] = {}  # channel unique name → its chat id
 
     # --- posting ----------------------------------------------------------------------------
 
@@ -198,6 +201,30 @@ class CliqClient:
                 return found
             seen.add(token)
             params = {"limit": str(CHANNEL_PAGE), "next_token": str(token)}
+
+    async def channel_chat_id(self, unique_name: str) -> str | None:
+        """The chat id of a channel (for reading its messages), from the channel list; cached,
+        since a channel keeps its chat id. None if the token's user cannot see the channel."""
+        if unique_name not in self._chat_ids:
+            for channel in await self.channels():
+                if channel.get("unique_name") and channel.get("chat_id"):
+                    self._chat_ids[str(channel["unique_name"])] = str(channel["chat_id"])
+        return self._chat_ids.get(unique_name)
+
+    async def chat_messages(self, chat_id: str, *, since: datetime) -> list[dict[str, Any]]:
+        """The last (at most 100) messages of a chat the token's user is in, sent since `since`
+        (messages.yml `GET /chats/{CHAT_ID}/messages`: `fromtime` in ms, `limit` ≤ 100)."""
+        path = f"/api/v2/chats/{quote(chat_id, safe='')}/messages"
+        params = {"fromtime": str(epoch_ms(since)), "limit": "100"}
+        body = await self._call("GET", path, None, params=params) or {}
+        return list(body.get("data") or [])
+
+    async def was_posted(
+        self, target_kind: str, target: str, payload: Mapping[str, Any], since: datetime
+    ) -> bool | None:
+        """After a lost answer: does the chat show this post? None when Cliq offers no way to
+        look (bot DMs, channels the token's user is not in): see `bot/cliq/recheck.py`."""
+        return await was_posted(self, target_kind, target, payload, since)
 
     async def create_channel(
         self, name: str, *, level: str = "organization", description: str = ""

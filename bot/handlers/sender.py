@@ -16,7 +16,13 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot.cliq.client import CliqRateLimited, CliqRejected, CliqUnavailable
+from bot.cliq.client import (
+    CliqAmbiguous,
+    CliqError,
+    CliqRateLimited,
+    CliqRejected,
+    CliqUnavailable,
+)
 from bot.clock import Clock
 from bot.notify.fallback import refused_dm, with_mention
 from bot.store.outbox import Outbox, Post
@@ -27,6 +33,10 @@ MINUTE = timedelta(minutes=1)
 
 class Poster(Protocol):
     async def deliver(self, target_kind: str, target: str, payload: Mapping[str, Any]) -> Any: ...
+
+    async def was_posted(
+        self, target_kind: str, target: str, payload: Mapping[str, Any], since: datetime
+    ) -> bool | None: ...
 
 
 class Sender:
@@ -81,8 +91,18 @@ class Sender:
         if len(window) >= self._pace:
             await self._outbox.retry_later(post.id, window[0] + MINUTE, "paced", count=False)
             return False
+        if post.unsure_since is not None:
+            settled = await self._settle_unsure(post, now)
+            if settled is not None:
+                if settled:
+                    window.append(now)
+                return settled
         try:
             await self._poster.deliver(post.target_kind, post.target, post.payload)
+        except CliqAmbiguous as exc:
+            self.stats["answers_lost"] += 1
+            log.warning("post %s: %s; checking the chat before posting again", post.id, exc)
+            await self._outbox.unsure(post, now + self._backoff(post.attempts), str(exc))
         except CliqRateLimited as exc:
             at = now + timedelta(seconds=exc.retry_after)
             await self._outbox.retry_later(post.id, at, f"rate limited: {exc.code}")
@@ -98,6 +118,27 @@ class Sender:
             await self._outbox.delivered(post.id)
             return True
         return False
+
+    async def _settle_unsure(self, post: Post, now: datetime) -> bool | None:
+        """An earlier attempt's answer was lost: look in the chat first (bot/cliq/recheck.py).
+        True: it is there, so it counts as delivered; False: the check failed, try later;
+        None: not there, or no way to look, so post it now (the latter counted)."""
+        assert post.unsure_since is not None
+        try:
+            found = await self._poster.was_posted(
+                post.target_kind, post.target, post.payload, post.unsure_since
+            )
+        except CliqError as exc:
+            retry = now + self._backoff(post.attempts)
+            await self._outbox.retry_later(post.id, retry, f"checking a lost answer: {exc}")
+            return False
+        if found:
+            self.stats["lost_answers_found_posted"] += 1
+            await self._outbox.delivered(post.id)
+            return True
+        self.stats["reposted_after_check" if found is False else "reposted_unverifiable"] += 1
+        await self._outbox.sure(post.id)
+        return None
 
     async def _reroute(self, post: Post, refusal: CliqRejected) -> bool:
         """A DM Cliq refused (not a subscriber): post it in its fallback channel instead, with

@@ -39,6 +39,8 @@ MIGRATIONS = [
     ALTER TABLE outbox ADD COLUMN fallback TEXT;
     ALTER TABLE outbox ADD COLUMN rerouted_from TEXT
     """,
+    # When an attempt's answer was lost (Cliq may have the post): checked before posting again.
+    "ALTER TABLE outbox ADD COLUMN unsure_since TEXT",
 ]
 
 
@@ -54,6 +56,7 @@ class Post:
     state: str = "waiting"  # "waiting", "delivered" or "dead"
     fallback: str | None = None  # the channel for a DM Cliq refuses (not a subscriber)
     rerouted_from: str | None = None  # "user:<e-mail>" once a refused DM went to `target`
+    unsure_since: datetime | None = None  # first attempt whose answer was lost, if any
 
 
 class Outbox:
@@ -149,6 +152,19 @@ class Outbox:
         assert found is not None
         return found
 
+    async def unsure(self, post: Post, at: datetime, error: str) -> None:
+        """An attempt's answer was lost: Cliq may have the post. Look again at `at`, and check
+        the chat before posting again (the first such attempt's time is kept)."""
+        await self._db.execute(
+            "UPDATE outbox SET unsure_since = COALESCE(unsure_since, ?), next_attempt_at = ?,"
+            " last_error = ?, attempts = attempts + 1 WHERE id = ?",
+            (_stamp(self._clock.now()), _stamp(at), error[:500], post.id),
+        )
+
+    async def sure(self, post_id: int) -> None:
+        """Cliq's chat shows the post is not there: the next attempt may post it."""
+        await self._db.execute("UPDATE outbox SET unsure_since = NULL WHERE id = ?", (post_id,))
+
     async def dead(self, post_id: int, error: str) -> None:
         await self._db.execute(
             "UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
@@ -191,6 +207,7 @@ def _post(row: aiosqlite.Row) -> Post:
         state="delivered" if row["delivered_at"] else "dead" if row["dead_at"] else "waiting",
         fallback=row["fallback"],
         rerouted_from=row["rerouted_from"],
+        unsure_since=_parse(row["unsure_since"]) if row["unsure_since"] else None,
     )
 
 

@@ -257,6 +257,8 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
 def _fault(fault: Any) -> web.Response:
     if fault.kind == "503":
         return _error(503, "service_unavailable", "Cliq is unavailable")
+    if fault.kind == "504":
+        return _error(504, "gateway_timeout", "The request timed out upstream")
     headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
     if fault.kind == "429":
         return _error(429, "too_many_requests", "Too many requests", **headers)

@@ -21,19 +21,19 @@ FAULT_KINDS = {
     "400": "limit",
     "request_limit_exceeded": "limit",
     "lost": "lost",
-    "504": "lost",
     "drop": "drop",
+    "504": "504",
 }
 """Names a test or a demo may give a fault, and the kind each one means. `lost` (504) and `drop`
 (the connection closed without an answer) accept the post first: the message is in the chat but
-the sender never hears so."""
+the sender never hears so. `504` is a gateway timeout before Cliq took anything."""
 
 RepeatAssociate = Literal["error", "ok"]
 
 
 @dataclass
 class Fault:
-    kind: str  # "503", "429", "limit" (400 request_limit_exceeded), "lost" (504), "drop"
+    kind: str  # "503", "504", "429", "limit" (400 request_limit_exceeded), "lost", "drop"
     retry_after: float | None = None
 
 
