@@ -18,9 +18,21 @@ from pydantic import ValidationError
 from bot import answers
 from bot.cliq.envelope import Envelope
 from bot.cliq.form import FormError
+from bot.cliq.message import Suggestions
 from bot.clock import Clock, SystemClock
 from bot.context import Context
-from bot.router import AdminRule, ButtonRoute, Command, FormRoute, Keyword, Listener, Router
+from bot.router import (
+    AdminRule,
+    ButtonRoute,
+    Command,
+    FormRoute,
+    Keyword,
+    Listener,
+    MenuRoute,
+    Router,
+    check_menus,
+    normalise,
+)
 
 log = logging.getLogger("deskbot.dispatch")
 
@@ -65,10 +77,20 @@ class Bot:
             self.router.keywords.extend(router.keywords)
             self.router.buttons.extend(router.buttons)
             self.router.forms.extend(router.forms)
+            check_menus([*self.router.menus, *router.menus])  # Cliq's limits, per bot
             self.router.menus.extend(router.menus)
             self.router.suggestions.extend(router.suggestions)
             self.router.welcomes.extend(router.welcomes)
         return self
+
+    def menus(self) -> dict[str, list[str]]:
+        """Each menu action's name → its sub-actions' names (empty for a plain menu action)."""
+        found: dict[str, list[str]] = {}
+        for menu in self.router.menus:
+            subs = found.setdefault(menu.name, [])
+            if menu.sub_action:
+                subs.append(menu.sub_action)
+        return found
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -91,6 +113,14 @@ class Bot:
     def find_form(self, name: str) -> FormRoute | None:
         return next((f for f in self.router.forms if f.name == name), None)
 
+    def find_menu(self, name: str, sub_action: str = "") -> MenuRoute | None:
+        """The menu action `name`, or its sub-action `sub_action` (case and spacing forgiven)."""
+        name, sub_action = normalise(name), normalise(sub_action)
+        for menu in self.router.menus:
+            if normalise(menu.name) == name and normalise(menu.sub_action) == sub_action:
+                return menu
+        return None
+
     # --- dispatch ------------------------------------------------------------------------
 
     async def dispatch(self, envelope: Envelope, request_id: str = "") -> bytes:
@@ -101,7 +131,7 @@ class Bot:
         """
         run = self._resolve(envelope)
         if run is None:
-            return EMPTY
+            return NO_SUGGESTIONS if _wants_list(envelope) else EMPTY
         ctx = await self.context_factory(envelope, self, request_id)
         try:
             return render(await run(ctx))
@@ -147,6 +177,9 @@ class Bot:
             return self._button(env)
         if kind == "function" and handler in ("form_handler", "form_submit_handler"):
             return self._form(env)
+        if kind == "extension":
+            return self._extension(env)
+        log.warning("unhandled %s %s %r: answered empty", kind, handler, env.name)
         return None
 
     def _command(self, env: Envelope) -> Run:
@@ -154,6 +187,9 @@ class Bot:
         if command is None:
             return _constant(lambda ctx: answers.usage(self, env, unknown=f"/{env.name}"))
         args = env.params.arguments if isinstance(env.params.arguments, str) else ""
+        if env.selected:
+            # A picked suggestion is what the user meant: `/ticket 11` + "#115" → "#115".
+            args = " ".join(env.selected)
         return _guarded(
             command.admin, lambda ctx: command.listener(ctx, args.strip()), args.strip()
         )
@@ -164,7 +200,12 @@ class Bot:
         if route is None:
             return None
         typed = env.params.arguments if isinstance(env.params.arguments, str) else ""
-        return lambda ctx: route.listener(ctx, typed)
+
+        async def run(ctx: Context) -> Any:
+            found = await route.listener(ctx, typed)
+            return [] if found is None else found  # a suggestion handler answers a list
+
+        return run
 
     def _bot_handler(self, env: Envelope) -> Run | None:
         handler = env.handler.type
@@ -173,16 +214,47 @@ class Bot:
                 return self.router.welcomes[0]
             return _constant(lambda ctx: answers.welcome(self))
         if handler in ("action_handler", "menu_handler"):
-            menu = next((m for m in self.router.menus if m.name == env.handler.name), None)
-            if menu is not None:
-                return menu.listener
-            return self._keyword(env, env.handler.name, reply_when_unknown=True)
+            return self._menu(env)
         if handler == "message_handler":
             return self._keyword(env, env.text, reply_when_unknown=True)
         if handler == "mention_handler":
             return self._keyword(env, self._strip_mentions(env.text), reply_when_unknown=True)
         if handler == "participation_handler" and env.params.operation == "message_sent":
             return self._keyword(env, env.text, reply_when_unknown=False)
+        return None
+
+    def _menu(self, env: Envelope) -> Run | None:
+        """A menu action, or one of its sub-actions (`sub_action`, subactions.html); a parent
+        called without one offers its sub-actions as suggestions; unknown names fall back to
+        keywords, so a menu renamed in Cliq still works if its name is a keyword."""
+        name, sub_action = env.handler.name, env.params.sub_action
+        menu = self.find_menu(name, sub_action)
+        if menu is not None:
+            return menu.listener
+        subs = self.menus().get(
+            next((m for m in self.menus() if normalise(m) == normalise(name)), "")
+        )
+        if subs and not sub_action:
+            offer = Suggestions.of(f"{name}: pick one.", *subs)
+            return _constant(lambda ctx: offer)
+        return self._keyword(env, sub_action or name, reply_when_unknown=True)
+
+    def _extension(self, env: Envelope) -> Run | None:
+        """A webhook-type extension's installation calls, answered as Zoho's sample server does
+        (reference/cliq.md S12, audit §1.13): the validator with `{"status": "200"}` (the
+        install may go ahead), the installation handler with a status, a title and a note."""
+        handler = env.handler.type
+        if handler == "installation_validator":
+            return _constant(lambda ctx: _Raw({"status": "200"}))
+        if handler == "installation_handler":
+            answer = {
+                "status": "200",
+                "title": f"{self.name} is installed",
+                "message": f"Say hi to {self.name}, or type /help.",
+                "note": [f"{self.name} answers commands, menu actions and buttons."],
+                "footer": "",
+            }
+            return _constant(lambda ctx: _Raw(answer))
         return None
 
     def _keyword(self, env: Envelope, text: str, *, reply_when_unknown: bool) -> Run | None:
@@ -230,6 +302,21 @@ class Bot:
 
 
 EMPTY = b'""'
+NO_SUGGESTIONS = b"[]"
+
+
+def _wants_list(env: Envelope) -> bool:
+    return env.type == "command" and env.handler.type == "suggestion_handler"
+
+
+class _Raw:
+    """A reply whose JSON Cliq's documents fix exactly (not one of our message models)."""
+
+    def __init__(self, value: dict[str, Any]) -> None:
+        self.value = value
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.value, ensure_ascii=False).encode()
 
 
 def render(reply: Any) -> bytes:

@@ -14,6 +14,8 @@ from typing import Any, TypeVar, get_type_hints
 
 from pydantic import BaseModel
 
+from bot.cliq import limits
+
 Listener = Callable[..., Awaitable[Any]]
 F = TypeVar("F", bound=Listener)
 AdminRule = bool | Callable[[Any, str], bool]
@@ -68,8 +70,52 @@ class FormRoute:
 
 @dataclass(frozen=True)
 class MenuRoute:
+    """A bot menu action (`sub_action` empty), or one sub-action of a parent menu action."""
+
     name: str
     listener: Listener
+    sub_action: str = ""
+
+
+class MenuLimitError(ValueError):
+    """More menu actions, or sub-actions, than Cliq allows (raised at registration)."""
+
+
+def check_menus(menus: list[MenuRoute]) -> None:
+    """Cliq's menu limits: at most 5 menu actions per bot
+    (https://www.zoho.com/cliq/help/platform/bothandler-menu.html), at most 5 sub-actions per menu
+    action (https://www.zoho.com/cliq/help/platform/subactions.html), names ≤ 15 characters
+    (reference/cliq.md §1.6), and a menu action is either plain or a parent of sub-actions.
+
+    Raises MenuLimitError naming the limit.
+    """
+    parents: dict[str, list[MenuRoute]] = {}
+    for menu in menus:
+        for name in (menu.name, menu.sub_action):
+            if len(name) > limits.MENU_NAME:
+                raise MenuLimitError(
+                    f"menu name “{name}” is longer than {limits.MENU_NAME} characters (Cliq limit)"
+                )
+        parents.setdefault(normalise(menu.name), []).append(menu)
+    if len(parents) > limits.MENU_ACTIONS:
+        names = ", ".join(routes[0].name for routes in parents.values())
+        raise MenuLimitError(
+            f"a bot has at most {limits.MENU_ACTIONS} menu actions (Cliq limit), got "
+            f"{len(parents)}: {names}; group them as sub-actions of a parent menu"
+        )
+    for routes in parents.values():
+        subs = [normalise(r.sub_action) for r in routes]
+        if "" in subs and len(routes) > 1:
+            raise MenuLimitError(
+                f"menu action “{routes[0].name}” is registered twice, or both plain and as a parent"
+            )
+        if len(subs) > limits.MENU_SUB_ACTIONS:
+            raise MenuLimitError(
+                f"menu action “{routes[0].name}” has {len(subs)} sub-actions; at most "
+                f"{limits.MENU_SUB_ACTIONS} (Cliq limit)"
+            )
+        if len(set(subs)) != len(subs):
+            raise MenuLimitError(f"menu action “{routes[0].name}” repeats a sub-action")
 
 
 @dataclass(frozen=True)
@@ -141,11 +187,17 @@ class Router:
 
         return register
 
-    def menu(self, name: str) -> Callable[[F], F]:
-        """A bot menu action by its name: `listener(ctx)`."""
+    def menu(self, name: str, *, sub_action: str = "") -> Callable[[F], F]:
+        """A bot menu action by its name, or (`sub_action`) one sub-action of the parent menu
+        action `name`: `listener(ctx)`. Cliq's limits are checked here and in `Bot.include`.
+
+        Raises MenuLimitError past 5 menu actions or 5 sub-actions of one menu action.
+        """
 
         def register(listener: F) -> F:
-            self.menus.append(MenuRoute(name, listener))
+            menus = [*self.menus, MenuRoute(name, listener, sub_action)]
+            check_menus(menus)
+            self.menus = menus
             return listener
 
         return register

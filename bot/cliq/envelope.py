@@ -7,6 +7,7 @@ strict about the types of the keys we read, so a wrong type is a 400 naming the 
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import (
@@ -17,6 +18,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from bot.cliq.deluge import ENCODING, DelugeValueError, decode_params
 
 ComponentType = Literal[
     "bot", "command", "function", "messageaction", "widget", "link_preview", "extension"
@@ -59,6 +62,28 @@ HANDLER_TYPES: dict[str, frozenset[str]] = {
         {"installation_handler", "installation_validator", "uninstallation_handler"}
     ),
 }
+
+
+# Handler types whose banner Cliq shows (https://www.zoho.com/cliq/help/platform/cliq-banner.html:
+# command, message action, bot menu, mention and message handlers, button function, form submit).
+BANNER_HANDLERS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("command", "execution_handler"),
+        ("messageaction", "execution_handler"),
+        ("bot", "action_handler"),
+        ("bot", "menu_handler"),
+        ("bot", "mention_handler"),
+        ("bot", "message_handler"),
+        ("function", "button_handler"),
+        ("function", "form_handler"),
+        ("function", "form_submit_handler"),
+    }
+)
+
+
+def shows_banners(component: str, handler: str) -> bool:
+    """Whether Cliq shows a banner returned by this handler type (else it is lost)."""
+    return (component, handler) in BANNER_HANDLERS
 
 
 class Wire(BaseModel):
@@ -221,6 +246,7 @@ class Envelope(Wire):
     handler: Handler
     response_url: str = ""
     timestamp: int | None = None
+    encoding: str = ""  # "deluge-b64" when a shim sent it (bot.cliq.deluge)
     params: Params = Field(default_factory=Params)
 
     @model_validator(mode="before")
@@ -254,6 +280,16 @@ class Envelope(Wire):
         return ""
 
     @property
+    def shows_banners(self) -> bool:
+        return shows_banners(self.type, self.handler.type)
+
+    @property
+    def selected(self) -> list[str]:
+        """The titles of the command suggestions the user picked (`selections`), in order."""
+        titles = (str(s.get("title", "")).strip() for s in self.params.selections)
+        return [title for title in titles if title]
+
+    @property
     def button_key(self) -> str:
         args = self.params.arguments
         if isinstance(args, dict) and isinstance(args.get("key"), str):
@@ -267,8 +303,22 @@ class EnvelopeError(ValueError):
 
 
 def parse_envelope(body: bytes) -> Envelope:
+    """The envelope in a request body: JSON as Cliq sends it, or as a Deluge shim sends it
+    (`"encoding": "deluge-b64"`, each params value a tagged leaf: `bot.cliq.deluge`).
+
+    Raises EnvelopeError, naming the field, when the body is not a handler envelope.
+    """
     try:
-        return Envelope.model_validate_json(body)
+        data = json.loads(body)
+    except ValueError as exc:
+        raise EnvelopeError(f"malformed JSON: {exc}") from None
+    if isinstance(data, dict) and data.get("encoding") == ENCODING:
+        try:
+            data = {**data, "params": decode_params(data.get("params") or {})}
+        except DelugeValueError as exc:
+            raise EnvelopeError(str(exc)) from None
+    try:
+        return Envelope.model_validate(data)
     except ValidationError as exc:
         raise EnvelopeError(describe(exc)) from None
 

@@ -29,5 +29,9 @@ SELECT_OPTIONS = 100
 RADIO_OPTIONS = (2, 5)
 CHECKBOX_OPTIONS = (1, 5)
 
+MENU_ACTIONS = 5  # bothandler-menu.html: "You can add up to five custom menus for a bot"
+MENU_SUB_ACTIONS = 5  # subactions.html: "upto a maximum of 5 unique sub actions" per menu
+MENU_NAME = 15  # v3 bots API: menu action names (reference/cliq.md §1.6)
+
 BOT_SUGGESTIONS = 10
 COMMAND_SUGGESTIONS = 10

@@ -82,6 +82,7 @@ async def take_break(ctx: DeskContext, args: str) -> Message | Banner:
     return await _move(ctx, "Meal Break" if kind == "meal" else "Short Break")
 
 
+ATTENDANCE_MENU = "Attendance"  # a parent menu action: Cliq allows 5 menu actions per bot
 for _word, _status in (
     ("check in", "Check In"),
     ("check out", "Check Out"),
@@ -96,7 +97,7 @@ for _word, _status in (
         return listener
 
     router.keyword(_word)(_listener(_status))
-    router.menu(_word.title())(_listener(_status))
+    router.menu(ATTENDANCE_MENU, sub_action=_word.title())(_listener(_status))
 
 
 @router.button("att")

@@ -1,5 +1,6 @@
 """`/ticket` and the ticket keywords (SPEC D6, D7): my latest, by number, a customer's latest;
-Overdue Tickets, Due Today and Open Tickets as words, menu actions and suggestions; Post here."""
+Overdue Tickets, Due Today and Open Tickets as words and as sub-actions of the "Tickets" menu
+action; Post here."""
 
 from __future__ import annotations
 
@@ -89,6 +90,7 @@ def _keyword(
 
 
 OPEN_STATUSES = ["Open", "Escalated"]
+TICKETS_MENU = "Tickets"  # a parent menu action: Cliq allows 5 menu actions per bot
 for _word, _title, _empty, _filters in (
     ("Overdue Tickets", "Overdue tickets", "Nothing is overdue.", {"due_date": "overdue"}),
     ("Due Today", "Due today", "Nothing is due today.", {"due_date": "today"}),
@@ -96,7 +98,7 @@ for _word, _title, _empty, _filters in (
 ):
     _listener = _keyword(_title, _empty, **_filters)
     router.keyword(_word)(_listener)
-    router.menu(_word)(_listener)
+    router.menu(TICKETS_MENU, sub_action=_word)(_listener)
 
 
 @router.button("show")

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from multidict import CIMultiDict
 
 from bot.clock import epoch_ms
-from bot.testing.signing import DEFAULT_CHAT, DEFAULT_USER, SignedRequests, envelope
+from bot.testing.signing import DEFAULT_CHAT, DEFAULT_USER, SignedRequests, Wire, envelope
 
 
 class _Poster(Protocol):
@@ -81,7 +81,9 @@ class Conversation:
     """One person chatting with the bot.
 
     `client` is anything with aiohttp's `post(url, data=, headers=)`: a pytest-aiohttp TestClient
-    (with `url="/cliq"`) or a ClientSession (with the full URL).
+    (with `url="/cliq"`) or a ClientSession (with the full URL). `wire="deluge"` (the default
+    without a `response_url`) sends each call as the Deluge shim for its handler would (see `bot.testing.signing`);
+    `wire="json"` as a webhook-type extension does (with `response_url`, if given).
     """
 
     def __init__(
@@ -93,6 +95,7 @@ class Conversation:
         user: dict[str, Any] | None = None,
         chat: dict[str, Any] | None = None,
         response_url: str = "",
+        wire: Wire | None = None,
     ) -> None:
         self.client = client
         self.signer = signer
@@ -100,6 +103,8 @@ class Conversation:
         self.user = {**DEFAULT_USER, **(user or {})}
         self.chat = {**DEFAULT_CHAT, **(chat or {})}
         self.response_url = response_url
+        # Deluge shims have no response URL: a conversation given one is an extension's.
+        self.wire: Wire = wire or ("json" if response_url else "deluge")
         self.last: Answer | None = None
 
     async def send(self, env: dict[str, Any]) -> Answer:
@@ -107,7 +112,7 @@ class Conversation:
         env.setdefault("timestamp", epoch_ms(self.signer.clock.now()))
         if self.response_url:
             env.setdefault("response_url", self.response_url)
-        body, headers = self.signer.sign(env)
+        body, headers = self.signer.sign(env, self.wire)
         async with self.client.post(self.url, data=body, headers=headers) as response:
             try:
                 payload = await response.json(content_type=None)
@@ -119,8 +124,19 @@ class Conversation:
     def _params(self, **extra: Any) -> dict[str, Any]:
         return {"user": self.user, "chat": self.chat, **extra}
 
-    async def command(self, name: str, arguments: str = "", **options: Any) -> Answer:
+    async def command(
+        self,
+        name: str,
+        arguments: str = "",
+        *,
+        selections: list[dict[str, Any]] | None = None,
+        **options: Any,
+    ) -> Answer:
+        """`/name arguments`, with `-option value` pairs, and the suggestions picked (`selections`,
+        as the suggestion handler offered them: `{title, description?, imageurl?}`)."""
         params = self._params(arguments=arguments, options=options)
+        if selections:
+            params["selections"] = selections
         return await self.send(envelope("command", "execution_handler", name=name, params=params))
 
     async def suggest(self, name: str, typed: str) -> Answer:
@@ -142,9 +158,10 @@ class Conversation:
         )
         return await self.send(envelope("bot", "participation_handler", params=params))
 
-    async def menu(self, action: str) -> Answer:
+    async def menu(self, action: str, sub_action: str = "") -> Answer:
+        """A bot menu action, or one of its sub-actions."""
         env = envelope("bot", "action_handler", name="deskbot", handler_name=action)
-        env["params"] = self._params()
+        env["params"] = self._params(**({"sub_action": sub_action} if sub_action else {}))
         return await self.send(env)
 
     async def welcome(self) -> Answer:

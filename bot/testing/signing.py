@@ -1,12 +1,19 @@
-"""Build handler envelopes and sign them the way a Deluge shim does."""
+"""Build handler envelopes and sign them the way a Deluge shim does.
+
+Two wires: `"deluge"` sends what a Deluge shim really sends (`bot.cliq.shim.shim_body`: only the
+variables its handler's shim forwards, each carried Deluge-safe, serialised as Deluge's
+`Map.toString()` does), `"json"` sends the envelope as JSON, as a webhook-type extension does.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from bot.cliq.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, hmac_signature
 from bot.clock import Clock, epoch_ms
+
+Wire = Literal["deluge", "json"]
 
 DEFAULT_USER: dict[str, Any] = {
     "id": "55500001",
@@ -59,6 +66,12 @@ class SignedRequests:
             SIGNATURE_HEADER: hmac_signature(self.secret, ts, body),
         }
 
-    def sign(self, env: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
-        body = json.dumps(env, separators=(",", ":")).encode()
+    def sign(self, env: dict[str, Any], wire: Wire = "json") -> tuple[bytes, dict[str, str]]:
+        """The body and signed headers for `env` on `wire` (ValueError if no shim sends it)."""
+        if wire == "deluge":
+            from bot.cliq.shim import shim_body  # the shim table lives with the Deluge
+
+            body = shim_body(env)
+        else:
+            body = json.dumps(env, separators=(",", ":")).encode()
         return body, self.headers(body)

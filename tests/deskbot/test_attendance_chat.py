@@ -40,7 +40,7 @@ async def test_the_24_hour_rule_shows_even_after_downtime(deskbot: Deskbot) -> N
 
 async def test_words_and_menu_actions(deskbot: Deskbot) -> None:
     chat = deskbot.chat()
-    assert "You are *Check In*" in (await chat.menu("Check In")).text
+    assert "You are *Check In*" in (await chat.menu("Attendance", "Check In")).text
     assert "You are *Short Break*" in (await chat.say("Short  BREAK")).text
 
 

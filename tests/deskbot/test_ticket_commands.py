@@ -159,7 +159,8 @@ async def test_post_here_while_cliq_is_down_never_says_posted(deskbot: Deskbot) 
 async def test_keywords_and_menu_actions(deskbot: Deskbot, word: str, title: str) -> None:
     answer = await deskbot.chat().say(word)
     assert answer.title == title
-    menu = await deskbot.chat().menu(" ".join(w.capitalize() for w in word.split()))
+    sub_action = " ".join(w.capitalize() for w in word.split())
+    menu = await deskbot.chat().menu("Tickets", sub_action)
     assert menu.title == title
 
 

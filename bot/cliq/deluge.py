@@ -1,0 +1,127 @@
+"""The Deluge-safe wire: how a shim carries Cliq's values so that Deluge cannot corrupt them.
+
+Deluge's `Map.toString()` writes string values between quotes without escaping them, so a `"`,
+a line break, a TAB or a backslash in what a person typed makes the body unparseable JSON (and a
+`","` could even forge a key). A shim therefore never hands a person's text to `toString()`:
+every leaf value travels as a *tagged leaf*, a plain-ASCII text that `toString()` copies intact:
+
+- `t<base64>`: a text (or number or date), `zoho.encryption.base64Encode(value.toString())`;
+- `j<base64>`: a value Deluge's `isText()` answers null for (a map, a list or a boolean: Deluge
+  help "isText()", https://www.zoho.com/deluge/help/functions/common/istext.html), sent as the
+  base64 of its `toString()`. We read it back as JSON when it parses, and drop it otherwise
+  (only deeper values we do not read travel this way; see `bot.cliq.shim` for each variable's
+  shape).
+
+Base64 is Deluge's `zoho.encryption.base64Encode` (Deluge help, encryption tasks; used with
+`base64DecodeToFile` in https://www.zoho.com/deluge/help/encryption-tasks/base-64-decode-to-file),
+whose output is A–Z, a–z, 0–9,
+`+`, `/` and `=`: the whole body is then ASCII, so the HMAC the shim computes over it is the
+same whatever bytes `zoho.encryption.hmacsha256` hashes (audit §7.2).
+
+An envelope sent this way says so: `"encoding": "deluge-b64"` at its top level. `decode_params`
+turns its params back into ordinary values; `encode_value` does what the shim does, for tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import Any
+
+ENCODING = "deluge-b64"
+TEXT_TAG = "t"
+JSON_TAG = "j"
+
+
+_OPTION = re.compile(r'\{"label":"(?P<label>.*)","value":"(?P<value>.*)"\}', re.DOTALL)
+_OPTION_VALUE_FIRST = re.compile(r'\{"value":"(?P<value>.*)","label":"(?P<label>.*)"\}', re.DOTALL)
+
+
+class DelugeValueError(ValueError):
+    """A params value that is not a tagged leaf; the message names where (answered with 400)."""
+
+
+def decode_params(params: Any, where: str = "params") -> Any:
+    """Decode every tagged leaf in a Deluge-safe `params` (maps and lists keep their shape).
+
+    Raises DelugeValueError naming the first value that is not a tagged leaf.
+    """
+    if isinstance(params, dict):
+        decoded: dict[str, Any] = {}
+        for key, value in params.items():
+            found = decode_params(value, f"{where}.{key}")
+            if found is not _DROPPED:
+                decoded[key] = found
+        return decoded
+    if isinstance(params, list):
+        items = (decode_params(item, f"{where}[{i}]") for i, item in enumerate(params))
+        return [item for item in items if item is not _DROPPED]
+    if isinstance(params, str):
+        return decode_leaf(params, where)
+    if params is None:
+        return None
+    raise DelugeValueError(f"{where}: expected a tagged text, got {type(params).__name__}")
+
+
+def decode_leaf(leaf: str, where: str = "value") -> Any:
+    """`t<base64>` → the text; `j<base64>` → the JSON value (dropped if it is not JSON)."""
+    tag, payload = leaf[:1], leaf[1:]
+    if tag not in (TEXT_TAG, JSON_TAG):
+        raise DelugeValueError(f"{where}: not a Deluge-safe value (expected t… or j…)")
+    try:
+        text = base64.b64decode(payload, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        raise DelugeValueError(f"{where}: not base64 of UTF-8 text") from None
+    if tag == TEXT_TAG:
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    # A select or radio value whose label or value holds a quote: Deluge wrote it unescaped.
+    found = _OPTION.fullmatch(text) or _OPTION_VALUE_FIRST.fullmatch(text)
+    if found:
+        return {"label": found["label"], "value": found["value"]}
+    return _DROPPED  # a deeper map whose toString() Deluge corrupted: not one we read
+
+
+def encode_leaf(value: Any) -> str:
+    """What the shim sends for one value (the Python twin of the shim's Deluge)."""
+    if isinstance(value, dict | list | bool):
+        return JSON_TAG + _b64(deluge_to_string(value))
+    return TEXT_TAG + _b64(deluge_to_string(value))
+
+
+def deluge_to_string(value: Any) -> str:
+    """A faithful model of Deluge's `toString()`: strings are quoted inside maps and lists but
+    never escaped, numbers and booleans are bare, null is `null`, no spaces."""
+    if isinstance(value, str):
+        return value
+    return _nested(value)
+
+
+def _nested(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "{" + ",".join(f'"{k}":{_nested(v)}' for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_nested(v) for v in value) + "]"
+    return str(value)
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+class _Dropped:
+    pass
+
+
+_DROPPED = _Dropped()
