@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.cliq.envelope import Envelope
 from bot.cliq.message import Banner, Card, ListSlide, Message
@@ -64,7 +64,38 @@ def error(reference: str) -> Message:
 
 
 def working() -> Banner:
-    return Banner(text="Working on it: the answer will follow shortly.", status="success")
+    return Banner(text="Working on it: the answer follows.", status="success")
+
+
+def late_post(envelope: Envelope, output: Any) -> tuple[str, str, dict[str, Any]] | None:
+    """Where an answer that missed the deadline goes when the call had no `response_url` (every
+    Deluge shim call), as `(outbox target kind, target, message)`, or None if nothing can be.
+
+    It is posted as the bot: to the person who asked, by bot DM (command, button and form
+    answers are shown to them alone, so they stay private); a channel keyword answer (the
+    participation handler) to the channel. Replies that only a handler may return (banner,
+    form, message edit) become a plain message, or nothing (a form, suggestions).
+    """
+    if not isinstance(output, dict) or not output:
+        return None
+    kind = output.get("type")
+    if kind in ("form", "form_error", "form_modification"):
+        return None
+    if kind == "banner":
+        message: dict[str, Any] = {"text": str(output.get("text", ""))}
+    else:
+        message = {k: v for k, v in output.items() if k not in ("type", "suggestions", "context")}
+    if not message.get("text") and not message.get("card"):
+        return None
+    chat = envelope.params.chat
+    if envelope.handler.type == "participation_handler" and chat is not None:
+        if chat.channel_unique_name:
+            return "channel", chat.channel_unique_name, message
+        return "chat", chat.id, message
+    who = envelope.params.user.email or envelope.params.user.id
+    if not who:
+        return None
+    return "user", who, message
 
 
 def admins_only() -> Banner:

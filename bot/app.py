@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from bot import answers
 from bot.cliq.envelope import Envelope
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
 from bot.clock import Clock, SystemClock
@@ -78,11 +79,20 @@ def create_app(
     holder: dict[str, Services] = {}
 
     async def late_reply(envelope: Envelope, output: bytes) -> None:
-        if not envelope.response_url:
-            raise LookupError("the call had no response_url")
-        await holder["services"].cliq.post_to_response_url(
-            envelope.response_url, json.loads(output)
-        )
+        """A late answer (or a channel keyword answer): through `response_url` when the call
+        has one (extensions), else posted as the bot through the outbox (Deluge shims)."""
+        if envelope.response_url:
+            await holder["services"].cliq.post_to_response_url(
+                envelope.response_url, json.loads(output)
+            )
+            return
+        found = answers.late_post(envelope, json.loads(output))
+        if found is None:
+            log.info("late answer of a %s had nothing postable", envelope.handler.type)
+            return
+        kind, target, message = found
+        key = f"late:{envelope.handler.type}:{envelope.params.user.id}:{envelope.timestamp}"
+        await holder["services"].post(kind, target, message, dedupe_key=key)
 
     async def context(envelope: Envelope, bot: Bot, request_id: str) -> DeskContext:
         services = holder["services"]

@@ -134,18 +134,25 @@ class Bot:
             return NO_SUGGESTIONS if _wants_list(envelope) else EMPTY
         ctx = await self.context_factory(envelope, self, request_id)
         try:
-            return render(await run(ctx))
+            output = render(await run(ctx))
         except UsageError as exc:
-            return answers.usage(self, envelope, problem=str(exc)).to_json()
+            output = answers.usage(self, envelope, problem=str(exc)).to_json()
         except Exception as exc:
             reply = self._error_reply(exc)
             if reply is not None:
                 log.warning(
                     "listener answered %s [ref %s]: %s", type(exc).__name__, request_id, exc
                 )
-                return render(reply)
-            log.exception("listener failed [ref %s]", request_id)
-            return answers.error(request_id).to_json()
+                output = render(reply)
+            else:
+                log.exception("listener failed [ref %s]", request_id)
+                output = answers.error(request_id).to_json()
+        if envelope.handler.type == "participation_handler" and self.late_reply is not None:
+            # Whether Cliq shows a participation handler's answer is undocumented (audit
+            # §2.13): post it as the bot instead, and answer empty so it is never shown twice.
+            await self.deliver_late(envelope, output)
+            return EMPTY
+        return output
 
     def _error_reply(self, exc: Exception) -> Any:
         """The registered reply for `exc`'s nearest class, or None."""
@@ -156,7 +163,10 @@ class Bot:
         return None
 
     async def deliver_late(self, envelope: Envelope, output: bytes) -> None:
-        """Deliver an answer that missed the deadline (through `response_url`, DESIGN §3)."""
+        """Deliver an answer that missed the deadline, or a channel keyword answer, through the
+        `late_reply` hook (DESIGN §3): `response_url`, or a post as the bot."""
+        if output in (EMPTY, NO_SUGGESTIONS):
+            return
         if self.late_reply is None:
             log.warning("late answer dropped: no way to deliver it")
             return

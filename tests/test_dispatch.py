@@ -186,9 +186,13 @@ async def test_mention_is_stripped_before_matching(chat: Conversation) -> None:
 async def test_channel_messages_match_keywords_and_otherwise_stay_silent(
     chat: Conversation,
 ) -> None:
-    assert (await chat.channel_message("Overdue tickets")).text == "3 overdue"
+    answered = await chat.channel_message("Overdue tickets")
+    assert answered.kind == "none"  # posted through the late-reply hook instead (audit §2.13)
+    late = await asyncio.wait_for(chat.late.get(), timeout=5)  # type: ignore[attr-defined]
+    assert late == {"text": "3 overdue"}
     silent = await chat.channel_message("lunch anyone?")
     assert silent.status == 200 and silent.kind == "none"
+    assert chat.late.empty()  # type: ignore[attr-defined]
 
 
 async def test_menu_action_by_name_then_keyword_fallback(chat: Conversation) -> None:

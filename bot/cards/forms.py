@@ -35,6 +35,13 @@ def status_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> 
                 options=[(s.value[:100], s.value[:50]) for s in statuses][:MAX_OPTIONS],
                 value=ticket.status,
             ),
+            TextareaInput(
+                name="note",
+                label="Note",
+                placeholder="Optional: added as a private comment",
+                mandatory=False,
+                max_length=5000,
+            ),
             *_hidden(ticket, seen),
         ],
     )

@@ -39,6 +39,7 @@ class TicketValues(BaseModel):
 
 class StatusValues(TicketValues):
     status: str = Field(min_length=1, max_length=50)
+    note: str = Field(default="", max_length=5000)  # added as a private comment
 
 
 class AssignValues(TicketValues):
@@ -123,6 +124,9 @@ async def assign_to_me(ctx: DeskContext, rest: str) -> Answer:
 async def set_status(ctx: DeskContext, values: StatusValues) -> Answer:
     async def change(desk: DeskClient, ticket: Ticket) -> str:
         await desk.update_ticket(ticket.id, status=values.status)
+        if values.note.strip():
+            await desk.add_comment(ticket.id, values.note, public=False)
+            return f"Status → {values.status}, note added"
         return f"Status → {values.status}"
 
     return await _perform(ctx, "status", values, change)

@@ -7,9 +7,9 @@ import asyncio
 from aiohttp import web
 
 from bot import answers
-from bot.cliq.envelope import EnvelopeError, parse_envelope
+from bot.cliq.envelope import Envelope, EnvelopeError, parse_envelope
 from bot.cliq.verify import VerificationError, Verifier
-from bot.dispatch import Bot
+from bot.dispatch import EMPTY, NO_SUGGESTIONS, Bot
 from bot.handlers.errors import REQUEST_ID, json_error
 
 BOT = web.AppKey("bot", Bot)
@@ -27,7 +27,7 @@ async def handle_cliq(request: web.Request) -> web.StreamResponse:
     except EnvelopeError as exc:
         return json_error(400, "bad_request", str(exc))
     bot = request.app[BOT]
-    overrun = _Overrun(request)
+    overrun = _Overrun(request, _working_answer(envelope))
     timer = asyncio.get_running_loop().call_later(bot.deadline, overrun.answer_working)
     try:
         output = await bot.dispatch(envelope, request[REQUEST_ID])
@@ -47,19 +47,30 @@ class _Overrun:
     no extra task; only an overrun spawns one, to write the banner while the listener works.
     """
 
-    def __init__(self, request: web.Request) -> None:
+    def __init__(self, request: web.Request, working: bytes) -> None:
         self.request = request
+        self.working = working
         self.sending: asyncio.Task[web.StreamResponse] | None = None
 
     def answer_working(self) -> None:
         self.sending = asyncio.ensure_future(self._send())
 
     async def _send(self) -> web.StreamResponse:
-        response = _output_response(answers.working().to_json())
+        response = _output_response(self.working)
         response.headers["X-Request-Id"] = self.request[REQUEST_ID]
         await response.prepare(self.request)
         await response.write_eof()
         return response
+
+
+def _working_answer(envelope: Envelope) -> bytes:
+    """ "Working on it" only where Cliq shows banners (cliq-banner.html); elsewhere an empty
+    answer of the handler's kind (a list for a suggestion handler)."""
+    if envelope.shows_banners:
+        return answers.working().to_json()
+    if envelope.type == "command" and envelope.handler.type == "suggestion_handler":
+        return NO_SUGGESTIONS
+    return EMPTY
 
 
 def _output_response(output: bytes) -> web.Response:
