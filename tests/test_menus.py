@@ -39,7 +39,7 @@ def test_sub_actions_count_once_per_parent_and_at_most_five_each() -> None:
     router = Router()
     for n in range(5):
         router.menu("Tickets", sub_action=f"Sub {n}")(_listener("x"))
-    with pytest.raises(MenuLimitError, match="5 sub-actions|at most 5"):
+    with pytest.raises(MenuLimitError, match="6 sub-actions"):
         router.menu("Tickets", sub_action="Sub 5")(_listener("x"))
     for n in range(4):
         router.menu(f"Other {n}")(_listener("x"))  # 5 menu actions in all: allowed
