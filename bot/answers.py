@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cliq.envelope import Envelope
 from bot.cliq.message import Banner, Card, ListSlide, Message
+from bot.cliq.places import NoBotPlace, bot_place
 
 if TYPE_CHECKING:
     from bot.dispatch import Bot
@@ -71,10 +72,11 @@ def late_post(envelope: Envelope, output: Any) -> tuple[str, str, dict[str, Any]
     """Where an answer that missed the deadline goes when the call had no `response_url` (every
     Deluge shim call), as `(outbox target kind, target, message)`, or None if nothing can be.
 
-    It is posted as the bot: to the person who asked, by bot DM (command, button and form
-    answers are shown to them alone, so they stay private); a channel keyword answer (the
-    participation handler) to the channel. Replies that only a handler may return (banner,
-    form, message edit) become a plain message, or nothing (a form, suggestions).
+    It is posted as the bot into the chat where the call was made (`bot.cliq.places`: a channel
+    the bot is in, or the bot's own chat with the person); from a chat the bot cannot post in
+    (a DM between people, a group chat, a thread) it goes to the person's chat with the bot.
+    Replies that only a handler may return (banner, message edit) become a plain message;
+    a form or suggestions cannot be posted, so they give None.
     """
     if not isinstance(output, dict) or not output:
         return None
@@ -87,15 +89,14 @@ def late_post(envelope: Envelope, output: Any) -> tuple[str, str, dict[str, Any]
         message = {k: v for k, v in output.items() if k not in ("type", "suggestions", "context")}
     if not message.get("text") and not message.get("card"):
         return None
-    chat = envelope.params.chat
-    if envelope.handler.type == "participation_handler" and chat is not None:
-        if chat.channel_unique_name:
-            return "channel", chat.channel_unique_name, message
-        return "chat", chat.id, message
-    who = envelope.params.user.email or envelope.params.user.id
-    if not who:
-        return None
-    return "user", who, message
+    who = envelope.params.user.email
+    try:
+        place = bot_place(envelope.params.chat, who)
+    except NoBotPlace:
+        if not who or envelope.handler.type == "participation_handler":
+            return None  # nobody asked the bot in person: nowhere it may post
+        return "user", who, message
+    return place.target_kind, place.target, message
 
 
 def admins_only() -> Banner:

@@ -158,33 +158,33 @@ async def test_extension_installation_calls_are_answered_as_zoho_documents(
         assert {"status", "title", "message", "note", "footer"} <= set(reply.output)
 
 
-def test_late_answers_without_a_response_url_go_to_the_asker_as_the_bot() -> None:
+def test_late_answers_without_a_response_url_go_into_the_chat_as_the_bot() -> None:
     from bot.answers import late_post
     from bot.cliq.envelope import Envelope
 
     user = {"id": "5", "email": "aiko@example.com"}
     channel = {"id": "CT_1", "type": "channel", "channel_unique_name": "desk"}
-    command = Envelope.model_validate(
-        envelope("command", "execution_handler", name="x", params={"user": user, "chat": channel})
-    )
-    assert late_post(command, {"text": "hi", "card": {"title": "T"}}) == (
-        "user",
-        "aiko@example.com",
-        {"text": "hi", "card": {"title": "T"}},
-    )
-    assert late_post(command, {"type": "banner", "text": "Done", "status": "success"}) == (
-        "user",
-        "aiko@example.com",
-        {"text": "Done"},
-    )
-    assert late_post(command, {"type": "form", "title": "F"}) is None
-    assert late_post(command, "") is None
-    edit = late_post(command, {"type": "message_edit", "text": "Status → Closed"})
+    bot_chat = {"id": "CT_2-B2", "type": "bot"}
+    group = {"id": "CT_3", "type": "chat"}
+
+    def call(chat: dict[str, str], handler: str = "execution_handler") -> Envelope:
+        component = "bot" if handler == "participation_handler" else "command"
+        params = {"user": user, "chat": chat}
+        return Envelope.model_validate(envelope(component, handler, name="x", params=params))
+
+    card = {"text": "hi", "card": {"title": "T"}}
+    assert late_post(call(channel), card) == ("channel", "desk", card)
+    assert late_post(call(bot_chat), card) == ("user", "aiko@example.com", card)
+    assert late_post(call(group), card) == ("user", "aiko@example.com", card)
+    banner = {"type": "banner", "text": "Done", "status": "success"}
+    assert late_post(call(bot_chat), banner) == ("user", "aiko@example.com", {"text": "Done"})
+    edit = late_post(call(bot_chat), {"type": "message_edit", "text": "Status → Closed"})
     assert edit == ("user", "aiko@example.com", {"text": "Status → Closed"})
-    listening = Envelope.model_validate(
-        envelope("bot", "participation_handler", params={"user": user, "chat": channel})
-    )
-    assert late_post(listening, {"text": "#115"}) == ("channel", "desk", {"text": "#115"})
+    assert late_post(call(bot_chat), {"type": "form", "title": "F"}) is None
+    assert late_post(call(bot_chat), "") is None
+    heard = late_post(call(channel, "participation_handler"), {"text": "#115"})
+    assert heard == ("channel", "desk", {"text": "#115"})
+    assert late_post(call(group, "participation_handler"), {"text": "#115"}) is None
 
 
 def test_no_working_banner_from_handlers_whose_banners_cliq_drops() -> None:

@@ -124,27 +124,36 @@ async def test_what_the_old_shim_sent_is_refused_and_why(deskbot: Deskbot) -> No
     assert "malformed JSON" in (await response.json())["reason"]
 
 
-async def test_a_late_answer_reaches_the_asker_as_a_bot_dm_without_a_response_url(
-    deskbot: Deskbot,
+@pytest.mark.parametrize(
+    ("chat", "where"),
+    [
+        ({"id": "CT_7-B2", "type": "bot"}, ("user", "agent@example.com")),
+        ({"id": "CT_8", "type": "channel", "channel_unique_name": "desk"}, ("channel", "desk")),
+    ],
+)
+async def test_a_late_answer_is_posted_into_the_chat_as_the_bot_without_a_response_url(
+    deskbot: Deskbot, chat: dict[str, str], where: tuple[str, str]
 ) -> None:
     """Deluge shim calls have no response_url (audit §1.7): the late answer goes through the
-    outbox, as the bot, to the person who asked."""
+    outbox, as the bot, into the chat where the command ran (once, however often delivered)."""
     from bot.cliq.envelope import Envelope
     from bot.handlers.cliq import BOT
 
+    await deskbot.services.install(str(deskbot.client.make_url("")).rstrip("/"))
+    deskbot.subscribe("agent@example.com")
     bot = deskbot.client.server.app[BOT]
     env = Envelope.model_validate(
         envelope(
             "command",
             "execution_handler",
             name="pendingtickets",
-            params={"user": PEOPLE["agent"], "chat": {"id": "CT_7", "type": "channel"}},
+            params={"user": PEOPLE["agent"], "chat": chat},
             timestamp=1,
         )
     )
-    await bot.deliver_late(env, b'{"text":"Pending: 3 open","card":{"title":"Pending"}}')
-    await bot.deliver_late(env, b'{"text":"Pending: 3 open","card":{"title":"Pending"}}')
+    late = b'{"text":"Pending: 3 open","card":{"title":"Pending"}}'
+    await bot.deliver_late(env, late)
+    await bot.deliver_late(env, late)
     await deskbot.deliver()
-    [posted] = deskbot.cliq_messages
-    assert posted["target_kind"] == "user" and posted["target"] == "agent@example.com"
-    assert posted["body"]["text"] == "Pending: 3 open"
+    [posted] = [m for m in deskbot.cliq_messages if m["body"].get("text") == "Pending: 3 open"]
+    assert (posted["target_kind"], posted["target"]) == where
