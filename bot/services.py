@@ -27,6 +27,7 @@ from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError
 from bot.desk.hosts import hosts_for
 from bot.desk.people import Department
+from bot.desk.tickets import TicketStatus
 from bot.desk.transport import Sleep
 from bot.desk.webhook_jwt import JwksCache, WebhookVerifier
 from bot.handlers.attendance_export import ExportLinks
@@ -82,6 +83,7 @@ class Services:
     credentials: dict[str, TokenManager] = field(default_factory=dict)  # variable → its tokens
     _agent_clients: OrderedDict[str, DeskClient] = field(default_factory=OrderedDict)
     _departments: tuple[datetime, list[Department]] | None = None
+    _statuses: tuple[datetime, list[TicketStatus]] | None = None
 
     async def post(
         self, target_kind: str, target: str, payload: dict[str, Any], *, dedupe_key: str
@@ -128,6 +130,14 @@ class Services:
                 log.warning("departments not re-read, keeping those known: %s", error)
                 self._departments = (now - timedelta(minutes=29), self._departments[1])
         return self._departments[1]
+
+    async def statuses(self, *, fresh: bool = False) -> list[TicketStatus]:
+        """The portal's ticket statuses with their `statusType` (`/organizationFields`), read
+        at most every 30 minutes; `fresh` re-reads when a name is not among those known."""
+        now = self.clock.now()
+        if fresh or self._statuses is None or now - self._statuses[0] > timedelta(minutes=30):
+            self._statuses = (now, await self.desk.ticket_statuses())
+        return self._statuses[1]
 
     async def agent_token_works(self, email: str) -> bool:
         """Whether the agent has a stored refresh token that Zoho still accepts (an access

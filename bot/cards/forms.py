@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from bot.cliq.form import Form, HiddenInput, RadioInput, SelectInput, TextareaInput
@@ -10,6 +11,24 @@ from bot.desk.people import Agent, Team
 from bot.desk.tickets import Ticket, TicketStatus
 
 MAX_OPTIONS = 100
+OPTION_VALUE = 50  # Cliq: an option's value is at most 50 characters (select, radio)
+
+
+def status_value(status: str) -> str:
+    """The option value that stands for a Desk status: the name itself when it fits Cliq's 50
+    characters, else a short key (Desk allows names up to 120, Field.json) that `status_named`
+    maps back."""
+    if len(status) <= OPTION_VALUE:
+        return status
+    return "status~" + hashlib.sha256(status.encode()).hexdigest()[:16]
+
+
+def status_named(value: str, statuses: Sequence[TicketStatus]) -> str | None:
+    """The Desk status an option value stands for, among `statuses`; None if none does."""
+    for status in statuses:
+        if value in (status.value, status_value(status.value)):
+            return status.value
+    return None
 
 
 def _hidden(ticket: Ticket, seen: int) -> list[HiddenInput]:
@@ -32,8 +51,8 @@ def status_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> 
                 label="New status",
                 placeholder="Pick a status",
                 mandatory=True,
-                options=[(s.value[:100], s.value[:50]) for s in statuses][:MAX_OPTIONS],
-                value=ticket.status,
+                options=[(s.value[:100], status_value(s.value)) for s in statuses][:MAX_OPTIONS],
+                value=status_value(ticket.status) if ticket.status else None,
             ),
             TextareaInput(
                 name="note",
@@ -69,7 +88,7 @@ def assign_form(ticket: Ticket, agents: Sequence[Agent], teams: Sequence[Team], 
 
 
 def reply_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> Form:
-    after = [("Leave as it is", "-")] + [(s.value[:100], s.value[:50]) for s in statuses]
+    after = [("Leave as it is", "-")] + [(s.value[:100], status_value(s.value)) for s in statuses]
     return Form(
         title=f"Reply on {_number(ticket)}"[:100],
         name="reply",

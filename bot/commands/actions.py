@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from bot.cards import people, when
-from bot.cards.forms import assign_form, comment_form, reply_form, status_form
+from bot.cards.forms import assign_form, comment_form, reply_form, status_form, status_named
 from bot.cards.keys import parse_ticket_key
 from bot.cards.tickets import edited_ticket_card, ticket_card
 from bot.cliq.form import Form
@@ -76,9 +76,9 @@ async def _open(ctx: DeskContext, action: str, rest: str) -> Answer:
     try:
         ticket = await ctx.desk.ticket(key.ticket_id)
         if action == "status":
-            return status_form(ticket, await ctx.desk.ticket_statuses(), key.seen)
+            return status_form(ticket, await ctx.svc.statuses(), key.seen)
         if action == "reply":
-            return reply_form(ticket, await ctx.desk.ticket_statuses(), key.seen)
+            return reply_form(ticket, await ctx.svc.statuses(), key.seen)
         if action == "comment":
             return comment_form(ticket, key.seen, public_allowed=ctx.role != "light")
         department = ticket.department_id
@@ -120,14 +120,27 @@ async def assign_to_me(ctx: DeskContext, rest: str) -> Answer:
 # --- forms make the change ---------------------------------------------------------------
 
 
+async def _status(ctx: DeskContext, value: str) -> str | None:
+    """The Desk status a form's option value stands for (statuses re-read once if unknown)."""
+    found = status_named(value, await ctx.svc.statuses())
+    return found or status_named(value, await ctx.svc.statuses(fresh=True))
+
+
 @router.form("status")
 async def set_status(ctx: DeskContext, values: StatusValues) -> Answer:
+    try:
+        status = await _status(ctx, values.status)
+    except DeskError as error:
+        return desk_error_banner(error)
+    if status is None:
+        return people.refused(f"Desk has no status {values.status!r} any more; pick another.")
+
     async def change(desk: DeskClient, ticket: Ticket) -> str:
-        await desk.update_ticket(ticket.id, status=values.status)
+        await desk.update_ticket(ticket.id, status=status)
         if values.note.strip():
             await desk.add_comment(ticket.id, values.note, public=False)
-            return f"Status → {values.status}, note added"
-        return f"Status → {values.status}"
+            return f"Status → {status}, note added"
+        return f"Status → {status}"
 
     return await _perform(ctx, "status", values, change)
 
@@ -149,8 +162,16 @@ async def set_owner(ctx: DeskContext, values: AssignValues) -> Answer:
 
 @router.form("reply")
 async def send_reply(ctx: DeskContext, values: ReplyValues) -> Answer:
+    status = None
+    if values.then_status not in ("", "-"):
+        try:
+            status = await _status(ctx, values.then_status)
+        except DeskError as error:
+            return desk_error_banner(error)
+        if status is None:
+            return people.refused(f"Desk has no status {values.then_status!r}; pick another.")
+
     async def change(desk: DeskClient, ticket: Ticket) -> str:
-        status = None if values.then_status in ("", "-") else values.then_status
         await desk.send_reply(ticket.id, values.content, ticket_status=status)
         return "Replied" + (f", status → {status}" if status else "")
 

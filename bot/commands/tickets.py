@@ -73,15 +73,26 @@ async def suggest_tickets(ctx: DeskContext, typed: str) -> list[CommandSuggestio
     return found[:10]
 
 
+async def open_statuses(ctx: DeskContext) -> dict[str, object]:
+    """The `/tickets` filter for open tickets: every status of the portal whose `statusType` is
+    Open (Desk's own list from `/organizationFields`: custom statuses included)."""
+    names = [
+        s.value for s in await ctx.svc.statuses() if (s.status_type or "").casefold() == "open"
+    ]
+    return {"status": names or ["Open"]}
+
+
 def _keyword(
-    title: str, empty: str, **filters: object
+    title: str,
+    empty: str,
+    filters: Callable[[DeskContext], Awaitable[dict[str, object]]],
 ) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
     async def listener(ctx: DeskContext) -> Message | Banner:
         refusal = not_an_agent(ctx)
         if refusal is not None:
             return refusal
         try:
-            found = await ctx.desk.tickets(limit=LATEST, **filters)  # type: ignore[arg-type]
+            found = await ctx.desk.tickets(limit=LATEST, **await filters(ctx))  # type: ignore[arg-type]
         except DeskError as error:
             return desk_error_banner(error)
         return await shown_to_me_first(ctx, await _list(ctx, title, found, empty))
@@ -89,14 +100,22 @@ def _keyword(
     return listener
 
 
-OPEN_STATUSES = ["Open", "Escalated"]
 TICKETS_MENU = "Tickets"  # a parent menu action: Cliq allows 5 menu actions per bot
+
+
+def _fixed(**filters: object) -> Callable[[DeskContext], Awaitable[dict[str, object]]]:
+    async def given(ctx: DeskContext) -> dict[str, object]:
+        return filters
+
+    return given
+
+
 for _word, _title, _empty, _filters in (
-    ("Overdue Tickets", "Overdue tickets", "Nothing is overdue.", {"due_date": "overdue"}),
-    ("Due Today", "Due today", "Nothing is due today.", {"due_date": "today"}),
-    ("Open Tickets", "Open tickets", "No open tickets.", {"status": OPEN_STATUSES}),
+    ("Overdue Tickets", "Overdue tickets", "Nothing is overdue.", _fixed(due_date="overdue")),
+    ("Due Today", "Due today", "Nothing is due today.", _fixed(due_date="today")),
+    ("Open Tickets", "Open tickets", "No open tickets.", open_statuses),
 ):
-    _listener = _keyword(_title, _empty, **_filters)
+    _listener = _keyword(_title, _empty, _filters)
     router.keyword(_word)(_listener)
     router.menu(TICKETS_MENU, sub_action=_word)(_listener)
 

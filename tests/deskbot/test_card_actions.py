@@ -102,6 +102,31 @@ async def test_status_change_edits_the_card_with_an_audit_line(deskbot: Deskbot)
     assert ticket.modified_by == me.id  # type: ignore[union-attr]  # changed as the clicking agent
 
 
+LONG_STATUS = "Waiting for the customer to confirm the replacement part arrived"
+
+
+async def test_a_status_longer_than_an_option_value_round_trips(deskbot: Deskbot) -> None:
+    """Desk allows status names up to 120 characters (Field.json), a Cliq option value 50:
+    the option carries a short key, mapped back to the full name on submit."""
+    assert len(LONG_STATUS) > 50
+    await deskbot.connect("agent@example.com")
+    chat, _ = await ticket_115(deskbot)
+    form = await chat.click("Status")
+    options = {o["label"]: o["value"] for o in form.output["inputs"][0]["options"]}
+    assert "In Progress" in options and LONG_STATUS in options  # Desk's own list
+    assert all(len(v) <= 50 for v in options.values())
+    edited = await chat.submit({"status": options[LONG_STATUS]})
+    assert f"Status → {LONG_STATUS}" in edited.text
+    ticket = await deskbot.services.desk.ticket_by_number(115)
+    assert ticket is not None and ticket.status == LONG_STATUS
+    await chat.click("Reply")
+    replied = await chat.submit({"content": "Back to work.", "then_status": options["In Progress"]})
+    assert "Replied, status → In Progress" in replied.text
+    await chat.click("Status")
+    refused = await chat.submit({"status": "status~0000000000000000"})
+    assert refused.kind == "banner" and "no status" in refused.text
+
+
 async def test_assign_reply_comment_and_assign_to_me(deskbot: Deskbot) -> None:
     await deskbot.connect("admin@example.com")
     chat, card = await ticket_115(deskbot, "admin")

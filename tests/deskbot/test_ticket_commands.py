@@ -192,3 +192,25 @@ async def test_desk_status_all_and_each_section(deskbot: Deskbot) -> None:
     assert "Top agents" in top.all_text() and "Happiness" not in top.all_text()
     bad = await deskbot.chat().command("deskstatus", "nonsense")
     assert "not a view; choose one of: new, closed, happiness, top" in bad.text
+
+
+async def test_open_tickets_come_from_desks_own_status_list(deskbot: Deskbot) -> None:
+    """ "Open" means every status whose statusType is Open in Desk's `/organizationFields`
+    (custom ones included), not a list of names written in our code."""
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    base = sandbox.urls["desk"]
+    session = deskbot.client.session
+    deskbot.clock.advance(minutes=1)
+    async with session.post(
+        f"{base}/sandbox/tickets",
+        json={"subject": "Kettle sings off-key", "actor": "admin@example.com"},
+    ) as response:
+        number = (await response.json())["ticketNumber"]
+    async with session.patch(
+        f"{base}/sandbox/tickets/{number}",
+        json={"actor": "admin@example.com", "status": "In Progress"},
+    ) as response:
+        assert response.status == 200
+    answer = await deskbot.chat().say("Open Tickets")
+    assert "Kettle sings off-key" in answer.text
