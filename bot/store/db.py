@@ -1,21 +1,87 @@
-"""The one database module: connection, migrations and transactions.
+"""The one database module: connection, migrations, transactions, and what a failing store means.
 
 SQL is kept portable (no SQLite-only syntax beyond what PostgreSQL also accepts where we can) so the
 store can move to PostgreSQL later (DESIGN §8). Each owner (the bot's core tables, attendance, the
 sandbox Desk) registers its own ordered migrations under a namespace.
+
+Several processes may share one SQLite file (`deskbot serve` with `deskbot outbox retry` or
+`deskbot install`). Two rules keep them from ever seeing "database is locked":
+
+- every write transaction starts with `BEGIN IMMEDIATE` (it takes the write lock up front, so a
+  reader never has to upgrade to a writer, which SQLite refuses at once when another process
+  committed meanwhile), and a busy answer is waited out and retried;
+- every read runs to its end in one call (`execute_fetchall`): no read statement stays open
+  across an await, where a write on the same connection would start from a stale snapshot.
+
+A store that cannot be written (read-only file or mount, disk full, I/O error) raises
+`StoreUnavailable`; `Database.health` says since when and why, and clears on the next commit.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+import contextlib
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 Migration = str  # one migration: a script of SQL statements
+T = TypeVar("T")
+
+# SQLite primary result codes (https://www.sqlite.org/rescode.html).
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+_UNWRITABLE = {8: "read-only", 10: "I/O error", 13: "disk full", 14: "cannot open"}
+BUSY_PATIENCE = 30.0  # seconds a write waits for another process before giving up
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be written (or opened) right now: `reason` is one short line."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class StoreHealth:
+    """Whether the last write worked; `reason`/`since` (monotonic seconds) when it did not."""
+
+    writable: bool = True
+    reason: str = ""
+    since: float = 0.0
+
+
+def unwritable_reason(exc: BaseException) -> str | None:
+    """One line saying why the store refused a write, or None if `exc` is not such a refusal."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    kind = _UNWRITABLE.get(code)
+    if kind is None:
+        text = str(exc).lower()
+        kind = next((k for k, words in _BY_MESSAGE if words in text), None)
+    return f"{kind}: {exc}" if kind else None
+
+
+_BY_MESSAGE = (
+    ("read-only", "readonly"),
+    ("disk full", "disk is full"),
+    ("I/O error", "disk i/o error"),
+    ("cannot open", "unable to open"),
+)
+
+
+def _busy(exc: BaseException) -> bool:
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    return code in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in str(exc)
 
 
 class Database:
@@ -29,40 +95,60 @@ class Database:
         self._conn = conn
         self._write_lock = asyncio.Lock()
         self.path = path
+        self.health = StoreHealth()
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
+        """Open (creating if needed) the SQLite file at `path`, in WAL mode.
+
+        Raises `StoreUnavailable` with a one-line reason when the file cannot be opened or
+        written (a read-only file or mount, a full disk, a missing folder we may not create)."""
         path = str(path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(f"cannot open the store {path}: {exc}") from exc
         conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode survives a process crash (SIGKILL); only power loss may drop the tail.
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        await conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " namespace TEXT NOT NULL, version INTEGER NOT NULL,"
-            " PRIMARY KEY (namespace, version))"
-        )
-        return cls(conn, path)
+        db = cls(conn, path)
+        try:
+            await db._retry_busy(lambda: conn.execute("PRAGMA busy_timeout=5000"))
+            await db._retry_busy(lambda: conn.execute("PRAGMA journal_mode=WAL"))
+            # NORMAL in WAL mode survives a process crash (SIGKILL); only power loss may drop the tail.
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            async with db.transaction() as tx:
+                await tx.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    " namespace TEXT NOT NULL, version INTEGER NOT NULL,"
+                    " PRIMARY KEY (namespace, version))"
+                )
+        except (StoreUnavailable, sqlite3.Error) as exc:
+            await conn.close()
+            reason = exc.reason if isinstance(exc, StoreUnavailable) else str(exc)
+            raise StoreUnavailable(f"cannot open the store {path}: {reason}") from exc
+        return db
 
     async def close(self) -> None:
         await self._conn.close()
 
     async def migrate(self, namespace: str, migrations: Sequence[Migration]) -> int:
-        """Apply the migrations of `namespace` not applied yet; return how many ran."""
-        rows = await self.fetchall(
-            "SELECT version FROM schema_migrations WHERE namespace = ?", (namespace,)
-        )
-        done = {row["version"] for row in rows}
+        """Apply the migrations of `namespace` not applied yet; return how many ran.
+
+        Each one is checked and applied in its own write transaction, so two processes starting
+        together apply it once."""
         ran = 0
         for version, script in enumerate(migrations, start=1):
-            if version in done:
-                continue
             async with self.transaction() as tx:
+                cursor = await tx.execute(
+                    "SELECT 1 FROM schema_migrations WHERE namespace = ? AND version = ?",
+                    (namespace, version),
+                )
+                if await cursor.fetchone() is not None:
+                    await cursor.close()
+                    continue
+                await cursor.close()
                 for statement in _statements(script):
                     await tx.execute(statement)
                 await tx.execute(
@@ -74,15 +160,28 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One short write transaction; rolled back if the body raises."""
+        """One short write transaction; rolled back if the body raises.
+
+        Raises `StoreUnavailable` when the store refuses the write; waits out (up to
+        `BUSY_PATIENCE` seconds) another process holding the write lock."""
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._guard(
+                lambda: self._retry_busy(lambda: self._conn.execute("BEGIN IMMEDIATE"))
+            )
             try:
                 yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            await self._conn.execute("COMMIT")
+                await self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        await self._conn.execute("ROLLBACK")
+                reason = unwritable_reason(exc)
+                if reason is None:
+                    raise
+                self._refused(reason)
+                raise StoreUnavailable(reason) from exc
+            if not self.health.writable:
+                self.health = StoreHealth()
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write statement in its own transaction; return the last row id."""
@@ -91,12 +190,41 @@ class Database:
             return cursor.lastrowid or 0
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        """Run one read to its end (no statement left open across an await)."""
+        rows = await self._retry_busy(lambda: self._conn.execute_fetchall(sql, tuple(params)))
+        return list(rows)  # type: ignore[arg-type]
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def _guard(self, step: Callable[[], Awaitable[T]]) -> T:
+        """Run a write step; a refusal by the store becomes `StoreUnavailable` (and health)."""
+        try:
+            return await step()
+        except sqlite3.Error as exc:
+            reason = unwritable_reason(exc)
+            if reason is None:
+                raise
+            self._refused(reason)
+            raise StoreUnavailable(reason) from exc
+
+    def _refused(self, reason: str) -> None:
+        if self.health.writable:
+            self.health = StoreHealth(False, reason, time.monotonic())
+
+    async def _retry_busy(self, step: Callable[[], Awaitable[T]]) -> T:
+        """Run `step`, retrying with growing pauses while another process holds the lock."""
+        deadline = time.monotonic() + BUSY_PATIENCE
+        pause = 0.005
+        while True:
+            try:
+                return await step()
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() >= deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.25)
 
 
 def _statements(script: str) -> list[str]:
