@@ -96,7 +96,9 @@ def test_form_and_table_shapes() -> None:
     form = Form(
         title="T",
         name="f",
-        inputs=[RadioInput(name="r", label="R", options=[("Yes", "y"), ("No", "n")])],
+        inputs=[
+            RadioInput(name="r", label="R", hint="Pick one", options=[("Yes", "y"), ("No", "n")])
+        ],
     ).to_wire()
     assert form["type"] == "form" and form["action"] == {
         "type": "invoke.function",
@@ -167,14 +169,19 @@ VIOLATIONS: dict[str, tuple[Callable[[], Any], Callable[[], Any], str]] = {
         "[A-Za-z0-9_-]",
     ),
     "radio too few": (
-        lambda: RadioInput(name="r", options=["a", "b"]),
-        lambda: RadioInput(name="r", options=["a"]),
+        lambda: RadioInput(name="r", hint="h", options=["a", "b"]),
+        lambda: RadioInput(name="r", hint="h", options=["a"]),
         "radio input holds 2-5",
     ),
     "radio too many": (
-        lambda: RadioInput(name="r", options=list("abcde")),
-        lambda: RadioInput(name="r", options=list("abcdef")),
+        lambda: RadioInput(name="r", hint="h", options=list("abcde")),
+        lambda: RadioInput(name="r", hint="h", options=list("abcdef")),
         "radio input holds 2-5",
+    ),
+    "radio without a hint": (
+        lambda: RadioInput(name="r", hint="Who sees it", options=["a", "b"]),
+        lambda: RadioInput(name="r", options=["a", "b"]),
+        "radio input needs a hint",
     ),
     "checkbox too few": (
         lambda: CheckboxInput(name="c", options=["a"]),

@@ -135,6 +135,7 @@ def comment_form(ticket: Ticket, seen: int, *, public_allowed: bool = True) -> F
             RadioInput(
                 name="visibility",
                 label="Who can see it",
+                hint="Private: agents only. Public: the customer sees it too.",
                 options=visibility,
                 value="private",
                 mandatory=True,

@@ -117,11 +117,16 @@ class SelectInput(_Choices):
 
 
 class RadioInput(_Choices):
+    """A radio group: `hint` is mandatory and 2-5 options
+    (https://zoho.com/cliq/help/platform/cliq-forms/input-type-radio.html)."""
+
     type: Literal["radio"] = "radio"
     value: str | None = None
 
     @model_validator(mode="after")
     def _count(self) -> RadioInput:
+        if not self.hint:
+            raise ValueError("a radio input needs a hint (Cliq limit: the hint is mandatory)")
         low, high = limits.RADIO_OPTIONS
         if not low <= len(self.options) <= high:
             raise ValueError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -96,8 +96,12 @@ class Conversation:
         chat: dict[str, Any] | None = None,
         response_url: str = "",
         wire: Wire | None = None,
+        check_output: Callable[[Any], None] | None = None,
     ) -> None:
+        """`check_output`, when given, is called with every `output` the bot answers and raises
+        if Cliq would not accept it (e.g. a sandbox's rules written from Zoho's documents)."""
         self.client = client
+        self.check_output = check_output
         self.signer = signer
         self.url = url
         self.user = {**DEFAULT_USER, **(user or {})}
@@ -119,6 +123,8 @@ class Conversation:
             except ValueError:
                 payload = await response.text()
             self.last = Answer(response.status, payload, CIMultiDict(response.headers))
+        if self.check_output is not None and response.status == 200:
+            self.check_output(self.last.output)
         return self.last
 
     def _params(self, **extra: Any) -> dict[str, Any]:

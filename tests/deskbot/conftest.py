@@ -10,6 +10,7 @@ import pytest
 from bot.app import SERVICES, create_app
 from bot.clock import FrozenClock
 from bot.config import Config
+from bot.sandbox.cliq.replies import check_reply
 from bot.services import Services
 from bot.testing import Conversation, SignedRequests
 
@@ -40,7 +41,9 @@ class Deskbot:
             bot = self.services.config.cliq.bot_unique_name
             person = PEOPLE[who]
             chat = self.services.sandboxes.cliq.open_bot_chat(bot, person["email"], person["id"])
-        return Conversation(self.client, self.signer, user=PEOPLE[who], chat=chat)
+        return Conversation(
+            self.client, self.signer, user=PEOPLE[who], chat=chat, check_output=check_reply
+        )
 
     async def connect(self, email: str) -> None:
         """As if the agent had gone through the consent flow."""

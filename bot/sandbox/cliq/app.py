@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.cliq import spec
+from bot.sandbox.cliq.replies import check_reply
 from bot.sandbox.cliq.spec import Refusal
 from bot.sandbox.cliq.state import CliqSandbox
 
@@ -172,7 +173,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
 
     async def to_response_url(request: web.Request) -> web.Response:
         body = await _json_object(request)
-        spec.check_keys(body, spec.CONTENT_KEYS | {"type", "status", "suggestions"})
+        check_reply(body)
         state.record("response", request.match_info["token"], body, "bot")
         return web.Response(status=204)
 
