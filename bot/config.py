@@ -82,6 +82,11 @@ class SandboxConfig(Section):
     accounts_port: int = 0
     # `serve` runs `deskbot install` against the sandboxes on start, so Desk events flow at once.
     auto_install: bool = True
+    # Sandbox Cliq, where Zoho's documents leave live behaviour open (docs/zoho-contract.md):
+    # bot DMs reach only people who opened the bot's chat; a repeat "add the bot to a channel"
+    # is refused ("error") or silently accepted ("ok").
+    cliq_dm_subscribers_only: bool = True
+    cliq_repeat_associate: Literal["error", "ok"] = "error"
     # The sandbox Desk's edition: free and standard (and express) have no webhooks, so the bot
     # falls back to polling; the edition also sets the per-portal concurrency cap.
     desk_edition: Literal["free", "express", "standard", "professional", "enterprise"] = (

@@ -21,7 +21,7 @@ from bot.config import (
     Config,
 )
 from bot.sandbox.accounts import TokenRegistry, create_accounts_app
-from bot.sandbox.cliq import CliqSandbox, create_cliq_app
+from bot.sandbox.cliq import CliqSandbox, Switches, create_cliq_app
 from bot.sandbox.desk import DeskSandbox, create_desk_app
 from bot.store.db import Database
 
@@ -63,7 +63,11 @@ async def start_sandboxes(config: Config, clock: Clock, *, db_path: str = ":memo
         search_lag=timedelta(minutes=config.sandbox.search_lag_minutes),
     )
     await desk.setup()
-    cliq = CliqSandbox(registry.identity, clock)
+    switches = Switches(
+        dm_subscribers_only=config.sandbox.cliq_dm_subscribers_only,
+        repeat_associate=config.sandbox.cliq_repeat_associate,
+    )
+    cliq = CliqSandbox(registry.identity, clock, switches=switches)
     sandboxes = Sandboxes(urls={}, registry=registry, desk=desk, cliq=cliq, _db=db)
     apps = {
         "accounts": (

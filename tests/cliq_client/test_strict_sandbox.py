@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from bot.cliq.client import CliqAmbiguous, CliqRateLimited, CliqRejected, CliqUnavailable
+from bot.sandbox.cliq import Switches
+from bot.sandbox.run import start_sandboxes
 from tests.cliq_client.conftest import World
 
 GOOD_BUTTON = {
@@ -251,3 +253,23 @@ async def test_recent_messages_of_a_chat_only_for_its_members(world: World) -> N
     world.cliq.add_chat("CT_77", ["agent@example.com"])
     status, answer = await raw(world, "GET", "/api/v2/chats/CT_77/messages")
     assert status == 403
+
+
+async def test_the_switches_come_from_bot_toml_and_over_http(config, clock, world: World) -> None:  # type: ignore[no-untyped-def]
+    sandbox_config = config.sandbox.model_copy(
+        update={"cliq_dm_subscribers_only": False, "cliq_repeat_associate": "ok"}
+    )
+    sandboxes = await start_sandboxes(config.model_copy(update={"sandbox": sandbox_config}), clock)
+    try:
+        assert sandboxes.cliq.switches == Switches(dm_subscribers_only=False, repeat_associate="ok")
+    finally:
+        await sandboxes.stop()
+    session, base = world.client._session, world.client._base
+    async with session.post(f"{base}/sandbox/switches", json={"repeat_associate": "ok"}) as r:
+        assert (await r.json()) == {"dm_subscribers_only": True, "repeat_associate": "ok"}
+    async with session.post(f"{base}/sandbox/switches", json={"repeat_associate": "x"}) as r:
+        assert r.status == 400
+    async with session.post(f"{base}/sandbox/bots/deskbot/chat", json={"user": "N@ew.org"}) as r:
+        chat = await r.json()
+    assert chat["type"] == "bot" and chat["id"].endswith("-B2")
+    assert world.cliq.subscribed("deskbot", "n@ew.org")

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.cliq import spec
+from bot.sandbox.cliq.admin import add_admin_routes, json_object
 from bot.sandbox.cliq.replies import check_reply
 from bot.sandbox.cliq.spec import Refusal
 from bot.sandbox.cliq.state import CliqSandbox
@@ -21,16 +22,6 @@ def _error(status: int, code: str, message: str, **headers: str) -> web.Response
 
 def _refused(refusal: Refusal) -> web.Response:
     return _error(refusal.status, refusal.code, refusal.message)
-
-
-async def _json_object(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise Refusal(400, "invalid_json", "The body is not JSON") from None
-    if not isinstance(body, dict):
-        raise Refusal(400, "invalid_json", "The body must be an object")
-    return body
 
 
 def _synced(state: CliqSandbox, body: dict[str, Any], message: dict[str, Any]) -> web.Response:
@@ -69,7 +60,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         return _error(504, "gateway_timeout", "The request timed out upstream")
 
     async def to_channel(request: web.Request) -> web.Response:
-        body = await _json_object(request)
+        body = await json_object(request)
         spec.check_post("channel", body, request.query)
         unique = request.match_info["unique"]
         channel = state.channels.get(unique)
@@ -87,7 +78,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         return web.Response(status=204) if bot else _synced(state, body, message)
 
     async def to_bot_subscribers(request: web.Request) -> web.Response:
-        body = await _json_object(request)
+        body = await json_object(request)
         spec.check_post("bot", body, request.query)
         bot = request.match_info["bot"]
         users = [u.strip() for u in str(body.get("userids", "")).split(",") if u.strip()]
@@ -123,7 +114,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         )
 
     async def to_buddy(request: web.Request) -> web.Response:
-        body = await _json_object(request)
+        body = await json_object(request)
         spec.check_post("buddy", body, request.query)
         message = state.record("user", request.match_info["who"].casefold(), body, request[WHO])
         return _synced(state, body, message)
@@ -131,7 +122,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
     async def to_chat(request: web.Request) -> web.Response:
         """As the token's user, and only into a chat that user is in (there is no bot
         parameter on this call, messages.yml)."""
-        body = await _json_object(request)
+        body = await json_object(request)
         spec.check_post("chat", body, request.query)
         chat = state.chats.get(request.match_info["chat"])
         if chat is None:
@@ -172,7 +163,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         return web.json_response({"data": data})
 
     async def to_response_url(request: web.Request) -> web.Response:
-        body = await _json_object(request)
+        body = await json_object(request)
         check_reply(body)
         state.record("response", request.match_info["token"], body, "bot")
         return web.Response(status=204)
@@ -197,7 +188,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         return web.json_response(answer)
 
     async def create_channel(request: web.Request) -> web.Response:
-        body = await _json_object(request)
+        body = await json_object(request)
         spec.check_query(request.query, frozenset())
         spec.check_keys(body, spec.CHANNEL_CREATE_KEYS)
         name = str(body.get("name", "")).strip()
@@ -218,7 +209,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
 
     async def associate(request: web.Request) -> web.Response:
         """Add a bot to a channel: 5 calls a minute, then locked for 5 minutes (channels.yml)."""
-        body = await _json_object(request)
+        body = await json_object(request)
         spec.check_query(request.query, frozenset())
         spec.check_keys(body, spec.ASSOCIATE_KEYS)
         wait = state.associate_allowed(request[WHO])
@@ -251,7 +242,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
     app.router.add_get("/api/v2/channels", list_channels)
     app.router.add_post("/api/v2/channels", create_channel)
     app.router.add_post("/sandbox/response/{token}", to_response_url)
-    _add_admin_routes(app, state)
+    add_admin_routes(app, state)
     return app
 
 
@@ -266,66 +257,3 @@ def _fault(fault: Any) -> web.Response:
     return _error(
         400, "request_limit_exceeded", "You have exceeded the URL throttle limits.", **headers
     )
-
-
-def _add_admin_routes(app: web.Application, state: CliqSandbox) -> None:
-    async def messages(request: web.Request) -> web.Response:
-        """Every recorded message, or those to one target (`?target_kind=channel&target=desk`)."""
-        kind, target = request.query.get("target_kind"), request.query.get("target")
-        found = [
-            m
-            for m in state.messages
-            if (kind is None or m["target_kind"] == kind)
-            and (target is None or m["target"] == target)
-        ]
-        return web.json_response({"messages": found})
-
-    async def clear(request: web.Request) -> web.Response:
-        state.messages.clear()
-        return web.Response(status=204)
-
-    async def faults(request: web.Request) -> web.Response:
-        body = await _json_object(request)
-        try:
-            retry_after = body.get("retry_after")
-            state.fail(
-                str(body.get("kind", "")),
-                int(body.get("count", 1)),
-                None if retry_after is None else float(retry_after),
-            )
-        except (TypeError, ValueError) as exc:
-            raise spec.mismatch(str(exc)) from None
-        return web.json_response({"pending": len(state.faults)})
-
-    async def clear_faults(request: web.Request) -> web.Response:
-        state.faults.clear()
-        return web.Response(status=204)
-
-    async def switches(request: web.Request) -> web.Response:
-        """`{"dm_subscribers_only": bool, "repeat_associate": "error"|"ok"}`, either or both."""
-        body = await _json_object(request)
-        spec.check_keys(body, frozenset({"dm_subscribers_only", "repeat_associate"}))
-        if "dm_subscribers_only" in body:
-            if not isinstance(body["dm_subscribers_only"], bool):
-                raise spec.mismatch("dm_subscribers_only is true or false")
-            state.switches.dm_subscribers_only = body["dm_subscribers_only"]
-        if "repeat_associate" in body:
-            if body["repeat_associate"] not in ("error", "ok"):
-                raise spec.mismatch("repeat_associate is error or ok")
-            state.switches.repeat_associate = body["repeat_associate"]
-        return web.json_response(vars(state.switches))
-
-    async def open_bot_chat(request: web.Request) -> web.Response:
-        """`{"user": e-mail}`: that user opens the bot's chat and so subscribes to the bot."""
-        body = await _json_object(request)
-        user = str(body.get("user", "")).strip()
-        if "@" not in user:
-            raise spec.mismatch("user is an e-mail address")
-        return web.json_response(state.open_bot_chat(request.match_info["bot"], user))
-
-    app.router.add_get("/sandbox/messages", messages)
-    app.router.add_delete("/sandbox/messages", clear)
-    app.router.add_post("/sandbox/faults", faults)
-    app.router.add_delete("/sandbox/faults", clear_faults)
-    app.router.add_post("/sandbox/switches", switches)
-    app.router.add_post("/sandbox/bots/{bot}/chat", open_bot_chat)
