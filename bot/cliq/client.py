@@ -13,7 +13,7 @@ import asyncio
 import json
 import random
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
@@ -41,6 +41,7 @@ CLIQ_HOSTS: dict[str, str] = {
 }
 LOCK_PERIOD = 600.0  # "posting messages: 50 requests/min, lock period 10 min"
 MAX_RECIPIENTS = 100  # userids per bot post (reference/cliq.md §1.6); longer lists are split
+RECENT_REUSE = timedelta(seconds=30)  # a chat's listing serves other checks this long
 CHANNEL_PAGE = 100  # GET /api/v2/channels `limit`, "Maximum limit will be 100" (channels.yml)
 
 
@@ -119,6 +120,8 @@ class CliqClient:
         self._attempts = attempts
         self._max_wait = max_wait
         self._chat_ids: dict[str, str] = {}  # channel unique name → its chat id
+        # chat id → (fetched at, listed since, messages): see chat_messages
+        self._recent: dict[str, tuple[datetime, datetime, list[dict[str, Any]]]] = {}
 
     # --- posting ----------------------------------------------------------------------------
 
@@ -211,13 +214,29 @@ class CliqClient:
                     self._chat_ids[str(channel["unique_name"])] = str(channel["chat_id"])
         return self._chat_ids.get(unique_name)
 
-    async def chat_messages(self, chat_id: str, *, since: datetime) -> list[dict[str, Any]]:
+    async def chat_messages(
+        self, chat_id: str, *, since: datetime, fetched_after: datetime | None = None
+    ) -> list[dict[str, Any]]:
         """The last (at most 100) messages of a chat the token's user is in, sent since `since`
-        (messages.yml `GET /chats/{CHAT_ID}/messages`: `fromtime` in ms, `limit` ≤ 100)."""
+        (messages.yml `GET /chats/{CHAT_ID}/messages`: `fromtime` in ms, `limit` ≤ 100).
+
+        Cliq allows 15 of these a minute, so a listing is reused for RECENT_REUSE when it covers
+        `since` and was fetched after `fetched_after` (so it can show what was sent by then)."""
+        now = self._clock.now()
+        cached = self._recent.get(chat_id)
+        if (
+            cached is not None
+            and now - cached[0] <= RECENT_REUSE
+            and cached[1] <= since
+            and (fetched_after is None or cached[0] > fetched_after)
+        ):
+            return [m for m in cached[2] if int(m.get("time") or 0) >= epoch_ms(since)]
         path = f"/api/v2/chats/{quote(chat_id, safe='')}/messages"
         params = {"fromtime": str(epoch_ms(since)), "limit": "100"}
         body = await self._call("GET", path, None, params=params) or {}
-        return list(body.get("data") or [])
+        found = list(body.get("data") or [])
+        self._recent[chat_id] = (now, since, found)
+        return found
 
     async def was_posted(
         self, target_kind: str, target: str, payload: Mapping[str, Any], since: datetime

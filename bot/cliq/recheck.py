@@ -3,7 +3,7 @@
 Cliq's v2 API offers one way to look: `GET /chats/{CHAT_ID}/messages?fromtime=&limit=` lists a
 chat's recent messages, for a chat the token's user has access to (messages.yml,
 https://github.com/phil-fetchski/n8n-nodes-zoho-cliq/blob/main/documentation/Zoho_Cliq_OpenAPI_Specs/messages.yml;
-15 calls a minute). A channel's chat id comes from the channel list (channels.yml). A message is
+15 calls a minute, so one listing of a chat serves every check made soon after it). A channel's chat id comes from the channel list (channels.yml). A message is
 recognised by its text (`content`) among those sent since just before the first attempt.
 
 What it cannot see, and so what remains (the caller then posts again, and counts it):
@@ -49,7 +49,7 @@ async def was_posted(
     if chat_id is None:
         return None
     try:
-        messages = await client.chat_messages(chat_id, since=since - SKEW)
+        messages = await client.chat_messages(chat_id, since=since - SKEW, fetched_after=since)
     except CliqRejected as exc:
         if exc.status in (403, 404):
             return None

@@ -129,8 +129,12 @@ class Sender:
                 post.target_kind, post.target, post.payload, post.unsure_since
             )
         except CliqError as exc:
-            retry = now + self._backoff(post.attempts)
-            await self._outbox.retry_later(post.id, retry, f"checking a lost answer: {exc}")
+            wait = (
+                timedelta(seconds=exc.retry_after)
+                if isinstance(exc, CliqRateLimited)
+                else self._backoff(post.attempts)
+            )
+            await self._outbox.retry_later(post.id, now + wait, f"checking a lost answer: {exc}")
             return False
         if found:
             self.stats["lost_answers_found_posted"] += 1

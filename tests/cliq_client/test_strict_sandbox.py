@@ -273,3 +273,26 @@ async def test_the_switches_come_from_bot_toml_and_over_http(config, clock, worl
         chat = await r.json()
     assert chat["type"] == "bot" and chat["id"].endswith("-B2")
     assert world.cliq.subscribed("deskbot", "n@ew.org")
+
+
+async def test_reading_a_chats_messages_is_limited_to_15_a_minute(world: World) -> None:
+    chat_id = world.cliq.channels["desk"]["chat_id"]
+    for _ in range(15):
+        status, _answer = await raw(world, "GET", f"/api/v2/chats/{chat_id}/messages")
+        assert status == 200
+    status, answer = await raw(world, "GET", f"/api/v2/chats/{chat_id}/messages")
+    assert (status, answer["code"]) == (400, "request_limit_exceeded")
+
+
+async def test_one_listing_serves_every_check_made_soon_after_it(world: World) -> None:
+    sent_at = world.cliq.clock.now()  # type: ignore[attr-defined]
+    for number in range(30):
+        await world.client.post_to_channel("desk", {"text": f"n{number}"})
+    world.cliq.clock.advance(seconds=3)  # type: ignore[attr-defined]
+    world.requests.clear()
+    for number in range(30):
+        found = await world.client.was_posted("channel", "desk", {"text": f"n{number}"}, sent_at)
+        assert found is True
+    assert not await world.client.was_posted("channel", "desk", {"text": "never"}, sent_at)
+    reads = [r for r in world.requests if r.endswith("/messages")]
+    assert len(reads) == 1

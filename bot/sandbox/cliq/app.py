@@ -136,6 +136,11 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         """Recent messages of a chat the token's user is in: `fromtime`, `totime` (epoch ms),
         `limit` ≤ 100 (messages.yml `GET /chats/{CHAT_ID}/messages`)."""
         spec.check_query(request.query, spec.MESSAGES_QUERY)
+        wait = state.throttled(
+            "messages", request[WHO], spec.MESSAGES_PER_MINUTE, spec.MESSAGES_LOCK_SECONDS
+        )
+        if wait is not None:
+            return _throttled(wait)
         chat = state.chats.get(request.match_info["chat"])
         if chat is None:
             raise Refusal(404, "chat_not_exist", "No such chat")
@@ -212,14 +217,11 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         body = await json_object(request)
         spec.check_query(request.query, frozenset())
         spec.check_keys(body, spec.ASSOCIATE_KEYS)
-        wait = state.associate_allowed(request[WHO])
+        wait = state.throttled(
+            "associate", request[WHO], spec.ASSOCIATE_PER_MINUTE, spec.ASSOCIATE_LOCK_SECONDS
+        )
         if wait is not None:
-            return _error(
-                400,
-                "request_limit_exceeded",
-                "You have exceeded the URL throttle limits.",
-                **{"Retry-After": f"{wait:g}"},
-            )
+            return _throttled(wait)
         unique = str(body.get("channel_unique_name", ""))
         bot = request.match_info["bot"]
         if unique not in state.channels:
@@ -244,6 +246,16 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
     app.router.add_post("/sandbox/response/{token}", to_response_url)
     add_admin_routes(app, state)
     return app
+
+
+def _throttled(wait: float) -> web.Response:
+    """Cliq's throttle answer, as seen live (reference/cliq.md §5.6), with the lock's end."""
+    return _error(
+        400,
+        "request_limit_exceeded",
+        "You have exceeded the URL throttle limits.",
+        **{"Retry-After": f"{wait:g}"},
+    )
 
 
 def _fault(fault: Any) -> web.Response:

@@ -12,7 +12,6 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from bot.clock import Clock, epoch_ms
-from bot.sandbox.cliq import spec
 
 FAULT_KINDS = {
     "503": "503",
@@ -77,8 +76,8 @@ class CliqSandbox:
     subscribers: dict[str, set[str]] = field(default_factory=dict)
     faults: deque[Fault] = field(default_factory=deque)
     associations: list[tuple[str, str]] = field(default_factory=list)
-    _associate_calls: dict[str, deque[datetime]] = field(default_factory=dict)
-    _associate_locked: dict[str, datetime] = field(default_factory=dict)
+    _calls: dict[str, deque[datetime]] = field(default_factory=dict)
+    _locked: dict[str, datetime] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     # --- faults ------------------------------------------------------------------------------
@@ -209,21 +208,22 @@ class CliqSandbox:
     def subscribed(self, bot: str, user: str) -> bool:
         return user.casefold() in self.subscribers.get(bot, set())
 
-    # --- the associate limit -----------------------------------------------------------------
+    # --- per-endpoint limits ------------------------------------------------------------------
 
-    def associate_allowed(self, who: str) -> float | None:
-        """None if `who` may call associate now, else the seconds until the lock ends: 5 calls a
-        minute, then a 5-minute lock (channels.yml)."""
+    def throttled(self, endpoint: str, who: str, per_minute: int, lock: float) -> float | None:
+        """None if `who` may call `endpoint` now, else the seconds until its lock ends: Cliq's
+        "threshold" of calls a minute per user, then a "lock period" (messages.yml,
+        channels.yml)."""
         now = self.clock.now()
-        locked = self._associate_locked.get(who)
+        key = f"{endpoint} {who}"
+        locked = self._locked.get(key)
         if locked is not None and now < locked:
             return (locked - now).total_seconds()
-        calls = self._associate_calls.setdefault(who, deque())
+        calls = self._calls.setdefault(key, deque())
         while calls and now - calls[0] >= timedelta(minutes=1):
             calls.popleft()
-        if len(calls) >= spec.ASSOCIATE_PER_MINUTE:
-            until = now + timedelta(seconds=spec.ASSOCIATE_LOCK_SECONDS)
-            self._associate_locked[who] = until
-            return float(spec.ASSOCIATE_LOCK_SECONDS)
+        if len(calls) >= per_minute:
+            self._locked[key] = now + timedelta(seconds=lock)
+            return float(lock)
         calls.append(now)
         return None
