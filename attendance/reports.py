@@ -100,7 +100,7 @@ def days_between(start: date, end: date, *, limit: int = MAX_DAYS) -> list[date]
         raise RangeError("The end date is before the start date.")
     count = (end - start).days + 1
     if count > limit:
-        raise RangeError(f"A report covers at most {limit} days; this period has {count}.")
+        raise RangeError(f"A report covers at most {limit} days (this one: {count}).")
     return [start + timedelta(days=i) for i in range(count)]
 
 

@@ -20,7 +20,8 @@ def usage(bot: Bot, envelope: Envelope, *, unknown: str = "", problem: str = "")
     if problem:
         lines.append(problem)
     if command is not None:
-        lines.append(f"Usage: `{command.usage}`")
+        # Plain text: Cliq draws `x` as red bold "quote" text, not code (reference/cliq.md §1.7).
+        lines.append(f"Usage: {command.usage}")
         if command.description:
             lines.append(command.description)
         return Message(
@@ -59,7 +60,7 @@ def did_you_mean(bot: Bot, typed: str) -> str:
 def error(reference: str) -> Message:
     """A listener failed: a short card with a reference id; the details are in the log only."""
     return Message(
-        text=f"Something went wrong on my side. If it keeps happening, quote reference `{reference}`.",
+        text=f"Something went wrong on my side. If it keeps happening, quote reference {reference}.",
         card=Card(title="Sorry, that failed", theme="modern-inline"),
     )
 
@@ -104,9 +105,7 @@ def admins_only() -> Banner:
 
 
 def stale_button() -> Banner:
-    return Banner(
-        text="This button or form is no longer supported. Run the command again.", status="failure"
-    )
+    return Banner(text="This button or form is outdated: run it again.", status="failure")
 
 
 def welcome(bot: Bot) -> Message:

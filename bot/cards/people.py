@@ -3,6 +3,9 @@ and the Post here button (SPEC D5, D8)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from bot.cliq import limits
 from bot.cliq.message import Banner, Button, Card, Message
 
 POST_HERE = "Post here"
@@ -29,12 +32,21 @@ def connect_desk(url: str) -> Message:
     )
 
 
-def refused(text: str) -> Banner:
-    return Banner(text=text[:200], status="failure")
+def refused(text: str) -> Banner | Message:
+    """A failure banner; text longer than a banner holds (50) goes out as a message instead,
+    whole, rather than cut off by Cliq."""
+    return short_answer(text, "failure")
 
 
-def done(text: str) -> Banner:
-    return Banner(text=text[:200], status="success")
+def done(text: str) -> Banner | Message:
+    """A success banner; longer text as a message (see `refused`)."""
+    return short_answer(text, "success")
+
+
+def short_answer(text: str, status: Literal["success", "failure"]) -> Banner | Message:
+    if len(text) <= limits.BANNER_TEXT:
+        return Banner(text=text, status=status)
+    return Message(text=text[: limits.TEXT])
 
 
 def with_post_here(message: Message, answer_id: str) -> Message:

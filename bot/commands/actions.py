@@ -66,9 +66,9 @@ async def _open(ctx: DeskContext, action: str, rest: str) -> Answer:
     try:
         key = parse_ticket_key(rest)
     except ValueError:
-        return people.refused("This button is from an old card; run the command again.")
+        return people.refused("Old card: run the command again.")
     if ctx.role == "light" and action != "comment":
-        return people.refused("Light agents can't change tickets in Desk. Ask an agent.")
+        return people.refused("Light agents can't change tickets in Desk.")
     try:
         await ctx.desk_as_me()
     except NotConnected:
@@ -110,7 +110,7 @@ async def assign_to_me(ctx: DeskContext, rest: str) -> Answer:
     try:
         key = parse_ticket_key(rest)
     except ValueError:
-        return people.refused("This button is from an old card; run the command again.")
+        return people.refused("Old card: run the command again.")
     if ctx.agent is None:
         return not_an_agent(ctx)  # type: ignore[return-value]
     values = AssignValues(ticket=key.ticket_id, seen=key.seen, owner=f"agent:{ctx.agent.id}")
@@ -193,7 +193,7 @@ async def confirm_overwrite(ctx: DeskContext, answer_id: str) -> Answer:
     """The agent saw the newer ticket and still wants their change."""
     kept = await ctx.svc.answers.get(answer_id)
     if kept is None or kept.owner.casefold() != ctx.user.email.casefold():
-        return people.refused("That confirmation has expired; start again from the card.")
+        return people.refused("Confirmation expired; start again from the card.")
     action, raw = kept.payload["action"], {**kept.payload["values"], "force": True}
     handlers: dict[str, tuple[type[TicketValues], Callable[..., Awaitable[Answer]]]] = {
         "status": (StatusValues, set_status),
@@ -210,7 +210,7 @@ async def _perform(ctx: DeskContext, action: str, values: TicketValues, change: 
     if refusal is not None:
         return refusal
     if ctx.role == "light" and action != "comment":
-        return people.refused("Light agents can't change tickets in Desk. Ask an agent.")
+        return people.refused("Light agents can't change tickets in Desk.")
     try:
         desk = await ctx.desk_as_me()
     except NotConnected:

@@ -103,7 +103,7 @@ for _word, _status in (
 @router.button("att")
 async def move_button(ctx: DeskContext, status_id: str) -> Message | Banner:
     if not status_id.isdigit():
-        return people.refused("This button is from an old card; run /attendance again.")
+        return people.refused("Old card: run /attendance again.")
     return await _move(ctx, int(status_id))
 
 
@@ -206,7 +206,7 @@ async def table_view(ctx: DeskContext, answer_id: str) -> Message | Banner:
 async def purge(ctx: DeskContext, answer_id: str) -> Banner | Message:
     kept = await ctx.svc.answers.get(answer_id)
     if kept is None or kept.owner.casefold() != ctx.user.email.casefold():
-        return people.refused("That confirmation has expired; run /attendance purge again.")
+        return people.refused("Confirmation expired; run /attendance purge again.")
     await ctx.svc.attendance.purge()
     return people.done("All attendance data is deleted.")
 

@@ -41,13 +41,13 @@ def desk_error_banner(error: DeskError) -> Banner:
             f"An admin must renew {error.renew}; it works again as soon as they do."
         )
     if isinstance(error, ThresholdExceeded):
-        return people.refused("Desk's API credits for today are used up. Try again tomorrow.")
+        return people.refused("Desk's API credits for today are used up.")
     if isinstance(error, Forbidden):
         return people.refused("Desk says you don't have permission to do that.")
     if isinstance(error, NotFound):
         return people.refused("That ticket is gone from Desk (deleted or moved).")
     if isinstance(error, RateLimited | ServerError | DeskUnavailable):
-        return people.refused("Desk is busy or unreachable right now. Try again in a minute.")
+        return people.refused("Desk is busy or unreachable; try again soon.")
     return people.refused(f"Desk refused: {error.message or error.code}")
 
 

@@ -135,7 +135,7 @@ async def post_here(ctx: DeskContext, answer_id: str) -> Banner:
     The person is told "Posted" only once Cliq has accepted the post; otherwise why not."""
     kept = await ctx.svc.answers.get(answer_id)
     if kept is None:
-        return people.refused("That answer is too old to post; run the command again.")
+        return people.refused("Too old to post; run the command again.")
     try:
         place = bot_place(ctx.chat, ctx.user.email)
     except NoBotPlace as exc:

@@ -228,4 +228,4 @@ async def test_a_ticket_gone_from_desk(deskbot: Deskbot) -> None:
             "action": {"type": "invoke.function", "data": {"name": "botbutton"}},
         }
     )
-    assert "old card" in broken.output["text"]
+    assert "Old card" in broken.output["text"]

@@ -106,7 +106,7 @@ async def test_post_here_where_the_bot_is_not_a_member_says_so_and_works_once_ad
     )
     answer = await chat.command("ticket", "115")
     refused = await chat.click("Post here")
-    assert refused.output["status"] == "failure"
+    assert refused.kind in ("banner", "message")  # longer than a banner holds: a message
     assert "the bot is not a member of #sales" in refused.output["text"]
     assert deskbot.cliq_messages == []
     sandbox.cliq.add_channel("Sales", bots=["deskbot"])
@@ -125,7 +125,7 @@ async def test_post_here_where_a_bot_cannot_post_says_why_and_queues_nothing(
     chat = deskbot.chat(id="CT_2200_55500001", type=kind, title="Aiko, Ada")
     await chat.command("ticket", "115")
     refused = await chat.click("Post here")
-    assert refused.output["status"] == "failure"
+    assert refused.kind in ("banner", "message")  # longer than a banner holds: a message
     assert f"The bot can't post in {named}" in refused.output["text"]
     assert await deskbot.services.outbox.counts() == dict.fromkeys(
         ("delivered", "dead", "waiting", "rerouted"), 0
@@ -139,7 +139,7 @@ async def test_post_here_while_cliq_is_down_never_says_posted(deskbot: Deskbot) 
     await chat.command("ticket", "115")
     sandbox.cliq.fail("503", 10)  # down for every attempt the client makes in this click
     banner = await chat.click("Post here")
-    assert banner.output["status"] == "failure"
+    assert banner.kind in ("banner", "message")  # longer than a banner holds: a message
     assert banner.output["text"].startswith("Not posted yet: Cliq 503 service_unavailable")
     assert deskbot.cliq_messages == []
     sandbox.cliq.faults.clear()  # Cliq is back
