@@ -86,6 +86,8 @@ async def test_each_fixture_is_dispatched_over_json(deskbot: Deskbot, name: str)
     data["timestamp"] = None
     chat = deskbot.chat()
     chat.wire = "json"
+    if data["type"] == "extension":
+        chat.check_output = None  # an installation answer, not a message: checked in check()
     answer = await chat.send({k: v for k, v in data.items() if v is not None})
     assert answer.status == 200, answer.body
     check(name, answer)
