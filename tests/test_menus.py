@@ -147,7 +147,6 @@ async def test_working_on_it_only_where_cliq_shows_banners(chat: Conversation) -
 async def test_extension_installation_calls_are_answered_as_zoho_documents(
     chat: Conversation, handler: str, answer: dict[str, str] | None
 ) -> None:
-    chat.wire = "json"
     params = {"user": chat.user, "app_info": {"current_version": "1.0", "type": "install"}}
     reply = await chat.send(envelope("extension", handler, name="deskbot", params=params))
     assert reply.status == 200

@@ -7,7 +7,8 @@ body is plain ASCII and `Map.toString()` cannot corrupt it), signs `timestamp + 
 `zoho.encryption.hmacsha256`, sends it with `invokeUrl` (`body:`, never `parameters:`) and
 returns our `output`. Any other answer (401, 400, 5xx, nothing at all) becomes a short error
 line the user sees: a failure banner where Cliq shows banners, a text elsewhere, a one-entry
-list for a suggestion handler.
+list for a suggestion handler (the participation handler, which hears every channel message,
+only logs it).
 """
 
 from __future__ import annotations
@@ -225,7 +226,7 @@ class Shim:
             "\t{",
             '\t\treason = answer.get("error").toString();',
             "\t}",
-            f"\treturn {self._error_reply(bot_name)};",
+            *("\t" + line for line in self._error_reply(bot_name)),
             "}",
             'output = answer.get("output");',
             'if(output == null || output.toString() == "")',
@@ -236,14 +237,35 @@ class Shim:
         ]
         return "\n".join(lines)
 
-    def _error_reply(self, bot_name: str) -> str:
-        """The error line for this handler type: a banner where Cliq shows one, else a text."""
-        said = json.dumps(f"{bot_name[:15]} failed: ", ensure_ascii=False)
+    def _error_reply(self, bot_name: str) -> list[str]:
+        """Deluge that returns the error line for this handler type (`reason` holds why): a
+        failure banner where Cliq shows one, a text elsewhere, one row for a suggestion handler.
+        """
+        said = _q(f"{bot_name[:15]} failed: ")
+        lines = ["failed = Map();"]
+        if self.handler == "participation_handler":
+            # Nobody addressed the bot: every message in the channel calls this handler, so an
+            # error line here would answer all of them while the bot is down. Log it only.
+            return ['info "Deskbot did not answer: " + reason;', "return failed;"]
         if self.doc.returns_list:
-            return f'[{{"title": {said} + reason, "description": "Try again in a moment."}}]'
-        if shows_banners(self.component, self.handler):
-            return f'{{"type": "banner", "status": "failure", "text": {said} + reason}}'
-        return f'{{"text": {said} + reason + ". Try again in a moment."}}'
+            lines += [
+                f'failed.put("title", {said} + reason);',
+                'failed.put("description", "Try again in a moment.");',
+                "rows = List();",
+                "rows.add(failed);",
+                "return rows;",
+            ]
+        elif shows_banners(self.component, self.handler):
+            lines += [
+                'failed.put("type", "banner");',
+                'failed.put("status", "failure");',
+                f'failed.put("text", {said} + reason);',
+                "return failed;",
+            ]
+        else:
+            lines += [f'failed.put("text", {said} + reason + ". Try again in a moment.");']
+            lines.append("return failed;")
+        return lines
 
 
 def _q(text: str) -> str:
@@ -317,10 +339,10 @@ def _carry(variable: str, shape: Shape, into: str = "params", key: str = "") -> 
     elif shape is Shape.FORM:
         body = [
             "f = Map();",
-            *_leaf(f'{variable}.get("name")', 'f.put("name", {})'),
+            f'f.put("name", {_q(TEXT_TAG)} + zoho.encryption.base64Encode({variable}.get("name")));',
             f'if({variable}.get("action") != null)',
             "{",
-            *("\t" + line for line in _leaf(f'{variable}.get("action")', 'f.put("action", {})')),
+            f'\tf.put("action", {_q(TEXT_TAG)} + zoho.encryption.base64Encode({variable}.get("action")));',
             "}",
             f'values = {variable}.get("values");',
             "m = Map();",

@@ -75,3 +75,12 @@ class SignedRequests:
         else:
             body = json.dumps(env, separators=(",", ":")).encode()
         return body, self.headers(body)
+
+
+def has_shim(env: dict[str, Any]) -> bool:
+    """Whether a Deluge shim sends this kind of call (bot.cliq.shim.HANDLERS)."""
+    from bot.cliq.shim import HANDLERS
+
+    handler = env.get("handler")
+    kind = handler.get("type") if isinstance(handler, dict) else handler
+    return kind in HANDLERS
