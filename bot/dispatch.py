@@ -234,18 +234,26 @@ class Bot:
         return None
 
     def _menu(self, env: Envelope) -> Run | None:
-        """A menu action, or one of its sub-actions (`sub_action`, subactions.html); a parent
-        called without one offers its sub-actions as suggestions; unknown names fall back to
-        keywords, so a menu renamed in Cliq still works if its name is a keyword."""
+        """A menu action, or one of its sub-actions (`sub_action`, subactions.html).
+
+        Zoho calls `sub_action` "a unique identifier for each bot sub action" without saying
+        whether it is the name: a parent called with a sub_action we cannot match (or none)
+        offers its sub-actions as bot suggestions, whose texts come back to the message handler
+        and are matched there by name, so it works either way. Other unknown names fall back
+        to keywords (a menu renamed in Cliq still works if its name is a keyword).
+        """
         name, sub_action = env.handler.name, env.params.sub_action
         menu = self.find_menu(name, sub_action)
         if menu is not None:
             return menu.listener
-        subs = self.menus().get(
-            next((m for m in self.menus() if normalise(m) == normalise(name)), "")
-        )
-        if subs and not sub_action:
-            offer = Suggestions.of(f"{name}: pick one.", *subs)
+        parent = next((m for m in self.menus() if normalise(m) == normalise(name)), "")
+        subs = self.menus().get(parent)
+        if subs:
+            if sub_action:
+                log.warning(
+                    "menu %r: unknown sub_action %r, offering its sub-actions", name, sub_action
+                )
+            offer = Suggestions.of(f"{parent}: pick one.", *subs)
             return _constant(lambda ctx: offer)
         return self._keyword(env, sub_action or name, reply_when_unknown=True)
 
@@ -272,11 +280,25 @@ class Bot:
         if found is None:
             if not reply_when_unknown:
                 return None  # channel chatter that is not for us: stay silent
+            named = self._menu_named(text)  # a sub-action offered as a suggestion, clicked
+            if named is not None:
+                return named.listener
             return _constant(lambda ctx: answers.usage(self, env, unknown=text))
         keyword, match = found
         if isinstance(keyword.pattern, str):
             return keyword.listener
         return lambda ctx: keyword.listener(ctx, match)
+
+    def _menu_named(self, text: str) -> MenuRoute | None:
+        """The menu action or sub-action whose name is `text` (case and spacing forgiven)."""
+        typed = normalise(text)
+        for menu in self.router.menus:
+            if typed in (
+                normalise(menu.sub_action),
+                normalise(menu.name) if not menu.sub_action else None,
+            ):
+                return menu
+        return None
 
     def _strip_mentions(self, text: str) -> str:
         text = _MENTION_TOKEN.sub(" ", text)

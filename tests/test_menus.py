@@ -199,3 +199,13 @@ def test_no_working_banner_from_handlers_whose_banners_cliq_drops() -> None:
     assert working("bot", "welcome_handler") == b'""'
     assert working("bot", "participation_handler") == b'""'
     assert working("command", "suggestion_handler") == b"[]"
+
+
+async def test_an_unmatched_sub_action_offers_the_sub_actions_and_their_names_work_as_text(
+    chat: Conversation,
+) -> None:
+    """If `sub_action` is an identifier rather than the name (Zoho does not say), the parent
+    offers its sub-actions as suggestions; a clicked suggestion comes back as a message."""
+    offered = await chat.menu("Tickets", "1733000000001")
+    assert [s["text"] for s in offered.output["suggestions"]["list"]] == ["Overdue", "Due Today"]
+    assert (await chat.say("due today")).text == "due list"

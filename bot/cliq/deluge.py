@@ -12,8 +12,8 @@ every leaf value travels as a *tagged leaf*, a plain-ASCII text that `toString()
   (only deeper values we do not read travel this way; see `bot.cliq.shim` for each variable's
   shape).
 
-Base64 is Deluge's `zoho.encryption.base64Encode` (Deluge help, encryption tasks; used with
-`base64DecodeToFile` in https://www.zoho.com/deluge/help/encryption-tasks/base-64-decode-to-file),
+Base64 is Deluge's `zoho.encryption.base64Encode(text, "UTF-8")` (destination character set
+UTF-8, its default: https://www.zoho.com/deluge/help/functions/encryption/base64encode.html),
 whose output is A–Z, a–z, 0–9,
 `+`, `/` and `=`: the whole body is then ASCII, so the HMAC the shim computes over it is the
 same whatever bytes `zoho.encryption.hmacsha256` hashes (audit §7.2).

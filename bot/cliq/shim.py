@@ -275,7 +275,7 @@ def _q(text: str) -> str:
 
 def _leaf(value: str, put: str) -> list[str]:
     """Statements that carry one Deluge value as a tagged leaf; `put` takes the leaf expression."""
-    encoded = f"zoho.encryption.base64Encode({value}.toString())"
+    encoded = f'zoho.encryption.base64Encode({value}.toString(), "UTF-8")'
     return [
         f"if(isText({value}) == null) {{ {put.format(f'{_q(JSON_TAG)} + {encoded}')}; }}",
         f"else {{ {put.format(f'{_q(TEXT_TAG)} + {encoded}')}; }}",
@@ -339,10 +339,10 @@ def _carry(variable: str, shape: Shape, into: str = "params", key: str = "") -> 
     elif shape is Shape.FORM:
         body = [
             "f = Map();",
-            f'f.put("name", {_q(TEXT_TAG)} + zoho.encryption.base64Encode({variable}.get("name")));',
+            f'f.put("name", {_q(TEXT_TAG)} + zoho.encryption.base64Encode({variable}.get("name"), "UTF-8"));',
             f'if({variable}.get("action") != null)',
             "{",
-            f'\tf.put("action", {_q(TEXT_TAG)} + zoho.encryption.base64Encode({variable}.get("action")));',
+            f'\tf.put("action", {_q(TEXT_TAG)} + zoho.encryption.base64Encode({variable}.get("action"), "UTF-8"));',
             "}",
             f'values = {variable}.get("values");',
             "m = Map();",
