@@ -6,6 +6,7 @@ import difflib
 from typing import TYPE_CHECKING, Any
 
 from bot.cliq.envelope import Envelope
+from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Card, ListSlide, Message
 from bot.cliq.places import NoBotPlace, bot_place
 
@@ -18,7 +19,7 @@ def usage(bot: Bot, envelope: Envelope, *, unknown: str = "", problem: str = "")
     lines: list[str] = []
     command = bot.find_command(envelope.name) if envelope.type == "command" else None
     if problem:
-        lines.append(problem)
+        lines.append(escape(problem))  # it may quote what the person typed
     if command is not None:
         # Plain text: Cliq draws `x` as red bold "quote" text, not code (reference/cliq.md §1.7).
         lines.append(f"Usage: {command.usage}")
@@ -29,7 +30,7 @@ def usage(bot: Bot, envelope: Envelope, *, unknown: str = "", problem: str = "")
         )
     if unknown:
         shown = unknown if len(unknown) <= 60 else unknown[:57] + "…"
-        lines.append(f"I don't know “{shown}”.")
+        lines.append(f"I don't know “{escape(shown)}”.")
         guess = did_you_mean(bot, unknown)
         if guess:
             lines.append(f"Did you mean *{guess}*?")

@@ -10,6 +10,7 @@ from attendance.models import Status
 from attendance.reports import RangeReport, WeekReport
 from attendance.views import AgentState, Board
 from bot.cards import when
+from bot.cliq.markup import escape
 from bot.cliq.message import Button, Card, LabelSlide, ListSlide, Message, Slide, TableSlide
 
 MOVE_PREFIX = "att"
@@ -25,12 +26,13 @@ def move_buttons(allowed: list[Status]) -> list[Button]:
 
 
 def status_card(state: AgentState, *, now: datetime, zone: ZoneInfo, note: str = "") -> Message:
+    """`note` is shown above, escaped unless it is our `Markup`."""
     since = (
         f" since {when.local(state.since, zone, now)}" if state.since and state.checked_in else ""
     )
     lines = [
-        f"{note}\n" if note else "",
-        f"You are *{state.status.name}*{since}.",
+        f"{escape(note)}\n" if note else "",
+        f"You are *{escape(state.status.name)}*{since}.",
         f"Worked today: {hours(state.worked_today)}.",
     ]
     if state.auto_check_out_at and state.checked_in:
@@ -74,7 +76,8 @@ def week_card(report: WeekReport) -> Message:
     ]
     total = sum((d.worked for d in report.agent.days), timedelta())
     return Message(
-        text=f"Week of {report.week_start:%-d %b %Y} ({report.agent.zone}): {hours(total)} worked.",
+        text=f"Week of {report.week_start:%-d %b %Y} ({escape(report.agent.zone)}): "
+        f"{hours(total)} worked.",
         card=Card(title="My week", theme="modern-inline"),
         slides=[TableSlide.of(["Day", "In", "Out", "Worked"], rows)],
     )
@@ -119,7 +122,7 @@ def report_card(report: RangeReport, *, view: str = "list") -> Message:
                 )
             )
     return Message(
-        text=f"{len(report.agents)} agents, days in {report.zone}.",
+        text=f"{len(report.agents)} agents, days in {escape(report.zone)}.",
         card=Card(title=title[:200], theme="modern-inline"),
         slides=slides or [ListSlide(data=["No attendance in this period."])],
         buttons=[

@@ -26,7 +26,7 @@ def notification_card(
     subject: str = "",
 ) -> Message:
     what = " · ".join(LABELS[k] for k in kinds)
-    lines = [f"{key.capitalize()}: {value}" for key, value in (details or {}).items()]
+    lines = [f"{key.capitalize()}: {value}" for key, value in (details or {}).items()]  # escaped
     text = render("notification.txt.j2", what=what, actor=actor, details=lines)
     if ticket is None:
         return Message(text=text, card=Card(title=(subject or what)[:200], theme="modern-inline"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from bot.cliq import limits
+from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Button, Card, Message
 
 POST_HERE = "Post here"
@@ -14,7 +15,7 @@ POST_HERE = "Post here"
 def no_desk_agent(email: str) -> Message:
     return Message(
         text=(
-            f"I couldn't find a Zoho Desk agent with your Cliq e-mail ({email}). "
+            f"I couldn't find a Zoho Desk agent with your Cliq e-mail ({escape(email)}). "
             "Ask your Desk administrator to add you, or to use the same address in both."
         ),
         card=Card(title="Not a Desk agent", theme="modern-inline"),

@@ -1,4 +1,5 @@
-"""The jinja2 environment for card text: one place, strict about missing values."""
+"""The jinja2 environment for card text: one place, strict about missing values, and escaping
+every value it inserts (`bot/cliq/markup.py`) unless the value is our own `Markup`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from bot.cliq.markup import Markup, escape
+
+
+def _shown(value: Any) -> Any:
+    """What `{{ value }}` prints: people's text escaped, our `Markup` as it is."""
+    return escape(value) if isinstance(value, str) else value
+
 
 @cache
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("bot.cards", "templates"),
-        autoescape=False,  # Cliq markdown, not HTML
+        autoescape=False,  # Cliq markdown, not HTML: `finalize` escapes for Cliq instead
+        finalize=_shown,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -20,5 +29,6 @@ def _environment() -> Environment:
     )
 
 
-def render(name: str, **values: Any) -> str:
-    return _environment().get_template(name).render(**values).strip()
+def render(name: str, **values: Any) -> Markup:
+    """The template's text, our markup with every inserted string escaped."""
+    return Markup(_environment().get_template(name).render(**values).strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -9,14 +10,17 @@ from zoneinfo import ZoneInfo
 from bot.cards import when
 from bot.cards.keys import ticket_key
 from bot.cards.text import render
+from bot.cliq.markup import Markup
 from bot.cliq.message import Button, Card, LabelSlide, Message, MessageEdit
 from bot.desk.tickets import Ticket
 
 SUBJECT = 120
+_WEB_URL = re.compile(r"https://[^\s()\[\]<>]+")
 
 
 def _subject(ticket: Ticket) -> str:
-    subject = ticket.subject or "(no subject)"
+    """The subject on one line, at most SUBJECT characters."""
+    subject = " ".join((ticket.subject or "").split()) or "(no subject)"
     return subject if len(subject) <= SUBJECT else subject[: SUBJECT - 1] + "…"
 
 
@@ -53,8 +57,8 @@ def ticket_card(
         "Assignee": names.get(ticket.assignee_id or "", "Unassigned"),
         "Department": names.get(ticket.department_id or "", "-"),
     }
-    if ticket.web_url:
-        details["Desk"] = f"[Open in Desk]({ticket.web_url})"
+    # Desk's own link to the ticket, as our markup (only a plain https URL can break nothing).
+    desk_url = ticket.web_url if _WEB_URL.fullmatch(ticket.web_url or "") else None
     return Message(
         text=render(
             "ticket.txt.j2",
@@ -63,8 +67,12 @@ def ticket_card(
             priority=details["Priority"],
             due=due,
             audit=audit,
+            desk_url=Markup(desk_url) if desk_url else None,
         ),
-        card=Card(title=f"#{ticket.ticket_number} {_subject(ticket)}"[:200], theme="modern-inline"),
+        card=Card(
+            title=Markup("#{} {}").format(ticket.ticket_number, _subject(ticket))[:200],
+            theme="modern-inline",
+        ),
         slides=[LabelSlide.of(details)],
         buttons=action_buttons(ticket, viewer_agent_id=viewer_agent_id, room=room),
     )
@@ -101,5 +109,7 @@ def ticket_list_card(
     return Message(
         text=render("ticket_list.txt.j2", tickets=rows),
         card=Card(title=title, theme="modern-inline"),
-        buttons=[Button.invoke(f"#{t.ticket_number}"[:20], key=f"show:{t.id}") for t in shown],
+        buttons=[
+            Button.invoke(Markup(f"#{t.ticket_number}"[:20]), key=f"show:{t.id}") for t in shown
+        ],
     )

@@ -1,7 +1,11 @@
 """Outbound messages: what a listener returns and what the REST client posts (reference/cliq.md §1).
 
 Every model checks Cliq's limits when it is built, with an error naming the limit, so a card that
-Cliq would refuse fails in tests rather than in a chat. `to_wire()` gives Cliq's JSON: unset
+Cliq would refuse fails in tests rather than in a chat. Single-line fields (card and slide titles,
+table headers and cells, list items, labels and values, button labels, banner text) are shown
+literally: a plain string is escaped (`bot/cliq/markup.py`) when the model is built, so no name or
+subject can mention anyone or format anything; message `text` is ours (templates and
+`Markup.format` escape what they insert). `to_wire()` gives Cliq's JSON: unset
 fields left out, buttons at the top level, label slides as one-key objects.
 """
 
@@ -14,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.cliq import limits
+from bot.cliq.markup import plain
 
 BUTTON_FUNCTION = "botbutton"
 """The Cliq function that receives every button click; the framework routes by the key's prefix."""
@@ -37,6 +42,28 @@ def _at_most(what: str, limit: int, value: str | None) -> str | None:
             f"{what} is at most {limit} characters (Cliq limit), got {len(value)}: {shown!r}"
         )
     return value
+
+
+def _literal(value: Any, limit: int | None = None) -> Any:
+    """A single-line field's text, shown literally (escaped unless it is our `Markup`).
+
+    Escaping only adds characters, so a value within `limit` that escaping pushed past it is cut
+    (ending "…") rather than refused; a value already too long is left for the limit check."""
+    if not isinstance(value, str):
+        return value
+    shown = plain(value)
+    if limit is not None and len(value) <= limit < len(shown):
+        shown = shown[: limit - 1] + "…"
+    return shown
+
+
+def _literal_dicts(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    return [
+        {_literal(k): _literal(v) for k, v in item.items()} if isinstance(item, dict) else item
+        for item in value
+    ]
 
 
 # --- buttons -----------------------------------------------------------------------------
@@ -79,6 +106,11 @@ class Button(Outbound):
     type: Literal["+", "-"] = "+"
     key: str | None = None
     hint: str | None = None
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _shown_label(cls, value: Any) -> Any:
+        return _literal(value, limits.BUTTON_LABEL)
 
     @field_validator("label")
     @classmethod
@@ -128,9 +160,30 @@ def _invoke(function: str) -> ButtonAction:
 # --- slides ------------------------------------------------------------------------------
 
 
+class _Titled(Outbound):
+    """A slide: its title is a single-line field, shown literally."""
+
+    title: str | None = None
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _shown_title(cls, value: Any) -> Any:
+        return _literal(value)
+
+
 class TableData(Outbound):
     headers: list[str]
     rows: list[dict[str, str]]
+
+    @field_validator("headers", mode="before")
+    @classmethod
+    def _shown_headers(cls, value: Any) -> Any:
+        return [_literal(h) for h in value] if isinstance(value, list) else value
+
+    @field_validator("rows", mode="before")
+    @classmethod
+    def _shown_rows(cls, value: Any) -> Any:
+        return _literal_dicts(value)
 
     @model_validator(mode="after")
     def _rows_match_headers(self) -> TableData:
@@ -142,9 +195,8 @@ class TableData(Outbound):
         return self
 
 
-class TableSlide(Outbound):
+class TableSlide(_Titled):
     type: Literal["table"] = "table"
-    title: str | None = None
     data: TableData
 
     @classmethod
@@ -152,23 +204,31 @@ class TableSlide(Outbound):
         cls, headers: list[str], rows: Iterable[Mapping[str, Any]], *, title: str | None = None
     ) -> TableSlide:
         data = TableData(
-            headers=headers, rows=[{k: str(v) for k, v in row.items()} for row in rows]
+            headers=headers, rows=[{k: _text(v) for k, v in row.items()} for row in rows]
         )
         return cls(title=title, data=data)
 
 
-class ListSlide(Outbound):
+class ListSlide(_Titled):
     type: Literal["list"] = "list"
-    title: str | None = None
     data: list[str]
 
+    @field_validator("data", mode="before")
+    @classmethod
+    def _shown_items(cls, value: Any) -> Any:
+        return [_literal(item) for item in value] if isinstance(value, list) else value
 
-class LabelSlide(Outbound):
+
+class LabelSlide(_Titled):
     """Label/value pairs, sent as one-key objects: `[{"Status": "Open"}, …]`."""
 
     type: Literal["label"] = "label"
-    title: str | None = None
     data: list[dict[str, str]]
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _shown_pairs(cls, value: Any) -> Any:
+        return _literal_dicts(value)
 
     @field_validator("data")
     @classmethod
@@ -182,19 +242,22 @@ class LabelSlide(Outbound):
         cls, pairs: Mapping[str, Any] | Iterable[tuple[str, Any]], *, title: str | None = None
     ) -> LabelSlide:
         items = pairs.items() if isinstance(pairs, Mapping) else pairs
-        return cls(title=title, data=[{str(k): str(v)} for k, v in items])
+        return cls(title=title, data=[{_text(k): _text(v)} for k, v in items])
 
 
-class ImagesSlide(Outbound):
+class ImagesSlide(_Titled):
     type: Literal["images"] = "images"
-    title: str | None = None
     data: list[str]
 
 
-class TextSlide(Outbound):
+class TextSlide(_Titled):
     type: Literal["text"] = "text"
-    title: str | None = None
     data: str
+
+
+def _text(value: Any) -> str:
+    """`str(value)`, keeping a `Markup` a `Markup`."""
+    return value if isinstance(value, str) else str(value)
 
 
 Slide = Annotated[
@@ -210,6 +273,11 @@ class Card(Outbound):
     theme: Literal["modern-inline", "poll", "prompt", "basic"] | None = None
     thumbnail: str | None = None
     icon: str | None = None
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _shown_title(cls, value: Any) -> Any:
+        return _literal(value, limits.CARD_TITLE)
 
     @field_validator("title")
     @classmethod
@@ -301,6 +369,11 @@ class Banner(Outbound):
     type: Literal["banner"] = "banner"
     text: str
     status: Literal["success", "failure"] = "success"
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _shown_text(cls, value: Any) -> Any:
+        return _literal(value, limits.BANNER_TEXT)
 
     @field_validator("text")
     @classmethod

@@ -14,6 +14,7 @@ from attendance.errors import AttendanceError, MoveRefused
 from attendance.models import StatusType
 from bot.cards import people
 from bot.cards.attendance import board_card, report_card, status_card, week_card
+from bot.cliq.markup import Markup, escape
 from bot.cliq.message import Banner, Button, Card, ListSlide, Message
 from bot.commands.common import not_an_agent
 from bot.commands.context import DeskContext
@@ -60,7 +61,7 @@ async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
         return status_card(state, now=ctx.clock.now(), zone=ctx.timezone, note=str(refusal))
     except AttendanceError as exc:
         return people.refused(str(exc))
-    note = f"Done: *{change.state.status.name}*."
+    note = Markup("Done: *{}*.").format(change.state.status.name)
     return status_card(change.state, now=ctx.clock.now(), zone=ctx.timezone, note=note)
 
 
@@ -141,7 +142,10 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
             who = await _agent(ctx, words[1]) if len(words) > 1 else ctx.user.email
             state = await svc.status(who, tz=tz)
             return status_card(state, now=now, zone=ctx.timezone).model_copy(
-                update={"buttons": None, "text": f"{state.name or who}: {state.status.name}."}
+                update={
+                    "buttons": None,
+                    "text": f"{escape(state.name or who)}: {escape(state.status.name)}.",
+                }
             )
         if verb == "week":
             return week_card(await svc.week(ctx.user.email, tz))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bot.cards import people
 from bot.cliq.client import CliqError
+from bot.cliq.markup import Markup, escape
 from bot.cliq.message import Banner, Card, Message, TableSlide
 from bot.commands.common import desk_error_banner, not_an_agent
 from bot.commands.context import DeskContext
@@ -83,7 +84,7 @@ async def _channels(ctx: DeskContext) -> Message:
         if department.id in rules.disabled_departments:
             where = "(disabled: no posts)"
         else:
-            where = f"#{mapped.get(department.id, rules.org_channel)}"
+            where = Markup("#{}").format(mapped.get(department.id, rules.org_channel))
         rows.append({"Department": department.name or department.id, "Channel": where})
     return Message(
         text=f"Unmapped departments post to #{rules.org_channel}.",
@@ -154,7 +155,7 @@ async def _rules_test(ctx: DeskContext, words: list[str]) -> Message:
     decision = decide(happening, await ctx.svc.settings.rules(), owner_email=owner)
     where = [f"{r.target_kind} {r.target}" for r in decision.routes] or ["nowhere"]
     return Message(
-        text=f"{LABELS[kind]} on #{ticket.ticket_number} would go to: {', '.join(where)}.\n"
-        f"{decision.explain()}",
+        text=f"{LABELS[kind]} on #{ticket.ticket_number} would go to: "
+        f"{escape(', '.join(where))}.\n{escape(decision.explain())}",
         card=Card(title="Rules test", theme="modern-inline"),
     )

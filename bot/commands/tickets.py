@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.cards import people
 from bot.cards.tickets import ticket_card, ticket_list_card
+from bot.cliq.markup import escape
 from bot.cliq.message import Banner, CommandSuggestion, Message
 from bot.cliq.places import NoBotPlace, Place, bot_place
 from bot.commands.arguments import ticket_query
@@ -38,7 +39,7 @@ async def ticket(ctx: DeskContext, args: str) -> Message | Banner:
             found = await ctx.desk.ticket_by_number(query.value)
             if found is None:
                 return await shown_to_me_first(
-                    ctx, Message(text=f"There is no ticket #{query.value}.")
+                    ctx, Message(text=f"There is no ticket #{escape(query.value)}.")
                 )
             full = await ctx.desk.ticket(found.id, include=["contacts"])
             return await shown_to_me_first(ctx, await _card(ctx, full))

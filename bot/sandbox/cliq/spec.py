@@ -13,6 +13,7 @@ Sources (cited as tags in the rules below):
 - CARDS   https://www.zoho.com/cliq/help/restapi/v2/messagecards/
 - BUTTON  https://www.zoho.com/cliq/help/platform/cliq-objects/button-object.html
 - BROAD   https://pipedream.com/apps/zoho-cliq/actions/send-bot-message (`broadcast`)
+- MENTION https://www.zoho.com/cliq/help/restapi/v2/mentions/
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from bot.sandbox.cliq import text as cliq_text
 
 V2_MSG = (
     "https://github.com/phil-fetchski/n8n-nodes-zoho-cliq/blob/main/documentation/"
@@ -197,6 +200,13 @@ def check_message(body: Mapping[str, Any], *, text_required: bool = True) -> Non
         raise mismatch("text must be a string")
     elif len(text) > TEXT_MAX:
         raise mismatch(f"text is at most {TEXT_MAX} characters")
+    elif cliq_text.restricted(text):
+        # "Message delivery will fail if the authenticated user does not have permission to use
+        # restricted mentions like @all or @available" [MENTION]; the sandbox's bot and org admin
+        # have no such permission. The error code is not documented: this one is the sandbox's.
+        raise Refusal(
+            400, "restricted_mention", f"no permission for {cliq_text.restricted(text)[0]}"
+        )
     card = body.get("card")
     if card is not None:
         _check_card(card)

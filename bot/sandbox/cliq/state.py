@@ -12,6 +12,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from bot.clock import Clock, epoch_ms
+from bot.sandbox.cliq.text import mentions
 
 FAULT_KINDS = {
     "503": "503",
@@ -114,6 +115,7 @@ class CliqSandbox:
             "at": self.clock.now().isoformat(),
             "time": epoch_ms(self.clock.now()),
             "body": body,
+            "mentions": mentions(str(body.get("text") or "")),  # who Cliq would notify
         }
         self.messages.append(message)
         return message

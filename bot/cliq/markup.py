@@ -1,0 +1,96 @@
+"""Cliq's message markup, and showing what other people wrote exactly as they wrote it.
+
+Cliq formats message text with a markdown of its own (Zoho, "Posting to Zoho Cliq",
+https://www.zoho.com/deluge/help/cliq/posting-to-zoho-cliq.html): `*bold*`, `_italic_`,
+`~strike~`, a `` `quote` ``, a ```` ```box``` ````, `!blockquote`, `#heading` and `###small
+heading` at the start of a line, `---` a line, `[text](https://…)` a link. It turns `{@zuid}`,
+`{@e-mail}`, `{@team id}`, `{@all}`, `{@available}` and `{#channel}` into mentions that notify
+people, and a post with `@all` or `@available` fails when the sender may not use them; `[Name](
+zohoid:…)` and `[Name](mail:…)` are silent mentions (https://www.zoho.com/cliq/help/restapi/v2/
+mentions/).
+
+Text that people outside our control wrote (ticket subjects, comments, names, e-mail addresses,
+department, team and status names, attendance status names) goes through `escape`. Cliq documents
+no escape character, so the syntax is broken instead, and the reader still sees the same text:
+
+- `*`, `~` and `` ` `` become look-alikes (`∗`, `∼`, `ˋ`); `_` does too at the edge of a word
+  (inside one, as in `john_doe@x.com` or `due_30m`, it is left alone, so copying still works);
+- an invisible word joiner (U+2060) goes between `{` and `@` or `#`, after an `@` that starts a
+  word (`@all`; not the `@` of an e-mail address), between the `]` and `(` of a link, and, in
+  message text (where Cliq reads line starts), before a `#`, `!`, `>` or `---` starting a line.
+
+`escape` is idempotent. `Markup` marks text that is our own markup: it is never escaped, and its
+`format` and `join` escape what they insert.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, SupportsIndex
+
+WORD_JOINER = "\u2060"
+LOOK_ALIKES = str.maketrans({"*": "\u2217", "~": "\u223c", "`": "\u02cb"})
+UNDERSCORE_LOOK_ALIKE = "\u02cd"
+
+_UNDERSCORE_AT_WORD_EDGE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+_AT_STARTING_A_WORD = re.compile(r"(?<![\w.+\-])@(?=\w)")
+_MENTION_BRACE = re.compile(r"\{(?=[@#])")
+_LINK_JOIN = re.compile(r"\](?=\()")
+_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits on
+_LINE_START = re.compile(rf"(?:^|(?<=[{_BREAKS}]))([ \t]*)(?=[#!>]|---)")
+_LINE_BREAK = re.compile(f"[{_BREAKS}]")
+
+
+class Markup(str):
+    """Text that is our own Cliq markup: shown as written, never escaped again."""
+
+    __slots__ = ()
+
+    def format(self, *args: Any, **kwargs: Any) -> Markup:
+        """`str.format`, with every inserted string escaped (numbers, dates… as they are)."""
+        return Markup(
+            super().format(
+                *(_inserted(a) for a in args), **{k: _inserted(v) for k, v in kwargs.items()}
+            )
+        )
+
+    def join(self, parts: Iterable[str]) -> Markup:  # type: ignore[override]
+        return Markup(super().join(escape(part) for part in parts))
+
+    def __add__(self, other: str) -> Markup:
+        return Markup(super().__add__(escape(other)))
+
+    def __radd__(self, other: str) -> Markup:
+        return Markup(escape(other) + str(self))
+
+    def __getitem__(self, index: SupportsIndex | slice) -> Markup:
+        return Markup(super().__getitem__(index))
+
+
+def escape(text: object, *, block: bool = True) -> Markup:
+    """`text` made to show literally in Cliq (see the module's rules); `Markup` passes as is.
+
+    Single-line fields (titles, labels, table cells) use `block=False`: line breaks become
+    spaces, and line starts are left alone (Cliq reads `#`, `!`, `>` and `---` in message text).
+    `None` is the empty string."""
+    if isinstance(text, Markup):
+        return text
+    value = "" if text is None else str(text)
+    value = value.translate(LOOK_ALIKES)
+    value = _UNDERSCORE_AT_WORD_EDGE.sub(UNDERSCORE_LOOK_ALIKE, value)
+    value = _AT_STARTING_A_WORD.sub("@" + WORD_JOINER, value)
+    value = _MENTION_BRACE.sub("{" + WORD_JOINER, value)
+    value = _LINK_JOIN.sub("]" + WORD_JOINER, value)
+    if not block:  # one line: no line starts but the first, which Cliq reads only in text
+        return Markup(_LINE_BREAK.sub(" ", value))
+    return Markup(_LINE_START.sub(r"\1" + WORD_JOINER, value))
+
+
+def plain(text: object) -> Markup:
+    """`escape` for a single-line field (title, label, cell)."""
+    return escape(text, block=False)
+
+
+def _inserted(value: Any) -> Any:
+    return escape(value) if isinstance(value, str) else value
