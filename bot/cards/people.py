@@ -46,8 +46,8 @@ def done(text: str) -> Banner | Message:
 
 def short_answer(text: str, status: Literal["success", "failure"]) -> Banner | Message:
     if len(text) <= limits.BANNER_TEXT:
-        return Banner(text=text, status=status)
-    return Message(text=text[: limits.TEXT])
+        return Banner(text=text, status=status)  # (a banner's text is escaped by the model)
+    return Message(text=escape(text)[: limits.TEXT])  # plain text, as a banner's would be
 
 
 def with_post_here(message: Message, answer_id: str) -> Message:
