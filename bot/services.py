@@ -230,6 +230,7 @@ async def open_services(
             cliq_url,
             cliq_tokens,
             config.cliq.bot_unique_name,
+            clock,
             sleep=sleep,
         )
         connections = AgentConnections(
@@ -245,7 +246,7 @@ async def open_services(
         outbox = Outbox(db, clock)
         # The sender retries durably through the outbox, so its client tries each post once.
         poster = CliqClient(
-            cliq_http, cliq_url, cliq.tokens, config.cliq.bot_unique_name, attempts=1
+            cliq_http, cliq_url, cliq.tokens, config.cliq.bot_unique_name, clock, attempts=1
         )
         sender = Sender(
             outbox, poster, clock, per_target_per_minute=config.notifications.posts_per_minute

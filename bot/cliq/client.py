@@ -235,6 +235,10 @@ class CliqClient:
         params = {"fromtime": str(epoch_ms(since)), "limit": "100"}
         body = await self._call("GET", path, None, params=params) or {}
         found = list(body.get("data") or [])
+        # Keep only listings still young enough to reuse: one per chat checked lately, not one
+        # per chat ever checked (chat ids come from the calls people make).
+        for stale in [c for c, kept in self._recent.items() if now - kept[0] > RECENT_REUSE]:
+            del self._recent[stale]
         self._recent[chat_id] = (now, since, found)
         return found
 

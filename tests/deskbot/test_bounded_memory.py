@@ -34,3 +34,18 @@ async def test_pacing_windows_of_quiet_targets_are_dropped(deskbot) -> None:  # 
     deskbot.clock.advance(timedelta(minutes=2))
     await deskbot.deliver()
     assert not services.sender._sent
+
+
+async def test_chat_listings_are_kept_only_while_they_may_be_reused(deskbot) -> None:  # type: ignore[no-untyped-def]
+    from bot.cliq.client import RECENT_REUSE
+
+    sandbox, cliq = deskbot.services.sandboxes, deskbot.services.cliq
+    since = deskbot.clock.now()
+    for i in range(3):
+        sandbox.cliq.add_chat(f"CT_{i}", ["admin@example.com"])
+        await cliq.chat_messages(f"CT_{i}", since=since)
+    assert set(cliq._recent) == {"CT_0", "CT_1", "CT_2"}
+    deskbot.clock.advance(RECENT_REUSE * 2)
+    sandbox.cliq.add_chat("CT_9", ["admin@example.com"])
+    await cliq.chat_messages("CT_9", since=since)
+    assert set(cliq._recent) == {"CT_9"}
