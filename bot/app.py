@@ -25,6 +25,7 @@ from bot.desk.errors import DeskError
 from bot.desk.transport import Sleep
 from bot.dispatch import Bot, ContextFactory, LateReply
 from bot.handlers import attendance_export, desk_events, oauth_callback
+from bot.handlers.cliq import REPLAYS
 from bot.handlers.health import HEALTH_PARTS, SANDBOX_URLS
 from bot.handlers.web import make_web_app
 from bot.router import Router
@@ -113,13 +114,12 @@ def create_app(
         )
 
     bot = build_bot(config, clock, late_reply=late_reply, context_factory=context)
-    app = make_web_app(
-        bot, build_verifier(config, clock), max_body_bytes=config.server.max_body_bytes
-    )
+    app = make_web_app(bot, build_verifier(config, clock), limits=config.server.limits())
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         async with open_services(config, clock, sleep or asyncio.sleep) as services:
             holder["services"] = services
+            app[REPLAYS] = services.seen  # signed calls remembered in the store, across processes
             app[SANDBOX_URLS].update(services.sandboxes.urls if services.sandboxes else {})
             for name, url in app[SANDBOX_URLS].items():
                 print(f"sandbox {name:<8} {url}", flush=True)
@@ -155,6 +155,7 @@ def create_app(
         desk_events.routes(
             lambda: holder["services"].inbox,
             lambda: holder["services"].webhooks.verify,
+            lambda: holder["services"].seen,
             lambda: holder["services"].notifier.wake(),
         )
     )

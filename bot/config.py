@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.handlers.serving import EdgeLimits
+
 SANDBOX = "sandbox"
 DataCentre = Literal["sandbox", "us", "eu", "in", "au", "jp", "cn", "sa", "uk", "ca", "sg", "ae"]
 
@@ -40,7 +42,19 @@ class ServerConfig(Section):
     port: int = 8080
     # The address Zoho reaches us at (webhooks, OAuth callbacks); defaults to http://host:port.
     public_url: str = ""
-    max_body_bytes: int = 1024 * 1024
+    # The HTTP edge's limits (README "The HTTP edge"): bytes, seconds, connections.
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
+    max_connections: int = Field(default=512, gt=0)
+
+    def limits(self) -> EdgeLimits:
+        return EdgeLimits(
+            header_timeout=self.header_timeout_seconds,
+            body_timeout=self.body_timeout_seconds,
+            max_connections=self.max_connections,
+            max_body_bytes=self.max_body_bytes,
+        )
 
 
 class CliqConfig(Section):
@@ -94,6 +108,8 @@ class SandboxConfig(Section):
     )
     # How long a new sandbox ticket stays out of `/tickets/search` (Desk's search index lags).
     search_lag_minutes: float = Field(default=2.0, ge=0)
+    # Whether the sandbox Desk's webhook JWTs carry `exp` (open: zoho-audit.md §1.11).
+    desk_jwt_exp: bool = True
 
 
 class StoreConfig(Section):

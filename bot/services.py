@@ -43,6 +43,7 @@ from bot.store.answers import Answers
 from bot.store.db import Database
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
+from bot.store.seen import SeenCredentials
 from bot.store.settings import Settings
 from bot.store.tasks import WatchedTasks
 
@@ -70,6 +71,7 @@ class Services:
     sender: Sender
     sleep: Sleep
     inbox: Inbox
+    seen: SeenCredentials
     settings: Settings
     webhooks: WebhookVerifier
     notifier: Notifier
@@ -252,11 +254,12 @@ async def open_services(
             outbox, poster, clock, per_target_per_minute=config.notifications.posts_per_minute
         )
         inbox = Inbox(db, clock)
+        seen = SeenCredentials(db, clock)
         settings = Settings(
             db, org_channel=config.cliq.org_channel, dm_owner=config.notifications.dm_owner
         )
         watched_tasks = WatchedTasks(db)
-        for part in (connections, answers, attendance, outbox, inbox, settings, watched_tasks):
+        for part in (connections, answers, attendance, outbox, inbox, seen, settings, watched_tasks):
             await part.setup()
         jwks_url = (
             f"{sandboxes.urls['desk']}/.well-known/jwks.json"
@@ -314,6 +317,7 @@ async def open_services(
             cliq_http=cliq_http,
             accounts_http=accounts_http,
             inbox=inbox,
+            seen=seen,
             settings=settings,
             webhooks=webhooks,
             notifier=notifier,

@@ -7,6 +7,11 @@ Two schemes behind one interface:
   extension's public key, over the raw bytes or, failing that, a `JSON.stringify`-compatible
   re-serialisation; the envelope's own `timestamp` gives the freshness check.
 Both compare in constant time and accept a 5-minute window measured by an injectable clock.
+
+`check_headers` judges the headers alone (present, well-formed, and for HMAC inside the window)
+so the edge refuses a stranger before reading a body. `verify` returns a `Verified`: the
+credential that names the signed call, and until when it could be replayed, so the edge can
+execute each signed call at most once.
 """
 
 from __future__ import annotations
@@ -16,13 +21,16 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from bot import jsonsafe
 from bot.clock import Clock, epoch_ms
 
 TIMESTAMP_HEADER = "X-Deskbot-Timestamp"
@@ -34,8 +42,31 @@ class VerificationError(Exception):
     """The request is not provably from Cliq: answered with 401 and this reason."""
 
 
+_EPOCH_MS = re.compile(r"[0-9]{1,15}")
+MAX_SIGNATURE_CHARS = 1024  # a 4096-bit RSA signature in base64 is 684 characters
+
+
+@dataclass(frozen=True)
+class Verified:
+    """An authentic, fresh call: `credential` names it (scheme-prefixed SHA-256 hex of what was
+    signed) and `expires_at_ms` is when its timestamp leaves the window (epoch ms)."""
+
+    credential: str
+    expires_at_ms: int
+
+
+class UnusableBody(VerificationError):
+    """The signature holds, but the signed body is not JSON we accept (deep nesting, lone
+    surrogates…): answered with 400, since the caller is authentic."""
+
+
 class Verifier(Protocol):
-    def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+    def check_headers(self, headers: Mapping[str, str]) -> None:
+        """Raise VerificationError if the signature headers alone already fail (missing,
+        malformed, or outside the window); called before the body is read."""
+        ...
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
         """Return if the request is authentic and fresh; raise VerificationError otherwise."""
         ...
 
@@ -61,17 +92,25 @@ class HmacVerifier:
     def handles(self, headers: Mapping[str, str]) -> bool:
         return SIGNATURE_HEADER in headers
 
-    def verify(self, headers: Mapping[str, str], body: bytes) -> None:
-        timestamp = headers.get(TIMESTAMP_HEADER, "")
+    def check_headers(self, headers: Mapping[str, str]) -> None:
+        timestamp = headers.get(TIMESTAMP_HEADER, "").strip()
         signature = headers.get(SIGNATURE_HEADER, "").strip()
         if not timestamp or not signature:
             raise VerificationError(f"missing {TIMESTAMP_HEADER} or {SIGNATURE_HEADER}")
-        if not timestamp.isdigit():
+        if not _EPOCH_MS.fullmatch(timestamp):
             raise VerificationError(f"{TIMESTAMP_HEADER} must be epoch milliseconds")
+        if len(_decode_signature(signature, 32)) != 32:  # SHA-256 is 32 bytes
+            raise VerificationError(f"{SIGNATURE_HEADER} is not a hex or base64 HMAC-SHA256")
         _check_fresh(int(timestamp), self._clock, self._window_ms)
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
+        self.check_headers(headers)
+        timestamp = headers[TIMESTAMP_HEADER].strip()
+        signature = headers[SIGNATURE_HEADER].strip()
         digest = hmac.new(self._key, timestamp.encode() + b"." + body, hashlib.sha256).digest()
         if not hmac.compare_digest(_decode_signature(signature, len(digest)), digest):
             raise VerificationError("bad signature")
+        return Verified(f"hmac:{digest.hex()}", int(timestamp) + self._window_ms)
 
 
 class CliqSignatureVerifier:
@@ -83,26 +122,40 @@ class CliqSignatureVerifier:
     def handles(self, headers: Mapping[str, str]) -> bool:
         return CLIQ_SIGNATURE_HEADER in headers
 
-    def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+    def check_headers(self, headers: Mapping[str, str]) -> None:
+        self._signature(headers)
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
+        signature = self._signature(headers)
+        signed: bytes | None = body
+        if not self._valid(signature, body):
+            signed = js_stringify(body)
+            if signed is None or not self._valid(signature, signed):
+                raise VerificationError("bad signature")
         try:
-            signature = base64.b64decode(headers.get(CLIQ_SIGNATURE_HEADER, ""), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise VerificationError("X-Cliq-Signature is not base64") from exc
-        if not signature:
-            raise VerificationError("missing X-Cliq-Signature")
-        if not (self._valid(signature, body) or self._valid(signature, js_stringify(body))):
-            raise VerificationError("bad signature")
-        try:
-            timestamp = json.loads(body).get("timestamp")
-        except (ValueError, AttributeError):
-            timestamp = None
-        if not isinstance(timestamp, int):
+            envelope = jsonsafe.loads(body)
+        except jsonsafe.JsonBodyError as exc:
+            raise UnusableBody(str(exc)) from exc
+        timestamp = envelope.get("timestamp") if isinstance(envelope, dict) else None
+        if not isinstance(timestamp, int) or isinstance(timestamp, bool):
             raise VerificationError("a signed envelope needs its timestamp (epoch ms)")
         _check_fresh(timestamp, self._clock, self._window_ms)
+        credential = f"rsa:{hashlib.sha256(signed).hexdigest()}"
+        return Verified(credential, timestamp + self._window_ms)
 
-    def _valid(self, signature: bytes, data: bytes | None) -> bool:
-        if data is None:
-            return False
+    @staticmethod
+    def _signature(headers: Mapping[str, str]) -> bytes:
+        text = headers.get(CLIQ_SIGNATURE_HEADER, "").strip()
+        if not text:
+            raise VerificationError("missing X-Cliq-Signature")
+        if len(text) > MAX_SIGNATURE_CHARS:
+            raise VerificationError("X-Cliq-Signature is too long")
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise VerificationError("X-Cliq-Signature is not base64") from exc
+
+    def _valid(self, signature: bytes, data: bytes) -> bool:
         try:
             self._key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
@@ -119,11 +172,16 @@ class AnyVerifier:
     def handles(self, headers: Mapping[str, str]) -> bool:
         return any(v.handles(headers) for v in self._verifiers)
 
-    def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+    def check_headers(self, headers: Mapping[str, str]) -> None:
+        self._pick(headers).check_headers(headers)
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
+        return self._pick(headers).verify(headers, body)
+
+    def _pick(self, headers: Mapping[str, str]) -> Verifier:
         for verifier in self._verifiers:
             if verifier.handles(headers):
-                verifier.verify(headers, body)
-                return
+                return verifier
         raise VerificationError("unsigned request")
 
 
@@ -145,8 +203,8 @@ def load_public_key(text: str) -> rsa.RSAPublicKey:
 def js_stringify(body: bytes) -> bytes | None:
     """Re-serialise JSON as JavaScript's JSON.stringify would (None if not JSON)."""
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = jsonsafe.loads(body)
+    except jsonsafe.JsonBodyError:
         return None
     return json.dumps(_js_numbers(data), separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -162,7 +220,7 @@ def _js_numbers(value: Any) -> Any:
 
 
 def _check_fresh(timestamp_ms: int, clock: Clock, window_ms: int) -> None:
-    if abs(epoch_ms(clock.now()) - timestamp_ms) > window_ms:
+    if not -(2**53) < timestamp_ms < 2**53 or abs(epoch_ms(clock.now()) - timestamp_ms) > window_ms:
         raise VerificationError("stale or future timestamp")
 
 

@@ -1,17 +1,18 @@
 """Checks the `X-ZDesk-JWT` Desk signs each webhook delivery with (reference/desk.md §5.5).
 
-RS256 over header and claims (not the body): the key comes from the Desk host's JWKS by `kid`;
-`iss` must be `orgId:<our org>`, `aud` `webhookId:<one of our webhooks>`, and `exp`/`iat`
-must fit the injected clock within a leeway. Keys are cached; an unknown `kid` (key rotation)
-triggers a refetch, at most once per `min_refetch`, so forged `kid`s cannot flood Desk.
+RS256 over header and claims (not the body), checked by PyJWT with a key from the Desk host's
+JWKS, picked by `kid`. `iss` must be `orgId:<our org>`, `aud` `webhookId:<one of our webhooks>`.
+Time is ours (the injected clock): `exp`, when present, must not have passed beyond a leeway;
+without `exp`, `iat` must lie inside `max_age` (the window), as the working implementations
+accept tokens without `exp` (zoho-audit.md §1.11). A `Bearer ` prefix is accepted. Keys are
+cached; an unknown `kid` (key rotation) triggers a refetch, at most once per `min_refetch`, so
+forged `kid`s cannot flood Desk.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import json
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,9 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.clock import Clock
 
@@ -33,7 +33,7 @@ class JWTError(Exception):
 
 
 class MalformedToken(JWTError):
-    """Not three base64url parts of JSON."""
+    """Not three base64url parts of JSON, or a time claim that is not a time."""
 
 
 class UnsupportedAlgorithm(JWTError):
@@ -61,42 +61,24 @@ class WrongAudience(JWTError):
 
 
 class Expired(JWTError):
-    """`exp` has passed (beyond the leeway), or is missing."""
+    """`exp` has passed (beyond the leeway); without `exp`, `iat` is older than the window, or
+    the token has neither."""
 
 
 class NotYetValid(JWTError):
     """`iat` is in the future (beyond the leeway)."""
 
 
-def _b64decode(part: str) -> bytes:
-    try:
-        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-    except (binascii.Error, ValueError) as error:
-        raise MalformedToken("a JWT part is not base64url") from error
-
-
-def _b64int(value: Any) -> int:
-    if not isinstance(value, str):
-        raise ValueError("RSA key numbers must be base64url strings")
-    return int.from_bytes(_b64decode(value), "big")
-
-
-def _json_part(part: str) -> dict[str, Any]:
-    try:
-        value = json.loads(_b64decode(part))
-    except ValueError as error:
-        raise MalformedToken("a JWT part is not JSON") from error
-    if not isinstance(value, dict):
-        raise MalformedToken("a JWT part is not a JSON object")
-    return value
-
-
 def _epoch(value: Any) -> datetime | None:
-    """A NumericDate; values that can only be milliseconds are read as such."""
+    """A NumericDate; values that can only be milliseconds are read as such (desk.md §5.5).
+    None when absent or not a finite number in datetime's range."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     seconds = value / 1000 if value > 100_000_000_000 else value
-    return datetime.fromtimestamp(seconds, UTC)
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def parse_jwks(document: Any) -> dict[str, rsa.RSAPublicKey]:
@@ -109,10 +91,12 @@ def parse_jwks(document: Any) -> dict[str, rsa.RSAPublicKey]:
         if entry.get("use", "sig") != "sig" or entry.get("alg", "RS256") != "RS256":
             continue
         try:
-            numbers = rsa.RSAPublicNumbers(_b64int(entry["e"]), _b64int(entry["n"]))
-            keys[str(entry.get("kid", ""))] = numbers.public_key()
-        except (KeyError, ValueError, MalformedToken) as error:
+            key = jwt.PyJWK(entry, algorithm="RS256").key
+        except (jwt.PyJWKError, jwt.InvalidKeyError, KeyError, ValueError) as error:
             log.warning("skipping an unusable JWKS key %r: %s", entry.get("kid"), error)
+            continue
+        if isinstance(key, rsa.RSAPublicKey):
+            keys[str(entry.get("kid", ""))] = key
     return keys
 
 
@@ -191,17 +175,30 @@ class JwksCache:
 
 @dataclass(frozen=True)
 class Claims:
-    """A verified delivery: which webhook, for which org, when signed."""
+    """A verified delivery: which webhook, for which org, when signed, until when accepted.
+
+    `expires_at` is `exp`, or `iat` + the verifier's `max_age` for a token without `exp`;
+    `token_id` names the exact signed header and claims (a SHA-256 hex), so one token can be
+    bound to one body."""
 
     org_id: str
     webhook_id: str
     issued_at: datetime | None
     expires_at: datetime
     kid: str | None
+    token_id: str = ""
+    accepted_until: datetime | None = None  # expires_at + the leeway: when it stops verifying
+
+
+BEARER = "bearer "
 
 
 class WebhookVerifier:
-    """Verifies `X-ZDesk-JWT` headers for one org and a set of known webhook ids."""
+    """Verifies `X-ZDesk-JWT` headers for one org and a set of known webhook ids.
+
+    `leeway` is the clock skew allowed on `exp` and `iat`; `max_age` is how long after `iat`
+    a token without `exp` is accepted (5 minutes, the lifetime Desk's own tokens are seen with).
+    """
 
     def __init__(
         self,
@@ -211,39 +208,57 @@ class WebhookVerifier:
         clock: Clock,
         *,
         leeway: timedelta = timedelta(seconds=60),
+        max_age: timedelta = timedelta(minutes=5),
     ) -> None:
         self._keys = keys
         self.org_id = str(org_id)
         self.webhook_ids = {str(w) for w in webhook_ids}
         self._clock = clock
         self._leeway = leeway
+        self._max_age = max_age
 
     def allow(self, webhook_id: str) -> None:
         """Accept deliveries for another webhook (e.g. one just created)."""
         self.webhook_ids.add(str(webhook_id))
 
     async def verify(self, token: str) -> Claims:
-        parts = token.strip().split(".")
-        if len(parts) != 3 or not all(parts):
+        """The claims of a valid token (with or without a `Bearer ` prefix); JWTError otherwise."""
+        token = token.strip()
+        if token[: len(BEARER)].lower() == BEARER:
+            token = token[len(BEARER) :].strip()
+        if token.count(".") != 2 or not all(token.split(".")) or not token.isascii():
             raise MalformedToken("a JWT has three non-empty dot-separated parts")
-        header = _json_part(parts[0])
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as error:
+            raise MalformedToken(f"the JWT header is unreadable: {error}") from error
         if header.get("alg") != "RS256":
             raise UnsupportedAlgorithm(f"alg {header.get('alg')!r} is not RS256")
         kid = header.get("kid")
         kid = str(kid) if kid is not None else None
         key = await self._keys.key(kid)
         try:
-            key.verify(
-                _b64decode(parts[2]),
-                f"{parts[0]}.{parts[1]}".encode("ascii"),
-                padding.PKCS1v15(),
-                hashes.SHA256(),
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=["RS256"],
+                # iss and aud are checked below with our own errors; times with our clock.
+                options={
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                    "verify_aud": False,
+                    "verify_iss": False,
+                },
             )
-        except (InvalidSignature, UnicodeEncodeError) as error:
+        except jwt.InvalidSignatureError as error:
             raise BadSignature("the JWT signature does not verify") from error
-        return self._check_claims(_json_part(parts[1]), kid)
+        except jwt.PyJWTError as error:
+            raise MalformedToken(f"the JWT is unreadable: {error}") from error
+        signed = token.rsplit(".", 1)[0].encode("ascii")
+        return self._check_claims(claims, kid, hashlib.sha256(signed).hexdigest())
 
-    def _check_claims(self, claims: dict[str, Any], kid: str | None) -> Claims:
+    def _check_claims(self, claims: dict[str, Any], kid: str | None, token_id: str) -> Claims:
         if claims.get("iss") != f"orgId:{self.org_id}":
             raise WrongIssuer(f"iss {claims.get('iss')!r} is not orgId:{self.org_id}")
         audiences = claims.get("aud")
@@ -251,7 +266,7 @@ class WebhookVerifier:
         webhook_id = next(
             (
                 a.removeprefix("webhookId:")
-                for a in audiences or []
+                for a in (audiences if isinstance(audiences, list) else [])
                 if isinstance(a, str)
                 and a.startswith("webhookId:")
                 and a.removeprefix("webhookId:") in self.webhook_ids
@@ -259,12 +274,22 @@ class WebhookVerifier:
             None,
         )
         if webhook_id is None:
-            raise WrongAudience(f"aud {claims.get('aud')!r} names none of our webhooks")
+            raise WrongAudience(f"aud {str(claims.get('aud'))[:100]!r} names none of our webhooks")
         now = self._clock.now()
-        expires = _epoch(claims.get("exp"))
-        if expires is None or now > expires + self._leeway:
-            raise Expired("the JWT has expired" if expires else "the JWT has no exp")
         issued = _epoch(claims.get("iat"))
+        if "iat" in claims and issued is None:
+            raise MalformedToken("iat is not a time")
         if issued is not None and issued > now + self._leeway:
             raise NotYetValid("the JWT was issued in the future")
-        return Claims(self.org_id, webhook_id, issued, expires, kid)
+        expires = _epoch(claims.get("exp"))
+        if "exp" in claims and expires is None:
+            raise MalformedToken("exp is not a time")
+        if expires is None:
+            if issued is None:
+                raise Expired("the JWT has neither exp nor iat")
+            expires = issued + self._max_age
+        if now > expires + self._leeway:
+            raise Expired("the JWT has expired")
+        return Claims(
+            self.org_id, webhook_id, issued, expires, kid, token_id, expires + self._leeway
+        )

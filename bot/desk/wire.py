@@ -33,7 +33,16 @@ def _to_count(value: Any) -> Any:
 
 
 def parse_time(value: Any) -> datetime:
-    """A Desk time: ISO-8601 (`Z` or offset; naive read as UTC) or epoch milliseconds."""
+    """A Desk time: ISO-8601 (`Z` or offset; naive read as UTC) or epoch milliseconds.
+
+    Raises ValueError for anything else, out-of-range times included (year 1 to 9999)."""
+    try:
+        return _parse_time(value)
+    except (OverflowError, OSError) as exc:
+        raise ValueError(f"time out of range: {str(value)[:40]!r}") from exc
+
+
+def _parse_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, bool):
@@ -42,7 +51,7 @@ def parse_time(value: Any) -> datetime:
         moment = datetime.fromtimestamp(value / 1000, UTC)
     elif isinstance(value, str):
         text = value.strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             moment = datetime.fromtimestamp(int(text) / 1000, UTC)
         else:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))

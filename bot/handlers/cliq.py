@@ -1,27 +1,76 @@
-"""`POST /cliq`: verify, parse and dispatch one Cliq handler call; answer `{"output": …}`."""
+"""`POST /cliq`: verify, parse and dispatch one Cliq handler call; answer `{"output": …}`.
+
+The signature headers are judged before the body is read (a stranger is refused without being
+buffered), the body is read within the edge's body timeout, and a signed call is executed at
+most once: the same signed call again inside its window is answered `409 {"error": "replayed"}`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
+from typing import Protocol
 
 from aiohttp import web
 
 from bot import answers
 from bot.cliq.envelope import Envelope, EnvelopeError, parse_envelope
-from bot.cliq.verify import VerificationError, Verifier
+from bot.cliq.verify import UnusableBody, VerificationError, Verifier
+from bot.clock import Clock, epoch_ms
 from bot.dispatch import EMPTY, NO_SUGGESTIONS, Bot
 from bot.handlers.errors import REQUEST_ID, json_error
+from bot.handlers.serving import BodyTimeout, body_timeout_answer, read_body
+
+
+class ReplayGuard(Protocol):
+    async def first_use(self, credential: str, expires_at_ms: int) -> bool:
+        """True the first time `credential` is seen before `expires_at_ms` (epoch ms)."""
+        ...
+
+
+class MemoryReplays:
+    """A per-process ReplayGuard holding at most `max_entries` credentials (oldest dropped)."""
+
+    def __init__(self, clock: Clock, max_entries: int = 100_000) -> None:
+        self._clock = clock
+        self._max = max_entries
+        self._seen: OrderedDict[str, int] = OrderedDict()
+
+    async def first_use(self, credential: str, expires_at_ms: int) -> bool:
+        now = epoch_ms(self._clock.now())
+        known = self._seen.get(credential)
+        if known is not None and known >= now:
+            return False
+        self._seen[credential] = expires_at_ms
+        self._seen.move_to_end(credential)
+        while len(self._seen) > self._max:
+            self._seen.popitem(last=False)
+        return True
+
 
 BOT = web.AppKey("bot", Bot)
 VERIFIER = web.AppKey("verifier", Verifier)  # type: ignore[type-abstract]
+REPLAYS = web.AppKey("replays", ReplayGuard)  # type: ignore[type-abstract]
 
 
 async def handle_cliq(request: web.Request) -> web.StreamResponse:
-    body = await request.read()  # the app's client_max_size answers 413 above the limit
+    verifier = request.app[VERIFIER]
     try:
-        request.app[VERIFIER].verify(request.headers, body)
+        verifier.check_headers(request.headers)
     except VerificationError as exc:
         return json_error(401, "unauthorized", str(exc))
+    try:
+        body = await read_body(request)  # 413 above the app's client_max_size
+    except BodyTimeout as exc:
+        return body_timeout_answer(exc)
+    try:
+        verified = verifier.verify(request.headers, body)
+    except UnusableBody as exc:
+        return json_error(400, "bad_request", str(exc))
+    except VerificationError as exc:
+        return json_error(401, "unauthorized", str(exc))
+    if not await request.app[REPLAYS].first_use(verified.credential, verified.expires_at_ms):
+        return json_error(409, "replayed", "this signed call was already received")
     try:
         envelope = parse_envelope(body)
     except EnvelopeError as exc:

@@ -8,15 +8,26 @@ from bot.cliq.verify import Verifier
 from bot.dispatch import Bot
 from bot.handlers import cliq, health
 from bot.handlers.errors import errors_as_json
+from bot.handlers.serving import LIMITS, EdgeLimits, mark_busy
 
 
 def make_web_app(
-    bot: Bot, verifier: Verifier, *, max_body_bytes: int = 1024 * 1024
+    bot: Bot, verifier: Verifier, *, limits: EdgeLimits | None = None
 ) -> web.Application:
-    """An app serving `bot` at `POST /cliq`; add more routes and cleanup contexts to it."""
-    app = web.Application(middlewares=[errors_as_json], client_max_size=max_body_bytes)
+    """An app serving `bot` at `POST /cliq`; add more routes and cleanup contexts to it.
+
+    `limits` (timeouts in seconds, body size in bytes) apply to every route; serve the app with
+    `bot.handlers.serving.start_server` for the header timeout and the connection cap. Signed
+    calls are remembered in memory against replays unless `app[cliq.REPLAYS]` is replaced.
+    """
+    limits = limits or EdgeLimits()
+    app = web.Application(
+        middlewares=[mark_busy, errors_as_json], client_max_size=limits.max_body_bytes
+    )
+    app[LIMITS] = limits
     app[cliq.BOT] = bot
     app[cliq.VERIFIER] = verifier
+    app[cliq.REPLAYS] = cliq.MemoryReplays(bot.clock)
     app[health.SANDBOX_URLS] = {}
     app[health.HEALTH_PARTS] = {}
     app.add_routes(cliq.routes() + health.routes())

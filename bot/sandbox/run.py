@@ -63,6 +63,7 @@ async def start_sandboxes(config: Config, clock: Clock, *, db_path: str = ":memo
         search_lag=timedelta(minutes=config.sandbox.search_lag_minutes),
     )
     await desk.setup()
+    desk.deliverer.with_exp = config.sandbox.desk_jwt_exp
     switches = Switches(
         dm_subscribers_only=config.sandbox.cliq_dm_subscribers_only,
         repeat_associate=config.sandbox.cliq_repeat_associate,

@@ -61,7 +61,9 @@ class Inbox:
         """Store `(dedupe key, event type, event)` triples durably: (accepted, duplicates).
 
         Deliveries arriving together are committed together (group commit): each caller still
-        returns only after the transaction holding its events has committed.
+        returns only after the transaction holding its events has committed. If a group's
+        transaction fails, each of its deliveries is tried again alone, so one bad delivery
+        fails only itself.
         """
         done: asyncio.Future[tuple[int, int]] = asyncio.get_running_loop().create_future()
         self._waiting.append((list(events), done))
@@ -72,31 +74,42 @@ class Inbox:
     async def _flush(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting, []
-            results: list[tuple[asyncio.Future[tuple[int, int]], tuple[int, int]]] = []
-            now = self._clock.now().astimezone(UTC).isoformat()
             try:
-                async with self._db.transaction() as tx:
-                    for events, done in batch:
-                        accepted = duplicates = 0
-                        for key, event_type, event in events:
-                            cursor = await tx.execute(
-                                "INSERT INTO inbox (dedupe_key, event_type, body, received_at)"
-                                " VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-                                (key, event_type, json.dumps(event), now),
-                            )
-                            if cursor.rowcount > 0:
-                                accepted += 1
-                            else:
-                                duplicates += 1
-                        results.append((done, (accepted, duplicates)))
+                await self._commit(batch)
             except Exception as exc:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(exc)
-                continue
-            for done, counts in results:
-                if not done.done():
-                    done.set_result(counts)
+                if len(batch) == 1:
+                    _settle_error(batch[0][1], exc)
+                    continue
+                for one in batch:  # find the delivery at fault; the others commit alone
+                    try:
+                        await self._commit([one])
+                    except Exception as alone:
+                        _settle_error(one[1], alone)
+
+    async def _commit(
+        self,
+        batch: list[tuple[list[tuple[str, str, dict[str, Any]]], asyncio.Future[tuple[int, int]]]],
+    ) -> None:
+        """One transaction for the deliveries of `batch`; their futures resolve after COMMIT."""
+        results: list[tuple[asyncio.Future[tuple[int, int]], tuple[int, int]]] = []
+        now = self._clock.now().astimezone(UTC).isoformat()
+        async with self._db.transaction() as tx:
+            for events, done in batch:
+                accepted = duplicates = 0
+                for key, event_type, event in events:
+                    cursor = await tx.execute(
+                        "INSERT INTO inbox (dedupe_key, event_type, body, received_at)"
+                        " VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+                        (key, event_type, json.dumps(event), now),
+                    )
+                    if cursor.rowcount > 0:
+                        accepted += 1
+                    else:
+                        duplicates += 1
+                results.append((done, (accepted, duplicates)))
+        for done, counts in results:
+            if not done.done():
+                done.set_result(counts)
 
     async def pending(self, limit: int = 50) -> list[Stored]:
         rows = await self._db.fetchall(
@@ -124,3 +137,8 @@ class Inbox:
     async def count(self) -> int:
         row = await self._db.fetchone("SELECT COUNT(*) AS n FROM inbox")
         return int(row["n"]) if row else 0
+
+
+def _settle_error(done: asyncio.Future[tuple[int, int]], error: Exception) -> None:
+    if not done.done():
+        done.set_exception(error)

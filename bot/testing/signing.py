@@ -52,14 +52,22 @@ def envelope(
 
 
 class SignedRequests:
-    """Signs bodies with the shared secret at the clock's current time."""
+    """Signs bodies with the shared secret at the clock's current time.
+
+    Each call gets its own millisecond, as two real calls would, so the same call made twice
+    under a frozen clock is two calls, not a replay (the edge refuses replays with 409)."""
 
     def __init__(self, secret: str, clock: Clock) -> None:
         self.secret = secret
         self.clock = clock
+        self._last_ms = 0
 
     def headers(self, body: bytes, *, timestamp: int | None = None) -> dict[str, str]:
-        ts = str(timestamp if timestamp is not None else epoch_ms(self.clock.now()))
+        if timestamp is None:
+            now = epoch_ms(self.clock.now())
+            behind = 0 <= self._last_ms - now < 60_000  # same frozen instant: step a millisecond
+            timestamp = self._last_ms = self._last_ms + 1 if behind else now
+        ts = str(timestamp)
         return {
             "Content-Type": "application/json",
             TIMESTAMP_HEADER: ts,

@@ -142,8 +142,47 @@ async def test_expiry_with_leeway(verifier: jwt.WebhookVerifier, clock: FrozenCl
     clock.advance(seconds=1)
     with pytest.raises(jwt.Expired):
         await verifier.verify(token)
+
+
+async def test_a_token_without_exp_lives_its_window_from_iat(
+    verifier: jwt.WebhookVerifier, clock: FrozenClock
+) -> None:
+    """zoho-audit.md §1.11: `exp` is optional; then `iat` and the 5-minute window decide."""
+    token = sign(clock, exp=None)
+    claims = await verifier.verify(token)
+    assert claims.expires_at == clock.now() + timedelta(minutes=5)
+    clock.advance(minutes=6)  # window + leeway
+    assert await verifier.verify(token)
+    clock.advance(seconds=1)
     with pytest.raises(jwt.Expired):
-        await verifier.verify(sign(clock, exp=None))
+        await verifier.verify(token)
+    with pytest.raises(jwt.Expired, match="neither"):
+        await verifier.verify(sign(clock, exp=None, iat=None))
+
+
+@pytest.mark.parametrize("claim", ["exp", "iat"])
+@pytest.mark.parametrize("value", ["soon", 10**400 // 10**380, 1e300, [], True])
+async def test_time_claims_that_are_not_times(
+    verifier: jwt.WebhookVerifier, clock: FrozenClock, claim: str, value: object
+) -> None:
+    with pytest.raises(jwt.JWTError):
+        await verifier.verify(sign(clock, **{claim: value}))
+
+
+@pytest.mark.parametrize("prefix", ["Bearer ", "bearer ", "  Bearer  "])
+async def test_a_bearer_prefix_is_accepted(
+    verifier: jwt.WebhookVerifier, clock: FrozenClock, prefix: str
+) -> None:
+    assert (await verifier.verify(prefix + sign(clock))).webhook_id == HOOK
+
+
+async def test_token_id_names_the_signed_part(
+    verifier: jwt.WebhookVerifier, clock: FrozenClock
+) -> None:
+    token = sign(clock)
+    first = await verifier.verify(token)
+    assert first.token_id == (await verifier.verify("Bearer " + token)).token_id
+    assert first.token_id != (await verifier.verify(sign(clock, jti="other"))).token_id
 
 
 async def test_issued_in_the_future(verifier: jwt.WebhookVerifier, clock: FrozenClock) -> None:
@@ -224,7 +263,17 @@ async def test_other_algorithms_are_refused(
 
 @pytest.mark.parametrize(
     "token",
-    ["", "a.b", "a.b.c.d", "!!!.e30.sig", f"{b64(b'[1]')}.e30.sig", f"{b64(b'nope')}.e30.sig"],
+    [
+        "",
+        "a.b",
+        "a.b.c.d",
+        "!!!.e30.sig",
+        f"{b64(b'[1]')}.e30.sig",
+        f"{b64(b'nope')}.e30.sig",
+        "Bearer",
+        "é.é.é",
+        "\ud800.a.b",
+    ],
 )
 async def test_malformed_tokens(verifier: jwt.WebhookVerifier, token: str) -> None:
     with pytest.raises(jwt.MalformedToken):

@@ -4,58 +4,33 @@ with an RS256 `X-ZDesk-JWT` whose keys the sandbox serves at `/.well-known/jwks.
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import logging
+import secrets
 from typing import Any
 
 import aiohttp
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
 
 from bot.clock import Clock, epoch_ms
 
 log = logging.getLogger("deskbot.sandbox.desk")
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _int_b64(number: int) -> str:
-    return _b64(number.to_bytes((number.bit_length() + 7) // 8, "big"))
-
-
 class Signer:
-    """One RSA key: signs JWTs and publishes itself as a JWKS."""
+    """One RSA key: signs JWTs (PyJWT) and publishes itself as a JWKS."""
 
     def __init__(self, kid: str = "sandbox-key-1") -> None:
         self.kid = kid
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
     def jwks(self) -> dict[str, Any]:
-        public = self._key.public_key().public_numbers()
-        return {
-            "keys": [
-                {
-                    "kty": "RSA",
-                    "kid": self.kid,
-                    "use": "sig",
-                    "alg": "RS256",
-                    "n": _int_b64(public.n),
-                    "e": _int_b64(public.e),
-                }
-            ]
-        }
+        entry = RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
+        return {"keys": [{**entry, "kid": self.kid, "use": "sig", "alg": "RS256"}]}
 
     def token(self, claims: dict[str, Any]) -> str:
-        header = {"alg": "RS256", "typ": "JWT", "kid": self.kid}
-        signing_input = (
-            f"{_b64(json.dumps(header, separators=(',', ':')).encode())}."
-            f"{_b64(json.dumps(claims, separators=(',', ':')).encode())}"
-        )
-        signature = self._key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
-        return f"{signing_input}.{_b64(signature)}"
+        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid})
 
 
 class Deliverer:
@@ -71,6 +46,7 @@ class Deliverer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
         self._last_ms = 0
+        self.with_exp = True
 
     def deliver(
         self,
@@ -94,15 +70,19 @@ class Deliverer:
         task.add_done_callback(self._tasks.discard)
 
     def jwt_for(self, webhook_id: str) -> str:
+        """A delivery's token. Whether Desk's tokens carry `exp` is open (zoho-audit.md §1.11):
+        `with_exp` (`[sandbox] desk_jwt_exp`) chooses. `jti` keeps two deliveries' tokens
+        distinct under a frozen clock (one token is accepted with one body only)."""
         now = int(self.clock.now().timestamp())
-        return self.signer.token(
-            {
-                "iss": f"orgId:{self.org_id}",
-                "aud": f"webhookId:{webhook_id}",
-                "iat": now,
-                "exp": now + 300,
-            }
-        )
+        claims: dict[str, Any] = {
+            "iss": f"orgId:{self.org_id}",
+            "aud": f"webhookId:{webhook_id}",
+            "iat": now,
+            "jti": secrets.token_hex(8),
+        }
+        if self.with_exp:
+            claims["exp"] = now + 300
+        return self.signer.token(claims)
 
     async def validate_url(self, url: str) -> bool:
         """Desk GETs a new webhook's URL first and needs 200 (unsigned)."""

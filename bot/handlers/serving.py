@@ -1,0 +1,180 @@
+"""The listening socket and its limits against slow or crowding clients (DESIGN §4).
+
+- **Header timeout**: a connection must deliver a request's complete headers within
+  `header_timeout` seconds of opening (or of its previous answer); an idle keep-alive
+  connection is closed after the same time. (aiohttp's keep-alive timer, which also runs
+  before the first request.)
+- **Body timeout**: a handler reads its body with `read_body`, which gives up after
+  `body_timeout` seconds with `408` and closes the connection.
+- **Connection cap**: at most `max_connections` open at once (kept below the process's file
+  limit). A new connection over the cap closes the oldest one that is not running a request
+  (one stalled in its headers or idle), so a crowd of stalled clients cannot lock others out;
+  when every connection is busy, the new one is closed at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import resource
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.handlers.errors import json_error
+
+log = logging.getLogger("deskbot.http")
+
+FILE_RESERVE = 64
+"""File descriptors kept free for the database, outbound HTTP and the sandboxes."""
+
+
+@dataclass(frozen=True)
+class EdgeLimits:
+    """`[server]` limits; seconds and counts."""
+
+    header_timeout: float = 10.0
+    body_timeout: float = 10.0
+    max_connections: int = 512
+    max_body_bytes: int = 1024 * 1024
+
+
+LIMITS = web.AppKey("edge_limits", EdgeLimits)
+BUSY: set[object] = set()
+"""Connections (aiohttp request handlers) running a request right now (removed when it ends)."""
+
+
+class BodyTimeout(Exception):
+    """The client did not send its whole body within `body_timeout`."""
+
+
+async def read_body(request: web.Request) -> bytes:
+    """The request body, read within the app's `body_timeout` (BodyTimeout otherwise); a
+    declared Content-Length over the app's size limit is refused before anything is read."""
+    limits = request.app.get(LIMITS) or EdgeLimits()
+    length = request.content_length
+    if length is not None and length > request.app._client_max_size:
+        raise web.HTTPRequestEntityTooLarge(
+            max_size=request.app._client_max_size, actual_size=length
+        )
+    try:
+        async with asyncio.timeout(limits.body_timeout):
+            return await request.read()
+    except TimeoutError as exc:
+        raise BodyTimeout(f"the body did not arrive within {limits.body_timeout:g} s") from exc
+
+
+def body_timeout_answer(error: BodyTimeout) -> web.Response:
+    """408, and the connection is closed after it (the rest of the body is not waited for)."""
+    response = json_error(408, "request_timeout", str(error))
+    response.force_close()
+    return response
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def mark_busy(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Note the connection as running a request, so the cap never closes it meanwhile."""
+    protocol = request.protocol
+    BUSY.add(protocol)
+    try:
+        return await handler(request)
+    finally:
+        BUSY.discard(protocol)
+
+
+class _Refused(asyncio.Protocol):
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.close()
+
+
+class ConnectionCap:
+    """A protocol factory in front of aiohttp's, holding open connections under `limit`."""
+
+    def __init__(self, server: web.Server, limit: int) -> None:
+        self._server = server
+        self.limit = limit
+        self.evicted = 0
+        self.refused = 0
+
+    def __call__(self) -> asyncio.BaseProtocol:
+        open_now = self._server.connections  # oldest first
+        if len(open_now) >= self.limit:
+            idle = next((c for c in open_now if c not in BUSY), None)
+            if idle is None:
+                self.refused += 1
+                return _Refused()
+            self.evicted += 1
+            idle.force_close()
+        return self._server()
+
+
+class GuardedSite(web.TCPSite):
+    """A TCP site whose connections pass through a ConnectionCap."""
+
+    def __init__(self, runner: web.AppRunner, host: str, port: int, max_connections: int):
+        super().__init__(runner, host, port)
+        self.max_connections = max_connections
+        self.cap: ConnectionCap | None = None
+
+    async def start(self) -> None:
+        await web.BaseSite.start(self)
+        server = self._runner.server
+        assert isinstance(server, web.Server)
+        self.cap = ConnectionCap(server, self.max_connections)
+        self._server = await asyncio.get_running_loop().create_server(
+            self.cap, self._host, self._port, backlog=self._backlog, reuse_address=True
+        )
+        self._bound_port = self._server.sockets[0].getsockname()[1]
+
+
+def connection_limit(wanted: int) -> int:
+    """`wanted`, lowered to what the file limit allows (raising the soft limit if it can)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = wanted + FILE_RESERVE
+    if soft != resource.RLIM_INFINITY and soft < need:
+        target = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    allowed = max(1, soft - FILE_RESERVE)
+    if allowed < wanted:
+        log.warning("file limit %d: serving at most %d connections, not %d", soft, allowed, wanted)
+    return min(wanted, allowed)
+
+
+async def start_server(
+    app: web.Application, host: str, port: int, **runner_options: object
+) -> tuple[web.AppRunner, GuardedSite]:
+    """Run `app` on host:port under its `LIMITS`; the caller cleans up the runner."""
+    limits = app.get(LIMITS) or EdgeLimits()
+    runner = web.AppRunner(
+        app,
+        keepalive_timeout=limits.header_timeout,
+        lingering_time=0,  # a client that stops mid-body is not waited for after our answer
+        **runner_options,  # type: ignore[arg-type]
+    )
+    await runner.setup()
+    site = GuardedSite(runner, host, port, connection_limit(limits.max_connections))
+    await site.start()
+    return runner, site
+
+
+__all__ = [
+    "LIMITS",
+    "BodyTimeout",
+    "ConnectionCap",
+    "EdgeLimits",
+    "GuardedSite",
+    "body_timeout_answer",
+    "mark_busy",
+    "read_body",
+    "start_server",
+]
