@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 
 from aiohttp import web
+from aiohttp.web_runner import GracefulExit
 
 from bot.config import ConfigError, load_config
 from bot.handlers.access_log import RedactingAccessLogger
@@ -62,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+ACCESS_LOG = {"access_log_class": RedactingAccessLogger}
+"""How `serve` logs requests: one line each, query values redacted."""
+
+
 def _serve(config, host: str | None, port: int | None) -> int:  # type: ignore[no-untyped-def]
     from bot.app import create_app
 
@@ -72,16 +78,21 @@ def _serve(config, host: str | None, port: int | None) -> int:  # type: ignore[n
         update={"server": config.server.model_copy(update={"host": host, "port": port})}
     )
     app = create_app(config)
-    print(f"deskbot listening on http://{host}:{port} (POST /cliq, GET /healthz)", flush=True)
-    web.run_app(
-        app,
-        host=host,
-        port=port,
-        print=None,
-        access_log_class=RedactingAccessLogger,
-        handle_signals=True,
-    )
+    with contextlib.suppress(GracefulExit, KeyboardInterrupt):
+        asyncio.run(_listen(app, host, port))
     return 0
+
+
+async def _listen(app: web.Application, host: str, port: int) -> None:
+    """Serve until SIGINT/SIGTERM, under the edge limits of `[server]` (bot.handlers.serving)."""
+    from bot.handlers.serving import start_server
+
+    runner, _ = await start_server(app, host, port, handle_signals=True, **ACCESS_LOG)
+    print(f"deskbot listening on http://{host}:{port} (POST /cliq, GET /healthz)", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
 
 
 def _shim(config, url: str | None) -> int:  # type: ignore[no-untyped-def]

@@ -259,7 +259,16 @@ async def open_services(
             db, org_channel=config.cliq.org_channel, dm_owner=config.notifications.dm_owner
         )
         watched_tasks = WatchedTasks(db)
-        for part in (connections, answers, attendance, outbox, inbox, seen, settings, watched_tasks):
+        for part in (
+            connections,
+            answers,
+            attendance,
+            outbox,
+            inbox,
+            seen,
+            settings,
+            watched_tasks,
+        ):
             await part.setup()
         jwks_url = (
             f"{sandboxes.urls['desk']}/.well-known/jwks.json"

@@ -7,7 +7,6 @@ strict about the types of the keys we read, so a wrong type is a 400 naming the 
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from pydantic import (
@@ -19,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot import jsonsafe
 from bot.cliq.deluge import ENCODING, DelugeValueError, decode_params
 
 ComponentType = Literal[
@@ -309,9 +309,9 @@ def parse_envelope(body: bytes) -> Envelope:
     Raises EnvelopeError, naming the field, when the body is not a handler envelope.
     """
     try:
-        data = json.loads(body)
-    except ValueError as exc:
-        raise EnvelopeError(f"malformed JSON: {exc}") from None
+        data = jsonsafe.loads(body)
+    except jsonsafe.JsonBodyError as exc:
+        raise EnvelopeError(str(exc)) from None
     if isinstance(data, dict) and data.get("encoding") == ENCODING:
         try:
             data = {**data, "params": decode_params(data.get("params") or {})}

@@ -1,0 +1,207 @@
+"""Slow and crowding clients: stalled headers and uploads are closed within the timeouts, a
+crowd of stalled connections cannot lock out `/healthz`, and a real `deskbot serve` gives back
+the memory 300 stalled uploads took. Timeouts are made small through the same settings a
+deployment uses; the tests wait on the connections themselves, never on sleeps."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.cliq.verify import HmacVerifier
+from bot.clock import SystemClock, epoch_ms
+from bot.dispatch import Bot
+from bot.handlers.serving import EdgeLimits, start_server
+from bot.handlers.web import make_web_app
+
+LIMITS = EdgeLimits(header_timeout=0.5, body_timeout=0.5, max_connections=40)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[tuple[str, int, web.AppRunner]]:
+    clock = SystemClock()
+    app = make_web_app(Bot(name="t", clock=clock), HmacVerifier("s", clock), limits=LIMITS)
+    runner, site = await start_server(app, "127.0.0.1", 0)
+    try:
+        yield "127.0.0.1", site.port, runner
+    finally:
+        await runner.cleanup()
+
+
+def upload_head(length: int) -> bytes:
+    """Headers that pass the header check (fresh timestamp, a well-formed signature)."""
+    return (
+        "POST /cliq HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"X-Deskbot-Timestamp: {epoch_ms(SystemClock().now())}\r\n"
+        f"X-Deskbot-Signature: {'0' * 64}\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+async def closed_within(reader: asyncio.StreamReader, seconds: float) -> bytes:
+    """Everything the server sent until it closed the connection (fails if it stays open)."""
+    return await asyncio.wait_for(reader.read(), timeout=seconds)
+
+
+async def test_slow_headers_are_closed_within_the_header_timeout(server) -> None:  # type: ignore[no-untyped-def]
+    host, port, _ = server
+    opened = [await asyncio.open_connection(host, port) for _ in range(30)]
+    started = time.monotonic()
+    for _, writer in opened:
+        writer.write(b"POST /cliq HTTP/1.1\r\nHost: x\r\nX-Slow: ")  # and never the rest
+    results = await asyncio.gather(*(closed_within(r, 5) for r, _ in opened))
+    assert all(result == b"" for result in results)  # closed, nothing answered
+    assert time.monotonic() - started < LIMITS.header_timeout + 2
+    for _, writer in opened:
+        writer.close()
+
+
+async def test_stalled_uploads_get_408_and_are_closed(server) -> None:  # type: ignore[no-untyped-def]
+    host, port, _ = server
+    opened = [await asyncio.open_connection(host, port) for _ in range(30)]
+    started = time.monotonic()
+    for _, writer in opened:
+        writer.write(upload_head(1_000_000) + b"{" + b" " * 100_000)  # then stall
+    results = await asyncio.gather(*(closed_within(r, 5) for r, _ in opened))
+    assert all(result.startswith(b"HTTP/1.1 408") for result in results), results[0][:200]
+    assert all(b'"request_timeout"' in result for result in results)
+    assert time.monotonic() - started < LIMITS.body_timeout + 2
+    for _, writer in opened:
+        writer.close()
+
+
+async def test_a_crowd_of_stalled_connections_does_not_lock_out_healthz(server) -> None:  # type: ignore[no-untyped-def]
+    host, port, _ = server
+    crowd = [await asyncio.open_connection(host, port) for _ in range(LIMITS.max_connections * 3)]
+    for _, writer in crowd:
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # headers never finished
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    answer = await closed_within(reader, 2)  # well before any timeout frees a slot
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+    writer.close()
+    evicted = await asyncio.gather(*(closed_within(r, 5) for r, _ in crowd))
+    assert all(result == b"" for result in evicted)
+    for _, w in crowd:
+        w.close()
+
+
+async def test_the_cap_never_closes_a_connection_running_a_request() -> None:
+    """Over the cap with every connection busy, the newcomer is the one turned away."""
+    clock = SystemClock()
+    release, all_in = asyncio.Event(), asyncio.Event()
+    running: list[int] = []
+    app = make_web_app(
+        Bot(name="t", clock=clock),
+        HmacVerifier("s", clock),
+        limits=EdgeLimits(header_timeout=5, body_timeout=5, max_connections=3),
+    )
+
+    async def slow(request: web.Request) -> web.Response:
+        running.append(1)
+        if len(running) == 3:
+            all_in.set()
+        await release.wait()
+        return web.json_response({"done": True})
+
+    app.router.add_get("/slow", slow)
+    runner, site = await start_server(app, "127.0.0.1", 0)
+    try:
+        busy = [await asyncio.open_connection("127.0.0.1", site.port) for _ in range(3)]
+        for _, writer in busy:
+            writer.write(b"GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            await writer.drain()
+        assert site.cap is not None
+        await asyncio.wait_for(all_in.wait(), 5)
+        reader, writer = await asyncio.open_connection("127.0.0.1", site.port)
+        assert await closed_within(reader, 2) == b""
+        assert site.cap.refused == 1
+        release.set()
+        answers = await asyncio.gather(*(closed_within(r, 5) for r, _ in busy))
+        assert all(a.startswith(b"HTTP/1.1 200") for a in answers)
+    finally:
+        await runner.cleanup()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+async def test_a_real_server_gives_back_what_300_stalled_uploads_took(tmp_path: Path) -> None:
+    """The issue measured +369 MB never returned after 300 stalled 1 MB uploads."""
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        "[server]\nport = 0\nheader_timeout_seconds = 1.0\nbody_timeout_seconds = 1.0\n"
+        f'[store]\npath = "{tmp_path / "d.db"}"\n'
+        '[cliq]\ndev_secret = "s"\n[sandbox]\nauto_install = false\n'
+    )
+    port = _free_port()
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        "--config",
+        str(config),
+        "--port",
+        str(port),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "DESKBOT_CLIQ_SECRET": "s"},
+    )
+    assert child.stdout is not None and child.stderr is not None
+    log = asyncio.ensure_future(child.stderr.read())
+    try:
+        while b"deskbot listening" not in await asyncio.wait_for(child.stdout.readline(), 30):
+            pass
+        await _stalled_uploads(port, 10)  # warm up every code path once
+        before = rss_mb(child.pid)
+        peak = before
+        for _ in range(3):  # 300 stalled uploads, 100 at a time (open files)
+            results, during = await _stalled_uploads(port, 100, child.pid)
+            peak = max(peak, during)
+            assert all(r.startswith(b"HTTP/1.1 408") for r in results)
+        after = rss_mb(child.pid)
+        print(f"RSS before {before:.1f} MB, peak {peak:.1f} MB, after {after:.1f} MB")
+        assert after - before < 20, (before, peak, after)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert (await closed_within(reader, 5)).startswith(b"HTTP/1.1 200")
+    finally:
+        child.terminate()
+        await child.wait()
+    text = (await log).decode(errors="replace")
+    assert "Traceback" not in text, text[-2000:]
+
+
+async def _stalled_uploads(
+    port: int, count: int, pid: int | None = None
+) -> tuple[list[bytes], float]:
+    opened = [await asyncio.open_connection("127.0.0.1", port) for _ in range(count)]
+    for _, writer in opened:
+        writer.write(upload_head(1_048_576) + b"{" + b" " * 1_040_000)  # ~1 MB, then stall
+    for _, writer in opened:
+        await writer.drain()
+    during = rss_mb(pid) if pid else 0.0
+    results = await asyncio.gather(*(closed_within(r, 10) for r, _ in opened))
+    for _, writer in opened:
+        writer.close()
+    return list(results), during
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
