@@ -248,3 +248,17 @@ def _seconds(value: Any, default: int) -> int:
         return max(0, int(value))
     except (TypeError, ValueError):
         return default
+
+
+class FixedToken:
+    """One access token as a token source (e.g. the one a code exchange just gave): it cannot
+    be refreshed, so a refusal stays a refusal."""
+
+    def __init__(self, access_token: str) -> None:
+        self._token = access_token
+
+    async def token(self) -> str:
+        return self._token
+
+    async def invalidate(self, token: str) -> None:
+        raise OAuthError("the access token from the code exchange was refused", "invalid_token")

@@ -28,7 +28,7 @@ from bot.desk.errors import DeskError
 from bot.desk.hosts import hosts_for
 from bot.desk.people import Department
 from bot.desk.tickets import TicketStatus
-from bot.desk.transport import Sleep
+from bot.desk.transport import Sleep, TokenSource
 from bot.desk.webhook_jwt import JwksCache, WebhookVerifier
 from bot.handlers.attendance_export import ExportLinks
 from bot.handlers.notifier import Notifier
@@ -37,7 +37,7 @@ from bot.handlers.sender import Sender
 from bot.identity.connections import AgentConnections
 from bot.identity.directory import AgentDirectory
 from bot.install import install, uninstall
-from bot.oauth import ACCOUNTS_HOSTS, OAuthError, TokenManager, token_url
+from bot.oauth import ACCOUNTS_HOSTS, FixedToken, OAuthError, TokenManager, token_url
 from bot.sandbox.run import Sandboxes, start_sandboxes
 from bot.store.answers import Answers
 from bot.store.db import Database
@@ -163,6 +163,11 @@ class Services:
             self._agent_clients.popitem(last=False)
         return client
 
+    async def desk_email_of(self, access_token: str) -> str | None:
+        """The e-mail of the Desk agent an access token acts as (`GET /myinfo`): who consented
+        in an OAuth code exchange. DeskError or OAuthError when Desk refuses the token."""
+        return (await self._desk_client(FixedToken(access_token)).myinfo()).email
+
     def _new_agent_client(self, refresh_token: str) -> DeskClient:
         tokens = TokenManager(
             self.accounts_http,
@@ -172,6 +177,9 @@ class Services:
             refresh_token=refresh_token,
             clock=self.clock,
         )
+        return self._desk_client(tokens)
+
+    def _desk_client(self, tokens: TokenSource) -> DeskClient:
         return DeskClient(
             self.desk_http,
             self.desk_url,

@@ -1,15 +1,19 @@
 """`GET /oauth/connect` sends an agent to Zoho's consent page; `GET /oauth/callback`: where Zoho Accounts sends an agent back after they connect Desk.
 
-The signed `state` names the agent (and expires), the code becomes their refresh token, which
-is stored sealed. Anything wrong is a 400 JSON answer with the reason; nothing is stored.
+The signed `state` names the agent who asked in Cliq; it expires and works once. The code
+becomes tokens; the Zoho account that consented (its Desk `/myinfo` e-mail) must be that agent,
+or nothing is stored and the person sees a page saying why (403). Only then is the refresh token
+stored, sealed. Anything else wrong is a 400 JSON answer with the reason; nothing is stored.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from aiohttp import web
 
+from bot.desk.errors import DeskError
 from bot.handlers.errors import json_error
 from bot.identity.secrets import StateError
 from bot.oauth import OAuthError, request_token, token_url
@@ -17,6 +21,14 @@ from bot.services import Services
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>Deskbot</title>
 <p>Zoho Desk is connected for {email}. You can close this tab and go back to Cliq.</p>"""
+
+WRONG_ACCOUNT = """<!doctype html><meta charset="utf-8"><title>Deskbot: not connected</title>
+<h1>Not connected</h1>
+<p>This link was made for <b>{wanted}</b>, but Zoho says <b>{actual}</b> signed in and agreed.
+Nothing was connected.</p>
+<p>If you are {wanted}: sign out of Zoho (or use a private window), then ask Deskbot for a new
+link with <code>/deskbot connect</code>. A connect link works only for the person it was made
+for; please don't pass it on.</p>"""
 
 
 def routes(services: Callable[[], Services]) -> list[web.RouteDef]:
@@ -28,7 +40,7 @@ def routes(services: Callable[[], Services]) -> list[web.RouteDef]:
         if not code or not state:
             return json_error(400, "bad_request", "code and state are required")
         try:
-            email = svc.connections.email_for_state(state)
+            email = await svc.connections.redeem_state(state)
         except StateError as exc:
             return json_error(400, "bad_state", str(exc))
         form = {
@@ -42,6 +54,15 @@ def routes(services: Callable[[], Services]) -> list[web.RouteDef]:
             body = await request_token(svc.accounts_http, token_url(svc.accounts_url), form)
         except OAuthError as exc:
             return json_error(400, "code_refused", str(exc))
+        try:
+            consented = await svc.desk_email_of(str(body.get("access_token") or ""))
+        except (DeskError, OAuthError) as exc:
+            return json_error(400, "no_desk_identity", f"Desk does not know who consented: {exc}")
+        if (consented or "").casefold() != email.casefold():
+            page = WRONG_ACCOUNT.format(
+                wanted=html.escape(email), actual=html.escape(consented or "someone unknown")
+            )
+            return web.Response(status=403, text=page, content_type="text/html")
         if body.get("refresh_token"):
             await svc.connections.store(email, str(body["refresh_token"]))
         elif not await svc.agent_token_works(email):
@@ -49,7 +70,7 @@ def routes(services: Callable[[], Services]) -> list[web.RouteDef]:
             return json_error(
                 400, "no_refresh_token", "Zoho gave no refresh token (offline access?)"
             )
-        return web.Response(text=PAGE.format(email=email), content_type="text/html")
+        return web.Response(text=PAGE.format(email=html.escape(email)), content_type="text/html")
 
     async def connect(request: web.Request) -> web.StreamResponse:
         svc = services()

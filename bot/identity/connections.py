@@ -1,19 +1,23 @@
 """Each agent's own Desk connection (SPEC D5): actions from cards run as the agent who clicked.
 
-Connect: the agent opens Accounts' authorize URL with a signed, expiring `state`; Accounts sends
-them back to `/oauth/callback` with a code, which we trade for a refresh token and keep sealed
-(encrypted with `DESKBOT_TOKEN_KEY`). Disconnect deletes it. A client per connected agent is
+Connect: the agent opens Accounts' authorize URL with a signed `state` naming them (their
+e-mail; 10 minutes, single-use); Accounts sends them back to `/oauth/callback` with a code,
+which we trade for tokens. The Zoho account that consented must be that agent's (its e-mail is
+read from Desk with the new token); only then is the refresh token kept, sealed (encrypted with
+`DESKBOT_TOKEN_KEY`). Disconnect deletes it. A client per connected agent is
 made on demand and shares the process's one Desk HTTP session.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 from bot.clock import Clock
-from bot.identity.secrets import StateSigner, TokenBox
+from bot.identity.secrets import StateError, StateSigner, TokenBox
 from bot.store.db import Database
+from bot.store.seen import SeenCredentials
 
 DESK_SCOPES = (
     "Desk.tickets.ALL,Desk.search.READ,Desk.basic.READ,Desk.settings.READ,Desk.contacts.READ"
@@ -53,6 +57,7 @@ class AgentConnections:
         self._clock = clock
         self._box = TokenBox(key)
         self._states = StateSigner(key, clock)
+        self._seen = SeenCredentials(db, clock)
         self._authorize_url = authorize_url
         self._client_id = client_id
         self.redirect_uri = redirect_uri
@@ -60,6 +65,7 @@ class AgentConnections:
 
     async def setup(self) -> None:
         await self._db.migrate("connections", MIGRATIONS)
+        await self._seen.setup()
 
     def connect_url(self, email: str) -> str:
         """The Connect button's link: short, on our own host (Cliq allows 256 characters in a
@@ -88,8 +94,17 @@ class AgentConnections:
         return f"{self._authorize_url}?{urlencode(query)}"
 
     def email_for_state(self, state: str) -> str:
-        """The agent a callback's `state` was issued to (raises StateError when forged/expired)."""
+        """The agent a `state` was issued to (raises StateError when forged/expired)."""
         return self._states.verify(state)
+
+    async def redeem_state(self, state: str) -> str:
+        """The agent a callback's `state` was issued to, once: a state is single-use (10
+        minutes at most), so a callback link cannot be replayed (StateError otherwise)."""
+        email, expires = self._states.read(state)
+        credential = f"oauth-state:{hashlib.sha256(state.encode()).hexdigest()}"
+        if not await self._seen.first_use(credential, expires * 1000 + 1000):
+            raise StateError("this connect link was already used: ask Deskbot for a new one")
+        return email
 
     async def store(self, email: str, refresh_token: str) -> None:
         sealed = self._box.seal(refresh_token)

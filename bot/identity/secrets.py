@@ -58,6 +58,13 @@ class StateSigner:
 
     def verify(self, state: str) -> str:
         """The e-mail the state was issued for; StateError otherwise."""
+        return self.read(state)[0]
+
+    def read(self, state: str) -> tuple[str, int]:
+        """The e-mail the state was issued for and when it expires (epoch seconds); StateError
+        when it is forged, altered, malformed or expired."""
+        if len(state) > 1024 or not state.isascii():
+            raise StateError("malformed state")
         body, _, mac = state.partition(".")
         try:
             given = _unb64(mac)
@@ -68,9 +75,12 @@ class StateSigner:
             raise StateError("state signature does not match")
         if not isinstance(claims, dict) or not isinstance(claims.get("email"), str):
             raise StateError("malformed state")
-        if int(claims.get("exp", 0)) < self._clock.now().timestamp():
+        expires = claims.get("exp")
+        if not isinstance(expires, int) or isinstance(expires, bool):
+            raise StateError("malformed state")
+        if expires < self._clock.now().timestamp():
             raise StateError("state expired: start the connection again")
-        return claims["email"]
+        return claims["email"], expires
 
     def _mac(self, body: str) -> bytes:
         return hmac.new(self._key, body.encode(), hashlib.sha256).digest()

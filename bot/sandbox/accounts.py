@@ -47,6 +47,7 @@ class TokenRegistry:
     def __init__(self, clock: Clock, lifetime: timedelta = timedelta(hours=1)) -> None:
         self._clock = clock
         self._lifetime = lifetime
+        self.signed_in: str | None = None  # the browser's Zoho account; None: the login hint
         self._refresh: dict[str, str] = {}
         self._access: dict[str, tuple[str, datetime]] = {}
         self._codes: dict[str, Grant] = {}
@@ -180,8 +181,10 @@ def create_accounts_app(
         redirect_uri = query["redirect_uri"]
         if query.get("response_type", "code") != "code":
             raise web.HTTPFound(_with_query(redirect_uri, error="unsupported_response_type"))
-        # Consent is automatic; the sandbox's person is the login hint (as if they signed in).
-        identity = query.get("login_hint") or "agent@example.com"
+        # Consent is automatic. The person consenting is whoever is signed in to Zoho in this
+        # browser (`registry.signed_in`, set by tests), else the login hint, as if they signed
+        # in: Zoho does not make the signed-in account match the hint.
+        identity = registry.signed_in or query.get("login_hint") or "agent@example.com"
         code = registry.grant_code(
             identity,
             redirect_uri=redirect_uri,
