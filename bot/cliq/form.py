@@ -1,4 +1,8 @@
-"""Outbound forms and form errors (reference/cliq.md §2), with Cliq's limits checked on build."""
+"""Outbound forms and form errors (reference/cliq.md §2), with Cliq's limits checked on build.
+
+What a form shows (its title and hint, input labels, hints and placeholders, option labels) is
+shown literally, as the single-line fields of messages are (`bot/cliq/markup.py`); values are
+data and left alone."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from bot.cliq import limits
-from bot.cliq.message import Outbound, _at_most
+from bot.cliq.message import Outbound, _at_most, _literal
 
 FORM_FUNCTION = "botform"
 """The Cliq function that receives every form submit; the framework routes by form name."""
@@ -20,6 +24,11 @@ _NAME = re.compile(limits.INPUT_NAME_PATTERN)
 class Option(Outbound):
     label: str
     value: str
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _shown_label(cls, value: Any) -> Any:
+        return _literal(value, limits.OPTION_LABEL)
 
     @model_validator(mode="after")
     def _limits(self) -> Option:
@@ -51,6 +60,11 @@ class _Input(Outbound):
     mandatory: bool | None = None
     disabled: bool | None = None
     trigger_on_change: bool | None = None
+
+    @field_validator("label", "hint", "placeholder", mode="before")
+    @classmethod
+    def _shown(cls, value: Any) -> Any:
+        return _literal(value)
 
     @field_validator("name")
     @classmethod
@@ -217,6 +231,16 @@ class Form(Outbound):
     version: int = 1
     trigger_on_cancel: bool | None = None
     action: FormAction = Field(default_factory=FormAction)
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _shown_title(cls, value: Any) -> Any:
+        return _literal(value, limits.FORM_TITLE)
+
+    @field_validator("hint", mode="before")
+    @classmethod
+    def _shown_hint(cls, value: Any) -> Any:
+        return _literal(value, limits.INPUT_HINT)
 
     @model_validator(mode="after")
     def _limits(self) -> Form:

@@ -55,6 +55,8 @@ async def flow(deskbot: Deskbot, text: str) -> Seen:
     assert maria is not None
     maria.update(firstName=one_line[:40], lastName="", name=one_line[:40])
     sandbox.desk.departments[0]["name"] = one_line[:40]
+    for team in sandbox.desk.teams:
+        team["name"] = one_line[:40]
     status = await deskbot.services.attendance.add_status(one_line[:40], "online")
     await installed(deskbot)
     assert await deskbot.services.scheduler.ratings() == 0  # the first poll sets the mark
@@ -84,7 +86,9 @@ async def flow(deskbot: Deskbot, text: str) -> Seen:
     await deskbot.services.scheduler.digests()
 
     agent, admin = deskbot.chat("agent"), deskbot.chat("admin")
+    await deskbot.connect("agent@example.com")
     card = await agent.command("ticket", str(number))
+    forms = {label: await agent.click(card.button(label)) for label in ("Status", "Assign", "Reply")}
     answers = {
         "ticket": card,
         "list": await agent.command("ticket"),
@@ -105,6 +109,7 @@ async def flow(deskbot: Deskbot, text: str) -> Seen:
         "no_ticket": await agent.command("ticket", "#99999"),
         "unknown": await agent.say(text[:50]),
         "post_here": await agent.click(card.button("Post here")),
+        **{f"form {label}": form for label, form in forms.items()},
     }
     for name, answer in answers.items():
         assert answer.status == 200, (name, answer)
