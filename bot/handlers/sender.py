@@ -4,6 +4,13 @@ Retries are durable: a failed post gets a `next_attempt_at` in the table, not a 
 a restart resumes where it stopped. Rate limits wait for `Retry-After` (or the lock period);
 5xx and connection errors back off exponentially with jitter; other 4xx become dead letters.
 Each target is paced under Cliq's 50 posts a minute: a post over the pace waits its turn.
+
+Never posted what it cannot record: each post is marked in flight in the store *before* it is
+handed to Cliq. If that mark cannot be written (read-only file, full disk) nothing is sent; if
+the outcome cannot be written, it is kept in memory and nothing else is sent until the store
+takes it. The sender pauses meanwhile (`paused` says why) and resumes by itself. A post still
+marked in flight at start-up (the process stopped mid-send) is checked in the chat before it is
+posted again, as a lost answer is.
 """
 
 from __future__ import annotations
@@ -12,8 +19,9 @@ import asyncio
 import logging
 import random
 from collections import Counter, defaultdict, deque
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from bot.cliq.client import (
@@ -25,6 +33,7 @@ from bot.cliq.client import (
 )
 from bot.clock import Clock
 from bot.notify.fallback import refused_dm, with_mention
+from bot.store.db import StoreUnavailable
 from bot.store.outbox import Outbox, Post
 
 log = logging.getLogger("deskbot.sender")
@@ -58,6 +67,9 @@ class Sender:
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()  # one delivery round at a time: a post is never sent twice
         self.stats: Counter[str] = Counter()  # since start: rerouted DMs, lost answers (/healthz)
+        self._unrecorded: dict[int, Callable[[], Awaitable[None]]] = {}  # outcomes to write
+        self._recovered = False
+        self.paused = ""  # why nothing is sent right now ("" when sending)
 
     def wake(self) -> None:
         """Something was enqueued: look again now."""
@@ -67,11 +79,33 @@ class Sender:
         """Deliver what is due now; the number of posts delivered."""
         delivered = 0
         async with self._round:
-            self._forget_quiet_targets()
-            for post in await self._outbox.due(limit):
-                if await self._send(post):
-                    delivered += 1
+            try:
+                await self._catch_up()
+                self._forget_quiet_targets()
+                for post in await self._outbox.due(limit):
+                    if await self._send(post):
+                        delivered += 1
+            except StoreUnavailable as exc:
+                if not self.paused:
+                    log.error("sender paused: the store cannot be written (%s)", exc.reason)
+                self.paused = exc.reason
+                return delivered
+        if self.paused:
+            log.warning("sender resumed: the store can be written again")
+            self.paused = ""
         return delivered
+
+    async def _catch_up(self) -> None:
+        """Before sending anything: mark posts left in flight by an earlier run as unsure, and
+        write the outcomes the store refused earlier (StoreUnavailable while it still refuses)."""
+        if not self._recovered:
+            found = await self._outbox.recover()
+            if found:
+                log.warning("%d post(s) were in flight when the bot stopped: checked first", found)
+            self._recovered = True
+        for post_id, record in list(self._unrecorded.items()):
+            await record()
+            del self._unrecorded[post_id]
 
     async def send_now(self, dedupe_key: str) -> Post | None:
         """Make one attempt at a queued post now, for a person waiting on the outcome (Post
@@ -97,27 +131,44 @@ class Sender:
                 if settled:
                     window.append(now)
                 return settled
+        await self._outbox.sending(
+            post.id
+        )  # durably in flight first: StoreUnavailable sends nothing
+        outcome: Callable[[], Awaitable[None]]
         try:
             await self._poster.deliver(post.target_kind, post.target, post.payload)
         except CliqAmbiguous as exc:
             self.stats["answers_lost"] += 1
             log.warning("post %s: %s; checking the chat before posting again", post.id, exc)
-            await self._outbox.unsure(post, now + self._backoff(post.attempts), str(exc))
+            retry = now + self._backoff(post.attempts)
+            outcome = partial(self._outbox.unsure, post, retry, str(exc))
         except CliqRateLimited as exc:
             at = now + timedelta(seconds=exc.retry_after)
-            await self._outbox.retry_later(post.id, at, f"rate limited: {exc.code}")
+            outcome = partial(self._outbox.retry_later, post.id, at, f"rate limited: {exc.code}")
         except CliqRejected as exc:
             if post.target_kind == "user" and post.fallback and refused_dm(exc.code):
                 return await self._reroute(post, exc)
             log.error("dead letter %s: %s", post.id, exc)
-            await self._outbox.dead(post.id, f"{exc.status} {exc.code}: {exc.message}")
+            why = f"{exc.status} {exc.code}: {exc.message}"
+            outcome = partial(self._outbox.dead, post.id, why)
         except CliqUnavailable as exc:
-            await self._outbox.retry_later(post.id, now + self._backoff(post.attempts), str(exc))
+            retry = now + self._backoff(post.attempts)
+            outcome = partial(self._outbox.retry_later, post.id, retry, str(exc))
         else:
             window.append(now)
-            await self._outbox.delivered(post.id)
+            await self._record(post.id, partial(self._outbox.delivered, post.id))
             return True
+        await self._record(post.id, outcome)
         return False
+
+    async def _record(self, post_id: int, outcome: Callable[[], Awaitable[None]]) -> None:
+        """Write an attempt's outcome; if the store refuses, keep it to write later (the post
+        stays marked in flight, so it is never sent again meanwhile) and stop sending."""
+        try:
+            await outcome()
+        except StoreUnavailable:
+            self._unrecorded[post_id] = outcome
+            raise
 
     async def _settle_unsure(self, post: Post, now: datetime) -> bool | None:
         """An earlier attempt's answer was lost: look in the chat first (bot/cliq/recheck.py).
@@ -170,16 +221,27 @@ class Sender:
         return timedelta(seconds=self._rng.uniform(ceiling / 2, ceiling))
 
     async def run_forever(self) -> None:
-        """Deliver, then wait for a wake-up or the next due time (the app's background task)."""
+        """Deliver while anything is due, then wait for a wake-up or the next due time (the
+        app's background task). While the store refuses writes, look again every few seconds."""
+        paused_for = 0.0
         while True:
+            self._wake.clear()
             try:
                 await self.run_once()
+                upcoming = None if self.paused else await self._outbox.next_attempt()
             except Exception:
                 log.exception("sender round failed")
-            self._wake.clear()
-            upcoming = await self._outbox.next_attempt()
-            wait = 30.0 if upcoming is None else (upcoming - self._clock.now()).total_seconds()
+                upcoming = None
+            if self.paused:
+                paused_for = min(5.0, max(0.25, paused_for * 2))
+                wait = paused_for
+            else:
+                paused_for = 0.0
+                now = self._clock.now()
+                wait = 30.0 if upcoming is None else (upcoming - now).total_seconds()
+                if wait <= 0:
+                    continue  # more is due already: no pause between rounds
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=max(0.05, min(wait, 30.0)))
+                await asyncio.wait_for(self._wake.wait(), timeout=min(wait, 30.0))
             except TimeoutError:
                 pass

@@ -41,6 +41,9 @@ MIGRATIONS = [
     """,
     # When an attempt's answer was lost (Cliq may have the post): checked before posting again.
     "ALTER TABLE outbox ADD COLUMN unsure_since TEXT",
+    # Set durably just before a post is handed to Cliq, cleared with the attempt's outcome: a
+    # row still marked after a restart was in flight when the process stopped (see recover()).
+    "ALTER TABLE outbox ADD COLUMN sending_since TEXT",
 ]
 
 
@@ -97,7 +100,7 @@ class Outbox:
     async def due(self, limit: int = 100) -> list[Post]:
         rows = await self._db.fetchall(
             "SELECT * FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL"
-            " AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            " AND sending_since IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?",
             (_stamp(self._clock.now()), limit),
         )
         return [_post(r) for r in rows]
@@ -110,13 +113,32 @@ class Outbox:
     async def next_attempt(self) -> datetime | None:
         row = await self._db.fetchone(
             "SELECT MIN(next_attempt_at) AS at FROM outbox"
-            " WHERE delivered_at IS NULL AND dead_at IS NULL"
+            " WHERE delivered_at IS NULL AND dead_at IS NULL AND sending_since IS NULL"
         )
         return _parse(row["at"]) if row and row["at"] else None
 
+    async def sending(self, post_id: int) -> None:
+        """Mark a post as in flight, durably, before it is handed to Cliq (raises
+        `StoreUnavailable` when that cannot be recorded: then it must not be sent)."""
+        await self._db.execute(
+            "UPDATE outbox SET sending_since = ? WHERE id = ?", (_stamp(self._clock.now()), post_id)
+        )
+
+    async def recover(self) -> int:
+        """At start-up: posts left in flight by an earlier run may have reached Cliq, so they
+        become unsure (checked in the chat before posting again); how many there were."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE outbox SET unsure_since = COALESCE(unsure_since, sending_since),"
+                " sending_since = NULL WHERE sending_since IS NOT NULL"
+                " AND delivered_at IS NULL AND dead_at IS NULL"
+            )
+            return cursor.rowcount
+
     async def delivered(self, post_id: int) -> None:
         await self._db.execute(
-            "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?",
+            "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, sending_since = NULL"
+            " WHERE id = ?",
             (_stamp(self._clock.now()), post_id),
         )
 
@@ -125,7 +147,7 @@ class Outbox:
     ) -> None:
         await self._db.execute(
             "UPDATE outbox SET next_attempt_at = ?, last_error = ?,"
-            " attempts = attempts + ? WHERE id = ?",
+            " attempts = attempts + ?, sending_since = NULL WHERE id = ?",
             (_stamp(at), error[:500], 1 if count else 0, post_id),
         )
 
@@ -137,7 +159,8 @@ class Outbox:
         meant to go (counted as `rerouted`)."""
         await self._db.execute(
             "UPDATE outbox SET target_kind = ?, target = ?, payload = ?, fallback = NULL,"
-            " rerouted_from = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            " rerouted_from = ?, last_error = ?, next_attempt_at = ?, sending_since = NULL"
+            " WHERE id = ?",
             (
                 target_kind,
                 target,
@@ -157,7 +180,7 @@ class Outbox:
         the chat before posting again (the first such attempt's time is kept)."""
         await self._db.execute(
             "UPDATE outbox SET unsure_since = COALESCE(unsure_since, ?), next_attempt_at = ?,"
-            " last_error = ?, attempts = attempts + 1 WHERE id = ?",
+            " last_error = ?, attempts = attempts + 1, sending_since = NULL WHERE id = ?",
             (_stamp(self._clock.now()), _stamp(at), error[:500], post.id),
         )
 
@@ -167,7 +190,8 @@ class Outbox:
 
     async def dead(self, post_id: int, error: str) -> None:
         await self._db.execute(
-            "UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
+            "UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1,"
+            " sending_since = NULL WHERE id = ?",
             (_stamp(self._clock.now()), error[:500], post_id),
         )
 
@@ -184,6 +208,23 @@ class Outbox:
                 (_stamp(self._clock.now()), post_id),
             )
             return cursor.rowcount > 0
+
+    async def drop(self, post_id: int) -> bool:
+        """Delete a dead letter for good (`deskbot outbox drop`); False if there is none."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "DELETE FROM outbox WHERE id = ? AND dead_at IS NOT NULL", (post_id,)
+            )
+            return cursor.rowcount > 0
+
+    async def waiting(self, limit: int = 20) -> list[Post]:
+        """The oldest posts not delivered yet (not dead), with why they wait."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL"
+            " ORDER BY id LIMIT ?",
+            (limit,),
+        )
+        return [_post(r) for r in rows]
 
     async def counts(self) -> dict[str, int]:
         row = await self._db.fetchone(
