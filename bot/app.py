@@ -18,7 +18,7 @@ from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Ve
 from bot.clock import Clock, SystemClock
 from bot.commands import actions, attendance, connect, summaries, tickets
 from bot.commands import help as help_commands
-from bot.commands.common import desk_error_banner
+from bot.commands.common import desk_error_banner, store_unavailable_banner
 from bot.commands.context import DeskContext
 from bot.config import Config
 from bot.desk.errors import DeskError
@@ -26,10 +26,11 @@ from bot.desk.transport import Sleep
 from bot.dispatch import Bot, ContextFactory, LateReply
 from bot.handlers import attendance_export, desk_events, oauth_callback
 from bot.handlers.cliq import REPLAYS
-from bot.handlers.health import HEALTH_PARTS, SANDBOX_URLS
+from bot.handlers.health import HEALTH_CHECKS, HEALTH_PARTS, SANDBOX_URLS
 from bot.handlers.web import make_web_app
 from bot.router import Router
 from bot.services import Services, open_services
+from bot.store.db import StoreUnavailable
 
 SERVICES = web.AppKey("services", dict[str, Services])  # filled when the app starts
 log = logging.getLogger("deskbot")
@@ -59,7 +60,7 @@ def build_bot(
         deadline=config.cliq.deadline_seconds,
         late_reply=late_reply,
         context_factory=context_factory,
-        error_replies={DeskError: desk_error_banner},
+        error_replies={DeskError: desk_error_banner, StoreUnavailable: store_unavailable_banner},
     ).include(*routers())
 
 
@@ -145,6 +146,8 @@ def create_app(
         for variable, tokens in (holder["services"].credentials if holder else {}).items()
     }
     app[HEALTH_PARTS]["delivery"] = lambda: dict(holder["services"].sender.stats) if holder else {}
+    app[HEALTH_PARTS]["queues"] = lambda: _queues(holder)
+    app[HEALTH_CHECKS]["store"] = lambda: _store_problem(holder)
     app.add_routes(oauth_callback.routes(lambda: holder["services"]))
     app.add_routes(
         attendance_export.routes(
@@ -161,6 +164,22 @@ def create_app(
     )
     app.cleanup_ctx.insert(0, lifetime)
     return app
+
+
+async def _queues(holder: dict[str, Services]) -> dict[str, dict[str, int]]:
+    """The inbox's and outbox's counts (pending, dead…) for /healthz."""
+    if not holder:
+        return {}
+    services = holder["services"]
+    return {"inbox": await services.inbox.counts(), "outbox": await services.outbox.counts()}
+
+
+async def _store_problem(holder: dict[str, Services]) -> str | None:
+    """Why the store cannot be written right now (a live probe), or None."""
+    if not holder:
+        return None
+    problem = await holder["services"].db.probe()
+    return f"the store cannot be written ({problem})" if problem else None
 
 
 async def _install_when_listening(services: Services) -> None:

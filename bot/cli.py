@@ -13,6 +13,7 @@ from aiohttp.web_runner import GracefulExit
 
 from bot.config import ConfigError, load_config
 from bot.handlers.access_log import RedactingAccessLogger
+from bot.store.db import StoreUnavailable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,9 +41,13 @@ def main(argv: list[str] | None = None) -> int:
         step = commands.add_parser(name, help=what)
         step.add_argument("--config")
 
-    outbox = commands.add_parser("outbox", help="list dead letters, or retry one")
-    outbox.add_argument("--config")
-    outbox.add_argument("retry", nargs="*", help="`retry <id>` sends a dead letter again")
+    for name, what in (
+        ("inbox", "Desk events: counts and dead ones; `retry <id>` or `drop <id>` a dead one"),
+        ("outbox", "posts: counts and dead letters; `retry <id>` or `drop <id>` a dead one"),
+    ):
+        queue = commands.add_parser(name, help=what)
+        queue.add_argument("--config")
+        queue.add_argument("words", nargs="*", help="nothing (list), `retry <id>` or `drop <id>`")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -54,14 +59,17 @@ def main(argv: list[str] | None = None) -> int:
             return _shim(config, args.url)
         if args.command in ("install", "uninstall"):
             return asyncio.run(_install(config, args.command))
-        if args.command == "outbox":
-            return asyncio.run(_outbox(config, args.retry))
+        if args.command in ("inbox", "outbox"):
+            return asyncio.run(_queue(config, args.command, args.words))
         from bot.chat import run_chat
 
         return asyncio.run(run_chat(config, url=args.url, email=args.email))
     except ConfigError as exc:
         print(f"deskbot: {exc}", file=sys.stderr)
         return 2
+    except StoreUnavailable as exc:
+        print(f"deskbot: {exc.reason}", file=sys.stderr)
+        return 1
 
 
 ACCESS_LOG = {"access_log_class": RedactingAccessLogger}
@@ -139,30 +147,37 @@ async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-async def _outbox(config, words: list[str]) -> int:  # type: ignore[no-untyped-def]
+async def _queue(config, name: str, words: list[str]) -> int:  # type: ignore[no-untyped-def]
+    """`deskbot inbox|outbox [retry|drop <id>]`: safe while `serve` runs on the same file."""
     from bot.clock import SystemClock
     from bot.store.db import Database
+    from bot.store.inbox import Inbox, Stored
     from bot.store.outbox import Outbox
 
     db = await Database.open(config.store.path)
     try:
-        outbox = Outbox(db, SystemClock())
-        await outbox.setup()
-        if words[:1] == ["retry"] and len(words) == 2 and words[1].isdigit():
-            revived = await outbox.revive(int(words[1]))
-            print("queued again" if revived else f"no dead letter {words[1]}")
-            return 0 if revived else 1
+        queue = Inbox(db, SystemClock()) if name == "inbox" else Outbox(db, SystemClock())
+        await queue.setup()
+        if len(words) == 2 and words[0] in ("retry", "drop") and words[1].isdigit():
+            step = queue.revive if words[0] == "retry" else queue.drop
+            done = await step(int(words[1]))
+            what = "event" if name == "inbox" else "post"
+            print(
+                ("queued again" if words[0] == "retry" else "dropped")
+                if done
+                else f"no dead {what} {words[1]}"
+            )
+            return 0 if done else 1
         if words:
-            print("usage: deskbot outbox [retry <id>]", file=sys.stderr)
+            print(f"usage: deskbot {name} [retry <id> | drop <id>]", file=sys.stderr)
             return 2
-        dead = await outbox.dead_letters()
-        counts = await outbox.counts()
-        print(
-            f"delivered {counts.get('delivered', 0)}, waiting {counts.get('waiting', 0)}, "
-            f"dead {counts.get('dead', 0)}, DMs rerouted to a channel {counts.get('rerouted', 0)}"
-        )
-        for post in dead:
-            print(f"{post.id}\t{post.target_kind}:{post.target}\t{post.last_error}")
+        counts = await queue.counts()
+        print(", ".join(f"{key} {value}" for key, value in counts.items()))
+        for item in await queue.dead_letters():
+            where = (
+                item.event_type if isinstance(item, Stored) else f"{item.target_kind}:{item.target}"
+            )
+            print(f"{item.id}\t{where}\t{item.attempts} attempts\t{item.last_error}")
         return 0
     finally:
         await db.close()

@@ -46,6 +46,7 @@ from bot.store.outbox import Outbox
 from bot.store.seen import SeenCredentials
 from bot.store.settings import Settings
 from bot.store.tasks import WatchedTasks
+from bot.store.ticket_states import TicketStates
 
 log = logging.getLogger("deskbot")
 
@@ -267,6 +268,7 @@ async def open_services(
             db, org_channel=config.cliq.org_channel, dm_owner=config.notifications.dm_owner
         )
         watched_tasks = WatchedTasks(db)
+        states = TicketStates(db)
         for part in (
             connections,
             answers,
@@ -276,6 +278,7 @@ async def open_services(
             seen,
             settings,
             watched_tasks,
+            states,
         ):
             await part.setup()
         jwks_url = (
@@ -301,6 +304,7 @@ async def open_services(
             channel_zone=zone(config.notifications.digest_zone),
             names=lambda: services.names(),
             posted=sender.wake,
+            states=states,
         )
         scheduler = Scheduler(
             config=config,

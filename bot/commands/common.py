@@ -15,6 +15,7 @@ from bot.desk.errors import (
     ThresholdExceeded,
     TokenRefused,
 )
+from bot.store.db import StoreUnavailable
 
 
 def not_an_agent(ctx: DeskContext) -> Message | Banner | None:
@@ -56,5 +57,17 @@ async def shown_to_me_first(ctx: DeskContext, message: Message) -> Message:
     chat = ctx.chat
     if chat is None or not chat.id:
         return message
-    answer_id = await ctx.svc.answers.keep(ctx.user.email, chat.id, message.to_wire())
+    try:
+        answer_id = await ctx.svc.answers.keep(ctx.user.email, chat.id, message.to_wire())
+    except StoreUnavailable:
+        return message  # the answer still shows; only Post here needs the store
     return people.with_post_here(message, answer_id)
+
+
+def store_unavailable_banner(error: StoreUnavailable) -> Banner | Message:
+    """A command that must save while the store refuses writes (disk full, read-only): nothing
+    was changed, and it works again by itself (the reason goes to the log and /healthz)."""
+    return people.refused(CANT_SAVE)
+
+
+CANT_SAVE = "Can't save right now. Try again in a minute."

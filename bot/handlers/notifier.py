@@ -4,6 +4,14 @@ Each event is classified, its ticket re-read (the JWT does not cover the body), 
 decide who hears of it, and its cards go to the outbox in the same transaction that marks the
 event processed: a crash before the commit redoes the event, after it the posts are safe; the
 outbox dedupe keys make a redo harmless.
+
+Isolation (issue 10): each event is tried on its own. A failure (an unexpected shape, a bug, a
+ticket Desk does not show) retries that event alone with backoff and parks it as dead after
+MAX_ATTEMPTS (a ticket just created may not be readable at once, so "gone" takes those tries);
+Desk refusing access parks it at once; Desk unreachable, 5xx or 429 uses up no attempt: the
+round's events wait, with capped backoff, until Desk answers.
+Events of different tickets are worked on concurrently, those of one ticket in order, and a
+round's outcomes commit together. The loop runs rounds back to back while events are due.
 """
 
 from __future__ import annotations
@@ -11,26 +19,56 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import random
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.cards.notifications import notification_card
 from bot.clock import Clock
 from bot.context import zone
 from bot.desk.client import DeskClient
-from bot.desk.errors import DeskError, NotFound
+from bot.desk.errors import (
+    DeskError,
+    DeskUnavailable,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServerError,
+)
 from bot.desk.events import DeskEvent
 from bot.desk.tickets import Ticket
 from bot.identity.directory import AgentDirectory
+from bot.notify.believed import believed, ticket_state
 from bot.notify.classify import Happening, classify
 from bot.notify.kinds import Kind
 from bot.notify.rules import Decision, decide
-from bot.store.db import Database
+from bot.store.db import Database, StoreUnavailable
 from bot.store.inbox import Inbox, Stored
 from bot.store.outbox import Outbox
 from bot.store.settings import Settings
+from bot.store.ticket_states import TicketStates
 
 log = logging.getLogger("deskbot.notifier")
+CONCURRENCY = 16  # events (of different tickets) worked on at once; Desk's own cap still holds
+WAIT_CAP = 60.0  # seconds: the longest an event waits between looks while Desk is down
+
+
+@dataclass
+class Outcome:
+    """What became of one event this round: `posts` to queue (done), or why it did not."""
+
+    kind: str  # "done", "wait", "failed" or "park"
+    posts: list[tuple[Any, dict[str, Any], str]] = field(default_factory=list)
+    ticket: tuple[str, dict[str, Any]] | None = None  # (ticket id, state) to remember
+    reason: str = ""
+
+
+def _transient(exc: DeskError) -> bool:
+    """Desk could not answer now (down, 5xx, 429, our token refused): worth waiting for."""
+    return isinstance(exc, DeskUnavailable | ServerError | RateLimited) or exc.retryable
 
 
 class Notifier:
@@ -47,30 +85,122 @@ class Notifier:
         channel_zone: ZoneInfo,
         names: Callable[[], Awaitable[dict[str, str]]],
         posted: Callable[[], None],
+        states: TicketStates,
+        rng: random.Random | None = None,
     ) -> None:
         self._db, self._inbox, self._outbox = db, inbox, outbox
         self._desk, self._directory, self._settings = desk, directory, settings
         self._clock, self._zone, self._names, self._posted = clock, channel_zone, names, posted
+        self._states, self._rng = states, rng or random.Random()
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
+        self.paused = ""  # why no round can be recorded now ("" when working)
 
     def wake(self) -> None:
         self._wake.set()
 
-    async def run_once(self, limit: int = 50) -> int:
-        """Process what is in the inbox; the number of events processed."""
-        done = 0
+    async def run_once(self, limit: int = 200) -> int:
+        """Work on the events due now; the number processed (posts queued or nothing to say).
+
+        Raises nothing for a bad event or Desk being down (see the module's docstring); while
+        the store refuses writes nothing is recorded, `paused` says why, and 0 is returned."""
         async with self._round:
-            for stored in await self._inbox.pending(limit):
-                try:
-                    await self._process(stored)
-                    done += 1
-                except DeskError as exc:  # Desk down or busy: leave it for the next round
-                    log.warning("event %s waits: %s", stored.id, exc)
-                    await self._inbox.failed(stored.id, str(exc))
+            try:
+                done = await self._round_of(await self._inbox.pending(limit))
+            except StoreUnavailable as exc:
+                if not self.paused:
+                    log.error("notifier paused: the store cannot be written (%s)", exc.reason)
+                self.paused = exc.reason
+                return 0
+        if self.paused:
+            log.warning("notifier resumed: the store can be written again")
+            self.paused = ""
         if done:
             self._posted()
         return done
+
+    async def _round_of(self, events: list[Stored]) -> int:
+        outcomes: dict[int, Outcome] = {}
+        known: dict[str, dict[str, Any]] = {}  # states learnt this round, before they commit
+        down: list[str] = []  # set once Desk cannot answer: the rest of the round waits
+        gate = asyncio.Semaphore(CONCURRENCY)
+        groups: dict[str, list[Stored]] = {}
+        for stored in events:
+            groups.setdefault(_ticket_key(stored), []).append(stored)
+
+        async def work(group: list[Stored]) -> None:
+            for stored in group:
+                if down:
+                    return
+                async with gate:
+                    outcome = await self._attempt(stored, known)
+                outcomes[stored.id] = outcome
+                if outcome.kind == "wait":
+                    down.append(outcome.reason)
+
+        await asyncio.gather(*(work(group) for group in groups.values()))
+        return await self._record(events, outcomes, down[0] if down else "")
+
+    async def _attempt(self, stored: Stored, known: dict[str, dict[str, Any]]) -> Outcome:
+        try:
+            return await self._prepare(stored, known)
+        except StoreUnavailable:
+            raise
+        except DeskError as exc:
+            if _transient(exc):
+                log.warning("event %s waits for Desk: %s", stored.id, exc)
+                return Outcome("wait", reason=f"waiting for Desk: {exc}")
+            if isinstance(exc, Forbidden):
+                return Outcome("park", reason=f"Desk refused access: {exc}")
+            if isinstance(exc, NotFound):  # gone, or not visible yet: a few tries, then dead
+                return Outcome("failed", reason=f"the ticket is not in Desk: {exc}")
+            return Outcome("failed", reason=str(exc))
+        except Exception as exc:  # a body we cannot make sense of, or a bug: this event only
+            log.warning("event %s failed: %r", stored.id, exc)
+            return Outcome("failed", reason=f"{type(exc).__name__}: {exc}")
+
+    async def _record(self, events: list[Stored], outcomes: dict[int, Outcome], down: str) -> int:
+        """Commit the round: posts and processed marks, retries, waits and dead letters."""
+        now, done = self._clock.now(), 0
+        async with self._db.transaction() as tx:
+            for stored in events:
+                outcome = outcomes.get(stored.id) or Outcome("wait", reason=down)
+                if outcome.kind == "done":
+                    for route, payload, key in outcome.posts:
+                        await self._outbox.enqueue(
+                            tx,
+                            route.target_kind,
+                            route.target,
+                            payload,
+                            key,
+                            fallback=route.fallback,
+                        )
+                    if outcome.ticket is not None:
+                        await self._states.put(tx, *outcome.ticket)
+                    await self._inbox.mark_processed(tx, stored.id)
+                    done += 1
+                elif outcome.kind == "wait":
+                    await self._inbox.wait(
+                        tx, stored, outcome.reason, now + self._pause(stored.waits, WAIT_CAP)
+                    )
+                elif outcome.kind == "park":
+                    log.error("event %s parked: %s", stored.id, outcome.reason)
+                    await self._inbox.park(tx, stored, outcome.reason)
+                else:
+                    at = now + self._pause(stored.attempts, 600.0)
+                    if await self._inbox.failed(tx, stored, outcome.reason, at):
+                        log.error(
+                            "event %s parked after %d attempts: %s",
+                            stored.id,
+                            stored.attempts + 1,
+                            outcome.reason,
+                        )
+        return done
+
+    def _pause(self, tries: int, cap: float) -> timedelta:
+        """Equal jitter up to 2, 4, 8 … seconds, capped at `cap`."""
+        ceiling = min(cap, 2.0 * 2**tries)
+        return timedelta(seconds=self._rng.uniform(ceiling / 2, ceiling))
 
     async def explain(self, event: DeskEvent) -> Decision | None:
         """What the rules say about an event (for `/deskbot rules test`)."""
@@ -80,13 +210,25 @@ class Notifier:
         happening, _ticket = await self._complete(happening, event)
         return await self._decide(happening)
 
-    async def _process(self, stored: Stored) -> None:
+    async def _prepare(self, stored: Stored, known: dict[str, dict[str, Any]]) -> Outcome:
+        """Everything up to the commit for one event: re-read, judge, route, render."""
         event = DeskEvent.model_validate(stored.body)
-        installed = await self._settings.get("installed", True)
-        happening = classify(event) if installed else None
+        if not await self._settings.get("installed", True):
+            return Outcome("done")
+        ticket, remember = None, None
+        if event.module == "Ticket" and event.resource_id:
+            # Judge the event against Desk's ticket and the last state we know (item 8).
+            ticket = await self._desk.ticket(event.resource_id, include=["contacts"])
+            current = ticket_state(ticket)
+            last = known.get(ticket.id) or await self._states.get(ticket.id)
+            event = believed(event, current, last)
+            if event.event_type == "Ticket_Update":  # every compared field is now accounted for
+                known[ticket.id] = current
+                remember = (ticket.id, current)
+        happening = classify(event)
         posts = []
         if happening is not None:
-            happening, ticket = await self._complete(happening, event)
+            happening, ticket = await self._complete(happening, event, ticket)
             decision = await self._decide(happening)
             names = await self._names()
             actor = names.get(happening.actor_id or "", "")
@@ -106,23 +248,17 @@ class Notifier:
                 )
                 key = f"event:{stored.id}:{route.target_kind}:{route.target}"
                 posts.append((route, card.to_wire(), key))
-        async with self._db.transaction() as tx:
-            for route, payload, key in posts:
-                await self._outbox.enqueue(
-                    tx, route.target_kind, route.target, payload, key, fallback=route.fallback
-                )
-            await self._inbox.mark_processed(tx, stored.id)
+        return Outcome("done", posts=posts, ticket=remember)
 
     async def _complete(
-        self, happening: Happening, event: DeskEvent
+        self, happening: Happening, event: DeskEvent, ticket: Ticket | None = None
     ) -> tuple[Happening, Ticket | None]:
-        """Re-read the ticket: owner and department come from Desk, not from the event body."""
+        """Re-read the ticket (unless given): owner and department come from Desk, not from the
+        event body. Raises NotFound when Desk no longer has it."""
         if not happening.ticket_id:
             return happening, None
-        try:
+        if ticket is None or ticket.id != happening.ticket_id:
             ticket = await self._desk.ticket(happening.ticket_id, include=["contacts"])
-        except NotFound:
-            return happening, event.ticket() if event.module == "Ticket" else None
         # A ticket's owner is its assignee now; an activity's owner is in its own payload.
         owner = ticket.assignee_id if event.module.startswith("Ticket") else happening.owner_id
         kinds, details = happening.kinds, dict(happening.details)
@@ -163,13 +299,38 @@ class Notifier:
         return zone(agent.time_zone) if agent and agent.time_zone else self._zone
 
     async def run_forever(self) -> None:
+        """Rounds back to back while events are due; then wait for a wake-up (an event was
+        stored) or the next event's retry time. While the store refuses writes, look again
+        every few seconds."""
+        paused_for = 0.0
         while True:
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("notifier round failed")
             self._wake.clear()
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=30)
+                await self.run_once()
+                upcoming = None if self.paused else await self._inbox.next_attempt()
+            except Exception:
+                log.exception("notifier round failed")
+                upcoming = None
+            if self.paused:
+                paused_for = min(5.0, max(0.25, paused_for * 2))
+                wait = paused_for
+            else:
+                paused_for = 0.0
+                wait = 30.0 if upcoming is None else (upcoming - self._clock.now()).total_seconds()
+                if wait <= 0:
+                    continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=min(wait, 30.0))
             except TimeoutError:
                 pass
+
+
+def _ticket_key(stored: Stored) -> str:
+    """Events of one ticket are worked on in order: its id, from the body (or the event's own)."""
+    payload = stored.body.get("payload") if isinstance(stored.body, dict) else None
+    if isinstance(payload, dict):
+        module = str(stored.event_type).rsplit("_", 1)[0]
+        ticket = payload.get("id") if module == "Ticket" else payload.get("ticketId")
+        if isinstance(ticket, str | int) and ticket != "":
+            return f"ticket:{ticket}"
+    return f"event:{stored.id}"

@@ -30,5 +30,6 @@ def make_web_app(
     app[cliq.REPLAYS] = cliq.MemoryReplays(bot.clock)
     app[health.SANDBOX_URLS] = {}
     app[health.HEALTH_PARTS] = {}
+    app[health.HEALTH_CHECKS] = {}
     app.add_routes(cliq.routes() + health.routes())
     return app

@@ -107,6 +107,7 @@ class Database:
         try:
             if path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
+                await asyncio.to_thread(_preflight, path)
             conn = await aiosqlite.connect(path, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the store {path}: {exc}") from exc
@@ -123,6 +124,9 @@ class Database:
                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
                     " namespace TEXT NOT NULL, version INTEGER NOT NULL,"
                     " PRIMARY KEY (namespace, version))"
+                )
+                await tx.execute(
+                    "CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, at REAL)"
                 )
         except (StoreUnavailable, sqlite3.Error) as exc:
             await conn.close()
@@ -183,6 +187,19 @@ class Database:
             if not self.health.writable:
                 self.health = StoreHealth()
 
+    async def probe(self) -> str | None:
+        """Try a tiny write now: None if the store takes it, else why not (for /healthz)."""
+        try:
+            async with self.transaction() as tx:
+                await tx.execute(
+                    "INSERT INTO store_probe (id, at) VALUES (1, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                    (time.time(),),
+                )
+        except StoreUnavailable as exc:
+            return exc.reason
+        return None
+
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write statement in its own transaction; return the last row id."""
         async with self.transaction() as tx:
@@ -225,6 +242,16 @@ class Database:
                     raise
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.25)
+
+
+def _preflight(path: str) -> None:
+    """Open the file once without a worker thread and put it in WAL mode (a write to a new
+    file): a file we cannot open or write fails here, with nothing left running."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_PATIENCE)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL").fetchall()
+    finally:
+        conn.close()
 
 
 def _statements(script: str) -> list[str]:

@@ -3,6 +3,12 @@
 Desk delivers at least once with no delivery id; the dedupe key (eventType, payload id,
 eventTime) makes a redelivery a no-op. The notifier marks an event processed in the same
 transaction that writes its posts to the outbox.
+
+An event is pending, processed, or dead. One that fails is retried on its own with backoff
+(`next_attempt_at`), never holding up the others; after MAX_ATTEMPTS failures, or at once on a
+permanent answer from Desk, it is parked as dead with its reason (`deskbot inbox` lists,
+retries and drops them). While Desk cannot be reached an event waits (`waits`), using up
+no attempt.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import asyncio
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
@@ -32,7 +38,14 @@ MIGRATIONS = [
         last_error TEXT
     );
     CREATE INDEX inbox_pending ON inbox (processed_at, id)
+    """,
+    # Isolation: each event's own next attempt, dead letters, and waits for Desk (no attempt).
     """
+    ALTER TABLE inbox ADD COLUMN next_attempt_at TEXT;
+    ALTER TABLE inbox ADD COLUMN dead_at TEXT;
+    ALTER TABLE inbox ADD COLUMN waits INTEGER NOT NULL DEFAULT 0;
+    UPDATE inbox SET dead_at = received_at WHERE processed_at IS NULL AND attempts >= 5
+    """,
 ]
 MAX_ATTEMPTS = 5
 
@@ -43,6 +56,9 @@ class Stored:
     event_type: str
     body: dict[str, Any]
     attempts: int
+    waits: int = 0
+    last_error: str | None = None
+    state: str = "pending"  # "pending", "processed" or "dead"
 
 
 class Inbox:
@@ -92,7 +108,7 @@ class Inbox:
     ) -> None:
         """One transaction for the deliveries of `batch`; their futures resolve after COMMIT."""
         results: list[tuple[asyncio.Future[tuple[int, int]], tuple[int, int]]] = []
-        now = self._clock.now().astimezone(UTC).isoformat()
+        now = _stamp(self._clock.now())
         async with self._db.transaction() as tx:
             for events, done in batch:
                 accepted = duplicates = 0
@@ -112,31 +128,116 @@ class Inbox:
                 done.set_result(counts)
 
     async def pending(self, limit: int = 50) -> list[Stored]:
+        """Events due now (not processed, not dead, their next attempt reached), oldest first."""
         rows = await self._db.fetchall(
-            "SELECT id, event_type, body, attempts FROM inbox WHERE processed_at IS NULL"
-            " AND attempts < ? ORDER BY id LIMIT ?",
-            (MAX_ATTEMPTS, limit),
+            "SELECT * FROM inbox WHERE processed_at IS NULL AND dead_at IS NULL"
+            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
+            (_stamp(self._clock.now()), limit),
         )
-        return [
-            Stored(r["id"], r["event_type"], json.loads(r["body"]), r["attempts"]) for r in rows
-        ]
+        return [_stored(r) for r in rows]
+
+    async def next_attempt(self) -> datetime | None:
+        """When the earliest pending event is due (now if one is due already); None if none."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n, MIN(COALESCE(next_attempt_at, '')) AS at FROM inbox"
+            " WHERE processed_at IS NULL AND dead_at IS NULL"
+        )
+        if not row or not row["n"]:
+            return None
+        return _parse(row["at"]) if row["at"] else self._clock.now()
 
     async def mark_processed(self, tx: aiosqlite.Connection, event_id: int) -> None:
         await tx.execute(
-            "UPDATE inbox SET processed_at = ? WHERE id = ?",
-            (self._clock.now().astimezone(UTC).isoformat(), event_id),
+            "UPDATE inbox SET processed_at = ? WHERE id = ?", (_stamp(self._clock.now()), event_id)
         )
 
-    async def failed(self, event_id: int, error: str) -> None:
-        """Leave it pending for another try (up to MAX_ATTEMPTS), with the reason kept."""
-        await self._db.execute(
-            "UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-            (error[:500], event_id),
+    async def failed(
+        self, tx: aiosqlite.Connection, event: Stored, error: str, at: datetime
+    ) -> bool:
+        """One attempt failed: try again at `at`, or park it as dead once MAX_ATTEMPTS are used.
+        True if it is now dead."""
+        dead = event.attempts + 1 >= MAX_ATTEMPTS
+        await tx.execute(
+            "UPDATE inbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+            " dead_at = ? WHERE id = ?",
+            (error[:500], _stamp(at), _stamp(self._clock.now()) if dead else None, event.id),
         )
+        return dead
+
+    async def wait(self, tx: aiosqlite.Connection, event: Stored, error: str, at: datetime) -> None:
+        """Desk could not answer (down, 5xx, 429): look again at `at`; no attempt is used."""
+        await tx.execute(
+            "UPDATE inbox SET waits = waits + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            (error[:500], _stamp(at), event.id),
+        )
+
+    async def park(self, tx: aiosqlite.Connection, event: Stored, error: str) -> None:
+        """A permanent answer (the ticket is gone, access refused): dead now, with the reason."""
+        await tx.execute(
+            "UPDATE inbox SET attempts = attempts + 1, last_error = ?, dead_at = ? WHERE id = ?",
+            (error[:500], _stamp(self._clock.now()), event.id),
+        )
+
+    async def dead_letters(self, limit: int = 100) -> list[Stored]:
+        rows = await self._db.fetchall(
+            "SELECT * FROM inbox WHERE dead_at IS NOT NULL ORDER BY id LIMIT ?", (limit,)
+        )
+        return [_stored(r) for r in rows]
+
+    async def revive(self, event_id: int) -> bool:
+        """Process a dead event again, with fresh attempts (`deskbot inbox retry <id>`)."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE inbox SET dead_at = NULL, attempts = 0, waits = 0, next_attempt_at = NULL"
+                " WHERE id = ? AND dead_at IS NOT NULL",
+                (event_id,),
+            )
+            return cursor.rowcount > 0
+
+    async def drop(self, event_id: int) -> bool:
+        """Forget a dead event for good (`deskbot inbox drop <id>`); its dedupe key stays
+        taken, so Desk redelivering it changes nothing."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE inbox SET processed_at = ?, dead_at = NULL, last_error = ?"
+                " WHERE id = ? AND dead_at IS NOT NULL",
+                (_stamp(self._clock.now()), "dropped", event_id),
+            )
+            return cursor.rowcount > 0
 
     async def count(self) -> int:
         row = await self._db.fetchone("SELECT COUNT(*) AS n FROM inbox")
         return int(row["n"]) if row else 0
+
+    async def counts(self) -> dict[str, int]:
+        """processed, pending (of which `waiting` for Desk) and dead, for /healthz and the CLI."""
+        row = await self._db.fetchone(
+            "SELECT SUM(processed_at IS NOT NULL) AS processed, SUM(dead_at IS NOT NULL) AS dead,"
+            " SUM(processed_at IS NULL AND dead_at IS NULL) AS pending,"
+            " SUM(processed_at IS NULL AND dead_at IS NULL AND waits > 0) AS waiting FROM inbox"
+        )
+        keys = ("processed", "pending", "waiting", "dead")
+        return {k: int(row[k] or 0) for k in keys} if row else {}
+
+
+def _stored(row: aiosqlite.Row) -> Stored:
+    return Stored(
+        id=row["id"],
+        event_type=row["event_type"],
+        body=json.loads(row["body"]),
+        attempts=row["attempts"],
+        waits=row["waits"],
+        last_error=row["last_error"],
+        state="processed" if row["processed_at"] else "dead" if row["dead_at"] else "pending",
+    )
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def _settle_error(done: asyncio.Future[tuple[int, int]], error: Exception) -> None:
