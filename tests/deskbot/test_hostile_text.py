@@ -88,7 +88,9 @@ async def flow(deskbot: Deskbot, text: str) -> Seen:
     agent, admin = deskbot.chat("agent"), deskbot.chat("admin")
     await deskbot.connect("agent@example.com")
     card = await agent.command("ticket", str(number))
-    forms = {label: await agent.click(card.button(label)) for label in ("Status", "Assign", "Reply")}
+    forms = {
+        label: await agent.click(card.button(label)) for label in ("Status", "Assign", "Reply")
+    }
     answers = {
         "ticket": card,
         "list": await agent.command("ticket"),
