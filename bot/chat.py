@@ -94,7 +94,13 @@ async def _fill_form(form: dict[str, Any], ask: Ask, show: Show) -> dict[str, An
         for number, option in enumerate(options, start=1):
             show(f"    {number}) {option['label']}")
         typed = await ask(f"  {field.get('label', field['name'])}: ")
-        if options and typed.isdigit() and 1 <= int(typed) <= len(options):
+        if (
+            options
+            and typed.isascii()
+            and typed.isdigit()
+            and len(typed) < 4
+            and 1 <= int(typed) <= len(options)
+        ):
             typed = options[int(typed) - 1]["value"]
         if typed:
             values[field["name"]] = typed
@@ -114,7 +120,13 @@ async def converse(conversation: Conversation, ask: Ask = _ask, show: Show = pri
         if not line:
             continue
         last = conversation.last
-        if line.isdigit() and last is not None and 1 <= int(line) <= len(last.buttons):
+        if (
+            line.isascii()
+            and line.isdigit()
+            and len(line) < 4
+            and last is not None
+            and 1 <= int(line) <= len(last.buttons)
+        ):
             answer = await conversation.click(last.buttons[int(line) - 1])
         elif line.startswith("/"):
             name, _, rest = line[1:].partition(" ")

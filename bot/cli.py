@@ -158,7 +158,13 @@ async def _queue(config, name: str, words: list[str]) -> int:  # type: ignore[no
     try:
         queue = Inbox(db, SystemClock()) if name == "inbox" else Outbox(db, SystemClock())
         await queue.setup()
-        if len(words) == 2 and words[0] in ("retry", "drop") and words[1].isdigit():
+        if (
+            len(words) == 2
+            and words[0] in ("retry", "drop")
+            and words[1].isascii()
+            and words[1].isdigit()
+            and len(words[1]) < 19
+        ):
             step = queue.revive if words[0] == "retry" else queue.drop
             done = await step(int(words[1]))
             what = "event" if name == "inbox" else "post"

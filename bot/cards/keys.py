@@ -26,6 +26,18 @@ def ticket_key(action: str, ticket_id: str, modified: datetime | None) -> str:
 def parse_ticket_key(rest: str) -> TicketKey:
     """The part after `<action>:`; a malformed key raises ValueError."""
     ticket_id, _, seen = rest.partition(":")
-    if not ticket_id.isdigit() or (seen and not seen.isdigit()):
-        raise ValueError(f"not a ticket key: {rest!r}")
-    return TicketKey(ticket_id, int(seen or 0))
+    seen_at = number(seen) if seen else 0
+    if number(ticket_id, max_digits=25) is None or seen_at is None:
+        raise ValueError(f"not a ticket key: {rest[:60]!r}")
+    return TicketKey(ticket_id, seen_at)
+
+
+def number(text: str, *, max_digits: int = 18) -> int | None:
+    """`text` as a non-negative integer if it is 1 to `max_digits` ASCII digits, else None.
+
+    Every number read from a key, a command or a form goes through here: `str.isdigit()` also
+    accepts "²" or "١", which `int()` refuses or reads unexpectedly, and a long run of digits
+    exceeds what SQLite (8 bytes) and `int()` (4,300 digits) take."""
+    if not 0 < len(text) <= max_digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)

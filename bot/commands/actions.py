@@ -32,7 +32,7 @@ Change = Callable[[DeskClient, Ticket], Awaitable[str]]  # makes the change; ret
 
 
 class TicketValues(BaseModel):
-    ticket: str = Field(pattern=r"^\d{1,25}$")
+    ticket: str = Field(pattern=r"^[0-9]{1,25}$")
     seen: int = 0
     force: bool = False
 
@@ -43,7 +43,7 @@ class StatusValues(TicketValues):
 
 
 class AssignValues(TicketValues):
-    owner: str = Field(pattern=r"^(agent|team):\d{1,25}$")
+    owner: str = Field(pattern=r"^(agent|team):[0-9]{1,25}$")
 
 
 class ReplyValues(TicketValues):

@@ -10,7 +10,7 @@ from bot.dispatch import UsageError
 
 MAX_ARGUMENT = 120
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_NUMBER = re.compile(r"^#?\s*(\d{1,12})$")
+_NUMBER = re.compile(r"^#?\s*([0-9]{1,12})$")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from attendance.errors import AttendanceError, MoveRefused
 from attendance.models import StatusType
 from bot.cards import people
 from bot.cards.attendance import board_card, report_card, status_card, week_card
+from bot.cards.keys import number
 from bot.cliq.markup import Markup, escape
 from bot.cliq.message import Banner, Button, Card, ListSlide, Message
 from bot.commands.common import not_an_agent
@@ -103,9 +104,10 @@ for _word, _status in (
 
 @router.button("att")
 async def move_button(ctx: DeskContext, status_id: str) -> Message | Banner:
-    if not status_id.isdigit():
+    status = number(status_id)
+    if status is None:
         return people.refused("Old card: run /attendance again.")
-    return await _move(ctx, int(status_id))
+    return await _move(ctx, status)
 
 
 ADMIN_VERBS = frozenset({"board", "report", "checkout", "statuses", "purge"})

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from bot.cards import people
+from bot.cards.keys import number
 from bot.cliq.client import CliqError
 from bot.cliq.markup import Markup, escape
 from bot.cliq.message import Banner, Card, Message, TableSlide
@@ -142,7 +143,11 @@ async def _notify(ctx: DeskContext, words: list[str]) -> Banner:
 
 
 async def _rules_test(ctx: DeskContext, words: list[str]) -> Message:
-    if len(words) < 3 or words[0].casefold() != "test" or not words[1].lstrip("#").isdigit():
+    if (
+        len(words) < 3
+        or words[0].casefold() != "test"
+        or number(words[1].lstrip("#"), max_digits=12) is None
+    ):
         raise UsageError("Usage: /deskbot rules test <ticket number> <kind>")
     kind = parse_kind(" ".join(words[2:]))
     if kind is None:

@@ -38,7 +38,11 @@ class ExportLinks:
         return f"{self._base}/attendance/export?t={token}&s={self._sign(token)}"
 
     def read(self, token: str, signature: str) -> dict[str, object]:
-        if not hmac.compare_digest(self._sign(token), signature):
+        """The claims of a link this bot made; PermissionError if it was not (or has expired),
+        ValueError if it is damaged. Any text is judged, non-ASCII and oversize included."""
+        if not (token.isascii() and signature.isascii()) or len(token) > 8192:
+            raise PermissionError("this link was not made by this bot")
+        if not hmac.compare_digest(self._sign(token).encode(), signature.encode()):
             raise PermissionError("this link was not made by this bot")
         claims = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         if int(claims["x"]) < self._clock.now().timestamp():

@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.handlers.errors import json_error
 
@@ -87,6 +88,33 @@ async def mark_busy(request: web.Request, handler: Handler) -> web.StreamRespons
         return await handler(request)
     finally:
         BUSY.discard(protocol)
+
+
+class _QuietProtocolErrors(logging.Filter):
+    """Bytes that are not HTTP (a request line or header over aiohttp's 8 KB limit, a broken
+    chunk) are answered 400 by aiohttp itself, which also logs a traceback at ERROR for each:
+    a stranger could fill the log. One short INFO line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            record.msg, record.args = (
+                "not HTTP we accept (answered %s): %.120s",
+                (
+                    error.code,
+                    error.message,
+                ),
+            )
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def quiet_protocol_errors() -> None:
+    """Install the filter on aiohttp's server logger (once)."""
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, _QuietProtocolErrors) for f in server_log.filters):
+        server_log.addFilter(_QuietProtocolErrors())
 
 
 class _Refused(asyncio.Protocol):

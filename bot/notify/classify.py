@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from bot.desk.events import DeskEvent
 from bot.notify.kinds import Kind
 
-_MENTION = re.compile(r"zsu\[@user:(\d+)\]zsu")
+_MENTION = re.compile(r"zsu\[@user:([0-9]{1,25})\]zsu")
 _ACTIVITY_MODULES = ("Task", "Call", "Event")
 
 
