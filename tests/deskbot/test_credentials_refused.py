@@ -148,3 +148,20 @@ async def test_cliq_token_refused_posts_wait_and_are_delivered_after(deskbot: De
     assert message["body"]["text"] == "hello"
     assert await services.outbox.dead_letters() == []
     assert (await health(deskbot))[CLIQ_VAR] == {"state": "ok"}
+
+
+async def test_refused_from_the_start_help_works_and_desk_commands_say_why(
+    deskbot: Deskbot,
+) -> None:
+    assert deskbot.services.sandboxes is not None
+    deskbot.services.sandboxes.registry.refuse(SANDBOX_ORG_REFRESH_TOKEN)  # before any call
+    agent = deskbot.chat("agent")
+    helped = await agent.command("help")
+    assert helped.status == 200 and "/ticket" in helped.all_text()
+    assert (await agent.say("ping")).status == 200
+    for answer in (await agent.command("checkin"), await agent.command("ticket", "115")):
+        assert_names_the_cause(answer)  # nobody is known yet: who they are needs Desk
+    assert (await health(deskbot))[DESK_VAR]["state"] == "refused"
+    accept(deskbot)
+    checked_in = await agent.command("checkin")
+    assert checked_in.status == 200 and "Check In" in checked_in.all_text()
