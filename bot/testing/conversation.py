@@ -153,8 +153,9 @@ class Conversation:
         return await self.send(envelope("command", "suggestion_handler", name=name, params=params))
 
     async def say(self, text: str) -> Answer:
-        """A message in the bot's chat (the bot message handler)."""
-        params = self._params(message={"text": text, "type": "text"})
+        """A message in the bot's chat (the bot message handler, whose `message` is a plain
+        text: https://www.zoho.com/cliq/help/platform/bot-messagehandler.html)."""
+        params = self._params(message=text)
         return await self.send(envelope("bot", "message_handler", name="deskbot", params=params))
 
     async def mention(self, text: str) -> Answer:
