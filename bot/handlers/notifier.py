@@ -95,6 +95,7 @@ class Notifier:
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
         self.paused = ""  # why no round can be recorded now ("" when working)
+        self.concurrency = CONCURRENCY
 
     def wake(self) -> None:
         self._wake.set()
@@ -123,7 +124,7 @@ class Notifier:
         outcomes: dict[int, Outcome] = {}
         known: dict[str, dict[str, Any]] = {}  # states learnt this round, before they commit
         down: list[str] = []  # set once Desk cannot answer: the rest of the round waits
-        gate = asyncio.Semaphore(CONCURRENCY)
+        gate = asyncio.Semaphore(self.concurrency)
         groups: dict[str, list[Stored]] = {}
         for stored in events:
             groups.setdefault(_ticket_key(stored), []).append(stored)

@@ -1,0 +1,92 @@
+"""Backlog drain: how fast the notifier works through Desk events already in the inbox.
+
+    .venv/bin/python bench/backlog_drain.py [--events 2000]
+
+The real services against the sandbox Desk and Cliq (over loopback HTTP, in this process):
+`--events` Ticket_Update events for different tickets are stored in the inbox, then the notifier
+runs rounds back to back until none is left, as `deskbot serve` does; each event re-reads its
+ticket from Desk, is judged, routed and rendered, and its post queued. Printed: events processed
+per second, next to the same backlog worked one event at a time (the notifier before it worked
+on several tickets at once) and to the old schedule of 50 events per 30-second tick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.clock import SystemClock  # noqa: E402
+from bot.config import load_config  # noqa: E402
+from bot.services import open_services  # noqa: E402
+
+
+async def drain(events: int, concurrency: int, folder: Path) -> float:
+    os.environ.setdefault("DESKBOT_CLIQ_SECRET", "bench")
+    config = load_config(str(ROOT / "bot.toml"))
+    config = config.model_copy(
+        update={
+            "store": config.store.model_copy(update={"path": str(folder / f"{concurrency}.db")}),
+            "sandbox": config.sandbox.model_copy(update={"auto_install": False}),
+        }
+    )
+    async with open_services(config, SystemClock()) as services:
+        assert services.sandboxes is not None
+        await services.settings.put("dm_owner", False)  # channel posts: no DM subscriptions
+        numbers = list(range(101, 101 + events))  # the seeded tickets (2,000 of them)
+        ids = []
+        for number in numbers:
+            found = await services.sandboxes.desk.ticket_by_number(str(number))
+            assert found is not None, number
+            ids.append(found)
+        batch = []
+        for n, ticket in enumerate(ids):
+            batch.append(
+                (
+                    f"Ticket_Update:{ticket['id']}:{n}",
+                    "Ticket_Update",
+                    {
+                        "eventType": "Ticket_Update",
+                        "eventTime": str(1772413200000 + n),
+                        "orgId": services.config.desk_org_id,
+                        "payload": {**ticket, "modifiedBy": "6000000001002"},
+                        "prevState": {"status": "Waiting on bench"},
+                    },
+                )
+            )
+        await services.inbox.add(batch)
+        services.notifier.concurrency = concurrency
+        start = time.perf_counter()
+        while await services.notifier.run_once():
+            pass
+        elapsed = time.perf_counter() - start
+        counts = await services.inbox.counts()
+        assert counts["processed"] == events and counts["dead"] == 0, counts
+        queued = (await services.outbox.counts())["waiting"]
+        assert queued >= events * 0.9, queued  # (nearly) every event caused a post
+        return events / elapsed
+
+
+async def main(events: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        one = await drain(events, 1, folder)
+        many = await drain(events, 16, folder)
+    print(
+        f"backlog drain: {many:,.0f} events/s processed, 16 tickets at a time "
+        f"(one at a time: {one:,.0f}/s, {many / one:.2f}x; "
+        f"the old 50 per 30-s tick: 1.7/s, {many / (50 / 30):,.0f}x)"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=2000)
+    asyncio.run(main(parser.parse_args().events))
