@@ -157,3 +157,15 @@ async def test_a_late_answer_is_posted_into_the_chat_as_the_bot_without_a_respon
     await deskbot.deliver()
     [posted] = [m for m in deskbot.cliq_messages if m["body"].get("text") == "Pending: 3 open"]
     assert (posted["target_kind"], posted["target"]) == where
+
+
+@pytest.mark.parametrize("sub_action", ["", "4400000000000017"])
+async def test_a_parent_menu_without_a_known_sub_action_offers_its_sub_actions(
+    deskbot: Deskbot, sub_action: str
+) -> None:
+    """Whether `sub_action` is the name or an identifier, the person gets there."""
+    chat = deskbot.chat()
+    offered = await chat.menu("Attendance", sub_action)
+    choices = [s["text"] for s in offered.output["suggestions"]["list"]]
+    assert choices == ["Check In", "Check Out", "Meal Break", "Short Break"]
+    assert "You are *Check In*" in (await chat.say(choices[0])).text
