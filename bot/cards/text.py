@@ -8,12 +8,12 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from bot.cliq.markup import Markup, escape
+from bot.cliq.markup import Markup, escape, needs_escape
 
 
 def _shown(value: Any) -> Any:
     """What `{{ value }}` prints: people's text escaped, our `Markup` as it is."""
-    return escape(value) if isinstance(value, str) else value
+    return escape(value) if isinstance(value, str) and needs_escape(value) else value
 
 
 @cache
@@ -26,6 +26,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # shipped with the code: no need to stat each file on every render
     )
 
 

@@ -40,6 +40,8 @@ _LINK_JOIN = re.compile(r"\](?=\()")
 _BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits on
 _LINE_START = re.compile(rf"(?:^|(?<=[{_BREAKS}]))([ \t]*)(?=[#!>]|---)")
 _LINE_BREAK = re.compile(f"[{_BREAKS}]")
+_ANYTHING_TO_DO = re.compile(f"[*~`_@{{\\]#!>\\-{_BREAKS}]")
+"""A character some rule above looks at: without one, text is shown as it is (the usual case)."""
 
 
 class Markup(str):
@@ -77,6 +79,8 @@ def escape(text: object, *, block: bool = True) -> Markup:
     if isinstance(text, Markup):
         return text
     value = "" if text is None else str(text)
+    if not _ANYTHING_TO_DO.search(value):
+        return Markup(value)
     value = value.translate(LOOK_ALIKES)
     value = _UNDERSCORE_AT_WORD_EDGE.sub(UNDERSCORE_LOOK_ALIKE, value)
     value = _AT_STARTING_A_WORD.sub("@" + WORD_JOINER, value)
@@ -85,6 +89,11 @@ def escape(text: object, *, block: bool = True) -> Markup:
     if not block:  # one line: no line starts but the first, which Cliq reads only in text
         return Markup(_LINE_BREAK.sub(" ", value))
     return Markup(_LINE_START.sub(r"\1" + WORD_JOINER, value))
+
+
+def needs_escape(text: str) -> bool:
+    """False when `escape` would give `text` back unchanged (it has no character Cliq reads)."""
+    return not isinstance(text, Markup) and _ANYTHING_TO_DO.search(text) is not None
 
 
 def plain(text: object) -> Markup:

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.cliq import limits
-from bot.cliq.markup import plain
+from bot.cliq.markup import needs_escape, plain
 
 BUTTON_FUNCTION = "botbutton"
 """The Cliq function that receives every button click; the framework routes by the key's prefix."""
@@ -49,8 +49,8 @@ def _literal(value: Any, limit: int | None = None) -> Any:
 
     Escaping only adds characters, so a value within `limit` that escaping pushed past it is cut
     (ending "…") rather than refused; a value already too long is left for the limit check."""
-    if not isinstance(value, str):
-        return value
+    if not isinstance(value, str) or not needs_escape(value):
+        return value  # (the usual case, kept cheap: every label and cell comes through here)
     shown = plain(value)
     if limit is not None and len(value) <= limit < len(shown):
         shown = shown[: limit - 1] + "…"
