@@ -7,7 +7,8 @@ The real services against the sandbox Desk and Cliq (over loopback HTTP, in this
 runs rounds back to back until none is left, as `deskbot serve` does; each event re-reads its
 ticket from Desk, is judged, routed and rendered, and its post queued. Printed: events processed
 per second, next to the same backlog worked one event at a time (the notifier before it worked
-on several tickets at once) and to the old schedule of 50 events per 30-second tick.
+on several tickets at once) and to the old schedule of 50 events per 30-second tick; then the
+same backlog behind `--poison` events the notifier cannot use (they used to block all others).
 """
 
 from __future__ import annotations
@@ -28,12 +29,28 @@ from bot.config import load_config  # noqa: E402
 from bot.services import open_services  # noqa: E402
 
 
-async def drain(events: int, concurrency: int, folder: Path) -> float:
+def poison(n: int) -> tuple[str, str, dict[str, object]]:
+    """A correctly shaped delivery the notifier cannot use: a commenter that is a string."""
+    return (
+        f"Ticket_Comment_Add:p{n}:0",
+        "Ticket_Comment_Add",
+        {
+            "eventType": "Ticket_Comment_Add",
+            "eventTime": "1772413200000",
+            "orgId": "700000001",
+            "payload": {"id": f"p{n}", "ticketId": "1166045000000000115", "commenter": "x"},
+        },
+    )
+
+
+async def drain(events: int, concurrency: int, folder: Path, bad: int = 0) -> float:
     os.environ.setdefault("DESKBOT_CLIQ_SECRET", "bench")
     config = load_config(str(ROOT / "bot.toml"))
     config = config.model_copy(
         update={
-            "store": config.store.model_copy(update={"path": str(folder / f"{concurrency}.db")}),
+            "store": config.store.model_copy(
+                update={"path": str(folder / f"{concurrency}-{bad}.db")}
+            ),
             "sandbox": config.sandbox.model_copy(update={"auto_install": False}),
         }
     )
@@ -61,32 +78,41 @@ async def drain(events: int, concurrency: int, folder: Path) -> float:
                     },
                 )
             )
-        await services.inbox.add(batch)
+        await services.inbox.add([poison(n) for n in range(bad)] + batch)
         services.notifier.concurrency = concurrency
         start = time.perf_counter()
         while await services.notifier.run_once():
             pass
         elapsed = time.perf_counter() - start
         counts = await services.inbox.counts()
-        assert counts["processed"] == events and counts["dead"] == 0, counts
+        assert counts["processed"] == events and counts["pending"] == bad, counts
         queued = (await services.outbox.counts())["waiting"]
         assert queued >= events * 0.9, queued  # (nearly) every event caused a post
         return events / elapsed
 
 
-async def main(events: int) -> None:
+async def main(events: int, bad: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         one = await drain(events, 1, folder)
         many = await drain(events, 16, folder)
+        if bad:
+            poisoned = await drain(events, 16, folder / "poisoned", bad)
     print(
         f"backlog drain: {many:,.0f} events/s processed, 16 tickets at a time "
         f"(one at a time: {one:,.0f}/s, {many / one:.2f}x; "
         f"the old 50 per 30-s tick: 1.7/s, {many / (50 / 30):,.0f}x)"
     )
+    if bad:
+        print(
+            f"with {bad} poison events first: all {events:,} good ones processed at "
+            f"{poisoned:,.0f} events/s; the {bad} bad ones wait for their retries, alone"
+        )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=2000)
-    asyncio.run(main(parser.parse_args().events))
+    parser.add_argument("--events", type=int, default=1900)
+    parser.add_argument("--poison", type=int, default=10, help="bad events ahead of the backlog")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.events, arguments.poison))

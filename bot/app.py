@@ -202,6 +202,8 @@ async def _sweep_attendance(services: Services) -> None:
     while True:
         try:
             await services.attendance.sweep()
+        except StoreUnavailable as exc:  # reads stay right; stored at the next sweep
+            log.warning("attendance sweep waits: the store cannot be written (%s)", exc.reason)
         except Exception:
             log.exception("attendance sweep failed")
         await asyncio.sleep(60)

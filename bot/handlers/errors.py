@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.store.db import StoreUnavailable
+
 log = logging.getLogger("deskbot.http")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -44,6 +46,9 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
             if exc.status == 413:
                 reason = "request body too large"
             response = json_error(exc.status, _slug(exc.reason), reason or exc.reason)
+    except StoreUnavailable as exc:  # disk full, read-only: the caller may try again later
+        log.warning("store unavailable [ref %s]: %s", request_id, exc.reason)
+        response = json_error(503, "store_unavailable", exc.reason, reference=request_id)
     except Exception:
         log.exception("unhandled error [ref %s]", request_id)
         response = json_error(500, "internal_error", "unexpected error", reference=request_id)

@@ -29,6 +29,7 @@ from bot.notify.classify import Happening
 from bot.notify.kinds import Kind
 from bot.notify.rules import RuleSettings, decide
 from bot.notify.schedule import due_digest, parse_time_of_day
+from bot.store.db import StoreUnavailable
 from bot.store.outbox import Outbox
 from bot.store.settings import Settings
 from bot.store.tasks import WatchedTasks
@@ -76,6 +77,8 @@ class Scheduler:
         while True:
             try:
                 await self.run_once()
+            except StoreUnavailable as exc:  # the next round catches up what is due
+                log.warning("scheduler waits: the store cannot be written (%s)", exc.reason)
             except Exception:
                 log.exception("scheduler round failed")
             await asyncio.sleep(every)

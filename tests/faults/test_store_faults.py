@@ -176,3 +176,20 @@ async def test_a_full_disk_is_told_apart_and_passes_by_itself(tmp_path: Path) ->
     await db.execute("INSERT INTO filler VALUES (zeroblob(100000))")
     assert db.health.writable and await db.probe() is None
     await db.close()
+
+
+async def test_any_route_that_cannot_save_answers_503_not_500(aiohttp_client) -> None:  # type: ignore[no-untyped-def]
+    from aiohttp import web
+
+    from bot.handlers.errors import errors_as_json
+
+    async def saving(request: web.Request) -> web.Response:
+        raise StoreUnavailable("read-only: attempt to write a readonly database")
+
+    app = web.Application(middlewares=[errors_as_json])
+    app.router.add_post("/save", saving)
+    client = await aiohttp_client(app)
+    answer = await client.post("/save")
+    assert answer.status == 503
+    body = await answer.json()
+    assert body["error"] == "store_unavailable" and "read-only" in body["reason"]
