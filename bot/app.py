@@ -129,6 +129,7 @@ def create_app(
                 asyncio.ensure_future(services.sender.run_forever()),
                 asyncio.ensure_future(services.notifier.run_forever()),
                 asyncio.ensure_future(services.scheduler.run_forever()),
+                asyncio.ensure_future(services.poller.run_forever(config.desk.poll_seconds)),
                 asyncio.ensure_future(_sweep_attendance(services)),
             ]
             if services.sandboxes and config.sandbox.auto_install:
@@ -148,6 +149,10 @@ def create_app(
     app[HEALTH_PARTS]["delivery"] = lambda: dict(holder["services"].sender.stats) if holder else {}
     app[HEALTH_PARTS]["queues"] = lambda: _queues(holder)
     app[HEALTH_CHECKS]["store"] = lambda: _store_problem(holder)
+    app[HEALTH_PARTS]["desk_events"] = lambda: {
+        "mode": holder["services"].events_mode if holder else None,
+        "poll_seconds": config.desk.poll_seconds,
+    }
     app.add_routes(oauth_callback.routes(lambda: holder["services"]))
     app.add_routes(
         attendance_export.routes(

@@ -126,7 +126,7 @@ def _shim(config, url: str | None) -> int:  # type: ignore[no-untyped-def]
 async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
     """Against a running deployment: Desk checks that `<public_url>/desk/events` answers."""
     from bot.clock import SystemClock
-    from bot.install import InstallError, check_public_url
+    from bot.install import EVENTS_MODE, InstallError, check_public_url, mode_line
     from bot.services import open_services
 
     try:
@@ -142,8 +142,11 @@ async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
         except InstallError as exc:
             print(f"deskbot {command}: {exc}", file=sys.stderr)
             return 2
+        mode = await services.settings.get(EVENTS_MODE)
     for line in done or ["nothing to do: already installed"]:
         print(line)
+    if command == "install" and mode_line(mode) not in done:
+        print(mode_line(mode))
     return 0
 
 

@@ -78,6 +78,8 @@ class DeskConfig(Section):
     # Your Desk portal's organisation id (Setup → Developer Space → API); the sandbox's by default.
     org_id: str = ""
     concurrency: int = 4
+    # Editions without webhooks (Free, Standard): how often Desk is asked for changed tickets.
+    poll_seconds: float = Field(default=60.0, gt=0)
     # Zoho Desk's web address for ticket links, e.g. https://desk.zoho.com/agent/<portal>.
     portal_url: str = ""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.cliq.client import CliqClient, CliqRejected
 from bot.desk.client import DeskClient
+from bot.desk.errors import LicenseLimited
 from bot.store.settings import Settings
 
 # Webhook.json `subscriptions`: an event takes null or an object with exactly its documented
@@ -93,22 +94,45 @@ async def install(
     if await add_bot(cliq, settings, org_channel, force=created):
         done.append(f"added the bot to #{org_channel}")
     hooks = [h for h in await desk.webhooks() if h.url == url]
+    mode = "webhook"
     if not hooks:
-        hooks = [
-            await desk.create_webhook(
-                "deskbot",
-                url,
-                SUBSCRIPTIONS,
-                description="Deskbot: Desk events to Cliq",
-                include_events_from=["AUTOMATION"],
-            )
-        ]
-        done.append(f"subscribed {url} to Desk's ticket and activity events")
+        try:
+            hooks = [
+                await desk.create_webhook(
+                    "deskbot",
+                    url,
+                    SUBSCRIPTIONS,
+                    description="Deskbot: Desk events to Cliq",
+                    include_events_from=["AUTOMATION"],
+                )
+            ]
+            done.append(f"subscribed {url} to Desk's ticket and activity events")
+        except LicenseLimited:
+            mode = "polling"  # Free and Standard editions have no webhooks
+    if await settings.get(EVENTS_MODE) != mode:
+        await settings.put(EVENTS_MODE, mode)
+        done.append(mode_line(mode))
     ids = sorted({h.id for h in hooks})
     if await settings.get("webhook_ids", []) != ids or not await settings.get("installed", False):
         await settings.put("webhook_ids", ids)
         await settings.put("installed", True)
     return done
+
+
+EVENTS_MODE = "desk_events"
+"""Setting: how Desk's events reach the bot, `webhook` or `polling` (bot/handlers/desk_poller.py)."""
+
+
+def mode_line(mode: str | None) -> str:
+    """What `deskbot install` says about how Desk's events arrive."""
+    if mode == "polling":
+        return (
+            "Desk events: polling (this Desk edition has no webhooks; Deskbot asks Desk for"
+            " changed tickets every [desk] poll_seconds)"
+        )
+    if mode == "webhook":
+        return "Desk events: webhook"
+    return "Desk events: not installed"
 
 
 async def uninstall(desk: DeskClient, settings: Settings, *, public_url: str) -> list[str]:
@@ -120,5 +144,6 @@ async def uninstall(desk: DeskClient, settings: Settings, *, public_url: str) ->
             done.append(f"removed the Desk webhook {hook.id}")
     await settings.put("installed", False)
     await settings.put("webhook_ids", [])
+    await settings.put(EVENTS_MODE, None)
     done.append("stopped all posts (the channels stay)")
     return done

@@ -31,12 +31,13 @@ from bot.desk.tickets import TicketStatus
 from bot.desk.transport import Sleep, TokenSource
 from bot.desk.webhook_jwt import JwksCache, WebhookVerifier
 from bot.handlers.attendance_export import ExportLinks
+from bot.handlers.desk_poller import DeskPoller
 from bot.handlers.notifier import Notifier
 from bot.handlers.scheduler import Scheduler
 from bot.handlers.sender import Sender
 from bot.identity.connections import AgentConnections
 from bot.identity.directory import AgentDirectory
-from bot.install import install, uninstall
+from bot.install import EVENTS_MODE, install, uninstall
 from bot.oauth import ACCOUNTS_HOSTS, FixedToken, OAuthError, TokenManager, token_url
 from bot.sandbox.run import Sandboxes, start_sandboxes
 from bot.store.answers import Answers
@@ -45,6 +46,7 @@ from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
 from bot.store.seen import SeenCredentials
 from bot.store.settings import Settings
+from bot.store.snapshots import TicketSnapshots
 from bot.store.tasks import WatchedTasks
 from bot.store.ticket_states import TicketStates
 
@@ -78,12 +80,14 @@ class Services:
     notifier: Notifier
     scheduler: Scheduler
     tasks: WatchedTasks
+    poller: DeskPoller  # Desk's events by polling, on editions without webhooks
     export_links: ExportLinks
     desk_http: aiohttp.ClientSession
     cliq_http: aiohttp.ClientSession
     accounts_http: aiohttp.ClientSession
     desk_gate: asyncio.Semaphore  # the portal's concurrency cap, shared by every Desk client
     credentials: dict[str, TokenManager] = field(default_factory=dict)  # variable → its tokens
+    events_mode: str | None = None  # how Desk's events arrive: webhook, polling, or None
     _agent_clients: OrderedDict[str, DeskClient] = field(default_factory=OrderedDict)
     _departments: tuple[datetime, list[Department]] | None = None
     _statuses: tuple[datetime, list[TicketStatus]] | None = None
@@ -115,10 +119,13 @@ class Services:
         )
         for webhook_id in await self.settings.get("webhook_ids", []):
             self.webhooks.allow(webhook_id)
+        self.events_mode = await self.settings.get(EVENTS_MODE)
         return done
 
     async def uninstall(self, public_url: str) -> list[str]:
-        return await uninstall(self.desk, self.settings, public_url=public_url)
+        done = await uninstall(self.desk, self.settings, public_url=public_url)
+        self.events_mode = None
+        return done
 
     async def departments(self) -> list[Department]:
         """The org's departments, read at most every 30 minutes; while Desk cannot be read
@@ -269,6 +276,7 @@ async def open_services(
         )
         watched_tasks = WatchedTasks(db)
         states = TicketStates(db)
+        snapshots = TicketSnapshots(db)
         for part in (
             connections,
             answers,
@@ -279,6 +287,7 @@ async def open_services(
             settings,
             watched_tasks,
             states,
+            snapshots,
         ):
             await part.setup()
         jwks_url = (
@@ -318,6 +327,15 @@ async def open_services(
             departments=lambda: services.departments(),
             tasks=watched_tasks,
         )
+        poller = DeskPoller(
+            desk=desk,
+            inbox=inbox,
+            settings=settings,
+            snapshots=snapshots,
+            clock=clock,
+            org_id=config.desk_org_id,
+            stored=notifier.wake,
+        )
         services = Services(
             config=config,
             clock=clock,
@@ -344,10 +362,12 @@ async def open_services(
             notifier=notifier,
             scheduler=scheduler,
             tasks=watched_tasks,
+            poller=poller,
             desk_gate=desk_gate,
             export_links=ExportLinks(config.token_key(), config.public_url, clock),
             credentials={DESK_REFRESH_ENV: desk_tokens, CLIQ_REFRESH_ENV: cliq_tokens},
         )
+        services.events_mode = await settings.get(EVENTS_MODE)
         yield services
 
 

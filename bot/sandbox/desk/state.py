@@ -327,11 +327,19 @@ class DeskSandbox:
                 "email": actor["emailId"],
             },
         }
+        ticket = await self.ticket(ticket_id)
         async with self.db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO sd_comments VALUES (?,?,?,?)",
                 (comment["id"], ticket_id, comment["commentedTime"], json.dumps(comment)),
             )
+            if ticket is not None:  # the ticket counts its comments and shows the activity
+                ticket["commentCount"] = str(int(ticket.get("commentCount") or 0) + 1)
+                ticket["modifiedTime"] = comment["commentedTime"]
+                await tx.execute("DELETE FROM sd_tickets WHERE id = ?", (ticket_id,))
+                await tx.execute(
+                    "INSERT INTO sd_tickets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", _ticket_row(ticket)
+                )
         await self._emit("Ticket_Comment_Add", comment, None)
         return comment
 

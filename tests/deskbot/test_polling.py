@@ -1,0 +1,68 @@
+"""Desk editions without webhooks (Free, Standard): install falls back to polling, and the
+same notifications arrive through the same inbox with the same dedupe (issue 9)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Config
+from tests.deskbot.conftest import Deskbot
+from tests.deskbot.test_notifications import change, comment, settle
+
+
+@pytest.fixture
+def config(config: Config) -> Config:
+    sandbox = config.sandbox.model_copy(update={"desk_edition": "standard"})
+    return config.model_copy(update={"sandbox": sandbox})
+
+
+async def polled(deskbot: Deskbot) -> int:
+    """One poll a minute later, then the inbox and outbox worked off; events stored."""
+    deskbot.clock.advance(minutes=1)
+    return await deskbot.services.poller.run_once()
+
+
+async def test_without_webhooks_install_polls_and_says_so(deskbot: Deskbot) -> None:
+    url = str(deskbot.client.make_url("")).rstrip("/")
+    deskbot.subscribe()
+    done = await deskbot.services.install(url)
+    assert any("Desk events: polling" in line for line in done)
+    assert not any("subscribed" in line for line in done)
+    assert await deskbot.services.install(url) == []  # twice changes nothing
+    health = await (await deskbot.client.get("/healthz")).json()
+    assert health["desk_events"]["mode"] == "polling"
+    assert health["desk_events"]["poll_seconds"] == 60
+    assert await deskbot.services.desk.webhooks() == []
+
+
+async def test_polling_brings_the_same_notifications_once(deskbot: Deskbot) -> None:
+    url = str(deskbot.client.make_url("")).rstrip("/")
+    deskbot.subscribe()
+    await deskbot.services.install(url)
+    assert await deskbot.services.poller.run_once() == 0  # the first poll only starts the clock
+    await change(deskbot, 115, actor="maria@example.com", status="Closed")
+    assert await polled(deskbot) == 1
+    [closed] = await settle(deskbot)
+    assert (closed["target_kind"], closed["target"]) == ("user", "agent@example.com")
+    assert "Ticket closed" in closed["body"]["text"] and "by Maria Garcia" in closed["body"]["text"]
+    assert await polled(deskbot) == 0  # the overlapping window sees it again: deduped
+    assert await settle(deskbot) == [closed]
+
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    async with deskbot.client.session.post(
+        f"{sandbox.urls['desk']}/sandbox/tickets",
+        json={"subject": "Scanner jams on A3", "actor": "maria@example.com"},
+    ) as response:
+        created = await response.json()
+    assert await polled(deskbot) == 1  # new tickets come from the list, not the lagging search
+    posts = list(await settle(deskbot))
+    assert any("Scanner jams on A3" in m["body"]["text"] for m in posts[1:])
+
+    await comment(deskbot, 115, actor="maria@example.com", content="Replacement sent.")
+    assert await polled(deskbot) == 1
+    [commented] = (await settle(deskbot))[len(posts) :]
+    assert commented["target"] == "agent@example.com"
+    assert "Comment added* by Maria Garcia" in commented["body"]["text"]
+    assert await polled(deskbot) == 0
+    assert int(created["ticketNumber"]) > 2000
