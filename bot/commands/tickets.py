@@ -47,7 +47,13 @@ async def ticket(ctx: DeskContext, args: str) -> Message | Banner:
             found_list = await ctx.desk.search(
                 email=query.value, sort_by="-createdTime", limit=LATEST
             )
-            title, empty = f"Latest tickets of {query.value}", f"{query.value} has no tickets."
+            title, empty = (
+                f"Latest tickets of {query.value}",
+                (
+                    f"{query.value} has no tickets (Desk's search may take a few minutes to"
+                    " show a brand-new one)."
+                ),
+            )
         else:
             assert ctx.agent is not None
             found_list = await ctx.desk.tickets(assignee=[ctx.agent.id], limit=LATEST)

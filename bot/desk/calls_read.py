@@ -13,6 +13,7 @@ from bot.desk.transport import Transport
 
 PAGE = 100  # tickets, search, comments, happiness: at most 100 per page
 PEOPLE_PAGE = 200  # agents, departments: at most 200 per page
+RECENT = 100  # the newest tickets looked through when search has not indexed one yet
 
 TimeRange = tuple[datetime, datetime]
 DueDate = Literal["overdue", "today", "tomorrow", "currentWeek", "currentMonth"]
@@ -166,5 +167,14 @@ class ReadCalls:
         return await collect(self.iter_search(limit=limit, **criteria))
 
     async def ticket_by_number(self, number: str | int) -> Ticket | None:
-        hits = await self.search(ticket_number=str(number).lstrip("#"), limit=1)
-        return hits[0] if hits else None
+        """The ticket with this number, or None. Desk's search index lags new tickets by
+        some minutes, so a number search finds nothing for a brand-new ticket: then the newest
+        tickets are listed (`/tickets`, no index) and the one with this number read by id."""
+        wanted = str(number).strip().lstrip("#")
+        hits = await self.search(ticket_number=wanted, limit=1)
+        if hits:
+            return hits[0]
+        async for listed in self.iter_tickets(sort_by="-createdTime", limit=RECENT):
+            if listed.ticket_number == wanted:
+                return await self.ticket(listed.id)
+        return None

@@ -249,3 +249,21 @@ async def test_comment_edits_and_tasks_arrive_too(deskbot: Deskbot) -> None:
         "*Activity completed* by Maria Garcia",
     ]
     assert added["target"] == "agent@example.com"
+
+
+async def test_the_announced_ticket_is_found_at_once(deskbot: Deskbot) -> None:
+    """Desk's search index lags new tickets (the sandbox keeps them out of search for
+    `search_lag_minutes`): `/ticket <number>` right after "Ticket created" still finds it."""
+    await installed(deskbot)
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None and sandbox.desk.search_lag.total_seconds() > 0
+    async with deskbot.client.session.post(
+        f"{sandbox.urls['desk']}/sandbox/tickets",
+        json={"subject": "Badge reader offline", "actor": "maria@example.com"},
+    ) as response:
+        number = (await response.json())["ticketNumber"]
+    posts = await settle(deskbot)
+    assert any("Badge reader offline" in m["body"]["text"] for m in posts)
+    assert await deskbot.services.desk.search(ticket_number=number) == []  # not indexed yet
+    answer = await deskbot.chat().command("ticket", number)
+    assert answer.title.startswith(f"#{number} ") and "Badge reader offline" in answer.title
