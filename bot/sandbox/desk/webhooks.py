@@ -100,7 +100,11 @@ class Deliverer:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def close(self) -> None:
-        await self.idle()
+        """Stop: deliveries still under way are abandoned, not awaited (a Desk going away does
+        not finish them, and the receiver may be the app that is stopping us)."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
         if self._session is not None:
             await self._session.close()
 
