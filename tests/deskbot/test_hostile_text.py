@@ -169,3 +169,18 @@ async def test_outsiders_text_adds_no_mention_and_no_formatting(
 
 def _posts(found: list[tuple[str, Counter[str]]]) -> Counter[tuple[str, tuple[Any, ...]]]:
     return Counter((n, tuple(sorted(k.items()))) for n, k in found if n.startswith("post"))
+
+
+async def test_our_own_mention_still_fires_beside_hostile_text(deskbot: Deskbot) -> None:
+    """A DM Cliq refuses goes to the channel naming the owner with `{@e-mail}` (ours): that
+    mention fires, and the hostile subject next to it fires none."""
+    await deskbot.services.install(str(deskbot.client.make_url("")).rstrip("/"))  # no subscriber
+    await _post(
+        deskbot,
+        "/sandbox/tickets",
+        {"subject": HOSTILE[4], "assignee": "agent@example.com", "actor": "maria@example.com"},
+    )
+    posts = await settle(deskbot)
+    assert posts and all(p["target_kind"] == "channel" for p in posts)
+    assert [p["mentions"] for p in posts] == [["@agent@example.com"]] * len(posts)
+    assert await deskbot.services.outbox.dead_letters() == []
