@@ -108,6 +108,9 @@ class SandboxConfig(Section):
     desk_edition: Literal["free", "express", "standard", "professional", "enterprise"] = (
         "professional"
     )
+    # Whether the sandbox Desk's ticket update takes `teamId`: Ticket.json's update body does not
+    # list it (default: refused, as documented); some live portals take it.
+    desk_patch_team: bool = False
     # How long a new sandbox ticket stays out of `/tickets/search` (Desk's search index lags).
     search_lag_minutes: float = Field(default=2.0, ge=0)
     # Whether the sandbox Desk's webhook JWTs carry `exp` (open: zoho-audit.md §1.11).

@@ -21,7 +21,7 @@ from bot.cliq.message import Banner, Button, Message, MessageEdit
 from bot.commands.common import desk_error_banner, not_an_agent
 from bot.commands.context import DeskContext
 from bot.desk.client import DeskClient
-from bot.desk.errors import DeskError
+from bot.desk.errors import DeskError, InvalidData
 from bot.desk.tickets import Ticket
 from bot.identity.connections import NotConnected
 from bot.router import Router
@@ -154,10 +154,33 @@ async def set_owner(ctx: DeskContext, values: AssignValues) -> Answer:
             await desk.update_ticket(ticket.id, assignee_id=owner_id)
             agent = await ctx.svc.directory.by_id(owner_id)
             return f"Assigned → {agent.display_name if agent else owner_id}"
-        await desk.update_ticket(ticket.id, team_id=owner_id, assignee_id=None)
+        try:
+            await desk.update_ticket(ticket.id, team_id=owner_id, assignee_id=None)
+        except InvalidData as error:
+            if not _refused_field(error, "teamId"):
+                raise
+            raise TeamNotAssignable(
+                "teams can't be assigned from here; pick an agent",
+                status=error.status,
+                code=error.code,
+                body=error.body,
+            ) from error
         return "Assigned → a team"
 
     return await _perform(ctx, "assign", values, change)
+
+
+class TeamNotAssignable(InvalidData):
+    """Desk refused `teamId` in the ticket update: Ticket.json's update body does not list it
+    (some portals take it anyway; docs/zoho-contract.md), so assigning a team is left to Desk."""
+
+
+def _refused_field(error: InvalidData, field: str) -> bool:
+    """Whether Desk's 422 names `field` among the refused ones (`errors[].fieldName`)."""
+    found = error.body.get("errors") if isinstance(error.body, dict) else None
+    return any(
+        isinstance(e, dict) and str(e.get("fieldName", "")).strip("/") == field for e in found or []
+    )
 
 
 @router.form("reply")

@@ -81,6 +81,12 @@ class HappinessRating(DeskModel):
     department_id: DeskId | None = None
 
     @property
+    def of_ticket(self) -> str | None:
+        """The rated ticket's id: `ticketId`, or the nested `ticket.id` (the record's shape is
+        unpublished, desk.md §9.6)."""
+        return self.ticket_id or (self.ticket.id if self.ticket else None)
+
+    @property
     def level(self) -> str:
         """`GOOD`, `OK` or `BAD`, whatever case Desk used."""
         return self.rating.upper()

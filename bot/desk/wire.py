@@ -125,6 +125,21 @@ Map = Annotated[dict[str, Item], BeforeValidator(_empty_dict)]
 `subscriptions`): `null` reads as empty."""
 
 
+def ticket_id_in(record: Any) -> str | None:
+    """The id of the ticket a record belongs to, wherever Desk's shapes put it: `ticketId`, or
+    a nested `ticket: {id}` (comments, threads, activities and happiness ratings use either;
+    desk.md §9.6, §9.13). None when it has neither."""
+    if not isinstance(record, dict):
+        return None
+    value = record.get("ticketId")
+    nested = record.get("ticket")
+    if value in (None, "") and isinstance(nested, dict):
+        value = nested.get("id")
+    if value in (None, "") or isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value)
+
+
 class DeskModel(BaseModel):
     """Base of every Desk response model: camelCase on the wire, unknown keys ignored.
 

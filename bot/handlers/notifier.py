@@ -40,6 +40,7 @@ from bot.desk.errors import (
 )
 from bot.desk.events import DeskEvent
 from bot.desk.tickets import Ticket
+from bot.desk.wire import ticket_id_in
 from bot.identity.directory import AgentDirectory
 from bot.notify.believed import believed, ticket_state
 from bot.notify.classify import Happening, classify
@@ -331,7 +332,7 @@ def _ticket_key(stored: Stored) -> str:
     payload = stored.body.get("payload") if isinstance(stored.body, dict) else None
     if isinstance(payload, dict):
         module = str(stored.event_type).rsplit("_", 1)[0]
-        ticket = payload.get("id") if module == "Ticket" else payload.get("ticketId")
-        if isinstance(ticket, str | int) and ticket != "":
+        ticket = payload.get("id") if module == "Ticket" else ticket_id_in(payload)
+        if isinstance(ticket, str | int) and not isinstance(ticket, bool) and ticket != "":
             return f"ticket:{ticket}"
     return f"event:{stored.id}"

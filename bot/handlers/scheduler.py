@@ -207,9 +207,10 @@ class Scheduler:
         names = await self._names()
         queued = 0
         for rating in ratings:
-            if not rating.ticket_id:
+            if not rating.of_ticket:
+                log.warning("happiness rating %s names no ticket; skipped", rating.id)
                 continue
-            ticket = await self._desk.ticket(rating.ticket_id)
+            ticket = await self._desk.ticket(rating.of_ticket)
             owner_id = ticket.assignee_id or rating.agent_id
             happening = Happening(
                 (Kind.HAPPINESS,),

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.desk.events import DeskEvent
+from bot.desk.wire import ticket_id_in
 from bot.notify.kinds import Kind
 
 _MENTION = re.compile(r"zsu\[@user:([0-9]{1,25})\]zsu")
@@ -88,7 +89,7 @@ def _comment(event: DeskEvent, action: str) -> Happening:
     content = str(comment.get("content") or "")
     return Happening(
         kinds=(Kind.COMMENT_ADDED if action == "Add" else Kind.COMMENT_EDITED,),
-        ticket_id=_str(comment.get("ticketId")),
+        ticket_id=ticket_id_in(comment),
         owner_id=None,  # the ticket's owner: the notifier fills it in from the re-read ticket
         actor_id=_str(comment.get("commenterId") or commenter.get("id")),
         department_id=None,
@@ -113,7 +114,7 @@ def _activity(event: DeskEvent, action: str) -> Happening | None:
         return None
     return Happening(
         kinds=(kind,),
-        ticket_id=_str(now.get("ticketId")),
+        ticket_id=ticket_id_in(now),
         owner_id=_str(now.get("ownerId")),
         actor_id=_str(now.get("modifiedBy") or now.get("createdBy")),
         department_id=_str(now.get("departmentId")),

@@ -61,6 +61,7 @@ async def start_sandboxes(config: Config, clock: Clock, *, db_path: str = ":memo
         org_id=SANDBOX_ORG_ID,
         edition=config.sandbox.desk_edition,
         search_lag=timedelta(minutes=config.sandbox.search_lag_minutes),
+        patch_team=config.sandbox.desk_patch_team,
     )
     await desk.setup()
     desk.deliverer.with_exp = config.sandbox.desk_jwt_exp

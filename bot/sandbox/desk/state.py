@@ -67,13 +67,16 @@ class DeskSandbox:
         portal: str = "https://desk.sandbox.invalid",
         edition: str = "professional",
         search_lag: timedelta = timedelta(0),
+        patch_team: bool = False,
     ) -> None:
         """`edition` (free, express, standard, professional, enterprise) decides webhooks and
-        the concurrency cap; `search_lag` is how long a new ticket stays out of search."""
+        the concurrency cap; `search_lag` is how long a new ticket stays out of search; `patch_team` lets the ticket
+        update take `teamId`, which Ticket.json does not list."""
         if edition not in EDITIONS:
             raise ValueError(f"unknown Desk edition {edition!r}; one of {', '.join(EDITIONS)}")
         self.edition = edition
         self.search_lag = search_lag
+        self.patch_team = patch_team  # the update takes `teamId` (not in Ticket.json)
         self.in_flight = 0
         self.most_in_flight = 0
         self.db = db

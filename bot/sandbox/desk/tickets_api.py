@@ -194,7 +194,8 @@ def routes() -> list[web.RouteDef]:
         if actor["rolePermissionType"] == "Light":
             return error(403, "FORBIDDEN", "Light agents cannot edit tickets.")
         body = await request.json()
-        unknown = set(body) - TICKET_UPDATE_KEYS
+        allowed = TICKET_UPDATE_KEYS | ({"teamId"} if sandbox.patch_team else set())
+        unknown = set(body) - allowed
         if unknown:
             return error(
                 422,
