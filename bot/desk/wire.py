@@ -128,15 +128,18 @@ Map = Annotated[dict[str, Item], BeforeValidator(_empty_dict)]
 def ticket_id_in(record: Any) -> str | None:
     """The id of the ticket a record belongs to, wherever Desk's shapes put it: `ticketId`, or
     a nested `ticket: {id}` (comments, threads, activities and happiness ratings use either;
-    desk.md §9.6, §9.13). None when it has neither."""
+    desk.md §9.6, §9.13). None when it has neither; ValueError when one is there but is not
+    an id (a malformed record, not one without a ticket)."""
     if not isinstance(record, dict):
         return None
     value = record.get("ticketId")
     nested = record.get("ticket")
     if value in (None, "") and isinstance(nested, dict):
         value = nested.get("id")
-    if value in (None, "") or isinstance(value, bool) or not isinstance(value, str | int):
+    if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"the ticket id is not an id: {value!r}")
     return str(value)
 
 

@@ -332,7 +332,10 @@ def _ticket_key(stored: Stored) -> str:
     payload = stored.body.get("payload") if isinstance(stored.body, dict) else None
     if isinstance(payload, dict):
         module = str(stored.event_type).rsplit("_", 1)[0]
-        ticket = payload.get("id") if module == "Ticket" else ticket_id_in(payload)
+        try:
+            ticket = payload.get("id") if module == "Ticket" else ticket_id_in(payload)
+        except ValueError:  # malformed: worked on alone, and parked if it keeps failing
+            return f"event:{stored.id}"
         if isinstance(ticket, str | int) and not isinstance(ticket, bool) and ticket != "":
             return f"ticket:{ticket}"
     return f"event:{stored.id}"

@@ -25,13 +25,20 @@ T = "1166045000000000115"
         ({"ticketId": "", "ticket": {"id": int(T)}}, T),
         ({"ticket": None}, None),
         ({"ticket": {"ticketNumber": "115"}}, None),
-        ({"ticketId": True}, None),
         ({}, None),
         ("not a record", None),
     ],
 )
 def test_the_ticket_id_is_read_wherever_desk_puts_it(record: Any, expected: str | None) -> None:
     assert ticket_id_in(record) == expected
+
+
+@pytest.mark.parametrize(
+    "record", [{"ticketId": True}, {"ticketId": {"nested": True}}, {"ticket": {"id": [1]}}]
+)
+def test_a_malformed_ticket_id_is_an_error_not_a_missing_one(record: Any) -> None:
+    with pytest.raises(ValueError, match="not an id"):
+        ticket_id_in(record)
 
 
 @pytest.mark.parametrize(
