@@ -26,6 +26,8 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiosqlite
+
 from bot.cards.notifications import notification_card
 from bot.clock import Clock
 from bot.context import zone
@@ -162,42 +164,58 @@ class Notifier:
             return Outcome("failed", reason=f"{type(exc).__name__}: {exc}")
 
     async def _record(self, events: list[Stored], outcomes: dict[int, Outcome], down: str) -> int:
-        """Commit the round: posts and processed marks, retries, waits and dead letters."""
-        now, done = self._clock.now(), 0
-        async with self._db.transaction() as tx:
-            for stored in events:
-                outcome = outcomes.get(stored.id) or Outcome("wait", reason=down)
-                if outcome.kind == "done":
-                    for route, payload, key in outcome.posts:
-                        await self._outbox.enqueue(
-                            tx,
-                            route.target_kind,
-                            route.target,
-                            payload,
-                            key,
-                            fallback=route.fallback,
-                        )
-                    if outcome.ticket is not None:
-                        await self._states.put(tx, *outcome.ticket)
-                    await self._inbox.mark_processed(tx, stored.id)
-                    done += 1
-                elif outcome.kind == "wait":
-                    await self._inbox.wait(
-                        tx, stored, outcome.reason, now + self._pause(stored.waits, WAIT_CAP)
-                    )
-                elif outcome.kind == "park":
-                    log.error("event %s parked: %s", stored.id, outcome.reason)
-                    await self._inbox.park(tx, stored, outcome.reason)
-                else:
-                    at = now + self._pause(stored.attempts, 600.0)
-                    if await self._inbox.failed(tx, stored, outcome.reason, at):
-                        log.error(
-                            "event %s parked after %d attempts: %s",
-                            stored.id,
-                            stored.attempts + 1,
-                            outcome.reason,
-                        )
+        """Commit the round: posts and processed marks, retries, waits and dead letters, in one
+        transaction; if that fails for another reason than the store, each event alone, so an
+        outcome that cannot be written fails only its own event."""
+        outcome_of = {e.id: outcomes.get(e.id) or Outcome("wait", reason=down) for e in events}
+        try:
+            async with self._db.transaction() as tx:
+                return sum([await self._write(tx, e, outcome_of[e.id]) for e in events])
+        except StoreUnavailable:
+            raise
+        except Exception:
+            log.exception("round of %d events not recorded together: one at a time", len(events))
+        done = 0
+        for stored in events:
+            try:
+                async with self._db.transaction() as tx:
+                    done += await self._write(tx, stored, outcome_of[stored.id])
+            except StoreUnavailable:
+                raise
+            except Exception as exc:
+                async with self._db.transaction() as tx:
+                    failure = Outcome("failed", reason=f"not recorded: {type(exc).__name__}: {exc}")
+                    await self._write(tx, stored, failure)
         return done
+
+    async def _write(self, tx: aiosqlite.Connection, stored: Stored, outcome: Outcome) -> int:
+        """Record one event's outcome in `tx`; 1 if it is now processed."""
+        now = self._clock.now()
+        if outcome.kind == "done":
+            for route, payload, key in outcome.posts:
+                await self._outbox.enqueue(
+                    tx, route.target_kind, route.target, payload, key, fallback=route.fallback
+                )
+            if outcome.ticket is not None:
+                await self._states.put(tx, *outcome.ticket)
+            await self._inbox.mark_processed(tx, stored.id)
+            return 1
+        if outcome.kind == "wait":
+            at = now + self._pause(stored.waits, WAIT_CAP)
+            await self._inbox.wait(tx, stored, outcome.reason, at)
+        elif outcome.kind == "park":
+            log.error("event %s parked: %s", stored.id, outcome.reason)
+            await self._inbox.park(tx, stored, outcome.reason)
+        else:
+            at = now + self._pause(stored.attempts, 600.0)
+            if await self._inbox.failed(tx, stored, outcome.reason, at):
+                log.error(
+                    "event %s parked after %d attempts: %s",
+                    stored.id,
+                    stored.attempts + 1,
+                    outcome.reason,
+                )
+        return 0
 
     def _pause(self, tries: int, cap: float) -> timedelta:
         """Equal jitter up to 2, 4, 8 … seconds, capped at `cap`."""

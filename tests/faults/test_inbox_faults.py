@@ -109,3 +109,32 @@ async def test_a_body_cannot_announce_a_change_desk_never_made(deskbot: Deskbot)
     assert "Ticket closed" in closed["body"]["text"]
     await deliver_signed(deskbot, [{**forged, "eventTime": "1772413290000"}])
     assert await settle(deskbot) == [closed]
+
+
+async def test_an_outcome_that_cannot_be_written_fails_only_its_event(deskbot: Deskbot) -> None:
+    """When one event's outcome cannot be written (here: its ticket's state, refused), the
+    round is recorded one event at a time and only that event fails, to be retried alone."""
+    await installed(deskbot)
+    await deskbot.services.settings.put("dm_owner", False)
+    notifier = deskbot.services.notifier
+    states = notifier._states
+    bad = (await deskbot.services.desk.ticket_by_number(116)).id  # type: ignore[union-attr]
+
+    class Refusing:
+        async def get(self, ticket_id: str) -> Any:
+            return await states.get(ticket_id)
+
+        async def put(self, tx: Any, ticket_id: str, state: dict[str, Any]) -> None:
+            if ticket_id == bad:
+                raise ValueError("cannot store this state")
+            await states.put(tx, ticket_id, state)
+
+    notifier._states = Refusing()  # type: ignore[assignment]
+    for number, status in ((115, "On Hold"), (116, "On Hold"), (117, "Escalated")):
+        await change(deskbot, number, actor="maria@example.com", status=status)
+    posted = await settle(deskbot)
+    assert len(posted) == 2  # the two others went out
+    counts = await deskbot.services.inbox.counts()
+    assert counts["processed"] == 2 and counts["pending"] == 1 and counts["dead"] == 0
+    notifier._states = states  # written again: the failed one goes out on its retry
+    assert len(await rounds(deskbot, 10, step=5)) == 3
