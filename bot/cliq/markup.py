@@ -92,7 +92,8 @@ def escape(text: object, *, block: bool = True) -> Markup:
 
 
 def needs_escape(text: str) -> bool:
-    """False when `escape` would give `text` back unchanged (it has no character Cliq reads)."""
+    """True when `text` holds a character one of the rules looks at (and is not our `Markup`);
+    False means `escape` would give it back unchanged."""
     return not isinstance(text, Markup) and _ANYTHING_TO_DO.search(text) is not None
 
 
