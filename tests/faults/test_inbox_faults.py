@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.app import SERVICES, create_app
+from bot.config import Config
 from tests.deskbot.conftest import Deskbot
 from tests.deskbot.test_notifications import change, installed, settle
 
@@ -43,7 +45,9 @@ async def rounds(deskbot: Deskbot, seconds: int, step: int = 5) -> list[dict[str
     return await settle(deskbot)
 
 
-async def test_poison_events_are_parked_and_every_good_one_is_posted(deskbot: Deskbot) -> None:
+async def test_poison_events_are_parked_and_every_good_one_is_posted(
+    deskbot: Deskbot, aiohttp_client, config: Config
+) -> None:  # type: ignore[no-untyped-def]
     await installed(deskbot)
     await deskbot.services.settings.put("dm_owner", False)
     await deliver_signed(deskbot, POISON)  # first in the inbox: before the good ones
@@ -64,6 +68,11 @@ async def test_poison_events_are_parked_and_every_good_one_is_posted(deskbot: De
     assert await deskbot.services.inbox.drop(dead[1].id)
     assert (await deskbot.services.inbox.counts())["dead"] == 1
     assert len(await settle(deskbot)) == 3
+    # after a restart (a second app on the same database file) nothing is tried again
+    again = await aiohttp_client(create_app(config, clock=deskbot.clock))
+    restarted = again.server.app[SERVICES]["services"]
+    assert await restarted.notifier.run_once() == 0
+    assert await restarted.inbox.counts() == await deskbot.services.inbox.counts()
 
 
 async def test_a_60s_desk_outage_loses_nothing(deskbot: Deskbot) -> None:
