@@ -163,7 +163,6 @@ def create_app(
         desk_events.routes(
             lambda: holder["services"].inbox,
             lambda: holder["services"].webhooks.verify,
-            lambda: holder["services"].seen,
             lambda: holder["services"].notifier.wake(),
         )
     )

@@ -28,7 +28,7 @@ from bot.handlers.errors import json_error
 from bot.handlers.serving import BodyTimeout, body_timeout_answer, read_body
 from bot.store.db import StoreUnavailable
 from bot.store.inbox import Inbox
-from bot.store.seen import SeenCredentials, Use
+from bot.store.seen import Binding, UsedWithAnotherBody
 
 VerifyJwt = Callable[[str], Awaitable[Claims]]
 MAX_TOKEN_CHARS = 8192
@@ -37,7 +37,6 @@ MAX_TOKEN_CHARS = 8192
 def routes(
     inbox: Callable[[], Inbox],
     verify: Callable[[], VerifyJwt],
-    seen: Callable[[], SeenCredentials],
     stored: Callable[[], None],
 ) -> list[web.RouteDef]:
     async def validate(request: web.Request) -> web.Response:
@@ -67,19 +66,19 @@ def routes(
         good, rejected = judge(raw)
         if not good:
             return json_error(400, "bad_request", "; ".join(rejected)[:500])
+        binding = Binding(
+            f"desk-jwt:{claims.token_id}",
+            hashlib.sha256(raw_body).hexdigest(),
+            epoch_ms(claims.accepted_until or claims.expires_at),
+        )
         try:
-            use = await seen().use(
-                f"desk-jwt:{claims.token_id}",
-                hashlib.sha256(raw_body).hexdigest(),
-                epoch_ms(claims.accepted_until or claims.expires_at),
-            )
-        except StoreUnavailable as exc:  # Desk delivers again later
-            return json_error(503, "store_unavailable", exc.reason)
-        if use is Use.OTHER_BODY:
+            accepted, duplicates = await inbox().add(good, binding=binding)
+        except UsedWithAnotherBody:
             return json_error(
                 401, "unauthorized", "bad X-ZDesk-JWT: already used with another body"
             )
-        accepted, duplicates = await inbox().add(good)
+        except StoreUnavailable as exc:  # Desk delivers again later
+            return json_error(503, "store_unavailable", exc.reason)
         if accepted:
             stored()
         return web.json_response(

@@ -18,12 +18,20 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 
-from bot.clock import Clock
+from bot.clock import Clock, epoch_ms
 from bot.store.db import Database
+from bot.store.seen import (
+    Binding,
+    SeenCredentials,
+    Use,
+    UsedWithAnotherBody,
+    forget_expired,
+    use_in,
+)
 
 MIGRATIONS = [
     """
@@ -61,28 +69,40 @@ class Stored:
     state: str = "pending"  # "pending", "processed" or "dead"
 
 
+class _Delivery(NamedTuple):
+    events: list[tuple[str, str, dict[str, Any]]]
+    binding: Binding | None
+    done: asyncio.Future[tuple[int, int]]
+
+
 class Inbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        self._waiting: list[
-            tuple[list[tuple[str, str, dict[str, Any]]], asyncio.Future[tuple[int, int]]]
-        ] = []
+        self._waiting: list[_Delivery] = []
         self._flusher: asyncio.Task[None] | None = None
 
     async def setup(self) -> None:
         await self._db.migrate("inbox", MIGRATIONS)
+        await SeenCredentials(self._db, self._clock).setup()  # the tokens' bindings
 
-    async def add(self, events: Iterable[tuple[str, str, dict[str, Any]]]) -> tuple[int, int]:
+    async def add(
+        self,
+        events: Iterable[tuple[str, str, dict[str, Any]]],
+        *,
+        binding: Binding | None = None,
+    ) -> tuple[int, int]:
         """Store `(dedupe key, event type, event)` triples durably: (accepted, duplicates).
 
         Deliveries arriving together are committed together (group commit): each caller still
         returns only after the transaction holding its events has committed. If a group's
         transaction fails, each of its deliveries is tried again alone, so one bad delivery
-        fails only itself.
+        fails only itself. `binding` (the delivery's signed token and body digest) is recorded
+        in the same transaction; a token already used with another body stores nothing and
+        raises UsedWithAnotherBody.
         """
         done: asyncio.Future[tuple[int, int]] = asyncio.get_running_loop().create_future()
-        self._waiting.append((list(events), done))
+        self._waiting.append(_Delivery(list(events), binding, done))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.ensure_future(self._flush())
         return await done
@@ -94,23 +114,25 @@ class Inbox:
                 await self._commit(batch)
             except Exception as exc:
                 if len(batch) == 1:
-                    _settle_error(batch[0][1], exc)
+                    _settle_error(batch[0].done, exc)
                     continue
                 for one in batch:  # find the delivery at fault; the others commit alone
                     try:
                         await self._commit([one])
                     except Exception as alone:
-                        _settle_error(one[1], alone)
+                        _settle_error(one.done, alone)
 
-    async def _commit(
-        self,
-        batch: list[tuple[list[tuple[str, str, dict[str, Any]]], asyncio.Future[tuple[int, int]]]],
-    ) -> None:
+    async def _commit(self, batch: list[_Delivery]) -> None:
         """One transaction for the deliveries of `batch`; their futures resolve after COMMIT."""
-        results: list[tuple[asyncio.Future[tuple[int, int]], tuple[int, int]]] = []
+        results: list[tuple[asyncio.Future[tuple[int, int]], tuple[int, int] | Exception]] = []
         now = _stamp(self._clock.now())
         async with self._db.transaction() as tx:
-            for events, done in batch:
+            if any(delivery.binding for delivery in batch):
+                await forget_expired(tx, epoch_ms(self._clock.now()))
+            for events, binding, done in batch:
+                if binding is not None and await use_in(tx, binding) is Use.OTHER_BODY:
+                    results.append((done, UsedWithAnotherBody(binding.credential)))
+                    continue
                 accepted = duplicates = 0
                 for key, event_type, event in events:
                     cursor = await tx.execute(
@@ -123,9 +145,11 @@ class Inbox:
                     else:
                         duplicates += 1
                 results.append((done, (accepted, duplicates)))
-        for done, counts in results:
-            if not done.done():
-                done.set_result(counts)
+        for done, outcome in results:
+            if isinstance(outcome, Exception):
+                _settle_error(done, outcome)
+            elif not done.done():
+                done.set_result(outcome)
 
     async def pending(self, limit: int = 50) -> list[Stored]:
         """Events due now (not processed, not dead, their next attempt reached), oldest first."""

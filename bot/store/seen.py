@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import enum
 import logging
+from dataclasses import dataclass
+
+import aiosqlite
 
 from bot.clock import Clock, epoch_ms
 from bot.handlers.cliq import MemoryReplays
@@ -27,6 +30,19 @@ MIGRATIONS = [
     CREATE INDEX seen_credentials_expiry ON seen_credentials (expires_at)
     """
 ]
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A credential to record with the digest of the body it came with, until `expires_at_ms`."""
+
+    credential: str
+    body_digest: str
+    expires_at_ms: int
+
+
+class UsedWithAnotherBody(Exception):
+    """The credential was already used with another body (a replay or a forgery)."""
 
 
 class Use(enum.Enum):
@@ -50,21 +66,8 @@ class SeenCredentials:
         """Record `credential` with the digest of the body it came with, until `expires_at_ms`;
         say whether it was new, seen with the same body, or seen with another."""
         async with self._db.transaction() as tx:
-            await tx.execute(
-                "DELETE FROM seen_credentials WHERE expires_at < ?", (epoch_ms(self._clock.now()),)
-            )
-            cursor = await tx.execute(
-                "INSERT INTO seen_credentials (credential, body_digest, expires_at)"
-                " VALUES (?, ?, ?) ON CONFLICT (credential) DO NOTHING",
-                (credential, body_digest, expires_at_ms),
-            )
-            if cursor.rowcount > 0:
-                return Use.FIRST
-            async with tx.execute(
-                "SELECT body_digest FROM seen_credentials WHERE credential = ?", (credential,)
-            ) as found:
-                row = await found.fetchone()
-        return Use.SAME_BODY if row is not None and row[0] == body_digest else Use.OTHER_BODY
+            await forget_expired(tx, epoch_ms(self._clock.now()))
+            return await use_in(tx, Binding(credential, body_digest, expires_at_ms))
 
     async def first_use(self, credential: str, expires_at_ms: int) -> bool:
         """True the first time `credential` is presented within its window (the `/cliq` replay
@@ -80,3 +83,25 @@ class SeenCredentials:
     async def count(self) -> int:
         row = await self._db.fetchone("SELECT COUNT(*) AS n FROM seen_credentials")
         return int(row["n"]) if row else 0
+
+
+async def forget_expired(tx: aiosqlite.Connection, now_ms: int) -> None:
+    """Delete the credentials whose window has closed (inside the caller's transaction)."""
+    await tx.execute("DELETE FROM seen_credentials WHERE expires_at < ?", (now_ms,))
+
+
+async def use_in(tx: aiosqlite.Connection, binding: Binding) -> Use:
+    """`SeenCredentials.use` inside the caller's transaction (e.g. the inbox's group commit, so
+    binding a Desk token to its body costs no commit of its own)."""
+    cursor = await tx.execute(
+        "INSERT INTO seen_credentials (credential, body_digest, expires_at)"
+        " VALUES (?, ?, ?) ON CONFLICT (credential) DO NOTHING",
+        (binding.credential, binding.body_digest, binding.expires_at_ms),
+    )
+    if cursor.rowcount > 0:
+        return Use.FIRST
+    async with tx.execute(
+        "SELECT body_digest FROM seen_credentials WHERE credential = ?", (binding.credential,)
+    ) as found:
+        row = await found.fetchone()
+    return Use.SAME_BODY if row is not None and row[0] == binding.body_digest else Use.OTHER_BODY

@@ -19,7 +19,6 @@ from bot.handlers.sender import Sender
 from bot.store.db import Database
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
-from bot.store.seen import SeenCredentials
 
 
 class StaticToken:
@@ -40,11 +39,9 @@ async def accept(token: str) -> Claims:
 async def ingest(path: str, port: int) -> None:
     db = await Database.open(path)
     inbox = Inbox(db, SystemClock())
-    seen = SeenCredentials(db, SystemClock())
     await inbox.setup()
-    await seen.setup()
     app = web.Application()
-    app.add_routes(desk_events.routes(lambda: inbox, lambda: accept, lambda: seen, lambda: None))
+    app.add_routes(desk_events.routes(lambda: inbox, lambda: accept, lambda: None))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
