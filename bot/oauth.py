@@ -152,7 +152,9 @@ class TokenManager:
             return self._token  # type: ignore[return-value]
         if self.refused is not None and self._refused_checked is not None:
             if self._clock.now() - self._refused_checked < self._recheck:
-                raise self.refused  # still refused: don't ask Accounts on every call
+                # still refused: do not ask Accounts on every call (a clean traceback each time,
+                # so one refusal raised for days does not grow)
+                raise self.refused.with_traceback(None)
         if self._inflight is None:
             self._inflight = asyncio.ensure_future(self._refresh())
             self._inflight.add_done_callback(self._landed)

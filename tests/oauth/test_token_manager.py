@@ -324,3 +324,22 @@ async def test_the_sandbox_refuses_a_refresh_token_until_told_otherwise(
     async with session.delete(f"{base}/sandbox/faults") as got:
         assert got.status == 204
     assert "access_token" in await request_token(session, token_url(base), form)
+
+
+async def test_a_refusal_raised_for_days_does_not_grow(session, base, clock, registry) -> None:  # type: ignore[no-untyped-def]
+    """The same refusal is raised to every caller until the next ask: its traceback must not
+    collect every frame it was ever raised through (issue 10: bounded memory)."""
+    import tracemalloc
+
+    tokens = manager(session, base, clock)
+    registry.refuse(REFRESH)
+    with pytest.raises(CredentialsRefused):
+        await tokens.token()
+    tracemalloc.start()
+    try:
+        for _ in range(5000):
+            with pytest.raises(CredentialsRefused):
+                await tokens.token()
+        assert tracemalloc.get_traced_memory()[0] < 200_000
+    finally:
+        tracemalloc.stop()
