@@ -77,6 +77,7 @@ class Bot:
             self.router.keywords.extend(router.keywords)
             self.router.buttons.extend(router.buttons)
             self.router.forms.extend(router.forms)
+            self.router.dynamic_selects.extend(router.dynamic_selects)
             check_menus([*self.router.menus, *router.menus])  # Cliq's limits, per bot
             self.router.menus.extend(router.menus)
             self.router.suggestions.extend(router.suggestions)
@@ -187,6 +188,8 @@ class Bot:
             return self._button(env)
         if kind == "function" and handler in ("form_handler", "form_submit_handler"):
             return self._form(env)
+        if kind == "function" and handler == "form_dynamic_select_handler":
+            return self._dynamic_select(env)
         if kind == "extension":
             return self._extension(env)
         log.warning("unhandled %s %s %r: answered empty", kind, handler, env.name)
@@ -310,6 +313,24 @@ class Bot:
             return _constant(lambda ctx: answers.stale_button())
         route, rest = found
         return _guarded(route.admin, lambda ctx: route.listener(ctx, rest))
+
+    def _dynamic_select(self, env: Envelope) -> Run | None:
+        form, target = env.params.form, env.params.target
+        if form is None or target is None:
+            return None
+        route = next(
+            (
+                d
+                for d in self.router.dynamic_selects
+                if d.form == form.name and d.field == target.name
+            ),
+            None,
+        )
+        if route is None:
+            log.warning("no dynamic select for %s.%s", form.name, target.name)
+            return None
+        values = form_values(form.values)
+        return lambda ctx: route.listener(ctx, target.query, values)
 
     def _form(self, env: Envelope) -> Run | None:
         form = env.params.form

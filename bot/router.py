@@ -69,6 +69,13 @@ class FormRoute:
 
 
 @dataclass(frozen=True)
+class DynamicSelectRoute:
+    form: str
+    field: str
+    listener: Listener
+
+
+@dataclass(frozen=True)
 class MenuRoute:
     """A bot menu action (`sub_action` empty), or one sub-action of a parent menu action."""
 
@@ -132,6 +139,7 @@ class Router:
     keywords: list[Keyword] = field(default_factory=list)
     buttons: list[ButtonRoute] = field(default_factory=list)
     forms: list[FormRoute] = field(default_factory=list)
+    dynamic_selects: list[DynamicSelectRoute] = field(default_factory=list)
     menus: list[MenuRoute] = field(default_factory=list)
     suggestions: list[SuggestionRoute] = field(default_factory=list)
     welcomes: list[Listener] = field(default_factory=list)
@@ -183,6 +191,17 @@ class Router:
 
         def register(listener: F) -> F:
             self.forms.append(FormRoute(name, listener, _values_model(listener), admin))
+            return listener
+
+        return register
+
+    def dynamic_select(self, form: str, field: str) -> Callable[[F], F]:
+        """The options of a form's `dynamic_select` input as the person types:
+        `listener(ctx, query, values) -> DynamicOptions`, `values` being the form's current
+        values (hidden inputs included) (Cliq's dynamic field handler)."""
+
+        def register(listener: F) -> F:
+            self.dynamic_selects.append(DynamicSelectRoute(form, field, listener))
             return listener
 
         return register

@@ -6,7 +6,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from bot.cliq.form import Form, HiddenInput, RadioInput, SelectInput, TextareaInput
+from bot.cliq.form import (
+    DynamicSelectInput,
+    Form,
+    HiddenInput,
+    RadioInput,
+    SelectInput,
+    TextareaInput,
+)
 from bot.desk.people import Agent, Team
 from bot.desk.tickets import Ticket, TicketStatus
 
@@ -66,24 +73,49 @@ def status_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> 
     )
 
 
-def assign_form(ticket: Ticket, agents: Sequence[Agent], teams: Sequence[Team], seen: int) -> Form:
+def assign_choices(agents: Sequence[Agent], teams: Sequence[Team]) -> list[tuple[str, str]]:
+    """(label, value) for each agent and team a ticket can be assigned to."""
     options = [(a.display_name[:100], f"agent:{a.id}") for a in agents]
     options += [(f"Team: {t.name}"[:100], f"team:{t.id}") for t in teams]
+    return options
+
+
+def matching(choices: Sequence[tuple[str, str]], query: str) -> list[tuple[str, str]]:
+    """The choices whose label starts with `query`, then those containing it (case-insensitive),
+    at most 100: how Cliq's dynamic field handler is documented to order them."""
+    wanted = query.strip().casefold()
+    first = [c for c in choices if c[0].casefold().startswith(wanted)]
+    then = [c for c in choices if wanted in c[0].casefold() and c not in first]
+    return [*first, *then][:MAX_OPTIONS]
+
+
+def assign_form(ticket: Ticket, agents: Sequence[Agent], teams: Sequence[Team], seen: int) -> Form:
+    """Agents and teams of the ticket's department: a drop-down of them, or, when there are more
+    than Cliq's 100 options, a `dynamic_select` searched as the agent types (Cliq's advice for
+    more than 100 results, dynamic-drop-down.html)."""
+    options = assign_choices(agents, teams)
+    owner: SelectInput | DynamicSelectInput
+    if len(options) <= MAX_OPTIONS:
+        owner = SelectInput(
+            name="owner",
+            label="Assign to",
+            placeholder="An agent or a team",
+            mandatory=True,
+            options=options,
+        )
+    else:
+        owner = DynamicSelectInput(
+            name="owner",
+            label="Assign to",
+            placeholder="Type a name",
+            mandatory=True,
+        )
     return Form(
         title=f"Assign {_number(ticket)}"[:100],
         name="assign",
         hint="Agents and teams of the ticket's department",
         button_label="Assign",
-        inputs=[
-            SelectInput(
-                name="owner",
-                label="Assign to",
-                placeholder="An agent or a team",
-                mandatory=True,
-                options=options[:MAX_OPTIONS],
-            ),
-            *_hidden(ticket, seen),
-        ],
+        inputs=[owner, *_hidden(ticket, seen)],
     )
 
 

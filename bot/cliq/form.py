@@ -185,8 +185,19 @@ class NativeSelectInput(_Input):
 
 
 class DynamicSelectInput(_Input):
+    """A drop-down whose options come from the form function's dynamic field handler as the
+    person types: for more than 100 choices (Cliq's drop-down-developer-defined / dynamic-drop-
+    down pages)."""
+
     type: Literal["dynamic_select"] = "dynamic_select"
     multiple: bool | None = None
+
+
+class DynamicOptions(Outbound):
+    """The dynamic field handler's answer: the options matching what was typed (at most 100).
+    https://zoho.com/cliq/help/platform/form_functions_workflow/dynamic-field-handler.html"""
+
+    options: list[Option] = Field(default_factory=list, max_length=limits.SELECT_OPTIONS)
 
 
 class LocationInput(_Input):

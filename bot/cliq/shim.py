@@ -145,6 +145,16 @@ HANDLERS: dict[str, HandlerDoc] = {
         },
         ("form", "user", "chat"),
     ),
+    "form_dynamic_select_handler": HandlerDoc(
+        f"{_HELP}/form_functions_workflow/dynamic-field-handler.html",
+        {
+            "target": Shape.MAP,
+            "form": Shape.FORM,
+            "user": Shape.MAP,
+            "chat": Shape.MAP,
+        },
+        ("target", "form", "user", "chat"),
+    ),
 }
 
 
@@ -247,6 +257,14 @@ class Shim:
             # Nobody addressed the bot: every message in the channel calls this handler, so an
             # error line here would answer all of them while the bot is down. Log it only.
             return ['info "Deskbot did not answer: " + reason;', "return failed;"]
+        if self.handler == "form_dynamic_select_handler":
+            # The drop-down shows no options; the reason goes to the function's log.
+            return [
+                *lines,
+                f"info {said} + reason;",
+                'failed.put("options", List());',
+                "return failed;",
+            ]
         if self.doc.returns_list:
             lines += [
                 f'failed.put("title", {said} + reason);',
@@ -411,6 +429,10 @@ def shims(bot: Bot, *, button_function: str, form_function: str) -> list[Shim]:
         names = ", ".join(f.name for f in bot.router.forms)
         where = f"Function {form_function} (type Form; serves forms: {names})"
         found.append(Shim(where, "function", "form_handler", form_function))
+    if bot.router.dynamic_selects:
+        fields = ", ".join(f"{d.form}.{d.field}" for d in bot.router.dynamic_selects)
+        where = f"Function {form_function} → Dynamic field handler (serves: {fields})"
+        found.append(Shim(where, "function", "form_dynamic_select_handler", form_function))
     return found
 
 

@@ -13,15 +13,24 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from bot.cards import people, when
-from bot.cards.forms import assign_form, comment_form, reply_form, status_form, status_named
+from bot.cards.forms import (
+    assign_choices,
+    assign_form,
+    comment_form,
+    matching,
+    reply_form,
+    status_form,
+    status_named,
+)
 from bot.cards.keys import parse_ticket_key
 from bot.cards.tickets import edited_ticket_card, ticket_card
-from bot.cliq.form import Form
+from bot.cliq.form import DynamicOptions, Form, options_of
 from bot.cliq.message import Banner, Button, Message, MessageEdit
 from bot.commands.common import desk_error_banner, not_an_agent
 from bot.commands.context import DeskContext
 from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError, InvalidData
+from bot.desk.people import Agent, Team
 from bot.desk.tickets import Ticket
 from bot.identity.connections import NotConnected
 from bot.router import Router
@@ -81,16 +90,36 @@ async def _open(ctx: DeskContext, action: str, rest: str) -> Answer:
             return reply_form(ticket, await ctx.svc.statuses(), key.seen)
         if action == "comment":
             return comment_form(ticket, key.seen, public_allowed=ctx.role != "light")
-        department = ticket.department_id
-        agents = [
-            a
-            for a in await ctx.svc.directory.all()
-            if not department or department in a.associated_department_ids
-        ]
-        teams = await ctx.desk.teams(department) if department else []
+        agents, teams = await _assignable(ctx, ticket)
         return assign_form(ticket, agents, teams, key.seen)
     except DeskError as error:
         return desk_error_banner(error)
+
+
+async def _assignable(ctx: DeskContext, ticket: Ticket) -> tuple[list[Agent], list[Team]]:
+    """The agents and teams of the ticket's department (everyone when it has none)."""
+    department = ticket.department_id
+    agents = [
+        a
+        for a in await ctx.svc.directory.all()
+        if not department or department in a.associated_department_ids
+    ]
+    teams = await ctx.desk.teams(department) if department else []
+    return agents, teams
+
+
+@router.dynamic_select("assign", "owner")
+async def assign_options(ctx: DeskContext, query: str, values: dict[str, Any]) -> DynamicOptions:
+    """The Assign form's owners matching what the agent typed (more than 100 to choose from)."""
+    ticket_id = str(values.get("ticket") or "")
+    if ctx.agent is None or not ticket_id.isdigit():
+        return DynamicOptions()
+    try:
+        ticket = await ctx.desk.ticket(ticket_id)
+        agents, teams = await _assignable(ctx, ticket)
+    except DeskError:
+        return DynamicOptions()
+    return DynamicOptions(options=options_of(matching(assign_choices(agents, teams), query)))
 
 
 for _action in ("status", "assign", "reply", "comment"):

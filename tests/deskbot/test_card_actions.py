@@ -229,3 +229,45 @@ async def test_a_ticket_gone_from_desk(deskbot: Deskbot) -> None:
         }
     )
     assert "Old card" in broken.output["text"]
+
+
+def test_more_than_100_assignees_use_a_dynamic_select() -> None:
+    """Cliq: a drop-down holds 100 options; "configure dynamic_select only when the results
+    are more than 100" (dynamic-drop-down.html)."""
+    from bot.cards.forms import assign_form
+    from bot.desk.people import Agent, Team
+    from bot.desk.tickets import Ticket
+
+    ticket = Ticket(id="1", ticket_number="115")
+    agents = [Agent(id=str(n), name=f"Agent {n}") for n in range(95)]
+    teams = [Team(id=str(1000 + n), name=f"Team {n}") for n in range(6)]
+    small = assign_form(ticket, agents[:94], teams, seen=0).to_wire()
+    assert small["inputs"][0]["type"] == "select" and len(small["inputs"][0]["options"]) == 100
+    large = assign_form(ticket, agents, teams, seen=0).to_wire()
+    assert large["inputs"][0]["type"] == "dynamic_select" and "options" not in large["inputs"][0]
+
+
+async def test_the_assign_dynamic_select_answers_what_was_typed(deskbot: Deskbot) -> None:
+    from bot.testing.conversation import envelope
+
+    await deskbot.connect("admin@example.com")
+    chat, _ = await ticket_115(deskbot, "admin")
+    form = await chat.click("Assign")
+    hidden = {i["name"]: i["value"] for i in form.output["inputs"] if i["type"] == "hidden"}
+    typed = await chat.send(
+        envelope(
+            "function",
+            "form_dynamic_select_handler",
+            name="botform",
+            params={
+                "user": chat.user,
+                "target": {"name": "owner", "query": "mar"},
+                "form": {"name": "assign", "values": hidden},
+            },
+        )
+    )
+    options = typed.output["options"]
+    assert options[0]["label"] == "Maria Garcia"  # starts with "mar" first
+    assert all("mar" in o["label"].casefold() for o in options)
+    edited = await chat.submit({"owner": options[0]["value"]}, form=form.output)
+    assert "Assigned → Maria Garcia" in edited.text

@@ -93,6 +93,14 @@ def check_reply(output: Any) -> None:
         return
     if not isinstance(output, dict):
         raise mismatch("an answer is an object or a list of suggestions")
+    if set(output) == {"options"}:  # a form's dynamic field handler (dynamic-field-handler.html)
+        options = output["options"]
+        if not isinstance(options, list) or len(options) > 100:
+            raise mismatch("a dynamic select answers at most 100 options")
+        for option in options:
+            if not isinstance(option, dict) or set(option) != {"label", "value"}:
+                raise mismatch("a dynamic select option is {label, value}")
+        return
     kind = output.get("type")
     if kind == "banner":
         check_keys(output, frozenset({"type", "status", "text"}), "banner.")
