@@ -71,6 +71,8 @@ def check(name: str, answer: Any) -> None:
         assert output["card"]["title"] == "Connect Zoho Desk"  # not connected yet
     elif name == "function_form_change_handler.json":
         assert output == ""
+    elif name == "function_form_dynamic_select_handler.json":
+        assert output["options"][0]["label"] == "Maria Garcia"  # typed "mar"
     elif name == "extension_installation_validator.json":
         assert output == {"status": "200"}
     else:
