@@ -32,6 +32,9 @@ log = logging.getLogger("deskbot.http")
 
 FILE_RESERVE = 64
 """File descriptors kept free for the database, outbound HTTP and the sandboxes."""
+ACCEPT_BATCH = 64
+"""The listen backlog, which is also how many connections asyncio accepts at once before any
+is handed to the cap: kept free too, so accepting never runs out of files (EMFILE)."""
 
 
 @dataclass(frozen=True)
@@ -156,16 +159,40 @@ class GuardedSite(web.TCPSite):
         server = self._runner.server
         assert isinstance(server, web.Server)
         self.cap = ConnectionCap(server, self.max_connections)
-        self._server = await asyncio.get_running_loop().create_server(
-            self.cap, self._host, self._port, backlog=self._backlog, reuse_address=True
+        loop = asyncio.get_running_loop()
+        quiet_accept_errors(loop)
+        self._server = await loop.create_server(
+            self.cap, self._host, self._port, backlog=ACCEPT_BATCH, reuse_address=True
         )
         self._bound_port = self._server.sockets[0].getsockname()[1]
+
+
+def quiet_accept_errors(loop: asyncio.AbstractEventLoop) -> None:
+    """Should accepting still run out of files, asyncio logs a traceback per failed accept
+    (tens of thousands a minute): one warning line every 10 seconds instead."""
+    previous = loop.get_exception_handler()
+    last = [-1e9]
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+        if str(context.get("message", "")).startswith("socket.accept() out of system resource"):
+            if loop.time() - last[0] >= 10:
+                last[0] = loop.time()
+                log.warning("out of files accepting connections: %s", context.get("exception"))
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    if not getattr(previous, "quiet_accept", False):
+        handler.quiet_accept = True  # type: ignore[attr-defined]
+        loop.set_exception_handler(handler)
 
 
 def connection_limit(wanted: int) -> int:
     """`wanted`, lowered to what the file limit allows (raising the soft limit if it can)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    need = wanted + FILE_RESERVE
+    need = wanted + FILE_RESERVE + ACCEPT_BATCH
     if soft != resource.RLIM_INFINITY and soft < need:
         target = need if hard == resource.RLIM_INFINITY else min(need, hard)
         try:
@@ -175,7 +202,7 @@ def connection_limit(wanted: int) -> int:
             pass
     if soft == resource.RLIM_INFINITY:
         return wanted
-    allowed = max(1, soft - FILE_RESERVE)
+    allowed = max(1, soft - FILE_RESERVE - ACCEPT_BATCH)
     if allowed < wanted:
         log.warning("file limit %d: serving at most %d connections, not %d", soft, allowed, wanted)
     return min(wanted, allowed)
