@@ -3,7 +3,9 @@
 Retries are durable: a failed post gets a `next_attempt_at` in the table, not a sleeping task, so
 a restart resumes where it stopped. Rate limits wait for `Retry-After` (or the lock period);
 5xx and connection errors back off exponentially with jitter; other 4xx become dead letters.
-Each target is paced under Cliq's 50 posts a minute: a post over the pace waits its turn.
+Posts are paced under Cliq's limit of 50 a minute per user on each posting endpoint (channel
+posts, bot messages, chat posts; then a 10-minute lock, messages.yml): a post over the pace waits
+its turn, whatever its target, since every post is made with the same token.
 
 Never posted what it cannot record: each post is marked in flight in the store *before* it is
 handed to Cliq. If that mark cannot be written (read-only file, full disk) nothing is sent; if
@@ -119,7 +121,7 @@ class Sender:
 
     async def _send(self, post: Post) -> bool:
         now = self._clock.now()
-        window = self._sent[(post.target_kind, post.target)]
+        window = self._sent[(post.target_kind, "")]  # Cliq counts per endpoint, not target
         while window and now - window[0] >= MINUTE:
             window.popleft()
         if len(window) >= self._pace:
@@ -208,8 +210,7 @@ class Sender:
         return await self._send(moved)
 
     def _forget_quiet_targets(self) -> None:
-        """Drop the pacing window of every target with nothing sent in the last minute, so the
-        windows kept are bounded by the targets posted to lately, not by all targets ever."""
+        """Drop the pacing window of every endpoint with nothing sent in the last minute."""
         now = self._clock.now()
         quiet = [k for k, window in self._sent.items() if not window or now - window[-1] >= MINUTE]
         for key in quiet:

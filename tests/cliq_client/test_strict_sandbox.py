@@ -266,7 +266,11 @@ async def test_the_switches_come_from_bot_toml_and_over_http(config, clock, worl
         await sandboxes.stop()
     session, base = world.client._session, world.client._base
     async with session.post(f"{base}/sandbox/switches", json={"repeat_associate": "ok"}) as r:
-        assert (await r.json()) == {"dm_subscribers_only": True, "repeat_associate": "ok"}
+        assert (await r.json()) == {
+            "dm_subscribers_only": True,
+            "repeat_associate": "ok",
+            "posting_limit": True,
+        }
     async with session.post(f"{base}/sandbox/switches", json={"repeat_associate": "x"}) as r:
         assert r.status == 400
     async with session.post(f"{base}/sandbox/bots/deskbot/chat", json={"user": "N@ew.org"}) as r:
@@ -296,3 +300,23 @@ async def test_one_listing_serves_every_check_made_soon_after_it(world: World) -
     assert not await world.client.was_posted("channel", "desk", {"text": "never"}, sent_at)
     reads = [r for r in world.requests if r.endswith("/messages")]
     assert len(reads) == 1
+
+
+@pytest.mark.parametrize("endpoint", ["channel", "chat"])
+async def test_posting_is_limited_to_50_a_minute_per_endpoint_then_a_10_minute_lock(
+    world: World, endpoint: str
+) -> None:
+    for number in range(50):
+        status, _ = await raw(world, "POST", ENDPOINTS[endpoint], {"text": f"n{number}"})
+        assert status == 204
+    status, answer = await raw(world, "POST", ENDPOINTS[endpoint], {"text": "one too many"})
+    assert (status, answer["code"]) == (400, "request_limit_exceeded")
+    other = "chat" if endpoint == "channel" else "channel"
+    status, _ = await raw(world, "POST", ENDPOINTS[other], {"text": "another endpoint"})
+    assert status == 204
+    world.cliq.clock.advance(minutes=9)  # type: ignore[attr-defined]
+    status, _ = await raw(world, "POST", ENDPOINTS[endpoint], {"text": "still locked"})
+    assert status == 400
+    world.cliq.clock.advance(minutes=1, seconds=1)  # type: ignore[attr-defined]
+    status, _ = await raw(world, "POST", ENDPOINTS[endpoint], {"text": "unlocked"})
+    assert status == 204

@@ -18,19 +18,23 @@ async def test_agent_clients_are_capped_least_recent_first(deskbot) -> None:  # 
     assert "agent0@example.com" not in services._agent_clients  # the least recently used went
 
 
-async def test_pacing_windows_of_quiet_targets_are_dropped(deskbot) -> None:  # type: ignore[no-untyped-def]
+async def test_pacing_windows_are_one_per_endpoint_and_quiet_ones_dropped(deskbot) -> None:  # type: ignore[no-untyped-def]
+    """Cliq counts posts per user per endpoint, so the sender keeps one pacing window per
+    endpoint (not one per target): bounded whatever the number of people posted to."""
     services = deskbot.services
     deskbot.subscribe(*(f"person{i}@example.com" for i in range(40)), "agent@example.com")
+    await deskbot.services.install(str(deskbot.client.make_url("")).rstrip("/"))
     for i in range(40):
         await services.post("user", f"person{i}@example.com", {"text": "hi"}, dedupe_key=f"k{i}")
+    await services.post("channel", "desk", {"text": "hi"}, dedupe_key="desk")
     await deskbot.deliver()  # (the app's own sender may have delivered some already)
-    assert len(deskbot.cliq_messages) == 40
-    assert len(services.sender._sent) == 40
+    assert len(deskbot.cliq_messages) == 41
+    assert set(services.sender._sent) == {("user", ""), ("channel", "")}
     deskbot.clock.advance(minutes=2)
     await services.post("user", "agent@example.com", {"text": "later"}, dedupe_key="later")
     await deskbot.deliver()
-    assert len(deskbot.cliq_messages) == 41
-    assert set(services.sender._sent) == {("user", "agent@example.com")}
+    assert len(deskbot.cliq_messages) == 42
+    assert set(services.sender._sent) == {("user", "")}
     deskbot.clock.advance(timedelta(minutes=2))
     await deskbot.deliver()
     assert not services.sender._sent

@@ -59,7 +59,13 @@ def add_admin_routes(app: web.Application, state: CliqSandbox) -> None:
     async def switches(request: web.Request) -> web.Response:
         """`{"dm_subscribers_only": bool, "repeat_associate": "error"|"ok"}`, either or both."""
         body = await json_object(request)
-        spec.check_keys(body, frozenset({"dm_subscribers_only", "repeat_associate"}))
+        spec.check_keys(
+            body, frozenset({"dm_subscribers_only", "repeat_associate", "posting_limit"})
+        )
+        if "posting_limit" in body:
+            if not isinstance(body["posting_limit"], bool):
+                raise spec.mismatch("posting_limit is true or false")
+            state.switches.posting_limit = body["posting_limit"]
         if "dm_subscribers_only" in body:
             if not isinstance(body["dm_subscribers_only"], bool):
                 raise spec.mismatch("dm_subscribers_only is true or false")

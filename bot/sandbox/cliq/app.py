@@ -31,6 +31,14 @@ def _synced(state: CliqSandbox, body: dict[str, Any], message: dict[str, Any]) -
     return web.json_response({"message_id": state.message_id(message)})
 
 
+def _post_allowed(state: CliqSandbox, endpoint: str, who: str) -> web.Response | None:
+    """None, or the throttle answer once `who` made 50 posts a minute to `endpoint`."""
+    if not state.switches.posting_limit:
+        return None
+    wait = state.throttled(endpoint, who, spec.POSTS_PER_MINUTE, spec.POSTS_LOCK_SECONDS)
+    return None if wait is None else _throttled(wait)
+
+
 def create_cliq_app(state: CliqSandbox) -> web.Application:
     @web.middleware
     async def gate(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -62,6 +70,8 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
     async def to_channel(request: web.Request) -> web.Response:
         body = await json_object(request)
         spec.check_post("channel", body, request.query)
+        if (throttled := _post_allowed(state, "post:channel", request[WHO])) is not None:
+            return throttled
         unique = request.match_info["unique"]
         channel = state.channels.get(unique)
         if channel is None:
@@ -80,6 +90,8 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
     async def to_bot_subscribers(request: web.Request) -> web.Response:
         body = await json_object(request)
         spec.check_post("bot", body, request.query)
+        if (throttled := _post_allowed(state, "post:bot", request[WHO])) is not None:
+            return throttled
         bot = request.match_info["bot"]
         users = [u.strip() for u in str(body.get("userids", "")).split(",") if u.strip()]
         if not users and not body.get("broadcast"):
@@ -116,6 +128,8 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
     async def to_buddy(request: web.Request) -> web.Response:
         body = await json_object(request)
         spec.check_post("buddy", body, request.query)
+        if (throttled := _post_allowed(state, "post:buddy", request[WHO])) is not None:
+            return throttled
         message = state.record("user", request.match_info["who"].casefold(), body, request[WHO])
         return _synced(state, body, message)
 
@@ -124,6 +138,8 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
         parameter on this call, messages.yml)."""
         body = await json_object(request)
         spec.check_post("chat", body, request.query)
+        if (throttled := _post_allowed(state, "post:chat", request[WHO])) is not None:
+            return throttled
         chat = state.chats.get(request.match_info["chat"])
         if chat is None:
             raise Refusal(404, "chat_not_exist", "No such chat")

@@ -122,6 +122,8 @@ ASSOCIATE_PER_MINUTE = 5  # "5 requests can be made per minute" [V2-CH]
 ASSOCIATE_LOCK_SECONDS = 300  # "Lock period: 5 minutes" [V2-CH]
 MESSAGES_QUERY = frozenset({"fromtime", "totime", "limit"})  # GET /chats/{id}/messages [V2-MSG]
 MESSAGES_LIMIT = 100  # "maximum of 100 messages will be retrieved" [V2-MSG]
+POSTS_PER_MINUTE = 50  # every posting endpoint: "50 requests per min per user" [V2-MSG]
+POSTS_LOCK_SECONDS = 600  # "Lock period: 10 minutes" [V2-MSG]
 MESSAGES_PER_MINUTE = 15  # get messages: "15 requests per min per user" [V2-MSG]
 MESSAGES_LOCK_SECONDS = 300  # "Lock period: 5 minutes" [V2-MSG]
 

@@ -50,6 +50,10 @@ class Switches:
 
     dm_subscribers_only: bool = True
     repeat_associate: RepeatAssociate = "error"
+    posting_limit: bool = True
+    """Cliq's documented 50 posts a minute per user per endpoint (then a 10-minute lock).
+    Documented, not open: off only for throughput benches, which measure our code, not Cliq's
+    quota."""
 
 
 @dataclass
