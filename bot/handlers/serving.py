@@ -10,6 +10,8 @@
   limit). A new connection over the cap closes the oldest one that is not running a request
   (one stalled in its headers or idle), so a crowd of stalled clients cannot lock others out;
   when every connection is busy, the new one is closed at once.
+- **Not HTTP**: what aiohttp cannot parse (a request line or header over 8 KB, a broken chunk)
+  is answered 400 JSON like every other error, and logged as one line, not a traceback.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_request import BaseRequest
 
 from bot.handlers.errors import json_error
 
@@ -120,6 +124,32 @@ def quiet_protocol_errors() -> None:
         server_log.addFilter(_QuietProtocolErrors())
 
 
+class _JsonErrors(RequestHandler):
+    """aiohttp's connection handler, answering what is not HTTP we accept (a request line or
+    header over 8 KB, a bad chunk) with JSON like every other error, in one log line."""
+
+    __slots__ = ()
+
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        if request.writer.output_size > 0:
+            raise ConnectionError("an answer was already sent on this connection")
+        if isinstance(exc, HttpProcessingError):
+            reason = f"not HTTP we accept: {exc.message}"[:200]
+            log.info("%s from %s (answered %s)", reason, request.remote, status)
+        else:
+            reason = "unexpected error"
+            log.error("unhandled error from %s", request.remote, exc_info=exc)
+        response = json_error(status, "bad_request" if status < 500 else "internal_error", reason)
+        response.force_close()
+        return response
+
+
 class _Refused(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         transport.close()
@@ -143,7 +173,9 @@ class ConnectionCap:
                 return _Refused()
             self.evicted += 1
             idle.force_close()
-        return self._server()
+        handler = self._server()
+        handler.__class__ = _JsonErrors  # same layout: it only replaces handle_error
+        return handler
 
 
 class GuardedSite(web.TCPSite):

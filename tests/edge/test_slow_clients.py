@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 import os
 import resource
 import sys
@@ -49,6 +51,30 @@ def upload_head(length: int) -> bytes:
 async def closed_within(reader: asyncio.StreamReader, seconds: float) -> bytes:
     """Everything the server sent until it closed the connection (fails if it stays open)."""
     return await asyncio.wait_for(reader.read(), timeout=seconds)
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n",
+        b"POST /cliq HTTP/1.1\r\nHost: x\r\nContent-Length: nine\r\n\r\n",
+        b"POST /cliq HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03 not http at all\r\n\r\n",
+    ],
+)
+async def test_what_is_not_http_is_a_400_json_in_one_log_line(
+    server, request_bytes, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    host, port, _ = server
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(request_bytes)
+    answer = await closed_within(reader, 5)
+    writer.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == b"400" and b"application/json" in head, answer[:300]
+    assert json.loads(body)["error"] == "bad_request"
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
 async def test_slow_headers_are_closed_within_the_header_timeout(server) -> None:  # type: ignore[no-untyped-def]
