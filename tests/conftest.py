@@ -8,6 +8,8 @@ from bot.clock import FrozenClock
 from bot.config import Config, load_config
 from bot.testing import SignedRequests
 
+pytest_plugins = ["tests.hang_report", "pytester"]
+
 SECRET = "test-secret"
 
 
