@@ -180,6 +180,8 @@ def _posted_banner(outcome: Post | None, place: Place) -> Banner:
     if outcome is not None and outcome.state == "delivered":
         return people.done(f"Posted to {place.label}.")
     why = (outcome.last_error if outcome is not None else None) or "no answer from Cliq yet"
+    if why == "paced":
+        why = "the bot is posting at Cliq's limit of 50 messages a minute"
     if outcome is not None and outcome.state == "dead":
         if "member" in why.casefold() and place.target_kind == "channel":
             return people.refused(

@@ -214,3 +214,27 @@ async def test_open_tickets_come_from_desks_own_status_list(deskbot: Deskbot) ->
         assert response.status == 200
     answer = await deskbot.chat().say("Open Tickets")
     assert "Kettle sings off-key" in answer.text
+
+
+async def test_post_here_at_cliqs_posting_limit_says_so_and_posts_when_its_turn_comes(
+    deskbot: Deskbot,
+) -> None:
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    channel = sandbox.cliq.add_channel("Support", bots=["deskbot"], members=["agent@example.com"])
+    pace = deskbot.services.config.notifications.posts_per_minute
+    for number in range(pace):
+        await deskbot.services.post(
+            "channel", "support", {"text": f"n{number}"}, dedupe_key=f"busy:{number}"
+        )
+    await deskbot.deliver()
+    chat = deskbot.chat(
+        id=channel["chat_id"], type="channel", channel_unique_name="support", title="#Support"
+    )
+    await chat.command("ticket", "115")
+    answer = await chat.click("Post here")
+    assert "Not posted yet: the bot is posting at Cliq's limit of 50" in answer.text
+    assert len(deskbot.cliq_messages) == pace
+    deskbot.clock.advance(minutes=1)
+    await deskbot.deliver()
+    assert deskbot.cliq_messages[-1]["body"]["card"]["title"].startswith("#115")
