@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 async def searches(seconds: float) -> tuple[float, float]:
     from bot.clock import SystemClock
     from bot.config import load_config
-    from bot.testing.sandbox import sandbox_world
+    from bot.sandbox.world import sandbox_world
 
     clock = SystemClock()
     async with sandbox_world(load_config(ROOT / "bot.toml"), clock) as world:

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.cliq.envelope import Envelope
 from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Card, ListSlide, Message
 from bot.cliq.places import NoBotPlace, bot_place
-
-if TYPE_CHECKING:
-    from bot.dispatch import Bot
+from bot.context import BotInfo
 
 
-def usage(bot: Bot, envelope: Envelope, *, unknown: str = "", problem: str = "") -> Message:
+def usage(bot: BotInfo, envelope: Envelope, *, unknown: str = "", problem: str = "") -> Message:
     """A short usage card (SPEC X1): what went wrong, a "did you mean", and what works."""
     lines: list[str] = []
-    command = bot.find_command(envelope.name) if envelope.type == "command" else None
+    name = envelope.name.lstrip("/").lower()
+    command = (
+        next((c for c in bot.router.commands if c.name == name), None)
+        if envelope.type == "command"
+        else None
+    )
     if problem:
         lines.append(escape(problem))  # it may quote what the person typed
     if command is not None:
@@ -46,7 +49,7 @@ def usage(bot: Bot, envelope: Envelope, *, unknown: str = "", problem: str = "")
     )
 
 
-def did_you_mean(bot: Bot, typed: str) -> str:
+def did_you_mean(bot: BotInfo, typed: str) -> str:
     typed_norm = " ".join(typed.split()).casefold()
     if typed_norm.startswith("/"):
         names = [f"/{c.name}" for c in bot.router.commands]
@@ -109,7 +112,7 @@ def stale_button() -> Banner:
     return Banner(text="This button or form is outdated: run it again.", status="failure")
 
 
-def welcome(bot: Bot) -> Message:
+def welcome(bot: BotInfo) -> Message:
     commands = [c.usage for c in bot.router.commands]
     return Message(
         text=f"Hi, I am {bot.name}. Try " + (", ".join(commands[:3]) or "saying hello") + ".",

@@ -1,4 +1,4 @@
-"""`deskbot chat`: a terminal conversation with the bot, so a newcomer can try it without Cliq.
+"""`deskbot chat`: a terminal conversation with a bot, so a newcomer can try it without Cliq.
 
 Cards are drawn as text, buttons are numbered (type the number to click), and forms are asked
 for one input at a time. It talks HTTP to `/cliq` exactly as Cliq would, signed with the secret.
@@ -7,6 +7,7 @@ for one input at a time. It talks HTTP to `/cliq` exactly as Cliq would, signed 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import socket
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,7 +16,6 @@ import aiohttp
 from aiohttp import web
 
 from bot.clock import SystemClock
-from bot.config import Config
 from bot.testing.conversation import Answer, Conversation
 from bot.testing.signing import SignedRequests
 
@@ -139,27 +139,59 @@ async def converse(conversation: Conversation, ask: Ask = _ask, show: Show = pri
         show(render(answer))
 
 
-async def run_chat(config: Config, *, url: str | None, email: str, admin: bool = False) -> int:
-    signer = SignedRequests(config.cliq_secret(), SystemClock())
+class AppSpecError(ValueError):
+    """`--app` names no app factory, or the factory returned no aiohttp app."""
+
+
+AppAt = Callable[[int], web.Application]
+"""Builds the app to serve in-process, given the loopback port it will be served on."""
+
+
+def load_app(spec: str, secret: str) -> web.Application:
+    """The app named by `spec`, `module:factory` (e.g. `examples.standup:app`): the factory is
+    called with the HMAC secret its verifier must accept and returns an aiohttp app serving
+    `POST /cliq`. Raises AppSpecError for a spec that names nothing callable."""
+    module_name, _, attr = spec.partition(":")
+    if not module_name or not attr:
+        raise AppSpecError(f"--app wants module:factory, got {spec!r}")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise AppSpecError(f"--app {spec}: {exc}") from exc
+    if not callable(factory):
+        raise AppSpecError(f"--app {spec}: not callable")
+    app = factory(secret)
+    if not isinstance(app, web.Application):
+        raise AppSpecError(f"--app {spec}: the factory returned {type(app).__name__}, not an app")
+    return app
+
+
+async def run_chat(
+    *,
+    secret: str,
+    url: str | None = None,
+    app_at: AppAt | None = None,
+    email: str = "agent@example.com",
+    admin: bool = False,
+    ask: Ask = _ask,
+    show: Show = print,
+) -> int:
+    """Chat with the bot at `url`, or with the app `app_at(port)` builds, served in-process on a
+    free loopback port for the chat's length. Calls are signed with `secret`."""
+    signer = SignedRequests(secret, SystemClock())
     user = {"email": email, "admin": admin, "first_name": email.split("@")[0].title()}
     runner: web.AppRunner | None = None
     if url is None:
-        from bot.app import create_app
-
+        if app_at is None:
+            raise ValueError("run_chat needs a url or an app")
         port = _free_port()
-        # The in-process bot's own address, so a sandbox install subscribes *this* bot.
-        server = config.server.model_copy(
-            update={"host": "127.0.0.1", "port": port, "public_url": ""}
-        )
-        runner = web.AppRunner(
-            create_app(config.model_copy(update={"server": server})), access_log=None
-        )
+        runner = web.AppRunner(app_at(port), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         url = f"http://127.0.0.1:{port}/cliq"
     try:
         async with aiohttp.ClientSession() as session:
-            await converse(Conversation(session, signer, url=url, user=user))
+            await converse(Conversation(session, signer, url=url, user=user), ask=ask, show=show)
     finally:
         if runner is not None:
             await runner.cleanup()
@@ -172,4 +204,4 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-__all__ = ["converse", "render", "run_chat"]
+__all__ = ["AppSpecError", "converse", "load_app", "render", "run_chat"]

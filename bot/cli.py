@@ -6,12 +6,14 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import secrets
 import sys
 
 from aiohttp import web
 from aiohttp.web_runner import GracefulExit
 
-from bot.config import ConfigError, load_config
+from bot.chat import AppSpecError
+from bot.config import Config, ConfigError, load_config
 from bot.handlers.access_log import RedactingAccessLogger
 from bot.store.db import StoreUnavailable
 
@@ -33,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--config")
     chat.add_argument("--url", help="a running bot's /cliq URL (default: start one in-process)")
     chat.add_argument("--email", default="agent@example.com", help="who you are")
+    chat.add_argument(
+        "--app",
+        help="another bot's app factory, module:factory (e.g. examples.standup:app), served "
+        "in-process instead of Deskbot",
+    )
 
     for name, what in (
         ("install", "create the org channel and the Desk webhook (idempotent)"),
@@ -61,10 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_install(config, args.command))
         if args.command in ("inbox", "outbox"):
             return asyncio.run(_queue(config, args.command, args.words))
-        from bot.chat import run_chat
-
-        return asyncio.run(run_chat(config, url=args.url, email=args.email))
-    except ConfigError as exc:
+        return asyncio.run(_chat(config, args.url, args.email, args.app))
+    except (ConfigError, AppSpecError) as exc:
         print(f"deskbot: {exc}", file=sys.stderr)
         return 2
     except StoreUnavailable as exc:
@@ -74,6 +79,26 @@ def main(argv: list[str] | None = None) -> int:
 
 ACCESS_LOG = {"access_log_class": RedactingAccessLogger}
 """How `serve` logs requests: one line each, query values redacted."""
+
+
+async def _chat(config: Config, url: str | None, email: str, app: str | None) -> int:
+    """`deskbot chat`: Deskbot in-process (or at `url`), or the bot `app` names."""
+    from bot.chat import load_app, run_chat
+
+    if app is not None and url is None:
+        secret = secrets.token_hex(16)  # this chat's own: the app lives only as long as it
+        return await run_chat(secret=secret, app_at=lambda port: load_app(app, secret), email=email)
+
+    def deskbot_at(port: int) -> web.Application:
+        from bot.app import create_app
+
+        # The in-process bot's own address, so a sandbox install subscribes *this* bot.
+        server = config.server.model_copy(
+            update={"host": "127.0.0.1", "port": port, "public_url": ""}
+        )
+        return create_app(config.model_copy(update={"server": server}))
+
+    return await run_chat(secret=config.cliq_secret(), url=url, app_at=deskbot_at, email=email)
 
 
 def _serve(config, host: str | None, port: int | None) -> int:  # type: ignore[no-untyped-def]

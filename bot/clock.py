@@ -21,6 +21,7 @@ class SystemClock:
     """Wall-clock time."""
 
     def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
         return datetime.now(UTC)
 
 
@@ -28,12 +29,15 @@ class FrozenClock:
     """A clock that moves only when told to: deterministic tests without sleeps."""
 
     def __init__(self, start: datetime | str = "2026-01-05T09:00:00+00:00") -> None:
+        """`start` is an aware datetime or an ISO 8601 string; a naive one is taken as UTC."""
         self._now = _aware(datetime.fromisoformat(start) if isinstance(start, str) else start)
 
     def now(self) -> datetime:
+        """The frozen instant (UTC); it changes only through `set` and `advance`."""
         return self._now
 
     def set(self, when: datetime | str) -> None:
+        """Jump to `when` (an aware datetime or ISO 8601 string), forward or back."""
         self._now = _aware(datetime.fromisoformat(when) if isinstance(when, str) else when)
 
     def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:

@@ -4,32 +4,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.cliq.envelope import Chat, Envelope, User
 from bot.clock import Clock, zone_named
+from bot.router import Router
 
-if TYPE_CHECKING:
-    from bot.dispatch import Bot
+
+class BotInfo(Protocol):
+    """What listeners and the framework's answers read of the bot (`bot.dispatch.Bot` is one):
+    its display `name`, its listeners (`router`), its `clock` and its `deadline` in seconds."""
+
+    name: str
+    router: Router
+    clock: Clock
+    deadline: float
 
 
 @dataclass
 class Context:
-    """One handler call. Apps extend it by subclassing (see `Bot(context_factory=...)`)."""
+    """One handler call: `envelope` (what Cliq sent, bot.cliq.envelope), `bot` (the bot
+    answering), `clock` (the bot's clock: all "now" comes from it), `request_id` (the reference
+    shown on error cards and in log lines). Apps extend it by subclassing and build it in
+    `Bot(context_factory=...)`."""
 
     envelope: Envelope
-    bot: Bot
+    bot: BotInfo
     clock: Clock
     request_id: str
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def user(self) -> User:
+        """The person who made the call (Cliq's `user` object: id, e-mail, names, time zone)."""
         return self.envelope.params.user
 
     @property
     def chat(self) -> Chat | None:
+        """The chat the call came from (Cliq's `chat` object), or None where the handler has
+        none (a button in a bot's own message may still have one; a slash command may not)."""
         return self.envelope.params.chat
 
     async def caller_is_admin(self) -> bool:
@@ -40,6 +54,8 @@ class Context:
 
     @property
     def timezone(self) -> ZoneInfo:
+        """The caller's time zone from Cliq's `user.timezone` (case forgiven); UTC if it is
+        missing or not an IANA name."""
         return zone(self.user.timezone)
 
     def now(self) -> datetime:

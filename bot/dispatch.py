@@ -61,8 +61,27 @@ class Bot:
         late_reply: LateReply | None = None,
         error_replies: Mapping[type[Exception], ErrorReply] | None = None,
     ) -> None:
-        """`error_replies` maps an exception class to the reply for a listener that raised it
-        (the nearest class in the exception's MRO wins); anything else gets the error card."""
+        """A bot with no listeners yet (add them with `include`).
+
+        Parameters:
+        - `name`: the bot's display name, used in the welcome and usage answers and stripped
+          from @mentions before keywords are matched.
+        - `clock`: where every "now" comes from (`SystemClock` by default; tests pass
+          `FrozenClock`).
+        - `deadline`: seconds a listener may take before the HTTP edge answers "working on it"
+          and delivers the real answer late (Cliq has no documented figure for how long it waits; about 15 s is inferred,
+          reference/cliq.md §3).
+        - `context_factory`: `async (envelope, bot, request_id) -> Context` building the
+          context every listener gets; apps return a `Context` subclass with their own parts.
+        - `late_reply`: `async (envelope, output_json_bytes) -> None` delivering an answer
+          that missed the deadline (to the call's `response_url`, or posted as the bot); and
+          channel keyword answers, which are always posted. Without it, late answers are
+          dropped with a warning.
+        - `error_replies`: exception class → `reply(exc)` for a listener that raised it (the
+          nearest class in the exception's MRO wins, as starlette's exception handlers);
+          `UsageError` gives the command's usage card; anything else the error card with a
+          reference id.
+        """
         self.name = name
         self.clock = clock or SystemClock()
         self.deadline = deadline
@@ -72,6 +91,10 @@ class Bot:
         self.router = Router()
 
     def include(self, *routers: Router) -> Bot:
+        """Add the listeners of `routers` after those already there (registration order decides
+        ties); returns the bot, so calls chain. Raises MenuLimitError if the bot would then have more
+        menu actions or sub-actions than Cliq allows (bothandler-menu.html, subactions.html).
+        """
         for router in routers:
             self.router.commands.extend(router.commands)
             self.router.keywords.extend(router.keywords)
@@ -96,10 +119,14 @@ class Bot:
     # --- lookups -------------------------------------------------------------------------
 
     def find_command(self, name: str) -> Command | None:
+        """The command `name` (leading `/` and case ignored), or None."""
         name = name.lstrip("/").lower()
         return next((c for c in self.router.commands if c.name == name), None)
 
     def find_keyword(self, text: str) -> tuple[Keyword, Any] | None:
+        """The first keyword matching the whole message `text` and its match (True for a string
+        keyword, the `re.Match` for a pattern), or None.
+        """
         for keyword in self.router.keywords:
             found = keyword.match(text)
             if found:
@@ -107,11 +134,13 @@ class Bot:
         return None
 
     def find_button(self, key: str) -> tuple[ButtonRoute, str] | None:
+        """The button route for a key `prefix` or `prefix:rest` and the `rest`, or None."""
         prefix, _, rest = key.partition(":")
         route = next((b for b in self.router.buttons if b.prefix == prefix), None)
         return (route, rest) if route else None
 
     def find_form(self, name: str) -> FormRoute | None:
+        """The form route registered for form `name`, or None."""
         return next((f for f in self.router.forms if f.name == name), None)
 
     def find_menu(self, name: str, sub_action: str = "") -> MenuRoute | None:

@@ -79,6 +79,9 @@ class CredentialsRefused(OAuthError):
 
 
 def token_url(accounts_base: str) -> str:
+    """Zoho Accounts' token endpoint under `accounts_base` (e.g. `https://accounts.zoho.com`):
+    `/oauth/v2/token`, as Zoho's OAuth guide names it.
+    """
     return f"{accounts_base.rstrip('/')}/oauth/v2/token"
 
 
@@ -257,10 +260,13 @@ class FixedToken:
     be refreshed, so a refusal stays a refusal."""
 
     def __init__(self, access_token: str) -> None:
+        """`access_token` is sent as `Zoho-oauthtoken <access_token>` as it is."""
         self._token = access_token
 
     async def token(self) -> str:
+        """The access token given at construction."""
         return self._token
 
     async def invalidate(self, token: str) -> None:
+        """Raises OAuthError: a fixed token cannot be replaced."""
         raise OAuthError("the access token from the code exchange was refused", "invalid_token")

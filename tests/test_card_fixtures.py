@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cliq.message import parse_reply
+from bot.cliq.replies import parse_reply
 
 CARDS = sorted((Path(__file__).parent / "fixtures" / "cards").glob("*.json"))
 

@@ -29,8 +29,8 @@ from bot.cliq.message import (
     Suggestions,
     TableSlide,
     TextSlide,
-    parse_reply,
 )
+from bot.cliq.replies import parse_reply
 
 
 def ticket_card() -> Message:

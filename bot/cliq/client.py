@@ -20,7 +20,15 @@ from urllib.parse import quote, urlsplit
 
 import aiohttp
 
-from bot.cliq.message import Outbound
+from bot.cliq.errors import (
+    CliqAmbiguous,
+    CliqCredentialsRefused,
+    CliqError,
+    CliqRateLimited,
+    CliqRejected,
+    CliqUnavailable,
+)
+from bot.cliq.outbound import Outbound
 from bot.cliq.recheck import was_posted
 from bot.clock import Clock, SystemClock, epoch_ms
 from bot.oauth import CredentialsRefused, OAuthError, RefreshLimitError
@@ -51,51 +59,25 @@ class TokenSource(Protocol):
     async def invalidate(self, token: str) -> None: ...
 
 
-class CliqError(Exception):
-    """Cliq said no, or could not be asked; `code` and `message` are Cliq's own when it sent them
-    (`status` 0 means no HTTP answer from Cliq: unreachable, or no token to send)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"Cliq {status} {code}: {message}")
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-class CliqRejected(CliqError):
-    """Permanent: the request itself is wrong (or we may not do it). Retrying will not help."""
-
-
-class CliqRateLimited(CliqError):
-    """Throttled (429, 400 `request_limit_exceeded`, or our own token refresh limit) beyond what
-    this client waits out; `retry_after` is how many seconds until trying again makes sense."""
-
-    def __init__(self, status: int, code: str, message: str, retry_after: float) -> None:
-        super().__init__(status, code, message)
-        self.retry_after = retry_after
-
-
-class CliqUnavailable(CliqError):
-    """Cliq answered 5xx or could not be reached."""
-
-
-class CliqCredentialsRefused(CliqUnavailable):
-    """Zoho Accounts refused our own Cliq credentials, so nothing was sent. Transient for a
-    durable caller (posts wait for the token to work again, they are not dead letters);
-    `renew` names what an admin must renew (e.g. `DESKBOT_CLIQ_REFRESH_TOKEN`)."""
-
-    def __init__(self, code: str, message: str, renew: str) -> None:
-        super().__init__(0, code, message)
-        self.renew = renew
-
-
-class CliqAmbiguous(CliqUnavailable):
-    """A post whose answer was lost: Cliq may or may not have taken it (504, or the connection
-    failed after the request was sent). Not retried here: posting again blindly could show it
-    twice, so the caller checks first (the outbox sender asks the chat's recent messages)."""
-
-
 class CliqClient:
+    """Cliq's REST API v2 as the bot (reference/cliq.md §5): posts to channels, users, chats and
+      response URLs, channel listing and creation, a chat's recent messages.
+
+      Parameters:
+      - `session`: the one aiohttp session for Cliq; the client never closes it.
+      - `base_url`: the API host, e.g. `cliq_base_url("us")` or the sandbox Cliq's URL.
+      - `tokens`: a token source (`bot.oauth.TokenManager`, `FixedToken`): `token()` gives the
+        access token sent as `Zoho-oauthtoken`, `invalidate()` drops one Cliq refused.
+      - `bot_unique_name`: the bot posting (`bot_unique_name` query parameter of bot posts).
+      - `clock`: for lost-answer checks; `sleep`: awaited between attempts (tests record it);
+    `rng`: the backoff's jitter.
+      - `attempts`: tries per call for 5xx and connection errors (4); `max_wait`: the longest
+        rate-limit wait slept here, in seconds (60); a longer one raises CliqRateLimited.
+
+      Methods raise the errors of `bot.cliq.errors`: CliqRejected (permanent 4xx), CliqRateLimited,
+      CliqUnavailable (5xx, unreachable), CliqCredentialsRefused, CliqAmbiguous (answer lost).
+    """
+
     def __init__(
         self,
         session: aiohttp.ClientSession,
@@ -161,6 +143,7 @@ class CliqClient:
         return await self._call("POST", path, _body(message))
 
     async def post_to_chat(self, chat_id: str, message: Payload) -> Any:
+        """To a chat by its id (`POST /api/v2/chats/{CHAT_ID}/message`), as the token's user."""
         return await self._call(
             "POST", f"/api/v2/chats/{quote(chat_id, safe='')}/message", _body(message)
         )
@@ -252,6 +235,9 @@ class CliqClient:
     async def create_channel(
         self, name: str, *, level: str = "organization", description: str = ""
     ) -> dict[str, Any]:
+        """A channel (`POST /api/v2/channels`, channels.yml): `level` is `organization`, `team`,
+        `private` or `external`; returns Cliq's answer (its `unique_name` among it).
+        """
         body = {"name": name, "level": level, "description": description}
         return dict(await self._call("POST", "/api/v2/channels", body) or {})
 
@@ -370,6 +356,9 @@ class CliqClient:
 
 
 def cliq_base_url(datacenter: str) -> str:
+    """The Cliq API host of a Zoho data centre (`us`, `eu`, `in`, `au`, `jp`, `cn`, `sa`, `uk`,
+    `ca`; reference/cliq.md §5). Raises KeyError for any other name.
+    """
     return CLIQ_HOSTS[datacenter]
 
 

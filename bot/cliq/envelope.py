@@ -107,6 +107,7 @@ class User(Wire):
 
     @property
     def display_name(self) -> str:
+        """The name to show: Cliq's `name`, else first and last name, else e-mail, else id."""
         full = f"{self.first_name} {self.last_name}".strip()
         return self.name or full or self.email or self.id
 
@@ -128,6 +129,7 @@ class Chat(Wire):
 
     @property
     def is_channel(self) -> bool:
+        """Whether the call came from a channel (`chat.type` is `channel`)."""
         return self.type == "channel"
 
 
@@ -281,6 +283,7 @@ class Envelope(Wire):
 
     @property
     def shows_banners(self) -> bool:
+        """Whether Cliq shows a banner returned to this call (cliq-banner.html lists the handlers)."""
         return shows_banners(self.type, self.handler.type)
 
     @property
@@ -291,6 +294,9 @@ class Envelope(Wire):
 
     @property
     def button_key(self) -> str:
+        """The clicked button's key: `arguments.key` of a button function call, else the
+        `target.id` of a message-action-style call; empty if neither is there.
+        """
         args = self.params.arguments
         if isinstance(args, dict) and isinstance(args.get("key"), str):
             return args["key"]

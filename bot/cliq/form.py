@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from bot.cliq import limits
-from bot.cliq.message import Outbound, _at_most, _literal
+from bot.cliq.outbound import Outbound, at_most, literal
 
 FORM_FUNCTION = "botform"
 """The Cliq function that receives every form submit; the framework routes by form name."""
@@ -28,12 +28,12 @@ class Option(Outbound):
     @field_validator("label", mode="before")
     @classmethod
     def _shown_label(cls, value: Any) -> Any:
-        return _literal(value, limits.OPTION_LABEL)
+        return literal(value, limits.OPTION_LABEL)
 
     @model_validator(mode="after")
     def _limits(self) -> Option:
-        _at_most("option label", limits.OPTION_LABEL, self.label)
-        _at_most("option value", limits.OPTION_VALUE, self.value)
+        at_most("option label", limits.OPTION_LABEL, self.label)
+        at_most("option value", limits.OPTION_VALUE, self.value)
         return self
 
 
@@ -64,7 +64,7 @@ class _Input(Outbound):
     @field_validator("label", "hint", "placeholder", mode="before")
     @classmethod
     def _shown(cls, value: Any) -> Any:
-        return _literal(value)
+        return literal(value)
 
     @field_validator("name")
     @classmethod
@@ -77,9 +77,9 @@ class _Input(Outbound):
 
     @model_validator(mode="after")
     def _text_limits(self) -> _Input:
-        _at_most("input label", limits.INPUT_LABEL, self.label)
-        _at_most("input hint", limits.INPUT_HINT, self.hint)
-        _at_most("input placeholder", limits.INPUT_PLACEHOLDER, self.placeholder)
+        at_most("input label", limits.INPUT_LABEL, self.label)
+        at_most("input hint", limits.INPUT_HINT, self.hint)
+        at_most("input placeholder", limits.INPUT_PLACEHOLDER, self.placeholder)
         return self
 
 
@@ -246,18 +246,18 @@ class Form(Outbound):
     @field_validator("title", mode="before")
     @classmethod
     def _shown_title(cls, value: Any) -> Any:
-        return _literal(value, limits.FORM_TITLE)
+        return literal(value, limits.FORM_TITLE)
 
     @field_validator("hint", mode="before")
     @classmethod
     def _shown_hint(cls, value: Any) -> Any:
-        return _literal(value, limits.INPUT_HINT)
+        return literal(value, limits.INPUT_HINT)
 
     @model_validator(mode="after")
     def _limits(self) -> Form:
-        _at_most("form title", limits.FORM_TITLE, self.title)
-        _at_most("form name", limits.FORM_NAME, self.name)
-        _at_most("form hint", limits.INPUT_HINT, self.hint)
+        at_most("form title", limits.FORM_TITLE, self.title)
+        at_most("form name", limits.FORM_NAME, self.name)
+        at_most("form hint", limits.INPUT_HINT, self.hint)
         if not self.inputs:
             raise ValueError("a form needs at least one input")
         if len(self.inputs) > limits.FORM_INPUTS:

@@ -58,6 +58,7 @@ class Markup(str):
         )
 
     def join(self, parts: Iterable[str]) -> Markup:  # type: ignore[override]
+        """`str.join`, escaping every part that is not itself Markup; returns Markup."""
         return Markup(super().join(escape(part) for part in parts))
 
     def __add__(self, other: str) -> Markup:

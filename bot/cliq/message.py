@@ -15,55 +15,16 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from bot.cliq import limits
-from bot.cliq.markup import needs_escape, plain
+from bot.cliq.outbound import Outbound
+from bot.cliq.outbound import at_most as _at_most
+from bot.cliq.outbound import literal as _literal
+from bot.cliq.outbound import literal_dicts as _literal_dicts
 
 BUTTON_FUNCTION = "botbutton"
 """The Cliq function that receives every button click; the framework routes by the key's prefix."""
-
-
-class Outbound(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def to_wire(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
-
-    def to_json(self) -> bytes:
-        """The same as `to_wire()`, encoded straight to JSON bytes (the hot path of every reply)."""
-        return self.__pydantic_serializer__.to_json(self, exclude_none=True)
-
-
-def _at_most(what: str, limit: int, value: str | None) -> str | None:
-    if value is not None and len(value) > limit:
-        shown = value if len(value) <= 40 else value[:37] + "…"
-        raise ValueError(
-            f"{what} is at most {limit} characters (Cliq limit), got {len(value)}: {shown!r}"
-        )
-    return value
-
-
-def _literal(value: Any, limit: int | None = None) -> Any:
-    """A single-line field's text, shown literally (escaped unless it is our `Markup`).
-
-    Escaping only adds characters, so a value within `limit` that escaping pushed past it is cut
-    (ending "…") rather than refused; a value already too long is left for the limit check."""
-    if not isinstance(value, str) or not needs_escape(value):
-        return value  # (the usual case, kept cheap: every label and cell comes through here)
-    shown = plain(value)
-    if limit is not None and len(value) <= limit < len(shown):
-        shown = shown[: limit - 1] + "…"
-    return shown
-
-
-def _literal_dicts(value: Any) -> Any:
-    if not isinstance(value, list):
-        return value
-    return [
-        {_literal(k): _literal(v) for k, v in item.items()} if isinstance(item, dict) else item
-        for item in value
-    ]
 
 
 # --- buttons -----------------------------------------------------------------------------
@@ -400,28 +361,6 @@ class CommandSuggestion(Outbound):
     imageurl: str | None = None
 
 
-Reply = Message | MessageEdit | Banner | Suggestions | list[CommandSuggestion] | None
-
-
-def parse_reply(data: Mapping[str, Any]) -> Outbound:
-    """Validate Cliq-shaped JSON as the model its `type` names (fixtures, the sandbox Cliq)."""
-    from bot.cliq.form import Form, FormError
-
-    models: dict[str, type[Outbound]] = {
-        "banner": Banner,
-        "message_edit": MessageEdit,
-        "form": Form,
-        "form_error": FormError,
-    }
-    kind = data.get("type")
-    if kind is None and "suggestions" in data and not ({"card", "slides", "buttons"} & set(data)):
-        return Suggestions.model_validate(data)
-    model = models.get(str(kind), Message) if kind is not None else Message
-    if kind is not None and kind not in models:
-        raise ValueError(f"unknown reply type {kind!r}")
-    return model.model_validate(data)
-
-
 __all__ = [
     "BUTTON_FUNCTION",
     "Banner",
@@ -436,11 +375,9 @@ __all__ = [
     "ListSlide",
     "Message",
     "MessageEdit",
-    "Reply",
     "Slide",
     "Styles",
     "Suggestions",
     "TableSlide",
     "TextSlide",
-    "parse_reply",
 ]

@@ -17,17 +17,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from bot.cliq.client import CliqClient
+from bot.cliq.errors import CliqRejected
+
+
+class ChatReader(Protocol):
+    """What the check needs of the REST client (`bot.cliq.client.CliqClient` is one)."""
+
+    async def channel_chat_id(self, unique_name: str) -> str | None: ...
+
+    async def chat_messages(
+        self, chat_id: str, *, since: datetime, fetched_after: datetime | None = None
+    ) -> list[dict[str, Any]]: ...
+
 
 SKEW = timedelta(seconds=30)
 """Look this far before the first attempt: Cliq stamps messages with its own clock."""
 
 
 async def was_posted(
-    client: CliqClient,
+    client: ChatReader,
     target_kind: str,
     target: str,
     payload: Mapping[str, Any],
@@ -35,8 +45,6 @@ async def was_posted(
 ) -> bool | None:
     """True if the chat shows the post, False if it does not, None if Cliq gives us no way to
     look (see the module's list). Cliq errors other than "no access" propagate."""
-    from bot.cliq.client import CliqRejected
-
     text = str(payload.get("text") or "")
     if not text:
         return None

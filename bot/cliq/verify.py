@@ -81,7 +81,13 @@ def hmac_signature(secret: str, timestamp: str, body: bytes) -> str:
     return mac.hexdigest()
 
 
-class HmacVerifier:
+class HmacVerifier(Verifier):
+    """The Deluge shims' scheme: `X-Deskbot-Timestamp` (epoch ms) and `X-Deskbot-Signature`, the hex
+    or base64 HMAC-SHA256 of `timestamp + "." + body` under `secret` (Deluge's
+    `zoho.encryption.hmacsha256`). `window_seconds` (300) is how far the timestamp may be from
+    `clock`'s now. Raises ValueError for an empty secret.
+    """
+
     def __init__(self, secret: str, clock: Clock, window_seconds: int = 300) -> None:
         if not secret:
             raise ValueError("an HMAC verifier needs a secret")
@@ -113,7 +119,13 @@ class HmacVerifier:
         return Verified(f"hmac:{digest.hex()}", int(timestamp) + self._window_ms)
 
 
-class CliqSignatureVerifier:
+class CliqSignatureVerifier(Verifier):
+    """Webhook-type extensions' scheme: `X-Cliq-Signature`, base64 RSA-SHA256 (PKCS#1 v1.5) under
+    the extension's `public_key` (PEM, or the base64 DER Cliq's console shows), over the raw body
+    or its `JSON.stringify` form; the envelope's `timestamp` (epoch ms) must be within
+    `window_seconds` (300) of `clock`'s now. Raises ValueError for a key that is not RSA.
+    """
+
     def __init__(self, public_key: str, clock: Clock, window_seconds: int = 300) -> None:
         self._key = load_public_key(public_key)
         self._clock = clock
@@ -167,15 +179,19 @@ class AnyVerifier:
     """Picks the scheme by the signature header the request carries."""
 
     def __init__(self, *verifiers: Verifier) -> None:
+        """`verifiers` are tried in order; the first whose header the request carries judges it."""
         self._verifiers = verifiers
 
     def handles(self, headers: Mapping[str, str]) -> bool:
+        """Whether any of the verifiers handles the request."""
         return any(v.handles(headers) for v in self._verifiers)
 
     def check_headers(self, headers: Mapping[str, str]) -> None:
+        """The chosen verifier's header check; VerificationError if none handles the request."""
         self._pick(headers).check_headers(headers)
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
+        """The chosen verifier's verdict; VerificationError if none handles the request."""
         return self._pick(headers).verify(headers, body)
 
     def _pick(self, headers: Mapping[str, str]) -> Verifier:

@@ -27,6 +27,7 @@ class Answer:
 
     @property
     def output(self) -> Any:
+        """The `output` Cliq would show (the JSON under `{"output": …}`), or None."""
         return self.body.get("output") if isinstance(self.body, dict) else None
 
     @property
@@ -41,11 +42,13 @@ class Answer:
 
     @property
     def text(self) -> str:
+        """The message's `text` (empty for banners, forms and lists)."""
         out = self.output
         return out.get("text", "") if isinstance(out, dict) else ""
 
     @property
     def title(self) -> str:
+        """The card's title, or empty."""
         out = self.output
         if isinstance(out, dict):
             return (out.get("card") or {}).get("title", "") or out.get("title", "")
@@ -53,15 +56,18 @@ class Answer:
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
+        """The message's buttons as Cliq receives them (label, key, action…)."""
         out = self.output
         return list(out.get("buttons", [])) if isinstance(out, dict) else []
 
     @property
     def slides(self) -> list[dict[str, Any]]:
+        """The card's slides as Cliq receives them."""
         out = self.output
         return list(out.get("slides", [])) if isinstance(out, dict) else []
 
     def button(self, label: str) -> dict[str, Any]:
+        """The button whose label is `label`; raises LookupError naming the labels there are."""
         for button in self.buttons:
             if button.get("label") == label:
                 return button
@@ -97,11 +103,14 @@ class Conversation:
         response_url: str = "",
         wire: Wire | None = None,
         check_output: Callable[[Any], None] | None = None,
+        bot_name: str = "bot",
     ) -> None:
-        """`check_output`, when given, is called with every `output` the bot answers and raises
+        """`bot_name` is the `name` Cliq sends with the bot's own handlers (its unique name).
+        `check_output`, when given, is called with every `output` the bot answers and raises
         if Cliq would not accept it (e.g. a sandbox's rules written from Zoho's documents)."""
         self.client = client
         self.check_output = check_output
+        self.bot_name = bot_name
         self.signer = signer
         self.url = url
         self.user = {**DEFAULT_USER, **(user or {})}
@@ -112,6 +121,9 @@ class Conversation:
         self.last: Answer | None = None
 
     async def send(self, env: dict[str, Any]) -> Answer:
+        """Sign and POST one envelope (stamped with the clock's time, and this conversation's
+        `response_url`); returns the answer, also kept as `last`.
+        """
         env = copy.deepcopy(env)
         env.setdefault("timestamp", epoch_ms(self.signer.clock.now()))
         if self.response_url:
@@ -149,6 +161,7 @@ class Conversation:
         return await self.send(envelope("command", "execution_handler", name=name, params=params))
 
     async def suggest(self, name: str, typed: str) -> Answer:
+        """The suggestion handler of `/name` while `typed` is typed: answers a list."""
         params = self._params(arguments=typed)
         return await self.send(envelope("command", "suggestion_handler", name=name, params=params))
 
@@ -156,13 +169,19 @@ class Conversation:
         """A message in the bot's chat (the bot message handler, whose `message` is a plain
         text: https://www.zoho.com/cliq/help/platform/bot-messagehandler.html)."""
         params = self._params(message=text)
-        return await self.send(envelope("bot", "message_handler", name="deskbot", params=params))
+        return await self.send(
+            envelope("bot", "message_handler", name=self.bot_name, params=params)
+        )
 
     async def mention(self, text: str) -> Answer:
+        """A message @mentioning the bot (the mention handler)."""
         params = self._params(message={"text": text, "type": "text"})
-        return await self.send(envelope("bot", "mention_handler", name="deskbot", params=params))
+        return await self.send(
+            envelope("bot", "mention_handler", name=self.bot_name, params=params)
+        )
 
     async def channel_message(self, text: str) -> Answer:
+        """A message in a channel the bot is in (the participation handler, `message_sent`)."""
         params = self._params(
             operation="message_sent", data={"message": {"text": text, "type": "text"}}
         )
@@ -170,11 +189,12 @@ class Conversation:
 
     async def menu(self, action: str, sub_action: str = "") -> Answer:
         """A bot menu action, or one of its sub-actions."""
-        env = envelope("bot", "action_handler", name="deskbot", handler_name=action)
+        env = envelope("bot", "action_handler", name=self.bot_name, handler_name=action)
         env["params"] = self._params(**({"sub_action": sub_action} if sub_action else {}))
         return await self.send(env)
 
     async def welcome(self) -> Answer:
+        """The person opens the bot for the first time (the welcome handler)."""
         return await self.send(envelope("bot", "welcome_handler", params={"user": self.user}))
 
     async def click(self, button: dict[str, Any] | str) -> Answer:

@@ -58,11 +58,15 @@ class SignedRequests:
     under a frozen clock is two calls, not a replay (the edge refuses replays with 409)."""
 
     def __init__(self, secret: str, clock: Clock) -> None:
+        """`secret` is the shims' shared HMAC secret; `clock` gives the timestamps (epoch ms)."""
         self.secret = secret
         self.clock = clock
         self._last_ms = 0
 
     def headers(self, body: bytes, *, timestamp: int | None = None) -> dict[str, str]:
+        """The signed headers for `body` (X-Deskbot-Timestamp, X-Deskbot-Signature, JSON content
+        type) at `timestamp` (epoch ms) or the clock's now, one millisecond apart per call.
+        """
         if timestamp is None:
             now = epoch_ms(self.clock.now())
             behind = 0 <= self._last_ms - now < 60_000  # same frozen instant: step a millisecond

@@ -6,7 +6,7 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.config import Config
-from bot.testing.sandbox import SandboxWorld, sandbox_world
+from bot.sandbox.world import SandboxWorld, sandbox_world
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.testing.sandbox import SandboxWorld
+from bot.sandbox.world import SandboxWorld
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "desk"
 TICKET = "1166045000000000115"

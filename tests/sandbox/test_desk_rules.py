@@ -11,7 +11,7 @@ from bot.clock import FrozenClock
 from bot.config import Config
 from bot.desk.errors import InvalidData, LicenseLimited
 from bot.install import SUBSCRIPTIONS
-from bot.testing.sandbox import SandboxWorld, sandbox_world
+from bot.sandbox.world import SandboxWorld, sandbox_world
 
 SUPPORT = "5000000000001"
 

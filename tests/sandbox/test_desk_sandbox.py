@@ -14,7 +14,7 @@ from bot.desk.errors import Forbidden, InvalidData, InvalidOAuth, NotFound
 from bot.desk.summaries import last_day, pending
 from bot.desk.webhook_jwt import JwksCache, WebhookVerifier
 from bot.sandbox.desk.seed import seed
-from bot.testing.sandbox import SandboxWorld
+from bot.sandbox.world import SandboxWorld
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "desk"
 

@@ -1,4 +1,4 @@
-"""Sandbox fixtures for tests: the three sandboxes on loopback, and real clients pointed at them.
+"""Deskbot's sandbox world: the three sandboxes on loopback, and real clients pointed at them.
 
     async with sandbox_world(config, clock) as world:
         ticket = await world.desk.ticket_by_number(115)

@@ -1,0 +1,138 @@
+"""The framework, in one import: what a bot author needs to write and serve a Zoho Cliq bot.
+
+    from bot.framework import Bot, Context, Message, Router, make_web_app
+
+Listeners, routers and the bot (`Router`, `Bot`, `Context`, `UsageError`); the replies a
+listener returns (`Message`, `Card`, `Button`, slides, `Banner`, `Suggestions`, `Form` and its
+inputs, `FormError`); what Cliq sends (`Envelope`, `parse_envelope`); the HTTP edge
+(`make_web_app`, `EdgeLimits`, `start_server`) and its verifiers (`HmacVerifier` for Deluge
+shims, `CliqSignatureVerifier` for extensions' X-Cliq-Signature); the REST client (`CliqClient`,
+its errors, `TokenManager`); clocks. The test kit is `bot.testing`. The guide is
+docs/framework.md; `tests/framework/test_exported_members.py` keeps `__all__` honest.
+
+Nothing here belongs to Deskbot: the framework's modules are listed in docs/framework.md and a
+test fails if one of them imports Deskbot's code.
+"""
+
+from bot.cliq.client import CliqClient, cliq_base_url
+from bot.cliq.envelope import Chat, Envelope, EnvelopeError, User, parse_envelope
+from bot.cliq.errors import (
+    CliqAmbiguous,
+    CliqCredentialsRefused,
+    CliqError,
+    CliqRateLimited,
+    CliqRejected,
+    CliqUnavailable,
+)
+from bot.cliq.form import (
+    CheckboxInput,
+    DateInput,
+    Form,
+    FormError,
+    HiddenInput,
+    NumberInput,
+    Option,
+    RadioInput,
+    SelectInput,
+    TextareaInput,
+    TextInput,
+    ToggleInput,
+)
+from bot.cliq.markup import Markup, escape
+from bot.cliq.message import (
+    Banner,
+    Button,
+    ButtonAction,
+    Card,
+    CommandSuggestion,
+    Confirm,
+    ImagesSlide,
+    LabelSlide,
+    ListSlide,
+    Message,
+    MessageEdit,
+    Suggestions,
+    TableSlide,
+    TextSlide,
+)
+from bot.cliq.replies import Reply
+from bot.cliq.verify import (
+    AnyVerifier,
+    CliqSignatureVerifier,
+    HmacVerifier,
+    VerificationError,
+    Verifier,
+    load_public_key,
+)
+from bot.clock import Clock, FrozenClock, SystemClock
+from bot.context import Context
+from bot.dispatch import Bot, UsageError
+from bot.handlers.serving import EdgeLimits, start_server
+from bot.handlers.web import make_web_app
+from bot.oauth import FixedToken, TokenManager, token_url
+from bot.router import MenuLimitError, Router
+
+__all__ = [
+    "AnyVerifier",
+    "Banner",
+    "Bot",
+    "Button",
+    "ButtonAction",
+    "Card",
+    "Chat",
+    "CheckboxInput",
+    "CliqAmbiguous",
+    "CliqClient",
+    "CliqCredentialsRefused",
+    "CliqError",
+    "CliqRateLimited",
+    "CliqRejected",
+    "CliqSignatureVerifier",
+    "CliqUnavailable",
+    "Clock",
+    "CommandSuggestion",
+    "Confirm",
+    "Context",
+    "DateInput",
+    "EdgeLimits",
+    "Envelope",
+    "EnvelopeError",
+    "FixedToken",
+    "Form",
+    "FormError",
+    "FrozenClock",
+    "HiddenInput",
+    "HmacVerifier",
+    "ImagesSlide",
+    "LabelSlide",
+    "ListSlide",
+    "Markup",
+    "MenuLimitError",
+    "Message",
+    "MessageEdit",
+    "NumberInput",
+    "Option",
+    "RadioInput",
+    "Reply",
+    "Router",
+    "SelectInput",
+    "Suggestions",
+    "SystemClock",
+    "TableSlide",
+    "TextInput",
+    "TextSlide",
+    "TextareaInput",
+    "ToggleInput",
+    "TokenManager",
+    "UsageError",
+    "User",
+    "VerificationError",
+    "Verifier",
+    "cliq_base_url",
+    "escape",
+    "load_public_key",
+    "make_web_app",
+    "parse_envelope",
+    "start_server",
+    "token_url",
+]

@@ -1,0 +1,1 @@
+"""Bots built only on the framework (`bot.framework`, `bot.testing`), none of Deskbot's code."""

@@ -1,0 +1,53 @@
+"""docs/framework.md's examples run: every ```python block, in order, in one namespace (as a
+reader follows the guide); a block's `async def example()` is awaited. A block that fails names
+its section."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.framework.imports import ROOT
+
+GUIDE = ROOT / "docs" / "framework.md"
+_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def blocks() -> list[tuple[str, str]]:
+    """(section heading, code) for each python block of the guide."""
+    text = GUIDE.read_text(encoding="utf-8")
+    found = []
+    for match in _BLOCK.finditer(text):
+        headings = re.findall(r"^## (.+)$", text[: match.start()], flags=re.MULTILINE)
+        found.append((headings[-1] if headings else "introduction", match.group(1)))
+    return found
+
+
+def test_every_feature_section_has_an_example() -> None:
+    sections = {section for section, _ in blocks()}
+    for feature in (
+        "Commands",
+        "Keywords",
+        "Buttons",
+        "Forms",
+        "Menus and sub-actions",
+        "Suggestions and selections",
+        "Deadlines and late answers",
+        "Verification schemes",
+        "The REST client",
+        "Testing",
+    ):
+        assert feature in sections
+
+
+async def test_the_guides_examples_run() -> None:
+    namespace: dict[str, Any] = {"__name__": "guide"}
+    for section, code in blocks():
+        namespace.pop("example", None)
+        try:
+            exec(compile(code, f"docs/framework.md ({section})", "exec"), namespace)
+            example = namespace.get("example")
+            if example is not None:
+                await example()
+        except Exception as exc:
+            raise AssertionError(f"the example in “{section}” fails: {exc!r}") from exc
