@@ -74,6 +74,9 @@ async def read_body(request: web.Request) -> bytes:
             return await request.read()
     except TimeoutError as exc:
         raise BodyTimeout(f"the body did not arrive within {limits.body_timeout:g} s") from exc
+    finally:
+        if (length or 0) > LARGE_BODY:
+            ALLOCATOR.trim_soon()
 
 
 def body_timeout_answer(error: BodyTimeout) -> web.Response:
@@ -252,13 +255,26 @@ class _Glibc:
         if sys.platform.startswith("linux"):
             with contextlib.suppress(OSError, AttributeError):
                 libc = ctypes.CDLL("libc.so.6")
-                self._libc = libc if hasattr(libc, "mallopt") else None
+                self._libc = libc if hasattr(libc, "malloc_trim") else None
+        self._trim: asyncio.TimerHandle | None = None
 
     def fixed_mmap_threshold(self, size: int) -> None:
         """Allocations from `size` bytes up get their own mapping, returned when freed (a fixed
         threshold also stops glibc from raising it after each large free)."""
         if self._libc is not None:
             self._libc.mallopt(self.M_MMAP_THRESHOLD, size)
+
+    def trim_soon(self) -> None:
+        """Give free heap pages back a second from now (at most one pending): the smaller
+        buffers a large upload was read into are freed when its connection closes."""
+        if self._libc is None or self._trim is not None:
+            return
+        self._trim = asyncio.get_running_loop().call_later(1.0, self._trim_now)
+
+    def _trim_now(self) -> None:
+        self._trim = None
+        if self._libc is not None:
+            self._libc.malloc_trim(0)
 
 
 ALLOCATOR = _Glibc()
