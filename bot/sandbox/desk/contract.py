@@ -81,8 +81,7 @@ TICKET_UPDATE_KEYS = frozenset(
 # Webhook.json `webhookjson`: url ≤ 100 characters, `subscriptions` and `url` required.
 WEBHOOK_URL_MAX = 100
 WEBHOOK_KEYS = frozenset(
-    {"subscriptions", "includeEventsFrom", "isEnabled", "name", "description", "ignoreSourceId"}
-    | {"url"}
+    "subscriptions url includeEventsFrom isEnabled name description ignoreSourceId".split()
 )
 # Webhook.json `subscriptions`: each event takes null, or an object with exactly these keys
 # (`minProperties` = `maxProperties` = the number of keys, `additionalProperties: false`).
