@@ -339,6 +339,8 @@ class Bot:
     def _button(self, env: Envelope) -> Run:
         found = self.find_button(env.button_key)
         if found is None:
+            prefix = env.button_key.partition(":")[0]
+            log.warning("no button listener for prefix %r: answered stale_button", prefix)
             return _constant(lambda ctx: answers.stale_button())
         route, rest = found
         return _guarded(route.admin, lambda ctx: route.listener(ctx, rest))
@@ -367,6 +369,7 @@ class Bot:
             return None
         route = self.find_form(form.name)
         if route is None:
+            log.warning("no form listener for form %r: answered stale_button", form.name)
             return _constant(lambda ctx: answers.stale_button())
         values = form_values(form.values)
         if route.model is None:

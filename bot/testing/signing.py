@@ -24,7 +24,7 @@ DEFAULT_USER: dict[str, Any] = {
     "timezone": "Asia/Tokyo",
     "language": "en",
 }
-DEFAULT_CHAT: dict[str, Any] = {"id": "CT_1000_55500001-B2", "type": "bot", "title": "Deskbot"}
+DEFAULT_CHAT: dict[str, Any] = {"id": "CT_1000_55500001-B2", "type": "bot", "title": "Bot"}
 
 
 def envelope(

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -117,7 +118,7 @@ def app(
                     )
                     await client.create_channel(config.bot.channel)
                     web_app[SANDBOX] = sandbox
-                    async with _channel(web_app, client, config, clock, parts):
+                    async with _joined(web_app, client, config, clock, parts):
                         yield
             else:
                 tokens = TokenManager(
@@ -130,36 +131,29 @@ def app(
                 )
                 base = cliq_base_url(config.cliq.datacenter)
                 client = CliqClient(session, base, tokens, config.bot.unique_name, clock)
-                async with _channel(web_app, client, config, clock, parts):
+                async with _joined(web_app, client, config, clock, parts):
                     yield
 
     web_app.cleanup_ctx.append(cliq)
     return web_app
 
 
-class _channel:
-    """Join the team channel (idempotent) and make it the listeners' `ctx.channel`."""
-
-    def __init__(
-        self,
-        web_app: web.Application,
-        client: CliqClient,
-        config: StandupConfig,
-        clock: Clock,
-        parts: dict[str, Any],
-    ) -> None:
-        self.channel = Channel(client, config.bot.channel, clock)
-        self.web_app = web_app
-        self.parts = parts
-
-    async def __aenter__(self) -> Channel:
-        await self.channel.client.add_bot_to_channel(self.channel.name)
-        self.parts["channel"] = self.channel
-        self.web_app[CHANNEL] = self.channel
-        return self.channel
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.parts.pop("channel", None)
+@asynccontextmanager
+async def _joined(
+    web_app: web.Application,
+    client: CliqClient,
+    config: StandupConfig,
+    clock: Clock,
+    parts: dict[str, Any],
+) -> AsyncIterator[Channel]:
+    """Join the team channel (idempotent) and make it the listeners' `ctx.channel` meanwhile."""
+    channel = Channel(client, config.bot.channel, clock)
+    await client.add_bot_to_channel(channel.name)
+    parts["channel"] = web_app[CHANNEL] = channel
+    try:
+        yield channel
+    finally:
+        parts.pop("channel", None)
 
 
 def _env(name: str) -> str:
