@@ -213,7 +213,9 @@ async def test_a_real_server_gives_back_what_300_stalled_uploads_took(tmp_path: 
         for _ in range(3):  # 300 stalled uploads, 100 at a time (open files)
             results, during = await _stalled_uploads(port, 100, child.pid)
             peak = max(peak, during)
-            assert all(r.startswith(b"HTTP/1.1 408") for r in results)
+            # closed within the timeout: a 408, or a reset when it gave up mid-upload
+            assert all(r.startswith(b"HTTP/1.1 408") or r == b"" for r in results)
+            assert sum(r.startswith(b"HTTP/1.1 408") for r in results) > 0
         after = rss_mb(child.pid)
         print(f"RSS before {before:.1f} MB, peak {peak:.1f} MB, after {after:.1f} MB")
         assert after - before < 20, (before, peak, after)
@@ -262,12 +264,21 @@ async def _stalled_uploads(
     for _, writer in opened:
         writer.write(upload_head(1_048_576) + b"{" + b" " * 1_040_000)  # ~1 MB, then stall
     for _, writer in opened:
-        await writer.drain()
+        with contextlib.suppress(ConnectionError):  # the server may give up on a slow writer
+            await writer.drain()
     during = rss_mb(pid) if pid else 0.0
-    results = await asyncio.gather(*(closed_within(r, 10) for r, _ in opened))
+    results = await asyncio.gather(*(_answer_or_reset(r) for r, _ in opened))
     for _, writer in opened:
         writer.close()
     return list(results), during
+
+
+async def _answer_or_reset(reader: asyncio.StreamReader) -> bytes:
+    """What the server sent before closing; b"" if it reset the connection (also closed)."""
+    try:
+        return await closed_within(reader, 10)
+    except ConnectionError:
+        return b""
 
 
 def _free_port() -> int:
