@@ -120,6 +120,8 @@ class Services:
         for webhook_id in await self.settings.get("webhook_ids", []):
             self.webhooks.allow(webhook_id)
         self.events_mode = await self.settings.get(EVENTS_MODE)
+        if self.events_mode == "polling":
+            await self.poller.run_once()  # changes from now on are seen, not from the next tick
         return done
 
     async def uninstall(self, public_url: str) -> list[str]:
