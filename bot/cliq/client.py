@@ -90,6 +90,7 @@ class CliqClient:
         rng: random.Random | None = None,
         attempts: int = 4,
         max_wait: float = 60.0,
+        timeout: float = 30.0,
     ) -> None:
         self._session = session
         self._base = base_url.rstrip("/")
@@ -101,6 +102,9 @@ class CliqClient:
         self._rng = rng or random.Random()
         self._attempts = attempts
         self._max_wait = max_wait
+        # Per call, seconds: a Cliq that took a post and stalls must not hold the sender for
+        # aiohttp's default 5 minutes; a POST timing out is a lost answer (CliqAmbiguous).
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._chat_ids: dict[str, str] = {}  # channel unique name → its chat id
         # chat id → (fetched at, listed since, messages): see chat_messages
         self._recent: dict[str, tuple[datetime, datetime, list[dict[str, Any]]]] = {}
@@ -326,7 +330,7 @@ class CliqClient:
         headers = {"Authorization": f"Zoho-oauthtoken {token}"} if token else {}
         try:
             async with self._session.request(
-                method, url, json=body, params=params, headers=headers
+                method, url, json=body, params=params, headers=headers, timeout=self._timeout
             ) as response:
                 return response.status, await response.text(), response.headers.get("Retry-After")
         except aiohttp.ClientConnectorError as exc:  # never connected: Cliq has nothing

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from bot.cliq.client import CliqAmbiguous, CliqRateLimited, CliqRejected, CliqUnavailable
+from bot.cliq.client import (
+    CliqAmbiguous,
+    CliqClient,
+    CliqRateLimited,
+    CliqRejected,
+    CliqUnavailable,
+)
 from bot.sandbox.cliq import Switches
 from bot.sandbox.run import start_sandboxes
 from tests.cliq_client.conftest import World
@@ -320,3 +326,20 @@ async def test_posting_is_limited_to_50_a_minute_per_endpoint_then_a_10_minute_l
     world.cliq.clock.advance(minutes=1, seconds=1)  # type: ignore[attr-defined]
     status, _ = await raw(world, "POST", ENDPOINTS[endpoint], {"text": "unlocked"})
     assert status == 204
+
+
+async def test_a_read_timeout_after_cliq_took_the_post_is_a_lost_answer(world: World) -> None:
+    """The `stall` fault takes the post and does not answer: the client's per-call timeout
+    ends the wait, and the post is ambiguous (checked before any re-post), not re-sent."""
+    client = CliqClient(
+        world.client._session, world.client._base, world.tokens, "deskbot", timeout=0.05
+    )
+    world.cliq.fail("stall")
+    try:
+        with pytest.raises(CliqAmbiguous) as caught:
+            await client.post_to_channel("desk", {"text": "slow"})
+    finally:
+        world.cliq.release()
+    assert caught.value.code == "answer_lost"
+    assert [m["body"]["text"] for m in world.cliq.messages] == ["slow"]
+    assert await client.was_posted("channel", "desk", {"text": "slow"}, world.cliq.clock.now())  # type: ignore[attr-defined]

@@ -54,7 +54,7 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
                 401, "oauthtoken_invalid", "Request was rejected because of invalid AuthToken."
             )
         fault = state.faults.popleft() if state.faults else None
-        if fault is not None and fault.kind not in ("lost", "drop"):
+        if fault is not None and fault.kind not in ("lost", "drop", "stall"):
             return _fault(fault)
         request[WHO] = who.casefold()
         try:
@@ -65,6 +65,8 @@ def create_cliq_app(state: CliqSandbox) -> web.Application:
             return response
         if fault.kind == "drop" and request.transport is not None:
             request.transport.close()  # accepted, then the connection goes before any answer
+        if fault.kind == "stall":  # accepted, then no answer until released (a read timeout)
+            await state.stalled.wait()
         return _error(504, "gateway_timeout", "The request timed out upstream")
 
     async def to_channel(request: web.Request) -> web.Response:

@@ -3,6 +3,7 @@ posted, the switches for what Zoho's documents leave open, and the faults a test
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -22,11 +23,13 @@ FAULT_KINDS = {
     "request_limit_exceeded": "limit",
     "lost": "lost",
     "drop": "drop",
+    "stall": "stall",
     "504": "504",
 }
 """Names a test or a demo may give a fault, and the kind each one means. `lost` (504) and `drop`
 (the connection closed without an answer) accept the post first: the message is in the chat but
-the sender never hears so. `504` is a gateway timeout before Cliq took anything."""
+the sender never hears so; so does `stall` (no answer until `release()`: the caller's read
+timeout). `504` is a gateway timeout before Cliq took anything."""
 
 RepeatAssociate = Literal["error", "ok"]
 
@@ -84,6 +87,11 @@ class CliqSandbox:
     _calls: dict[str, deque[datetime]] = field(default_factory=dict)
     _locked: dict[str, datetime] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
+    stalled: asyncio.Event = field(default_factory=asyncio.Event)  # set: stalls answer
+
+    def release(self) -> None:
+        """Let every stalled call answer (its caller has usually timed out by then)."""
+        self.stalled.set()
 
     # --- faults ------------------------------------------------------------------------------
 
