@@ -73,6 +73,7 @@ class CliqClient:
     `rng`: the backoff's jitter.
       - `attempts`: tries per call for 5xx and connection errors (4); `max_wait`: the longest
         rate-limit wait slept here, in seconds (60); a longer one raises CliqRateLimited.
+      - `timeout`: seconds per HTTP call (30); a POST that times out is CliqAmbiguous.
 
       Methods raise the errors of `bot.cliq.errors`: CliqRejected (permanent 4xx), CliqRateLimited,
       CliqUnavailable (5xx, unreachable), CliqCredentialsRefused, CliqAmbiguous (answer lost).
