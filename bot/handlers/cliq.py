@@ -54,6 +54,13 @@ REPLAYS = web.AppKey("replays", ReplayGuard)  # type: ignore[type-abstract]
 
 
 async def handle_cliq(request: web.Request) -> web.StreamResponse:
+    """`POST /cliq`: one Cliq handler call in, `{"output": …}` out (reference/cliq.md §3).
+
+    Answers 401 (signature headers missing, malformed, stale or wrong), 409 (a replay), 400 (a
+    body that is not a handler envelope, `EnvelopeError`), 408/413 from the edge's limits, else
+    200 with the listener's output; past `bot.deadline` seconds 200 "working on it" at once and
+    the real output to `bot.deliver_late`. Never raises for bad input.
+    """
     verifier = request.app[VERIFIER]
     try:
         verifier.check_headers(request.headers)
