@@ -195,8 +195,13 @@ async def serve_process(
         preexec_fn=limit_files,
     )
     assert child.stdout is not None
-    while b"deskbot listening" not in await asyncio.wait_for(child.stdout.readline(), 30):
-        pass
+    try:
+        while b"deskbot listening" not in await asyncio.wait_for(child.stdout.readline(), 30):
+            pass
+    except BaseException:  # never leave a server behind
+        child.kill()
+        await child.wait()
+        raise
     return child, port
 
 
