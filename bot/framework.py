@@ -14,7 +14,6 @@ Nothing here belongs to Deskbot: the framework's modules are listed in docs/fram
 test fails if one of them imports Deskbot's code.
 """
 
-from bot.answers import late_post
 from bot.cliq.client import CliqClient, cliq_base_url
 from bot.cliq.envelope import Chat, Envelope, EnvelopeError, User, parse_envelope
 from bot.cliq.errors import (
@@ -131,7 +130,6 @@ __all__ = [
     "Verifier",
     "cliq_base_url",
     "escape",
-    "late_post",
     "load_public_key",
     "make_web_app",
     "parse_envelope",

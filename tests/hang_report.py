@@ -9,6 +9,11 @@ the test body has failed, so a teardown that hangs (after a timeout or any other
 stall the run: a backstop gives the teardown another `timeout` seconds, then ends the whole run
 with pytest-timeout's "thread" handler (all stacks, captured output, exit code 1).
 
+A test that fails while it holds a store (say between `Database.open` and `close`) leaves an
+aiosqlite connection open: the failure's traceback keeps it alive, and its worker thread, not a
+daemon, keeps the process from exiting after the summary (Python joins such threads first). At
+the end of the run such connections are stopped, and counted on stderr.
+
 Configured in pyproject.toml ([tool.pytest.ini_options] `timeout`, `timeout_method`); a run can
 override it (`--timeout=5`, `PYTEST_TIMEOUT=5`).
 """
@@ -16,12 +21,16 @@ override it (`--timeout=5`, `PYTEST_TIMEOUT=5`).
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
+import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
+import aiosqlite
 import pytest
 import pytest_timeout
 
@@ -114,3 +123,28 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
     signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, settings.timeout)
     return True
+
+
+def _sqlite_workers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if "_connection_worker_thread" in t.name]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stops the aiosqlite connections tests left open, so the process can exit."""
+    if not _sqlite_workers():
+        return
+    gc.collect()  # a connection nothing refers to any more stops itself (aiosqlite __del__)
+    left = _sqlite_workers()
+    if not left:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for connection in [o for o in gc.get_objects() if isinstance(o, aiosqlite.Connection)]:
+            connection.stop()  # a closed one ignores it
+    for worker in left:
+        worker.join(timeout=5.0)
+    print(
+        f"hang_report: {len(left)} SQLite connection(s) left open by tests were stopped so the"
+        " run can exit (a test failed while holding a store, or never closed it)",
+        file=sys.stderr,
+    )

@@ -1,5 +1,6 @@
 """The hang safety net (tests/hang_report.py): a stuck test fails alone and says where it waits;
-a teardown that hangs ends the run instead of stalling CI."""
+a teardown that hangs ends the run, and a store a failing test left open does not keep the
+process from exiting."""
 
 from __future__ import annotations
 
@@ -90,3 +91,22 @@ def test_a_teardown_that_hangs_too_ends_the_run(suite: pytest.Pytester) -> None:
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*+ Timeout +*", "*in stubborn*"])
     result.stdout.no_fnmatch_line("*test_never_reached*PASSED*")
+
+
+def test_a_store_left_open_by_a_failing_test_does_not_keep_the_run_alive(
+    suite: pytest.Pytester,
+) -> None:
+    """Python joins non-daemon threads before it exits, and a failure's traceback keeps the
+    connection (and so aiosqlite's worker thread) alive: the run printed its summary, then hung."""
+    suite.makepyfile(
+        test_store="""
+        from bot.store.db import Database
+
+        async def test_fails_holding_a_store(tmp_path):
+            db = await Database.open(tmp_path / "x.db")
+            assert db is None
+        """
+    )
+    result = suite.runpytest_subprocess(timeout=30)
+    result.assert_outcomes(failed=1)
+    result.stderr.fnmatch_lines(["*1 SQLite connection(s) left open by tests were stopped*"])

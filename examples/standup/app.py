@@ -19,6 +19,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.answers import late_post
 from bot.framework import (
     Banner,
     Bot,
@@ -30,7 +31,6 @@ from bot.framework import (
     SystemClock,
     TokenManager,
     cliq_base_url,
-    late_post,
     make_web_app,
     token_url,
 )

@@ -58,10 +58,9 @@ async def send(path: str, cliq_url: str) -> None:
         client = CliqClient(session, cliq_url, StaticToken(), "deskbot", attempts=1)
         sender = Sender(outbox, client, clock, per_target_per_minute=100_000)
         print("ready", flush=True)
-        while await sender.run_once(limit=10) or await outbox.due(1):
-            pass
-        print("done", flush=True)
-        await asyncio.Event().wait()
+        # the app's own continuous worker: a post that must wait (a backoff after a failed
+        # attempt, a lost answer to check) is sent when due; the parent kills us when it is done
+        await sender.run_forever()
 
 
 if __name__ == "__main__":
