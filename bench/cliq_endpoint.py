@@ -20,7 +20,6 @@ import argparse
 import hashlib
 import hmac
 import json
-import os
 import re
 import socket
 import subprocess
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 SECRET = "bench-secret"
 SERVERS = ["bare", "deskbot", "bolt", "bolt-pbr"]
+PEAK_RPS = 30_000  # more than any server here answers on this machine
 
 
 # --- the servers -----------------------------------------------------------------------
@@ -146,42 +146,83 @@ def serve_bolt(port: int, process_before_response: bool) -> None:
 
 
 # --- the requests ----------------------------------------------------------------------
+#
+# deskbot executes a signed call at most once (a second use inside its window is answered 409),
+# so wrk sends every request with its own timestamp and signature. Each server gets the same
+# mechanism (a Lua `request()` joining a fixed template with a pooled timestamp and signature),
+# so the client's per-request cost is the same for all of them.
 
-
-def deskbot_request(
-    name: str = "ticket", arguments: str = "115", secret: str = SECRET
-) -> tuple[bytes, dict[str, str]]:
-    """A signed slash command, as a Deluge shim sends it."""
-    from bot.cliq.verify import hmac_signature
-
-    ts = str(int(time.time() * 1000))
-    envelope = {
-        "type": "command",
-        "name": name,
-        "handler": {"type": "execution_handler"},
-        "timestamp": int(ts),
-        "params": {
-            "arguments": arguments,
-            "user": {
-                "id": "555",
-                "email": "agent@example.com",
-                "first_name": "Aiko",
-                "timezone": "Asia/Tokyo",
-            },
-            "chat": {"id": "CT_1_555-B2", "type": "bot"},
+ENVELOPE = {
+    "type": "command",
+    "name": "ticket",
+    "handler": {"type": "execution_handler"},
+    "params": {
+        "arguments": "115",
+        "user": {
+            "id": "555",
+            "email": "agent@example.com",
+            "first_name": "Aiko",
+            "timezone": "Asia/Tokyo",
         },
-    }
-    body = json.dumps(envelope, separators=(",", ":")).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "X-Deskbot-Timestamp": ts,
-        "X-Deskbot-Signature": hmac_signature(secret, ts, body),
-    }
-    return body, headers
+        "chat": {"id": "CT_1_555-B2", "type": "bot"},
+    },
+}
 
 
-def slack_request() -> tuple[bytes, dict[str, str]]:
-    ts = str(int(time.time()))
+class Signer:
+    """Signed variants of one request: `pool(n)` gives n (timestamp, signature) pairs, each
+    timestamp used once (consecutive epoch ms starting 200 s in the past, all inside the
+    verifiers' 300 s window for the length of a run)."""
+
+    def __init__(self, slack: bool) -> None:
+        self.slack = slack
+        self.body = slack_body() if slack else deskbot_body()
+        self.next_ms = int(time.time() * 1000) - 200_000
+
+    def pool(self, count: int) -> list[tuple[str, str]]:
+        from bot.cliq.verify import hmac_signature
+
+        pairs = []
+        for _ in range(count):
+            if self.slack:  # Bolt has no replay memory; its timestamps are seconds
+                ts = str(int(time.time()))
+                base = f"v0:{ts}:".encode() + self.body
+                signature = "v0=" + hmac.new(SECRET.encode(), base, hashlib.sha256).hexdigest()
+            else:
+                ts = str(self.next_ms)
+                self.next_ms += 1
+                signature = hmac_signature(SECRET, ts, self.body)
+            pairs.append((ts, signature))
+        return pairs
+
+    def template(self, port: int) -> tuple[str, str, str]:
+        """The raw HTTP request cut around its timestamp and signature."""
+        if self.slack:
+            kind, ts_header, sig_header = (
+                "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp",
+                "X-Slack-Signature",
+            )
+        else:
+            kind, ts_header, sig_header = (
+                "application/json",
+                "X-Deskbot-Timestamp",
+                "X-Deskbot-Signature",
+            )
+        head = (
+            f"POST /cliq HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {kind}\r\n"
+            f"Content-Length: {len(self.body)}\r\n{ts_header}: "
+        )
+        return head, f"\r\n{sig_header}: ", "\r\n\r\n" + self.body.decode()
+
+
+def deskbot_body() -> bytes:
+    """A slash command as a Deluge shim sends it."""
+    envelope = {**ENVELOPE, "timestamp": int(time.time() * 1000)}
+    return json.dumps(envelope, separators=(",", ":")).encode()
+
+
+def slack_body() -> bytes:
     form = {
         "token": "x",
         "team_id": "T1",
@@ -196,50 +237,71 @@ def slack_request() -> tuple[bytes, dict[str, str]]:
         "response_url": "https://hooks.slack.com/commands/T1/1/x",
         "trigger_id": "1.2.3",
     }
-    body = urllib.parse.urlencode(form).encode()
-    base = f"v0:{ts}:".encode() + body
-    signature = "v0=" + hmac.new(SECRET.encode(), base, hashlib.sha256).hexdigest()
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": signature,
-    }
-    return body, headers
+    return urllib.parse.urlencode(form).encode()
 
 
 # --- the load --------------------------------------------------------------------------
 
-
-def wrk_script(body: bytes, headers: dict[str, str]) -> str:
-    lines = ['wrk.method = "POST"', f"wrk.body = {lua_string(body.decode())}"]
-    lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()]
-    return "\n".join(lines) + "\n"
+WRK_SCRIPT = """
+local head, middle, tail = %s, %s, %s
+local pool, size, at, threads = {}, 0, 0, 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+function init(args)
+  local nthreads, line = tonumber(args[2]), 0
+  for entry in io.lines(args[1]) do
+    if line %% nthreads == id then
+      local space = entry:find(" ", 1, true)
+      size = size + 1
+      pool[size] = head .. entry:sub(1, space - 1) .. middle .. entry:sub(space + 1) .. tail
+    end
+    line = line + 1
+  end
+end
+function request()
+  at = at %% size + 1
+  return pool[at]
+end
+"""
 
 
 def lua_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (
+        '"'
+        + "".join(c if c.isalnum() or c in " :/-_.,{}[]=+" else f"\\{ord(c):03d}" for c in text)
+        + '"'
+    )
 
 
-def run_wrk(port: int, script: str, connections: int, seconds: int) -> dict[str, float]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
+def run_wrk(
+    port: int, signer: Signer, connections: int, seconds: int, pool: int
+) -> dict[str, float]:
     threads = 1 if connections == 1 else 2
-    out = subprocess.run(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            handle.name,
-            f"http://127.0.0.1:{port}/cliq",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    os.unlink(handle.name)
+    with tempfile.TemporaryDirectory() as folder:
+        pairs = Path(folder, "pool.txt")
+        pairs.write_text("".join(f"{ts} {sig}\n" for ts, sig in signer.pool(pool)))
+        script = Path(folder, "request.lua")
+        script.write_text(WRK_SCRIPT % tuple(lua_string(part) for part in signer.template(port)))
+        out = subprocess.run(
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}/cliq",
+                "--",
+                str(pairs),
+                str(threads),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
@@ -274,12 +336,13 @@ def measure(name: str, seconds: int) -> dict[str, dict[str, float]]:
     server = subprocess.Popen([sys.executable, __file__, "--serve", name, "--port", str(port)])
     try:
         wait_listening(port)
-        make = slack_request if name.startswith("bolt") else deskbot_request
-        script = wrk_script(*make())
-        run_wrk(port, script, 64, 2)  # warm-up
+        signer = Signer(slack=name.startswith("bolt"))
+        # Pools hold more signed calls than each phase can send (a server answering faster
+        # would reuse one and be refused 409, which stops the bench with a message).
+        run_wrk(port, signer, 64, 2, pool=2 * PEAK_RPS)  # warm-up
         return {
-            "c64": run_wrk(port, wrk_script(*make()), 64, seconds),
-            "c1": run_wrk(port, wrk_script(*make()), 1, seconds),
+            "c64": run_wrk(port, signer, 64, seconds, pool=seconds * PEAK_RPS),
+            "c1": run_wrk(port, signer, 1, seconds, pool=seconds * PEAK_RPS // 3),
         }
     finally:
         server.terminate()

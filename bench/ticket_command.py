@@ -20,19 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from cliq_endpoint import (  # noqa: E402
-    deskbot_request,
-    free_port,
-    run_wrk,
-    wait_listening,
-    wrk_script,
-)
+from cliq_endpoint import SECRET, Signer, free_port, run_wrk, wait_listening  # noqa: E402
 
-SECRET = "bench-secret"
-
-
-def ticket_request() -> tuple[bytes, dict[str, str]]:
-    return deskbot_request("ticket", "115", SECRET)
+PEAK_RPS = 10_000  # more than the whole path answers here (each signed call is used once)
 
 
 def main() -> None:
@@ -61,9 +51,10 @@ def main() -> None:
         try:
             wait_listening(port)
             time.sleep(1)
-            run_wrk(port, wrk_script(*ticket_request()), 4, 2)  # warm-up (tokens, agent list)
-            many = run_wrk(port, wrk_script(*ticket_request()), 16, args.seconds)
-            one = run_wrk(port, wrk_script(*ticket_request()), 1, args.seconds)
+            signer = Signer(slack=False)
+            run_wrk(port, signer, 4, 2, pool=2 * PEAK_RPS)  # warm-up (tokens, agent list)
+            many = run_wrk(port, signer, 16, args.seconds, pool=args.seconds * PEAK_RPS)
+            one = run_wrk(port, signer, 1, args.seconds, pool=args.seconds * PEAK_RPS)
         finally:
             server.terminate()
             server.wait()
