@@ -34,8 +34,26 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
         raise
     except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise JsonBodyError(f"malformed JSON: {str(exc)[:120]}") from exc
-    check(value, max_depth=max_depth)
+    if _may_break(data, max_depth):
+        check(value, max_depth=max_depth)
     return value
+
+
+def _may_break(data: bytes | str, max_depth: int) -> bool:
+    """Whether the parsed value could break a rule `check` enforces: False when there are too
+    few brackets to nest `max_depth` deep and no way a surrogate got in (no `\\u` escape, and
+    ASCII bytes or text without one), so the walk over every value (most of the cost) is
+    skipped. Non-ASCII bytes are always walked: `json.loads` decodes bytes with
+    `surrogatepass`, in UTF-8, -16 or -32, so a surrogate can hide in any of them."""
+    if isinstance(data, str):
+        brackets = data.count("{") + data.count("[")
+        if brackets > max_depth or "\\u" in data:
+            return True
+        return not data.isascii() and _SURROGATE.search(data) is not None
+    brackets = data.count(b"{") + data.count(b"[")
+    if brackets > max_depth or b"\\u" in data:
+        return True
+    return not data.isascii()
 
 
 def check(value: Any, *, max_depth: int = MAX_DEPTH) -> None:

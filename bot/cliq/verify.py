@@ -99,24 +99,29 @@ class HmacVerifier(Verifier):
         return SIGNATURE_HEADER in headers
 
     def check_headers(self, headers: Mapping[str, str]) -> None:
+        self._signed_headers(headers)
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
+        timestamp, signature = self._signed_headers(headers)
+        digest = hmac.new(self._key, timestamp.encode() + b"." + body, hashlib.sha256).digest()
+        if not hmac.compare_digest(signature, digest):
+            raise VerificationError("bad signature")
+        return Verified(f"hmac:{digest.hex()}", int(timestamp) + self._window_ms)
+
+    def _signed_headers(self, headers: Mapping[str, str]) -> tuple[str, bytes]:
+        """The timestamp header and the decoded 32-byte signature, judged once per call:
+        present, well-formed, and the timestamp inside the window (VerificationError if not)."""
         timestamp = headers.get(TIMESTAMP_HEADER, "").strip()
-        signature = headers.get(SIGNATURE_HEADER, "").strip()
-        if not timestamp or not signature:
+        signature_text = headers.get(SIGNATURE_HEADER, "").strip()
+        if not timestamp or not signature_text:
             raise VerificationError(f"missing {TIMESTAMP_HEADER} or {SIGNATURE_HEADER}")
         if not _EPOCH_MS.fullmatch(timestamp):
             raise VerificationError(f"{TIMESTAMP_HEADER} must be epoch milliseconds")
-        if len(_decode_signature(signature, 32)) != 32:  # SHA-256 is 32 bytes
+        signature = _decode_signature(signature_text, 32)
+        if len(signature) != 32:  # SHA-256 is 32 bytes
             raise VerificationError(f"{SIGNATURE_HEADER} is not a hex or base64 HMAC-SHA256")
         _check_fresh(int(timestamp), self._clock, self._window_ms)
-
-    def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
-        self.check_headers(headers)
-        timestamp = headers[TIMESTAMP_HEADER].strip()
-        signature = headers[SIGNATURE_HEADER].strip()
-        digest = hmac.new(self._key, timestamp.encode() + b"." + body, hashlib.sha256).digest()
-        if not hmac.compare_digest(_decode_signature(signature, len(digest)), digest):
-            raise VerificationError("bad signature")
-        return Verified(f"hmac:{digest.hex()}", int(timestamp) + self._window_ms)
+        return timestamp, signature
 
 
 class CliqSignatureVerifier(Verifier):

@@ -83,7 +83,7 @@ async def handle_cliq(request: web.Request) -> web.StreamResponse:
     except EnvelopeError as exc:
         return json_error(400, "bad_request", str(exc))
     bot = request.app[BOT]
-    overrun = _Overrun(request, _working_answer(envelope))
+    overrun = _Overrun(request, envelope)
     timer = asyncio.get_running_loop().call_later(bot.deadline, overrun.answer_working)
     try:
         output = await bot.dispatch(envelope, request[REQUEST_ID])
@@ -103,16 +103,16 @@ class _Overrun:
     no extra task; only an overrun spawns one, to write the banner while the listener works.
     """
 
-    def __init__(self, request: web.Request, working: bytes) -> None:
+    def __init__(self, request: web.Request, envelope: Envelope) -> None:
         self.request = request
-        self.working = working
+        self.envelope = envelope
         self.sending: asyncio.Task[web.StreamResponse] | None = None
 
     def answer_working(self) -> None:
         self.sending = asyncio.ensure_future(self._send())
 
     async def _send(self) -> web.StreamResponse:
-        response = _output_response(self.working)
+        response = _output_response(_working_answer(self.envelope))  # built only when needed
         response.headers["X-Request-Id"] = self.request[REQUEST_ID]
         await response.prepare(self.request)
         await response.write_eof()

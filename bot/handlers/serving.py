@@ -62,13 +62,17 @@ class BodyTimeout(Exception):
 
 async def read_body(request: web.Request) -> bytes:
     """The request body, read within the app's `body_timeout` (BodyTimeout otherwise); a
-    declared Content-Length over the app's size limit is refused before anything is read."""
-    limits = request.app.get(LIMITS) or EdgeLimits()
+    declared Content-Length over the app's size limit is refused before anything is read.
+    A body already received whole (the usual case: it came with the headers) is read without
+    arming the timer, since reading it cannot wait."""
     length = request.content_length
     if length is not None and length > request.app._client_max_size:
         raise web.HTTPRequestEntityTooLarge(
             max_size=request.app._client_max_size, actual_size=length
         )
+    if request.content.is_eof():
+        return await request.read()
+    limits = request.app.get(LIMITS) or EdgeLimits()
     try:
         async with asyncio.timeout(limits.body_timeout):
             return await request.read()
