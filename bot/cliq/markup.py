@@ -42,6 +42,9 @@ _LINE_START = re.compile(rf"(?:^|(?<=[{_BREAKS}]))([ \t]*)(?=[#!>]|---)")
 _LINE_BREAK = re.compile(f"[{_BREAKS}]")
 _ANYTHING_TO_DO = re.compile(f"[*~`_@{{\\]#!>\\-{_BREAKS}]")
 """A character some rule above looks at: without one, text is shown as it is (the usual case)."""
+_ANYTHING_TO_DO_IN_A_LINE = re.compile(f"[*~`_@{{\\]{_BREAKS}]")
+"""The same for a single-line field, where line starts are left alone (`#`, `!`, `>` and `-`
+matter only there, or after a `{`)."""
 
 
 class Markup(str):
@@ -80,7 +83,7 @@ def escape(text: object, *, block: bool = True) -> Markup:
     if isinstance(text, Markup):
         return text
     value = "" if text is None else str(text)
-    if not _ANYTHING_TO_DO.search(value):
+    if not (_ANYTHING_TO_DO if block else _ANYTHING_TO_DO_IN_A_LINE).search(value):
         return Markup(value)
     value = value.translate(LOOK_ALIKES)
     value = _UNDERSCORE_AT_WORD_EDGE.sub(UNDERSCORE_LOOK_ALIKE, value)
@@ -92,10 +95,11 @@ def escape(text: object, *, block: bool = True) -> Markup:
     return Markup(_LINE_START.sub(r"\1" + WORD_JOINER, value))
 
 
-def needs_escape(text: str) -> bool:
+def needs_escape(text: str, *, block: bool = True) -> bool:
     """True when `text` holds a character one of the rules looks at (and is not our `Markup`);
-    False means `escape` would give it back unchanged."""
-    return not isinstance(text, Markup) and _ANYTHING_TO_DO.search(text) is not None
+    False means `escape(text, block=block)` would give it back unchanged."""
+    pattern = _ANYTHING_TO_DO if block else _ANYTHING_TO_DO_IN_A_LINE
+    return not isinstance(text, Markup) and pattern.search(text) is not None
 
 
 def plain(text: object) -> Markup:

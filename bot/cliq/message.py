@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from bot.cliq import limits
+from bot.cliq.limits import Limit, chars
 from bot.cliq.outbound import Outbound
 from bot.cliq.outbound import at_most as _at_most
 from bot.cliq.outbound import literal as _literal
@@ -30,20 +31,17 @@ BUTTON_FUNCTION = "botbutton"
 # --- buttons -----------------------------------------------------------------------------
 
 
-class Confirm(Outbound):
-    title: str
-    description: str | None = None
-    input: str | None = None
-    button_label: str | None = None
-    cancel_button_label: str | None = None
-    emotion: Literal["positive", "neutral", "negative"] | None = None
+def _confirm(name: str) -> Limit:
+    return chars(f"confirm {name}", limits.CONFIRM_FIELD)
 
-    @model_validator(mode="after")
-    def _limits(self) -> Confirm:
-        for name in ("title", "description", "button_label", "cancel_button_label"):
-            _at_most(f"confirm {name}", limits.CONFIRM_FIELD, getattr(self, name))
-        _at_most("confirm input", 300, self.input)
-        return self
+
+class Confirm(Outbound):
+    title: Annotated[str, _confirm("title")]
+    description: Annotated[str, _confirm("description")] | None = None
+    input: Annotated[str, chars("confirm input", 300)] | None = None
+    button_label: Annotated[str, _confirm("button_label")] | None = None
+    cancel_button_label: Annotated[str, _confirm("cancel_button_label")] | None = None
+    emotion: Literal["positive", "neutral", "negative"] | None = None
 
 
 class ButtonAction(Outbound):
@@ -61,34 +59,28 @@ class ButtonAction(Outbound):
         return self
 
 
+ButtonLabel = Annotated[
+    str,
+    Limit(
+        limits.BUTTON_LABEL,
+        f"button label is at most {limits.BUTTON_LABEL} characters (Cliq limit)",
+        at_least=1,
+        too_few="a button needs a label",
+    ),
+]
+
+
 class Button(Outbound):
-    label: str
+    label: ButtonLabel
     action: ButtonAction
     type: Literal["+", "-"] = "+"
-    key: str | None = None
-    hint: str | None = None
+    key: Annotated[str, chars("button key", limits.BUTTON_KEY)] | None = None
+    hint: Annotated[str, chars("button hint", limits.BUTTON_HINT)] | None = None
 
     @field_validator("label", mode="before")
     @classmethod
     def _shown_label(cls, value: Any) -> Any:
         return _literal(value, limits.BUTTON_LABEL)
-
-    @field_validator("label")
-    @classmethod
-    def _label(cls, value: str) -> str:
-        if not value:
-            raise ValueError("a button needs a label")
-        return _at_most("button label", limits.BUTTON_LABEL, value) or value
-
-    @field_validator("key")
-    @classmethod
-    def _key(cls, value: str | None) -> str | None:
-        return _at_most("button key", limits.BUTTON_KEY, value)
-
-    @field_validator("hint")
-    @classmethod
-    def _hint(cls, value: str | None) -> str | None:
-        return _at_most("button hint", limits.BUTTON_HINT, value)
 
     @classmethod
     def invoke(
@@ -180,23 +172,21 @@ class ListSlide(_Titled):
         return [_literal(item) for item in value] if isinstance(value, list) else value
 
 
+_ONE_PAIR = Limit(
+    1, _PAIR_RULE := "each label slide entry holds exactly one label: value pair", at_least=1
+)
+
+
 class LabelSlide(_Titled):
     """Label/value pairs, sent as one-key objects: `[{"Status": "Open"}, …]`."""
 
     type: Literal["label"] = "label"
-    data: list[dict[str, str]]
+    data: list[Annotated[dict[str, str], _ONE_PAIR]]
 
     @field_validator("data", mode="before")
     @classmethod
     def _shown_pairs(cls, value: Any) -> Any:
         return _literal_dicts(value)
-
-    @field_validator("data")
-    @classmethod
-    def _one_key_each(cls, value: list[dict[str, str]]) -> list[dict[str, str]]:
-        if any(len(pair) != 1 for pair in value):
-            raise ValueError("each label slide entry holds exactly one label: value pair")
-        return value
 
     @classmethod
     def of(
@@ -230,7 +220,7 @@ Slide = Annotated[
 
 
 class Card(Outbound):
-    title: str | None = None
+    title: Annotated[str, chars("card title", limits.CARD_TITLE)] | None = None
     theme: Literal["modern-inline", "poll", "prompt", "basic"] | None = None
     thumbnail: str | None = None
     icon: str | None = None
@@ -239,11 +229,6 @@ class Card(Outbound):
     @classmethod
     def _shown_title(cls, value: Any) -> Any:
         return _literal(value, limits.CARD_TITLE)
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, value: str | None) -> str | None:
-        return _at_most("card title", limits.CARD_TITLE, value)
 
 
 class BotSender(Outbound):
@@ -262,50 +247,47 @@ class Suggestion(Outbound):
 
 
 class SuggestionList(Outbound):
-    list: list[Suggestion]
-
-    @field_validator("list")
-    @classmethod
-    def _count(cls, value: list[Suggestion]) -> list[Suggestion]:
-        if len(value) > limits.BOT_SUGGESTIONS:
-            raise ValueError(
-                f"at most {limits.BOT_SUGGESTIONS} bot suggestions (Cliq limit), got {len(value)}"
-            )
-        return value
+    list: Annotated[
+        list[Suggestion],
+        Limit(
+            limits.BOT_SUGGESTIONS, f"at most {limits.BOT_SUGGESTIONS} bot suggestions (Cliq limit)"
+        ),
+    ]
 
 
 class Message(Outbound):
-    text: str | None = None
+    text: Annotated[str, chars("message text", limits.TEXT)] | None = None
     card: Card | None = None
-    slides: list[Slide] | None = None
-    buttons: list[Button] | None = None
+    slides: (
+        Annotated[
+            list[Slide],
+            Limit(
+                limits.MAX_SLIDES,
+                f"a message holds at most {limits.MAX_SLIDES} slides (Cliq limit)",
+            ),
+        ]
+        | None
+    ) = None
+    buttons: (
+        Annotated[
+            list[Button],
+            Limit(
+                limits.MAX_BUTTONS,
+                f"a message holds at most {limits.MAX_BUTTONS} buttons (Cliq limit)",
+            ),
+        ]
+        | None
+    ) = None
     bot: BotSender | None = None
     styles: Styles | None = None
     suggestions: SuggestionList | None = None
 
-    @field_validator("text")
-    @classmethod
-    def _text(cls, value: str | None) -> str | None:
-        return _at_most("message text", limits.TEXT, value)
-
-    @field_validator("buttons")
-    @classmethod
-    def _buttons(cls, value: list[Button] | None) -> list[Button] | None:
-        if value is not None and len(value) > limits.MAX_BUTTONS:
-            raise ValueError(
-                f"a message holds at most {limits.MAX_BUTTONS} buttons (Cliq limit), got {len(value)}"
-            )
-        return value
-
     @field_validator("slides")
     @classmethod
     def _slides(cls, value: list[Slide] | None) -> list[Slide] | None:
+        """The slides' total size needs Python (their count is checked by pydantic-core)."""
         if value is None:
             return value
-        if len(value) > limits.MAX_SLIDES:
-            raise ValueError(
-                f"a message holds at most {limits.MAX_SLIDES} slides (Cliq limit), got {len(value)}"
-            )
         total = sum(len(str(slide.data)) + len(slide.title or "") for slide in value)
         if total > limits.SLIDES_TOTAL_CHARS:
             raise ValueError(
@@ -328,18 +310,13 @@ class MessageEdit(Message):
 
 class Banner(Outbound):
     type: Literal["banner"] = "banner"
-    text: str
+    text: Annotated[str, chars("banner text", limits.BANNER_TEXT)]
     status: Literal["success", "failure"] = "success"
 
     @field_validator("text", mode="before")
     @classmethod
     def _shown_text(cls, value: Any) -> Any:
         return _literal(value, limits.BANNER_TEXT)
-
-    @field_validator("text")
-    @classmethod
-    def _text(cls, value: str) -> str:
-        return _at_most("banner text", limits.BANNER_TEXT, value) or value
 
 
 class Suggestions(Outbound):

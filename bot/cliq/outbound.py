@@ -46,7 +46,7 @@ def literal(value: Any, limit: int | None = None) -> Any:
 
     Escaping only adds characters, so a value within `limit` that escaping pushed past it is cut
     (ending "…") rather than refused; a value already too long is left for the limit check."""
-    if not isinstance(value, str) or not needs_escape(value):
+    if not isinstance(value, str) or not needs_escape(value, block=False):
         return value  # (the usual case, kept cheap: every label and cell comes through here)
     shown = plain(value)
     if limit is not None and len(value) <= limit < len(shown):

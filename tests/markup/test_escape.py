@@ -8,7 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.cards.text import render
-from bot.cliq.markup import UNDERSCORE_LOOK_ALIKE, WORD_JOINER, Markup, escape, plain
+from bot.cliq.markup import (
+    UNDERSCORE_LOOK_ALIKE,
+    WORD_JOINER,
+    Markup,
+    escape,
+    needs_escape,
+    plain,
+)
 from bot.cliq.message import Banner, Button, Card, LabelSlide, ListSlide, Message, TableSlide
 from bot.sandbox.cliq.text import formats, mentions, restricted
 from tests.deskbot.test_hostile_text import HOSTILE
@@ -130,3 +137,18 @@ def test_text_made_of_markup_characters_is_escaped_too(text: str) -> None:
     assert formats(once) == [] and mentions(once) == []
     line = plain(text)
     assert plain(str(line)) == line and formats(line, block=False) == [] and mentions(line) == []
+
+
+@given(st.text(alphabet="*_~`{}@#!>-[]()\n\r\u2028 \tab.+9x") | st.text())
+def test_needs_escape_is_false_only_where_escape_changes_nothing(text: str) -> None:
+    """The shortcut every model field takes (no escaping when nothing needs it) agrees with
+    `escape` itself, for message text and for single-line fields alike."""
+    for block in (True, False):
+        if not needs_escape(text, block=block):
+            assert escape(text, block=block) == text
+
+
+def test_a_heading_sign_in_a_single_line_field_needs_no_escape() -> None:
+    assert not needs_escape("#115 Printer on fire", block=False)
+    assert needs_escape("#115 Printer on fire")  # at a line start of message text, it does
+    assert needs_escape("{#general}", block=False)  # a channel mention, anywhere
