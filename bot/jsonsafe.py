@@ -27,7 +27,11 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     """The JSON value of `data` (UTF-8 bytes or text); JsonBodyError if it is malformed, nested
     deeper than `max_depth`, holds a lone surrogate, `NaN`/`Infinity`, or an unreadable number."""
     try:
-        value = json.loads(data, parse_constant=_no_constant, parse_float=_finite_float)
+        if isinstance(data, bytes | bytearray):  # as json.loads reads bytes
+            data = data.decode(json.detect_encoding(data), "surrogatepass")
+        if data.startswith("\ufeff"):
+            raise JsonBodyError("malformed JSON: a byte order mark before the value")
+        value = _DECODER.decode(data)
     except RecursionError as exc:
         raise JsonBodyError(f"JSON nested deeper than {max_depth} levels") from exc
     except JsonBodyError:
@@ -75,6 +79,7 @@ def check(value: Any, *, max_depth: int = MAX_DEPTH) -> None:
 
 
 def _no_constant(name: str) -> Any:
+    """`parse_constant`: NaN, Infinity and -Infinity are not JSON we accept."""
     raise JsonBodyError(f"JSON has no {name}")
 
 
@@ -83,3 +88,7 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(number):
         raise JsonBodyError(f"number out of range: {text[:40]}")
     return number
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float)
+"""One decoder for every body (`json.loads` with hooks would build a new one per call)."""

@@ -20,8 +20,10 @@ from bot.cliq.form import (
 from bot.cliq.message import (
     Banner,
     Button,
+    ButtonAction,
     Card,
     CommandSuggestion,
+    Confirm,
     LabelSlide,
     ListSlide,
     Message,
@@ -149,6 +151,51 @@ VIOLATIONS: dict[str, tuple[Callable[[], Any], Callable[[], Any], str]] = {
         lambda: Message(text="x" * 5001),
         "message text is at most 5000",
     ),
+    "empty button label": (
+        lambda: button("L"),
+        lambda: button(""),
+        "a button needs a label",
+    ),
+    "button hint": (
+        lambda: button_hint("h" * 100),
+        lambda: button_hint("h" * 101),
+        "button hint is at most 100",
+    ),
+    "button URL": (
+        lambda: Button.url("Open", "https://x.test/" + "u" * 241),
+        lambda: Button.url("Open", "https://x.test/" + "u" * 242),
+        "a button URL is at most 256",
+    ),
+    "copied text": (
+        lambda: ButtonAction(type="copy", data={"text": "c" * 200}),
+        lambda: ButtonAction(type="copy", data={"text": "c" * 201}),
+        "copied text is at most 200",
+    ),
+    "confirm title": (
+        lambda: Confirm(title="t" * 100),
+        lambda: Confirm(title="t" * 101),
+        "confirm title is at most 100",
+    ),
+    "confirm input": (
+        lambda: Confirm(title="t", input="i" * 300),
+        lambda: Confirm(title="t", input="i" * 301),
+        "confirm input is at most 300",
+    ),
+    "banner text": (
+        lambda: Banner(text="b" * 50),
+        lambda: Banner(text="b" * 51),
+        "banner text is at most 50",
+    ),
+    "bot suggestions": (
+        lambda: Suggestions.of("pick", *"abcdefghij"),
+        lambda: Suggestions.of("pick", *"abcdefghijk"),
+        "at most 10 bot suggestions",
+    ),
+    "label slide pairs": (
+        lambda: LabelSlide(data=[{"a": "b"}]),
+        lambda: LabelSlide(data=[{"a": "b", "c": "d"}]),
+        "exactly one label: value pair",
+    ),
     "form inputs": (
         lambda: Form(
             title="f", name="f", inputs=[HiddenInput(name=f"i{n}", value="v") for n in range(25)]
@@ -208,7 +255,11 @@ def test_each_cliq_limit(limit: str) -> None:
     with pytest.raises(ValidationError) as info:
         refused()
     assert words in str(info.value)
-    assert "Cliq limit" in str(info.value) or limit == "input name characters"
+    assert "Cliq limit" in str(info.value) or limit in (
+        "input name characters",
+        "empty button label",
+        "label slide pairs",
+    )
 
 
 def test_other_shape_rules() -> None:
@@ -224,3 +275,44 @@ def test_other_shape_rules() -> None:
         Message()
     with pytest.raises(ValidationError, match="extra"):
         Message.model_validate({"text": "x", "chatid": "1"})
+
+
+def button_hint(hint: str) -> Button:
+    return Button(
+        label="b", action=ButtonAction(type="invoke.function", data={"name": "f"}), hint=hint
+    )
+
+
+def test_a_shared_action_is_checked_once_not_per_button(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Buttons share one frozen action (`Button.invoke`, `Button.url`'s kind): the action's
+    limits run when it is built, never again for each button that holds it."""
+    from bot.cliq import message
+
+    action = ButtonAction(type="open.url", data={"web": "https://x.test/"})
+    checked: list[str] = []
+    real = message._at_most
+    monkeypatch.setattr(message, "_at_most", lambda *a: checked.append(a[0]) or real(*a))
+    for label in ("a", "b", "c"):
+        Button(label=label, action=action)
+    assert checked == []
+    ButtonAction(type="open.url", data={"web": "https://x.test/"})
+    assert checked == ["a button URL"]
+
+
+@pytest.mark.parametrize("kind", ["str", "list", "dict"])
+def test_a_limit_on_each_sized_kind_reports_its_own_message(kind: str) -> None:
+    from typing import Annotated
+
+    from pydantic import BaseModel
+
+    from bot.cliq.limits import Limit
+
+    types = {"str": str, "list": list[int], "dict": dict[str, int]}
+    values = {"str": ("ab", "abc"), "list": ([1, 2], [1, 2, 3]), "dict": ({"a": 1}, {})}
+
+    class Holder(BaseModel):
+        value: Annotated[types[kind], Limit(2, "at most two", at_least=1, too_few="none")]  # type: ignore[valid-type]
+
+    Holder(value=values[kind][0])
+    with pytest.raises(ValidationError, match="at most two" if kind != "dict" else "none"):
+        Holder(value=values[kind][1])

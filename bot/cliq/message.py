@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from bot.cliq import limits
 from bot.cliq.limits import Limit, chars
@@ -49,14 +49,19 @@ class ButtonAction(Outbound):
     data: dict[str, str]
     confirm: Confirm | None = None
 
-    @model_validator(mode="after")
-    def _limits(self) -> ButtonAction:
-        if self.type == "open.url":
-            for url in self.data.values():
+    @field_validator("data")
+    @classmethod
+    def _limits(cls, data: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        """Limits that depend on the action's type. A field validator, not a model one: an
+        action built once and shared by many buttons (`_invoke`) is then not checked again
+        each time a button holds it (pydantic re-runs a nested model's after-validators)."""
+        kind = info.data.get("type")
+        if kind == "open.url":
+            for url in data.values():
                 _at_most("a button URL", limits.URL, url)
-        if self.type == "copy":
-            _at_most("copied text", limits.COPY_TEXT, self.data.get("text"))
-        return self
+        if kind == "copy":
+            _at_most("copied text", limits.COPY_TEXT, data.get("text"))
+        return data
 
 
 ButtonLabel = Annotated[

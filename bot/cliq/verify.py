@@ -103,7 +103,7 @@ class HmacVerifier(Verifier):
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
         timestamp, signature = self._signed_headers(headers)
-        digest = hmac.new(self._key, timestamp.encode() + b"." + body, hashlib.sha256).digest()
+        digest = hmac.digest(self._key, timestamp.encode() + b"." + body, "sha256")  # one C call
         if not hmac.compare_digest(signature, digest):
             raise VerificationError("bad signature")
         return Verified(f"hmac:{digest.hex()}", int(timestamp) + self._window_ms)
