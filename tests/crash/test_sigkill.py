@@ -16,11 +16,12 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 
 from bot.clock import FrozenClock, SystemClock
 from bot.sandbox.cliq import CliqSandbox, Switches, create_cliq_app
@@ -36,7 +37,20 @@ STARTUP_S = 30.0  # a child starts in well under a second alone; a loaded machin
 WITHIN_S = 40.0  # the whole of what a test waits for takes about one second alone
 
 
-async def spawn(*args: str) -> asyncio.subprocess.Process:
+@pytest.fixture
+async def children() -> AsyncIterator[list[asyncio.subprocess.Process]]:
+    """The children a test starts; any still running when it ends (a failed test) is killed: an
+    orphan would run on forever, holding the run's stderr open."""
+    started: list[asyncio.subprocess.Process] = []
+    yield started
+    for child in started:
+        if child.returncode is None:
+            await kill(child)
+
+
+async def spawn(
+    children: list[asyncio.subprocess.Process], *args: str
+) -> asyncio.subprocess.Process:
     """Start the child and wait (at most STARTUP_S) until it says it is ready."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -46,6 +60,7 @@ async def spawn(*args: str) -> asyncio.subprocess.Process:
         stdout=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
+    children.append(child)
     assert child.stdout is not None
     async with asyncio.timeout(STARTUP_S):
         assert (await child.stdout.readline()).strip() == b"ready"
@@ -99,12 +114,14 @@ def event(n: int) -> dict[str, object]:
     }
 
 
-async def test_acknowledged_events_survive_a_kill(tmp_path: Path) -> None:
+async def test_acknowledged_events_survive_a_kill(
+    tmp_path: Path, children: list[asyncio.subprocess.Process]
+) -> None:
     path, port = str(tmp_path / "inbox.db"), free_port()
     url = f"http://127.0.0.1:{port}/desk/events"
     acknowledged: set[int] = set()
     progress = Progress()
-    child = await spawn("ingest", path, str(port))
+    child = await spawn(children, "ingest", path, str(port))
     async with aiohttp.ClientSession() as session:
 
         async def post(n: int) -> None:
@@ -125,7 +142,7 @@ async def test_acknowledged_events_survive_a_kill(tmp_path: Path) -> None:
         await kill(child)
         await flooding
         assert 120 <= len(acknowledged) < 400
-        child = await spawn("ingest", path, str(port))
+        child = await spawn(children, "ingest", path, str(port))
         for n in range(400):  # Desk redelivers everything it has no 200 for (and we resend all)
             await post(n)
     await kill(child)
@@ -140,7 +157,7 @@ async def test_acknowledged_events_survive_a_kill(tmp_path: Path) -> None:
 
 
 async def test_posts_survive_a_kill_and_repeat_at_most_once_per_kill(
-    tmp_path: Path, aiohttp_server
+    tmp_path: Path, aiohttp_server, children: list[asyncio.subprocess.Process]
 ) -> None:  # type: ignore[no-untyped-def]
     """Against the sandbox Cliq: a post left in flight by a kill is looked for in the channel's
     recent messages before it is posted again, so a kill usually repeats nothing."""
@@ -173,7 +190,7 @@ async def test_posts_survive_a_kill_and_repeat_at_most_once_per_kill(
         await outbox.enqueue(None, "channel", "desk", {"text": f"post {n}"}, f"k{n}")
     await db.close()
     kills = 0
-    child = await spawn("send", path, str(server.make_url("")))
+    child = await spawn(children, "send", path, str(server.make_url("")))
     for threshold in (60, 150):
         await progress.until(lambda: len(received()) >= threshold, exited(child))  # noqa: B023
         await kill(child)
@@ -183,7 +200,7 @@ async def test_posts_survive_a_kill_and_repeat_at_most_once_per_kill(
             # left in flight). The sender sends it again when its backoff (1-2 s) is over; a
             # sender that stopped once nothing was due had left this test waiting forever.
             cliq.fail("503", 2)
-        child = await spawn("send", path, str(server.make_url("")))
+        child = await spawn(children, "send", path, str(server.make_url("")))
     await progress.until(lambda: len(set(received())) >= 300, exited(child))
     await kill(child)
     duplicates = len(received()) - len(set(received()))
