@@ -12,13 +12,19 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from attendance.errors import AttendanceError
 from bot import answers
 from bot.cliq.envelope import Envelope
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
 from bot.clock import Clock, SystemClock
 from bot.commands import actions, attendance, connect, summaries, tickets
 from bot.commands import help as help_commands
-from bot.commands.common import desk_error_banner, store_unavailable_banner
+from bot.commands.common import (
+    attendance_refused,
+    connect_card,
+    desk_error_banner,
+    store_unavailable_banner,
+)
 from bot.commands.context import DeskContext
 from bot.config import Config
 from bot.desk.errors import DeskError
@@ -28,6 +34,7 @@ from bot.handlers import attendance_export, desk_events, oauth_callback
 from bot.handlers.cliq import REPLAYS
 from bot.handlers.health import HEALTH_CHECKS, HEALTH_PARTS, SANDBOX_URLS
 from bot.handlers.web import make_web_app
+from bot.identity.connections import NotConnected
 from bot.router import Router
 from bot.services import Services, open_services
 from bot.store.db import StoreUnavailable
@@ -60,7 +67,12 @@ def build_bot(
         deadline=config.cliq.deadline_seconds,
         late_reply=late_reply,
         context_factory=context_factory,
-        error_replies={DeskError: desk_error_banner, StoreUnavailable: store_unavailable_banner},
+        error_replies={
+            DeskError: desk_error_banner,
+            AttendanceError: attendance_refused,
+            NotConnected: connect_card,
+            StoreUnavailable: store_unavailable_banner,
+        },
     ).include(*routers())
 
 

@@ -7,6 +7,7 @@ forms by name; menu actions by name (falling back to keywords). Registration ord
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import re
@@ -26,6 +27,7 @@ from bot.router import (
     ButtonRoute,
     Command,
     FormRoute,
+    Guard,
     Keyword,
     Listener,
     MenuRoute,
@@ -227,19 +229,24 @@ class Bot:
     def _command(self, env: Envelope) -> Run:
         command = self.find_command(env.name)
         if command is None:
+            log.warning("no command listener for /%s: answered usage", env.name)
             return _constant(lambda ctx: answers.usage(self, env, unknown=f"/{env.name}"))
         args = env.params.arguments if isinstance(env.params.arguments, str) else ""
         if env.selected:
             # A picked suggestion is what the user meant: `/ticket 11` + "#115" → "#115".
             args = " ".join(env.selected)
         return _guarded(
-            command.admin, lambda ctx: command.listener(ctx, args.strip()), args.strip()
+            lambda ctx: command.listener(ctx, args.strip()),
+            admin=command.admin,
+            requires=command.requires,
+            args=args.strip(),
         )
 
     def _suggestion(self, env: Envelope) -> Run | None:
         name = env.name.lstrip("/").lower()
         route = next((s for s in self.router.suggestions if s.command == name), None)
         if route is None:
+            log.warning("no suggestion listener for /%s: answered no suggestions", name)
             return None
         typed = env.params.arguments if isinstance(env.params.arguments, str) else ""
 
@@ -263,6 +270,9 @@ class Bot:
             return self._keyword(env, self._strip_mentions(env.text), reply_when_unknown=True)
         if handler == "participation_handler" and env.params.operation == "message_sent":
             return self._keyword(env, env.text, reply_when_unknown=False)
+        log.warning(
+            "unhandled bot %s (operation %r): answered empty", handler, env.params.operation
+        )
         return None
 
     def _menu(self, env: Envelope) -> Run | None:
@@ -277,7 +287,7 @@ class Bot:
         name, sub_action = env.handler.name, env.params.sub_action
         menu = self.find_menu(name, sub_action)
         if menu is not None:
-            return menu.listener
+            return _guarded(menu.listener, requires=menu.requires)
         parent = next((m for m in self.menus() if normalise(m) == normalise(name)), "")
         subs = self.menus().get(parent)
         if subs:
@@ -305,6 +315,7 @@ class Bot:
                 "footer": "",
             }
             return _constant(lambda ctx: _Raw(answer))
+        log.warning("unhandled extension %s: answered empty", handler)
         return None
 
     def _keyword(self, env: Envelope, text: str, *, reply_when_unknown: bool) -> Run | None:
@@ -314,12 +325,13 @@ class Bot:
                 return None  # channel chatter that is not for us: stay silent
             named = self._menu_named(text)  # a sub-action offered as a suggestion, clicked
             if named is not None:
-                return named.listener
+                return _guarded(named.listener, requires=named.requires)
+            log.info("no keyword matches %r: answered usage", text[:80])
             return _constant(lambda ctx: answers.usage(self, env, unknown=text))
         keyword, match = found
         if isinstance(keyword.pattern, str):
-            return keyword.listener
-        return lambda ctx: keyword.listener(ctx, match)
+            return _guarded(keyword.listener, requires=keyword.requires)
+        return _guarded(lambda ctx: keyword.listener(ctx, match), requires=keyword.requires)
 
     def _menu_named(self, text: str) -> MenuRoute | None:
         """The menu action or sub-action whose name is `text` (case and spacing forgiven)."""
@@ -343,11 +355,14 @@ class Bot:
             log.warning("no button listener for prefix %r: answered stale_button", prefix)
             return _constant(lambda ctx: answers.stale_button())
         route, rest = found
-        return _guarded(route.admin, lambda ctx: route.listener(ctx, rest))
+        return _guarded(
+            lambda ctx: route.listener(ctx, rest), admin=route.admin, requires=route.requires
+        )
 
     def _dynamic_select(self, env: Envelope) -> Run | None:
         form, target = env.params.form, env.params.target
         if form is None or target is None:
+            log.warning("dynamic select call without form or target: answered empty")
             return None
         route = next(
             (
@@ -365,7 +380,10 @@ class Bot:
 
     def _form(self, env: Envelope) -> Run | None:
         form = env.params.form
-        if form is None or form.action == "cancel":
+        if form is None:
+            log.warning("%s call without a form: answered empty", env.handler.type)
+            return None
+        if form.action == "cancel":
             return None
         route = self.find_form(form.name)
         if route is None:
@@ -373,13 +391,17 @@ class Bot:
             return _constant(lambda ctx: answers.stale_button())
         values = form_values(form.values)
         if route.model is None:
-            return _guarded(route.admin, lambda ctx: route.listener(ctx, values))
+            return _guarded(
+                lambda ctx: route.listener(ctx, values), admin=route.admin, requires=route.requires
+            )
         try:
             parsed = route.model.model_validate(values)
         except ValidationError as exc:
             error = form_error(exc)
             return _constant(lambda ctx: error)
-        return _guarded(route.admin, lambda ctx: route.listener(ctx, parsed))
+        return _guarded(
+            lambda ctx: route.listener(ctx, parsed), admin=route.admin, requires=route.requires
+        )
 
     @staticmethod
     async def _plain_context(envelope: Envelope, bot: Bot, request_id: str) -> Context:
@@ -443,16 +465,30 @@ def _constant(make: Callable[[Context], Any]) -> Run:
     return run
 
 
-def _guarded(admin: AdminRule, call: Callable[[Context], Awaitable[Any]], args: str = "") -> Run:
-    """Admin-only calls are refused to everyone else: the app's rule (`ctx.caller_is_admin`)
-    is asked on every such call, never remembered (SPEC X4)."""
-    if admin is False:
+def _guarded(
+    call: Callable[[Context], Awaitable[Any]],
+    *,
+    admin: AdminRule = False,
+    requires: Guard | None = None,
+    args: str = "",
+) -> Run:
+    """`call` behind the route's declared refusals: admin-only calls are refused to everyone
+    else (the app's rule, `ctx.caller_is_admin`, asked on every such call, never remembered:
+    SPEC X4); then `requires(ctx)` answers instead of the listener when it returns a reply."""
+    if admin is False and requires is None:
         return call
 
     async def run(ctx: Context) -> Any:
-        needed = admin(ctx, args) if callable(admin) else bool(admin)
-        if needed and not await ctx.caller_is_admin():
-            return answers.admins_only()
+        if admin is not False:
+            needed = admin(ctx, args) if callable(admin) else bool(admin)
+            if needed and not await ctx.caller_is_admin():
+                return answers.admins_only()
+        if requires is not None:
+            refusal = requires(ctx)
+            if inspect.isawaitable(refusal):
+                refusal = await refusal
+            if refusal is not None:
+                return refusal
         return await call(ctx)
 
     return run

@@ -2,7 +2,8 @@
 
     from bot.framework import Bot, Context, Message, Router, make_web_app
 
-Listeners, routers and the bot (`Router`, `Bot`, `Context`, `UsageError`); the replies a
+Listeners, routers and the bot (`Router`, `Bot`, `Context`, `UsageError`, a decorator's
+`Guard`, and `ListenerError` for a listener of the wrong shape); the replies a
 listener returns (`Message`, `Card`, `Button`, slides, `Banner`, `Suggestions`, `Form` and its
 inputs, `FormError`); what Cliq sends (`Envelope`, `parse_envelope`); the HTTP edge
 (`make_web_app`, `EdgeLimits`, `start_server`) and its verifiers (`HmacVerifier` for Deluge
@@ -70,7 +71,7 @@ from bot.dispatch import Bot, UsageError
 from bot.handlers.serving import EdgeLimits, start_server
 from bot.handlers.web import make_web_app
 from bot.oauth import FixedToken, TokenManager, token_url
-from bot.router import MenuLimitError, Router
+from bot.router import Guard, ListenerError, MenuLimitError, Router
 
 __all__ = [
     "AnyVerifier",
@@ -101,11 +102,13 @@ __all__ = [
     "Form",
     "FormError",
     "FrozenClock",
+    "Guard",
     "HiddenInput",
     "HmacVerifier",
     "ImagesSlide",
     "LabelSlide",
     "ListSlide",
+    "ListenerError",
     "Markup",
     "MenuLimitError",
     "Message",

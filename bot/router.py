@@ -22,6 +22,32 @@ AdminRule = bool | Callable[[Any, str], bool]
 """Which calls are admin-only: `True` (all), `False` (none), or a function of the context and the
 arguments (`lambda ctx, args: args.split()[:1] == ["purge"]`) for commands whose subcommands
 differ. Admin-only calls are refused unless `await ctx.caller_is_admin()`, asked on each call."""
+Guard = Callable[[Any], Any]
+"""A condition declared on a decorator (`requires=`), asked on every call after the admin rule:
+`guard(ctx)` (plain or `async`) returns the reply refusing the call (a `Banner`, a `Message`…),
+or None to let the listener run. Deskbot's `desk_agent` ("the caller is a Desk agent") is one."""
+
+
+class ListenerError(TypeError):
+    """A listener that cannot answer its kind of call (not `async def`, or the wrong number of
+    parameters): raised when it is registered, so a bot with one fails at import, not at the
+    first call."""
+
+
+def check_listener(kind: str, listener: Any, *params: str) -> None:
+    """Raise ListenerError unless `listener` is an `async def` function that can be called with
+    the positional arguments named in `params` (e.g. `"ctx", "args"` for a command)."""
+    name = getattr(listener, "__qualname__", repr(listener))
+    shape = f"async def {name}({', '.join(params)})"
+    if not inspect.iscoroutinefunction(listener):
+        raise ListenerError(f"{kind} listener {name} must be a coroutine function: {shape}")
+    try:
+        inspect.signature(listener).bind(*params)
+    except TypeError as exc:
+        raise ListenerError(
+            f"{kind} listener {name} must take {len(params)} positional argument(s): "
+            f"{shape} ({exc})"
+        ) from None
 
 
 def normalise(text: str) -> str:
@@ -36,12 +62,14 @@ class Command:
     usage: str
     description: str
     admin: AdminRule = False
+    requires: Guard | None = None
 
 
 @dataclass(frozen=True)
 class Keyword:
     pattern: str | re.Pattern[str]
     listener: Listener
+    requires: Guard | None = None
 
     def match(self, text: str) -> re.Match[str] | bool:
         if isinstance(self.pattern, str):
@@ -58,6 +86,7 @@ class ButtonRoute:
     prefix: str
     listener: Listener
     admin: bool = False
+    requires: Guard | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +95,7 @@ class FormRoute:
     listener: Listener
     model: type[BaseModel] | None
     admin: bool = False
+    requires: Guard | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +112,7 @@ class MenuRoute:
     name: str
     listener: Listener
     sub_action: str = ""
+    requires: Guard | None = None
 
 
 class MenuLimitError(ValueError):
@@ -145,52 +176,78 @@ class Router:
     welcomes: list[Listener] = field(default_factory=list)
 
     def command(
-        self, name: str, *, usage: str = "", description: str = "", admin: AdminRule = False
+        self,
+        name: str,
+        *,
+        usage: str = "",
+        description: str = "",
+        admin: AdminRule = False,
+        requires: Guard | None = None,
     ) -> Callable[[F], F]:
         """`/name args`: the listener is called as `listener(ctx, args: str)`; `admin` says
-        which calls are admin-only (see `AdminRule`)."""
+        which calls are admin-only (see `AdminRule`), `requires` what else a caller must be
+        (see `Guard`). Raises ListenerError for a listener of the wrong shape."""
         name = name.lstrip("/").lower()
 
         def register(listener: F) -> F:
+            check_listener("command", listener, "ctx", "args")
             doc = description or _first_line(listener)
-            self.commands.append(Command(name, listener, usage or f"/{name}", doc, admin))
+            self.commands.append(Command(name, listener, usage or f"/{name}", doc, admin, requires))
             return listener
 
         return register
 
-    def keyword(self, *patterns: str | re.Pattern[str]) -> Callable[[F], F]:
+    def keyword(
+        self, *patterns: str | re.Pattern[str], requires: Guard | None = None
+    ) -> Callable[[F], F]:
         """A whole message (string: case and spacing forgiven) or a regex that is searched.
 
-        String keywords call `listener(ctx)`; regex keywords call `listener(ctx, match)`.
+        String keywords call `listener(ctx)`; regex keywords call `listener(ctx, match)`;
+        `requires` as for commands. Raises ListenerError for a listener of the wrong shape.
         """
 
         def register(listener: F) -> F:
             for pattern in patterns:
+                if isinstance(pattern, str):
+                    check_listener("keyword", listener, "ctx")
+                else:
+                    check_listener("regex keyword", listener, "ctx", "match")
+            for pattern in patterns:
                 key = normalise(pattern) if isinstance(pattern, str) else pattern
-                self.keywords.append(Keyword(key, listener))
+                self.keywords.append(Keyword(key, listener, requires))
             return listener
 
         return register
 
-    def button(self, prefix: str, *, admin: bool = False) -> Callable[[F], F]:
-        """A button whose key is `prefix` or `prefix:rest`: called as `listener(ctx, rest)`."""
+    def button(
+        self, prefix: str, *, admin: bool = False, requires: Guard | None = None
+    ) -> Callable[[F], F]:
+        """A button whose key is `prefix` or `prefix:rest`: called as `listener(ctx, rest)`;
+        `admin` and `requires` as for commands. Raises ListenerError for a listener of the
+        wrong shape."""
 
         def register(listener: F) -> F:
-            self.buttons.append(ButtonRoute(prefix, listener, admin))
+            check_listener("button", listener, "ctx", "rest")
+            self.buttons.append(ButtonRoute(prefix, listener, admin, requires))
             return listener
 
         return register
 
-    def form(self, name: str, *, admin: bool = False) -> Callable[[F], F]:
-        """A form submit by form name: `listener(ctx, values)`.
+    def form(
+        self, name: str, *, admin: bool = False, requires: Guard | None = None
+    ) -> Callable[[F], F]:
+        """A form submit by form name: `listener(ctx, values)`; `admin` and `requires` as for
+        commands.
 
         If the second parameter is annotated with a pydantic model, the submitted values are
         validated into it (select and radio values reduced to their `value`); a validation error
-        goes back to Cliq as a `form_error` naming the inputs.
+        goes back to Cliq as a `form_error` naming the inputs. Raises ListenerError for a
+        listener of the wrong shape.
         """
 
         def register(listener: F) -> F:
-            self.forms.append(FormRoute(name, listener, _values_model(listener), admin))
+            check_listener("form", listener, "ctx", "values")
+            self.forms.append(FormRoute(name, listener, _values_model(listener), admin, requires))
             return listener
 
         return register
@@ -198,23 +255,30 @@ class Router:
     def dynamic_select(self, form: str, field: str) -> Callable[[F], F]:
         """The options of a form's `dynamic_select` input as the person types:
         `listener(ctx, query, values) -> DynamicOptions`, `values` being the form's current
-        values (hidden inputs included) (Cliq's dynamic field handler)."""
+        values (hidden inputs included) (Cliq's dynamic field handler). Raises ListenerError
+        for a listener of the wrong shape."""
 
         def register(listener: F) -> F:
+            check_listener("dynamic select", listener, "ctx", "query", "values")
             self.dynamic_selects.append(DynamicSelectRoute(form, field, listener))
             return listener
 
         return register
 
-    def menu(self, name: str, *, sub_action: str = "") -> Callable[[F], F]:
+    def menu(
+        self, name: str, *, sub_action: str = "", requires: Guard | None = None
+    ) -> Callable[[F], F]:
         """A bot menu action by its name, or (`sub_action`) one sub-action of the parent menu
-        action `name`: `listener(ctx)`. Cliq's limits are checked here and in `Bot.include`.
+        action `name`: `listener(ctx)`; `requires` as for commands. Cliq's limits are checked
+        here and in `Bot.include`.
 
-        Raises MenuLimitError past 5 menu actions or 5 sub-actions of one menu action.
+        Raises MenuLimitError past 5 menu actions or 5 sub-actions of one menu action, and
+        ListenerError for a listener of the wrong shape.
         """
 
         def register(listener: F) -> F:
-            menus = [*self.menus, MenuRoute(name, listener, sub_action)]
+            check_listener("menu", listener, "ctx")
+            menus = [*self.menus, MenuRoute(name, listener, sub_action, requires)]
             check_menus(menus)
             self.menus = menus
             return listener
@@ -222,18 +286,22 @@ class Router:
         return register
 
     def suggestion(self, command: str) -> Callable[[F], F]:
-        """Autocomplete for `/command`: `listener(ctx, typed: str) -> list[CommandSuggestion]`."""
+        """Autocomplete for `/command`: `listener(ctx, typed: str) -> list[CommandSuggestion]`.
+        Raises ListenerError for a listener of the wrong shape."""
 
         def register(listener: F) -> F:
+            check_listener("suggestion", listener, "ctx", "typed")
             self.suggestions.append(SuggestionRoute(command.lstrip("/").lower(), listener))
             return listener
 
         return register
 
     def welcome(self) -> Callable[[F], F]:
-        """The bot's welcome handler: `listener(ctx)`."""
+        """The bot's welcome handler: `listener(ctx)`. Raises ListenerError for a listener of
+        the wrong shape."""
 
         def register(listener: F) -> F:
+            check_listener("welcome", listener, "ctx")
             self.welcomes.append(listener)
             return listener
 

@@ -26,13 +26,12 @@ from bot.cards.keys import parse_ticket_key
 from bot.cards.tickets import edited_ticket_card, ticket_card
 from bot.cliq.form import DynamicOptions, Form, options_of
 from bot.cliq.message import Banner, Button, Message, MessageEdit
-from bot.commands.common import desk_error_banner, not_an_agent
+from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
 from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError, InvalidData
 from bot.desk.people import Agent, Team
 from bot.desk.tickets import Ticket
-from bot.identity.connections import NotConnected
 from bot.router import Router
 
 router = Router()
@@ -69,31 +68,22 @@ class CommentValues(TicketValues):
 
 
 async def _open(ctx: DeskContext, action: str, rest: str) -> Answer:
-    refusal = not_an_agent(ctx)
-    if refusal is not None:
-        return refusal
     try:
         key = parse_ticket_key(rest)
     except ValueError:
         return people.refused("Old card: run the command again.")
     if ctx.role == "light" and action != "comment":
         return people.refused("Light agents can't change tickets in Desk.")
-    try:
-        await ctx.desk_as_me()
-    except NotConnected:
-        return people.connect_desk(ctx.svc.connections.connect_url(ctx.user.email))
-    try:
-        ticket = await ctx.desk.ticket(key.ticket_id)
-        if action == "status":
-            return status_form(ticket, await ctx.svc.statuses(), key.seen)
-        if action == "reply":
-            return reply_form(ticket, await ctx.svc.statuses(), key.seen)
-        if action == "comment":
-            return comment_form(ticket, key.seen, public_allowed=ctx.role != "light")
-        agents, teams = await _assignable(ctx, ticket)
-        return assign_form(ticket, agents, teams, key.seen)
-    except DeskError as error:
-        return desk_error_banner(error)
+    await ctx.desk_as_me()  # not connected yet: the Connect card (the bot's error replies)
+    ticket = await ctx.desk.ticket(key.ticket_id)
+    if action == "status":
+        return status_form(ticket, await ctx.svc.statuses(), key.seen)
+    if action == "reply":
+        return reply_form(ticket, await ctx.svc.statuses(), key.seen)
+    if action == "comment":
+        return comment_form(ticket, key.seen, public_allowed=ctx.role != "light")
+    agents, teams = await _assignable(ctx, ticket)
+    return assign_form(ticket, agents, teams, key.seen)
 
 
 async def _assignable(ctx: DeskContext, ticket: Ticket) -> tuple[list[Agent], list[Team]]:
@@ -130,18 +120,17 @@ for _action in ("status", "assign", "reply", "comment"):
 
         return listener
 
-    router.button(_action)(_opener(_action))
+    router.button(_action, requires=desk_agent)(_opener(_action))
 
 
-@router.button("mine")
+@router.button("mine", requires=desk_agent)
 async def assign_to_me(ctx: DeskContext, rest: str) -> Answer:
     """One click: the clicking agent takes the ticket."""
     try:
         key = parse_ticket_key(rest)
     except ValueError:
         return people.refused("Old card: run the command again.")
-    if ctx.agent is None:
-        return not_an_agent(ctx)  # type: ignore[return-value]
+    assert ctx.agent is not None
     values = AssignValues(ticket=key.ticket_id, seen=key.seen, owner=f"agent:{ctx.agent.id}")
     return await set_owner(ctx, values)
 
@@ -155,12 +144,9 @@ async def _status(ctx: DeskContext, value: str) -> str | None:
     return found or status_named(value, await ctx.svc.statuses(fresh=True))
 
 
-@router.form("status")
+@router.form("status", requires=desk_agent)
 async def set_status(ctx: DeskContext, values: StatusValues) -> Answer:
-    try:
-        status = await _status(ctx, values.status)
-    except DeskError as error:
-        return desk_error_banner(error)
+    status = await _status(ctx, values.status)
     if status is None:
         return people.refused(f"Desk has no status {values.status!r} any more; pick another.")
 
@@ -174,7 +160,7 @@ async def set_status(ctx: DeskContext, values: StatusValues) -> Answer:
     return await _perform(ctx, "status", values, change)
 
 
-@router.form("assign")
+@router.form("assign", requires=desk_agent)
 async def set_owner(ctx: DeskContext, values: AssignValues) -> Answer:
     kind, _, owner_id = values.owner.partition(":")
 
@@ -212,14 +198,11 @@ def _refused_field(error: InvalidData, field: str) -> bool:
     )
 
 
-@router.form("reply")
+@router.form("reply", requires=desk_agent)
 async def send_reply(ctx: DeskContext, values: ReplyValues) -> Answer:
     status = None
     if values.then_status not in ("", "-"):
-        try:
-            status = await _status(ctx, values.then_status)
-        except DeskError as error:
-            return desk_error_banner(error)
+        status = await _status(ctx, values.then_status)
         if status is None:
             return people.refused(f"Desk has no status {values.then_status!r}; pick another.")
 
@@ -230,7 +213,7 @@ async def send_reply(ctx: DeskContext, values: ReplyValues) -> Answer:
     return await _perform(ctx, "reply", values, change)
 
 
-@router.form("comment")
+@router.form("comment", requires=desk_agent)
 async def add_comment(ctx: DeskContext, values: CommentValues) -> Answer:
     async def change(desk: DeskClient, ticket: Ticket) -> str:
         public = values.visibility == "public"
@@ -240,7 +223,7 @@ async def add_comment(ctx: DeskContext, values: CommentValues) -> Answer:
     return await _perform(ctx, "comment", values, change)
 
 
-@router.button("confirm")
+@router.button("confirm", requires=desk_agent)
 async def confirm_overwrite(ctx: DeskContext, answer_id: str) -> Answer:
     """The agent saw the newer ticket and still wants their change."""
     kept = await ctx.svc.answers.get(answer_id)
@@ -258,24 +241,16 @@ async def confirm_overwrite(ctx: DeskContext, answer_id: str) -> Answer:
 
 
 async def _perform(ctx: DeskContext, action: str, values: TicketValues, change: Change) -> Answer:
-    refusal = not_an_agent(ctx)
-    if refusal is not None:
-        return refusal
+    """The change of a form submitted (or confirmed) by a Desk agent (the route's guard)."""
     if ctx.role == "light" and action != "comment":
         return people.refused("Light agents can't change tickets in Desk.")
-    try:
-        desk = await ctx.desk_as_me()
-    except NotConnected:
-        return people.connect_desk(ctx.svc.connections.connect_url(ctx.user.email))
-    try:
-        current = await desk.ticket(values.ticket)
-        changed_since = int(current.modified_time.timestamp()) if current.modified_time else 0
-        if values.seen and changed_since > values.seen and not values.force:
-            return await _ask_before_overwriting(ctx, action, values, current)
-        audit = await change(desk, current)
-        updated = await ctx.desk.ticket(values.ticket, include=["contacts"])
-    except DeskError as error:
-        return desk_error_banner(error)
+    desk = await ctx.desk_as_me()
+    current = await desk.ticket(values.ticket)
+    changed_since = int(current.modified_time.timestamp()) if current.modified_time else 0
+    if values.seen and changed_since > values.seen and not values.force:
+        return await _ask_before_overwriting(ctx, action, values, current)
+    audit = await change(desk, current)
+    updated = await ctx.desk.ticket(values.ticket, include=["contacts"])
     who = ctx.user.first_name or (ctx.agent.display_name if ctx.agent else ctx.user.email)
     stamp = when.local(ctx.clock.now(), ctx.timezone, ctx.clock.now())
     return edited_ticket_card(

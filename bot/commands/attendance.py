@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from attendance.access import Access, AccessPolicy
-from attendance.errors import AttendanceError, MoveRefused
+from attendance.errors import MoveRefused
 from attendance.models import StatusType
 from bot.cards import people
 from bot.cards.attendance import board_card, report_card, status_card, week_card
 from bot.cards.keys import number
 from bot.cliq.markup import Markup, escape
 from bot.cliq.message import Banner, Button, Card, ListSlide, Message
-from bot.commands.common import not_an_agent
+from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
 from bot.dispatch import UsageError
 from bot.router import Router
@@ -29,20 +29,16 @@ USAGE = (
 )
 
 
-def _access(ctx: DeskContext) -> Access | Message | Banner:
-    refusal = not_an_agent(ctx)
-    if refusal is not None:
-        return refusal
+def _access(ctx: DeskContext) -> Access:
+    """What the caller, a Desk agent (every listener here requires one), may do."""
     assert ctx.agent is not None
     policy = AccessPolicy.from_config(ctx.svc.config.attendance)
     return policy.decide(ctx.role, ctx.agent.associated_department_ids)
 
 
-def _refusal(access: Access | Message | Banner) -> Message | Banner | None:
+def _refusal(access: Access) -> Message | Banner | None:
     """Why the caller may not use attendance for themselves, or None (admin-only calls are
     decided by the router's admin guard instead)."""
-    if not isinstance(access, Access):
-        return access
     if not access.may_use:
         return people.refused(access.reason or "Attendance is not available to you.")
     return None
@@ -57,26 +53,33 @@ async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
     name = ctx.agent.display_name if ctx.agent else None
     try:
         change = await svc.move(ctx.user.email, status, name=name, tz=tz)
-    except MoveRefused as refusal:
+    except MoveRefused as refusal:  # the card shows the moves allowed now
         state = await svc.status(ctx.user.email, tz=tz)
         return status_card(state, now=ctx.clock.now(), zone=ctx.timezone, note=str(refusal))
-    except AttendanceError as exc:
-        return people.refused(str(exc))
     note = Markup("Done: *{}*.").format(change.state.status.name)
     return status_card(change.state, now=ctx.clock.now(), zone=ctx.timezone, note=note)
 
 
-@router.command("checkin", usage="/checkin", description="Check in (start your day).")
+@router.command(
+    "checkin", usage="/checkin", description="Check in (start your day).", requires=desk_agent
+)
 async def checkin(ctx: DeskContext, args: str) -> Message | Banner:
     return await _move(ctx, "Check In")
 
 
-@router.command("checkout", usage="/checkout", description="Check out (end your day).")
+@router.command(
+    "checkout", usage="/checkout", description="Check out (end your day).", requires=desk_agent
+)
 async def checkout(ctx: DeskContext, args: str) -> Message | Banner:
     return await _move(ctx, "Check Out")
 
 
-@router.command("break", usage="/break [meal | short]", description="Take a meal or short break.")
+@router.command(
+    "break",
+    usage="/break [meal | short]",
+    description="Take a meal or short break.",
+    requires=desk_agent,
+)
 async def take_break(ctx: DeskContext, args: str) -> Message | Banner:
     kind = args.strip().casefold() or "short"
     if kind not in ("meal", "short"):
@@ -98,11 +101,11 @@ for _word, _status in (
 
         return listener
 
-    router.keyword(_word)(_listener(_status))
-    router.menu(ATTENDANCE_MENU, sub_action=_word.title())(_listener(_status))
+    router.keyword(_word, requires=desk_agent)(_listener(_status))
+    router.menu(ATTENDANCE_MENU, sub_action=_word.title(), requires=desk_agent)(_listener(_status))
 
 
-@router.button("att")
+@router.button("att", requires=desk_agent)
 async def move_button(ctx: DeskContext, status_id: str) -> Message | Banner:
     status = number(status_id)
     if status is None:
@@ -128,6 +131,7 @@ def _admin_call(ctx: DeskContext, args: str) -> bool:
     usage=USAGE,
     description="My status and today's time; more below.",
     admin=_admin_call,
+    requires=desk_agent,
 )
 async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
     words = args.split()
@@ -137,62 +141,59 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
         if refused is not None:
             return refused
     svc, tz, now = ctx.svc.attendance, ctx.timezone.key, ctx.clock.now()
-    try:
-        if not verb:
-            return status_card(await svc.status(ctx.user.email, tz=tz), now=now, zone=ctx.timezone)
-        if verb == "status":
-            who = await _agent(ctx, words[1]) if len(words) > 1 else ctx.user.email
-            state = await svc.status(who, tz=tz)
-            return status_card(state, now=now, zone=ctx.timezone).model_copy(
-                update={
-                    "buttons": None,
-                    "text": f"{escape(state.name or who)}: {escape(state.status.name)}.",
-                }
-            )
-        if verb == "week":
-            return week_card(await svc.week(ctx.user.email, tz))
-        if verb == "export":
-            start, end = _dates(ctx, words[1:], default_days=7)
-            links = ctx.svc.export_links
-            await svc.report([ctx.user.email], start, end, tz)  # checks the period now
-            url = links.url_for([ctx.user.email], start, end, tz)
-            return Message(
-                text=f"Your attendance {start} – {end} as CSV (the link works 15 min).",
-                card=Card(title="Attendance export", theme="modern-inline"),
-                buttons=[Button.url("Download CSV", url)],
-            )
-        if verb == "board":
-            emails = [a.email_id for a in await ctx.svc.directory.all() if a.email_id]
-            return board_card(await svc.board(emails, tz=tz), now=now, zone=ctx.timezone)
-        if verb == "report":
-            if len(words) != 4:
-                raise UsageError("Usage: /attendance report <e-mail,e-mail…> <from> <to>")
-            agents = [await _agent(ctx, w) for w in words[1].split(",") if w]
-            start, end = _dates(ctx, words[2:], default_days=7)
-            report = await svc.report(agents, start, end, tz)
-            kept = await ctx.svc.answers.keep(
-                ctx.user.email, "", {"agents": agents, "start": str(start), "end": str(end)}
-            )
-            card = report_card(report)
-            return card.model_copy(
-                update={"buttons": [Button.invoke("Table view", key=f"attview:{kept}")]}
-            )
-        if verb == "checkout":
-            if len(words) != 2:
-                raise UsageError("Usage: /attendance checkout <agent e-mail>")
-            change = await svc.admin_checkout(await _agent(ctx, words[1]), ctx.user.email, tz=tz)
-            return people.done(f"{change.state.name or words[1]} is checked out (by you).")
-        if verb == "statuses":
-            return await _statuses(ctx, words[1:])
-        if verb == "purge":
-            kept = await ctx.svc.answers.keep(ctx.user.email, "", {"purge": True})
-            return Message(
-                text="This deletes *all* attendance data of every agent, for good. Sure?",
-                card=Card(title="Purge attendance", theme="modern-inline"),
-                buttons=[Button.invoke("Delete everything", key=f"attpurge:{kept}", negative=True)],
-            )
-    except AttendanceError as exc:
-        return people.refused(str(exc))
+    if not verb:
+        return status_card(await svc.status(ctx.user.email, tz=tz), now=now, zone=ctx.timezone)
+    if verb == "status":
+        who = await _agent(ctx, words[1]) if len(words) > 1 else ctx.user.email
+        state = await svc.status(who, tz=tz)
+        return status_card(state, now=now, zone=ctx.timezone).model_copy(
+            update={
+                "buttons": None,
+                "text": f"{escape(state.name or who)}: {escape(state.status.name)}.",
+            }
+        )
+    if verb == "week":
+        return week_card(await svc.week(ctx.user.email, tz))
+    if verb == "export":
+        start, end = _dates(ctx, words[1:], default_days=7)
+        links = ctx.svc.export_links
+        await svc.report([ctx.user.email], start, end, tz)  # checks the period now
+        url = links.url_for([ctx.user.email], start, end, tz)
+        return Message(
+            text=f"Your attendance {start} – {end} as CSV (the link works 15 min).",
+            card=Card(title="Attendance export", theme="modern-inline"),
+            buttons=[Button.url("Download CSV", url)],
+        )
+    if verb == "board":
+        emails = [a.email_id for a in await ctx.svc.directory.all() if a.email_id]
+        return board_card(await svc.board(emails, tz=tz), now=now, zone=ctx.timezone)
+    if verb == "report":
+        if len(words) != 4:
+            raise UsageError("Usage: /attendance report <e-mail,e-mail…> <from> <to>")
+        agents = [await _agent(ctx, w) for w in words[1].split(",") if w]
+        start, end = _dates(ctx, words[2:], default_days=7)
+        report = await svc.report(agents, start, end, tz)
+        kept = await ctx.svc.answers.keep(
+            ctx.user.email, "", {"agents": agents, "start": str(start), "end": str(end)}
+        )
+        card = report_card(report)
+        return card.model_copy(
+            update={"buttons": [Button.invoke("Table view", key=f"attview:{kept}")]}
+        )
+    if verb == "checkout":
+        if len(words) != 2:
+            raise UsageError("Usage: /attendance checkout <agent e-mail>")
+        change = await svc.admin_checkout(await _agent(ctx, words[1]), ctx.user.email, tz=tz)
+        return people.done(f"{change.state.name or words[1]} is checked out (by you).")
+    if verb == "statuses":
+        return await _statuses(ctx, words[1:])
+    if verb == "purge":
+        kept = await ctx.svc.answers.keep(ctx.user.email, "", {"purge": True})
+        return Message(
+            text="This deletes *all* attendance data of every agent, for good. Sure?",
+            card=Card(title="Purge attendance", theme="modern-inline"),
+            buttons=[Button.invoke("Delete everything", key=f"attpurge:{kept}", negative=True)],
+        )
     raise UsageError(f"“{verb[:30]}” is not an attendance command.")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from attendance.errors import AttendanceError
 from bot.cards import people
 from bot.cliq.message import Banner, Message
 from bot.commands.context import DeskContext
@@ -15,12 +16,14 @@ from bot.desk.errors import (
     ThresholdExceeded,
     TokenRefused,
 )
+from bot.identity.connections import NotConnected
 from bot.store.db import StoreUnavailable
 
 
-def not_an_agent(ctx: DeskContext) -> Message | Banner | None:
-    """The card for a Cliq user with no Desk agent, or None when they are one; when Desk could
-    not be asked (down, or our token refused), the banner saying why instead."""
+def desk_agent(ctx: DeskContext) -> Message | Banner | None:
+    """Guard (`requires=desk_agent` on a listener's decorator): the caller is a Desk agent.
+    Returns None when they are one; else the card for a Cliq user with no Desk agent, or, when
+    Desk could not be asked (down, or our token refused), the banner saying why."""
     if ctx.agent is not None:
         return None
     if ctx.desk_problem is not None:
@@ -62,6 +65,17 @@ async def shown_to_me_first(ctx: DeskContext, message: Message) -> Message:
     except StoreUnavailable:
         return message  # the answer still shows; only Post here needs the store
     return people.with_post_here(message, answer_id)
+
+
+def connect_card(error: NotConnected) -> Message:
+    """A change that needs the caller's own Desk connection, which they have not made yet:
+    the Connect card (SPEC D5)."""
+    return people.connect_desk(error.connect_url)
+
+
+def attendance_refused(error: AttendanceError) -> Banner | Message:
+    """The attendance domain's refusals, whose messages are written to be shown as they are."""
+    return people.refused(str(error))
 
 
 def store_unavailable_banner(error: StoreUnavailable) -> Banner | Message:

@@ -58,7 +58,8 @@ class DeskContext(Context):
         if self._own_desk is None:
             refresh = await self.svc.connections.refresh_token(self.user.email)
             if refresh is None:
-                raise NotConnected(self.user.email)
+                connect_url = self.svc.connections.connect_url(self.user.email)
+                raise NotConnected(self.user.email, connect_url)
             self._own_desk = self.svc.desk_as(refresh, self.user.email)
         return self._own_desk
 

@@ -7,9 +7,8 @@ import asyncio
 from bot.cards.summaries import SECTIONS, day_stats_card, pending_card
 from bot.cliq.message import Banner, Message
 from bot.commands.arguments import one_of
-from bot.commands.common import desk_error_banner, not_an_agent, shown_to_me_first
+from bot.commands.common import desk_agent, shown_to_me_first
 from bot.commands.context import DeskContext
-from bot.desk.errors import DeskError
 from bot.desk.summaries import last_day, pending
 from bot.router import Router
 
@@ -20,28 +19,23 @@ router = Router()
     "pendingtickets",
     usage="/pendingtickets",
     description="Open, on hold, overdue and unassigned counts (per department when you are in several).",
+    requires=desk_agent,
 )
 async def pending_tickets(ctx: DeskContext, args: str) -> Message | Banner:
-    refusal = not_an_agent(ctx)
-    if refusal is not None:
-        return refusal
     assert ctx.agent is not None
     names = await ctx.names()
     departments = ctx.agent.associated_department_ids
-    try:
-        if len(departments) > 1:
-            counts = await asyncio.gather(*(pending(ctx.desk, d) for d in departments))
-            rows = [(names.get(d, d), c) for d, c in zip(departments, counts, strict=True)]
-        else:
-            only = departments[0] if departments else None
-            rows = [
-                (
-                    names.get(only, "All departments") if only else "All departments",
-                    await pending(ctx.desk, only),
-                )
-            ]
-    except DeskError as error:
-        return desk_error_banner(error)
+    if len(departments) > 1:
+        counts = await asyncio.gather(*(pending(ctx.desk, d) for d in departments))
+        rows = [(names.get(d, d), c) for d, c in zip(departments, counts, strict=True)]
+    else:
+        only = departments[0] if departments else None
+        rows = [
+            (
+                names.get(only, "All departments") if only else "All departments",
+                await pending(ctx.desk, only),
+            )
+        ]
     return await shown_to_me_first(ctx, pending_card(rows))
 
 
@@ -49,16 +43,11 @@ async def pending_tickets(ctx: DeskContext, args: str) -> Message | Banner:
     "deskstatus",
     usage="/deskstatus [new | closed | happiness | top]",
     description="The last 24 hours: new and closed tickets, happiness ratings, the top 3 agents.",
+    requires=desk_agent,
 )
 async def desk_status(ctx: DeskContext, args: str) -> Message | Banner:
     section = one_of(args, SECTIONS, "view")  # a bad argument is a usage card
-    refusal = not_an_agent(ctx)
-    if refusal is not None:
-        return refusal
-    try:
-        stats = await last_day(ctx.desk, ctx.clock.now())
-    except DeskError as error:
-        return desk_error_banner(error)
+    stats = await last_day(ctx.desk, ctx.clock.now())
     card = day_stats_card(
         stats,
         zone=ctx.timezone,

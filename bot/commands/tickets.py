@@ -13,9 +13,8 @@ from bot.cliq.markup import escape
 from bot.cliq.message import Banner, CommandSuggestion, Message
 from bot.cliq.places import NoBotPlace, Place, bot_place
 from bot.commands.arguments import ticket_query
-from bot.commands.common import desk_error_banner, not_an_agent, shown_to_me_first
+from bot.commands.common import desk_agent, shown_to_me_first
 from bot.commands.context import DeskContext
-from bot.desk.errors import DeskError
 from bot.desk.tickets import Ticket
 from bot.router import Router
 from bot.store.outbox import Post
@@ -28,38 +27,31 @@ LATEST = 3
     "ticket",
     usage="/ticket [number | customer e-mail]",
     description="My 3 latest tickets, a ticket by number, or a customer's 3 latest.",
+    requires=desk_agent,
 )
 async def ticket(ctx: DeskContext, args: str) -> Message | Banner:
     query = ticket_query(args)  # a bad argument is a usage card
-    refusal = not_an_agent(ctx)
-    if refusal is not None:
-        return refusal
-    try:
-        if query.kind == "number":
-            found = await ctx.desk.ticket_by_number(query.value)
-            if found is None:
-                return await shown_to_me_first(
-                    ctx, Message(text=f"There is no ticket #{escape(query.value)}.")
-                )
-            full = await ctx.desk.ticket(found.id, include=["contacts"])
-            return await shown_to_me_first(ctx, await _card(ctx, full))
-        if query.kind == "customer":
-            found_list = await ctx.desk.search(
-                email=query.value, sort_by="-createdTime", limit=LATEST
+    if query.kind == "number":
+        found = await ctx.desk.ticket_by_number(query.value)
+        if found is None:
+            return await shown_to_me_first(
+                ctx, Message(text=f"There is no ticket #{escape(query.value)}.")
             )
-            title, empty = (
-                f"Latest tickets of {query.value}",
-                (
-                    f"{query.value} has no tickets (Desk's search may take a few minutes to"
-                    " show a brand-new one)."
-                ),
-            )
-        else:
-            assert ctx.agent is not None
-            found_list = await ctx.desk.tickets(assignee=[ctx.agent.id], limit=LATEST)
-            title, empty = "My latest tickets", "No tickets are assigned to you."
-    except DeskError as error:
-        return desk_error_banner(error)
+        full = await ctx.desk.ticket(found.id, include=["contacts"])
+        return await shown_to_me_first(ctx, await _card(ctx, full))
+    if query.kind == "customer":
+        found_list = await ctx.desk.search(email=query.value, sort_by="-createdTime", limit=LATEST)
+        title, empty = (
+            f"Latest tickets of {query.value}",
+            (
+                f"{query.value} has no tickets (Desk's search may take a few minutes to"
+                " show a brand-new one)."
+            ),
+        )
+    else:
+        assert ctx.agent is not None
+        found_list = await ctx.desk.tickets(assignee=[ctx.agent.id], limit=LATEST)
+        title, empty = "My latest tickets", "No tickets are assigned to you."
     return await shown_to_me_first(ctx, await _list(ctx, title, found_list, empty))
 
 
@@ -95,13 +87,7 @@ def _keyword(
     filters: Callable[[DeskContext], Awaitable[dict[str, object]]],
 ) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
     async def listener(ctx: DeskContext) -> Message | Banner:
-        refusal = not_an_agent(ctx)
-        if refusal is not None:
-            return refusal
-        try:
-            found = await ctx.desk.tickets(limit=LATEST, **await filters(ctx))  # type: ignore[arg-type]
-        except DeskError as error:
-            return desk_error_banner(error)
+        found = await ctx.desk.tickets(limit=LATEST, **await filters(ctx))  # type: ignore[arg-type]
         return await shown_to_me_first(ctx, await _list(ctx, title, found, empty))
 
     return listener
@@ -123,16 +109,13 @@ for _word, _title, _empty, _filters in (
     ("Open Tickets", "Open tickets", "No open tickets.", open_statuses),
 ):
     _listener = _keyword(_title, _empty, _filters)
-    router.keyword(_word)(_listener)
-    router.menu(TICKETS_MENU, sub_action=_word)(_listener)
+    router.keyword(_word, requires=desk_agent)(_listener)
+    router.menu(TICKETS_MENU, sub_action=_word, requires=desk_agent)(_listener)
 
 
 @router.button("show")
 async def show(ctx: DeskContext, ticket_id: str) -> Message | Banner:
-    try:
-        return await _card(ctx, await ctx.desk.ticket(ticket_id, include=["contacts"]))
-    except DeskError as error:
-        return desk_error_banner(error)
+    return await _card(ctx, await ctx.desk.ticket(ticket_id, include=["contacts"]))
 
 
 @router.button("post")

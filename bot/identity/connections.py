@@ -35,11 +35,13 @@ MIGRATIONS = [
 
 
 class NotConnected(Exception):
-    """The agent has not connected their Desk account yet: show them the Connect card."""
+    """The agent has not connected their Desk account yet: show them the Connect card, whose
+    link is `connect_url` (empty when the raiser could not make one)."""
 
-    def __init__(self, email: str) -> None:
+    def __init__(self, email: str, connect_url: str = "") -> None:
         super().__init__(f"{email} has not connected Desk")
         self.email = email
+        self.connect_url = connect_url
 
 
 class AgentConnections:
