@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import socket
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -150,10 +152,15 @@ AppAt = Callable[[int], web.Application]
 def load_app(spec: str, secret: str) -> web.Application:
     """The app named by `spec`, `module:factory` (e.g. `examples.standup:app`): the factory is
     called with the HMAC secret its verifier must accept and returns an aiohttp app serving
-    `POST /cliq`. Raises AppSpecError for a spec that names nothing callable."""
+    `POST /cliq`. The module is looked up in the current directory too (as uvicorn and gunicorn
+    do), since a console script does not put it on `sys.path`. Raises AppSpecError for a spec
+    that names nothing callable."""
     module_name, _, attr = spec.partition(":")
     if not module_name or not attr:
         raise AppSpecError(f"--app wants module:factory, got {spec!r}")
+    here = os.getcwd()
+    if here not in sys.path and "" not in sys.path:
+        sys.path.insert(0, here)
     try:
         factory = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:

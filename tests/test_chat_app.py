@@ -50,3 +50,61 @@ def test_chat_refuses_an_app_that_is_not_one(
     assert "--app wants module:factory" in capsys.readouterr().err
     assert main(["chat", "--config", str(config), "--app", "examples.nothing:app"]) == 2
     assert "No module named" in capsys.readouterr().err
+
+
+_FACTORY = """
+from aiohttp import web
+
+
+def app(secret):
+    async def cliq(request):
+        return web.json_response({"output": {"text": "hello from the current directory"}})
+
+    application = web.Application()
+    application.router.add_post("/cliq", cliq)
+    return application
+"""
+
+
+def test_chat_app_is_found_in_the_current_directory_from_the_console_script(
+    tmp_path: Path,
+) -> None:
+    """The installed `deskbot` script (whose sys.path lacks the current directory) finds
+    `--app module:factory` there, as `python -m bot` does."""
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "deskbot"
+    assert script.exists(), "the console script is installed with the package"
+    (tmp_path / "bot.toml").write_text("")
+    (tmp_path / "herebot_pkg").mkdir()
+    (tmp_path / "herebot_pkg" / "__init__.py").write_text("")
+    (tmp_path / "herebot_pkg" / "talk.py").write_text(_FACTORY)
+    done = subprocess.run(
+        [str(script), "chat", "--app", "herebot_pkg.talk:app"],
+        cwd=tmp_path,
+        input="hi\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "hello from the current directory" in done.stdout
+
+
+def test_chat_app_lookup_adds_the_current_directory_to_a_bare_sys_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """In-process, with sys.path as a console script has it (no '' and no cwd)."""
+    import os
+    import sys
+
+    from bot.chat import load_app
+
+    (tmp_path / "herebot_mod.py").write_text(_FACTORY)
+    monkeypatch.chdir(tmp_path)
+    bare = [p for p in sys.path if p not in ("", os.getcwd(), str(tmp_path))]
+    monkeypatch.setattr(sys, "path", bare)
+    monkeypatch.delitem(sys.modules, "herebot_mod", raising=False)
+    app = load_app("herebot_mod:app", "secret")
+    assert app.router.routes()
