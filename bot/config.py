@@ -80,6 +80,8 @@ class DeskConfig(Section):
     concurrency: int = 4
     # Editions without webhooks (Free, Standard): how often Desk is asked for changed tickets.
     poll_seconds: float = Field(default=60.0, gt=0)
+    # Seconds one Desk (or Accounts) call may take before it counts as Desk not answering.
+    timeout_seconds: float = Field(default=30.0, gt=0)
     # Zoho Desk's web address for ticket links, e.g. https://desk.zoho.com/agent/<portal>.
     portal_url: str = ""
 

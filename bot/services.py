@@ -216,8 +216,11 @@ async def open_services(
         accounts_url, desk_url, cliq_accounts, cliq_url = _urls(config, sandboxes)
         db = await Database.open(config.store.path)
         stack.push_async_callback(db.close)
-        accounts_http = await stack.enter_async_context(aiohttp.ClientSession())
-        desk_http = await stack.enter_async_context(aiohttp.ClientSession())
+        # aiohttp's default is 5 minutes a call: a stalled Desk or Accounts would hold a
+        # command, a worker round and the portal's concurrency slot that long.
+        zoho_timeout = aiohttp.ClientTimeout(total=config.desk.timeout_seconds)
+        accounts_http = await stack.enter_async_context(aiohttp.ClientSession(timeout=zoho_timeout))
+        desk_http = await stack.enter_async_context(aiohttp.ClientSession(timeout=zoho_timeout))
         cliq_http = await stack.enter_async_context(aiohttp.ClientSession())
 
         def tokens(refresh_token: str, variable: str, accounts: str = accounts_url) -> TokenManager:

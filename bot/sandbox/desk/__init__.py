@@ -26,6 +26,11 @@ def create_desk_app(sandbox: DeskSandbox) -> web.Application:
             web.get("/.well-known/jwks.json", jwks),
         ]
     )
+
+    async def release_stalled(app: web.Application) -> None:
+        sandbox.stalled.set()  # before the server waits for its handlers to finish
+
+    app.on_shutdown.append(release_stalled)
     app.cleanup_ctx.append(close)
     return app
 

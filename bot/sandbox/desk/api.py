@@ -70,6 +70,9 @@ async def desk_rules(request: web.Request, handler: Any) -> web.StreamResponse:
 async def _answer(request: web.Request, handler: Any, sandbox: DeskSandbox) -> web.StreamResponse:
     if sandbox.faults:
         status, code = sandbox.faults.pop(0)
+        if code == "STALL":
+            await sandbox.stalled.wait()  # set when the sandbox stops
+            raise web.HTTPServiceUnavailable()
         headers = {"Retry-After": "3600"} if code == "THRESHOLD_EXCEEDED" else {}
         return web.json_response(
             {"errorCode": code, "message": f"sandbox fault {code}"}, status=status, headers=headers

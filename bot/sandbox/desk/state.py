@@ -6,6 +6,7 @@ matching webhook events (with `prevState`) to the deliverer, as Desk does.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -95,10 +96,14 @@ class DeskSandbox:
         self._ids = 0
         self.credits_spent = 0
         self.faults: list[tuple[int, str]] = []  # (HTTP status, errorCode) for the next calls
+        self.stalled = asyncio.Event()  # releases calls held by a STALL fault
         self.replies: list[dict[str, Any]] = []
 
     def fail(self, status: int, code: str, count: int = 1) -> None:
-        """The next `count` API calls answer this error (tests of Desk's bad days)."""
+        """The next `count` API calls answer this error (tests of Desk's bad days).
+
+        `status` 0 with code `STALL` makes a call hang, answering nothing until the caller gives
+        up (or the sandbox stops): a Desk that accepts connections but never answers."""
         self.faults.extend([(status, code)] * count)
 
     async def setup(self) -> None:
