@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from bot.cards import people
 from bot.cards.keys import number
 from bot.cliq.client import CliqError
@@ -90,7 +92,7 @@ async def _channels(ctx: DeskContext) -> Message:
     )
 
 
-async def _map(ctx: DeskContext, words: list[str]) -> Banner:
+async def _map(ctx: DeskContext, words: list[str]) -> Banner | Message:
     if len(words) not in (2, 3) or (len(words) == 3 and words[2].casefold() != "create"):
         raise UsageError("Usage: /deskbot map <department> <channel> [create]")
     department_id, name = await _department(ctx, words[0])
@@ -106,8 +108,52 @@ async def _map(ctx: DeskContext, words: list[str]) -> Banner:
             await add_bot(ctx.svc.cliq, ctx.svc.settings, channel)
         except CliqError as exc:
             return people.refused(f"Cliq refused to add the bot to #{channel}: {exc.message}")
+    else:
+        joined, refusal = await _join_existing(ctx, department=words[0], channel=channel)
+        if joined is None:
+            return refusal or people.refused(f"#{channel} is not usable.")
+        channel = joined
     await ctx.svc.settings.map_department(department_id, channel)
     return people.done(f"{name} now posts to #{channel}.")
+
+
+async def _join_existing(
+    ctx: DeskContext, *, department: str, channel: str
+) -> tuple[str, None] | tuple[None, Banner | Message]:
+    """(The channel's unique name, None) once `channel` (a unique name, or a listed channel's
+    name) exists in Cliq and the bot is a member of it (added if need be); otherwise (None, the
+    answer saying what to do), so no mapping is saved that would dead-letter every
+    post (Cliq answers 404 `channel_not_exist` to posts to an unknown channel).
+
+    The channel list (`GET /api/v2/channels`) shows the channels the token's user can see; one
+    it does not list is still tried with the associate call, which Cliq refuses for a channel
+    that does not exist."""
+    try:
+        found = await ctx.svc.cliq.channels()
+    except CliqError as exc:
+        return None, people.refused(f"Could not check #{channel} with Cliq: {exc.message}.")
+    listed = {str(c["unique_name"]) for c in found if c.get("unique_name")}
+    by_name = {
+        str(c.get("name") or "").lstrip("#").casefold(): str(c["unique_name"])
+        for c in found
+        if c.get("unique_name")
+    }
+    channel = channel if channel in listed else by_name.get(channel.replace("_", " "), channel)
+    try:
+        await add_bot(ctx.svc.cliq, ctx.svc.settings, channel, force=channel not in listed)
+    except CliqError as exc:
+        if exc.status == 404 or "not_exist" in exc.code:
+            close = difflib.get_close_matches(channel, sorted(listed), n=3)
+            hint = f" Did you mean {', '.join('#' + c for c in close)}?" if close else ""
+            return None, people.refused(
+                f"Cliq has no channel #{channel}.{hint} Check the name, or make it: "
+                f"/deskbot map {department} {channel} create"
+            )
+        return None, people.refused(
+            f"Deskbot could not join #{channel} ({exc.message}). Add the bot to #{channel} in "
+            "Cliq (channel → Members → Bots), then map it again."
+        )
+    return channel, None
 
 
 async def _unmap(ctx: DeskContext, words: list[str]) -> Banner:

@@ -26,6 +26,8 @@ async def test_map_with_create_list_unmap_and_disable(deskbot: Deskbot) -> None:
         for r in (await admin.command("deskbot", "channels")).slides[0]["data"]["rows"]
     }
     assert rows["Billing"] == "(disabled: no posts)"
+    assert deskbot.services.sandboxes is not None
+    deskbot.services.sandboxes.cliq.add_channel("billing")
     await admin.command("deskbot", "map Billing billing")
     assert (await deskbot.services.settings.rules()).disabled_departments == frozenset()
     bad = await admin.command("deskbot", "map Marketing x")
@@ -45,3 +47,30 @@ async def test_switches_and_the_rules_test(deskbot: Deskbot) -> None:
     assert "would go to: nowhere" in test.text and "switched off" in test.text
     assert "Kinds:" in (await admin.command("deskbot", "notify nonsense on")).text
     assert "/deskbot" in (await admin.command("deskbot", "frobnicate")).text
+
+
+async def test_map_refuses_a_channel_cliq_does_not_have(deskbot: Deskbot) -> None:
+    """Without `create`, a typo or a deleted channel is refused before anything is saved: a
+    saved mapping to it would dead-letter every post (Cliq: 404 channel_not_exist)."""
+    admin = deskbot.chat("admin")
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    sandbox.cliq.add_channel("billing")
+    for typo in ("billingg", "#nosuchroom", "BILLINGG"):
+        answer = await admin.command("deskbot", f"map Billing {typo}")
+        assert answer.kind != "banner" or answer.output.get("type") != "success", typo
+        assert "no channel" in answer.text and "create" in answer.text, answer.text
+    assert "#billing?" in (await admin.command("deskbot", "map Billing billingg")).text
+    assert await deskbot.services.settings.channel_map() == {}
+
+
+async def test_map_adds_the_bot_to_an_existing_channel(deskbot: Deskbot) -> None:
+    admin = deskbot.chat("admin")
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    sandbox.cliq.add_channel("Billing Team")
+    assert not sandbox.cliq.bot_in("deskbot", "billingteam")
+    done = await admin.command("deskbot", "map Billing billing_team")
+    assert done.output["text"] == "Billing now posts to #billingteam.", done.text
+    assert sandbox.cliq.bot_in("deskbot", "billingteam")
+    assert list((await deskbot.services.settings.channel_map()).values()) == ["billingteam"]
