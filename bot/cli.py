@@ -9,12 +9,17 @@ import logging
 import secrets
 import sys
 
+import aiohttp
 from aiohttp import web
 from aiohttp.web_runner import GracefulExit
 
 from bot.chat import AppSpecError
+from bot.cliq.errors import CliqError
 from bot.config import Config, ConfigError, load_config
+from bot.desk.errors import DeskError
 from bot.handlers.access_log import RedactingAccessLogger
+from bot.install import InstallError
+from bot.oauth import OAuthError
 from bot.store.db import StoreUnavailable
 
 
@@ -75,6 +80,28 @@ def main(argv: list[str] | None = None) -> int:
     except StoreUnavailable as exc:
         print(f"deskbot: {exc.reason}", file=sys.stderr)
         return 1
+    except KNOWN_FAILURES as exc:
+        print(f"deskbot {args.command}: {_one_line(exc)}", file=sys.stderr)
+        return 1
+
+
+KNOWN_FAILURES: tuple[type[BaseException], ...] = (
+    DeskError,
+    CliqError,
+    OAuthError,
+    InstallError,
+    aiohttp.ClientError,
+    OSError,
+    TimeoutError,
+)
+"""Failures a command may meet (Zoho refusing, a service unreachable, the network, a file): each
+is said in one line on stderr with exit code 1, never as a traceback."""
+
+
+def _one_line(exc: BaseException) -> str:
+    """`exc` as one line: its message with line breaks folded, or its class when it has none."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
 
 
 ACCESS_LOG = {"access_log_class": RedactingAccessLogger}
@@ -148,6 +175,13 @@ def _shim(config, url: str | None) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+SANDBOX_INSTALL = (
+    "Sandbox mode: the sandboxes live inside `deskbot serve`, which installs itself on them when"
+    " it starts ([sandbox] auto_install); this command has no sandboxes of its own to change, so"
+    " it did nothing. It installs against real Zoho ([desk] and [cliq] datacenter)."
+)
+
+
 async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
     """Against a running deployment: Desk checks that `<public_url>/desk/events` answers."""
     from bot.clock import SystemClock
@@ -160,6 +194,9 @@ async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
     except InstallError as exc:
         print(f"deskbot {command}: {exc}", file=sys.stderr)
         return 2
+    if config.uses_sandbox:
+        print(SANDBOX_INSTALL)
+        return 0
     async with open_services(config, SystemClock()) as services:
         step = services.install if command == "install" else services.uninstall
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.cliq.client import CliqClient, CliqRejected
 from bot.desk.client import DeskClient
-from bot.desk.errors import LicenseLimited
+from bot.desk.errors import InvalidData, LicenseLimited
 from bot.store.settings import Settings
 
 # Webhook.json `subscriptions`: an event takes null or an object with exactly its documented
@@ -53,6 +53,15 @@ def check_public_url(public_url: str) -> str:
             f" {WEBHOOK_URL_MAX - len('/desk/events')} characters)."
         )
     return url
+
+
+def unreachable(url: str, refusal: Exception) -> InstallError:
+    """Desk refused the webhook because its validation GET of `url` did not get 200 (Desk
+    checks a webhook URL answers before subscribing it): say which URL and what to check."""
+    return InstallError(
+        f"Desk could not reach {url} ({refusal}). Check that `deskbot serve` is running and"
+        " that [server] public_url (scheme, host and port) is the address it answers on."
+    )
 
 
 def associated_key(channel: str) -> str:
@@ -109,6 +118,10 @@ async def install(
             done.append(f"subscribed {url} to Desk's ticket and activity events")
         except LicenseLimited:
             mode = "polling"  # Free and Standard editions have no webhooks
+        except InvalidData as exc:
+            if exc.errors:  # a field of ours Desk refused: not the URL
+                raise
+            raise unreachable(url, exc) from exc
     if await settings.get(EVENTS_MODE) != mode:
         await settings.put(EVENTS_MODE, mode)
         done.append(mode_line(mode))

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+
+import aiohttp
+import pytest
 
 from bot.cli import main
+from bot.cliq.errors import CliqUnavailable
 from bot.clock import FrozenClock
 from bot.config import Config
+from bot.desk.errors import DeskUnavailable, InvalidData
+from bot.install import InstallError
+from bot.oauth import CredentialsRefused
 from bot.store.db import Database
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
@@ -80,3 +88,39 @@ def test_outbox_drops_a_dead_letter(config: Config, tmp_path, capsys) -> None:  
     assert main(["outbox", "--config", str(toml), "drop", str(post_id)]) == 0
     assert main(["outbox", "--config", str(toml)]) == 0
     assert "dead 0" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["install", "uninstall", "inbox", "outbox"])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        InvalidData("The URL did not answer 200 to Desk's validation GET", status=422),
+        DeskUnavailable("Desk did not answer"),
+        CliqUnavailable(0, "unreachable", "Cliq did not answer"),
+        CredentialsRefused(
+            "invalid_client\nrefused",
+            "invalid_client",
+            "DESKBOT_DESK_REFRESH_TOKEN",
+            datetime(2026, 1, 1, tzinfo=UTC),
+        ),
+        aiohttp.ClientConnectionError("Cannot connect to host 127.0.0.1:8080"),
+        ConnectionRefusedError(111, "Connection refused"),
+        TimeoutError(),
+        InstallError("Desk could not reach http://127.0.0.1:8080/desk/events"),
+    ],
+    ids=lambda failure: type(failure).__name__,
+)
+def test_every_known_failure_of_a_command_is_one_line_without_a_traceback(
+    config: Config, tmp_path, capsys, monkeypatch, command: str, failure: Exception
+) -> None:  # type: ignore[no-untyped-def]
+    async def failing(*args: object) -> int:
+        raise failure
+
+    monkeypatch.setattr("bot.cli._install", failing)
+    monkeypatch.setattr("bot.cli._queue", failing)
+    toml = tmp_path / "bot.toml"
+    toml.write_text(f'[store]\npath = "{config.store.path}"\n')
+    assert main([command, "--config", str(toml)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"deskbot {command}: ") and err.count("\n") == 1
+    assert "Traceback" not in err

@@ -81,3 +81,31 @@ def test_the_install_command_refuses_a_long_public_url_with_one_line(
     assert main(["install", "--config", str(toml)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("deskbot install: The Desk webhook URL") and "Traceback" not in err
+
+
+async def test_desk_failing_its_validation_get_is_an_install_error_naming_the_url(
+    deskbot: Deskbot,
+) -> None:
+    """`serve` not answering at public_url (wrong port, not running): Desk's validation GET
+    fails and install says which URL and what to check, nothing else half-done on Desk."""
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    with pytest.raises(InstallError) as caught:
+        await deskbot.services.install("http://127.0.0.1:1")
+    said = str(caught.value)
+    assert "Desk could not reach http://127.0.0.1:1/desk/events" in said
+    assert "deskbot serve" in said and "public_url" in said and "\n" not in said
+    assert await sandbox.desk.webhooks() == []
+
+
+@pytest.mark.parametrize("command", ["install", "uninstall"])
+def test_install_in_sandbox_mode_says_serve_installs_itself(
+    config: Config, tmp_path, capsys, command: str
+) -> None:  # type: ignore[no-untyped-def]
+    """No throwaway sandboxes: the running serve's own are the ones that matter."""
+    toml = tmp_path / "bot.toml"
+    toml.write_text(f'[store]\npath = "{config.store.path}"\n')
+    assert main([command, "--config", str(toml)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Sandbox mode:") and "installs itself" in out
+    assert out.count("\n") == 1
