@@ -30,7 +30,7 @@ from bot.notify.kinds import Kind
 from bot.notify.rules import RuleSettings, decide
 from bot.notify.schedule import due_digest, parse_time_of_day
 from bot.store.db import StoreUnavailable
-from bot.store.outbox import Outbox
+from bot.store.outbox import BULK, URGENT, Outbox
 from bot.store.settings import Settings
 from bot.store.tasks import WatchedTasks
 
@@ -119,7 +119,9 @@ class Scheduler:
                 late_since=due.scheduled if due.late else None,
             )
             key = f"digest:{place}:{due.day.isoformat()}"
-            if await self._outbox.enqueue(None, "channel", channel, card.to_wire(), key):
+            if await self._outbox.enqueue(
+                None, "channel", channel, card.to_wire(), key, priority=BULK
+            ):
                 queued += 1
             await self._settings.put(f"job:digest:{place}", due.day.isoformat())
         return queued
@@ -144,7 +146,7 @@ class Scheduler:
                 (kind,), ticket.id, ticket.assignee_id, None, ticket.department_id
             )
             key = f"{kind.value}:{ticket.id}:{ticket.due_date.isoformat()}"
-            queued += await self._queue(happening, ticket, rules, names, key)
+            queued += await self._queue(happening, ticket, rules, names, key, BULK)
         return queued
 
     # --- task reminders (Desk sends no event for them) ---------------------------------------
@@ -190,7 +192,7 @@ class Scheduler:
                 },
             )
             key = f"reminder:{task.id}:{task.due_date.isoformat()}"
-            queued += await self._queue(happening, ticket, rules, names, key)
+            queued += await self._queue(happening, ticket, rules, names, key, BULK)
         return queued
 
     # --- happiness ratings (DM to the owner, SPEC D4) ------------------------------------------
@@ -231,8 +233,10 @@ class Scheduler:
         rules: RuleSettings,
         names: dict[str, str],
         key: str,
+        priority: int = URGENT,
     ) -> int:
-        """Route one happening by the rules and queue its cards, once per key and target."""
+        """Route one happening by the rules and queue its cards, once per key and target
+        (`priority`: BULK for scheduled reminders, URGENT for what just happened)."""
         owner = await self._directory.email_of(happening.owner_id)
         queued = 0
         for route in decide(happening, rules, owner_email=owner).routes:
@@ -251,5 +255,6 @@ class Scheduler:
                 card.to_wire(),
                 f"{key}:{route.target}",
                 fallback=route.fallback,
+                priority=priority,
             )
         return queued

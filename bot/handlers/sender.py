@@ -3,9 +3,13 @@
 Retries are durable: a failed post gets a `next_attempt_at` in the table, not a sleeping task, so
 a restart resumes where it stopped. Rate limits wait for `Retry-After` (or the lock period);
 5xx and connection errors back off exponentially with jitter; other 4xx become dead letters.
-Posts are paced under Cliq's limit of 50 a minute per user on each posting endpoint (channel
-posts, bot messages, chat posts; then a 10-minute lock, messages.yml): a post over the pace waits
-its turn, whatever its target, since every post is made with the same token.
+Posts are paced under Cliq's limit of 50 calls a minute per user on each posting endpoint
+(channel posts, bot messages, chat posts; then a 10-minute lock, messages.yml): every call counts,
+whatever Cliq answers (accepted, refused, failed, lost), so the pace counts each call as it is
+made, and a post over the pace waits its turn, whatever its target, since every post is made with
+the same token. If Cliq locks an endpoint anyway, nothing more is sent there until the lock ends.
+Real-time posts (priority URGENT) go first, and bulk posts (reminders, digests) leave part of each
+minute's budget to them, so an event notification never waits behind a burst of reminders.
 
 Never posted what it cannot record: each post is marked in flight in the store *before* it is
 handed to Cliq. If that mark cannot be written (read-only file, full disk) nothing is sent; if
@@ -36,7 +40,7 @@ from bot.cliq.client import (
 from bot.clock import Clock
 from bot.notify.fallback import refused_dm, with_mention
 from bot.store.db import StoreUnavailable
-from bot.store.outbox import Outbox, Post
+from bot.store.outbox import URGENT, Outbox, Post
 
 log = logging.getLogger("deskbot.sender")
 MINUTE = timedelta(minutes=1)
@@ -64,6 +68,9 @@ class Sender:
         self._poster = poster
         self._clock = clock
         self._pace = per_target_per_minute
+        # Bulk posts may use this many calls a minute; the rest is kept for real-time posts.
+        self._bulk_pace = max(1, per_target_per_minute - max(1, per_target_per_minute // 5))
+        self._locked: dict[str, tuple[datetime, str]] = {}  # endpoint → Cliq's lock end, why
         self._rng = rng or random.Random()
         self._sent: dict[tuple[str, str], deque[datetime]] = defaultdict(deque)
         self._wake = asyncio.Event()
@@ -121,21 +128,28 @@ class Sender:
 
     async def _send(self, post: Post) -> bool:
         now = self._clock.now()
-        window = self._sent[(post.target_kind, "")]  # Cliq counts per endpoint, not target
+        endpoint = post.target_kind  # one posting endpoint per kind of target (client.deliver)
+        window = self._sent[(endpoint, "")]  # Cliq counts per endpoint, not target
         while window and now - window[0] >= MINUTE:
             window.popleft()
-        if len(window) >= self._pace:
-            await self._outbox.retry_later(post.id, window[0] + MINUTE, "paced", count=False)
+        locked = self._locked.get(endpoint)
+        if locked is not None and now < locked[0]:
+            await self._outbox.retry_later(post.id, locked[0], locked[1], count=False)
+            return False
+        budget = self._pace if post.priority <= URGENT else self._bulk_pace
+        if len(window) >= budget:
+            # The oldest call that must leave the window before this post may go.
+            turn = window[len(window) - budget] + MINUTE
+            await self._outbox.retry_later(post.id, turn, "paced", count=False)
             return False
         if post.unsure_since is not None:
             settled = await self._settle_unsure(post, now)
             if settled is not None:
-                if settled:
-                    window.append(now)
                 return settled
         await self._outbox.sending(
             post.id
         )  # durably in flight first: StoreUnavailable sends nothing
+        window.append(now)  # Cliq counts the call whatever it answers, so count it now
         outcome: Callable[[], Awaitable[None]]
         try:
             await self._poster.deliver(post.target_kind, post.target, post.payload)
@@ -146,7 +160,9 @@ class Sender:
             outcome = partial(self._outbox.unsure, post, retry, str(exc))
         except CliqRateLimited as exc:
             at = now + timedelta(seconds=exc.retry_after)
-            outcome = partial(self._outbox.retry_later, post.id, at, f"rate limited: {exc.code}")
+            why = f"rate limited: {exc.code}"
+            self._locked[endpoint] = (at, why)  # the whole endpoint waits, not just this post
+            outcome = partial(self._outbox.retry_later, post.id, at, why)
         except CliqRejected as exc:
             if post.target_kind == "user" and post.fallback and refused_dm(exc.code):
                 return await self._reroute(post, exc)
@@ -157,7 +173,6 @@ class Sender:
             retry = now + self._backoff(post.attempts)
             outcome = partial(self._outbox.retry_later, post.id, retry, str(exc))
         else:
-            window.append(now)
             await self._record(post.id, partial(self._outbox.delivered, post.id))
             return True
         await self._record(post.id, outcome)
@@ -215,6 +230,8 @@ class Sender:
         quiet = [k for k, window in self._sent.items() if not window or now - window[-1] >= MINUTE]
         for key in quiet:
             del self._sent[key]
+        for endpoint in [e for e, (until, _) in self._locked.items() if until <= now]:
+            del self._locked[endpoint]
 
     def _backoff(self, attempts: int) -> timedelta:
         """Full jitter up to 2, 4, 8 … seconds, capped at 10 minutes."""

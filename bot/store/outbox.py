@@ -3,6 +3,9 @@
 The dedupe key is the exactly-once mechanism: a second enqueue with the same key does nothing
 (the same Desk event processed twice, a digest for a day already queued, Post here pressed twice).
 A row is delivered, waiting for its next attempt, or dead (a permanent failure, kept visible).
+Each row has a priority: URGENT (event notifications, command answers, Post here) is sent before
+BULK (due-soon and task reminders, digests) and may use all of the sender's pace; BULK leaves
+part of every minute's budget to URGENT (bot/handlers/sender.py).
 """
 
 from __future__ import annotations
@@ -44,7 +47,14 @@ MIGRATIONS = [
     # Set durably just before a post is handed to Cliq, cleared with the attempt's outcome: a
     # row still marked after a restart was in flight when the process stopped (see recover()).
     "ALTER TABLE outbox ADD COLUMN sending_since TEXT",
+    # Real-time posts before bulk ones (URGENT = 0, BULK = 1); rows from before were all equal.
+    "ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
 ]
+
+URGENT = 0
+"""A person is waiting on it: event notifications, command answers, Post here, ratings."""
+BULK = 1
+"""Scheduled in batches: due-soon and task reminders, digests."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,7 @@ class Post:
     fallback: str | None = None  # the channel for a DM Cliq refuses (not a subscriber)
     rerouted_from: str | None = None  # "user:<e-mail>" once a refused DM went to `target`
     unsure_since: datetime | None = None  # first attempt whose answer was lost, if any
+    priority: int = URGENT  # URGENT posts go first; BULK ones leave part of the pace to them
 
 
 class Outbox:
@@ -79,17 +90,30 @@ class Outbox:
         dedupe_key: str,
         *,
         fallback: str | None = None,
+        priority: int = URGENT,
     ) -> bool:
         """Store a post (inside the caller's transaction when given); False if already there.
 
-        `fallback`: for a DM, the channel that takes it (with an @mention) if Cliq refuses it."""
+        `fallback`: for a DM, the channel that takes it (with an @mention) if Cliq refuses it.
+        `priority`: URGENT (sent first) or BULK (reminders and digests)."""
+        if priority not in (URGENT, BULK):
+            raise ValueError(f"priority is URGENT ({URGENT}) or BULK ({BULK}), not {priority!r}")
         now = _stamp(self._clock.now())
         sql = (
             "INSERT INTO outbox (dedupe_key, target_kind, target, payload, created_at,"
-            " next_attempt_at, fallback) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " next_attempt_at, fallback, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (dedupe_key) DO NOTHING"
         )
-        params = (dedupe_key, target_kind, target, json.dumps(payload), now, now, fallback)
+        params = (
+            dedupe_key,
+            target_kind,
+            target,
+            json.dumps(payload),
+            now,
+            now,
+            fallback,
+            priority,
+        )
         if tx is not None:
             cursor = await tx.execute(sql, params)
             return cursor.rowcount > 0
@@ -98,9 +122,10 @@ class Outbox:
             return cursor.rowcount > 0
 
     async def due(self, limit: int = 100) -> list[Post]:
+        """Posts due now, URGENT ones first, then oldest first."""
         rows = await self._db.fetchall(
             "SELECT * FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL"
-            " AND sending_since IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            " AND sending_since IS NULL AND next_attempt_at <= ? ORDER BY priority, id LIMIT ?",
             (_stamp(self._clock.now()), limit),
         )
         return [_post(r) for r in rows]
@@ -249,6 +274,7 @@ def _post(row: aiosqlite.Row) -> Post:
         fallback=row["fallback"],
         rerouted_from=row["rerouted_from"],
         unsure_since=_parse(row["unsure_since"]) if row["unsure_since"] else None,
+        priority=row["priority"],
     )
 
 
