@@ -102,7 +102,8 @@ class Scheduler:
         names = await self._names()
         for place, channel, department_id, place_zone in places:
             last = await self._settings.get(f"job:digest:{place}")
-            due = due_digest(now, place_zone, at, date.fromisoformat(last) if last else None)
+            since = None if last else await self._first_seen(f"job:digest_since:{place}", now)
+            due = due_digest(now, place_zone, at, date.fromisoformat(last) if last else None, since)
             if due is None:
                 continue
             stats = await last_day(self._desk, now, department_id)
@@ -125,6 +126,14 @@ class Scheduler:
                 queued += 1
             await self._settings.put(f"job:digest:{place}", due.day.isoformat())
         return queued
+
+    async def _first_seen(self, key: str, now: datetime) -> datetime:
+        """When the bot first got here (stored under `key` the first time: `now`)."""
+        stored = await self._settings.get(key)
+        if stored is None:
+            await self._settings.put(key, now.isoformat())
+            return now
+        return datetime.fromisoformat(stored)
 
     # --- due in 1 hour / 30 minutes ------------------------------------------------------------
 

@@ -30,13 +30,24 @@ def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at).replace(tzinfo=zone, fold=0).astimezone(ZoneInfo("UTC"))
 
 
-def due_digest(now: datetime, zone: ZoneInfo, at: time, last_day: date | None) -> DueDigest | None:
-    """The digest to post now, if any: the latest local day whose time has come, unless done."""
+def due_digest(
+    now: datetime,
+    zone: ZoneInfo,
+    at: time,
+    last_day: date | None,
+    since: datetime | None = None,
+) -> DueDigest | None:
+    """The digest to post now, if any: the latest local day whose time has come, unless done.
+
+    `since`: when the bot first looked after this place (first start, or the department's
+    mapping); a day whose time came before that was never missed, so it is never posted late."""
     today = now.astimezone(zone).date()
     for day in (today, today - timedelta(days=1)):
         scheduled = local_moment(day, at, zone)
         if scheduled <= now:
             if last_day is not None and day <= last_day:
+                return None
+            if since is not None and scheduled < since:
                 return None
             return DueDigest(day, scheduled, late=now - scheduled > LATE_AFTER)
     return None

@@ -26,26 +26,51 @@ def restarted(deskbot: Deskbot) -> Scheduler:
     )
 
 
+def digests_in(messages: list[dict]) -> list[dict]:
+    return [m for m in messages if "Daily digest" in m["body"].get("card", {}).get("title", "")]
+
+
 async def test_one_digest_per_place_per_local_day_and_late_after_downtime(deskbot: Deskbot) -> None:
     await installed(deskbot)
     await deskbot.services.settings.map_department("5000000000003", "supportjp")
     await deskbot.services.cliq.create_channel("supportjp")
     await deskbot.services.cliq.add_bot_to_channel("supportjp")
-    # 01:00 UTC is past 09:00 UTC of the previous day: yesterday's digest is late.
-    assert await deskbot.services.scheduler.digests() == 2
+    # 01:00 UTC: yesterday's 09:00 came before the bot first ran, so nothing is owed (and
+    # nothing "late"); a restart does not change that.
+    assert await deskbot.services.scheduler.digests() == 0
     assert await restarted(deskbot).digests() == 0
-    digests = [m for m in await settle(deskbot) if "Daily digest" in m["body"]["card"]["title"]]
-    assert sorted(m["target"] for m in digests) == ["desk", "supportjp"]
-    body = digests[0]["body"]
-    assert "This digest is late" in body["text"]
-    text = str(body["slides"])
-    assert "Open" in text and "Overdue" in text and "Top agents" in text
+    assert digests_in(await settle(deskbot)) == []
     deskbot.clock.advance(hours=8, minutes=5)  # 09:05 UTC: today's, on time
     assert await restarted(deskbot).digests() == 2
-    on_time = [m for m in await settle(deskbot) if "Daily digest" in m["body"]["card"]["title"]]
-    assert len(on_time) == 4 and "late" not in on_time[-1]["body"]["text"]
+    on_time = digests_in(await settle(deskbot))
+    assert sorted(m["target"] for m in on_time) == ["desk", "supportjp"]
+    assert all("late" not in m["body"]["text"] for m in on_time)
+    text = str(on_time[0]["body"]["slides"])
+    assert "Open" in text and "Overdue" in text and "Top agents" in text
     deskbot.clock.advance(hours=5)
     assert await deskbot.services.scheduler.digests() == 0
+    # Down over the next day's 09:00 (a day the bot had run before): that digest comes late.
+    deskbot.clock.advance(days=1)  # 14:05 UTC the next day
+    assert await restarted(deskbot).digests() == 2
+    late = digests_in(await settle(deskbot))[2:]
+    assert len(late) == 2 and all("This digest is late" in m["body"]["text"] for m in late)
+
+
+async def test_a_department_mapped_after_its_digest_time_gets_no_late_digest_for_that_day(
+    deskbot: Deskbot,
+) -> None:
+    """The catch-up is per place: a channel mapped today owes nothing for earlier days."""
+    await installed(deskbot)
+    assert await deskbot.services.scheduler.digests() == 0  # first run, 01:00 UTC
+    deskbot.clock.advance(hours=8, minutes=5)  # 09:05 UTC: the org channel's, on time
+    assert await deskbot.services.scheduler.digests() == 1
+    deskbot.clock.advance(hours=3)
+    await deskbot.services.settings.map_department("5000000000003", "supportjp")
+    await deskbot.services.cliq.create_channel("supportjp")
+    await deskbot.services.cliq.add_bot_to_channel("supportjp")
+    assert await deskbot.services.scheduler.digests() == 0
+    deskbot.clock.advance(days=1, hours=-3)  # 09:05 the next day: both, on time
+    assert await deskbot.services.scheduler.digests() == 2
 
 
 async def test_due_soon_reminders_once_per_due_date(deskbot: Deskbot) -> None:

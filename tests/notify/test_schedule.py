@@ -66,3 +66,27 @@ def test_walking_a_fortnight_in_steps_posts_exactly_one_digest_per_local_day(
     assert len(posted) == len(set(posted))
     assert all(b - a == timedelta(days=1) for a, b in pairwise(posted))
     assert 14 <= len(posted) <= 16  # yesterday's late one, then one per scheduled time
+
+
+@given(
+    start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1)),
+    hour=st.integers(0, 23),
+    zone=st.sampled_from([NY, TOKYO, ZoneInfo("Europe/London"), ZoneInfo("Australia/Sydney")]),
+    down=st.integers(0, 72),
+)
+def test_a_fresh_install_owes_no_digest_for_a_time_before_it_first_ran(
+    start: datetime, hour: int, zone: ZoneInfo, down: int
+) -> None:
+    """Whenever the bot first starts, and however long until it next looks, it never posts a
+    digest whose time came before its first start; the first one it posts is on time if it
+    looks at least every 15 minutes."""
+    first = start.replace(tzinfo=UTC)
+    at = time(hour, 0)
+    now = first + timedelta(hours=down)
+    due = due_digest(now, zone, at, None, since=first)
+    if due is not None:
+        assert due.scheduled >= first
+    every = first
+    while (found := due_digest(every, zone, at, None, since=first)) is None:
+        every += timedelta(minutes=15)
+    assert found.scheduled >= first and not found.late
