@@ -182,9 +182,14 @@ async def run_chat(
     admin: bool = False,
     ask: Ask = _ask,
     show: Show = print,
+    bot_unique_name: str | None = None,
 ) -> int:
     """Chat with the bot at `url`, or with the app `app_at(port)` builds, served in-process on a
-    free loopback port for the chat's length. Calls are signed with `secret`."""
+    free loopback port for the chat's length. Calls are signed with `secret`.
+
+    With `bot_unique_name`, and a bot running against the sandbox Cliq (its `/healthz` names
+    it), the person first opens that bot's chat in the sandbox, as someone talking to a bot in
+    Cliq has: they subscribe to the bot, so its DMs (Post here, notifications) reach them."""
     signer = SignedRequests(secret, SystemClock())
     user = {"email": email, "admin": admin, "first_name": email.split("@")[0].title()}
     runner: web.AppRunner | None = None
@@ -198,11 +203,34 @@ async def run_chat(
         url = f"http://127.0.0.1:{port}/cliq"
     try:
         async with aiohttp.ClientSession() as session:
-            await converse(Conversation(session, signer, url=url, user=user), ask=ask, show=show)
+            chat = None
+            if bot_unique_name:
+                chat = await open_sandbox_chat(session, url, bot_unique_name, email)
+            conversation = Conversation(session, signer, url=url, user=user, chat=chat)
+            await converse(conversation, ask=ask, show=show)
     finally:
         if runner is not None:
             await runner.cleanup()
     return 0
+
+
+async def open_sandbox_chat(
+    session: aiohttp.ClientSession, url: str, bot: str, email: str
+) -> dict[str, Any] | None:
+    """If the bot at `url` (its `/cliq` address) talks to the sandbox Cliq, open `bot`'s chat
+    for `email` there (`POST /sandbox/bots/{bot}/chat`, which subscribes them) and return that
+    chat (`id`, `type` bot, `title`); None against real Cliq, where a person opens it
+    themselves. Raises aiohttp.ClientError if the bot or its sandbox cannot be reached."""
+    base = url.removesuffix("/").removesuffix("/cliq")
+    async with session.get(f"{base}/healthz") as response:
+        health = await response.json(content_type=None)
+    cliq = (health.get("sandboxes") or {}).get("cliq") if isinstance(health, dict) else None
+    if not cliq:
+        return None
+    async with session.post(f"{cliq}/sandbox/bots/{bot}/chat", json={"user": email}) as response:
+        response.raise_for_status()
+        chat: dict[str, Any] = await response.json()
+    return chat
 
 
 def _free_port() -> int:
@@ -211,4 +239,4 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-__all__ = ["AppSpecError", "converse", "load_app", "render", "run_chat"]
+__all__ = ["AppSpecError", "converse", "load_app", "open_sandbox_chat", "render", "run_chat"]

@@ -125,7 +125,13 @@ async def _chat(config: Config, url: str | None, email: str, app: str | None) ->
         )
         return create_app(config.model_copy(update={"server": server}))
 
-    return await run_chat(secret=config.cliq_secret(), url=url, app_at=deskbot_at, email=email)
+    return await run_chat(
+        secret=config.cliq_secret(),
+        url=url,
+        app_at=deskbot_at,
+        email=email,
+        bot_unique_name=config.cliq.bot_unique_name,
+    )
 
 
 def _serve(config, host: str | None, port: int | None) -> int:  # type: ignore[no-untyped-def]
