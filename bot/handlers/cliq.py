@@ -19,7 +19,7 @@ from bot.cliq.verify import UnusableBody, VerificationError, Verifier
 from bot.clock import Clock, epoch_ms
 from bot.dispatch import EMPTY, NO_SUGGESTIONS, Bot
 from bot.handlers.errors import REQUEST_ID, json_error
-from bot.handlers.serving import BodyTimeout, body_timeout_answer, read_body
+from bot.handlers.serving import BodyTimeout, body_timeout_answer, expect_judged, read_body
 
 
 class ReplayGuard(Protocol):
@@ -133,5 +133,15 @@ def _output_response(output: bytes) -> web.Response:
     return web.Response(body=b'{"output":' + output + b"}", content_type="application/json")
 
 
+async def judge_headers(request: web.Request) -> web.StreamResponse | None:
+    """401 when the signature headers alone already fail, else None: asked before `100
+    Continue`, so an unsigned or stale call is refused before its body is sent."""
+    try:
+        request.app[VERIFIER].check_headers(request.headers)
+    except VerificationError as exc:
+        return json_error(401, "unauthorized", str(exc))
+    return None
+
+
 def routes() -> list[web.RouteDef]:
-    return [web.post("/cliq", handle_cliq)]
+    return [web.post("/cliq", handle_cliq, expect_handler=expect_judged(judge_headers))]

@@ -25,7 +25,7 @@ from bot.clock import epoch_ms
 from bot.desk.events import DeskEvent
 from bot.desk.webhook_jwt import Claims, JWTError
 from bot.handlers.errors import json_error
-from bot.handlers.serving import BodyTimeout, body_timeout_answer, read_body
+from bot.handlers.serving import BodyTimeout, body_timeout_answer, expect_judged, read_body
 from bot.store.db import StoreUnavailable
 from bot.store.inbox import Inbox
 from bot.store.seen import Binding, UsedWithAnotherBody
@@ -42,16 +42,26 @@ def routes(
     async def validate(request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
-    async def receive(request: web.Request) -> web.Response:
+    async def token_claims(request: web.Request) -> Claims | web.Response:
+        """The verified X-ZDesk-JWT's claims, or the 401 to answer (headers alone)."""
         token = request.headers.get("X-ZDesk-JWT", "")
         if not token:
             return json_error(401, "unauthorized", "missing X-ZDesk-JWT")
         if len(token) > MAX_TOKEN_CHARS:
             return json_error(401, "unauthorized", "bad X-ZDesk-JWT: too long")
         try:
-            claims = await verify()(token)
+            return await verify()(token)
         except JWTError as exc:
             return json_error(401, "unauthorized", f"bad X-ZDesk-JWT: {exc}")
+
+    async def judge_headers(request: web.Request) -> web.Response | None:
+        found = await token_claims(request)
+        return found if isinstance(found, web.Response) else None
+
+    async def receive(request: web.Request) -> web.Response:
+        claims = await token_claims(request)
+        if isinstance(claims, web.Response):
+            return claims
         try:
             raw_body = await read_body(request)
         except BodyTimeout as exc:
@@ -85,7 +95,10 @@ def routes(
             {"accepted": accepted, "duplicates": duplicates, "rejected": rejected}
         )
 
-    return [web.get("/desk/events", validate), web.post("/desk/events", receive)]
+    return [
+        web.get("/desk/events", validate),
+        web.post("/desk/events", receive, expect_handler=expect_judged(judge_headers)),
+    ]
 
 
 def judge(raw: list[dict[str, Any]]) -> tuple[list[tuple[str, str, dict[str, Any]]], list[str]]:

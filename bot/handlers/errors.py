@@ -54,6 +54,8 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
         response = json_error(500, "internal_error", "unexpected error", reference=request_id)
     if not response.prepared:  # an overrun answer went out early, with its id already set
         response.headers["X-Request-Id"] = request_id
+        if request.body_exists and not request.content.is_eof():
+            response.force_close()  # unread body: the connection closes, so say so (serving.py)
     return response
 
 

@@ -83,6 +83,35 @@ async def read_body(request: web.Request) -> bytes:
             ALLOCATOR.trim_soon()
 
 
+Judge = Callable[[web.Request], Awaitable[web.StreamResponse | None]]
+"""Judges a request by its headers alone: the refusal to answer, or None to let it in."""
+
+
+def expect_judged(judge: Judge) -> Callable[[web.Request], Awaitable[web.StreamResponse | None]]:
+    """A route's `expect_handler`: a request with `Expect: 100-continue` is judged by its headers
+    (`judge`, then a declared Content-Length over the app's size limit is 413) before `100
+    Continue` invites its body, so a refused client uploads nothing (RFC 9110 §10.1.1). A refusal
+    closes the connection, saying `Connection: close`, since the body was never read; another
+    Expect value is 417. The refusal skips the app's middlewares (aiohttp answers it directly)."""
+
+    async def expect(request: web.Request) -> web.StreamResponse | None:
+        refusal = await judge(request)
+        length = request.content_length
+        if refusal is None and length is not None and length > request.app._client_max_size:
+            refusal = json_error(413, "request_entity_too_large", "request body too large")
+        if refusal is None and request.headers.get("Expect", "").lower() != "100-continue":
+            refusal = json_error(417, "expectation_failed", "only Expect: 100-continue is known")
+        if refusal is not None:
+            refusal.force_close()
+            return refusal
+        if request.version >= (1, 1):
+            await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            request.writer.output_size = 0  # the answer proper has not started
+        return None
+
+    return expect
+
+
 def body_timeout_answer(error: BodyTimeout) -> web.Response:
     """408, and the connection is closed after it (the rest of the body is not waited for)."""
     response = json_error(408, "request_timeout", str(error))
@@ -310,6 +339,7 @@ __all__ = [
     "EdgeLimits",
     "GuardedSite",
     "body_timeout_answer",
+    "expect_judged",
     "mark_busy",
     "read_body",
     "start_server",

@@ -161,3 +161,22 @@ def _b64(part: str) -> bytes:
     import base64
 
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+@pytest.mark.parametrize("token", ["", "not.a.jwt"])
+async def test_expect_100_continue_without_a_good_jwt_is_refused_before_the_body(
+    deskbot: Deskbot, token: str
+) -> None:
+    """Desk's token is judged on the headers: no `100 Continue` invites an unverified body."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", deskbot.client.port)
+    jwt = f"X-ZDesk-JWT: {token}\r\n" if token else ""
+    writer.write(
+        (
+            "POST /desk/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"{jwt}Expect: 100-continue\r\nContent-Length: 100000\r\n\r\n"
+        ).encode()
+    )
+    answer = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=10)
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:200]  # not "100 Continue"
+    assert b"connection: close" in answer.lower()
