@@ -1,7 +1,7 @@
 """`deskbot chat`: a terminal conversation with a bot, so a newcomer can try it without Cliq.
 
-Cards are drawn as text, buttons are numbered (type the number to click), and forms are asked
-for one input at a time. It talks HTTP to `/cliq` exactly as Cliq would, signed with the secret.
+Cards are drawn as text, the buttons that call the bot are numbered (type the number to click;
+links are shown with their URL), and forms are asked for one input at a time. It talks HTTP to `/cliq` exactly as Cliq would, signed with the secret.
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ from bot.clock import SystemClock
 from bot.testing.conversation import Answer, Conversation
 from bot.testing.signing import SignedRequests
 
-HELP = "Type a message, a /command, a button number, or 'quit'."
+HELP = (
+    "Type a message (end a line with \\ to go on to the next), a /command, a button number,"
+    " or 'quit'."
+)
 
 
 def render(answer: Answer) -> str:
@@ -52,11 +55,36 @@ def render(answer: Answer) -> str:
         lines.append(answer.text)
     for slide in answer.slides:
         lines.extend(_slide(slide))
-    for number, button in enumerate(answer.buttons, start=1):
+    for number, button in enumerate(clickable(answer), start=1):
         lines.append(f"  [{number}] {button.get('label', '')}")
+    lines += [_not_clickable(button) for button in answer.buttons if not _invokes(button)]
     for suggestion in (out.get("suggestions") or {}).get("list", []):
         lines.append(f"  > {suggestion.get('text', '')}")
     return "\n".join(lines)
+
+
+def _invokes(button: dict[str, Any]) -> bool:
+    return (button.get("action") or {}).get("type", "invoke.function") == "invoke.function"
+
+
+def clickable(answer: Answer) -> list[dict[str, Any]]:
+    """The answer's buttons that call the bot (`invoke.function`), numbered from 1 in the chat.
+    Other kinds (a link, copy, a Cliq system action) never reach the bot (cliq.md buttons)."""
+    return [button for button in answer.buttons if _invokes(button)]
+
+
+def _not_clickable(button: dict[str, Any]) -> str:
+    """A button the terminal cannot click, said as what Cliq would do with it."""
+    label = button.get("label", "")
+    action = button.get("action") or {}
+    data = action.get("data") or {}
+    kind = action.get("type", "")
+    if kind in ("open.url", "preview.url"):
+        url = data.get("web") or next(iter(data.values()), "")
+        return f"  [link] {label}: {url}  (open it in a browser)"
+    if kind == "copy":
+        return f"  [copy] {label}: {data.get('text', '')}"
+    return f"  [{label}] (a Cliq {kind or 'client'} action; only in Cliq)"
 
 
 def _slide(slide: dict[str, Any]) -> list[str]:
@@ -117,6 +145,11 @@ async def converse(conversation: Conversation, ask: Ask = _ask, show: Show = pri
             line = await ask("you> ")
         except EOFError:
             return
+        while line.endswith("\\"):  # a trailing backslash: the message goes on
+            try:
+                line = line[:-1] + "\n" + await ask("...> ")
+            except EOFError:
+                line = line[:-1]
         if line in ("quit", "exit"):
             return
         if not line:
@@ -127,9 +160,9 @@ async def converse(conversation: Conversation, ask: Ask = _ask, show: Show = pri
             and line.isdigit()
             and len(line) < 4
             and last is not None
-            and 1 <= int(line) <= len(last.buttons)
+            and 1 <= int(line) <= len(clickable(last))
         ):
-            answer = await conversation.click(last.buttons[int(line) - 1])
+            answer = await conversation.click(clickable(last)[int(line) - 1])
         elif line.startswith("/"):
             name, _, rest = line[1:].partition(" ")
             answer = await conversation.command(name, rest)
@@ -239,4 +272,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-__all__ = ["AppSpecError", "converse", "load_app", "open_sandbox_chat", "render", "run_chat"]
+__all__ = [
+    "AppSpecError",
+    "clickable",
+    "converse",
+    "load_app",
+    "open_sandbox_chat",
+    "render",
+    "run_chat",
+]

@@ -108,3 +108,79 @@ def test_chat_app_lookup_adds_the_current_directory_to_a_bare_sys_path(
     monkeypatch.delitem(sys.modules, "herebot_mod", raising=False)
     app = load_app("herebot_mod:app", "secret")
     assert app.router.routes()
+
+
+def _card_bot(heard: list[dict[str, object]]):  # type: ignore[no-untyped-def]
+    """A bot whose every answer has one button of each kind, the invoke one not first; it
+    records what reached it."""
+    from aiohttp import web
+
+    async def cliq(request: web.Request) -> web.Response:
+        from bot.cliq.envelope import parse_envelope
+
+        heard.append(parse_envelope(await request.read()).model_dump(mode="json"))
+        buttons = [
+            {
+                "label": "Connect Desk",
+                "action": {"type": "open.url", "data": {"web": "http://127.0.0.1:1/connect"}},
+            },
+            {
+                "label": "Preview",
+                "action": {"type": "preview.url", "data": {"web": "http://127.0.0.1:1/p"}},
+            },
+            {"label": "Copy id", "action": {"type": "copy", "data": {"text": "T-42"}}},
+            {"label": "Call", "action": {"type": "system.api", "data": {"api": "audiocall/1"}}},
+            {
+                "label": "Refresh",
+                "action": {"type": "invoke.function", "data": {"name": "refresh"}},
+            },
+        ]
+        return web.json_response({"output": {"text": "card", "buttons": buttons}})
+
+    def build(port: int) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/cliq", cliq)
+        return app
+
+    return build
+
+
+async def test_chat_shows_link_and_other_buttons_as_what_they_are_and_numbers_only_bot_ones() -> (
+    None
+):
+    from bot.chat import run_chat
+
+    heard: list[dict[str, object]] = []
+    typed: Iterator[str] = iter(["hello", "1", "2", "quit"])
+    screen: list[str] = []
+
+    async def ask(prompt: str) -> str:
+        return next(typed)
+
+    await run_chat(secret="s", app_at=_card_bot(heard), ask=ask, show=screen.append)
+    shown = "\n".join(screen)
+    assert "[link] Connect Desk: http://127.0.0.1:1/connect  (open it in a browser)" in shown
+    assert "[link] Preview: http://127.0.0.1:1/p" in shown
+    assert "[copy] Copy id: T-42" in shown and "[Call] (a Cliq system.api action" in shown
+    assert "[1] Refresh" in shown and "[2]" not in shown
+    handlers = [(b.get("handler") or {}).get("type") for b in heard]  # type: ignore[union-attr]
+    assert handlers == ["message_handler", "button_handler", "message_handler"]
+    assert "refresh" in str(heard[1])  # "1" clicked the invoke button, the only bot button
+    assert heard[2]["params"]["message"]["text"] == "2"  # type: ignore[index]  # no 2nd bot button
+
+
+async def test_chat_sends_a_message_over_several_lines_with_trailing_backslashes() -> None:
+    from bot.chat import run_chat
+
+    heard: list[dict[str, object]] = []
+    typed: Iterator[str] = iter(["first \\", "second\\", "third", "quit"])
+    prompts: list[str] = []
+
+    async def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(typed)
+
+    await run_chat(secret="s", app_at=_card_bot(heard), ask=ask, show=lambda _: None)
+    assert len(heard) == 1
+    assert heard[0]["params"]["message"]["text"] == "first \nsecond\nthird"  # type: ignore[index]
+    assert prompts == ["you> ", "...> ", "...> ", "you> "]
