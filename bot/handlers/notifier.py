@@ -43,6 +43,7 @@ from bot.desk.errors import (
 from bot.desk.events import DeskEvent
 from bot.desk.tickets import Ticket
 from bot.desk.wire import ticket_id_in
+from bot.handlers.rounds import run_rounds
 from bot.identity.directory import AgentDirectory
 from bot.notify.believed import believed, ticket_state
 from bot.notify.classify import Happening, classify
@@ -322,27 +323,15 @@ class Notifier:
         """Rounds back to back while events are due; then wait for a wake-up (an event was
         stored) or the next event's retry time. While the store refuses writes, look again
         every few seconds."""
-        paused_for = 0.0
-        while True:
-            self._wake.clear()
-            try:
-                await self.run_once()
-                upcoming = None if self.paused else await self._inbox.next_attempt()
-            except Exception:
-                log.exception("notifier round failed")
-                upcoming = None
-            if self.paused:
-                paused_for = min(5.0, max(0.25, paused_for * 2))
-                wait = paused_for
-            else:
-                paused_for = 0.0
-                wait = 30.0 if upcoming is None else (upcoming - self._clock.now()).total_seconds()
-                if wait <= 0:
-                    continue
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=min(wait, 30.0))
-            except TimeoutError:
-                pass
+        await run_rounds(
+            "notifier",
+            self.run_once,
+            self._inbox.next_attempt,
+            lambda: self.paused,
+            self._wake,
+            self._clock,
+            log,
+        )
 
 
 def _ticket_key(stored: Stored) -> str:

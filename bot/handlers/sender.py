@@ -38,6 +38,7 @@ from bot.cliq.client import (
     CliqUnavailable,
 )
 from bot.clock import Clock
+from bot.handlers.rounds import run_rounds
 from bot.notify.fallback import refused_dm, with_mention
 from bot.store.db import StoreUnavailable
 from bot.store.outbox import URGENT, Outbox, Post
@@ -241,25 +242,12 @@ class Sender:
     async def run_forever(self) -> None:
         """Deliver while anything is due, then wait for a wake-up or the next due time (the
         app's background task). While the store refuses writes, look again every few seconds."""
-        paused_for = 0.0
-        while True:
-            self._wake.clear()
-            try:
-                await self.run_once()
-                upcoming = None if self.paused else await self._outbox.next_attempt()
-            except Exception:
-                log.exception("sender round failed")
-                upcoming = None
-            if self.paused:
-                paused_for = min(5.0, max(0.25, paused_for * 2))
-                wait = paused_for
-            else:
-                paused_for = 0.0
-                now = self._clock.now()
-                wait = 30.0 if upcoming is None else (upcoming - now).total_seconds()
-                if wait <= 0:
-                    continue  # more is due already: no pause between rounds
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=min(wait, 30.0))
-            except TimeoutError:
-                pass
+        await run_rounds(
+            "sender",
+            self.run_once,
+            self._outbox.next_attempt,
+            lambda: self.paused,
+            self._wake,
+            self._clock,
+            log,
+        )
