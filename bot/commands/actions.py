@@ -33,6 +33,7 @@ from bot.desk.errors import DeskError, InvalidData
 from bot.desk.people import Agent, Team
 from bot.desk.tickets import Ticket
 from bot.router import Router
+from bot.store.answers import AlreadyUsed
 
 router = Router()
 Answer = Form | Message | MessageEdit | Banner
@@ -225,9 +226,14 @@ async def add_comment(ctx: DeskContext, values: CommentValues) -> Answer:
 
 @router.button("confirm", requires=desk_agent)
 async def confirm_overwrite(ctx: DeskContext, answer_id: str) -> Answer:
-    """The agent saw the newer ticket and still wants their change."""
-    kept = await ctx.svc.answers.get(answer_id)
-    if kept is None or kept.owner.casefold() != ctx.user.email.casefold():
+    """The agent saw the newer ticket and still wants their change: once. The confirmation is
+    claimed before Desk is asked, so a second click (or a retried call) changes nothing more;
+    if the change fails, the claim is given back and the button works again."""
+    try:
+        kept = await ctx.svc.answers.claim(answer_id, ctx.user.email)
+    except AlreadyUsed:
+        return people.done("Already done: your change was applied.")
+    if kept is None:
         return people.refused("Confirmation expired; start again from the card.")
     action, raw = kept.payload["action"], {**kept.payload["values"], "force": True}
     handlers: dict[str, tuple[type[TicketValues], Callable[..., Awaitable[Answer]]]] = {
@@ -237,7 +243,11 @@ async def confirm_overwrite(ctx: DeskContext, answer_id: str) -> Answer:
         "comment": (CommentValues, add_comment),
     }
     model, handler = handlers[action]
-    return await handler(ctx, model.model_validate(raw))
+    try:
+        return await handler(ctx, model.model_validate(raw))
+    except BaseException:
+        await ctx.svc.answers.release(answer_id)
+        raise
 
 
 async def _perform(ctx: DeskContext, action: str, values: TicketValues, change: Change) -> Answer:

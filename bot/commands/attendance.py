@@ -21,6 +21,7 @@ from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
 from bot.dispatch import UsageError
 from bot.router import Router
+from bot.store.answers import AlreadyUsed
 
 router = Router()
 USAGE = (
@@ -211,10 +212,17 @@ async def table_view(ctx: DeskContext, answer_id: str) -> Message | Banner:
 
 @router.button("attpurge", admin=True)
 async def purge(ctx: DeskContext, answer_id: str) -> Banner | Message:
-    kept = await ctx.svc.answers.get(answer_id)
-    if kept is None or kept.owner.casefold() != ctx.user.email.casefold():
+    try:
+        kept = await ctx.svc.answers.claim(answer_id, ctx.user.email)  # once, however clicked
+    except AlreadyUsed:
+        return people.done("Already done: the attendance data was deleted.")
+    if kept is None:
         return people.refused("Confirmation expired; run /attendance purge again.")
-    await ctx.svc.attendance.purge()
+    try:
+        await ctx.svc.attendance.purge()
+    except BaseException:
+        await ctx.svc.answers.release(answer_id)
+        raise
     return people.done("All attendance data is deleted.")
 
 

@@ -1,6 +1,11 @@
 """Answers kept for "Post here" (SPEC D8): a command's answer is shown to its caller alone; the
 button posts the same content to the chat later, so the content waits here under a short id
-(Cliq button keys hold at most 100 characters, far less than a card)."""
+(Cliq button keys hold at most 100 characters, far less than a card).
+
+A kept answer also backs one-shot buttons (a confirmation such as "Apply anyway", a purge): such
+a button `claim`s its answer before acting, atomically, so a second click (or a second process
+handling a retried call) finds it used and acts no more; `release` gives it back when the action
+failed before changing anything."""
 
 from __future__ import annotations
 
@@ -23,7 +28,9 @@ MIGRATIONS = [
         created_at TEXT NOT NULL
     );
     CREATE INDEX answers_created ON answers (created_at)
-    """
+    """,
+    # A one-shot button's answer is claimed once (its time here) before the button acts.
+    "ALTER TABLE answers ADD COLUMN used_at TEXT",
 ]
 
 KEEP = timedelta(days=7)
@@ -35,6 +42,10 @@ class KeptAnswer:
     owner: str
     chat_id: str
     payload: dict[str, Any]
+
+
+class AlreadyUsed(Exception):
+    """A one-shot answer that was already claimed (its button already acted)."""
 
 
 class Answers:
@@ -67,3 +78,27 @@ class Answers:
         if row is None:
             return None
         return KeptAnswer(row["id"], row["owner"], row["chat_id"], json.loads(row["payload"]))
+
+    async def claim(self, answer_id: str, owner: str) -> KeptAnswer | None:
+        """Take a one-shot answer of `owner` (e-mail, compared case-blind) for acting on it:
+        the answer, once; None if there is no such answer of theirs (expired, or someone
+        else's). Raises AlreadyUsed if it was claimed before (one UPDATE: of two clicks, in one
+        process or several on the same file, exactly one claims it)."""
+        kept = await self.get(answer_id)
+        if kept is None or kept.owner.casefold() != owner.casefold():
+            return None
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE answers SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                (self._clock.now().isoformat(), answer_id),
+            )
+            claimed = cursor.rowcount == 1
+            await cursor.close()
+        if not claimed:
+            raise AlreadyUsed(answer_id)
+        return kept
+
+    async def release(self, answer_id: str) -> None:
+        """Give back a claim whose action failed before changing anything, so the button works
+        again."""
+        await self._db.execute("UPDATE answers SET used_at = NULL WHERE id = ?", (answer_id,))

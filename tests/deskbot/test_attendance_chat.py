@@ -129,6 +129,11 @@ async def test_purge_needs_the_confirm_button(deskbot: Deskbot) -> None:
     asked = await admin.command("attendance", "purge")
     assert "Delete everything" in [b["label"] for b in asked.buttons]
     assert "Check In" in (await deskbot.chat().command("attendance")).text  # nothing gone yet
-    done = await admin.click("Delete everything")
+    button = asked.button("Delete everything")
+    done = await admin.click(button)
     assert done.output["text"] == "All attendance data is deleted."
     assert "You are *Check Out*" in (await deskbot.chat().command("attendance")).text
+    await deskbot.chat().command("checkin")  # after the purge: a second click must keep it
+    again = await admin.click(button)
+    assert again.output["text"] == "Already done: the attendance data was deleted."
+    assert "Check In" in (await deskbot.chat().command("attendance")).text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -271,3 +272,73 @@ async def test_the_assign_dynamic_select_answers_what_was_typed(deskbot: Deskbot
     assert all("mar" in o["label"].casefold() for o in options)
     edited = await chat.submit({"owner": options[0]["value"]}, form=form.output)
     assert "Assigned → Maria Garcia" in edited.text
+
+
+async def _stale(deskbot: Deskbot, form_button: str, values: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A form of ticket 115 submitted after someone else changed the ticket: the "Apply anyway"
+    question, and the ticket's id."""
+    await deskbot.connect("agent@example.com")
+    chat, _ = await ticket_115(deskbot)
+    form = await chat.click(form_button)
+    deskbot.clock.advance(minutes=2)
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    async with deskbot.client.session.patch(
+        f"{sandbox.urls['desk']}/sandbox/tickets/115",
+        json={"actor": "maria@example.com", "status": "Escalated"},
+    ) as response:
+        assert response.status == 200
+    asked = await chat.submit(values, form=form.output)
+    ticket = await deskbot.services.desk.ticket_by_number(115)
+    assert ticket is not None
+    return chat, asked.button("Apply anyway"), ticket.id
+
+
+@pytest.mark.parametrize(
+    ("form_button", "values"),
+    [
+        ("Status", {"status": "Closed", "note": "Closing: fixed by the vendor"}),
+        ("Comment", {"content": "Checked with the vendor", "visibility": "private"}),
+    ],
+)
+async def test_apply_anyway_acts_once_however_often_clicked(
+    deskbot: Deskbot, form_button: str, values: dict[str, str]
+) -> None:
+    chat, apply, ticket_id = await _stale(deskbot, form_button, values)
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    before = len(await sandbox.desk.comments(ticket_id))
+    first = await chat.click(apply)
+    assert "Closed" in first.text or "comment added" in first.text
+    again = await chat.click(apply)
+    assert again.kind == "banner" and "Already done" in again.output["text"]
+    together = await asyncio.gather(chat.click(apply), chat.click(apply))
+    assert all("Already done" in a.output["text"] for a in together)
+    assert len(await sandbox.desk.comments(ticket_id)) == before + 1
+
+
+async def test_two_clicks_at_once_act_once(deskbot: Deskbot) -> None:
+    chat, apply, ticket_id = await _stale(
+        deskbot, "Comment", {"content": "Only once", "visibility": "private"}
+    )
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    before = len(await sandbox.desk.comments(ticket_id))
+    answers = await asyncio.gather(chat.click(apply), chat.click(apply))
+    assert sorted("Already done" in a.text for a in answers) == [False, True]
+    assert len(await sandbox.desk.comments(ticket_id)) == before + 1
+
+
+async def test_a_failed_apply_anyway_can_be_clicked_again(deskbot: Deskbot) -> None:
+    chat, apply, ticket_id = await _stale(
+        deskbot, "Comment", {"content": "Retry me", "visibility": "private"}
+    )
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    sandbox.desk.fail(403, "FORBIDDEN", count=10)
+    refused = await chat.click(apply)
+    assert "permission" in refused.text
+    sandbox.desk.faults.clear()
+    applied = await chat.click(apply)
+    assert "comment added" in applied.text
+    assert [c for c in await sandbox.desk.comments(ticket_id) if "Retry me" in str(c)]
