@@ -149,3 +149,56 @@ def test_non_object_body() -> None:
     with pytest.raises(ValidationError) as info:
         Envelope.model_validate_json(b"[1, 2]")
     assert "JSON object" in describe(info.value)
+
+
+def test_maps_and_lists_that_came_as_text_are_read_back() -> None:
+    """A Deluge shim whose `isText()` does not answer null for maps sends them as text (their
+    `toString()`): every param whose shape is a map or a list is read back; texts stay text."""
+    option = '{"label":"Open","value":"Open"}'
+    env = parse(
+        {
+            "type": "function",
+            "handler": {"type": "form_handler"},
+            "params": {
+                "user": '{"id":"1","email":"a@example.com"}',
+                "chat": '{"id":"CT_1","type":"channel"}',
+                "options": '{"x":"1"}',
+                "selections": ['{"id":"m1"}'],
+                "mentions": "[]",
+                "form": {
+                    "name": "status",
+                    "values": {
+                        "status": option,
+                        "tags": '[{"label":"A","value":"a"},{"label":"B","value":"b"}]',
+                        "quoted": '{"label":"say "hi"","value":"v"}',
+                        "note": '{"just":"text someone typed"}',
+                        "plain": "Open",
+                    },
+                },
+            },
+        }
+    )
+    p = env.params
+    assert (p.user.email, p.chat.type if p.chat else "") == ("a@example.com", "channel")
+    assert p.options == {"x": "1"} and p.selections == [{"id": "m1"}] and p.mentions == []
+    values = p.form.values if p.form else {}
+    assert values["status"] == {"label": "Open", "value": "Open"}
+    assert [t["value"] for t in values["tags"]] == ["a", "b"]
+    assert values["quoted"] == {"label": 'say "hi"', "value": "v"}
+    assert values["note"] == '{"just":"text someone typed"}' and values["plain"] == "Open"
+    button = parse(
+        {
+            "type": "function",
+            "handler": {"type": "button_handler"},
+            "params": {"arguments": '{"key":"confirm:abc"}'},
+        }
+    )
+    assert button.params.arguments == {"key": "confirm:abc"}
+    typed = parse(
+        {
+            "type": "command",
+            "handler": {"type": "execution_handler"},
+            "params": {"arguments": "{x}"},
+        }
+    )
+    assert typed.params.arguments == "{x}"

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from bot import jsonsafe
-from bot.cliq.deluge import ENCODING, DelugeValueError, decode_params
+from bot.cliq.deluge import ENCODING, DelugeValueError, decode_params, json_shaped
 
 ComponentType = Literal[
     "bot", "command", "function", "messageaction", "widget", "link_preview", "extension"
@@ -90,6 +90,37 @@ class Wire(BaseModel):
     model_config = ConfigDict(
         extra="ignore", populate_by_name=True, frozen=True, coerce_numbers_to_str=True
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _map_sent_as_text(cls, data: Any) -> Any:
+        """A map that came as text (a Deluge shim tags by `isText()`, which may not answer null
+        for maps as documented): read back from its JSON."""
+        return _shaped(data, dict)
+
+
+def _shaped(value: Any, kind: type) -> Any:
+    """`value`, or the map/list (`kind`) it holds as text (`bot.cliq.deluge.json_shaped`)."""
+    if isinstance(value, str):
+        found = json_shaped(value)
+        if isinstance(found, kind):
+            return found
+    return value
+
+
+def _option_shaped(value: Any) -> Any:
+    """A form value: a select/radio option `{label, value}` or a list of them (checkbox,
+    multi-select) that came as text is read back; any other text stays text."""
+    found = _shaped(value, dict | list)
+    if isinstance(found, dict) and "value" in found:
+        return found
+    if (
+        isinstance(found, list)
+        and found
+        and all(isinstance(o, dict) and "value" in o for o in found)
+    ):
+        return found
+    return value
 
 
 class User(Wire):
@@ -185,6 +216,14 @@ class FormSubmission(Wire):
     action: str = "submit"
     values: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("values", mode="before")
+    @classmethod
+    def _options_sent_as_text(cls, value: Any) -> Any:
+        value = _shaped(value, dict)
+        if isinstance(value, dict):
+            return {k: _option_shaped(v) for k, v in value.items()}
+        return value
+
 
 class Access(Wire):
     user_id: str = ""
@@ -228,12 +267,21 @@ class Params(Wire):
     @field_validator("mentions", "selections", mode="before")
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
-        return [] if value is None else value
+        value = [] if value is None else _shaped(value, list)
+        return [_shaped(item, dict) for item in value] if isinstance(value, list) else value
+
+    @field_validator("arguments", mode="before")
+    @classmethod
+    def _button_arguments_sent_as_text(cls, value: Any) -> Any:
+        """A button's `arguments` map (`{"key": …}`) that came as text; a command's text stays
+        text (nobody types a map holding only a button key)."""
+        found = _shaped(value, dict)
+        return found if isinstance(found, dict) and set(found) == {"key"} else value
 
     @field_validator("options", mode="before")
     @classmethod
     def _none_is_empty_map(cls, value: Any) -> Any:
-        return {} if value is None else value
+        return {} if value is None else _shaped(value, dict)
 
 
 class Handler(Wire):

@@ -4,9 +4,11 @@ would corrupt: quotes, line breaks, TABs, backslashes, Japanese and emoji."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 
-from bot.cliq.deluge import deluge_to_string
+from bot.cliq.deluge import deluge_to_string, is_text_of_maps
 from bot.testing.signing import envelope
 from tests.deskbot.conftest import PEOPLE, Deskbot
 
@@ -169,3 +171,28 @@ async def test_a_parent_menu_without_a_known_sub_action_offers_its_sub_actions(
     choices = [s["text"] for s in offered.output["suggestions"]["list"]]
     assert choices == ["Check In", "Check Out", "Meal Break", "Short Break"]
     assert "You are *Check In*" in (await chat.say(choices[0])).text
+
+
+@pytest.mark.parametrize("is_text_of_a_map", ["null", "false"])
+async def test_maps_arrive_whichever_way_deluge_istext_answers(
+    deskbot: Deskbot, is_text_of_a_map: Literal["null", "false"]
+) -> None:
+    """The shims tag a value `j` when `isText()` is null (maps and lists, per Deluge's help);
+    if live Deluge answered false instead, maps travel as `t` text: a select's option, a
+    checkbox's list, a button's arguments. Either way the change is made."""
+    with is_text_of_maps(is_text_of_a_map):
+        chat = await _ticket_115(deskbot)
+        form = await chat.click("Status")
+        done = await chat.submit({"status": "Closed"}, form=form.output)  # sent as {label, value}
+        assert "Status → Closed" in done.text, done.text
+        await chat.click("Comment")
+        done = await chat.submit(
+            {"content": '{"label":"x","value":"y"} stays text', "visibility": "private"}
+        )
+        assert "Private comment added" in done.text, done.text
+    ticket = await deskbot.services.desk.ticket_by_number(115)
+    assert ticket is not None and ticket.status == "Closed"
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    comments = [str(c) for c in await sandbox.desk.comments(ticket.id)]
+    assert any('{"label":"x","value":"y"} stays text' in c for c in comments)
