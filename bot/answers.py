@@ -25,7 +25,8 @@ def usage(bot: BotInfo, envelope: Envelope, *, unknown: str = "", problem: str =
         lines.append(escape(problem))  # it may quote what the person typed
     if command is not None:
         # Plain text: Cliq draws `x` as red bold "quote" text, not code (reference/cliq.md §1.7).
-        lines.append(f"Usage: {command.usage}")
+        if "Usage:" not in problem:  # a sub-command's own usage replaces the command's
+            lines.append(f"Usage: {command.usage}")
         if command.description:
             lines.append(command.description)
         return Message(

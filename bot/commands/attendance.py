@@ -130,7 +130,7 @@ def _admin_call(ctx: DeskContext, args: str) -> bool:
 @router.command(
     "attendance",
     usage=USAGE,
-    description="My status and today's time; more below.",
+    description="With no words: your status and today's time; the words in the usage do the rest.",
     admin=_admin_call,
     requires=desk_agent,
 )

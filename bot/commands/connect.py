@@ -177,7 +177,14 @@ async def _notify(ctx: DeskContext, words: list[str]) -> Banner:
     kind = parse_kind(kind_text)
     if kind is None or switch not in ("on", "off"):
         kinds = ", ".join(k.value for k in LABELS)
-        raise UsageError(f"Usage: /deskbot notify <kind> on|off [channel|dm]. Kinds: {kinds}")
+        wrong = (
+            f"“{switch[:20]}” is not on or off."
+            if kind is not None
+            else f"“{kind_text[:40]}” is not a notification kind."
+        )
+        raise UsageError(
+            f"{wrong} Usage: /deskbot notify <kind> on|off [channel|dm]. Kinds: {kinds}"
+        )
     for where in (where_word,) if where_word else ("channel", "dm"):
         await ctx.svc.settings.switch(kind, where=where, on=switch == "on")
     scope = {"channel": "in channels", "dm": "by DM", "": "in channels and by DM"}[where_word]

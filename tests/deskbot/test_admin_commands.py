@@ -74,3 +74,22 @@ async def test_map_adds_the_bot_to_an_existing_channel(deskbot: Deskbot) -> None
     assert done.output["text"] == "Billing now posts to #billingteam.", done.text
     assert sandbox.cliq.bot_in("deskbot", "billingteam")
     assert list((await deskbot.services.settings.channel_map()).values()) == ["billingteam"]
+
+
+async def test_a_wrong_sub_command_shows_one_usage(deskbot: Deskbot) -> None:
+    admin = deskbot.chat("admin")
+    for words in ("notify bogus on", "notify closed maybe", "map Billing", "unmap", "rules test x"):
+        answer = await admin.command("deskbot", words)
+        assert answer.text.count("Usage:") == 1, (words, answer.text)
+    assert (
+        "“bogus” is not a notification kind"
+        in (await admin.command("deskbot", "notify bogus on")).text
+    )
+    assert (await admin.command("deskbot", "frobnicate")).text.count("Usage:") == 1
+
+
+async def test_help_promises_nothing_that_does_not_follow(deskbot: Deskbot) -> None:
+    """/help is one table: a description saying "more below" points at nothing."""
+    listed = await deskbot.chat("admin").command("help", "")
+    rows = listed.slides[0]["data"]["rows"]
+    assert rows and all("below" not in row["What it does"] for row in rows), rows
