@@ -34,6 +34,7 @@ from bot.router import (
     Router,
     check_menus,
     normalise,
+    typed,
 )
 
 log = logging.getLogger("deskbot.dispatch")
@@ -122,7 +123,7 @@ class Bot:
 
     def find_command(self, name: str) -> Command | None:
         """The command `name` (leading `/` and case ignored), or None."""
-        name = name.lstrip("/").lower()
+        name = typed(name).lstrip("/").lower()
         return next((c for c in self.router.commands if c.name == name), None)
 
     def find_keyword(self, text: str) -> tuple[Keyword, Any] | None:

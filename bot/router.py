@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, get_type_hints
@@ -51,8 +52,16 @@ def check_listener(kind: str, listener: Any, *params: str) -> None:
 
 
 def normalise(text: str) -> str:
-    """Keyword matching forgives case and spacing: '  overdue   TICKETS ' == 'overdue tickets'."""
-    return " ".join(text.split()).casefold()
+    """Keyword matching forgives case, spacing and width: '  overdue   TICKETS ' and full-width
+    'ｐｉｎｇ' (as Japanese input methods type it) read as 'overdue tickets' and 'ping'."""
+    return " ".join(typed(text).split()).casefold()
+
+
+def typed(text: str) -> str:
+    """What a person typed, in Unicode's compatibility form (NFKC): full-width letters and
+    digits ('１１５', 'ｐｉｎｇ') become the ASCII ones; used where commands, keywords and
+    numbers are matched, never on text that is kept or passed on."""
+    return unicodedata.normalize("NFKC", text)
 
 
 @dataclass(frozen=True)

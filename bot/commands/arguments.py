@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.dispatch import UsageError
+from bot.router import typed
 
 MAX_ARGUMENT = 120
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -21,7 +22,7 @@ class TicketQuery:
 
 def ticket_query(text: str) -> TicketQuery:
     """`/ticket`, `/ticket 115`, `/ticket #115`, `/ticket a@b.com`; anything else is a usage error."""
-    text = " ".join(text.split())
+    text = " ".join(typed(text).split())  # '／ticket １１５' from a Japanese input method
     if not text:
         return TicketQuery("mine")
     if len(text) > MAX_ARGUMENT:

@@ -238,3 +238,18 @@ async def test_post_here_at_cliqs_posting_limit_says_so_and_posts_when_its_turn_
     deskbot.clock.advance(minutes=1)
     await deskbot.deliver()
     assert deskbot.cliq_messages[-1]["body"]["card"]["title"].startswith("#115")
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [("ticket", "１１５"), ("ｔｉｃｋｅｔ", "＃１１５"), ("ticket", " #１１５ ")],
+)
+async def test_full_width_input_is_understood(deskbot: Deskbot, command: str, args: str) -> None:
+    """Japanese input methods type full-width letters and digits: read as their ASCII forms."""
+    answer = await deskbot.chat().command(command, args)
+    assert "#115" in answer.all_text(), answer.text
+
+
+async def test_a_full_width_keyword_is_understood(deskbot: Deskbot) -> None:
+    answer = await deskbot.chat().say("ｐｉｎｇ")
+    assert answer.text.startswith("pong"), answer.text
