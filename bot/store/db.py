@@ -26,6 +26,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -257,3 +258,17 @@ def _preflight(path: str) -> None:
 def _statements(script: str) -> list[str]:
     """Split a migration script on semicolons (our migrations hold no semicolons in literals)."""
     return [part.strip() for part in script.split(";") if part.strip()]
+
+
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+"""How a moment is stored in a TEXT column: UTC with microseconds, so text order is time order."""
+
+
+def stamp(moment: datetime) -> str:
+    """A moment (aware datetime) as stored text, in UTC (`STAMP_FORMAT`)."""
+    return moment.astimezone(UTC).strftime(STAMP_FORMAT)
+
+
+def parse_stamp(text: str) -> datetime:
+    """Stored text written by `stamp` back to an aware UTC datetime; ValueError if malformed."""
+    return datetime.strptime(text, STAMP_FORMAT).replace(tzinfo=UTC)

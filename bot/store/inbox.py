@@ -17,13 +17,13 @@ import asyncio
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import aiosqlite
 
 from bot.clock import Clock, epoch_ms
-from bot.store.db import Database
+from bot.store.db import Database, parse_stamp, stamp
 from bot.store.seen import (
     Binding,
     SeenCredentials,
@@ -125,7 +125,7 @@ class Inbox:
     async def _commit(self, batch: list[_Delivery]) -> None:
         """One transaction for the deliveries of `batch`; their futures resolve after COMMIT."""
         results: list[tuple[asyncio.Future[tuple[int, int]], tuple[int, int] | Exception]] = []
-        now = _stamp(self._clock.now())
+        now = stamp(self._clock.now())
         async with self._db.transaction() as tx:
             if any(delivery.binding for delivery in batch):
                 await forget_expired(tx, epoch_ms(self._clock.now()))
@@ -156,7 +156,7 @@ class Inbox:
         rows = await self._db.fetchall(
             "SELECT * FROM inbox WHERE processed_at IS NULL AND dead_at IS NULL"
             " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
-            (_stamp(self._clock.now()), limit),
+            (stamp(self._clock.now()), limit),
         )
         return [_stored(r) for r in rows]
 
@@ -168,11 +168,11 @@ class Inbox:
         )
         if not row or not row["n"]:
             return None
-        return _parse(row["at"]) if row["at"] else self._clock.now()
+        return parse_stamp(row["at"]) if row["at"] else self._clock.now()
 
     async def mark_processed(self, tx: aiosqlite.Connection, event_id: int) -> None:
         await tx.execute(
-            "UPDATE inbox SET processed_at = ? WHERE id = ?", (_stamp(self._clock.now()), event_id)
+            "UPDATE inbox SET processed_at = ? WHERE id = ?", (stamp(self._clock.now()), event_id)
         )
 
     async def failed(
@@ -184,7 +184,7 @@ class Inbox:
         await tx.execute(
             "UPDATE inbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
             " dead_at = ? WHERE id = ?",
-            (error[:500], _stamp(at), _stamp(self._clock.now()) if dead else None, event.id),
+            (error[:500], stamp(at), stamp(self._clock.now()) if dead else None, event.id),
         )
         return dead
 
@@ -192,14 +192,14 @@ class Inbox:
         """Desk could not answer (down, 5xx, 429): look again at `at`; no attempt is used."""
         await tx.execute(
             "UPDATE inbox SET waits = waits + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
-            (error[:500], _stamp(at), event.id),
+            (error[:500], stamp(at), event.id),
         )
 
     async def park(self, tx: aiosqlite.Connection, event: Stored, error: str) -> None:
         """A permanent answer (the ticket is gone, access refused): dead now, with the reason."""
         await tx.execute(
             "UPDATE inbox SET attempts = attempts + 1, last_error = ?, dead_at = ? WHERE id = ?",
-            (error[:500], _stamp(self._clock.now()), event.id),
+            (error[:500], stamp(self._clock.now()), event.id),
         )
 
     async def dead_letters(self, limit: int = 100) -> list[Stored]:
@@ -225,7 +225,7 @@ class Inbox:
             cursor = await tx.execute(
                 "UPDATE inbox SET processed_at = ?, dead_at = NULL, last_error = ?"
                 " WHERE id = ? AND dead_at IS NOT NULL",
-                (_stamp(self._clock.now()), "dropped", event_id),
+                (stamp(self._clock.now()), "dropped", event_id),
             )
             return cursor.rowcount > 0
 
@@ -254,14 +254,6 @@ def _stored(row: aiosqlite.Row) -> Stored:
         last_error=row["last_error"],
         state="processed" if row["processed_at"] else "dead" if row["dead_at"] else "pending",
     )
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _parse(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def _settle_error(done: asyncio.Future[tuple[int, int]], error: Exception) -> None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.clock import Clock
-from bot.store.db import Database
+from bot.store.db import Database, parse_stamp, stamp
 
 MIGRATIONS = [
     """
@@ -98,7 +98,7 @@ class Outbox:
         `priority`: URGENT (sent first) or BULK (reminders and digests)."""
         if priority not in (URGENT, BULK):
             raise ValueError(f"priority is URGENT ({URGENT}) or BULK ({BULK}), not {priority!r}")
-        now = _stamp(self._clock.now())
+        now = stamp(self._clock.now())
         sql = (
             "INSERT INTO outbox (dedupe_key, target_kind, target, payload, created_at,"
             " next_attempt_at, fallback, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -126,7 +126,7 @@ class Outbox:
         rows = await self._db.fetchall(
             "SELECT * FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL"
             " AND sending_since IS NULL AND next_attempt_at <= ? ORDER BY priority, id LIMIT ?",
-            (_stamp(self._clock.now()), limit),
+            (stamp(self._clock.now()), limit),
         )
         return [_post(r) for r in rows]
 
@@ -140,13 +140,13 @@ class Outbox:
             "SELECT MIN(next_attempt_at) AS at FROM outbox"
             " WHERE delivered_at IS NULL AND dead_at IS NULL AND sending_since IS NULL"
         )
-        return _parse(row["at"]) if row and row["at"] else None
+        return parse_stamp(row["at"]) if row and row["at"] else None
 
     async def sending(self, post_id: int) -> None:
         """Mark a post as in flight, durably, before it is handed to Cliq (raises
         `StoreUnavailable` when that cannot be recorded: then it must not be sent)."""
         await self._db.execute(
-            "UPDATE outbox SET sending_since = ? WHERE id = ?", (_stamp(self._clock.now()), post_id)
+            "UPDATE outbox SET sending_since = ? WHERE id = ?", (stamp(self._clock.now()), post_id)
         )
 
     async def recover(self) -> int:
@@ -164,7 +164,7 @@ class Outbox:
         await self._db.execute(
             "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, sending_since = NULL"
             " WHERE id = ?",
-            (_stamp(self._clock.now()), post_id),
+            (stamp(self._clock.now()), post_id),
         )
 
     async def retry_later(
@@ -173,7 +173,7 @@ class Outbox:
         await self._db.execute(
             "UPDATE outbox SET next_attempt_at = ?, last_error = ?,"
             " attempts = attempts + ?, sending_since = NULL WHERE id = ?",
-            (_stamp(at), error[:500], 1 if count else 0, post_id),
+            (stamp(at), error[:500], 1 if count else 0, post_id),
         )
 
     async def reroute(
@@ -192,7 +192,7 @@ class Outbox:
                 json.dumps(payload),
                 f"{post.target_kind}:{post.target}",
                 why[:500],
-                _stamp(self._clock.now()),
+                stamp(self._clock.now()),
                 post.id,
             ),
         )
@@ -206,7 +206,7 @@ class Outbox:
         await self._db.execute(
             "UPDATE outbox SET unsure_since = COALESCE(unsure_since, ?), next_attempt_at = ?,"
             " last_error = ?, attempts = attempts + 1, sending_since = NULL WHERE id = ?",
-            (_stamp(self._clock.now()), _stamp(at), error[:500], post.id),
+            (stamp(self._clock.now()), stamp(at), error[:500], post.id),
         )
 
     async def sure(self, post_id: int) -> None:
@@ -217,7 +217,7 @@ class Outbox:
         await self._db.execute(
             "UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1,"
             " sending_since = NULL WHERE id = ?",
-            (_stamp(self._clock.now()), error[:500], post_id),
+            (stamp(self._clock.now()), error[:500], post_id),
         )
 
     async def dead_letters(self) -> list[Post]:
@@ -230,7 +230,7 @@ class Outbox:
             cursor = await tx.execute(
                 "UPDATE outbox SET dead_at = NULL, next_attempt_at = ? WHERE id = ?"
                 " AND dead_at IS NOT NULL",
-                (_stamp(self._clock.now()), post_id),
+                (stamp(self._clock.now()), post_id),
             )
             return cursor.rowcount > 0
 
@@ -273,14 +273,6 @@ def _post(row: aiosqlite.Row) -> Post:
         state="delivered" if row["delivered_at"] else "dead" if row["dead_at"] else "waiting",
         fallback=row["fallback"],
         rerouted_from=row["rerouted_from"],
-        unsure_since=_parse(row["unsure_since"]) if row["unsure_since"] else None,
+        unsure_since=parse_stamp(row["unsure_since"]) if row["unsure_since"] else None,
         priority=row["priority"],
     )
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _parse(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
