@@ -142,9 +142,16 @@ class Database:
         """Apply the migrations of `namespace` not applied yet; return how many ran.
 
         Each one is checked and applied in its own write transaction, so two processes starting
-        together apply it once."""
+        together apply it once. Those already applied are read once, without a write
+        transaction, so a start-up with nothing to migrate takes no write lock."""
+        rows = await self.fetchall(
+            "SELECT version FROM schema_migrations WHERE namespace = ?", (namespace,)
+        )
+        applied = {row["version"] for row in rows}
         ran = 0
         for version, script in enumerate(migrations, start=1):
+            if version in applied:
+                continue
             async with self.transaction() as tx:
                 cursor = await tx.execute(
                     "SELECT 1 FROM schema_migrations WHERE namespace = ? AND version = ?",
