@@ -32,6 +32,8 @@ from bot.store.seen import Binding, UsedWithAnotherBody
 
 VerifyJwt = Callable[[str], Awaitable[Claims]]
 MAX_TOKEN_CHARS = 8192
+CLAIMS = web.RequestKey("desk_jwt_claims", Claims)
+"""The claims verified before `100 Continue`, so the handler does not verify the JWT again."""
 
 
 def routes(
@@ -43,16 +45,21 @@ def routes(
         return web.json_response({"ok": True})
 
     async def token_claims(request: web.Request) -> Claims | web.Response:
-        """The verified X-ZDesk-JWT's claims, or the 401 to answer (headers alone)."""
+        """The verified X-ZDesk-JWT's claims, or the 401 to answer (headers alone); verified
+        once per request (the expect handler's verdict is kept for the handler)."""
+        if CLAIMS in request:
+            return request[CLAIMS]
         token = request.headers.get("X-ZDesk-JWT", "")
         if not token:
             return json_error(401, "unauthorized", "missing X-ZDesk-JWT")
         if len(token) > MAX_TOKEN_CHARS:
             return json_error(401, "unauthorized", "bad X-ZDesk-JWT: too long")
         try:
-            return await verify()(token)
+            claims = await verify()(token)
         except JWTError as exc:
             return json_error(401, "unauthorized", f"bad X-ZDesk-JWT: {exc}")
+        request[CLAIMS] = claims
+        return claims
 
     async def judge_headers(request: web.Request) -> web.Response | None:
         found = await token_claims(request)

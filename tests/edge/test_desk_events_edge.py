@@ -180,3 +180,26 @@ async def test_expect_100_continue_without_a_good_jwt_is_refused_before_the_body
     writer.close()
     assert answer.startswith(b"HTTP/1.1 401"), answer[:200]  # not "100 Continue"
     assert b"connection: close" in answer.lower()
+
+
+async def test_expect_100_continue_verifies_the_jwt_once(deskbot: Deskbot) -> None:
+    """The token judged before `100 Continue` is not verified again when the body arrives."""
+    token = (await hook_token(deskbot))()
+    webhooks = deskbot.services.webhooks
+    verify = webhooks.verify
+    calls: list[str] = []
+
+    async def counting(token: str) -> Any:
+        calls.append(token)
+        return await verify(token)
+
+    webhooks.verify = counting  # type: ignore[method-assign]
+    got = await deskbot.client.post(
+        "/desk/events",
+        data=json.dumps([event(1)]).encode(),
+        headers={"X-ZDesk-JWT": token},
+        expect100=True,
+    )
+    assert got.status == 200, await got.text()
+    assert (await got.json())["accepted"] == 1
+    assert calls == [token]
