@@ -130,8 +130,9 @@ class Bot:
         """The first keyword matching the whole message `text` and its match (True for a string
         keyword, the `re.Match` for a pattern), or None.
         """
+        plain = normalise(text)  # once per message, not once per keyword
         for keyword in self.router.keywords:
-            found = keyword.match(text)
+            found = keyword.match(text, plain)
             if found:
                 return keyword, found
         return None

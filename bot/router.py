@@ -80,9 +80,11 @@ class Keyword:
     listener: Listener
     requires: Guard | None = None
 
-    def match(self, text: str) -> re.Match[str] | bool:
+    def match(self, text: str, plain: str | None = None) -> re.Match[str] | bool:
+        """True (a string keyword) or the `re.Match` (a pattern) if `text` matches, else False;
+        `plain` is `normalise(text)` when the caller already has it."""
         if isinstance(self.pattern, str):
-            return normalise(text) == self.pattern
+            return (normalise(text) if plain is None else plain) == self.pattern
         return self.pattern.search(text) or False
 
     @property

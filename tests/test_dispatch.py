@@ -169,6 +169,34 @@ async def test_keyword_forgives_case_and_spacing(chat: Conversation, typed: str)
     assert (await chat.say(typed)).text == "3 overdue"
 
 
+def test_a_message_is_normalised_once_whatever_the_keyword_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.dispatch
+    import bot.router
+
+    router = Router()
+    for word in ("alpha", "beta", "gamma", "ｐｉｎｇ"):
+
+        @router.keyword(word)
+        async def said(ctx: Context) -> str:
+            return "said"
+
+    bot_ = Bot(clock=FrozenClock()).include(router)
+    calls: list[str] = []
+    real = bot.router.normalise
+
+    def counting(text: str) -> str:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(bot.router, "normalise", counting)
+    monkeypatch.setattr(bot.dispatch, "normalise", counting)
+    found = bot_.find_keyword("  PING ")
+    assert found is not None and found[0].pattern == "ping"
+    assert calls == ["  PING "]
+
+
 async def test_regex_keyword_searches(chat: Conversation) -> None:
     assert (await chat.say("what about #115 please")).text == "ticket ref 115"
 
