@@ -149,6 +149,28 @@ def test_rsa_signature_over_json_stringify(rsa_key: rsa.RSAPrivateKey, clock: Fr
     verifier.verify({"X-Cliq-Signature": rsa_sign(rsa_key, stringified)}, body)
 
 
+def test_rsa_verify_parses_the_body_once(
+    rsa_key: rsa.RSAPrivateKey, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The JSON.stringify fallback and the timestamp read share one parse of the body."""
+    from bot import jsonsafe
+
+    body = cliq_body(clock, params={"n": 1.0})
+    stringified = js_stringify(body)
+    assert stringified is not None
+    verifier = CliqSignatureVerifier(public_pem(rsa_key), clock)
+    parsed: list[bytes | str] = []
+    real = jsonsafe.loads
+
+    def counting(data: bytes | str, **options: int) -> object:
+        parsed.append(data)
+        return real(data, **options)
+
+    monkeypatch.setattr(jsonsafe, "loads", counting)
+    verifier.verify({"X-Cliq-Signature": rsa_sign(rsa_key, stringified)}, body)
+    assert parsed == [body]
+
+
 def test_rsa_public_key_as_bare_base64_der(rsa_key: rsa.RSAPrivateKey, clock: FrozenClock) -> None:
     der = rsa_key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo

@@ -144,15 +144,18 @@ class CliqSignatureVerifier(Verifier):
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
         signature = self._signature(headers)
+        unusable: jsonsafe.JsonBodyError | None = None
+        try:  # parsed once: for the JSON.stringify form and for the timestamp
+            envelope: Any = jsonsafe.loads(body)
+        except jsonsafe.JsonBodyError as exc:
+            envelope, unusable = None, exc
         signed: bytes | None = body
         if not self._valid(signature, body):
-            signed = js_stringify(body)
+            signed = None if unusable else _stringify(envelope)
             if signed is None or not self._valid(signature, signed):
                 raise VerificationError("bad signature")
-        try:
-            envelope = jsonsafe.loads(body)
-        except jsonsafe.JsonBodyError as exc:
-            raise UnusableBody(str(exc)) from exc
+        if unusable is not None:
+            raise UnusableBody(str(unusable)) from unusable
         timestamp = envelope.get("timestamp") if isinstance(envelope, dict) else None
         if not isinstance(timestamp, int) or isinstance(timestamp, bool):
             raise VerificationError("a signed envelope needs its timestamp (epoch ms)")
@@ -227,6 +230,11 @@ def js_stringify(body: bytes) -> bytes | None:
         data = jsonsafe.loads(body)
     except jsonsafe.JsonBodyError:
         return None
+    return _stringify(data)
+
+
+def _stringify(data: Any) -> bytes:
+    """A parsed JSON value as JavaScript's JSON.stringify would write it."""
     return json.dumps(_js_numbers(data), separators=(",", ":"), ensure_ascii=False).encode()
 
 
