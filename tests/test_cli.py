@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -20,7 +21,9 @@ from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
 
 
-def test_outbox_lists_and_retries_dead_letters(config: Config, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def _one_dead_letter(config: Config, tmp_path: Path) -> tuple[int, Path]:
+    """A store holding one dead letter (to `channel:gone`), and a bot.toml naming it."""
+
     async def prepare() -> int:
         db = await Database.open(config.store.path)
         outbox = Outbox(db, FrozenClock())
@@ -34,6 +37,11 @@ def test_outbox_lists_and_retries_dead_letters(config: Config, tmp_path, capsys)
     post_id = asyncio.run(prepare())
     toml = tmp_path / "bot.toml"
     toml.write_text(f'[store]\npath = "{config.store.path}"\n')
+    return post_id, toml
+
+
+def test_outbox_lists_and_retries_dead_letters(config: Config, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    post_id, toml = _one_dead_letter(config, tmp_path)
     assert main(["outbox", "--config", str(toml)]) == 0
     out = capsys.readouterr().out
     assert "dead 1" in out and "channel:gone" in out and "channel_not_exist" in out
@@ -72,19 +80,7 @@ def test_inbox_lists_retries_and_drops_dead_events(config: Config, tmp_path, cap
 
 
 def test_outbox_drops_a_dead_letter(config: Config, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    async def prepare() -> int:
-        db = await Database.open(config.store.path)
-        outbox = Outbox(db, FrozenClock())
-        await outbox.setup()
-        await outbox.enqueue(None, "channel", "gone", {"text": "x"}, "k1")
-        [post] = await outbox.due()
-        await outbox.dead(post.id, "404 channel_not_exist: no such channel")
-        await db.close()
-        return post.id
-
-    post_id = asyncio.run(prepare())
-    toml = tmp_path / "bot.toml"
-    toml.write_text(f'[store]\npath = "{config.store.path}"\n')
+    post_id, toml = _one_dead_letter(config, tmp_path)
     assert main(["outbox", "--config", str(toml), "drop", str(post_id)]) == 0
     assert main(["outbox", "--config", str(toml)]) == 0
     assert "dead 0" in capsys.readouterr().out
