@@ -113,6 +113,20 @@ async def test_reply_addresses_are_shaped_as_documented(world: SandboxWorld) -> 
     assert thread.from_email_address == chosen.address
 
 
+async def test_a_reply_without_a_documented_channel_is_refused(world: SandboxWorld) -> None:
+    ticket = await world.desk.ticket_by_number(115)
+    assert ticket is not None
+    chosen = await world.desk.reply_address(SUPPORT)
+    reply = {"fromEmailAddress": chosen.address, "to": "mary@example.com", "content": "Hi"}
+    for channel in ({}, {"channel": "CHAT"}):
+        status, body = await call(
+            world, "POST", f"/tickets/{ticket.id}/sendReply", json={**reply, **channel}
+        )
+        assert status == 422 and "channel" in body["message"]
+    thread = await world.desk.send_reply(ticket.id, "Hi")  # the client sends channel EMAIL
+    assert thread.from_email_address == chosen.address
+
+
 async def test_nullable_collections_are_sometimes_null(world: SandboxWorld) -> None:
     """Seeded and deterministic: some records carry null, and the client reads every one."""
     _, agents = await call(world, "GET", "/agents", {"limit": "50"})

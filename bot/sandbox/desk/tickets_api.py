@@ -23,6 +23,9 @@ from bot.sandbox.desk.api import (
 from bot.sandbox.desk.contract import TICKET_UPDATE_KEYS, check_query
 from bot.sandbox.desk.nulls import picked
 
+SEND_REPLY_CHANNELS = frozenset({"EMAIL", "FACEBOOK", "TWITTER", "FORUMS"})
+"""Thread.json `sendReply`: the `channel` values its discriminator maps to a body schema."""
+
 
 def reply_addresses_of(department_id: str) -> list[dict[str, Any]]:
     """A department's reply addresses, shaped as MailReplyAddress.json `secondListViewJson`:
@@ -249,6 +252,12 @@ def routes() -> list[web.RouteDef]:
                 404, "URL_NOT_FOUND", "The URL you requested could not be found on our server."
             )
         body = await request.json()
+        # Thread.json `commonSendReplyJson`: `channel` and `content` are required; `channel` is
+        # the discriminator (EMAIL, FACEBOOK, TWITTER, FORUMS) choosing the body's schema.
+        if body.get("channel") not in SEND_REPLY_CHANNELS:
+            return error(
+                422, "INVALID_DATA", "channel (EMAIL, FACEBOOK, TWITTER, FORUMS) is required"
+            )
         if not body.get("content") or not body.get("to") or not body.get("fromEmailAddress"):
             return error(422, "INVALID_DATA", "content, to and fromEmailAddress are required")
         usable = {
