@@ -54,6 +54,10 @@ log = logging.getLogger("deskbot")
 
 MAX_AGENT_CLIENTS = 256
 """Per-agent Desk clients kept (least recently used dropped first: it costs one token refresh)."""
+ORG_DATA_TTL = timedelta(minutes=30)
+"""How long the org's departments and ticket statuses are used before Desk is read again."""
+ORG_DATA_RETRY = timedelta(minutes=1)
+"""While Desk cannot be read, how long the departments known are used before asking again."""
 
 
 @dataclass
@@ -89,6 +93,7 @@ class Services:
     credentials: dict[str, TokenManager] = field(default_factory=dict)  # variable → its tokens
     events_mode: str | None = None  # how Desk's events arrive: webhook, polling, or None
     _agent_clients: OrderedDict[str, DeskClient] = field(default_factory=OrderedDict)
+    # (when to read again, what was read): the org's departments and ticket statuses
     _departments: tuple[datetime, list[Department]] | None = None
     _statuses: tuple[datetime, list[TicketStatus]] | None = None
 
@@ -133,22 +138,22 @@ class Services:
         """The org's departments, read at most every 30 minutes; while Desk cannot be read
         (down, or our token refused) the ones known are kept, and Desk asked once a minute."""
         now = self.clock.now()
-        if self._departments is None or now - self._departments[0] > timedelta(minutes=30):
+        if self._departments is None or now > self._departments[0]:
             try:
-                self._departments = (now, await self.desk.departments())
+                self._departments = (now + ORG_DATA_TTL, await self.desk.departments())
             except DeskError as error:
                 if self._departments is None:
                     raise
                 log.warning("departments not re-read, keeping those known: %s", error)
-                self._departments = (now - timedelta(minutes=29), self._departments[1])
+                self._departments = (now + ORG_DATA_RETRY, self._departments[1])
         return self._departments[1]
 
     async def statuses(self, *, fresh: bool = False) -> list[TicketStatus]:
         """The portal's ticket statuses with their `statusType` (`/organizationFields`), read
         at most every 30 minutes; `fresh` re-reads when a name is not among those known."""
         now = self.clock.now()
-        if fresh or self._statuses is None or now - self._statuses[0] > timedelta(minutes=30):
-            self._statuses = (now, await self.desk.ticket_statuses())
+        if fresh or self._statuses is None or now > self._statuses[0]:
+            self._statuses = (now + ORG_DATA_TTL, await self.desk.ticket_statuses())
         return self._statuses[1]
 
     async def agent_token_works(self, email: str) -> bool:
