@@ -171,6 +171,19 @@ def test_rsa_verify_parses_the_body_once(
     assert parsed == [body]
 
 
+def test_rsa_signed_body_that_is_not_json_is_unusable_and_a_forged_one_is_refused(
+    rsa_key: rsa.RSAPrivateKey, clock: FrozenClock
+) -> None:
+    from bot.cliq.verify import UnusableBody
+
+    verifier = CliqSignatureVerifier(public_pem(rsa_key), clock)
+    for body in (b"[{", b'{"a": NaN}', b"[" * 40 + b"]" * 40):
+        with pytest.raises(UnusableBody):
+            verifier.verify({"X-Cliq-Signature": rsa_sign(rsa_key, body)}, body)
+        with pytest.raises(VerificationError, match="bad signature"):
+            verifier.verify({"X-Cliq-Signature": rsa_sign(rsa_key, b"other")}, body)
+
+
 def test_rsa_public_key_as_bare_base64_der(rsa_key: rsa.RSAPrivateKey, clock: FrozenClock) -> None:
     der = rsa_key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
