@@ -61,11 +61,10 @@ async def handle_cliq(request: web.Request) -> web.StreamResponse:
     200 with the listener's output; past `bot.deadline` seconds 200 "working on it" at once and
     the real output to `bot.deliver_late`. Never raises for bad input.
     """
+    refusal = await judge_headers(request)
+    if refusal is not None:
+        return refusal
     verifier = request.app[VERIFIER]
-    try:
-        verifier.check_headers(request.headers)
-    except VerificationError as exc:
-        return json_error(401, "unauthorized", str(exc))
     try:
         body = await read_body(request)  # 413 above the app's client_max_size
     except BodyTimeout as exc:
