@@ -22,7 +22,6 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,7 +42,7 @@ from bot.desk.errors import (
 from bot.desk.events import DeskEvent
 from bot.desk.tickets import Ticket
 from bot.desk.wire import ticket_id_in
-from bot.handlers.rounds import run_rounds
+from bot.handlers.rounds import retry_pause, run_rounds
 from bot.identity.directory import AgentDirectory
 from bot.notify.believed import believed, ticket_state
 from bot.notify.classify import Happening, classify
@@ -202,13 +201,13 @@ class Notifier:
             await self._inbox.mark_processed(tx, stored.id)
             return 1
         if outcome.kind == "wait":
-            at = now + self._pause(stored.waits, WAIT_CAP)
+            at = now + retry_pause(self._rng, stored.waits, WAIT_CAP)
             await self._inbox.wait(tx, stored, outcome.reason, at)
         elif outcome.kind == "park":
             log.error("event %s parked: %s", stored.id, outcome.reason)
             await self._inbox.park(tx, stored, outcome.reason)
         else:
-            at = now + self._pause(stored.attempts, 600.0)
+            at = now + retry_pause(self._rng, stored.attempts, 600.0)
             if await self._inbox.failed(tx, stored, outcome.reason, at):
                 log.error(
                     "event %s parked after %d attempts: %s",
@@ -217,11 +216,6 @@ class Notifier:
                     outcome.reason,
                 )
         return 0
-
-    def _pause(self, tries: int, cap: float) -> timedelta:
-        """Equal jitter up to 2, 4, 8 … seconds, capped at `cap`."""
-        ceiling = min(cap, 2.0 * 2**tries)
-        return timedelta(seconds=self._rng.uniform(ceiling / 2, ceiling))
 
     async def explain(self, event: DeskEvent) -> Decision | None:
         """What the rules say about an event (for `/deskbot rules test`)."""

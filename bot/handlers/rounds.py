@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 
 IDLE_SECONDS = 30.0
 """The longest a worker sleeps without a wake-up, even when nothing is due."""
+
+
+def retry_pause(rng: random.Random, tries: int, cap: float) -> timedelta:
+    """How long a queued item waits before its next try: equal jitter up to 2, 4, 8 … seconds
+    after `tries` earlier tries, capped at `cap` seconds."""
+    ceiling = min(cap, 2.0 * 2**tries)
+    return timedelta(seconds=rng.uniform(ceiling / 2, ceiling))
 
 
 async def run_rounds(

@@ -38,13 +38,14 @@ from bot.cliq.client import (
     CliqUnavailable,
 )
 from bot.clock import Clock
-from bot.handlers.rounds import run_rounds
+from bot.handlers.rounds import retry_pause, run_rounds
 from bot.notify.fallback import refused_dm, with_mention
 from bot.store.db import StoreUnavailable
 from bot.store.outbox import URGENT, Outbox, Post
 
 log = logging.getLogger("deskbot.sender")
 MINUTE = timedelta(minutes=1)
+RETRY_CAP = 600.0  # seconds: the longest a post waits between tries
 
 
 class Poster(Protocol):
@@ -157,7 +158,7 @@ class Sender:
         except CliqAmbiguous as exc:
             self.stats["answers_lost"] += 1
             log.warning("post %s: %s; checking the chat before posting again", post.id, exc)
-            retry = now + self._backoff(post.attempts)
+            retry = now + retry_pause(self._rng, post.attempts, RETRY_CAP)
             outcome = partial(self._outbox.unsure, post, retry, str(exc))
         except CliqRateLimited as exc:
             at = now + timedelta(seconds=exc.retry_after)
@@ -171,7 +172,7 @@ class Sender:
             why = f"{exc.status} {exc.code}: {exc.message}"
             outcome = partial(self._outbox.dead, post.id, why)
         except CliqUnavailable as exc:
-            retry = now + self._backoff(post.attempts)
+            retry = now + retry_pause(self._rng, post.attempts, RETRY_CAP)
             outcome = partial(self._outbox.retry_later, post.id, retry, str(exc))
         else:
             await self._record(post.id, partial(self._outbox.delivered, post.id))
@@ -201,7 +202,7 @@ class Sender:
             wait = (
                 timedelta(seconds=exc.retry_after)
                 if isinstance(exc, CliqRateLimited)
-                else self._backoff(post.attempts)
+                else retry_pause(self._rng, post.attempts, RETRY_CAP)
             )
             await self._outbox.retry_later(post.id, now + wait, f"checking a lost answer: {exc}")
             return False
@@ -233,11 +234,6 @@ class Sender:
             del self._sent[key]
         for endpoint in [e for e, (until, _) in self._locked.items() if until <= now]:
             del self._locked[endpoint]
-
-    def _backoff(self, attempts: int) -> timedelta:
-        """Full jitter up to 2, 4, 8 … seconds, capped at 10 minutes."""
-        ceiling = min(600.0, 2.0 * 2**attempts)
-        return timedelta(seconds=self._rng.uniform(ceiling / 2, ceiling))
 
     async def run_forever(self) -> None:
         """Deliver while anything is due, then wait for a wake-up or the next due time (the
