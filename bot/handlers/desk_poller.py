@@ -73,10 +73,16 @@ class DeskPoller:
             await self._settings.put(SINCE, now.isoformat())
             return 0
         start = datetime.fromisoformat(since_text) - self._overlap
-        events = await self._new_tickets(start) + await self._changed_tickets(start, now)
+        seen: list[tuple[str, dict[str, Any]]] = []
+        events = await self._new_tickets(start, seen) + await self._changed_tickets(
+            start, now, seen
+        )
         accepted = 0
         if events:
             accepted, _ = await self._inbox.add(events)
+        # Only once the events are stored: a snapshot written first would hide a change whose
+        # event was then lost (Desk failing mid-poll, a crash, a store refusing the insert).
+        await self._snapshots.put_many(seen)
         await self._settings.put(SINCE, now.isoformat())
         if accepted:
             self._stored()
@@ -104,7 +110,10 @@ class DeskPoller:
         ]
         await self._snapshots.put_many(states)
 
-    async def _new_tickets(self, start: datetime) -> list[tuple[str, str, dict[str, Any]]]:
+    async def _new_tickets(
+        self, start: datetime, seen: list[tuple[str, dict[str, Any]]]
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Ticket_Add events for tickets created since `start`; their states go to `seen`."""
         events = []
         async for listed in self._desk.iter_tickets(sort_by="-createdTime"):
             if listed.created_time is not None and listed.created_time < start:
@@ -112,18 +121,20 @@ class DeskPoller:
             if await self._snapshots.get(listed.id) is not None:
                 continue  # announced by an earlier poll (the windows overlap)
             ticket = await self._desk.ticket(listed.id)
-            await self._snapshots.put(ticket.id, _state(ticket))
+            seen.append((ticket.id, _state(ticket)))
             events.append(self._event("Ticket_Add", ticket.created_time, _wire(ticket), None))
         return events
 
     async def _changed_tickets(
-        self, start: datetime, now: datetime
+        self, start: datetime, now: datetime, seen: list[tuple[str, dict[str, Any]]]
     ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Ticket_Update and comment events for tickets modified in [start, now], judged
+        against their snapshots; their new states go to `seen`."""
         events = []
         async for ticket in self._desk.iter_search(modified=(start, now), sort_by="-modifiedTime"):
             before = await self._snapshots.get(ticket.id)
             current = _state(ticket)
-            await self._snapshots.put(ticket.id, current)
+            seen.append((ticket.id, current))
             if before is None or ticket.modified_time is None:
                 continue
             if ticket.modified_time == ticket.created_time:

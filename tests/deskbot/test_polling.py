@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Config
+from bot.desk.errors import DeskError
 from tests.deskbot.conftest import Deskbot
 from tests.deskbot.test_notifications import change, comment, settle
 
@@ -66,3 +67,24 @@ async def test_polling_brings_the_same_notifications_once(deskbot: Deskbot) -> N
     assert "Comment added* by Maria Garcia" in commented["body"]["text"]
     assert await polled(deskbot) == 0
     assert int(created["ticketNumber"]) > 2000
+
+
+async def test_a_poll_that_fails_midway_loses_no_change(deskbot: Deskbot) -> None:
+    """Desk failing part-way through a poll (the search answered, the comments read failed)
+    must not leave a snapshot of a change whose events were never stored: the next poll
+    announces both the status change and the comment."""
+    url = str(deskbot.client.make_url("")).rstrip("/")
+    deskbot.subscribe()
+    await deskbot.services.install(url)
+    await change(deskbot, 115, actor="maria@example.com", status="On Hold")
+    await comment(deskbot, 115, actor="maria@example.com", content="Waiting on the courier.")
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    sandbox.desk.fail(404, "URL_NOT_FOUND", count=1, path="/comments")
+    deskbot.clock.advance(minutes=1)
+    with pytest.raises(DeskError):
+        await deskbot.services.poller.run_once()
+    assert sandbox.desk.faults == []  # the failure came where meant: after the search answered
+    assert await polled(deskbot) == 2
+    texts = [m["body"]["text"] for m in await settle(deskbot)]
+    assert any("On Hold" in t for t in texts) and any("Comment added" in t for t in texts)

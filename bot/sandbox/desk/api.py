@@ -68,8 +68,8 @@ async def desk_rules(request: web.Request, handler: Any) -> web.StreamResponse:
 
 
 async def _answer(request: web.Request, handler: Any, sandbox: DeskSandbox) -> web.StreamResponse:
-    if sandbox.faults:
-        status, code = sandbox.faults.pop(0)
+    if (fault := sandbox.fault_for(request.path)) is not None:
+        status, code = fault
         if code == "STALL":
             await sandbox.stalled.wait()  # set when the sandbox stops
             raise web.HTTPServiceUnavailable()

@@ -95,16 +95,25 @@ class DeskSandbox:
         self.contacts: list[dict[str, Any]] = []
         self._ids = 0
         self.credits_spent = 0
-        self.faults: list[tuple[int, str]] = []  # (HTTP status, errorCode) for the next calls
+        self.faults: list[tuple[int, str, str | None]] = []  # (status, errorCode, path part)
         self.stalled = asyncio.Event()  # releases calls held by a STALL fault
         self.replies: list[dict[str, Any]] = []
 
-    def fail(self, status: int, code: str, count: int = 1) -> None:
-        """The next `count` API calls answer this error (tests of Desk's bad days).
+    def fail(self, status: int, code: str, count: int = 1, path: str | None = None) -> None:
+        """The next `count` API calls answer this error (tests of Desk's bad days); with
+        `path`, only calls whose path contains it (e.g. "/comments"), the others answering.
 
         `status` 0 with code `STALL` makes a call hang, answering nothing until the caller gives
         up (or the sandbox stops): a Desk that accepts connections but never answers."""
-        self.faults.extend([(status, code)] * count)
+        self.faults.extend([(status, code, path)] * count)
+
+    def fault_for(self, path: str) -> tuple[int, str] | None:
+        """Take the first fault that applies to a call of `path`, if any."""
+        for index, (status, code, only) in enumerate(self.faults):
+            if only is None or only in path:
+                del self.faults[index]
+                return status, code
+        return None
 
     async def setup(self) -> None:
         await self.db.migrate("sandbox_desk", MIGRATIONS)
