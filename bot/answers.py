@@ -15,12 +15,7 @@ from bot.context import BotInfo
 def usage(bot: BotInfo, envelope: Envelope, *, unknown: str = "", problem: str = "") -> Message:
     """A short usage card (SPEC X1): what went wrong, a "did you mean", and what works."""
     lines: list[str] = []
-    name = envelope.name.lstrip("/").lower()
-    command = (
-        next((c for c in bot.router.commands if c.name == name), None)
-        if envelope.type == "command"
-        else None
-    )
+    command = bot.router.find_command(envelope.name) if envelope.type == "command" else None
     if problem:
         lines.append(escape(problem))  # it may quote what the person typed
     if command is not None:

@@ -34,7 +34,6 @@ from bot.router import (
     Router,
     check_menus,
     normalise,
-    typed,
 )
 
 log = logging.getLogger("deskbot.dispatch")
@@ -122,9 +121,8 @@ class Bot:
     # --- lookups -------------------------------------------------------------------------
 
     def find_command(self, name: str) -> Command | None:
-        """The command `name` (leading `/` and case ignored), or None."""
-        name = typed(name).lstrip("/").lower()
-        return next((c for c in self.router.commands if c.name == name), None)
+        """The command `name` (leading `/`, case and full width ignored), or None."""
+        return self.router.find_command(name)
 
     def find_keyword(self, text: str) -> tuple[Keyword, Any] | None:
         """The first keyword matching the whole message `text` and its match (True for a string

@@ -186,6 +186,11 @@ class Router:
     suggestions: list[SuggestionRoute] = field(default_factory=list)
     welcomes: list[Listener] = field(default_factory=list)
 
+    def find_command(self, name: str) -> Command | None:
+        """The command `name` (leading `/`, case and full width ignored), or None."""
+        name = typed(name).lstrip("/").lower()
+        return next((c for c in self.commands if c.name == name), None)
+
     def command(
         self,
         name: str,

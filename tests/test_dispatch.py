@@ -157,6 +157,12 @@ async def test_bad_argument_gets_usage_card(chat: Conversation) -> None:
     assert "/ticket [number]" in answer.text
 
 
+async def test_bad_argument_to_a_full_width_command_gets_its_usage(chat: Conversation) -> None:
+    answer = await chat.command("ｔｉｃｋｅｔ", "abc")
+    assert "“abc” is not a ticket number." in answer.text
+    assert "/ticket [number]" in answer.text
+
+
 async def test_unknown_command_gets_usage_with_did_you_mean(chat: Conversation) -> None:
     answer = await chat.command("tickets")
     assert answer.status == 200
