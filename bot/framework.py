@@ -5,7 +5,8 @@
 Listeners, routers and the bot (`Router`, `Bot`, `Context`, `UsageError`, a decorator's
 `Guard`, and `ListenerError` for a listener of the wrong shape); the replies a
 listener returns (`Message`, `Card`, `Button`, slides, `Banner`, `Suggestions`, `Form` and its
-inputs, `FormError`); what Cliq sends (`Envelope`, `parse_envelope`); the HTTP edge
+inputs, `FormError`); lists of any length in pages within Cliq's limits (`Section`, `layout`,
+`SlidePage`, `page_of`, `Page`, `page_number`); what Cliq sends (`Envelope`, `parse_envelope`); the HTTP edge
 (`make_web_app`, `EdgeLimits`, `start_server`) and its verifiers (`HmacVerifier` for Deluge
 shims, `CliqSignatureVerifier` for extensions' X-Cliq-Signature); the REST client (`CliqClient`,
 its errors, `TokenManager`); clocks. The test kit is `bot.testing`. The guide is
@@ -15,6 +16,7 @@ Nothing here belongs to Deskbot: the framework's modules are listed in docs/fram
 test fails if one of them imports Deskbot's code.
 """
 
+from bot.cards.paging import Page, Section, SlidePage, layout, page_number, page_of
 from bot.cliq.client import CliqClient, cliq_base_url
 from bot.cliq.envelope import Chat, Envelope, EnvelopeError, User, parse_envelope
 from bot.cliq.errors import (
@@ -115,10 +117,13 @@ __all__ = [
     "MessageEdit",
     "NumberInput",
     "Option",
+    "Page",
     "RadioInput",
     "Reply",
     "Router",
+    "Section",
     "SelectInput",
+    "SlidePage",
     "Suggestions",
     "SystemClock",
     "TableSlide",
@@ -133,8 +138,11 @@ __all__ = [
     "Verifier",
     "cliq_base_url",
     "escape",
+    "layout",
     "load_public_key",
     "make_web_app",
+    "page_number",
+    "page_of",
     "parse_envelope",
     "start_server",
     "token_url",

@@ -32,6 +32,7 @@ def test_every_feature_section_has_an_example() -> None:
         "Forms",
         "Menus and sub-actions",
         "Suggestions and selections",
+        "Lists of any length",
         "Deadlines and late answers",
         "Verification schemes",
         "The REST client",
