@@ -178,3 +178,86 @@ async def test_editions_without_webhooks_refuse_to_create_one(
         assert refused.value.status == 403
         assert refused.value.code == "LICENSE_ACCESS_LIMITED"
         assert await world.desk.webhooks() == []
+
+
+async def admin(world: SandboxWorld, method: str, path: str, body: dict[str, Any]) -> Any:
+    """The sandbox's own admin API (what a person does in Desk's UI): (status, answer)."""
+    url = f"{world.sandboxes.urls['desk']}/sandbox{path}"
+    async with world.session.request(method, url, json=body) as r:
+        return r.status, await r.json()
+
+
+async def test_tasks_without_a_due_date_are_listed_in_every_order(world: SandboxWorld) -> None:
+    """Task.json: `dueDate` (like `ownerId` and `ticketId`) is `["string", "null"]`, and only
+    `subject` and `departmentId` are required: a task without a due date is listed by every
+    documented `sortBy`, and our client reads it (dueDate None) alongside the others."""
+    made = []
+    for body in (
+        {"actor": "admin@example.com", "subject": "No date"},
+        {"actor": "admin@example.com", "subject": "Null date", "dueDate": None},
+    ):
+        status, task = await admin(world, "POST", "/tickets/115/tasks", body)
+        assert status == 201 and task["dueDate"] is None
+        made.append(task["id"])
+    status, task = await admin(world, "PATCH", f"/tasks/{made[0]}", {"dueDate": None})
+    assert status == 200 and task["dueDate"] is None
+    for sort in ("dueDate", "-dueDate", "-modifiedTime", "subject", "createdTime", "priority"):
+        query = {"departmentId": SUPPORT, "sortBy": sort, "limit": "99"}
+        status, body = await call(world, "GET", "/tasks", query)
+        assert status == 200, (sort, body)
+        ids = [t["id"] for t in body["data"]]
+        assert set(made) <= set(ids), sort
+        if "dueDate" in sort:  # the ones without a value come after every dated one
+            assert ids[-2:] == [t for t in ids if t in made], sort
+    found = {t.id: t for t in await world.desk.tasks_changed_since(SUPPORT, None)}
+    assert all(found[i].due_date is None for i in made)
+    assert sum(1 for t in found.values() if t.due_date is not None) >= 10
+
+
+@pytest.mark.parametrize(
+    "due",
+    [
+        "",
+        "tomorrow",
+        "2026-03-02",
+        "2026-03-02T09:00:00",
+        "2026-03-02T09:00:00+09:00",
+        "2026-02-30T09:00:00.000Z",
+        "2026-03-02T25:00:00.000Z",
+        1772442000000,
+        True,
+        {"at": 1},
+    ],
+)
+async def test_a_due_date_desk_would_refuse_is_refused(world: SandboxWorld, due: Any) -> None:
+    """Ticket.json and Task.json: `dueDate` is null or a UTC time with `Z` (their pattern); the
+    sandbox keeps nothing else, so nothing it lists is a due date Desk could not have sent."""
+    before = len(world.sandboxes.desk.tasks)
+    status, body = await admin(
+        world, "POST", "/tickets/115/tasks", {"actor": "admin@example.com", "dueDate": due}
+    )
+    assert status == 400 and "dueDate" in body["message"], body
+    assert len(world.sandboxes.desk.tasks) == before
+    task = world.sandboxes.desk.tasks[0]["id"]
+    status, body = await admin(world, "PATCH", f"/tasks/{task}", {"dueDate": due})
+    assert status == 400 and "dueDate" in body["message"], body
+    status, body = await admin(world, "PATCH", "/tickets/115", {"dueDate": due})
+    assert status == 400 and "dueDate" in body["message"], body
+    ticket = await world.desk.ticket_by_number(115)
+    assert ticket is not None
+    status, body = await call(world, "PATCH", f"/tickets/{ticket.id}", json={"dueDate": due})
+    assert status == 422 and body["errors"][0]["fieldName"] == "/dueDate", body
+
+
+async def test_an_accepted_due_date_is_kept_in_desks_own_form(world: SandboxWorld) -> None:
+    """The pattern takes `2026-3-2T9:05:07Z` or `2026/03/02T09:05:07.5Z`; Desk answers its own
+    form, which every client reads."""
+    for sent, kept in (
+        ("2026-3-2T9:05:07Z", "2026-03-02T09:05:07.000Z"),
+        ("2026/03/02T09:05:07.5Z", "2026-03-02T09:05:07.500Z"),
+        ("2026-03-02T09:05:07.123Z", "2026-03-02T09:05:07.123Z"),
+    ):
+        status, task = await admin(
+            world, "POST", "/tickets/115/tasks", {"actor": "admin@example.com", "dueDate": sent}
+        )
+        assert status == 201 and task["dueDate"] == kept, task

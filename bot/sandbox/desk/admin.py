@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.desk.api import STATE, error
+from bot.sandbox.desk.contract import due_date
 from bot.sandbox.desk.state import DeskSandbox
 
 
@@ -42,12 +43,27 @@ def _changes(sandbox: DeskSandbox, body: dict[str, Any]) -> dict[str, Any]:
         )
         if k in body
     }
+    if "dueDate" in changes:  # null: no due date; else a time as Desk's documents allow
+        changes["dueDate"] = due_date(changes["dueDate"])
     if "assignee" in body:
         agent = sandbox.agent_by_email(body["assignee"]) if body["assignee"] else None
         if body["assignee"] and agent is None:
             raise ValueError(f"no agent {body['assignee']}")
         changes["assigneeId"] = agent["id"] if agent else None
     return changes
+
+
+def _task_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """A task's fields checked as Task.json types them: `subject` a string of at most 300
+    characters, `dueDate` null (no due date) or a time. ValueError says what is wrong."""
+    fields = dict(body)
+    if "subject" in fields and (
+        not isinstance(fields["subject"], str) or not 0 < len(fields["subject"]) <= 300
+    ):
+        raise ValueError("subject is a text of 1 to 300 characters")
+    if "dueDate" in fields:
+        fields["dueDate"] = due_date(fields["dueDate"])
+    return fields
 
 
 def routes() -> list[web.RouteDef]:
@@ -107,14 +123,24 @@ def routes() -> list[web.RouteDef]:
         if ticket is None or actor is None:
             return error(404, "URL_NOT_FOUND", "no such ticket or actor")
         owner = sandbox.agent_by_email(body.get("owner")) if body.get("owner") else None
-        fields = {**body, "ownerId": owner["id"] if owner else None}
+        if body.get("owner") and owner is None:
+            return error(400, "INVALID_DATA", f"no agent {body['owner']}")
+        try:  # Task.json createTask: only subject and departmentId are required
+            fields = {**body, "ownerId": owner["id"] if owner else None, **_task_fields(body)}
+        except ValueError as exc:
+            return error(400, "INVALID_DATA", str(exc))
         return web.json_response(await sandbox.add_task(ticket, fields, actor), status=201)
 
     async def change_task(request: web.Request) -> web.Response:
         sandbox = request.app[STATE]
         body = await request.json()
         actor = _actor(sandbox, body)
-        changes = {k: body[k] for k in ("status", "dueDate", "subject") if k in body}
+        try:
+            changes = _task_fields(
+                {k: body[k] for k in ("status", "dueDate", "subject") if k in body}
+            )
+        except ValueError as exc:
+            return error(400, "INVALID_DATA", str(exc))
         found = await sandbox.change_task(request.match_info["task"], changes, actor or {})
         if found is None or actor is None:
             return error(404, "URL_NOT_FOUND", "no such task or actor")

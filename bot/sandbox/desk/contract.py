@@ -9,7 +9,9 @@ each with its source and the test that holds our client to it. A route's handler
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 OAS = "https://github.com/api-evangelist/zoho/blob/main/openapi/_original/{}.json"
@@ -162,3 +164,42 @@ def subscription_errors(body: Mapping[str, Any]) -> list[str]:
             wanted = ", ".join(sorted(keys or ())) or "nothing (null)"
             problems.append(f"/subscriptions/{event} needs exactly: {wanted}")
     return problems
+
+
+# Ticket.json and Task.json type `dueDate` as `["string", "null"]` with this pattern (the same in
+# both): null means no due date (optional in Desk); any other value must be a UTC time with `Z`.
+# The sandbox answers an accepted time in Desk's own form (`2026-03-02T09:00:00.000Z`).
+DUE_DATE = re.compile(
+    r"((?:19|20)\d\d)[-/.](0?[1-9]|1[012])[-/.](0?[1-9]|[12][0-9]|3[01])"
+    r"T([01]?[0-9]|2[0-3]):([0-5]?[0-9]):([0-5]?[0-9])(?:[/.](\d{0,3}))?Z"
+)
+
+
+def due_date(value: Any) -> str | None:
+    """A `dueDate` as Desk keeps it: None for null, else the time in Desk's form. ValueError for
+    what the documents' pattern refuses (an empty string, a date without a time, epoch numbers)
+    and for a day the month does not have."""
+    if value is None:
+        return None
+    found = DUE_DATE.fullmatch(value) if isinstance(value, str) else None
+    refused = f"dueDate {str(value)[:40]!r} is not a time like 2026-03-02T09:00:00.000Z"
+    if found is None:
+        raise ValueError(refused)
+    *parts, millis = found.groups()
+    try:
+        moment = datetime(
+            *(int(part) for part in parts), int((millis or "0").ljust(3, "0")) * 1000, tzinfo=UTC
+        )
+    except ValueError:  # 30 February and the like
+        raise ValueError(refused) from None
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def invalid_field(field: str, reason: str) -> dict[str, Any]:
+    """Common.json `invalidDataErrorResponse`: 422 INVALID_DATA names the field as a JSON
+    pointer with its `errorType`."""
+    return {
+        "errorCode": "INVALID_DATA",
+        "message": "The data you have provided is invalid.",
+        "errors": [{"fieldName": f"/{field}", "errorType": "invalid", "errorMessage": reason}],
+    }

@@ -20,7 +20,7 @@ from bot.sandbox.desk.api import (
     paging,
     time_range,
 )
-from bot.sandbox.desk.contract import TICKET_UPDATE_KEYS, check_query
+from bot.sandbox.desk.contract import TICKET_UPDATE_KEYS, check_query, due_date, invalid_field
 from bot.sandbox.desk.nulls import picked
 
 SEND_REPLY_CHANNELS = frozenset({"EMAIL", "FACEBOOK", "TWITTER", "FORUMS"})
@@ -206,6 +206,11 @@ def routes() -> list[web.RouteDef]:
                 "The data you have provided is invalid.",
                 errors=[{"fieldName": f"/{k}", "errorType": "unknown"} for k in unknown],
             )
+        if "dueDate" in body:
+            try:
+                body["dueDate"] = due_date(body["dueDate"])
+            except ValueError as exc:
+                return web.json_response(invalid_field("dueDate", str(exc)), status=422)
         if "status" in body and body["status"] not in dict(sandbox.statuses()):
             return error(
                 422,
@@ -340,7 +345,11 @@ def routes() -> list[web.RouteDef]:
         found = [t for t in sandbox.tasks if t["departmentId"] == dep]
         sort = request.query.get("sortBy") or "-modifiedTime"
         key = sort.removeprefix("-")
-        found = sorted(found, key=lambda t: t.get(key) or "", reverse=sort.startswith("-"))
+        # A field left empty (a task without a due date: optional in Desk) sorts after every
+        # value, in either direction (Task.json does not say; this is the sandbox's choice).
+        valued = [t for t in found if t.get(key) is not None]
+        valued.sort(key=lambda t: str(t[key]), reverse=sort.startswith("-"))
+        found = valued + [t for t in found if t.get(key) is None]
         return listing(found[offset : offset + limit])
 
     v1 = "/api/v1"
