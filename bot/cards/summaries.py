@@ -53,19 +53,21 @@ def day_stats_card(
     pending: Pending | None = None,
     late_since: datetime | None = None,
 ) -> Message:
+    """The last 24 hours; with `pending` (the digest, SPEC D9) in two titled sections:
+    Resolution (new, closed, median time to close, happiness, top agents) and Unresolved
+    (open and overdue now)."""
     slides: list[Slide] = []
     numbers: dict[str, str] = {}
     if "new" in sections:
         numbers["New"] = str(stats.new)
     if "closed" in sections:
         numbers["Closed"] = str(stats.closed)
+        if stats.median_to_close is not None:
+            numbers["Median time to close"] = when.span(stats.median_to_close)
     if "happiness" in sections:
         numbers["Happiness"] = happiness_line(stats)
-    if pending is not None:
-        numbers["Open"] = str(pending.open)
-        numbers["Overdue"] = str(pending.overdue)
     if numbers:
-        slides.append(LabelSlide.of(numbers, title="Resolution" if pending else None))
+        slides.append(LabelSlide.of(numbers, title="Resolution" if pending is not None else None))
     if "top" in sections:
         rows = [
             {"Agent": names.get(agent_id, agent_id), "Closed": count}
@@ -75,6 +77,9 @@ def day_stats_card(
             slides.append(TableSlide.of(["Agent", "Closed"], rows, title="Top agents"))
         else:
             slides.append(LabelSlide.of({"Top agents": "nobody closed a ticket"}))
+    if pending is not None:
+        unresolved = {"Open": str(pending.open), "Overdue": str(pending.overdue)}
+        slides.append(LabelSlide.of(unresolved, title="Unresolved"))
     return Message(
         text=render(
             "day_stats.txt.j2",

@@ -8,6 +8,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from statistics import median
 
 from bot.desk.client import DeskClient
 
@@ -45,6 +46,7 @@ class DayStats:
     closed: int
     happiness: Happiness
     top_agents: list[tuple[str, int]] = field(default_factory=list)  # (agent id, closed)
+    median_to_close: timedelta | None = None  # created → closed, over the tickets closed
 
 
 async def pending(desk: DeskClient, department_id: str | None = None) -> Pending:
@@ -79,6 +81,7 @@ async def last_day(
     )
     closed = [t for t in closed_hits if t.closed_time is not None and since <= t.closed_time <= now]
     by_agent = Counter(t.assignee_id for t in closed if t.assignee_id)
+    took = [t.closed_time - t.created_time for t in closed if t.closed_time and t.created_time]
     moods = Counter((r.rating or "").casefold() for r in ratings)
     return DayStats(
         since=since,
@@ -87,4 +90,5 @@ async def last_day(
         closed=len(closed),
         happiness=Happiness(good=moods["good"], okay=moods["ok"], bad=moods["bad"]),
         top_agents=by_agent.most_common(top),
+        median_to_close=median(took) if took else None,
     )

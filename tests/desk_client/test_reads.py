@@ -156,3 +156,34 @@ async def test_search_without_hits(client: DeskClient, desk: FakeDesk) -> None:
     desk.on("GET", "/tickets", empty())  # nor among the newest (search may lag them)
     assert await client.ticket_by_number(99999) is None
     assert await client.search(email="nobody@x.com") == []
+
+
+async def test_one_unreadable_record_never_hides_the_others(
+    client: DeskClient, desk: FakeDesk, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """Whatever is wrong with one record in a list (a due date that is no time, an id that is
+    a boolean, a record that is not an object, a missing id), the others are read, and the one
+    skipped is logged once however often the list is read."""
+    good = {
+        "id": "1",
+        "subject": "fine",
+        "departmentId": "5",
+        "dueDate": "2026-03-02T09:00:00.000Z",
+    }
+    bad = [
+        {"id": "2", "subject": "x", "departmentId": "5", "dueDate": "tomorrow"},
+        {"id": True, "subject": "x", "departmentId": "5"},
+        {"id": "3", "subject": "x", "departmentId": "5", "modifiedTime": {"at": 1}},
+        "not a record",
+        {"subject": "no id", "departmentId": "5"},
+    ]
+    last = {"id": "4", "subject": "also fine", "departmentId": "5", "dueDate": None}
+    desk.on("GET", "/tasks", ok({"data": [good, *bad, last]}), ok({"data": [good, *bad, last]}))
+    with caplog.at_level("WARNING", logger="deskbot.desk"):
+        for _ in range(2):
+            found = await client.tasks_changed_since("5", None)
+            assert [t.id for t in found] == ["1", "4"]
+            assert found[1].due_date is None
+    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert len(skipped) == len(bad), skipped
+    assert any("dueDate ('tomorrow')" in line for line in skipped), skipped
