@@ -24,9 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from aiohttp import web  # noqa: E402
+
+from bot.app import open_parts  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.config import load_config  # noqa: E402
-from bot.services import open_services  # noqa: E402
+from bot.parts import CONFIG, INBOX, NOTIFIER, OUTBOX, SANDBOXES, SETTINGS  # noqa: E402
 
 
 def poison(n: int) -> tuple[str, str, dict[str, object]]:
@@ -54,13 +57,13 @@ async def drain(events: int, concurrency: int, folder: Path, bad: int = 0) -> fl
             "sandbox": config.sandbox.model_copy(update={"auto_install": False}),
         }
     )
-    async with open_services(config, SystemClock()) as services:
-        assert services.sandboxes is not None
-        await services.settings.put("dm_owner", False)  # channel posts: no DM subscriptions
+    async with open_parts(web.Application(), config, SystemClock()) as parts:
+        sandboxes = parts[SANDBOXES]
+        await parts[SETTINGS].put("dm_owner", False)  # channel posts: no DM subscriptions
         numbers = list(range(101, 101 + events))  # the seeded tickets (2,000 of them)
         ids = []
         for number in numbers:
-            found = await services.sandboxes.desk.ticket_by_number(str(number))
+            found = await sandboxes.desk.ticket_by_number(str(number))
             assert found is not None, number
             ids.append(found)
         batch = []
@@ -72,21 +75,21 @@ async def drain(events: int, concurrency: int, folder: Path, bad: int = 0) -> fl
                     {
                         "eventType": "Ticket_Update",
                         "eventTime": str(1772413200000 + n),
-                        "orgId": services.config.desk_org_id,
+                        "orgId": parts[CONFIG].desk_org_id,
                         "payload": {**ticket, "modifiedBy": "6000000001002"},
                         "prevState": {"status": "Waiting on bench"},
                     },
                 )
             )
-        await services.inbox.add([poison(n) for n in range(bad)] + batch)
-        services.notifier.concurrency = concurrency
+        await parts[INBOX].add([poison(n) for n in range(bad)] + batch)
+        parts[NOTIFIER].concurrency = concurrency
         start = time.perf_counter()
-        while await services.notifier.run_once():
+        while await parts[NOTIFIER].run_once():
             pass
         elapsed = time.perf_counter() - start
-        counts = await services.inbox.counts()
+        counts = await parts[INBOX].counts()
         assert counts["processed"] == events and counts["pending"] == bad, counts
-        queued = (await services.outbox.counts())["waiting"]
+        queued = (await parts[OUTBOX].counts())["waiting"]
         assert queued >= events * 0.9, queued  # (nearly) every event caused a post
         return events / elapsed
 

@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
-from bot.app import SERVICES, create_app  # noqa: E402
+from bot.app import create_app  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.config import load_config  # noqa: E402
+from bot.parts import INSTALLATION, POLLER, SANDBOXES  # noqa: E402
 
 STATUSES = ["On Hold", "Open"]
 
@@ -69,15 +70,15 @@ async def measure(
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
-        services = app[SERVICES]["services"]
+        sandboxes = app[SANDBOXES]
         try:
-            for agent in services.sandboxes.desk.agents:  # everyone opened the bot's chat
-                services.sandboxes.cliq.open_bot_chat(config.cliq.bot_unique_name, agent["emailId"])
-            done = await services.install(config.public_url)
+            for agent in sandboxes.desk.agents:  # everyone opened the bot's chat
+                sandboxes.cliq.open_bot_chat(config.cliq.bot_unique_name, agent["emailId"])
+            done = await app[INSTALLATION].install(config.public_url)
             print(f"  {edition}: install says: {done[-1] if done else '(nothing)'}", flush=True)
-            await services.poller.run_once()  # what the worker's first poll does: start the clock
-            desk = services.sandboxes.urls["desk"]
-            cliq = services.sandboxes.cliq
+            await app[POLLER].run_once()  # what the worker's first poll does: start the clock
+            desk = sandboxes.urls["desk"]
+            cliq = sandboxes.cliq
             delays: list[float] = []
             async with aiohttp.ClientSession() as session:
                 for n in range(changes):

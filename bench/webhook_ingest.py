@@ -32,12 +32,12 @@ from bot.cliq.client import CliqClient  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.desk.webhook_jwt import Claims  # noqa: E402
 from bot.handlers import desk_events  # noqa: E402
-from bot.handlers.sender import Sender  # noqa: E402
 from bot.sandbox.accounts import TokenRegistry  # noqa: E402
 from bot.sandbox.cliq import CliqSandbox, Switches, create_cliq_app  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 from bot.store.inbox import Inbox, _Delivery  # noqa: E402
 from bot.store.outbox import Outbox  # noqa: E402
+from bot.workers.sender import Sender  # noqa: E402
 
 
 def event(n: int) -> list[dict[str, object]]:

@@ -1,5 +1,12 @@
 """The composition root: builds Deskbot's aiohttp app from the config. The only place that wires
-concrete parts together."""
+concrete parts together: `open_parts` builds every long-lived part and stores it under its
+typed key (bot.parts) when the app starts, and closes them when it stops; `create_app` adds
+the routes, the listeners' context and the workers.
+
+One HTTP session per outside service (Accounts, Desk, Cliq), one database, one clock. With the
+shipped `bot.toml` the sandboxes start first and everything points at them; with real Zoho the
+same code points at Zoho's hosts.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +16,15 @@ import gc
 import json
 import logging
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 
+import aiohttp
 from aiohttp import web
 
 from attendance.errors import AttendanceError
+from attendance.service import AttendanceService
 from bot import answers
+from bot.cliq.client import CliqClient, cliq_base_url
 from bot.cliq.envelope import Envelope
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
 from bot.clock import Clock, SystemClock
@@ -26,21 +37,70 @@ from bot.commands.common import (
     store_unavailable_banner,
 )
 from bot.commands.context import DeskContext
-from bot.config import Config
+from bot.config import CLIQ_REFRESH_ENV, DESK_REFRESH_ENV, SANDBOX, Config
+from bot.context import zone
+from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError
-from bot.desk.transport import Sleep
+from bot.desk.hosts import hosts_for
+from bot.desk.org_data import OrgData
+from bot.desk.transport import Sleep, TokenSource
+from bot.desk.webhook_jwt import JwksCache, WebhookVerifier
 from bot.dispatch import Bot, ContextFactory, LateReply
 from bot.handlers import attendance_export, desk_events, oauth_callback
 from bot.handlers.cliq import REPLAYS
 from bot.handlers.health import HEALTH_CHECKS, HEALTH_PARTS, SANDBOX_URLS
 from bot.handlers.web import make_web_app
-from bot.identity.connections import NotConnected
+from bot.identity.agent_desks import AgentDesks
+from bot.identity.connections import AgentConnections, NotConnected
+from bot.identity.directory import AgentDirectory
+from bot.identity.export_links import ExportLinks
+from bot.install import Installation
+from bot.oauth import ACCOUNTS_HOSTS, Accounts
+from bot.parts import (
+    ACCOUNTS,
+    AGENT_DESKS,
+    ANSWERS,
+    ATTENDANCE,
+    CLIQ,
+    CONFIG,
+    CONNECTIONS,
+    CREDENTIALS,
+    DB,
+    DESK,
+    DIRECTORY,
+    EXPORT_LINKS,
+    INBOX,
+    INSTALLATION,
+    NOTIFIER,
+    ORG_DATA,
+    OUTBOX,
+    POLLER,
+    SANDBOXES,
+    SCHEDULER,
+    SEEN,
+    SENDER,
+    SETTINGS,
+    TASKS,
+    WEBHOOKS,
+)
 from bot.router import Router
-from bot.services import Services, open_services
-from bot.store.db import StoreUnavailable
+from bot.sandbox.run import Sandboxes, start_sandboxes
+from bot.store.answers import Answers
+from bot.store.db import Database, StoreUnavailable
+from bot.store.inbox import Inbox
+from bot.store.outbox import Outbox
+from bot.store.seen import SeenCredentials
+from bot.store.settings import Settings
+from bot.store.snapshots import TicketSnapshots
+from bot.store.tasks import WatchedTasks
+from bot.store.ticket_states import TicketStates
+from bot.workers.attendance_sweep import sweep_attendance
+from bot.workers.desk_poller import DeskPoller
+from bot.workers.notifier import Notifier
+from bot.workers.scheduler import Scheduler
+from bot.workers.sender import Sender
 
-SERVICES = web.AppKey("services", dict[str, Services])  # filled when the app starts
-log = logging.getLogger("deskbot")
+log = logging.getLogger(__name__)
 
 
 def routers() -> list[Router]:
@@ -88,17 +148,16 @@ def build_verifier(config: Config, clock: Clock) -> Verifier:
 def create_app(
     config: Config, *, clock: Clock | None = None, sleep: Sleep | None = None
 ) -> web.Application:
-    """`clock` and `sleep` (what retries wait with) are injected by tests."""
+    """Deskbot's app: the framework's edge (bot.handlers.web) plus Deskbot's routes, its
+    listeners and its workers; the parts are opened when the app starts (`open_parts`).
+    `clock` and `sleep` (what retries wait with) are injected by tests."""
     clock = clock or SystemClock()
-    holder: dict[str, Services] = {}
 
     async def late_reply(envelope: Envelope, output: bytes) -> None:
         """A late answer (or a channel keyword answer): through `response_url` when the call
         has one (extensions), else posted as the bot through the outbox (Deluge shims)."""
         if envelope.response_url:
-            await holder["services"].cliq.post_to_response_url(
-                envelope.response_url, json.loads(output)
-            )
+            await app[CLIQ].post_to_response_url(envelope.response_url, json.loads(output))
             return
         found = answers.late_post(envelope, json.loads(output))
         if found is None:
@@ -106,13 +165,12 @@ def create_app(
             return
         kind, target, message = found
         key = f"late:{envelope.handler.type}:{envelope.params.user.id}:{envelope.timestamp}"
-        await holder["services"].post(kind, target, message, dedupe_key=key)
+        await app[SENDER].queue(kind, target, message, dedupe_key=key)
 
     async def context(envelope: Envelope, bot: Bot, request_id: str) -> DeskContext:
-        services = holder["services"]
         problem: DeskError | None = None
         try:
-            agent = await services.directory.by_email(envelope.params.user.email)
+            agent = await app[DIRECTORY].by_email(envelope.params.user.email)
         except DeskError as error:
             log.warning("Desk unreachable: %s answered without a Desk identity", request_id)
             agent, problem = None, error
@@ -121,7 +179,7 @@ def create_app(
             bot=bot,
             clock=clock,
             request_id=request_id,
-            services=services,
+            parts=app,
             agent=agent,
             desk_problem=problem,
         )
@@ -130,22 +188,24 @@ def create_app(
     app = make_web_app(bot, build_verifier(config, clock), limits=config.server.limits())
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
-        async with open_services(config, clock, sleep or asyncio.sleep) as services:
-            holder["services"] = services
-            app[REPLAYS] = services.seen  # signed calls remembered in the store, across processes
-            app[SANDBOX_URLS].update(services.sandboxes.urls if services.sandboxes else {})
+        async with open_parts(app, config, clock, sleep or asyncio.sleep):
+            app[REPLAYS] = app[SEEN]  # signed calls remembered in the store, across processes
+            sandboxes = app.get(SANDBOXES)
+            app[SANDBOX_URLS].update(sandboxes.urls if sandboxes else {})
             for name, url in app[SANDBOX_URLS].items():
                 print(f"sandbox {name:<8} {url}", flush=True)
             gc.freeze()  # the long-lived objects are built: keep the collector off them
             workers = [
-                asyncio.ensure_future(services.sender.run_forever()),
-                asyncio.ensure_future(services.notifier.run_forever()),
-                asyncio.ensure_future(services.scheduler.run_forever()),
-                asyncio.ensure_future(services.poller.run_forever(config.desk.poll_seconds)),
-                asyncio.ensure_future(_sweep_attendance(services)),
+                asyncio.ensure_future(app[SENDER].run_forever()),
+                asyncio.ensure_future(app[NOTIFIER].run_forever()),
+                asyncio.ensure_future(app[SCHEDULER].run_forever()),
+                asyncio.ensure_future(app[POLLER].run_forever(config.desk.poll_seconds)),
+                asyncio.ensure_future(sweep_attendance(app[ATTENDANCE])),
             ]
-            if services.sandboxes and config.sandbox.auto_install:
-                workers.append(asyncio.ensure_future(_install_when_listening(services)))
+            if sandboxes and config.sandbox.auto_install:
+                workers.append(
+                    asyncio.ensure_future(_install_when_listening(app[INSTALLATION], config))
+                )
             yield
             for worker in workers:
                 worker.cancel()
@@ -153,73 +213,262 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker
 
-    app[SERVICES] = holder
-    app[HEALTH_PARTS]["credentials"] = lambda: {
-        variable: tokens.status()
-        for variable, tokens in (holder["services"].credentials if holder else {}).items()
-    }
-    app[HEALTH_PARTS]["delivery"] = lambda: dict(holder["services"].sender.stats) if holder else {}
-    app[HEALTH_PARTS]["queues"] = lambda: _queues(holder)
-    app[HEALTH_CHECKS]["store"] = lambda: _store_problem(holder)
-    app[HEALTH_PARTS]["desk_events"] = lambda: {
-        "mode": holder["services"].events_mode if holder else None,
-        "poll_seconds": config.desk.poll_seconds,
-    }
-    app.add_routes(oauth_callback.routes(lambda: holder["services"]))
-    app.add_routes(
-        attendance_export.routes(
-            lambda: holder["services"].attendance, lambda: holder["services"].export_links
-        )
-    )
+    _add_health(app, config)
+    app.add_routes(oauth_callback.routes())
+    app.add_routes(attendance_export.routes())
     app.add_routes(
         desk_events.routes(
-            lambda: holder["services"].inbox,
-            lambda: holder["services"].webhooks.verify,
-            lambda: holder["services"].notifier.wake(),
+            lambda: app[INBOX], lambda: app[WEBHOOKS].verify, lambda: app[NOTIFIER].wake()
         )
     )
     app.cleanup_ctx.insert(0, lifetime)
     return app
 
 
-async def _queues(holder: dict[str, Services]) -> dict[str, dict[str, int]]:
+@asynccontextmanager
+async def open_parts(
+    app: web.Application, config: Config, clock: Clock, sleep: Sleep = asyncio.sleep
+) -> AsyncIterator[web.Application]:
+    """Build Deskbot's parts, store each in `app` under its bot.parts key, and close them on
+    exit (yields `app`). `sleep` is what retries wait with (tests inject one that records
+    instead). Used by `create_app` inside the app's cleanup context, and by the CLI's install
+    commands with an app of their own that serves nothing."""
+    async with AsyncExitStack() as stack:
+        sandboxes = None
+        if config.uses_sandbox:
+            sandboxes = await start_sandboxes(config, clock)
+            stack.push_async_callback(sandboxes.stop)
+            log.info("sandboxes: %s", sandboxes.urls)
+            app[SANDBOXES] = sandboxes
+        accounts_url, desk_url, cliq_accounts, cliq_url = _urls(config, sandboxes)
+        db = await Database.open(config.store.path)
+        stack.push_async_callback(db.close)
+        # aiohttp's default is 5 minutes a call: a stalled Desk or Accounts would hold a
+        # command, a worker round and the portal's concurrency slot that long.
+        zoho_timeout = aiohttp.ClientTimeout(total=config.desk.timeout_seconds)
+        accounts_http = await stack.enter_async_context(aiohttp.ClientSession(timeout=zoho_timeout))
+        desk_http = await stack.enter_async_context(aiohttp.ClientSession(timeout=zoho_timeout))
+        cliq_http = await stack.enter_async_context(aiohttp.ClientSession())
+        secret = config.client_secret()
+        accounts = Accounts(
+            accounts_http,
+            accounts_url,
+            client_id=config.client_id,
+            client_secret=secret,
+            clock=clock,
+        )
+        cliq_side = Accounts(
+            accounts_http,
+            cliq_accounts,
+            client_id=config.client_id,
+            client_secret=secret,
+            clock=clock,
+        )
+        desk_tokens = accounts.tokens(config.desk_refresh_token(), DESK_REFRESH_ENV)
+        cliq_tokens = cliq_side.tokens(config.cliq_refresh_token(), CLIQ_REFRESH_ENV)
+        # One cap per Desk portal, shared by the org's client and every agent's (desk.md §4.2).
+        desk_gate = asyncio.Semaphore(config.desk.concurrency)
+
+        def desk_client(tokens: TokenSource) -> DeskClient:
+            return DeskClient(
+                desk_http,
+                desk_url,
+                config.desk_org_id,
+                tokens,
+                clock,
+                concurrency=config.desk.concurrency,
+                sleep=sleep,
+                gate=desk_gate,
+            )
+
+        desk = desk_client(desk_tokens)
+        cliq = CliqClient(
+            cliq_http,
+            cliq_url,
+            cliq_tokens,
+            config.cliq.bot_unique_name,
+            clock,
+            sleep=sleep,
+        )
+        connections = AgentConnections(
+            db,
+            clock,
+            key=config.token_key(),
+            authorize_url=f"{accounts_url}/oauth/v2/auth",
+            client_id=config.client_id,
+            redirect_uri=f"{config.public_url}/oauth/callback",
+        )
+        answers_kept = Answers(db, clock)
+        attendance_service = AttendanceService(db, clock)
+        outbox = Outbox(db, clock)
+        # The sender retries durably through the outbox, so its client tries each post once.
+        poster = CliqClient(
+            cliq_http, cliq_url, cliq.tokens, config.cliq.bot_unique_name, clock, attempts=1
+        )
+        sender = Sender(
+            outbox, poster, clock, per_target_per_minute=config.notifications.posts_per_minute
+        )
+        inbox = Inbox(db, clock)
+        seen = SeenCredentials(db, clock)
+        settings = Settings(
+            db, org_channel=config.cliq.org_channel, dm_owner=config.notifications.dm_owner
+        )
+        watched_tasks = WatchedTasks(db)
+        states = TicketStates(db)
+        snapshots = TicketSnapshots(db)
+        for part in (
+            connections,
+            answers_kept,
+            attendance_service,
+            outbox,
+            inbox,
+            seen,
+            settings,
+            watched_tasks,
+            states,
+            snapshots,
+        ):
+            await part.setup()
+        jwks_url = (
+            f"{sandboxes.urls['desk']}/.well-known/jwks.json"
+            if sandboxes and config.desk.datacenter == SANDBOX
+            else hosts_for(config.desk.datacenter).jwks_url
+        )
+        webhooks = WebhookVerifier(
+            JwksCache(desk_http, jwks_url, clock),
+            config.desk_org_id,
+            await settings.get("webhook_ids", []),
+            clock,
+        )
+        directory = AgentDirectory(desk, clock)
+        org_data = OrgData(desk, directory, clock)
+        notifier = Notifier(
+            db=db,
+            inbox=inbox,
+            outbox=outbox,
+            desk=desk,
+            directory=directory,
+            settings=settings,
+            clock=clock,
+            channel_zone=zone(config.notifications.digest_zone),
+            names=org_data.names,
+            posted=sender.wake,
+            states=states,
+        )
+        scheduler = Scheduler(
+            config=config,
+            outbox=outbox,
+            desk=desk,
+            directory=directory,
+            settings=settings,
+            clock=clock,
+            names=org_data.names,
+            posted=sender.wake,
+            departments=org_data.departments,
+            tasks=watched_tasks,
+        )
+        poller = DeskPoller(
+            desk=desk,
+            inbox=inbox,
+            settings=settings,
+            snapshots=snapshots,
+            clock=clock,
+            org_id=config.desk_org_id,
+            stored=notifier.wake,
+        )
+        installation = Installation(
+            desk,
+            cliq,
+            settings,
+            org_channel=config.cliq.org_channel,
+            allow_webhook=webhooks.allow,
+            poll_once=poller.run_once,
+        )
+        await installation.load()
+        app[CONFIG] = config
+        app[DB] = db
+        app[ACCOUNTS] = accounts
+        app[CREDENTIALS] = {DESK_REFRESH_ENV: desk_tokens, CLIQ_REFRESH_ENV: cliq_tokens}
+        app[DESK] = desk
+        app[AGENT_DESKS] = AgentDesks(connections, desk_client, accounts.tokens)
+        app[ORG_DATA] = org_data
+        app[CLIQ] = cliq
+        app[DIRECTORY] = directory
+        app[CONNECTIONS] = connections
+        app[ANSWERS] = answers_kept
+        app[ATTENDANCE] = attendance_service
+        app[EXPORT_LINKS] = ExportLinks(config.token_key(), config.public_url, clock)
+        app[OUTBOX] = outbox
+        app[INBOX] = inbox
+        app[SEEN] = seen
+        app[SETTINGS] = settings
+        app[TASKS] = watched_tasks
+        app[WEBHOOKS] = webhooks
+        app[INSTALLATION] = installation
+        app[SENDER] = sender
+        app[NOTIFIER] = notifier
+        app[SCHEDULER] = scheduler
+        app[POLLER] = poller
+        yield app
+
+
+def _add_health(app: web.Application, config: Config) -> None:
+    """Deskbot's parts of /healthz (empty until the parts are open)."""
+    app[HEALTH_PARTS]["credentials"] = lambda: {
+        variable: tokens.status() for variable, tokens in app.get(CREDENTIALS, {}).items()
+    }
+    app[HEALTH_PARTS]["delivery"] = lambda: dict(app[SENDER].stats) if SENDER in app else {}
+    app[HEALTH_PARTS]["queues"] = lambda: _queues(app)
+    app[HEALTH_CHECKS]["store"] = lambda: _store_problem(app)
+    app[HEALTH_PARTS]["desk_events"] = lambda: {
+        "mode": app[INSTALLATION].events_mode if INSTALLATION in app else None,
+        "poll_seconds": config.desk.poll_seconds,
+    }
+
+
+async def _queues(app: web.Application) -> dict[str, dict[str, int]]:
     """The inbox's and outbox's counts (pending, dead…) for /healthz."""
-    if not holder:
+    if INBOX not in app or OUTBOX not in app:
         return {}
-    services = holder["services"]
-    return {"inbox": await services.inbox.counts(), "outbox": await services.outbox.counts()}
+    return {"inbox": await app[INBOX].counts(), "outbox": await app[OUTBOX].counts()}
 
 
-async def _store_problem(holder: dict[str, Services]) -> str | None:
+async def _store_problem(app: web.Application) -> str | None:
     """Why the store cannot be written right now (a live probe), or None."""
-    if not holder:
+    if DB not in app:
         return None
-    problem = await holder["services"].db.probe()
+    problem = await app[DB].probe()
     return f"the store cannot be written ({problem})" if problem else None
 
 
-async def _install_when_listening(services: Services) -> None:
+async def _install_when_listening(installation: Installation, config: Config) -> None:
     """Sandbox setups install themselves: Desk checks the events URL answers, so wait until
     this server is listening (it starts right after the app's startup)."""
     for _ in range(100):
         try:
-            done = await services.install(services.config.public_url)
+            done = await installation.install(config.public_url)
         except DeskError:
             await asyncio.sleep(0.1)
             continue
         for line in done:
             print(f"install: {line}", flush=True)
         return
-    log.error("could not install against the sandboxes at %s", services.config.public_url)
+    log.error("could not install against the sandboxes at %s", config.public_url)
 
 
-async def _sweep_attendance(services: Services) -> None:
-    """Store the 24-hour automatic check-outs as they fall due (reads are right without it)."""
-    while True:
-        try:
-            await services.attendance.sweep()
-        except StoreUnavailable as exc:  # reads stay right; stored at the next sweep
-            log.warning("attendance sweep waits: the store cannot be written (%s)", exc.reason)
-        except Exception:
-            log.exception("attendance sweep failed")
-        await asyncio.sleep(60)
+def _urls(config: Config, sandboxes: Sandboxes | None) -> tuple[str, str, str, str]:
+    """Desk's Accounts and API, Cliq's Accounts and API: the sandbox's or the data centre's."""
+    sandbox = sandboxes.urls if sandboxes else {}
+    if config.desk.datacenter == SANDBOX:
+        desk_accounts, desk = sandbox["accounts"], f"{sandbox['desk']}/api/v1"
+    else:
+        hosts = hosts_for(config.desk.datacenter)
+        desk_accounts, desk = hosts.accounts, hosts.api_base
+    if config.cliq.datacenter == SANDBOX:
+        cliq_accounts, cliq = sandbox["accounts"], sandbox["cliq"]
+    else:
+        cliq_accounts, cliq = (
+            ACCOUNTS_HOSTS[config.cliq.datacenter],
+            cliq_base_url(config.cliq.datacenter),
+        )
+    return desk_accounts, desk, cliq_accounts, cliq

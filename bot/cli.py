@@ -190,9 +190,12 @@ SANDBOX_INSTALL = (
 
 async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
     """Against a running deployment: Desk checks that `<public_url>/desk/events` answers."""
+    from aiohttp import web
+
+    from bot.app import open_parts
     from bot.clock import SystemClock
     from bot.install import EVENTS_MODE, InstallError, check_public_url, mode_line
-    from bot.services import open_services
+    from bot.parts import INSTALLATION, SETTINGS
 
     try:
         if command == "install":
@@ -203,14 +206,15 @@ async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
     if config.uses_sandbox:
         print(SANDBOX_INSTALL)
         return 0
-    async with open_services(config, SystemClock()) as services:
-        step = services.install if command == "install" else services.uninstall
+    async with open_parts(web.Application(), config, SystemClock()) as parts:
+        installation = parts[INSTALLATION]
+        step = installation.install if command == "install" else installation.uninstall
         try:
             done = await step(config.public_url)
         except InstallError as exc:
             print(f"deskbot {command}: {exc}", file=sys.stderr)
             return 2
-        mode = await services.settings.get(EVENTS_MODE)
+        mode = await parts[SETTINGS].get(EVENTS_MODE)
     for line in done or ["nothing to do: already installed"]:
         print(line)
     if command == "install" and mode_line(mode) not in done:

@@ -7,6 +7,9 @@ the subscription and stops all posts; the channels stay.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from bot.cliq.client import CliqClient, CliqRejected
 from bot.desk.client import DeskClient
 from bot.desk.errors import InvalidData, LicenseLimited
@@ -133,7 +136,7 @@ async def install(
 
 
 EVENTS_MODE = "desk_events"
-"""Setting: how Desk's events reach the bot, `webhook` or `polling` (bot/handlers/desk_poller.py)."""
+"""Setting: how Desk's events reach the bot, `webhook` or `polling` (bot/workers/desk_poller.py)."""
 
 
 def mode_line(mode: str | None) -> str:
@@ -160,3 +163,55 @@ async def uninstall(desk: DeskClient, settings: Settings, *, public_url: str) ->
     await settings.put(EVENTS_MODE, None)
     done.append("stopped all posts (the channels stay)")
     return done
+
+
+class Installation:
+    """This deployment's installation, as the running app sees it: `install`/`uninstall`
+    (the functions above) plus what follows from them here: the Desk webhooks then accepted
+    (`allow` of bot.desk.webhook_jwt.WebhookVerifier), `events_mode` (how Desk's events arrive:
+    "webhook", "polling" or None) and, when polling, a first poll at once (`poll_once`) so that
+    changes from now on are seen rather than from the next tick."""
+
+    def __init__(
+        self,
+        desk: DeskClient,
+        cliq: CliqClient,
+        settings: Settings,
+        *,
+        org_channel: str,
+        allow_webhook: Callable[[str], None],
+        poll_once: Callable[[], Awaitable[Any]],
+    ) -> None:
+        self._desk = desk
+        self._cliq = cliq
+        self._settings = settings
+        self._org_channel = org_channel
+        self._allow_webhook = allow_webhook
+        self._poll_once = poll_once
+        self.events_mode: str | None = None
+
+    async def load(self) -> None:
+        """Read the events mode stored by an earlier install."""
+        self.events_mode = await self._settings.get(EVENTS_MODE)
+
+    async def install(self, public_url: str) -> list[str]:
+        """What was done, a line each; InstallError when `public_url` is unusable."""
+        done = await install(
+            self._desk,
+            self._cliq,
+            self._settings,
+            public_url=public_url,
+            org_channel=self._org_channel,
+        )
+        for webhook_id in await self._settings.get("webhook_ids", []):
+            self._allow_webhook(webhook_id)
+        self.events_mode = await self._settings.get(EVENTS_MODE)
+        if self.events_mode == "polling":
+            await self._poll_once()
+        return done
+
+    async def uninstall(self, public_url: str) -> list[str]:
+        """What was done, a line each."""
+        done = await uninstall(self._desk, self._settings, public_url=public_url)
+        self.events_mode = None
+        return done

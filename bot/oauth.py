@@ -255,6 +255,53 @@ def _seconds(value: Any, default: int) -> int:
         return default
 
 
+class Accounts:
+    """Zoho Accounts at `base_url` (e.g. `https://accounts.zoho.com`) for one OAuth client:
+    the one place that makes a `TokenManager`, and the code exchange of the consent flow. All
+    calls go through `session`."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        *,
+        client_id: str,
+        client_secret: str,
+        clock: Clock,
+    ) -> None:
+        self.session = session
+        self.token_url = token_url(base_url)
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self._clock = clock
+
+    def tokens(self, refresh_token: str, variable: str = "") -> TokenManager:
+        """A TokenManager for `refresh_token`; `variable` names where it comes from (see
+        `TokenManager`), empty for an agent's own connection."""
+        return TokenManager(
+            self.session,
+            token_url=self.token_url,
+            client_id=self.client_id,
+            client_secret=self._client_secret,
+            refresh_token=refresh_token,
+            clock=self._clock,
+            variable=variable,
+        )
+
+    async def redeem_code(self, code: str, redirect_uri: str) -> dict[str, Any]:
+        """Exchange an authorization code (`grant_type=authorization_code`) for tokens: Zoho's
+        JSON answer (`access_token`, and `refresh_token` when a consent page was shown), or
+        OAuthError."""
+        form = {
+            "grant_type": "authorization_code",
+            "client_id": self.client_id,
+            "client_secret": self._client_secret,
+            "redirect_uri": redirect_uri,
+            "code": code,
+        }
+        return await request_token(self.session, self.token_url, form)
+
+
 class FixedToken:
     """One access token as a token source (e.g. the one a code exchange just gave): it cannot
     be refreshed, so a refusal stays a refusal."""

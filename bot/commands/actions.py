@@ -78,9 +78,9 @@ async def _open(ctx: DeskContext, action: str, rest: str) -> Answer:
     await ctx.desk_as_me()  # not connected yet: the Connect card (the bot's error replies)
     ticket = await ctx.desk.ticket(key.ticket_id)
     if action == "status":
-        return status_form(ticket, await ctx.svc.statuses(), key.seen)
+        return status_form(ticket, await ctx.statuses(), key.seen)
     if action == "reply":
-        return reply_form(ticket, await ctx.svc.statuses(), key.seen)
+        return reply_form(ticket, await ctx.statuses(), key.seen)
     if action == "comment":
         return comment_form(ticket, key.seen, public_allowed=ctx.role != "light")
     agents, teams = await _assignable(ctx, ticket)
@@ -92,7 +92,7 @@ async def _assignable(ctx: DeskContext, ticket: Ticket) -> tuple[list[Agent], li
     department = ticket.department_id
     agents = [
         a
-        for a in await ctx.svc.directory.all()
+        for a in await ctx.directory.all()
         if not department or department in a.associated_department_ids
     ]
     teams = await ctx.desk.teams(department) if department else []
@@ -141,8 +141,8 @@ async def assign_to_me(ctx: DeskContext, rest: str) -> Answer:
 
 async def _status(ctx: DeskContext, value: str) -> str | None:
     """The Desk status a form's option value stands for (statuses re-read once if unknown)."""
-    found = status_named(value, await ctx.svc.statuses())
-    return found or status_named(value, await ctx.svc.statuses(fresh=True))
+    found = status_named(value, await ctx.statuses())
+    return found or status_named(value, await ctx.statuses(fresh=True))
 
 
 @router.form("status", requires=desk_agent)
@@ -168,7 +168,7 @@ async def set_owner(ctx: DeskContext, values: AssignValues) -> Answer:
     async def change(desk: DeskClient, ticket: Ticket) -> str:
         if kind == "agent":
             await desk.update_ticket(ticket.id, assignee_id=owner_id)
-            agent = await ctx.svc.directory.by_id(owner_id)
+            agent = await ctx.directory.by_id(owner_id)
             return f"Assigned → {agent.display_name if agent else owner_id}"
         try:
             await desk.update_ticket(ticket.id, team_id=owner_id, assignee_id=None)
@@ -230,7 +230,7 @@ async def confirm_overwrite(ctx: DeskContext, answer_id: str) -> Answer:
     claimed before Desk is asked, so a second click (or a retried call) changes nothing more;
     if the change fails, the claim is given back and the button works again."""
     try:
-        kept = await ctx.svc.answers.claim(answer_id, ctx.user.email)
+        kept = await ctx.kept.claim(answer_id, ctx.user.email)
     except AlreadyUsed:
         return people.done("Already done: your change was applied.")
     if kept is None:
@@ -246,7 +246,7 @@ async def confirm_overwrite(ctx: DeskContext, answer_id: str) -> Answer:
     try:
         return await handler(ctx, model.model_validate(raw))
     except BaseException:
-        await ctx.svc.answers.release(answer_id)
+        await ctx.kept.release(answer_id)
         raise
 
 
@@ -278,7 +278,7 @@ async def _ask_before_overwriting(
 ) -> Message:
     chat_id = ctx.chat.id if ctx.chat else ""
     payload: dict[str, Any] = {"action": action, "values": values.model_dump(exclude={"force"})}
-    kept = await ctx.svc.answers.keep(ctx.user.email, chat_id, payload)
+    kept = await ctx.kept.keep(ctx.user.email, chat_id, payload)
     card = ticket_card(
         current, now=ctx.clock.now(), zone=ctx.timezone, names=await ctx.names(), room=0
     )

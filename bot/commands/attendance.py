@@ -33,7 +33,7 @@ USAGE = (
 def _access(ctx: DeskContext) -> Access:
     """What the caller, a Desk agent (every listener here requires one), may do."""
     assert ctx.agent is not None
-    policy = AccessPolicy.from_config(ctx.svc.config.attendance)
+    policy = AccessPolicy.from_config(ctx.config.attendance)
     return policy.decide(ctx.role, ctx.agent.associated_department_ids)
 
 
@@ -50,12 +50,12 @@ async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
     refused = _refusal(access)
     if refused is not None:
         return refused
-    svc, tz = ctx.svc.attendance, ctx.timezone.key
+    tracker, tz = ctx.attendance, ctx.timezone.key
     name = ctx.agent.display_name if ctx.agent else None
     try:
-        change = await svc.move(ctx.user.email, status, name=name, tz=tz)
+        change = await tracker.move(ctx.user.email, status, name=name, tz=tz)
     except MoveRefused as refusal:  # the card shows the moves allowed now
-        state = await svc.status(ctx.user.email, tz=tz)
+        state = await tracker.status(ctx.user.email, tz=tz)
         return status_card(state, now=ctx.clock.now(), zone=ctx.timezone, note=str(refusal))
     note = Markup("Done: *{}*.").format(change.state.status.name)
     return status_card(change.state, now=ctx.clock.now(), zone=ctx.timezone, note=note)
@@ -141,12 +141,12 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
         refused = _refusal(_access(ctx))
         if refused is not None:
             return refused
-    svc, tz, now = ctx.svc.attendance, ctx.timezone.key, ctx.clock.now()
+    tracker, tz, now = ctx.attendance, ctx.timezone.key, ctx.clock.now()
     if not verb:
-        return status_card(await svc.status(ctx.user.email, tz=tz), now=now, zone=ctx.timezone)
+        return status_card(await tracker.status(ctx.user.email, tz=tz), now=now, zone=ctx.timezone)
     if verb == "status":
         who = await _agent(ctx, words[1]) if len(words) > 1 else ctx.user.email
-        state = await svc.status(who, tz=tz)
+        state = await tracker.status(who, tz=tz)
         return status_card(state, now=now, zone=ctx.timezone).model_copy(
             update={
                 "buttons": None,
@@ -154,11 +154,11 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
             }
         )
     if verb == "week":
-        return week_card(await svc.week(ctx.user.email, tz))
+        return week_card(await tracker.week(ctx.user.email, tz))
     if verb == "export":
         start, end = _dates(ctx, words[1:], default_days=7)
-        links = ctx.svc.export_links
-        await svc.report([ctx.user.email], start, end, tz)  # checks the period now
+        links = ctx.export_links
+        await tracker.report([ctx.user.email], start, end, tz)  # checks the period now
         url = links.url_for([ctx.user.email], start, end, tz)
         return Message(
             text=f"Your attendance {start} – {end} as CSV (the link works 15 min).",
@@ -166,15 +166,15 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
             buttons=[Button.url("Download CSV", url)],
         )
     if verb == "board":
-        emails = [a.email_id for a in await ctx.svc.directory.all() if a.email_id]
-        return board_card(await svc.board(emails, tz=tz), now=now, zone=ctx.timezone)
+        emails = [a.email_id for a in await ctx.directory.all() if a.email_id]
+        return board_card(await tracker.board(emails, tz=tz), now=now, zone=ctx.timezone)
     if verb == "report":
         if len(words) != 4:
             raise UsageError("Usage: /attendance report <e-mail,e-mail…> <from> <to>")
         agents = [await _agent(ctx, w) for w in words[1].split(",") if w]
         start, end = _dates(ctx, words[2:], default_days=7)
-        report = await svc.report(agents, start, end, tz)
-        kept = await ctx.svc.answers.keep(
+        report = await tracker.report(agents, start, end, tz)
+        kept = await ctx.kept.keep(
             ctx.user.email, "", {"agents": agents, "start": str(start), "end": str(end)}
         )
         card = report_card(report)
@@ -184,12 +184,12 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
     if verb == "checkout":
         if len(words) != 2:
             raise UsageError("Usage: /attendance checkout <agent e-mail>")
-        change = await svc.admin_checkout(await _agent(ctx, words[1]), ctx.user.email, tz=tz)
+        change = await tracker.admin_checkout(await _agent(ctx, words[1]), ctx.user.email, tz=tz)
         return people.done(f"{change.state.name or words[1]} is checked out (by you).")
     if verb == "statuses":
         return await _statuses(ctx, words[1:])
     if verb == "purge":
-        kept = await ctx.svc.answers.keep(ctx.user.email, "", {"purge": True})
+        kept = await ctx.kept.keep(ctx.user.email, "", {"purge": True})
         return Message(
             text="This deletes *all* attendance data of every agent, for good. Sure?",
             card=Card(title="Purge attendance", theme="modern-inline"),
@@ -200,11 +200,11 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
 
 @router.button("attview", admin=True)
 async def table_view(ctx: DeskContext, answer_id: str) -> Message | Banner:
-    kept = await ctx.svc.answers.get(answer_id)
+    kept = await ctx.kept.get(answer_id)
     if kept is None:
         return people.refused("That report is too old; run it again.")
     p = kept.payload
-    report = await ctx.svc.attendance.report(
+    report = await ctx.attendance.report(
         p["agents"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]), ctx.timezone.key
     )
     return report_card(report, view="table").model_copy(update={"buttons": None})
@@ -213,35 +213,35 @@ async def table_view(ctx: DeskContext, answer_id: str) -> Message | Banner:
 @router.button("attpurge", admin=True)
 async def purge(ctx: DeskContext, answer_id: str) -> Banner | Message:
     try:
-        kept = await ctx.svc.answers.claim(answer_id, ctx.user.email)  # once, however clicked
+        kept = await ctx.kept.claim(answer_id, ctx.user.email)  # once, however clicked
     except AlreadyUsed:
         return people.done("Already done: the attendance data was deleted.")
     if kept is None:
         return people.refused("Confirmation expired; run /attendance purge again.")
     try:
-        await ctx.svc.attendance.purge()
+        await ctx.attendance.purge()
     except BaseException:
-        await ctx.svc.answers.release(answer_id)
+        await ctx.kept.release(answer_id)
         raise
     return people.done("All attendance data is deleted.")
 
 
 async def _statuses(ctx: DeskContext, words: list[str]) -> Message | Banner:
-    svc = ctx.svc.attendance
+    tracker = ctx.attendance
     verb = words[0].casefold() if words else ""
     rest = words[1:]
     if verb == "add" and len(rest) >= 2:
-        status = await svc.add_status(" ".join(rest[:-1]), _type(rest[-1]))
+        status = await tracker.add_status(" ".join(rest[:-1]), _type(rest[-1]))
         return people.done(f"Added {status.name} ({status.type.value}).")
     if verb == "rename" and "to" in rest:
         cut = rest.index("to")
-        status = await svc.rename_status(" ".join(rest[:cut]), " ".join(rest[cut + 1 :]))
+        status = await tracker.rename_status(" ".join(rest[:cut]), " ".join(rest[cut + 1 :]))
         return people.done(f"Renamed to {status.name}.")
     if verb == "retype" and len(rest) >= 2:
-        status = await svc.retype_status(" ".join(rest[:-1]), _type(rest[-1]))
+        status = await tracker.retype_status(" ".join(rest[:-1]), _type(rest[-1]))
         return people.done(f"{status.name} is now {status.type.value}.")
     if verb == "delete" and rest:
-        status = await svc.delete_status(" ".join(rest))
+        status = await tracker.delete_status(" ".join(rest))
         return people.done(f"Deleted {status.name}.")
     if verb:
         raise UsageError(
@@ -250,7 +250,7 @@ async def _statuses(ctx: DeskContext, words: list[str]) -> Message | Banner:
         )
     lines = [
         f"{s.name} ({s.type.value}){'' if s.deletable else ', built in'}"
-        for s in await svc.statuses()
+        for s in await tracker.statuses()
     ]
     return Message(
         text="Attendance statuses:",
@@ -273,7 +273,7 @@ def _is_me(ctx: DeskContext, who: str) -> bool:
 async def _agent(ctx: DeskContext, who: str) -> str:
     """An agent's e-mail from an e-mail or a name (spaces as _)."""
     wanted = who.replace("_", " ").casefold()
-    for agent in await ctx.svc.directory.all():
+    for agent in await ctx.directory.all():
         if wanted in ((agent.email_id or "").casefold(), agent.display_name.casefold()):
             return agent.email_id or ""
     raise UsageError(f"No Desk agent “{who[:40]}”.")

@@ -61,7 +61,7 @@ async def shown_to_me_first(ctx: DeskContext, message: Message) -> Message:
     if chat is None or not chat.id:
         return message
     try:
-        answer_id = await ctx.svc.answers.keep(ctx.user.email, chat.id, message.to_wire())
+        answer_id = await ctx.kept.keep(ctx.user.email, chat.id, message.to_wire())
     except StoreUnavailable:
         return message  # the answer still shows; only Post here needs the store
     return people.with_post_here(message, answer_id)

@@ -47,9 +47,9 @@ async def deskbot(ctx: DeskContext, args: str) -> Message | Banner:
     verb = words[0].casefold() if words else ""
     if verb == "connect":
         refusal = desk_agent(ctx)  # only this verb needs one: no guard on the command
-        return refusal or people.connect_desk(ctx.svc.connections.connect_url(ctx.user.email))
+        return refusal or people.connect_desk(ctx.connections.connect_url(ctx.user.email))
     if verb == "disconnect":
-        removed = await ctx.svc.connections.disconnect(ctx.user.email)
+        removed = await ctx.connections.disconnect(ctx.user.email)
         return people.done(
             "Your Desk connection is removed." if removed else "You had no Desk connection."
         )
@@ -68,18 +68,18 @@ async def deskbot(ctx: DeskContext, args: str) -> Message | Banner:
 
 async def _department(ctx: DeskContext, name: str) -> tuple[str, str]:
     wanted = name.replace("_", " ").casefold()
-    for department in await ctx.svc.departments():
+    for department in await ctx.departments():
         if wanted in (department.id, (department.name or "").casefold()):
             return department.id, department.name or department.id
-    known = ", ".join((d.name or d.id).replace(" ", "_") for d in await ctx.svc.departments())
+    known = ", ".join((d.name or d.id).replace(" ", "_") for d in await ctx.departments())
     raise UsageError(f"No department “{name}”. Departments: {known}.")
 
 
 async def _channels(ctx: DeskContext) -> Message:
-    mapped = await ctx.svc.settings.channel_map()
-    rules = await ctx.svc.settings.rules()
+    mapped = await ctx.settings.channel_map()
+    rules = await ctx.settings.rules()
     rows = []
-    for department in await ctx.svc.departments():
+    for department in await ctx.departments():
         if department.id in rules.disabled_departments:
             where = "(disabled: no posts)"
         else:
@@ -99,13 +99,13 @@ async def _map(ctx: DeskContext, words: list[str]) -> Banner | Message:
     channel = words[1].lstrip("#").casefold()
     if len(words) == 3:
         try:
-            created = await ctx.svc.cliq.create_channel(channel, description=f"Desk: {name}")
+            created = await ctx.cliq.create_channel(channel, description=f"Desk: {name}")
             channel = str(created.get("unique_name") or channel)
         except CliqError as exc:
             if "exist" not in exc.code:
                 return people.refused(f"Cliq refused to create #{channel}: {exc.message}")
         try:
-            await add_bot(ctx.svc.cliq, ctx.svc.settings, channel)
+            await add_bot(ctx.cliq, ctx.settings, channel)
         except CliqError as exc:
             return people.refused(f"Cliq refused to add the bot to #{channel}: {exc.message}")
     else:
@@ -113,7 +113,7 @@ async def _map(ctx: DeskContext, words: list[str]) -> Banner | Message:
         if joined is None:
             return refusal or people.refused(f"#{channel} is not usable.")
         channel = joined
-    await ctx.svc.settings.map_department(department_id, channel)
+    await ctx.settings.map_department(department_id, channel)
     return people.done(f"{name} now posts to #{channel}.")
 
 
@@ -129,7 +129,7 @@ async def _join_existing(
     it does not list is still tried with the associate call, which Cliq refuses for a channel
     that does not exist."""
     try:
-        found = await ctx.svc.cliq.channels()
+        found = await ctx.cliq.channels()
     except CliqError as exc:
         return None, people.refused(f"Could not check #{channel} with Cliq: {exc.message}.")
     listed = {str(c["unique_name"]) for c in found if c.get("unique_name")}
@@ -140,7 +140,7 @@ async def _join_existing(
     }
     channel = channel if channel in listed else by_name.get(channel.replace("_", " "), channel)
     try:
-        await add_bot(ctx.svc.cliq, ctx.svc.settings, channel, force=channel not in listed)
+        await add_bot(ctx.cliq, ctx.settings, channel, force=channel not in listed)
     except CliqError as exc:
         if exc.status == 404 or "not_exist" in exc.code:
             close = difflib.get_close_matches(channel, sorted(listed), n=3)
@@ -161,8 +161,8 @@ async def _unmap(ctx: DeskContext, words: list[str]) -> Banner:
         raise UsageError("Usage: /deskbot unmap <department> [disable]")
     department_id, name = await _department(ctx, words[0])
     disable = len(words) == 2
-    await ctx.svc.settings.unmap_department(department_id, disable=disable)
-    org = ctx.svc.config.cliq.org_channel
+    await ctx.settings.unmap_department(department_id, disable=disable)
+    org = ctx.config.cliq.org_channel
     return people.done(
         f"{name} is disabled: no more posts." if disable else f"{name} posts to #{org} again."
     )
@@ -186,7 +186,7 @@ async def _notify(ctx: DeskContext, words: list[str]) -> Banner:
             f"{wrong} Usage: /deskbot notify <kind> on|off [channel|dm]. Kinds: {kinds}"
         )
     for where in (where_word,) if where_word else ("channel", "dm"):
-        await ctx.svc.settings.switch(kind, where=where, on=switch == "on")
+        await ctx.settings.switch(kind, where=where, on=switch == "on")
     scope = {"channel": "in channels", "dm": "by DM", "": "in channels and by DM"}[where_word]
     return people.done(f"{LABELS[kind]} notifications {scope}: {switch}.")
 
@@ -205,8 +205,8 @@ async def _rules_test(ctx: DeskContext, words: list[str]) -> Message:
     if ticket is None:
         raise UsageError(f"There is no ticket #{words[1].lstrip('#')}.")
     happening = Happening((kind,), ticket.id, ticket.assignee_id, None, ticket.department_id)
-    owner = await ctx.svc.directory.email_of(ticket.assignee_id)
-    decision = decide(happening, await ctx.svc.settings.rules(), owner_email=owner)
+    owner = await ctx.directory.email_of(ticket.assignee_id)
+    decision = decide(happening, await ctx.settings.rules(), owner_email=owner)
     where = [f"{r.target_kind} {r.target}" for r in decision.routes] or ["nowhere"]
     return Message(
         text=f"{LABELS[kind]} on #{ticket.ticket_number} would go to: "

@@ -75,9 +75,7 @@ async def suggest_tickets(ctx: DeskContext, typed: str) -> list[CommandSuggestio
 async def open_statuses(ctx: DeskContext) -> dict[str, object]:
     """The `/tickets` filter for open tickets: every status of the portal whose `statusType` is
     Open (Desk's own list from `/organizationFields`: custom statuses included)."""
-    names = [
-        s.value for s in await ctx.svc.statuses() if (s.status_type or "").casefold() == "open"
-    ]
+    names = [s.value for s in await ctx.statuses() if (s.status_type or "").casefold() == "open"]
     return {"status": names or ["Open"]}
 
 
@@ -123,7 +121,7 @@ async def post_here(ctx: DeskContext, answer_id: str) -> Banner:
     """Post a kept answer to the chat for everyone (SPEC D8), as the bot, through the outbox.
 
     The person is told "Posted" only once Cliq has accepted the post; otherwise why not."""
-    kept = await ctx.svc.answers.get(answer_id)
+    kept = await ctx.kept.get(answer_id)
     if kept is None:
         return people.refused("Too old to post; run the command again.")
     try:
@@ -138,9 +136,9 @@ async def post_here(ctx: DeskContext, answer_id: str) -> Banner:
         payload.pop("buttons")
     key = f"post:{answer_id}"
     if not await ctx.post(place.target_kind, place.target, payload, dedupe_key=key):
-        earlier = await ctx.svc.outbox.find(key)
+        earlier = await ctx.outbox.find(key)
         if earlier is not None and earlier.state == "dead":  # pressed again after a refusal
-            await ctx.svc.outbox.revive(earlier.id)
+            await ctx.outbox.revive(earlier.id)
     outcome = await post_outcome(ctx, key)
     return _posted_banner(outcome, place)
 
@@ -152,7 +150,7 @@ POST_HERE_WAIT = 5.0
 async def post_outcome(ctx: DeskContext, key: str) -> Post | None:
     """One attempt now, waited for at most POST_HERE_WAIT seconds; the attempt is shielded,
     so giving up waiting never cuts a delivery in half (the outbox finishes it)."""
-    attempt = asyncio.ensure_future(ctx.svc.sender.send_now(key))
+    attempt = asyncio.ensure_future(ctx.sender.send_now(key))
     try:
         return await asyncio.wait_for(asyncio.shield(attempt), POST_HERE_WAIT)
     except TimeoutError:

@@ -8,45 +8,16 @@ most once: the same signed call again inside its window is answered `409 {"error
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
-from typing import Protocol
 
 from aiohttp import web
 
 from bot import answers
 from bot.cliq.envelope import Envelope, EnvelopeError, parse_envelope
+from bot.cliq.replays import ReplayGuard
 from bot.cliq.verify import UnusableBody, VerificationError, Verifier
-from bot.clock import Clock, epoch_ms
 from bot.dispatch import EMPTY, NO_SUGGESTIONS, Bot
 from bot.handlers.errors import REQUEST_ID, json_error
 from bot.handlers.serving import BodyTimeout, body_timeout_answer, expect_judged, read_body
-
-
-class ReplayGuard(Protocol):
-    async def first_use(self, credential: str, expires_at_ms: int) -> bool:
-        """True the first time `credential` is seen before `expires_at_ms` (epoch ms)."""
-        ...
-
-
-class MemoryReplays:
-    """A per-process ReplayGuard holding at most `max_entries` credentials (oldest dropped)."""
-
-    def __init__(self, clock: Clock, max_entries: int = 100_000) -> None:
-        self._clock = clock
-        self._max = max_entries
-        self._seen: OrderedDict[str, int] = OrderedDict()
-
-    async def first_use(self, credential: str, expires_at_ms: int) -> bool:
-        now = epoch_ms(self._clock.now())
-        known = self._seen.get(credential)
-        if known is not None and known >= now:
-            return False
-        self._seen[credential] = expires_at_ms
-        self._seen.move_to_end(credential)
-        while len(self._seen) > self._max:
-            self._seen.popitem(last=False)
-        return True
-
 
 BOT = web.AppKey("bot", Bot)
 VERIFIER = web.AppKey("verifier", Verifier)  # type: ignore[type-abstract]

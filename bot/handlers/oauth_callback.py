@@ -9,15 +9,14 @@ stored, sealed. Anything else wrong is a 400 JSON answer with the reason; nothin
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 
 from aiohttp import web
 
 from bot.desk.errors import DeskError
 from bot.handlers.errors import json_error
 from bot.identity.secrets import StateError
-from bot.oauth import OAuthError, request_token, token_url
-from bot.services import Services
+from bot.oauth import OAuthError
+from bot.parts import ACCOUNTS, AGENT_DESKS, CONNECTIONS
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>Deskbot</title>
 <p>Zoho Desk is connected for {email}. You can close this tab and go back to Cliq.</p>"""
@@ -31,31 +30,26 @@ link with <code>/deskbot connect</code>. A connect link works only for the perso
 for; please don't pass it on.</p>"""
 
 
-def routes(services: Callable[[], Services]) -> list[web.RouteDef]:
+def routes() -> list[web.RouteDef]:
+    """The two routes; they read the app's ACCOUNTS, AGENT_DESKS and CONNECTIONS (bot.parts)."""
+
     async def callback(request: web.Request) -> web.StreamResponse:
-        svc = services()
+        connections, agent_desks = request.app[CONNECTIONS], request.app[AGENT_DESKS]
         code, state = request.query.get("code", ""), request.query.get("state", "")
         if request.query.get("error"):
             return json_error(400, "consent_refused", request.query["error"])
         if not code or not state:
             return json_error(400, "bad_request", "code and state are required")
         try:
-            email = await svc.connections.redeem_state(state)
+            email = await connections.redeem_state(state)
         except StateError as exc:
             return json_error(400, "bad_state", str(exc))
-        form = {
-            "grant_type": "authorization_code",
-            "client_id": svc.config.client_id,
-            "client_secret": svc.config.client_secret(),
-            "redirect_uri": svc.connections.redirect_uri,
-            "code": code,
-        }
         try:
-            body = await request_token(svc.accounts_http, token_url(svc.accounts_url), form)
+            body = await request.app[ACCOUNTS].redeem_code(code, connections.redirect_uri)
         except OAuthError as exc:
             return json_error(400, "code_refused", str(exc))
         try:
-            consented = await svc.desk_email_of(str(body.get("access_token") or ""))
+            consented = await agent_desks.email_of(str(body.get("access_token") or ""))
         except (DeskError, OAuthError) as exc:
             return json_error(400, "no_desk_identity", f"Desk does not know who consented: {exc}")
         if (consented or "").casefold() != email.casefold():
@@ -64,8 +58,8 @@ def routes(services: Callable[[], Services]) -> list[web.RouteDef]:
             )
             return web.Response(status=403, text=page, content_type="text/html")
         if body.get("refresh_token"):
-            await svc.connections.store(email, str(body["refresh_token"]))
-        elif not await svc.agent_token_works(email):
+            await connections.store(email, str(body["refresh_token"]))
+        elif not await agent_desks.token_works(email):
             # Without a consent page Zoho mints no refresh token: keep the stored one.
             return json_error(
                 400, "no_refresh_token", "Zoho gave no refresh token (offline access?)"
@@ -73,13 +67,13 @@ def routes(services: Callable[[], Services]) -> list[web.RouteDef]:
         return web.Response(text=PAGE.format(email=html.escape(email)), content_type="text/html")
 
     async def connect(request: web.Request) -> web.StreamResponse:
-        svc = services()
+        connections = request.app[CONNECTIONS]
         state = request.query.get("state", "")
         try:
-            email = svc.connections.email_for_state(state)
+            email = connections.email_for_state(state)
             # Re-consent only without a working refresh token (each consent mints one more).
-            target = svc.connections.consent_url(
-                state, consent=not await svc.agent_token_works(email)
+            target = connections.consent_url(
+                state, consent=not await request.app[AGENT_DESKS].token_works(email)
             )
         except StateError as exc:
             return json_error(400, "bad_state", str(exc))

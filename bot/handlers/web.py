@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.cliq.replays import MemoryReplays
 from bot.cliq.verify import Verifier
 from bot.dispatch import Bot
 from bot.handlers import cliq, health
@@ -28,7 +29,7 @@ def make_web_app(
     app[LIMITS] = limits
     app[cliq.BOT] = bot
     app[cliq.VERIFIER] = verifier
-    app[cliq.REPLAYS] = cliq.MemoryReplays(bot.clock)
+    app[cliq.REPLAYS] = MemoryReplays(bot.clock)
     app[health.SANDBOX_URLS] = {}
     app[health.HEALTH_PARTS] = {}
     app[health.HEALTH_CHECKS] = {}

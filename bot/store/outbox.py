@@ -5,7 +5,7 @@ The dedupe key is the exactly-once mechanism: a second enqueue with the same key
 A row is delivered, waiting for its next attempt, or dead (a permanent failure, kept visible).
 Each row has a priority: URGENT (event notifications, command answers, Post here) is sent before
 BULK (due-soon and task reminders, digests) and may use all of the sender's pace; BULK leaves
-part of every minute's budget to URGENT (bot/handlers/sender.py).
+part of every minute's budget to URGENT (bot/workers/sender.py).
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.cliq.replays import MemoryReplays
 from bot.clock import Clock, epoch_ms
-from bot.handlers.cliq import MemoryReplays
 from bot.store.db import Database, StoreUnavailable
 
 log = logging.getLogger("deskbot.store")

@@ -15,10 +15,10 @@ from bot.cliq.client import CliqClient
 from bot.clock import SystemClock
 from bot.desk.webhook_jwt import Claims, MalformedToken
 from bot.handlers import desk_events
-from bot.handlers.sender import Sender
 from bot.store.db import Database
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
+from bot.workers.sender import Sender
 
 
 class StaticToken:

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from aiohttp import web
 
-from bot.app import SERVICES, create_app
+import bot.parts
+from bot.app import create_app
 from bot.clock import FrozenClock
 from bot.config import Config
 from bot.sandbox.cliq.replies import check_reply
-from bot.services import Services
+from bot.sandbox.run import Sandboxes
 from bot.testing import Conversation, SignedRequests
 
 PEOPLE = {
@@ -22,6 +24,28 @@ PEOPLE = {
 }
 
 
+class Parts:
+    """A test's view of a running app's parts: `parts.outbox` is `app[bot.parts.OUTBOX]`, and
+    so on for every key in bot.parts; `sandboxes` is None when there are none."""
+
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+
+    @property
+    def sandboxes(self) -> Sandboxes | None:
+        return self._app.get(bot.parts.SANDBOXES)
+
+    def __getattr__(self, name: str) -> Any:
+        key = getattr(bot.parts, name.upper(), None)
+        if not isinstance(key, web.AppKey):
+            raise AttributeError(f"bot.parts has no key {name.upper()}")
+        return self._app[key]
+
+
+def parts_of(app: web.Application) -> Parts:
+    return Parts(app)
+
+
 @dataclass
 class Deskbot:
     client: Any
@@ -30,17 +54,18 @@ class Deskbot:
     waits: list[float]
 
     @property
-    def services(self) -> Services:
-        return self.client.server.app[SERVICES]["services"]
+    def parts(self) -> Parts:
+        """The app's parts (bot.parts), by lower-case name."""
+        return Parts(self.client.server.app)
 
     def chat(self, who: str = "agent", **chat: Any) -> Conversation:
         """A conversation of `who` in a chat; without a chat, in their chat with the bot, which
         they thereby open in the sandbox Cliq (and so subscribe to the bot, as in Cliq)."""
         if not chat:
-            assert self.services.sandboxes is not None
-            bot = self.services.config.cliq.bot_unique_name
+            assert self.parts.sandboxes is not None
+            bot = self.parts.config.cliq.bot_unique_name
             person = PEOPLE[who]
-            chat = self.services.sandboxes.cliq.open_bot_chat(bot, person["email"], person["id"])
+            chat = self.parts.sandboxes.cliq.open_bot_chat(bot, person["email"], person["id"])
         return Conversation(
             self.client, self.signer, user=PEOPLE[who], chat=chat, check_output=check_reply
         )
@@ -48,27 +73,27 @@ class Deskbot:
     async def connect(self, email: str) -> None:
         """As if the agent had gone through the consent flow."""
         refresh = f"sandbox-refresh-{email}"
-        assert self.services.sandboxes is not None
-        self.services.sandboxes.registry.add_refresh_token(refresh, email)
-        await self.services.connections.store(email, refresh)
+        assert self.parts.sandboxes is not None
+        self.parts.sandboxes.registry.add_refresh_token(refresh, email)
+        await self.parts.connections.store(email, refresh)
 
     def subscribe(self, *emails: str) -> None:
         """These people opened Deskbot's chat in Cliq, so the bot's DMs reach them (the sandbox
         Cliq refuses DMs to anyone else by default); with no e-mails, every seeded agent."""
         from bot.sandbox.desk.seed import PEOPLE as AGENTS
 
-        assert self.services.sandboxes is not None
-        bot = self.services.config.cliq.bot_unique_name
+        assert self.parts.sandboxes is not None
+        bot = self.parts.config.cliq.bot_unique_name
         for email in emails or tuple(person[2] for person in AGENTS):
-            self.services.sandboxes.cliq.open_bot_chat(bot, email)
+            self.parts.sandboxes.cliq.open_bot_chat(bot, email)
 
     async def deliver(self) -> int:
-        return await self.services.sender.run_once()
+        return await self.parts.sender.run_once()
 
     @property
     def cliq_messages(self) -> list[dict[str, Any]]:
-        assert self.services.sandboxes is not None
-        return self.services.sandboxes.cliq.messages
+        assert self.parts.sandboxes is not None
+        return self.parts.sandboxes.cliq.messages
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ async def test_map_with_create_list_unmap_and_disable(deskbot: Deskbot) -> None:
     admin = deskbot.chat("admin")
     done = await admin.command("deskbot", "map Japan_Support support-jp create")
     assert done.output["text"] == "Japan Support now posts to #supportjp."
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None and sandbox.cliq.bot_in("deskbot", "supportjp")
     listed = await admin.command("deskbot", "channels")
     rows = {r["Department"]: r["Channel"] for r in listed.slides[0]["data"]["rows"]}
@@ -26,10 +26,10 @@ async def test_map_with_create_list_unmap_and_disable(deskbot: Deskbot) -> None:
         for r in (await admin.command("deskbot", "channels")).slides[0]["data"]["rows"]
     }
     assert rows["Billing"] == "(disabled: no posts)"
-    assert deskbot.services.sandboxes is not None
-    deskbot.services.sandboxes.cliq.add_channel("billing")
+    assert deskbot.parts.sandboxes is not None
+    deskbot.parts.sandboxes.cliq.add_channel("billing")
     await admin.command("deskbot", "map Billing billing")
-    assert (await deskbot.services.settings.rules()).disabled_departments == frozenset()
+    assert (await deskbot.parts.settings.rules()).disabled_departments == frozenset()
     bad = await admin.command("deskbot", "map Marketing x")
     assert "No department “Marketing”" in bad.text
 
@@ -53,7 +53,7 @@ async def test_map_refuses_a_channel_cliq_does_not_have(deskbot: Deskbot) -> Non
     """Without `create`, a typo or a deleted channel is refused before anything is saved: a
     saved mapping to it would dead-letter every post (Cliq: 404 channel_not_exist)."""
     admin = deskbot.chat("admin")
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.cliq.add_channel("billing")
     for typo in ("billingg", "#nosuchroom", "BILLINGG"):
@@ -61,19 +61,19 @@ async def test_map_refuses_a_channel_cliq_does_not_have(deskbot: Deskbot) -> Non
         assert answer.kind != "banner" or answer.output.get("type") != "success", typo
         assert "no channel" in answer.text and "create" in answer.text, answer.text
     assert "#billing?" in (await admin.command("deskbot", "map Billing billingg")).text
-    assert await deskbot.services.settings.channel_map() == {}
+    assert await deskbot.parts.settings.channel_map() == {}
 
 
 async def test_map_adds_the_bot_to_an_existing_channel(deskbot: Deskbot) -> None:
     admin = deskbot.chat("admin")
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.cliq.add_channel("Billing Team")
     assert not sandbox.cliq.bot_in("deskbot", "billingteam")
     done = await admin.command("deskbot", "map Billing billing_team")
     assert done.output["text"] == "Billing now posts to #billingteam.", done.text
     assert sandbox.cliq.bot_in("deskbot", "billingteam")
-    assert list((await deskbot.services.settings.channel_map()).values()) == ["billingteam"]
+    assert list((await deskbot.parts.settings.channel_map()).values()) == ["billingteam"]
 
 
 async def test_a_wrong_sub_command_shows_one_usage(deskbot: Deskbot) -> None:

@@ -49,14 +49,14 @@ async def test_everyone_but_a_desk_admin_is_refused(
     deskbot: Deskbot, who: str, cliq_admin: bool
 ) -> None:
     chat = caller(deskbot, who, cliq_admin=cliq_admin)
-    rules_before = await deskbot.services.settings.rules()
-    statuses_before = await deskbot.services.attendance.statuses()
+    rules_before = await deskbot.parts.settings.rules()
+    statuses_before = await deskbot.parts.attendance.statuses()
     for command, words in ADMIN_COMMANDS:
         assert refused(await chat.command(command, words)), (command, words)
     for key in ADMIN_BUTTONS:
         assert refused(await chat.click(button(key))), key
-    assert await deskbot.services.settings.rules() == rules_before  # nothing changed
-    assert await deskbot.services.attendance.statuses() == statuses_before
+    assert await deskbot.parts.settings.rules() == rules_before  # nothing changed
+    assert await deskbot.parts.attendance.statuses() == statuses_before
 
 
 @pytest.mark.parametrize("cliq_admin", [False, True], ids=["plain", "cliq-admin-flag"])
@@ -78,8 +78,8 @@ async def test_what_everyone_may_is_not_guarded(deskbot: Deskbot) -> None:
 async def test_a_demotion_in_desk_counts_at_the_next_call(deskbot: Deskbot) -> None:
     admin = caller(deskbot, "admin", cliq_admin=True)
     assert not refused(await admin.command("deskbot", "channels"))
-    assert deskbot.services.sandboxes is not None
-    record = deskbot.services.sandboxes.desk.agent_by_email("admin@example.com")
+    assert deskbot.parts.sandboxes is not None
+    record = deskbot.parts.sandboxes.desk.agent_by_email("admin@example.com")
     assert record is not None
     record["rolePermissionType"] = "Standard"  # demoted in Desk, no time passes
     assert refused(await admin.command("deskbot", "channels"))

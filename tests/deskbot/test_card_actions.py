@@ -40,7 +40,7 @@ async def test_the_connect_flow_stores_the_agents_token(deskbot: Deskbot) -> Non
     callback = f"/oauth/callback?{back.query}"
     response = await deskbot.client.get(callback)
     assert response.status == 200 and "connected for agent@example.com" in await response.text()
-    assert await deskbot.services.connections.refresh_token("agent@example.com")
+    assert await deskbot.parts.connections.refresh_token("agent@example.com")
     again = await deskbot.client.get(callback)  # a state (and a code) works once
     assert again.status == 400 and "already used" in (await again.json())["reason"]
     query = parse_qs(back.query)
@@ -48,7 +48,7 @@ async def test_the_connect_flow_stores_the_agents_token(deskbot: Deskbot) -> Non
     assert forged.status == 400 and (await forged.json())["error"] == "bad_state"
     bye = await deskbot.chat().command("deskbot", "disconnect")
     assert bye.output["text"] == "Your Desk connection is removed."
-    assert await deskbot.services.connections.refresh_token("agent@example.com") is None
+    assert await deskbot.parts.connections.refresh_token("agent@example.com") is None
 
 
 async def connect_through_zoho(deskbot: Deskbot, who: str) -> str:
@@ -67,21 +67,21 @@ async def test_connecting_again_does_not_burn_refresh_tokens(deskbot: Deskbot) -
     """Zoho keeps 20 refresh tokens per user per client and deletes the oldest: consent is
     asked only when the agent has no working token, so the org's token (the admin's, same
     client) survives any number of connects."""
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     org_tokens = sandbox.registry.refresh_tokens_of("admin@example.com")  # Desk's, Cliq's
     first = await connect_through_zoho(deskbot, "admin")
     assert "prompt=consent" in first
-    stored = await deskbot.services.connections.refresh_token("admin@example.com")
+    stored = await deskbot.parts.connections.refresh_token("admin@example.com")
     for _ in range(25):
         assert "prompt=consent" not in await connect_through_zoho(deskbot, "admin")
-    assert await deskbot.services.connections.refresh_token("admin@example.com") == stored
+    assert await deskbot.parts.connections.refresh_token("admin@example.com") == stored
     assert sandbox.registry.refresh_tokens_of("admin@example.com") == [*org_tokens, stored]
-    assert await deskbot.services.desk.ticket_by_number(115) is not None
+    assert await deskbot.parts.desk.ticket_by_number(115) is not None
     # A token Zoho no longer accepts: consent is asked again and a new token stored.
-    await deskbot.services.connections.store("admin@example.com", "1000.refresh.revoked")
+    await deskbot.parts.connections.store("admin@example.com", "1000.refresh.revoked")
     assert "prompt=consent" in await connect_through_zoho(deskbot, "admin")
-    assert await deskbot.services.connections.refresh_token("admin@example.com") not in (
+    assert await deskbot.parts.connections.refresh_token("admin@example.com") not in (
         "1000.refresh.revoked",
         stored,
     )
@@ -97,9 +97,9 @@ async def test_status_change_edits_the_card_with_an_audit_line(deskbot: Deskbot)
     edited = await chat.submit({"status": "On Hold"})
     assert edited.kind == "message_edit"
     assert "Status → On Hold by Aiko at 10:00" in edited.text
-    ticket = await deskbot.services.desk.ticket_by_number(115)
+    ticket = await deskbot.parts.desk.ticket_by_number(115)
     assert ticket is not None and ticket.status == "On Hold"
-    me = await deskbot.services.directory.by_email("agent@example.com")
+    me = await deskbot.parts.directory.by_email("agent@example.com")
     assert ticket.modified_by == me.id  # type: ignore[union-attr]  # changed as the clicking agent
 
 
@@ -118,7 +118,7 @@ async def test_a_status_longer_than_an_option_value_round_trips(deskbot: Deskbot
     assert all(len(v) <= 50 for v in options.values())
     edited = await chat.submit({"status": options[LONG_STATUS]})
     assert f"Status → {LONG_STATUS}" in edited.text
-    ticket = await deskbot.services.desk.ticket_by_number(115)
+    ticket = await deskbot.parts.desk.ticket_by_number(115)
     assert ticket is not None and ticket.status == LONG_STATUS
     await chat.click("Reply")
     replied = await chat.submit({"content": "Back to work.", "then_status": options["In Progress"]})
@@ -144,7 +144,7 @@ async def test_assign_reply_comment_and_assign_to_me(deskbot: Deskbot) -> None:
     await chat.click("Reply")
     replied = await chat.submit({"content": "We replaced the toner.", "then_status": "Resolved"})
     assert "Replied, status → Resolved" in replied.text
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None and sandbox.desk.replies[-1]["to"] == "watanabe@abc-corp.com"
     form = await chat.click("Comment")
     labels = [o["label"] for o in form.output["inputs"][1]["options"]]
@@ -158,7 +158,7 @@ async def test_a_stale_card_asks_before_overwriting(deskbot: Deskbot) -> None:
     chat, _ = await ticket_115(deskbot)
     form = await chat.click("Status")
     deskbot.clock.advance(minutes=2)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     async with deskbot.client.session.patch(
         f"{sandbox.urls['desk']}/sandbox/tickets/115",
@@ -168,11 +168,11 @@ async def test_a_stale_card_asks_before_overwriting(deskbot: Deskbot) -> None:
     asked = await chat.submit({"status": "Closed"}, form=form.output)
     assert "Someone changed this ticket in Desk" in asked.text and "Escalated" in asked.all_text()
     assert [b["label"] for b in asked.buttons] == ["Apply anyway"]
-    still = await deskbot.services.desk.ticket_by_number(115)
+    still = await deskbot.parts.desk.ticket_by_number(115)
     assert still is not None and still.status == "Escalated"
     applied = await chat.click("Apply anyway")
     assert "Status → Closed" in applied.text
-    assert (await deskbot.services.desk.ticket_by_number(115)).status == "Closed"  # type: ignore[union-attr]
+    assert (await deskbot.parts.desk.ticket_by_number(115)).status == "Closed"  # type: ignore[union-attr]
 
 
 async def test_a_light_agent_is_refused_changes_but_may_comment_privately(deskbot: Deskbot) -> None:
@@ -201,7 +201,7 @@ async def test_desk_failures_become_clear_banners(
 ) -> None:
     await deskbot.connect("agent@example.com")
     chat, _ = await ticket_115(deskbot)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.desk.fail(status, code, count=10)
     answer = await chat.click("Status")
@@ -281,7 +281,7 @@ async def _stale(deskbot: Deskbot, form_button: str, values: dict[str, str]):  #
     chat, _ = await ticket_115(deskbot)
     form = await chat.click(form_button)
     deskbot.clock.advance(minutes=2)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     async with deskbot.client.session.patch(
         f"{sandbox.urls['desk']}/sandbox/tickets/115",
@@ -289,7 +289,7 @@ async def _stale(deskbot: Deskbot, form_button: str, values: dict[str, str]):  #
     ) as response:
         assert response.status == 200
     asked = await chat.submit(values, form=form.output)
-    ticket = await deskbot.services.desk.ticket_by_number(115)
+    ticket = await deskbot.parts.desk.ticket_by_number(115)
     assert ticket is not None
     return chat, asked.button("Apply anyway"), ticket.id
 
@@ -305,7 +305,7 @@ async def test_apply_anyway_acts_once_however_often_clicked(
     deskbot: Deskbot, form_button: str, values: dict[str, str]
 ) -> None:
     chat, apply, ticket_id = await _stale(deskbot, form_button, values)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     before = len(await sandbox.desk.comments(ticket_id))
     first = await chat.click(apply)
@@ -321,7 +321,7 @@ async def test_two_clicks_at_once_act_once(deskbot: Deskbot) -> None:
     chat, apply, ticket_id = await _stale(
         deskbot, "Comment", {"content": "Only once", "visibility": "private"}
     )
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     before = len(await sandbox.desk.comments(ticket_id))
     answers = await asyncio.gather(chat.click(apply), chat.click(apply))
@@ -333,7 +333,7 @@ async def test_a_failed_apply_anyway_can_be_clicked_again(deskbot: Deskbot) -> N
     chat, apply, ticket_id = await _stale(
         deskbot, "Comment", {"content": "Retry me", "visibility": "private"}
     )
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.desk.fail(403, "FORBIDDEN", count=10)
     refused = await chat.click(apply)

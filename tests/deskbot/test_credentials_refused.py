@@ -25,16 +25,16 @@ async def health(deskbot: Deskbot) -> dict[str, Any]:
 
 def refuse(deskbot: Deskbot, token: str, error: str = "invalid_code") -> None:
     """Accounts refuses `token` from now on; live access tokens expire, caches go stale."""
-    assert deskbot.services.sandboxes is not None
-    registry = deskbot.services.sandboxes.registry
+    assert deskbot.parts.sandboxes is not None
+    registry = deskbot.parts.sandboxes.registry
     registry.refuse(token, error)
     registry.expire_all()
     deskbot.clock.advance(minutes=31)  # past the agent directory's and departments' 30 minutes
 
 
 def accept(deskbot: Deskbot) -> None:
-    assert deskbot.services.sandboxes is not None
-    deskbot.services.sandboxes.registry.accept()
+    assert deskbot.parts.sandboxes is not None
+    deskbot.parts.sandboxes.registry.accept()
     deskbot.clock.advance(minutes=2)  # past the minute between two asks of a refused token
 
 
@@ -97,7 +97,7 @@ async def test_accounts_is_asked_at_most_once_a_minute_while_refused(deskbot: De
     agent = deskbot.chat("agent")
     await agent.command("checkin")
     refuse(deskbot, SANDBOX_ORG_REFRESH_TOKEN)
-    tokens = deskbot.services.credentials[DESK_VAR]
+    tokens = deskbot.parts.credentials[DESK_VAR]
     for _ in range(5):
         assert_names_the_cause(await agent.command("ticket", "115"))
     first = tokens.refused
@@ -121,7 +121,7 @@ async def test_events_wait_while_the_org_token_is_refused(deskbot: Deskbot) -> N
     refuse(deskbot, SANDBOX_ORG_REFRESH_TOKEN)
     await change(deskbot, 115, actor="maria@example.com", status="Closed")
     assert await settle(deskbot) == []
-    counts = await deskbot.services.inbox.counts()
+    counts = await deskbot.parts.inbox.counts()
     assert counts["waiting"] == 1 and counts["dead"] == 0  # waiting, no attempt used up
     accept(deskbot)
     deskbot.clock.advance(minutes=1)  # the event looks again after its (capped) backoff
@@ -130,11 +130,11 @@ async def test_events_wait_while_the_org_token_is_refused(deskbot: Deskbot) -> N
 
 
 async def test_cliq_token_refused_posts_wait_and_are_delivered_after(deskbot: Deskbot) -> None:
-    services = deskbot.services
+    parts = deskbot.parts
     refuse(deskbot, SANDBOX_CLIQ_REFRESH_TOKEN)
-    await services.post("user", "agent@example.com", {"text": "hello"}, dedupe_key="k1")
+    await parts.sender.queue("user", "agent@example.com", {"text": "hello"}, dedupe_key="k1")
     await deskbot.deliver()
-    assert deskbot.cliq_messages == [] and await services.outbox.dead_letters() == []
+    assert deskbot.cliq_messages == [] and await parts.outbox.dead_letters() == []
     state = (await health(deskbot))[CLIQ_VAR]
     assert state["state"] == "refused" and state["renew"] == CLIQ_VAR
     assert (await health(deskbot))[DESK_VAR]["state"] != "refused"
@@ -146,15 +146,15 @@ async def test_cliq_token_refused_posts_wait_and_are_delivered_after(deskbot: De
     await deskbot.deliver()
     [message] = deskbot.cliq_messages
     assert message["body"]["text"] == "hello"
-    assert await services.outbox.dead_letters() == []
+    assert await parts.outbox.dead_letters() == []
     assert (await health(deskbot))[CLIQ_VAR] == {"state": "ok"}
 
 
 async def test_refused_from_the_start_help_works_and_desk_commands_say_why(
     deskbot: Deskbot,
 ) -> None:
-    assert deskbot.services.sandboxes is not None
-    deskbot.services.sandboxes.registry.refuse(SANDBOX_ORG_REFRESH_TOKEN)  # before any call
+    assert deskbot.parts.sandboxes is not None
+    deskbot.parts.sandboxes.registry.refuse(SANDBOX_ORG_REFRESH_TOKEN)  # before any call
     agent = deskbot.chat("agent")
     helped = await agent.command("help")
     assert helped.status == 200 and "/ticket" in helped.all_text()

@@ -36,7 +36,7 @@ async def test_a_reply_reaches_the_customer_as_typed(deskbot: Deskbot, text: str
     await chat.click("Reply")
     done = await chat.submit({"content": text})
     assert done.status == 200 and "Replied" in done.text
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None and sandbox.desk.replies[-1]["content"] == text
 
 
@@ -46,8 +46,8 @@ async def test_a_comment_reaches_desk_as_typed(deskbot: Deskbot, text: str) -> N
     await chat.click("Comment")
     done = await chat.submit({"content": text, "visibility": "public"})
     assert "Public comment added" in done.text
-    ticket = await deskbot.services.desk.ticket_by_number(115)
-    sandbox = deskbot.services.sandboxes
+    ticket = await deskbot.parts.desk.ticket_by_number(115)
+    sandbox = deskbot.parts.sandboxes
     assert ticket is not None and sandbox is not None
     assert (await sandbox.desk.comments(ticket.id))[0]["content"] == text
 
@@ -58,8 +58,8 @@ async def test_a_status_note_reaches_desk_as_typed(deskbot: Deskbot, text: str) 
     await chat.click("Status")
     done = await chat.submit({"status": "On Hold", "note": text})
     assert "Status → On Hold, note added" in done.text
-    ticket = await deskbot.services.desk.ticket_by_number(115)
-    sandbox = deskbot.services.sandboxes
+    ticket = await deskbot.parts.desk.ticket_by_number(115)
+    sandbox = deskbot.parts.sandboxes
     assert ticket is not None and ticket.status == "On Hold" and sandbox is not None
     comment = (await sandbox.desk.comments(ticket.id))[0]
     assert comment["content"] == text and comment["isPublic"] is False
@@ -91,7 +91,7 @@ async def test_keywords_match_through_the_deluge_wire(deskbot: Deskbot) -> None:
 async def test_a_channel_keyword_is_answered_by_a_post_as_the_bot(deskbot: Deskbot) -> None:
     """Whether Cliq shows a participation handler's answer is undocumented (audit §2.13): the
     answer is posted to the channel as the bot, and the handler answers empty (never twice)."""
-    await deskbot.services.install(str(deskbot.client.make_url("")).rstrip("/"))
+    await deskbot.parts.installation.install(str(deskbot.client.make_url("")).rstrip("/"))
     chat = deskbot.chat(id="CT_42", type="channel", title="desk", channel_unique_name="desk")
     answer = await chat.channel_message("Open\tTickets")
     assert answer.status == 200 and answer.kind == "none"
@@ -141,7 +141,7 @@ async def test_a_late_answer_is_posted_into_the_chat_as_the_bot_without_a_respon
     from bot.cliq.envelope import Envelope
     from bot.handlers.cliq import BOT
 
-    await deskbot.services.install(str(deskbot.client.make_url("")).rstrip("/"))
+    await deskbot.parts.installation.install(str(deskbot.client.make_url("")).rstrip("/"))
     deskbot.subscribe("agent@example.com")
     bot = deskbot.client.server.app[BOT]
     env = Envelope.model_validate(
@@ -190,9 +190,9 @@ async def test_maps_arrive_whichever_way_deluge_istext_answers(
             {"content": '{"label":"x","value":"y"} stays text', "visibility": "private"}
         )
         assert "Private comment added" in done.text, done.text
-    ticket = await deskbot.services.desk.ticket_by_number(115)
+    ticket = await deskbot.parts.desk.ticket_by_number(115)
     assert ticket is not None and ticket.status == "Closed"
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     comments = [str(c) for c in await sandbox.desk.comments(ticket.id)]
     assert any('{"label":"x","value":"y"} stays text' in c for c in comments)

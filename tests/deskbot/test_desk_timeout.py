@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from bot.app import SERVICES, create_app
+from bot.app import create_app
 from bot.clock import FrozenClock
 from bot.config import Config
 from bot.testing import Conversation, SignedRequests
-from tests.deskbot.conftest import PEOPLE
+from tests.deskbot.conftest import PEOPLE, parts_of
 
 
 @pytest.fixture
@@ -28,15 +28,15 @@ async def test_a_stalled_desk_is_an_answer_not_a_hang(
         return None
 
     client = await aiohttp_client(create_app(quick_config, clock=clock, sleep=no_wait))
-    services = client.server.app[SERVICES]["services"]
+    parts = parts_of(client.server.app)
     chat = Conversation(client, signer, user=PEOPLE["agent"])
     assert (await chat.say("/ticket 115")).kind == "message"  # Desk answers: the card
 
-    services.sandboxes.desk.fail(0, "STALL", count=20)
+    parts.sandboxes.desk.fail(0, "STALL", count=20)
     started = time.monotonic()
     answer = await chat.say("/ticket 116")
     took = time.monotonic() - started
-    services.sandboxes.desk.faults.clear()
+    parts.sandboxes.desk.faults.clear()
     text = str(answer.output)
     assert answer.kind in {"banner", "message"} and "Desk" in text, text
     assert took < 30, f"held {took:.1f} s"  # retried a few times at 0.3 s each, not 5 minutes

@@ -13,7 +13,7 @@ from tests.deskbot.test_notifications import change, comment, settle
 async def install_without_subscribers(deskbot: Deskbot) -> None:
     """Installed, but no agent has opened Deskbot's chat yet (the day-one state)."""
     url = str(deskbot.client.make_url("")).rstrip("/")
-    await deskbot.services.install(url)
+    await deskbot.parts.installation.install(url)
 
 
 async def health(deskbot: Deskbot) -> dict:  # type: ignore[type-arg]
@@ -32,28 +32,28 @@ async def test_a_refused_owner_dm_is_posted_in_the_org_channel_with_a_mention(
     assert message["body"]["text"].startswith("{@agent@example.com} ")
     assert "Ticket closed" in message["body"]["text"]
     assert await settle(deskbot) == [message]  # once
-    counts = await deskbot.services.outbox.counts()
+    counts = await deskbot.parts.outbox.counts()
     assert counts == {"delivered": 1, "dead": 0, "waiting": 0, "rerouted": 1}
     assert (await health(deskbot))["delivery"] == {"rerouted_dms": 1}
 
 
 async def test_a_refused_dm_goes_to_the_departments_own_channel(deskbot: Deskbot) -> None:
     await install_without_subscribers(deskbot)
-    await deskbot.services.cliq.create_channel("support")
-    await deskbot.services.cliq.add_bot_to_channel("support")
-    await deskbot.services.settings.map_department("5000000000001", "support")
+    await deskbot.parts.cliq.create_channel("support")
+    await deskbot.parts.cliq.add_bot_to_channel("support")
+    await deskbot.parts.settings.map_department("5000000000001", "support")
     await comment(deskbot, 115, actor="maria@example.com", content="ask zsu[@user:agent]zsu")
     posted = await settle(deskbot)
     assert posted and {(m["target_kind"], m["target"]) for m in posted} == {("channel", "support")}
     assert all(m["body"]["text"].startswith("{@agent@example.com} ") for m in posted)
-    assert await deskbot.services.outbox.dead_letters() == []
+    assert await deskbot.parts.outbox.dead_letters() == []
 
 
 @pytest.mark.parametrize("subscribers_only", [True, False])
 async def test_the_owner_hears_of_it_under_either_answer(
     deskbot: Deskbot, subscribers_only: bool
 ) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.cliq.switches.dm_subscribers_only = subscribers_only
     await install_without_subscribers(deskbot)
@@ -64,7 +64,7 @@ async def test_the_owner_hears_of_it_under_either_answer(
         assert "{@agent@example.com}" in message["body"]["text"]
     else:
         assert (message["target_kind"], message["target"]) == ("user", "agent@example.com")
-        assert (await deskbot.services.outbox.counts())["rerouted"] == 0
+        assert (await deskbot.parts.outbox.counts())["rerouted"] == 0
 
 
 async def test_once_the_owner_opens_the_bot_chat_dms_reach_them(deskbot: Deskbot) -> None:

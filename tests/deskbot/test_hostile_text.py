@@ -39,7 +39,7 @@ Seen = list[tuple[str, list[tuple[str, str]]]]
 
 
 async def _post(deskbot: Deskbot, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     async with deskbot.client.session.post(f"{sandbox.urls['desk']}{path}", json=body) as got:
         assert got.status in (200, 201), await got.text()
@@ -48,7 +48,7 @@ async def _post(deskbot: Deskbot, path: str, body: dict[str, Any]) -> dict[str, 
 
 async def flow(deskbot: Deskbot, text: str) -> Seen:
     """Run every card and notification kind with `text` written by outsiders; what was shown."""
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     one_line = " ".join(text.split())
     maria = sandbox.desk.agent_by_email("maria@example.com")
@@ -57,9 +57,9 @@ async def flow(deskbot: Deskbot, text: str) -> Seen:
     sandbox.desk.departments[0]["name"] = one_line[:40]
     for team in sandbox.desk.teams:
         team["name"] = one_line[:40]
-    status = await deskbot.services.attendance.add_status(one_line[:40], "online")
+    status = await deskbot.parts.attendance.add_status(one_line[:40], "online")
     await installed(deskbot)
-    assert await deskbot.services.scheduler.ratings() == 0  # the first poll sets the mark
+    assert await deskbot.parts.scheduler.ratings() == 0  # the first poll sets the mark
     seen: Seen = []
 
     ticket = await _post(
@@ -82,8 +82,8 @@ async def flow(deskbot: Deskbot, text: str) -> Seen:
     deskbot.clock.advance(minutes=1)
     await _post(deskbot, f"/sandbox/tickets/{number}/rating", {"rating": "bad", "feedback": text})
     deskbot.clock.advance(minutes=1)
-    await deskbot.services.scheduler.ratings()
-    await deskbot.services.scheduler.digests()
+    await deskbot.parts.scheduler.ratings()
+    await deskbot.parts.scheduler.digests()
 
     agent, admin = deskbot.chat("agent"), deskbot.chat("admin")
     await deskbot.connect("agent@example.com")
@@ -121,7 +121,7 @@ async def flow(deskbot: Deskbot, text: str) -> Seen:
         for mention in message["mentions"]:  # only the people we mention ourselves
             assert mention.startswith("@") and mention.endswith("@example.com"), mention
             assert "ceo" not in mention
-    assert await deskbot.services.outbox.dead_letters() == []  # every post was accepted
+    assert await deskbot.parts.outbox.dead_letters() == []  # every post was accepted
     return seen
 
 
@@ -174,7 +174,9 @@ def _posts(found: list[tuple[str, Counter[str]]]) -> Counter[tuple[str, tuple[An
 async def test_our_own_mention_still_fires_beside_hostile_text(deskbot: Deskbot) -> None:
     """A DM Cliq refuses goes to the channel naming the owner with `{@e-mail}` (ours): that
     mention fires, and the hostile subject next to it fires none."""
-    await deskbot.services.install(str(deskbot.client.make_url("")).rstrip("/"))  # no subscriber
+    await deskbot.parts.installation.install(
+        str(deskbot.client.make_url("")).rstrip("/")
+    )  # no subscriber
     await _post(
         deskbot,
         "/sandbox/tickets",
@@ -183,4 +185,4 @@ async def test_our_own_mention_still_fires_beside_hostile_text(deskbot: Deskbot)
     posts = await settle(deskbot)
     assert posts and all(p["target_kind"] == "channel" for p in posts)
     assert [p["mentions"] for p in posts] == [["@agent@example.com"]] * len(posts)
-    assert await deskbot.services.outbox.dead_letters() == []
+    assert await deskbot.parts.outbox.dead_letters() == []

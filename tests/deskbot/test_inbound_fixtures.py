@@ -82,7 +82,7 @@ def check(name: str, answer: Any) -> None:
 @pytest.mark.parametrize("name", ALL)
 async def test_each_fixture_is_dispatched_over_json(deskbot: Deskbot, name: str) -> None:
     data = load(name)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     data["response_url"] = f"{sandbox.urls['cliq']}/sandbox/response/{name}"  # no real Zoho host
     data["timestamp"] = None

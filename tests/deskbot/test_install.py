@@ -19,15 +19,15 @@ def url_of(deskbot: Deskbot) -> str:
 async def test_install_twice_changes_nothing_and_makes_no_associate_call(
     deskbot: Deskbot, repeat: str
 ) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.cliq.switches.repeat_associate = repeat  # type: ignore[assignment]
-    first = await deskbot.services.install(url_of(deskbot))
+    first = await deskbot.parts.installation.install(url_of(deskbot))
     assert "created the channel #desk" in first and "added the bot to #desk" in first
     assert sandbox.cliq.associations == [("deskbot", "desk")]
     webhooks = await sandbox.desk.webhooks()
     channels = dict(sandbox.cliq.channels)
-    assert await deskbot.services.install(url_of(deskbot)) == []
+    assert await deskbot.parts.installation.install(url_of(deskbot)) == []
     assert sandbox.cliq.associations == [("deskbot", "desk")]  # no second associate call
     assert await sandbox.desk.webhooks() == webhooks and sandbox.cliq.channels == channels
 
@@ -37,35 +37,35 @@ async def test_install_with_a_fresh_store_and_the_bot_already_in_the_channel_suc
     deskbot: Deskbot, repeat: str
 ) -> None:
     """The store forgot (a new database), Cliq still has the bot: "already a member" is fine."""
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.cliq.switches.repeat_associate = repeat  # type: ignore[assignment]
     sandbox.cliq.add_channel("desk", bots=["deskbot"])
-    done = await deskbot.services.install(url_of(deskbot))
+    done = await deskbot.parts.installation.install(url_of(deskbot))
     assert not any("channel" in line for line in done)
     assert sandbox.cliq.associations == [("deskbot", "desk")]
-    assert await deskbot.services.install(url_of(deskbot)) == []
+    assert await deskbot.parts.installation.install(url_of(deskbot)) == []
     assert sandbox.cliq.associations == [("deskbot", "desk")]
 
 
 async def test_install_finds_the_org_channel_past_the_first_page(deskbot: Deskbot) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     for number in range(150):
         sandbox.cliq.add_channel(f"team {number}")
     sandbox.cliq.add_channel("desk")  # the 151st: on the second page of 100
-    done = await deskbot.services.install(url_of(deskbot))
+    done = await deskbot.parts.installation.install(url_of(deskbot))
     assert "created the channel #desk" not in done and "added the bot to #desk" in done
 
 
 async def test_a_public_url_whose_webhook_url_desk_would_refuse_is_refused_plainly(
     deskbot: Deskbot,
 ) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     long_url = "https://" + "a" * 80 + ".example.com"
     with pytest.raises(InstallError, match="Desk accepts at most 100") as caught:
-        await deskbot.services.install(long_url)
+        await deskbot.parts.installation.install(long_url)
     assert "/desk/events" in str(caught.value) and "public_url" in str(caught.value)
     assert sandbox.cliq.channels == {} and sandbox.cliq.associations == []
     exactly = "https://" + "b" * (100 - len("https:///desk/events"))
@@ -88,10 +88,10 @@ async def test_desk_failing_its_validation_get_is_an_install_error_naming_the_ur
 ) -> None:
     """`serve` not answering at public_url (wrong port, not running): Desk's validation GET
     fails and install says which URL and what to check, nothing else half-done on Desk."""
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     with pytest.raises(InstallError) as caught:
-        await deskbot.services.install("http://127.0.0.1:1")
+        await deskbot.parts.installation.install("http://127.0.0.1:1")
     said = str(caught.value)
     assert "Desk could not reach http://127.0.0.1:1/desk/events" in said
     assert "deskbot serve" in said and "public_url" in said and "\n" not in said

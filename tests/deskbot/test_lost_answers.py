@@ -16,7 +16,7 @@ POSTS = 20
 async def queue(deskbot: Deskbot, target_kind: str, targets: list[str]) -> None:
     for number in range(POSTS):
         target = targets[number % len(targets)]
-        await deskbot.services.post(
+        await deskbot.parts.sender.queue(
             target_kind, target, {"text": f"post {number}"}, dedupe_key=f"lost:{number}"
         )
 
@@ -25,7 +25,7 @@ async def deliver_through(
     deskbot: Deskbot, fault: str, target_kind: str, targets: list[str]
 ) -> Counter[str]:
     """Every post's first attempt meets `fault`; then Cliq answers normally. What arrived."""
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.cliq.fail(fault, POSTS)
     await queue(deskbot, target_kind, targets)
@@ -34,13 +34,13 @@ async def deliver_through(
     for _ in range(3):
         deskbot.clock.advance(minutes=1)
         await deskbot.deliver()
-    counts = await deskbot.services.outbox.counts()
+    counts = await deskbot.parts.outbox.counts()
     assert counts["delivered"] == POSTS and counts["waiting"] == counts["dead"] == 0
     return Counter(m["body"]["text"] for m in sandbox.cliq.messages)
 
 
 async def installed(deskbot: Deskbot) -> None:
-    await deskbot.services.install(str(deskbot.client.make_url("")).rstrip("/"))
+    await deskbot.parts.installation.install(str(deskbot.client.make_url("")).rstrip("/"))
 
 
 @pytest.mark.parametrize("fault", ["lost", "drop"])
@@ -52,7 +52,7 @@ async def test_a_channel_post_whose_answer_was_lost_is_found_and_not_posted_agai
     assert sorted(arrived) == sorted(f"post {n}" for n in range(POSTS))
     duplicates = sum(n - 1 for n in arrived.values())
     assert duplicates == 0  # a blind re-post made 20
-    stats = deskbot.services.sender.stats
+    stats = deskbot.parts.sender.stats
     assert stats["answers_lost"] == POSTS and stats["lost_answers_found_posted"] == POSTS
 
 
@@ -62,7 +62,7 @@ async def test_a_gateway_timeout_before_cliq_took_it_is_checked_then_posted_once
     await installed(deskbot)
     arrived = await deliver_through(deskbot, "504", "channel", ["desk"])
     assert set(arrived.values()) == {1} and len(arrived) == POSTS
-    assert deskbot.services.sender.stats["reposted_after_check"] == POSTS
+    assert deskbot.parts.sender.stats["reposted_after_check"] == POSTS
 
 
 async def test_bot_dms_cannot_be_checked_so_a_lost_answer_repeats_them_once_counted(
@@ -75,7 +75,7 @@ async def test_bot_dms_cannot_be_checked_so_a_lost_answer_repeats_them_once_coun
     deskbot.subscribe(*people)
     arrived = await deliver_through(deskbot, "lost", "user", people)
     assert set(arrived.values()) == {2}  # every one twice: 20 duplicates out of 20
-    stats = deskbot.services.sender.stats
+    stats = deskbot.parts.sender.stats
     assert stats["reposted_unverifiable"] == POSTS and stats["lost_answers_found_posted"] == 0
 
 

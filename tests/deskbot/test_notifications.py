@@ -14,14 +14,14 @@ from tests.deskbot.conftest import Deskbot
 async def installed(deskbot: Deskbot) -> str:
     url = str(deskbot.client.make_url("")).rstrip("/")
     deskbot.subscribe()  # every agent has opened Deskbot's chat, so owner DMs reach them
-    first = await deskbot.services.install(url)
+    first = await deskbot.parts.installation.install(url)
     assert any("created the channel #desk" in line for line in first)
-    assert await deskbot.services.install(url) == []  # twice changes nothing
+    assert await deskbot.parts.installation.install(url) == []  # twice changes nothing
     return url
 
 
 async def change(deskbot: Deskbot, number: int, **fields: Any) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     path = f"{sandbox.urls['desk']}/sandbox/tickets/{number}"
     async with deskbot.client.session.patch(path, json=fields) as response:
@@ -29,7 +29,7 @@ async def change(deskbot: Deskbot, number: int, **fields: Any) -> None:
 
 
 async def comment(deskbot: Deskbot, number: int, **fields: Any) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     path = f"{sandbox.urls['desk']}/sandbox/tickets/{number}/comments"
     async with deskbot.client.session.post(path, json=fields) as response:
@@ -38,12 +38,12 @@ async def comment(deskbot: Deskbot, number: int, **fields: Any) -> None:
 
 async def settle(deskbot: Deskbot) -> list[dict[str, Any]]:
     """Deliver the webhooks, process the inbox, send the outbox; what Cliq received."""
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     await sandbox.desk.deliverer.idle()
-    while await deskbot.services.notifier.run_once():
+    while await deskbot.parts.notifier.run_once():
         pass
-    while await deskbot.services.sender.run_once():
+    while await deskbot.parts.sender.run_once():
         pass
     return deskbot.cliq_messages
 
@@ -61,13 +61,13 @@ async def test_a_closed_ticket_reaches_its_owner_by_dm_once(deskbot: Deskbot) ->
 
 async def test_with_dms_off_it_goes_to_the_org_channel_or_the_mapped_one(deskbot: Deskbot) -> None:
     await installed(deskbot)
-    await deskbot.services.settings.put("dm_owner", False)
+    await deskbot.parts.settings.put("dm_owner", False)
     await change(deskbot, 115, actor="maria@example.com", status="On Hold")
     [first] = await settle(deskbot)
     assert (first["target_kind"], first["target"]) == ("channel", "desk")
-    await deskbot.services.cliq.create_channel("support")
-    await deskbot.services.cliq.add_bot_to_channel("support")
-    await deskbot.services.settings.map_department("5000000000001", "support")
+    await deskbot.parts.cliq.create_channel("support")
+    await deskbot.parts.cliq.add_bot_to_channel("support")
+    await deskbot.parts.settings.map_department("5000000000001", "support")
     await change(deskbot, 115, actor="maria@example.com", status="Open")
     everything = await settle(deskbot)
     assert len(everything) == 2, everything
@@ -81,8 +81,8 @@ async def test_no_self_notification_and_switches(deskbot: Deskbot) -> None:
     await installed(deskbot)
     await change(deskbot, 115, actor="agent@example.com", status="On Hold")  # the owner acts
     assert await settle(deskbot) == []
-    await deskbot.services.settings.switch(Kind.STATUS_CHANGED, where="dm", on=False)
-    await deskbot.services.settings.switch(Kind.STATUS_CHANGED, where="channel", on=False)
+    await deskbot.parts.settings.switch(Kind.STATUS_CHANGED, where="dm", on=False)
+    await deskbot.parts.settings.switch(Kind.STATUS_CHANGED, where="channel", on=False)
     await change(deskbot, 115, actor="maria@example.com", status="Open")
     assert await settle(deskbot) == []
     await change(deskbot, 115, actor="maria@example.com", status="Escalated")
@@ -92,7 +92,7 @@ async def test_no_self_notification_and_switches(deskbot: Deskbot) -> None:
 
 async def test_a_mention_in_a_comment_is_a_dm(deskbot: Deskbot) -> None:
     await installed(deskbot)
-    kenji = await deskbot.services.directory.by_email("kenji@example.com")
+    kenji = await deskbot.parts.directory.by_email("kenji@example.com")
     assert kenji is not None
     await comment(
         deskbot, 115, actor="maria@example.com", content=f"zsu[@user:{kenji.zuid}]zsu can you help?"
@@ -107,7 +107,7 @@ async def test_a_mention_in_a_comment_is_a_dm(deskbot: Deskbot) -> None:
 async def test_the_same_event_delivered_twice_is_posted_once(deskbot: Deskbot) -> None:
     url = await installed(deskbot)
     await change(deskbot, 115, actor="maria@example.com", status="Closed")
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     await sandbox.desk.deliverer.idle()
     [event] = sandbox.desk.deliverer.delivered
@@ -126,7 +126,7 @@ async def test_the_events_endpoint_refuses_bad_input(deskbot: Deskbot) -> None:
     assert unsigned.status == 401 and (await unsigned.json())["error"] == "unauthorized"
     forged = await deskbot.client.post("/desk/events", json=[], headers={"X-ZDesk-JWT": "a.b.c"})
     assert forged.status == 401
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     [hook] = await sandbox.desk.webhooks()
     headers = {"X-ZDesk-JWT": sandbox.desk.deliverer.jwt_for(hook["id"])}
@@ -152,7 +152,7 @@ async def test_the_events_endpoint_refuses_bad_input(deskbot: Deskbot) -> None:
 
 async def test_cliq_outages_delay_but_never_lose_or_double_a_post(deskbot: Deskbot) -> None:
     await installed(deskbot)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.cliq.fail("503", 2)
     sandbox.cliq.fail("429", 1, retry_after=30)
@@ -161,29 +161,29 @@ async def test_cliq_outages_delay_but_never_lose_or_double_a_post(deskbot: Deskb
     assert await settle(deskbot) == []  # 503
     for _ in range(8):
         deskbot.clock.advance(minutes=2)
-        await deskbot.services.sender.run_once()
+        await deskbot.parts.sender.run_once()
     assert len(deskbot.cliq_messages) == 1
-    counts = await deskbot.services.outbox.counts()
+    counts = await deskbot.parts.outbox.counts()
     assert counts == {"delivered": 1, "dead": 0, "waiting": 0, "rerouted": 0}
 
 
 async def test_a_permanent_refusal_becomes_a_dead_letter(deskbot: Deskbot) -> None:
     await installed(deskbot)
-    await deskbot.services.settings.put("dm_owner", False)
-    await deskbot.services.settings.map_department("5000000000001", "nowhere")
+    await deskbot.parts.settings.put("dm_owner", False)
+    await deskbot.parts.settings.map_department("5000000000001", "nowhere")
     await change(deskbot, 115, actor="maria@example.com", status="Closed")
     assert await settle(deskbot) == []
-    [dead] = await deskbot.services.outbox.dead_letters()
+    [dead] = await deskbot.parts.outbox.dead_letters()
     assert dead.target == "nowhere" and "channel_not_exist" in (dead.last_error or "")
-    await deskbot.services.cliq.create_channel("nowhere")
-    await deskbot.services.cliq.add_bot_to_channel("nowhere")
-    assert await deskbot.services.outbox.revive(dead.id)
+    await deskbot.parts.cliq.create_channel("nowhere")
+    await deskbot.parts.cliq.add_bot_to_channel("nowhere")
+    assert await deskbot.parts.outbox.revive(dead.id)
     assert len(await settle(deskbot)) == 1
 
 
 async def test_uninstall_stops_the_posts(deskbot: Deskbot) -> None:
     url = await installed(deskbot)
-    done = await deskbot.services.uninstall(url)
+    done = await deskbot.parts.installation.uninstall(url)
     assert any("removed the Desk webhook" in line for line in done)
     await change(deskbot, 115, actor="maria@example.com", status="Closed")
     assert await settle(deskbot) == []
@@ -194,8 +194,8 @@ async def test_a_new_unassigned_ticket_goes_to_the_channel(
     deskbot: Deskbot, dm_owner: bool
 ) -> None:
     await installed(deskbot)
-    await deskbot.services.settings.put("dm_owner", dm_owner)
-    sandbox = deskbot.services.sandboxes
+    await deskbot.parts.settings.put("dm_owner", dm_owner)
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     async with deskbot.client.session.post(
         f"{sandbox.urls['desk']}/sandbox/tickets", json={"subject": "Printer on fire"}
@@ -219,13 +219,13 @@ async def test_a_blueprint_step_waiting_on_the_owner_is_in_their_dm(deskbot: Des
 
 async def test_comment_edits_and_tasks_arrive_too(deskbot: Deskbot) -> None:
     await installed(deskbot)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     base = sandbox.urls["desk"]
     session = deskbot.client.session
     await comment(deskbot, 115, actor="maria@example.com", content="first words")
     [added] = await settle(deskbot)
-    comments = await deskbot.services.desk.comments("1166045000000000115")
+    comments = await deskbot.parts.desk.comments("1166045000000000115")
     mine = next(c for c in comments if c.content == "first words")
     async with session.patch(
         f"{base}/sandbox/comments/{mine.id}",
@@ -255,7 +255,7 @@ async def test_the_announced_ticket_is_found_at_once(deskbot: Deskbot) -> None:
     """Desk's search index lags new tickets (the sandbox keeps them out of search for
     `search_lag_minutes`): `/ticket <number>` right after "Ticket created" still finds it."""
     await installed(deskbot)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None and sandbox.desk.search_lag.total_seconds() > 0
     async with deskbot.client.session.post(
         f"{sandbox.urls['desk']}/sandbox/tickets",
@@ -264,6 +264,6 @@ async def test_the_announced_ticket_is_found_at_once(deskbot: Deskbot) -> None:
         number = (await response.json())["ticketNumber"]
     posts = await settle(deskbot)
     assert any("Badge reader offline" in m["body"]["text"] for m in posts)
-    assert await deskbot.services.desk.search(ticket_number=number) == []  # not indexed yet
+    assert await deskbot.parts.desk.search(ticket_number=number) == []  # not indexed yet
     answer = await deskbot.chat().command("ticket", number)
     assert answer.title.startswith(f"#{number} ") and "Badge reader offline" in answer.title

@@ -20,27 +20,29 @@ def config(config: Config) -> Config:
 async def polled(deskbot: Deskbot) -> int:
     """One poll a minute later, then the inbox and outbox worked off; events stored."""
     deskbot.clock.advance(minutes=1)
-    return await deskbot.services.poller.run_once()
+    return await deskbot.parts.poller.run_once()
 
 
 async def test_without_webhooks_install_polls_and_says_so(deskbot: Deskbot) -> None:
     url = str(deskbot.client.make_url("")).rstrip("/")
     deskbot.subscribe()
-    done = await deskbot.services.install(url)
+    done = await deskbot.parts.installation.install(url)
     assert any("Desk events: polling" in line for line in done)
     assert not any("subscribed" in line for line in done)
-    assert await deskbot.services.install(url) == []  # twice changes nothing
+    assert await deskbot.parts.installation.install(url) == []  # twice changes nothing
     health = await (await deskbot.client.get("/healthz")).json()
     assert health["desk_events"]["mode"] == "polling"
     assert health["desk_events"]["poll_seconds"] == 60
-    assert await deskbot.services.desk.webhooks() == []
+    assert await deskbot.parts.desk.webhooks() == []
 
 
 async def test_polling_brings_the_same_notifications_once(deskbot: Deskbot) -> None:
     url = str(deskbot.client.make_url("")).rstrip("/")
     deskbot.subscribe()
-    await deskbot.services.install(url)  # its first poll starts the clock: changes from now on
-    assert await deskbot.services.settings.get("poll:tickets_since") is not None
+    await deskbot.parts.installation.install(
+        url
+    )  # its first poll starts the clock: changes from now on
+    assert await deskbot.parts.settings.get("poll:tickets_since") is not None
     await change(deskbot, 115, actor="maria@example.com", status="Closed")
     assert await polled(deskbot) == 1
     [closed] = await settle(deskbot)
@@ -49,7 +51,7 @@ async def test_polling_brings_the_same_notifications_once(deskbot: Deskbot) -> N
     assert await polled(deskbot) == 0  # the overlapping window sees it again: deduped
     assert await settle(deskbot) == [closed]
 
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     async with deskbot.client.session.post(
         f"{sandbox.urls['desk']}/sandbox/tickets",
@@ -75,15 +77,15 @@ async def test_a_poll_that_fails_midway_loses_no_change(deskbot: Deskbot) -> Non
     announces both the status change and the comment."""
     url = str(deskbot.client.make_url("")).rstrip("/")
     deskbot.subscribe()
-    await deskbot.services.install(url)
+    await deskbot.parts.installation.install(url)
     await change(deskbot, 115, actor="maria@example.com", status="On Hold")
     await comment(deskbot, 115, actor="maria@example.com", content="Waiting on the courier.")
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.desk.fail(404, "URL_NOT_FOUND", count=1, path="/comments")
     deskbot.clock.advance(minutes=1)
     with pytest.raises(DeskError):
-        await deskbot.services.poller.run_once()
+        await deskbot.parts.poller.run_once()
     assert sandbox.desk.faults == []  # the failure came where meant: after the search answered
     assert await polled(deskbot) == 2
     texts = [m["body"]["text"] for m in await settle(deskbot)]

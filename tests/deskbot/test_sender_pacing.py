@@ -20,7 +20,7 @@ STRANGER = "newcomer@example.com"  # never opened the bot's chat: DMs are refuse
 def count_calls(deskbot: Deskbot, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[datetime]]:
     """Every call the sender makes to a posting endpoint, by endpoint, with its time."""
     calls: dict[str, list[datetime]] = defaultdict(list)
-    poster = deskbot.services.sender._poster
+    poster = deskbot.parts.sender._poster
     real = poster.deliver
 
     async def deliver(target_kind: str, target: str, payload: Mapping[str, Any]) -> Any:
@@ -48,8 +48,8 @@ async def run_for(deskbot: Deskbot, minutes: int, step_seconds: int = 5) -> None
 
 async def queue(deskbot: Deskbot, kind: str, count: int) -> None:
     """`count` bulk posts whose calls Cliq answers in the way `kind` names."""
-    outbox = deskbot.services.outbox
-    sandbox = deskbot.services.sandboxes
+    outbox = deskbot.parts.outbox
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     if kind in ("503", "lost"):
         sandbox.cliq.fail(kind, count // 2)  # the first calls fail; all are over after 2 minutes
@@ -79,27 +79,27 @@ async def test_every_call_counts_towards_the_pace_so_cliq_never_locks_the_bot_ou
     ones; an event notification made afterwards is delivered at once, never behind the
     10-minute lock (the sandbox Cliq's posting limit is on)."""
     await installed(deskbot)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None and sandbox.cliq.switches.posting_limit
     calls = count_calls(deskbot, monkeypatch)
     await queue(deskbot, kind, 150)
     await run_for(deskbot, minutes=3)
     if kind == "refused_dm":
-        assert (await deskbot.services.outbox.counts())["rerouted"] > 0
-    pace = deskbot.services.config.notifications.posts_per_minute
+        assert (await deskbot.parts.outbox.counts())["rerouted"] > 0
+    pace = deskbot.parts.config.notifications.posts_per_minute
     assert sum(map(len, calls.values())) > pace  # the burst needed more than a minute
     assert all(busiest_minute(times) <= pace for times in calls.values())
     before = len(sandbox.cliq.messages)
-    await deskbot.services.outbox.enqueue(None, "channel", "desk", {"text": "Ticket created"}, "e")
-    await deskbot.services.outbox.enqueue(
+    await deskbot.parts.outbox.enqueue(None, "channel", "desk", {"text": "Ticket created"}, "e")
+    await deskbot.parts.outbox.enqueue(
         None, "user", "agent@example.com", {"text": "Ticket assigned"}, "d", fallback="desk"
     )
     await deskbot.deliver()
     texts = [m["body"].get("text") for m in sandbox.cliq.messages[before:]]
     assert "Ticket created" in texts and "Ticket assigned" in texts
-    for post in await deskbot.services.outbox.waiting(1000):
+    for post in await deskbot.parts.outbox.waiting(1000):
         assert "rate limited" not in (post.last_error or ""), post
-    for post in await deskbot.services.outbox.dead_letters():
+    for post in await deskbot.parts.outbox.dead_letters():
         assert "request_limit_exceeded" not in (post.last_error or ""), post
 
 
@@ -109,13 +109,13 @@ async def test_a_locked_endpoint_waits_for_the_lock_instead_of_calling_again(
     """Locked out anyway (another client used the token): one call learns it, the rest of the
     endpoint's posts wait for the lock's end, and other endpoints go on."""
     await installed(deskbot)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     calls = count_calls(deskbot, monkeypatch)
     sandbox.cliq.fail("limit", 1, retry_after=600)
     for n in range(10):
-        await deskbot.services.outbox.enqueue(None, "channel", "desk", {"text": f"c{n}"}, f"c{n}")
-    await deskbot.services.outbox.enqueue(
+        await deskbot.parts.outbox.enqueue(None, "channel", "desk", {"text": f"c{n}"}, f"c{n}")
+    await deskbot.parts.outbox.enqueue(
         None, "user", "agent@example.com", {"text": "dm"}, "dm", fallback="desk"
     )
     await deskbot.deliver()
@@ -126,21 +126,21 @@ async def test_a_locked_endpoint_waits_for_the_lock_instead_of_calling_again(
     deskbot.clock.advance(minutes=5, seconds=1)
     await deskbot.deliver()
     assert len(calls["channel"]) == 11
-    assert (await deskbot.services.outbox.counts())["waiting"] == 0
+    assert (await deskbot.parts.outbox.counts())["waiting"] == 0
 
 
 async def test_real_time_posts_go_before_bulk_reminders_within_the_pace(deskbot: Deskbot) -> None:
     """Due-soon reminders fill the outbox; a ticket created meanwhile is posted at once, not
     after the reminders have used the minute's budget of #desk."""
     await installed(deskbot)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
-    outbox = deskbot.services.outbox
+    outbox = deskbot.parts.outbox
     for n in range(120):
         await outbox.enqueue(None, "channel", "desk", {"text": f"r{n}"}, f"r{n}", priority=BULK)
     await deskbot.deliver()
     sent = len(sandbox.cliq.messages)
-    pace = deskbot.services.config.notifications.posts_per_minute
+    pace = deskbot.parts.config.notifications.posts_per_minute
     assert 0 < sent < pace  # bulk leaves part of the minute to real-time posts
     deskbot.clock.advance(seconds=20)
     async with deskbot.client.session.post(
@@ -160,4 +160,4 @@ async def test_real_time_posts_go_before_bulk_reminders_within_the_pace(deskbot:
 
 async def test_a_priority_other_than_urgent_or_bulk_is_refused(deskbot: Deskbot) -> None:
     with pytest.raises(ValueError, match="URGENT"):
-        await deskbot.services.outbox.enqueue(None, "channel", "desk", {}, "x", priority=7)
+        await deskbot.parts.outbox.enqueue(None, "channel", "desk", {}, "x", priority=7)

@@ -22,11 +22,11 @@ async def test_assigning_a_team_works_or_says_why(deskbot: Deskbot) -> None:
     await chat.command("ticket", "115")
     form = await chat.click("Assign")
     owners = {o["label"]: o["value"] for o in form.output["inputs"][0]["options"]}
-    before = await deskbot.services.desk.ticket_by_number(115)
+    before = await deskbot.parts.desk.ticket_by_number(115)
     answer = await chat.submit({"owner": owners["Team: Support Tier 1"]})
-    after = await deskbot.services.desk.ticket_by_number(115)
+    after = await deskbot.parts.desk.ticket_by_number(115)
     assert before is not None and after is not None
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     if sandbox.desk.patch_team:
         assert "Assigned → a team" in answer.text

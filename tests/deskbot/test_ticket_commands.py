@@ -79,7 +79,7 @@ async def test_post_here_in_the_bot_chat_posts_as_the_bot_to_that_person_once(
 async def test_post_here_in_a_channel_posts_as_the_bot_not_as_the_token_owner(
     deskbot: Deskbot,
 ) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     channel = sandbox.cliq.add_channel("Support", bots=["deskbot"], members=["agent@example.com"])
     chat = deskbot.chat(
@@ -98,7 +98,7 @@ async def test_post_here_in_a_channel_posts_as_the_bot_not_as_the_token_owner(
 async def test_post_here_where_the_bot_is_not_a_member_says_so_and_works_once_added(
     deskbot: Deskbot,
 ) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     channel = sandbox.cliq.add_channel("Sales", members=["agent@example.com"])
     chat = deskbot.chat(
@@ -127,13 +127,13 @@ async def test_post_here_where_a_bot_cannot_post_says_why_and_queues_nothing(
     refused = await chat.click("Post here")
     assert refused.kind in ("banner", "message")  # longer than a banner holds: a message
     assert f"The bot can't post in {named}" in refused.output["text"]
-    assert await deskbot.services.outbox.counts() == dict.fromkeys(
+    assert await deskbot.parts.outbox.counts() == dict.fromkeys(
         ("delivered", "dead", "waiting", "rerouted"), 0
     )
 
 
 async def test_post_here_while_cliq_is_down_never_says_posted(deskbot: Deskbot) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     chat = deskbot.chat()
     await chat.command("ticket", "115")
@@ -197,7 +197,7 @@ async def test_desk_status_all_and_each_section(deskbot: Deskbot) -> None:
 async def test_open_tickets_come_from_desks_own_status_list(deskbot: Deskbot) -> None:
     """ "Open" means every status whose statusType is Open in Desk's `/organizationFields`
     (custom ones included), not a list of names written in our code."""
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     base = sandbox.urls["desk"]
     session = deskbot.client.session
@@ -219,12 +219,12 @@ async def test_open_tickets_come_from_desks_own_status_list(deskbot: Deskbot) ->
 async def test_post_here_at_cliqs_posting_limit_says_so_and_posts_when_its_turn_comes(
     deskbot: Deskbot,
 ) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     channel = sandbox.cliq.add_channel("Support", bots=["deskbot"], members=["agent@example.com"])
-    pace = deskbot.services.config.notifications.posts_per_minute
+    pace = deskbot.parts.config.notifications.posts_per_minute
     for number in range(pace):
-        await deskbot.services.post(
+        await deskbot.parts.sender.queue(
             "channel", "support", {"text": f"n{number}"}, dedupe_key=f"busy:{number}"
         )
     await deskbot.deliver()

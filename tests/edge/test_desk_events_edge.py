@@ -25,8 +25,8 @@ def event(n: int, **extra: Any) -> dict[str, Any]:
 
 async def hook_token(deskbot: Deskbot) -> Any:
     url = str(deskbot.client.make_url("")).rstrip("/")
-    await deskbot.services.install(url)
-    sandbox = deskbot.services.sandboxes
+    await deskbot.parts.installation.install(url)
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     [hook] = await sandbox.desk.webhooks()
     return lambda: sandbox.desk.deliverer.jwt_for(hook["id"])
@@ -51,7 +51,7 @@ async def test_one_token_carries_one_body(deskbot: Deskbot) -> None:
         assert "another body" in (await forged.json())["reason"]
     bearer = await post(deskbot, f"Bearer {token}", [event(99)])
     assert bearer.status == 401  # the prefix does not make it another token
-    assert await deskbot.services.inbox.count() == 1
+    assert await deskbot.parts.inbox.count() == 1
 
 
 async def test_a_bad_body_does_not_use_up_the_token(deskbot: Deskbot) -> None:
@@ -118,14 +118,14 @@ async def test_one_bad_delivery_never_fails_the_good_ones_sent_with_it(deskbot: 
     answers = await asyncio.gather(*(post(deskbot, tokens(), d) for d in deliveries))
     statuses = [a.status for a in answers]
     assert statuses.count(200) == 300 and statuses.count(400) == 3, statuses
-    assert await deskbot.services.inbox.count() == 300
+    assert await deskbot.parts.inbox.count() == 300
 
 
 async def test_a_group_commit_that_fails_is_retried_delivery_by_delivery(
     deskbot: Deskbot,
 ) -> None:
     """Deliveries committed together: one that the database refuses fails only itself."""
-    inbox: Inbox = deskbot.services.inbox
+    inbox: Inbox = deskbot.parts.inbox
     good = [inbox.add([(f"k{n}", "Ticket_Add", {"n": n})]) for n in range(20)]
     poisoned = inbox.add([("bad\ud800key", "Ticket_Add", {})])  # cannot be encoded for SQLite
     results = await asyncio.gather(*good[:10], poisoned, *good[10:], return_exceptions=True)
@@ -140,7 +140,7 @@ async def test_notifications_flow_whether_desk_signs_exp_or_not(
     deskbot: Deskbot, with_exp: bool
 ) -> None:
     """zoho-audit.md §1.11: whether Desk's JWT carries `exp` is open; the sandbox does both."""
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     sandbox.desk.deliverer.with_exp = with_exp
     await hook_token(deskbot)
@@ -185,7 +185,7 @@ async def test_expect_100_continue_without_a_good_jwt_is_refused_before_the_body
 async def test_expect_100_continue_verifies_the_jwt_once(deskbot: Deskbot) -> None:
     """The token judged before `100 Continue` is not verified again when the body arrives."""
     token = (await hook_token(deskbot))()
-    webhooks = deskbot.services.webhooks
+    webhooks = deskbot.parts.webhooks
     verify = webhooks.verify
     calls: list[str] = []
 

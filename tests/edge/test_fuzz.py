@@ -15,9 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app import SERVICES
 from bot.clock import epoch_ms
-from tests.deskbot.conftest import Deskbot
+from tests.deskbot.conftest import Deskbot, parts_of
 
 FUZZ = settings(
     max_examples=40,
@@ -210,10 +209,10 @@ def event_like() -> st.SearchStrategy[Any]:
     token=st.one_of(st.just("valid"), st.just("bearer"), header_text),
 )
 async def test_fuzz_desk_events(deskbot: Deskbot, errors, body, extra, token) -> None:  # type: ignore[no-untyped-def]
-    services = deskbot.client.server.app[SERVICES]["services"]
-    sandbox = services.sandboxes
-    if not await services.settings.get("webhook_ids", []):
-        await services.install(str(deskbot.client.make_url("")).rstrip("/"))
+    parts = parts_of(deskbot.client.server.app)
+    sandbox = parts.sandboxes
+    if not await parts.settings.get("webhook_ids", []):
+        await parts.installation.install(str(deskbot.client.make_url("")).rstrip("/"))
     [hook] = await sandbox.desk.webhooks()
     if token in ("valid", "bearer"):
         jwt = sandbox.desk.deliverer.jwt_for(hook["id"])

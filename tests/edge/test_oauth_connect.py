@@ -38,7 +38,7 @@ async def test_a_state_expires_after_ten_minutes(deskbot: Deskbot) -> None:
     deskbot.clock.advance(minutes=10, seconds=1)
     late = await deskbot.client.get(callback)
     assert late.status == 400 and "expired" in (await late.json())["reason"]
-    assert await deskbot.services.connections.refresh_token("agent@example.com") is None
+    assert await deskbot.parts.connections.refresh_token("agent@example.com") is None
 
 
 async def test_another_person_consenting_through_an_agents_link_connects_nobody(
@@ -46,7 +46,7 @@ async def test_another_person_consenting_through_an_agents_link_connects_nobody(
 ) -> None:
     """The issue's case: another person consented through an agent's Connect link, and the
     agent's later card actions ran in Desk as that other person."""
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     link = await consent_link(deskbot, "agent")
     sandbox.registry.signed_in = "maria@example.com"  # a Desk agent, but not the one asked
@@ -56,23 +56,23 @@ async def test_another_person_consenting_through_an_agents_link_connects_nobody(
     assert "agent@example.com" in page and "maria@example.com" in page
     assert "Nothing was connected" in page
     for email in ("agent@example.com", "maria@example.com"):
-        assert await deskbot.services.connections.refresh_token(email) is None
+        assert await deskbot.parts.connections.refresh_token(email) is None
     # The agent, signed in as themselves, connects with a new link.
     sandbox.registry.signed_in = "AGENT@example.com"
     done = await deskbot.client.get(await through_zoho(deskbot, await consent_link(deskbot)))
     assert done.status == 200
-    assert await deskbot.services.connections.refresh_token("agent@example.com")
+    assert await deskbot.parts.connections.refresh_token("agent@example.com")
 
 
 async def test_a_consent_by_someone_desk_does_not_know_connects_nobody(deskbot: Deskbot) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     link = await consent_link(deskbot, "agent")
     sandbox.registry.signed_in = "stranger@elsewhere.example"
     refused = await deskbot.client.get(await through_zoho(deskbot, link))
     assert refused.status in (400, 403)
-    assert await deskbot.services.connections.refresh_token("agent@example.com") is None
-    assert await deskbot.services.connections.refresh_token("stranger@elsewhere.example") is None
+    assert await deskbot.parts.connections.refresh_token("agent@example.com") is None
+    assert await deskbot.parts.connections.refresh_token("stranger@elsewhere.example") is None
 
 
 async def test_malformed_states_are_400_json(deskbot: Deskbot) -> None:

@@ -34,16 +34,16 @@ async def test_30_posts_queued_while_the_store_is_read_only_for_30s_go_out_once_
     deskbot: Deskbot,
 ) -> None:
     await installed(deskbot)
-    services = deskbot.services
+    parts = deskbot.parts
     for n in range(30):
-        await services.outbox.enqueue(None, "channel", "desk", {"text": f"post {n}"}, f"k{n}")
+        await parts.outbox.enqueue(None, "channel", "desk", {"text": f"post {n}"}, f"k{n}")
     chat = deskbot.chat()
-    await read_only(services.db, True)
+    await read_only(parts.db, True)
     for _ in range(30):  # 30 s of rounds, one a second, on the injected clock
-        assert await services.sender.run_once() == 0
+        assert await parts.sender.run_once() == 0
         deskbot.clock.advance(seconds=1)
     assert deskbot.cliq_messages == []
-    assert "read-only" in services.sender.paused
+    assert "read-only" in parts.sender.paused
     health = await deskbot.client.get("/healthz")
     assert health.status == 503
     assert "read-only" in (await health.json())["problems"]["store"]
@@ -52,12 +52,12 @@ async def test_30_posts_queued_while_the_store_is_read_only_for_30s_go_out_once_
     reading = await chat.command("ticket", "115")  # reads only: still answers
     assert "#115" in reading.text or "115" in reading.title
 
-    await read_only(services.db, False)
-    while await services.sender.run_once():
+    await read_only(parts.db, False)
+    while await parts.sender.run_once():
         pass
     texts = Counter(m["body"]["text"] for m in deskbot.cliq_messages)
     assert texts == Counter(f"post {n}" for n in range(30))  # each exactly once
-    assert services.sender.paused == ""
+    assert parts.sender.paused == ""
     assert (await deskbot.client.get("/healthz")).status == 200
     assert (await chat.command("checkin")).kind != "banner"
 
@@ -66,7 +66,7 @@ class RefusingAfterDelivery:
     """Cliq takes the post, then the store refuses every write: the 553-times fault."""
 
     def __init__(self, deskbot: Deskbot, refuse: Any) -> None:
-        self._poster = deskbot.services.sender._poster
+        self._poster = deskbot.parts.sender._poster
         self._refuse = refuse
         self.calls = 0
 
@@ -84,10 +84,10 @@ async def test_a_post_cliq_took_but_the_store_could_not_record_is_sent_once(
     deskbot: Deskbot,
 ) -> None:
     await installed(deskbot)
-    services = deskbot.services
-    db = services.db
+    parts = deskbot.parts
+    db = parts.db
     for n in range(3):
-        await services.outbox.enqueue(None, "channel", "desk", {"text": f"post {n}"}, f"k{n}")
+        await parts.outbox.enqueue(None, "channel", "desk", {"text": f"post {n}"}, f"k{n}")
 
     async def refuse() -> None:
         await read_only(db, True)
@@ -96,21 +96,21 @@ async def test_a_post_cliq_took_but_the_store_could_not_record_is_sent_once(
         await read_only(db, False)
 
     poster = RefusingAfterDelivery(deskbot, refuse)
-    services.sender._poster = poster
+    parts.sender._poster = poster
     await refuse()
     for _ in range(50):
-        await services.sender.run_once()
+        await parts.sender.run_once()
         deskbot.clock.advance(seconds=0.05)
     assert poster.calls == 0  # nothing is sent while even the in-flight mark cannot be written
     await allow()
-    await services.sender.run_once()
+    await parts.sender.run_once()
     for _ in range(50):
-        await services.sender.run_once()
+        await parts.sender.run_once()
         deskbot.clock.advance(seconds=0.05)
-    assert poster.calls == 1 and "read-only" in services.sender.paused  # not 553 times
+    assert poster.calls == 1 and "read-only" in parts.sender.paused  # not 553 times
     await allow()
-    services.sender._poster = poster._poster
-    while await services.sender.run_once():
+    parts.sender._poster = poster._poster
+    while await parts.sender.run_once():
         pass
     texts = Counter(m["body"]["text"] for m in deskbot.cliq_messages)
     assert texts == Counter(f"post {n}" for n in range(3))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.cliq.replays import MemoryReplays
 from bot.clock import FrozenClock, epoch_ms
-from bot.handlers.cliq import MemoryReplays
 from bot.store.db import Database
 from bot.store.seen import SeenCredentials, Use
 

@@ -42,7 +42,6 @@ from bot.desk.errors import (
 from bot.desk.events import DeskEvent
 from bot.desk.tickets import Ticket
 from bot.desk.wire import ticket_id_in
-from bot.handlers.rounds import retry_pause, run_rounds
 from bot.identity.directory import AgentDirectory
 from bot.notify.believed import believed, ticket_state
 from bot.notify.classify import Happening, classify
@@ -53,6 +52,7 @@ from bot.store.inbox import Inbox, Stored
 from bot.store.outbox import Outbox
 from bot.store.settings import Settings
 from bot.store.ticket_states import TicketStates
+from bot.workers.rounds import retry_pause, run_rounds
 
 log = logging.getLogger("deskbot.notifier")
 CONCURRENCY = 16  # events (of different tickets) worked on at once; Desk's own cap still holds

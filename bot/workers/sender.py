@@ -38,10 +38,10 @@ from bot.cliq.client import (
     CliqUnavailable,
 )
 from bot.clock import Clock
-from bot.handlers.rounds import retry_pause, run_rounds
 from bot.notify.fallback import refused_dm, with_mention
 from bot.store.db import StoreUnavailable
 from bot.store.outbox import URGENT, Outbox, Post
+from bot.workers.rounds import retry_pause, run_rounds
 
 log = logging.getLogger("deskbot.sender")
 MINUTE = timedelta(minutes=1)
@@ -85,6 +85,15 @@ class Sender:
     def wake(self) -> None:
         """Something was enqueued: look again now."""
         self._wake.set()
+
+    async def queue(
+        self, target_kind: str, target: str, payload: dict[str, Any], *, dedupe_key: str
+    ) -> bool:
+        """Store a post in the outbox and wake the sender (DESIGN §3: never lost, it is stored
+        before anything is sent); False if a post with `dedupe_key` was already queued."""
+        queued = await self._outbox.enqueue(None, target_kind, target, payload, dedupe_key)
+        self.wake()
+        return queued
 
     async def run_once(self, limit: int = 100) -> int:
         """Deliver what is due now; the number of posts delivered."""

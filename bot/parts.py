@@ -1,0 +1,62 @@
+"""The typed keys under which Deskbot's long-lived parts are stored in its aiohttp app
+(aiohttp's `app[AppKey]` idiom). `bot.app.open_parts`, the composition root, builds the parts
+and stores them when the app starts; HTTP handlers read `request.app[KEY]`, listeners read
+named capabilities of `bot.commands.context.DeskContext`, and workers get their parts in their
+constructors. Nothing else reaches for a part.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from attendance.service import AttendanceService
+from bot.cliq.client import CliqClient
+from bot.config import Config
+from bot.desk.client import DeskClient
+from bot.desk.org_data import OrgData
+from bot.desk.webhook_jwt import WebhookVerifier
+from bot.identity.agent_desks import AgentDesks
+from bot.identity.connections import AgentConnections
+from bot.identity.directory import AgentDirectory
+from bot.identity.export_links import ExportLinks
+from bot.install import Installation
+from bot.oauth import Accounts, TokenManager
+from bot.sandbox.run import Sandboxes
+from bot.store.answers import Answers
+from bot.store.db import Database
+from bot.store.inbox import Inbox
+from bot.store.outbox import Outbox
+from bot.store.seen import SeenCredentials
+from bot.store.settings import Settings
+from bot.store.tasks import WatchedTasks
+from bot.workers.desk_poller import DeskPoller
+from bot.workers.notifier import Notifier
+from bot.workers.scheduler import Scheduler
+from bot.workers.sender import Sender
+
+CONFIG = web.AppKey("config", Config)
+DB = web.AppKey("db", Database)
+SANDBOXES = web.AppKey("sandboxes", Sandboxes)
+"""Only with sandboxes (`[desk]`/`[cliq]` datacenter "sandbox"): absent against real Zoho."""
+ACCOUNTS = web.AppKey("accounts", Accounts)  # Zoho Accounts for agents' consent (Desk's DC)
+CREDENTIALS = web.AppKey("credentials", dict[str, TokenManager])  # env variable → its tokens
+DESK = web.AppKey("desk", DeskClient)  # the org's identity: reads, notifications, digests
+AGENT_DESKS = web.AppKey("agent_desks", AgentDesks)  # Desk as each agent, for changes
+ORG_DATA = web.AppKey("org_data", OrgData)  # departments, statuses, id → name
+CLIQ = web.AppKey("cliq", CliqClient)
+DIRECTORY = web.AppKey("directory", AgentDirectory)
+CONNECTIONS = web.AppKey("connections", AgentConnections)
+ANSWERS = web.AppKey("answers", Answers)  # kept button state
+ATTENDANCE = web.AppKey("attendance", AttendanceService)
+EXPORT_LINKS = web.AppKey("export_links", ExportLinks)
+OUTBOX = web.AppKey("outbox", Outbox)
+INBOX = web.AppKey("inbox", Inbox)
+SEEN = web.AppKey("seen", SeenCredentials)
+SETTINGS = web.AppKey("settings", Settings)
+TASKS = web.AppKey("tasks", WatchedTasks)
+WEBHOOKS = web.AppKey("webhooks", WebhookVerifier)
+INSTALLATION = web.AppKey("installation", Installation)
+SENDER = web.AppKey("sender", Sender)
+NOTIFIER = web.AppKey("notifier", Notifier)
+SCHEDULER = web.AppKey("scheduler", Scheduler)
+POLLER = web.AppKey("poller", DeskPoller)  # Desk's events by polling, on editions without webhooks
