@@ -5,6 +5,7 @@ Runs without Cliq or aiohttp; the chat layer talks to `AttendanceService`.
 
 from attendance.access import Access, AccessPolicy
 from attendance.errors import (
+    AlreadyCheckedOut,
     AttendanceError,
     CorrectionError,
     MoveRefused,
@@ -13,6 +14,7 @@ from attendance.errors import (
     UnknownStatus,
 )
 from attendance.models import Event, EventKind, Status, StatusType
+from attendance.notices import Notice, NoticeSink
 from attendance.reports import AgentPeriod, DayReport, RangeReport, WeekReport
 from attendance.service import AttendanceService
 from attendance.views import AgentState, Board, BoardColumn, Change
@@ -22,6 +24,7 @@ __all__ = [
     "AccessPolicy",
     "AgentPeriod",
     "AgentState",
+    "AlreadyCheckedOut",
     "AttendanceError",
     "AttendanceService",
     "Board",
@@ -32,6 +35,8 @@ __all__ = [
     "Event",
     "EventKind",
     "MoveRefused",
+    "Notice",
+    "NoticeSink",
     "RangeError",
     "RangeReport",
     "Status",

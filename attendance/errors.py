@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from attendance.views import AgentState
 
 
 class AttendanceError(Exception):
@@ -27,6 +31,15 @@ class MoveRefused(AttendanceError):
         self.allowed = list(allowed)
         hint = ", ".join(self.allowed) if self.allowed else "none"
         super().__init__(f"{message} Allowed now: {hint}.")
+
+
+class AlreadyCheckedOut(AttendanceError):
+    """An admin asked to check out an agent who is not checked in; `state` says since when
+    (and `state.email`, `state.name` who)."""
+
+    def __init__(self, state: AgentState) -> None:
+        self.state = state
+        super().__init__(f"{state.name or state.email} is already checked out.")
 
 
 class RangeError(AttendanceError):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from attendance.models import (
+    AUTO_CHECKOUT_AFTER,
     CHECK_OUT,
     SYSTEM_ACTOR,
     Event,
@@ -18,6 +19,7 @@ from attendance.models import (
     agent_key,
     from_ms,
 )
+from attendance.notices import NOTIFIED, Notice, NoticeSink
 from attendance.timeline import Replay, Step, replay
 from bot.store.db import Database
 
@@ -51,8 +53,18 @@ def _step(row: Any) -> Step:
 
 
 class EventLog:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, notices: NoticeSink | None = None) -> None:
+        """`notices` hears of every admin and automatic event, inside its transaction."""
         self._db = db
+        self._notices = notices
+        self._uncommitted = False  # notices recorded whose transaction may not have committed
+
+    def committed(self) -> None:
+        """Call after a transaction that appended events commits: tells the sink, if it heard
+        of any (see `attendance.notices`)."""
+        if self._uncommitted and self._notices is not None:
+            self._uncommitted = False
+            self._notices.committed()
 
     async def append(
         self,
@@ -66,15 +78,39 @@ class EventLog:
         online: bool,
         recorded_ms: int,
         reason: str = "",
+        actor_name: str = "",
     ) -> int:
-        """Append one event inside the caller's transaction; return its id."""
+        """Append one event inside the caller's transaction; return its id. An admin's or the
+        24-hour rule's event is handed to the notice sink in the same transaction (the caller
+        then calls `committed()` once it commits); `actor_name` is only for that notice."""
         cursor = await tx.execute(
             "INSERT INTO attendance_events"
             " (agent, status_id, at_ms, actor, kind, reason, online, recorded_ms)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (agent, status_id, at_ms, actor, kind.value, reason, int(online), recorded_ms),
         )
-        return int(cursor.lastrowid)
+        event_id = int(cursor.lastrowid)
+        if self._notices is not None and kind in NOTIFIED:
+            rows = await _fetchall(
+                tx, "SELECT name, zone FROM attendance_agents WHERE email = ?", (agent,)
+            )
+            name, zone = (rows[0][0], rows[0][1]) if rows else ("", "")
+            automatic = kind is EventKind.AUTOMATIC
+            notice = Notice(
+                event_id=event_id,
+                agent=agent,
+                agent_name=name,
+                kind=kind,
+                status_id=status_id,
+                at=from_ms(at_ms),
+                actor=actor,
+                actor_name=actor_name,
+                zone=zone,
+                session_started=from_ms(at_ms) - AUTO_CHECKOUT_AFTER if automatic else None,
+            )
+            await self._notices.record(tx, notice)
+            self._uncommitted = True
+        return event_id
 
     async def events(self, agent: str) -> list[Event]:
         """The agent's whole log in log order (for audits and tests)."""
@@ -142,7 +178,9 @@ class EventLog:
         if not found.auto_checkouts:
             return found
         async with self._db.transaction() as tx:
-            return await self._settle_in(tx, agent, now_ms, since_ms)
+            settled = await self._settle_in(tx, agent, now_ms, since_ms)
+        self.committed()
+        return settled
 
     async def _settle_in(self, tx: Any, agent: str, now_ms: int, since_ms: int | None) -> Replay:
         steps = await self.open_tail(tx, agent, at_or_before=since_ms)

@@ -39,6 +39,8 @@ MIGRATIONS = [
         name TEXT NOT NULL DEFAULT ''
     )
     """,
+    # The agent's own time zone as last seen on one of their moves: their notices are in it.
+    "ALTER TABLE attendance_agents ADD COLUMN zone TEXT NOT NULL DEFAULT ''",
 ]
 
 

@@ -7,12 +7,12 @@ pass the state machine. Permissions are not checked here: see `attendance.access
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 from attendance import export as csv_export
-from attendance.errors import AttendanceError, CorrectionError, MoveRefused
+from attendance.errors import AlreadyCheckedOut, AttendanceError, CorrectionError, MoveRefused
 from attendance.log import EventLog
 from attendance.machine import allowed_moves, check_move
 from attendance.models import (
@@ -28,6 +28,7 @@ from attendance.models import (
     from_ms,
     to_ms,
 )
+from attendance.notices import NoticeSink
 from attendance.reports import (
     MAX_DAYS,
     AgentPeriod,
@@ -50,11 +51,13 @@ _BREAKS = {"meal": MEAL_BREAK, "short": SHORT_BREAK}
 
 
 class AttendanceService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, notices: NoticeSink | None = None) -> None:
+        """`notices` hears, inside the storing transaction, of every move an admin makes for
+        an agent and every 24-hour check-out (see `attendance.notices`)."""
         self._db = db
         self._clock = clock
         self.book = StatusBook(db)
-        self.log = EventLog(db)
+        self.log = EventLog(db, notices)
 
     async def setup(self) -> None:
         """Create the tables and the four default statuses (idempotent)."""
@@ -99,11 +102,14 @@ class AttendanceService:
         name: str | None = None,
         reason: str = "",
         tz: Zone = "UTC",
+        actor_name: str = "",
     ) -> Change:
         """Switch the agent to `status` (an id or a name), as `actor` (default the agent).
 
-        A move by anyone else is recorded as an admin move. Raises MoveRefused, listing the
-        allowed moves, when the state machine does not allow it.
+        A move by anyone else is recorded as an admin move, and the agent is told of it
+        (`actor_name` names the admin in that notice). The agent's own move remembers `tz` as
+        their zone, for their notices. Raises MoveRefused, listing the allowed moves, when the
+        state machine does not allow it.
         """
         email = agent_key(agent)
         by = email if actor is None else actor.strip() or email
@@ -116,6 +122,8 @@ class AttendanceService:
         async with self._db.transaction() as tx:
             tail = await self.log.settle(email, now, tx=tx)
             current = tail.segments[-1].status_id if tail.segments else None
+            own = kind is EventKind.NORMAL
+            await _save_agent(tx, email, name, zone(tz).key if own else None)
             try:
                 check_move(current, target, known)
             except MoveRefused as refusal:
@@ -131,8 +139,9 @@ class AttendanceService:
                     online=target.online,
                     recorded_ms=now,
                     reason=reason,
+                    actor_name=actor_name,
                 )
-            await _save_agent(tx, email, name)
+        self.log.committed()
         if refused is not None:
             raise refused
         return Change(await self.log.event(event_id), await self._state(email, now, tz))
@@ -155,12 +164,35 @@ class AttendanceService:
         return await self.move(agent, status.id, name=name, tz=tz)
 
     async def admin_checkout(
-        self, agent: str, admin: str, reason: str = "", *, tz: Zone = "UTC"
+        self,
+        agent: str,
+        admin: str,
+        reason: str = "",
+        *,
+        tz: Zone = "UTC",
+        admin_name: str = "",
+        agent_name: str | None = None,
     ) -> Change:
-        """Check an agent out on their behalf, recorded as done by `admin` (SPEC A6)."""
+        """Check an agent out on their behalf, recorded as done by `admin` (SPEC A6); the
+        agent is told (see `attendance.notices`). Raises AlreadyCheckedOut, with the agent's
+        state, if they are not checked in (whoever checked them out, and when)."""
         if agent_key(admin) == agent_key(agent):
-            return await self.move(agent, CHECK_OUT, tz=tz)
-        return await self.move(agent, CHECK_OUT, actor=agent_key(admin), reason=reason, tz=tz)
+            return await self.move(agent, CHECK_OUT, tz=tz)  # their own move
+        try:
+            return await self.move(
+                agent,
+                CHECK_OUT,
+                actor=agent_key(admin),
+                reason=reason,
+                tz=tz,
+                actor_name=admin_name,
+                name=agent_name,
+            )
+        except MoveRefused:
+            state = await self.status(agent, tz)
+            if not state.checked_in:
+                raise AlreadyCheckedOut(state) from None
+            raise  # pragma: no cover - Check Out is allowed from every checked-in state
 
     async def correct(
         self,
@@ -204,6 +236,7 @@ class AttendanceService:
             )
             await _save_agent(tx, email, None)
             await self.log.settle(email, now, since_ms=at_ms, tx=tx)
+        self.log.committed()
         return Change(await self.log.event(event_id), await self._state(email, now, tz))
 
     async def set_name(self, agent: str, name: str) -> None:
@@ -233,8 +266,15 @@ class AttendanceService:
 
     # --- the board and reports ------------------------------------------------------------
 
-    async def board(self, agents: Sequence[str] | None = None, tz: Zone = "UTC") -> Board:
-        """Agents grouped by current status: `agents` (e.g. Desk's list), or everyone known."""
+    async def board(
+        self, agents: Sequence[str] | Mapping[str, str] | None = None, tz: Zone = "UTC"
+    ) -> Board:
+        """Agents grouped by current status: `agents` (e.g. Desk's list; a mapping gives each
+        e-mail's name, used where attendance knows none), or everyone known. An agent who never
+        used attendance is in the Check Out column. Each column lists its agents by name."""
+        given = (
+            {} if not isinstance(agents, Mapping) else {agent_key(k): v for k, v in agents.items()}
+        )
         emails = (
             await self.log.known_agents()
             if agents is None
@@ -243,13 +283,16 @@ class AttendanceService:
         now = self._now_ms()
         statuses = await self.book.all(include_deleted=True)
         groups: dict[int, list[AgentState]] = {s.id: [] for s in statuses}
-        names = await self.log.names(emails)
+        names = {**{k: " ".join(v.split()) for k, v in given.items() if v.strip()}}
+        names.update(await self.log.names(emails))
         for email in emails:
             tail = await self.log.settle(email, now)
             state = await self._state(
                 email, now, tz, statuses=statuses, tail=tail, name=names.get(email, "")
             )
             groups[state.status.id].append(state)
+        for column in groups.values():
+            column.sort(key=lambda a: ((a.name or a.email).casefold(), a.email))
         return Board(
             [BoardColumn(s, groups[s.id]) for s in statuses if not s.deleted or groups[s.id]]
         )
@@ -374,13 +417,16 @@ def _columns(statuses: list[Status], periods: Sequence[AgentPeriod]) -> list[Sta
     return [s for s in statuses if not s.deleted or s.id in used]
 
 
-async def _save_agent(tx: object, email: str, name: str | None) -> None:
-    """Remember the agent (the sweep and the board list agents from here), and their name."""
+async def _save_agent(tx: object, email: str, name: str | None, tz: str | None = None) -> None:
+    """Remember the agent (the sweep and the board list agents from here), their name and
+    their own zone (for their notices), each only when given."""
     cleaned = " ".join((name or "").split())
-    update = "UPDATE SET name = excluded.name" if cleaned else "NOTHING"
+    updates = [f"{col} = excluded.{col}" for col, v in (("name", cleaned), ("zone", tz)) if v]
+    update = f"UPDATE SET {', '.join(updates)}" if updates else "NOTHING"
     await tx.execute(  # type: ignore[attr-defined]
-        f"INSERT INTO attendance_agents (email, name) VALUES (?, ?) ON CONFLICT (email) DO {update}",
-        (email, cleaned),
+        "INSERT INTO attendance_agents (email, name, zone) VALUES (?, ?, ?)"
+        f" ON CONFLICT (email) DO {update}",
+        (email, cleaned, tz or ""),
     )
 
 
