@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from attendance.views import AgentState
+from datetime import datetime
 
 
 class AttendanceError(Exception):
@@ -34,12 +31,12 @@ class MoveRefused(AttendanceError):
 
 
 class AlreadyCheckedOut(AttendanceError):
-    """An admin asked to check out an agent who is not checked in; `state` says since when
-    (and `state.email`, `state.name` who)."""
+    """An admin asked to check out an agent who is not checked in: who (`email`, `name`) and
+    since when (`since`, None if they never checked in)."""
 
-    def __init__(self, state: AgentState) -> None:
-        self.state = state
-        super().__init__(f"{state.name or state.email} is already checked out.")
+    def __init__(self, email: str, name: str, since: datetime | None) -> None:
+        self.email, self.name, self.since = email, name, since
+        super().__init__(f"{name or email} is already checked out.")
 
 
 class RangeError(AttendanceError):

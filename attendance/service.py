@@ -191,7 +191,7 @@ class AttendanceService:
         except MoveRefused:
             state = await self.status(agent, tz)
             if not state.checked_in:
-                raise AlreadyCheckedOut(state) from None
+                raise AlreadyCheckedOut(state.email, state.name, state.since) from None
             raise  # pragma: no cover - Check Out is allowed from every checked-in state
 
     async def correct(
