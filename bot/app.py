@@ -33,7 +33,7 @@ from bot.commands import help as help_commands
 from bot.commands.common import (
     attendance_refused,
     connect_card,
-    desk_error_banner,
+    desk_error_reply,
     store_unavailable_banner,
 )
 from bot.commands.context import DeskContext
@@ -128,7 +128,7 @@ def build_bot(
         late_reply=late_reply,
         context_factory=context_factory,
         error_replies={
-            DeskError: desk_error_banner,
+            DeskError: desk_error_reply,
             AttendanceError: attendance_refused,
             NotConnected: connect_card,
             StoreUnavailable: store_unavailable_banner,

@@ -34,6 +34,7 @@ from bot.router import (
     Router,
     check_menus,
     normalise,
+    unoffered,
 )
 
 log = logging.getLogger("deskbot.dispatch")
@@ -41,7 +42,10 @@ log = logging.getLogger("deskbot.dispatch")
 ContextFactory = Callable[[Envelope, "Bot", str], Awaitable[Context]]
 LateReply = Callable[[Envelope, bytes], Awaitable[None]]
 Run = Callable[[Context], Awaitable[Any]]
-ErrorReply = Callable[[Any], Any]
+ErrorReply = Callable[..., Any]
+"""`reply(exc)` or `reply(exc, ctx)` (plain or `async`): the answer to a listener that raised
+`exc`, e.g. a card the person can act on; the context says who asked (to name them, or to make
+them a link of their own)."""
 
 _MENTION_TOKEN = re.compile(r"\{@[^}]*\}")
 
@@ -79,10 +83,11 @@ class Bot:
           that missed the deadline (to the call's `response_url`, or posted as the bot); and
           channel keyword answers, which are always posted. Without it, late answers are
           dropped with a warning.
-        - `error_replies`: exception class → `reply(exc)` for a listener that raised it (the
-          nearest class in the exception's MRO wins, as starlette's exception handlers);
+        - `error_replies`: exception class → `reply(exc)` or `reply(exc, ctx)` (see
+          `ErrorReply`) for a listener that raised it (the nearest class in the exception's MRO
+          wins, as starlette's exception handlers), logged as one line without a traceback;
           `UsageError` gives the command's usage card; anything else the error card with a
-          reference id.
+          reference id (and the traceback in the log).
         """
         self.name = name
         self.clock = clock or SystemClock()
@@ -170,7 +175,11 @@ class Bot:
         except UsageError as exc:
             output = answers.usage(self, envelope, problem=str(exc)).to_json()
         except Exception as exc:
-            reply = self._error_reply(exc)
+            try:
+                reply = await self._error_reply(exc, ctx)
+            except Exception:
+                log.exception("error reply failed [ref %s]", request_id)
+                reply = None
             if reply is not None:
                 log.warning(
                     "listener answered %s [ref %s]: %s", type(exc).__name__, request_id, exc
@@ -186,12 +195,13 @@ class Bot:
             return EMPTY
         return output
 
-    def _error_reply(self, exc: Exception) -> Any:
+    async def _error_reply(self, exc: Exception, ctx: Context) -> Any:
         """The registered reply for `exc`'s nearest class, or None."""
         for kind in type(exc).__mro__:
             make = self.error_replies.get(kind)
             if make is not None:
-                return make(exc)
+                reply = make(exc, ctx) if _takes_context(make) else make(exc)
+                return await reply if inspect.isawaitable(reply) else reply
         return None
 
     async def deliver_late(self, envelope: Envelope, output: bytes) -> None:
@@ -235,6 +245,10 @@ class Bot:
         if env.selected:
             # A picked suggestion is what the user meant: `/ticket 11` + "#115" → "#115".
             args = " ".join(env.selected)
+        extra = command.extra_words(args)
+        if extra is not None:
+            log.info("/%s with more than it takes: answered usage", command.name)
+            return _constant(lambda ctx: answers.usage(self, env, problem=extra))
         return _guarded(
             lambda ctx: command.listener(ctx, args.strip()),
             admin=command.admin,
@@ -390,18 +404,26 @@ class Bot:
             log.warning("no form listener for form %r: answered stale_button", form.name)
             return _constant(lambda ctx: answers.stale_button())
         values = form_values(form.values)
-        if route.model is None:
-            return _guarded(
-                lambda ctx: route.listener(ctx, values), admin=route.admin, requires=route.requires
-            )
-        try:
-            parsed = route.model.model_validate(values)
-        except ValidationError as exc:
-            error = form_error(exc)
-            return _constant(lambda ctx: error)
-        return _guarded(
-            lambda ctx: route.listener(ctx, parsed), admin=route.admin, requires=route.requires
-        )
+        parsed: Any = values
+        if route.model is not None:
+            try:
+                parsed = route.model.model_validate(values)
+            except ValidationError as exc:
+                error = form_error(exc)
+                return _constant(lambda ctx: error)
+
+        async def call(ctx: Context) -> Any:
+            if route.offered is not None:
+                offered = route.offered(ctx, values)
+                if inspect.isawaitable(offered):
+                    offered = await offered
+                wrong = unoffered(values, offered)
+                if wrong:
+                    log.warning("form %r: values not offered in %s", route.name, sorted(wrong))
+                    return FormError(text="Please pick again from the list.", inputs=wrong)
+            return await route.listener(ctx, parsed)
+
+        return _guarded(call, admin=route.admin, requires=route.requires)
 
     @staticmethod
     async def _plain_context(envelope: Envelope, bot: Bot, request_id: str) -> Context:
@@ -456,6 +478,17 @@ def form_error(exc: ValidationError) -> FormError:
         name = str(error["loc"][0]) if error["loc"] else "form"
         inputs.setdefault(name, error["msg"])
     return FormError(text="Please check the highlighted fields.", inputs=inputs)
+
+
+def _takes_context(reply: ErrorReply) -> bool:
+    """Whether an error reply is `reply(exc, ctx)` rather than `reply(exc)`."""
+    try:
+        inspect.signature(reply).bind(None, None)
+    except TypeError:
+        return False
+    except ValueError:  # a builtin without a signature
+        return False
+    return True
 
 
 def _constant(make: Callable[[Context], Any]) -> Run:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, get_type_hints
 
@@ -27,6 +27,21 @@ Guard = Callable[[Any], Any]
 """A condition declared on a decorator (`requires=`), asked on every call after the admin rule:
 `guard(ctx)` (plain or `async`) returns the reply refusing the call (a `Banner`, a `Message`…),
 or None to let the listener run. Deskbot's `desk_agent` ("the caller is a Desk agent") is one."""
+
+
+Takes = int | Mapping[str, int | None] | None
+"""What a command takes after its name, declared once on its decorator (`takes=`): `None`, any
+words (the listener reads them); a number, at most that many words; or sub-commands, a mapping
+of each first word (case forgiven) to at most how many words may follow it (`None`: any), `""`
+standing for the command alone. A call with more words, or (with sub-commands) an unknown first
+word, gets the command's usage card naming what was extra; the listener never runs."""
+
+Offered = Callable[[Any, dict[str, Any]], Any]
+"""What a form offered, declared on its decorator (`offered=`): `offered(ctx, values)` (plain
+or `async`) returns, for each choice input (select, radio, checkbox, dynamic select), the values
+this caller may submit now: those the form offered them, derived again on submit (e.g. from the
+app's current lists). A submitted value outside them gets a `form_error` naming the input and
+the listener never runs; the values a client sends are never trusted."""
 
 
 class ListenerError(TypeError):
@@ -72,6 +87,22 @@ class Command:
     description: str
     admin: AdminRule = False
     requires: Guard | None = None
+    takes: Takes = None
+
+    def extra_words(self, args: str) -> str | None:
+        """Why `args` is more than this command takes (see `Takes`), in words for its usage
+        card; None when it is fine."""
+        words = typed(args).split()
+        if self.takes is None:
+            return None
+        if isinstance(self.takes, int):
+            return _too_many(f"/{self.name}", self.takes, words)
+        verb = words[0].casefold() if words else ""
+        if verb not in self.takes:
+            shown = verb if len(verb) <= 40 else verb[:39] + "…"
+            return f"“{shown}” is not something /{self.name} does." if verb else "Say what to do."
+        most = self.takes[verb]
+        return None if most is None else _too_many(f"/{self.name} {verb}", most, words[1:])
 
 
 @dataclass(frozen=True)
@@ -107,6 +138,25 @@ class FormRoute:
     model: type[BaseModel] | None
     admin: bool = False
     requires: Guard | None = None
+    offered: Offered | None = None
+
+
+def unoffered(values: Mapping[str, Any], offered: Mapping[str, Collection[str]]) -> dict[str, str]:
+    """For each choice input whose submitted value (or one of whose values, for a multiple
+    choice) is not among `offered[name]`, the message shown next to it; empty when all are."""
+    wrong: dict[str, str] = {}
+    for name, allowed in offered.items():
+        value = values.get(name)
+        if value is None or value == "":
+            continue  # nothing chosen: whether it must be is the values model's rule
+        for one in value if isinstance(value, list) else [value]:
+            if not isinstance(one, str) or one not in allowed:
+                shown = str(one) if len(str(one)) <= 30 else str(one)[:29] + "…"
+                wrong[name] = (
+                    f"“{shown}” is not one of the choices offered: pick one from the list."
+                )
+                break
+    return wrong
 
 
 @dataclass(frozen=True)
@@ -199,16 +249,20 @@ class Router:
         description: str = "",
         admin: AdminRule = False,
         requires: Guard | None = None,
+        takes: Takes = None,
     ) -> Callable[[F], F]:
         """`/name args`: the listener is called as `listener(ctx, args: str)`; `admin` says
         which calls are admin-only (see `AdminRule`), `requires` what else a caller must be
-        (see `Guard`). Raises ListenerError for a listener of the wrong shape."""
+        (see `Guard`), `takes` how many words may follow the name (see `Takes`). Raises
+        ListenerError for a listener of the wrong shape."""
         name = name.lstrip("/").lower()
 
         def register(listener: F) -> F:
             check_listener("command", listener, "ctx", "args")
             doc = description or _first_line(listener)
-            self.commands.append(Command(name, listener, usage or f"/{name}", doc, admin, requires))
+            self.commands.append(
+                Command(name, listener, usage or f"/{name}", doc, admin, requires, takes)
+            )
             return listener
 
         return register
@@ -250,10 +304,15 @@ class Router:
         return register
 
     def form(
-        self, name: str, *, admin: bool = False, requires: Guard | None = None
+        self,
+        name: str,
+        *,
+        admin: bool = False,
+        requires: Guard | None = None,
+        offered: Offered | None = None,
     ) -> Callable[[F], F]:
         """A form submit by form name: `listener(ctx, values)`; `admin` and `requires` as for
-        commands.
+        commands; `offered` what each choice input may be (see `Offered`), checked after them.
 
         If the second parameter is annotated with a pydantic model, the submitted values are
         validated into it (select and radio values reduced to their `value`); a validation error
@@ -263,7 +322,8 @@ class Router:
 
         def register(listener: F) -> F:
             check_listener("form", listener, "ctx", "values")
-            self.forms.append(FormRoute(name, listener, _values_model(listener), admin, requires))
+            model = _values_model(listener)
+            self.forms.append(FormRoute(name, listener, model, admin, requires, offered))
             return listener
 
         return register
@@ -322,6 +382,15 @@ class Router:
             return listener
 
         return register
+
+
+def _too_many(what: str, most: int, words: list[str]) -> str | None:
+    if len(words) <= most:
+        return None
+    extra = " ".join(words[most:])
+    shown = extra if len(extra) <= 40 else extra[:39] + "…"
+    takes = "nothing more" if most == 0 else f"at most {most} word{'s' if most > 1 else ''}"
+    return f"{what} takes {takes}: “{shown}” is extra."
 
 
 def _first_line(listener: Listener) -> str:

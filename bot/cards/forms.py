@@ -58,7 +58,7 @@ def status_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> 
                 label="New status",
                 placeholder="Pick a status",
                 mandatory=True,
-                options=[(s.value[:100], status_value(s.value)) for s in statuses][:MAX_OPTIONS],
+                options=status_choices(statuses),
                 value=status_value(ticket.status) if ticket.status else None,
             ),
             TextareaInput(
@@ -73,11 +73,33 @@ def status_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> 
     )
 
 
-def assign_choices(agents: Sequence[Agent], teams: Sequence[Team]) -> list[tuple[str, str]]:
-    """(label, value) for each agent and team a ticket can be assigned to."""
-    options = [(a.display_name[:100], f"agent:{a.id}") for a in agents]
+def assign_choices(
+    agents: Sequence[Agent], teams: Sequence[Team], *, me: str | None = None
+) -> list[tuple[str, str]]:
+    """(label, value) for each agent and team a ticket can be assigned to; the agent whose id
+    is `me` (the reader) first, as "Me (name)": Assign to me, wherever the card had no room for
+    its button."""
+    mine = [(f"Me ({a.display_name})"[:100], f"agent:{a.id}") for a in agents if a.id == me]
+    options = mine + [(a.display_name[:100], f"agent:{a.id}") for a in agents if a.id != me]
     options += [(f"Team: {t.name}"[:100], f"team:{t.id}") for t in teams]
     return options
+
+
+def status_choices(statuses: Sequence[TicketStatus]) -> list[tuple[str, str]]:
+    """The Status form's choices: Desk's statuses, as (label, option value)."""
+    return [(s.value[:100], status_value(s.value)) for s in statuses][:MAX_OPTIONS]
+
+
+def reply_statuses(statuses: Sequence[TicketStatus]) -> list[tuple[str, str]]:
+    """The Reply form's "then set status" choices: leave it, or one of Desk's statuses."""
+    after = [("Leave as it is", "-")] + [(s.value[:100], status_value(s.value)) for s in statuses]
+    return after[:MAX_OPTIONS]
+
+
+def visibilities(*, public_allowed: bool) -> list[tuple[str, str]]:
+    """The Comment form's "who can see it" choices: public only for those allowed to."""
+    private = [("Private: agents only", "private")]
+    return [*private, ("Public: the customer sees it", "public")] if public_allowed else private
 
 
 def matching(choices: Sequence[tuple[str, str]], query: str) -> list[tuple[str, str]]:
@@ -89,19 +111,29 @@ def matching(choices: Sequence[tuple[str, str]], query: str) -> list[tuple[str, 
     return [*first, *then][:MAX_OPTIONS]
 
 
-def assign_form(ticket: Ticket, agents: Sequence[Agent], teams: Sequence[Team], seen: int) -> Form:
+def assign_form(
+    ticket: Ticket,
+    agents: Sequence[Agent],
+    teams: Sequence[Team],
+    seen: int,
+    *,
+    me: str | None = None,
+) -> Form:
     """Agents and teams of the ticket's department: a drop-down of them, or, when there are more
     than Cliq's 100 options, a `dynamic_select` searched as the agent types (Cliq's advice for
-    more than 100 results, dynamic-drop-down.html)."""
-    options = assign_choices(agents, teams)
+    more than 100 results, dynamic-drop-down.html). The reader (`me`) comes first, chosen
+    already when the ticket has no owner."""
+    options = assign_choices(agents, teams, me=me if me != ticket.assignee_id else None)
     owner: SelectInput | DynamicSelectInput
     if len(options) <= MAX_OPTIONS:
+        mine = options[0][1] if options and options[0][0].startswith("Me (") else None
         owner = SelectInput(
             name="owner",
             label="Assign to",
             placeholder="An agent or a team",
             mandatory=True,
             options=options,
+            value=mine if mine and not ticket.assignee_id else None,
         )
     else:
         owner = DynamicSelectInput(
@@ -120,7 +152,7 @@ def assign_form(ticket: Ticket, agents: Sequence[Agent], teams: Sequence[Team], 
 
 
 def reply_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> Form:
-    after = [("Leave as it is", "-")] + [(s.value[:100], status_value(s.value)) for s in statuses]
+    after = reply_statuses(statuses)
     return Form(
         title=f"Reply on {_number(ticket)}"[:100],
         name="reply",
@@ -138,7 +170,7 @@ def reply_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> F
                 name="then_status",
                 label="Then set status",
                 placeholder="Optional",
-                options=after[:MAX_OPTIONS],
+                options=after,
                 value="-",
             ),
             *_hidden(ticket, seen),
@@ -147,14 +179,24 @@ def reply_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> F
 
 
 def comment_form(ticket: Ticket, seen: int, *, public_allowed: bool = True) -> Form:
-    visibility = [("Private: agents only", "private")]
+    """A comment; the public/private choice only for those who may comment publicly (a light
+    agent's comment is private, and the form says so instead of offering what they can't use)."""
+    choice: list[RadioInput] = []
     if public_allowed:
-        visibility.append(("Public: the customer sees it", "public"))
-    else:
-        visibility.append(("Public (not allowed for you)", "private-only"))
+        choice.append(
+            RadioInput(
+                name="visibility",
+                label="Who can see it",
+                hint="Private: agents only. Public: the customer sees it too.",
+                options=visibilities(public_allowed=True),
+                value="private",
+                mandatory=True,
+            )
+        )
     return Form(
         title=f"Comment on {_number(ticket)}"[:100],
         name="comment",
+        hint=None if public_allowed else "A private comment: agents see it, the customer doesn't.",
         button_label="Add",
         inputs=[
             TextareaInput(
@@ -164,14 +206,7 @@ def comment_form(ticket: Ticket, seen: int, *, public_allowed: bool = True) -> F
                 mandatory=True,
                 max_length=5000,
             ),
-            RadioInput(
-                name="visibility",
-                label="Who can see it",
-                hint="Private: agents only. Public: the customer sees it too.",
-                options=visibility,
-                value="private",
-                mandatory=True,
-            ),
+            *choice,
             *_hidden(ticket, seen),
         ],
     )

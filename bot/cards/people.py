@@ -22,10 +22,13 @@ def no_desk_agent(email: str) -> Message:
     )
 
 
-def connect_desk(url: str) -> Message:
+def connect_desk(url: str, reason: str = "") -> Message:
+    """The Connect card: its button opens `url` (the person's own connect link); `reason` says
+    why they must connect (again), e.g. Zoho no longer accepting their connection."""
     return Message(
         text=(
-            "To change tickets from Cliq, connect your Zoho Desk account once. "
+            (f"{escape(reason)}\n" if reason else "")
+            + "To change tickets from Cliq, connect your Zoho Desk account once. "
             "Changes are then made in Desk as you."
         ),
         card=Card(title="Connect Zoho Desk", theme="modern-inline"),

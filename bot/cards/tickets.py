@@ -24,14 +24,30 @@ def _subject(ticket: Ticket) -> str:
     return subject if len(subject) <= SUBJECT else subject[: SUBJECT - 1] + "…"
 
 
-def action_buttons(ticket: Ticket, *, viewer_agent_id: str | None, room: int = 5) -> list[Button]:
-    """Status, Assign, Reply, Comment, and Assign to me when the viewer isn't the owner."""
+CHANGES = ("Status", "Assign", "Reply")
+"""The actions that change a ticket in Desk: offered to agents and admins, never to light
+agents (Desk refuses them; README "Acting from a card")."""
+
+
+def action_buttons(
+    ticket: Ticket,
+    *,
+    viewer_agent_id: str | None,
+    viewer_role: str | None = None,
+    room: int = 5,
+) -> list[Button]:
+    """The actions the reader may use (SPEC D5): Status, Assign, Reply and Comment, and Assign
+    to me when they aren't the owner; a light agent (`viewer_role == "light"`) gets Comment
+    only. An unknown reader (`viewer_role` None: a channel post) gets every action, each
+    checked again when clicked. Without room for Assign to me (Post here takes the fifth
+    place), the Assign form offers the reader first (`bot.cards.forms.assign_choices`)."""
     seen = ticket.modified_time
+    labels = ("Comment",) if viewer_role == "light" else (*CHANGES, "Comment")
     buttons = [
-        Button.invoke(label, key=ticket_key(label.lower(), ticket.id, seen))
-        for label in ("Status", "Assign", "Reply", "Comment")
+        Button.invoke(label, key=ticket_key(label.lower(), ticket.id, seen)) for label in labels
     ]
-    if viewer_agent_id and ticket.assignee_id != viewer_agent_id and len(buttons) < room:
+    mine = viewer_role != "light" and viewer_agent_id and ticket.assignee_id != viewer_agent_id
+    if mine and len(buttons) < room:
         buttons.append(Button.invoke("Assign to me", key=ticket_key("mine", ticket.id, seen)))
     return buttons[:room]
 
@@ -43,10 +59,12 @@ def ticket_card(
     zone: ZoneInfo,
     names: Mapping[str, str],
     viewer_agent_id: str | None = None,
+    viewer_role: str | None = None,
     audit: str | None = None,
     room: int = 5,
 ) -> Message:
-    """`names` maps agent and department ids to names (the reader's view of who is who)."""
+    """`names` maps agent and department ids to names (the reader's view of who is who); the
+    buttons are the actions the reader may use (`action_buttons`)."""
     due = when.due(ticket.due_date, now, zone, closed=ticket.is_closed)
     customer = ticket.contact.email if ticket.contact and ticket.contact.email else ticket.email
     details = {
@@ -74,7 +92,9 @@ def ticket_card(
             theme="modern-inline",
         ),
         slides=[LabelSlide.of(details)],
-        buttons=action_buttons(ticket, viewer_agent_id=viewer_agent_id, room=room),
+        buttons=action_buttons(
+            ticket, viewer_agent_id=viewer_agent_id, viewer_role=viewer_role, room=room
+        ),
     )
 
 

@@ -19,8 +19,11 @@ from bot.cards.forms import (
     comment_form,
     matching,
     reply_form,
+    reply_statuses,
+    status_choices,
     status_form,
     status_named,
+    visibilities,
 )
 from bot.cards.keys import parse_ticket_key
 from bot.cards.tickets import edited_ticket_card, ticket_card
@@ -31,7 +34,7 @@ from bot.commands.context import DeskContext
 from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError, InvalidData
 from bot.desk.people import Agent, Team
-from bot.desk.tickets import Ticket
+from bot.desk.tickets import Ticket, TicketStatus
 from bot.router import Router
 from bot.store.answers import AlreadyUsed
 
@@ -62,7 +65,7 @@ class ReplyValues(TicketValues):
 
 class CommentValues(TicketValues):
     content: str = Field(min_length=1, max_length=5000)
-    visibility: Literal["private", "public", "private-only"] = "private"
+    visibility: Literal["private", "public"] = "private"
 
 
 # --- buttons open forms ------------------------------------------------------------------
@@ -84,7 +87,7 @@ async def _open(ctx: DeskContext, action: str, rest: str) -> Answer:
     if action == "comment":
         return comment_form(ticket, key.seen, public_allowed=ctx.role != "light")
     agents, teams = await _assignable(ctx, ticket)
-    return assign_form(ticket, agents, teams, key.seen)
+    return assign_form(ticket, agents, teams, key.seen, me=ctx.agent.id if ctx.agent else None)
 
 
 async def _assignable(ctx: DeskContext, ticket: Ticket) -> tuple[list[Agent], list[Team]]:
@@ -110,7 +113,9 @@ async def assign_options(ctx: DeskContext, query: str, values: dict[str, Any]) -
         agents, teams = await _assignable(ctx, ticket)
     except DeskError:
         return DynamicOptions()
-    return DynamicOptions(options=options_of(matching(assign_choices(agents, teams), query)))
+    me = ctx.agent.id if ctx.agent.id != ticket.assignee_id else None
+    choices = assign_choices(agents, teams, me=me)
+    return DynamicOptions(options=options_of(matching(choices, query)))
 
 
 for _action in ("status", "assign", "reply", "comment"):
@@ -136,6 +141,46 @@ async def assign_to_me(ctx: DeskContext, rest: str) -> Answer:
     return await set_owner(ctx, values)
 
 
+# --- what each form offered, derived again on submit (the router checks the values) ------
+
+
+def _values_of(choices: list[tuple[str, str]]) -> list[str]:
+    return [value for _, value in choices]
+
+
+async def _statuses_for(ctx: DeskContext, submitted: Any) -> list[TicketStatus]:
+    """Desk's statuses now: re-read once when the submitted one is not among those known."""
+    statuses = await ctx.statuses()
+    if isinstance(submitted, str) and submitted not in ("", "-"):
+        if status_named(submitted, statuses) is None:
+            statuses = await ctx.statuses(fresh=True)
+    return statuses
+
+
+async def offered_statuses(ctx: DeskContext, values: dict[str, Any]) -> dict[str, list[str]]:
+    """The Status form's statuses: Desk's current list."""
+    statuses = await _statuses_for(ctx, values.get("status"))
+    return {"status": _values_of(status_choices(statuses))}
+
+
+async def offered_reply(ctx: DeskContext, values: dict[str, Any]) -> dict[str, list[str]]:
+    """The Reply form's "then set status": leave it, or one of Desk's current statuses."""
+    statuses = await _statuses_for(ctx, values.get("then_status"))
+    return {"then_status": _values_of(reply_statuses(statuses))}
+
+
+async def offered_owners(ctx: DeskContext, values: dict[str, Any]) -> dict[str, list[str]]:
+    """The Assign form's owners: the agents and teams of the ticket's department now."""
+    ticket = await ctx.desk.ticket(str(values.get("ticket") or ""))
+    agents, teams = await _assignable(ctx, ticket)
+    return {"owner": _values_of(assign_choices(agents, teams))}
+
+
+def offered_visibility(ctx: DeskContext, values: dict[str, Any]) -> dict[str, list[str]]:
+    """The Comment form's "who can see it": public only for those who may comment publicly."""
+    return {"visibility": _values_of(visibilities(public_allowed=ctx.role != "light"))}
+
+
 # --- forms make the change ---------------------------------------------------------------
 
 
@@ -145,7 +190,7 @@ async def _status(ctx: DeskContext, value: str) -> str | None:
     return found or status_named(value, await ctx.statuses(fresh=True))
 
 
-@router.form("status", requires=desk_agent)
+@router.form("status", requires=desk_agent, offered=offered_statuses)
 async def set_status(ctx: DeskContext, values: StatusValues) -> Answer:
     status = await _status(ctx, values.status)
     if status is None:
@@ -161,7 +206,7 @@ async def set_status(ctx: DeskContext, values: StatusValues) -> Answer:
     return await _perform(ctx, "status", values, change)
 
 
-@router.form("assign", requires=desk_agent)
+@router.form("assign", requires=desk_agent, offered=offered_owners)
 async def set_owner(ctx: DeskContext, values: AssignValues) -> Answer:
     kind, _, owner_id = values.owner.partition(":")
 
@@ -199,7 +244,7 @@ def _refused_field(error: InvalidData, field: str) -> bool:
     )
 
 
-@router.form("reply", requires=desk_agent)
+@router.form("reply", requires=desk_agent, offered=offered_reply)
 async def send_reply(ctx: DeskContext, values: ReplyValues) -> Answer:
     status = None
     if values.then_status not in ("", "-"):
@@ -214,7 +259,7 @@ async def send_reply(ctx: DeskContext, values: ReplyValues) -> Answer:
     return await _perform(ctx, "reply", values, change)
 
 
-@router.form("comment", requires=desk_agent)
+@router.form("comment", requires=desk_agent, offered=offered_visibility)
 async def add_comment(ctx: DeskContext, values: CommentValues) -> Answer:
     async def change(desk: DeskClient, ticket: Ticket) -> str:
         public = values.visibility == "public"
@@ -270,6 +315,7 @@ async def _perform(ctx: DeskContext, action: str, values: TicketValues, change: 
         zone=ctx.timezone,
         names=await ctx.names(),
         viewer_agent_id=ctx.agent.id if ctx.agent else None,
+        viewer_role=ctx.role,
     )
 
 

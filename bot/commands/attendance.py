@@ -62,14 +62,22 @@ async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
 
 
 @router.command(
-    "checkin", usage="/checkin", description="Check in (start your day).", requires=desk_agent
+    "checkin",
+    usage="/checkin",
+    description="Check in (start your day).",
+    requires=desk_agent,
+    takes=0,
 )
 async def checkin(ctx: DeskContext, args: str) -> Message | Banner:
     return await _move(ctx, "Check In")
 
 
 @router.command(
-    "checkout", usage="/checkout", description="Check out (end your day).", requires=desk_agent
+    "checkout",
+    usage="/checkout",
+    description="Check out (end your day).",
+    requires=desk_agent,
+    takes=0,
 )
 async def checkout(ctx: DeskContext, args: str) -> Message | Banner:
     return await _move(ctx, "Check Out")
@@ -78,6 +86,7 @@ async def checkout(ctx: DeskContext, args: str) -> Message | Banner:
 @router.command(
     "break",
     usage="/break [meal | short]",
+    takes=1,
     description="Take a meal or short break.",
     requires=desk_agent,
 )
@@ -115,6 +124,18 @@ async def move_button(ctx: DeskContext, status_id: str) -> Message | Banner:
 
 
 ADMIN_VERBS = frozenset({"board", "report", "checkout", "statuses", "purge"})
+VERBS: dict[str, int | None] = {
+    "": 0,
+    "status": 1,
+    "week": None,
+    "export": None,
+    "board": None,
+    "report": None,
+    "checkout": 1,
+    "statuses": None,
+    "purge": 0,
+}
+"""Each /attendance verb → at most how many words follow it (None: the verb reads them)."""
 
 
 def _admin_call(ctx: DeskContext, args: str) -> bool:
@@ -133,6 +154,7 @@ def _admin_call(ctx: DeskContext, args: str) -> bool:
     description="With no words: your status and today's time; the words in the usage do the rest.",
     admin=_admin_call,
     requires=desk_agent,
+    takes=VERBS,
 )
 async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
     words = args.split()
@@ -201,8 +223,8 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
 @router.button("attview", admin=True)
 async def table_view(ctx: DeskContext, answer_id: str) -> Message | Banner:
     kept = await ctx.kept.get(answer_id)
-    if kept is None:
-        return people.refused("That report is too old; run it again.")
+    if kept is None or kept.owner.casefold() != ctx.user.email.casefold():
+        return people.refused("That report is too old (or not yours); run it again.")
     p = kept.payload
     report = await ctx.attendance.report(
         p["agents"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]), ctx.timezone.key

@@ -10,8 +10,13 @@ from bot.desk.errors import (
     DeskError,
     DeskUnavailable,
     Forbidden,
+    InvalidData,
+    LicenseLimited,
+    NoReplyAddress,
     NotFound,
+    OrgMismatch,
     RateLimited,
+    ScopeMismatch,
     ServerError,
     ThresholdExceeded,
     TokenRefused,
@@ -31,9 +36,23 @@ def desk_agent(ctx: DeskContext) -> Message | Banner | None:
     return people.no_desk_agent(ctx.user.email)
 
 
-def desk_error_banner(error: DeskError) -> Banner:
-    """Desk's refusals in words an agent can act on (issue 4: permission, gone, quota), and
-    our own token refused by Zoho (issue 17: the cause, and what an admin must renew)."""
+def desk_error_reply(error: DeskError, ctx: DeskContext) -> Banner | Message:
+    """A listener's DeskError as the answer the caller can act on: when Zoho no longer accepts
+    the caller's own Desk connection (revoked, expired, pushed out by their 20 newest, or the
+    sandbox restarted), the Connect card with their own link; otherwise `desk_error_banner`."""
+    if isinstance(error, TokenRefused) and not error.renew:
+        return people.connect_desk(
+            ctx.connections.connect_url(ctx.user.email),
+            reason=f"Zoho no longer accepts your Desk connection ({error.code}): nothing was "
+            "changed. Connect again, then try once more.",
+        )
+    return desk_error_banner(error)
+
+
+def desk_error_banner(error: DeskError) -> Banner | Message:
+    """Desk's refusals in words an agent can act on (issue 4, issue 11: each known class says
+    what to do next), and our own token refused by Zoho (issue 17: the cause, and what an
+    admin must renew)."""
     if isinstance(error, TokenRefused):
         if not error.renew:
             return people.refused(
@@ -45,12 +64,47 @@ def desk_error_banner(error: DeskError) -> Banner:
             f"An admin must renew {error.renew}; it works again as soon as they do."
         )
     if isinstance(error, ThresholdExceeded):
-        return people.refused("Desk's API credits for today are used up.")
+        return people.refused(
+            "Desk's API credits for today are used up, so nothing was changed. They renew "
+            "daily; until then, make the change in Desk itself."
+        )
+    if isinstance(error, LicenseLimited):
+        return people.refused(
+            "Your Desk edition doesn't include this, so nothing was changed. Make the change "
+            "in Desk itself."
+        )
+    if isinstance(error, ScopeMismatch | OrgMismatch):
+        return people.refused(
+            f"The Desk connection can't do this ({error.code}). Run /deskbot connect to "
+            "connect again; if it keeps happening, an admin must renew Deskbot's Desk token "
+            "with the scopes the README lists."
+        )
     if isinstance(error, Forbidden):
-        return people.refused("Desk says you don't have permission to do that.")
+        return people.refused(
+            "Desk says you don't have permission to do that. Ask your Desk administrator for "
+            "it, or make the change in Desk."
+        )
     if isinstance(error, NotFound):
         return people.refused("That ticket is gone from Desk (deleted or moved).")
-    if isinstance(error, RateLimited | ServerError | DeskUnavailable):
+    if isinstance(error, NoReplyAddress):
+        return people.refused(
+            "Desk has no reply address for this ticket's department, so nothing was sent. A "
+            "Desk administrator must add one (Setup → Channels → Email)."
+        )
+    if isinstance(error, InvalidData):
+        fields = [
+            str(e.get("fieldName", "")).strip("/")
+            for e in error.errors
+            if isinstance(e, dict) and e.get("fieldName")
+        ]
+        named = f" ({', '.join(fields[:5])})" if fields else ""
+        return people.refused(
+            f"Desk refused the change{named}: {error.message or error.code}. Nothing was changed;"
+            " check the values and try again."
+        )
+    if isinstance(error, RateLimited):
+        return people.refused("Desk is busy; try again in a minute.")
+    if isinstance(error, ServerError | DeskUnavailable):
         return people.refused("Desk is busy or unreachable; try again soon.")
     return people.refused(f"Desk refused: {error.message or error.code}")
 

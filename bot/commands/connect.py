@@ -29,6 +29,16 @@ from bot.router import Router
 router = Router()
 USAGE = "/deskbot connect | disconnect | channels | map | unmap | notify | rules test"
 ADMIN_VERBS = frozenset({"channels", "map", "unmap", "notify", "rules"})
+VERBS: dict[str, int | None] = {
+    "connect": 0,
+    "disconnect": 0,
+    "channels": 0,
+    "map": None,
+    "unmap": None,
+    "notify": None,
+    "rules": None,
+}
+"""Each /deskbot verb → at most how many words follow it (None: the verb reads them)."""
 
 
 def _admin_verb(ctx: DeskContext, args: str) -> bool:
@@ -41,6 +51,7 @@ def _admin_verb(ctx: DeskContext, args: str) -> bool:
     usage=USAGE,
     description="Connect your Desk account; admins: channels, notifications and rules.",
     admin=_admin_verb,
+    takes=VERBS,
 )
 async def deskbot(ctx: DeskContext, args: str) -> Message | Banner:
     words = args.split()

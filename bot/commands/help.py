@@ -9,7 +9,7 @@ from bot.router import Router
 router = Router()
 
 
-@router.command("help", usage="/help")
+@router.command("help", usage="/help", takes=0)
 async def help_command(ctx: Context, args: str) -> Message:
     """Lists every command with its usage."""
     commands = sorted(ctx.bot.router.commands, key=lambda c: c.name)

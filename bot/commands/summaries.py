@@ -18,6 +18,7 @@ router = Router()
 @router.command(
     "pendingtickets",
     usage="/pendingtickets",
+    takes=0,
     description="Open, on hold, overdue and unassigned counts (per department when you are in several).",
     requires=desk_agent,
 )
@@ -42,6 +43,7 @@ async def pending_tickets(ctx: DeskContext, args: str) -> Message | Banner:
 @router.command(
     "deskstatus",
     usage="/deskstatus [new | closed | happiness | top]",
+    takes=1,
     description="The last 24 hours: new and closed tickets, happiness ratings, the top 3 agents.",
     requires=desk_agent,
 )

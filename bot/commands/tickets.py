@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from bot.cards import people
+from bot.cards.keys import number
 from bot.cards.tickets import ticket_card, ticket_list_card
 from bot.cliq.markup import escape
 from bot.cliq.message import Banner, CommandSuggestion, Message
@@ -16,7 +17,7 @@ from bot.commands.arguments import ticket_query
 from bot.commands.common import desk_agent, shown_to_me_first
 from bot.commands.context import DeskContext
 from bot.desk.tickets import Ticket
-from bot.router import Router
+from bot.router import Router, typed
 from bot.store.outbox import Post
 
 router = Router()
@@ -55,21 +56,39 @@ async def ticket(ctx: DeskContext, args: str) -> Message | Banner:
     return await shown_to_me_first(ctx, await _list(ctx, title, found_list, empty))
 
 
+SUGGESTED_FROM = 50
+"""How many of my latest tickets `/ticket`'s suggestions look through (one Desk page)."""
+
+
 @router.suggestion("ticket")
 async def suggest_tickets(ctx: DeskContext, typed: str) -> list[CommandSuggestion]:
-    """Autocomplete: my recent ticket numbers and their customers' e-mails."""
+    """Autocomplete over my latest tickets: a number matches anywhere in the ticket number
+    (its start first), words anywhere in the subject or the customer's e-mail, in any order;
+    then the customers' e-mails that match. At most Cliq's 10."""
     if ctx.agent is None:
         return []
-    recent = await ctx.desk.tickets(assignee=[ctx.agent.id], limit=10)
-    typed = typed.strip().lstrip("#").casefold()
-    found: list[CommandSuggestion] = []
+    recent = await ctx.desk.tickets(assignee=[ctx.agent.id], limit=SUGGESTED_FROM)
+    words = typed_words(typed)
+    first: list[CommandSuggestion] = []
+    then: list[CommandSuggestion] = []
     for t in recent:
-        if str(t.ticket_number).startswith(typed):
-            found.append(CommandSuggestion(title=f"#{t.ticket_number}", description=t.subject))
-    for email in dict.fromkeys(t.email for t in recent if t.email):
-        if email.casefold().startswith(typed):
-            found.append(CommandSuggestion(title=email, description="customer"))
-    return found[:10]
+        number_text = str(t.ticket_number)
+        about = f"{number_text} {t.subject or ''} {t.email or ''}".casefold()
+        if all(w in about for w in words):
+            row = CommandSuggestion(title=f"#{number_text}", description=t.subject)
+            (first if words and number_text.startswith(words[0]) else then).append(row)
+    emails = dict.fromkeys(t.email for t in recent if t.email)
+    customers = [
+        CommandSuggestion(title=email, description="customer")
+        for email in emails
+        if all(w in email.casefold() for w in words)
+    ]
+    return [*first, *then, *customers][:10]
+
+
+def typed_words(text: str) -> list[str]:
+    """What is typed after `/ticket`, as lower-case words without a leading `#`."""
+    return [w.lstrip("#") for w in typed(text).casefold().split() if w.lstrip("#")]
 
 
 async def open_statuses(ctx: DeskContext) -> dict[str, object]:
@@ -111,8 +130,11 @@ for _word, _title, _empty, _filters in (
     router.menu(TICKETS_MENU, sub_action=_word, requires=desk_agent)(_listener)
 
 
-@router.button("show")
+@router.button("show", requires=desk_agent)
 async def show(ctx: DeskContext, ticket_id: str) -> Message | Banner:
+    """A list's ticket button: that ticket's card, with the actions the reader may use."""
+    if number(ticket_id, max_digits=25) is None:
+        return people.refused("Old card: run the command again.")
     return await _card(ctx, await ctx.desk.ticket(ticket_id, include=["contacts"]))
 
 
@@ -124,6 +146,8 @@ async def post_here(ctx: DeskContext, answer_id: str) -> Banner:
     kept = await ctx.kept.get(answer_id)
     if kept is None:
         return people.refused("Too old to post; run the command again.")
+    if kept.owner.casefold() != ctx.user.email.casefold():  # a key not from this person's card
+        return people.refused("Only the person who asked can post this; run the command yourself.")
     try:
         place = bot_place(ctx.chat, ctx.user.email)
     except NoBotPlace as exc:
@@ -183,6 +207,7 @@ async def _card(ctx: DeskContext, ticket: Ticket) -> Message:
         zone=ctx.timezone,
         names=await ctx.names(),
         viewer_agent_id=ctx.agent.id if ctx.agent else None,
+        viewer_role=ctx.role,
     )
 
 

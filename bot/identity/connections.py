@@ -11,6 +11,7 @@ made on demand and shares the process's one Desk HTTP session.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -18,6 +19,8 @@ from bot.clock import Clock
 from bot.identity.secrets import StateError, StateSigner, TokenBox
 from bot.store.db import Database
 from bot.store.seen import SeenCredentials
+
+log = logging.getLogger("deskbot.connections")
 
 DESK_SCOPES = (
     "Desk.tickets.ALL,Desk.search.READ,Desk.basic.READ,Desk.settings.READ,Desk.contacts.READ"
@@ -121,11 +124,24 @@ class AgentConnections:
         self._changed(email)
 
     async def refresh_token(self, email: str) -> str | None:
+        """The agent's refresh token, or None when they have none usable: never connected, or
+        sealed under another `DESKBOT_TOKEN_KEY` (the key was changed), in which case it is
+        forgotten (logged once) and the agent is asked to connect again."""
         row = await self._db.fetchone(
             "SELECT sealed_refresh_token FROM agent_connections WHERE email = ?",
             (email.casefold(),),
         )
-        return self._box.open(row["sealed_refresh_token"]) if row else None
+        if row is None:
+            return None
+        try:
+            return self._box.open(row["sealed_refresh_token"])
+        except ValueError:
+            log.warning(
+                "a stored Desk connection does not open with DESKBOT_TOKEN_KEY (was the key"
+                " changed?): forgotten; that agent is asked to connect again"
+            )
+            await self.disconnect(email)
+            return None
 
     async def disconnect(self, email: str) -> bool:
         async with self._db.transaction() as tx:

@@ -216,8 +216,9 @@ class Conversation:
     async def submit(self, values: dict[str, Any], form: dict[str, Any] | None = None) -> Answer:
         """Submit the form of the last answer (or `form`) with `values` for its inputs.
 
-        Hidden inputs keep their values; select and radio values are sent as `{label, value}`
-        objects, as Cliq does.
+        Hidden inputs keep their values; select and radio values the form offers are sent as
+        `{label, value}` objects, as Cliq does; anything else (a value the form did not offer, an
+        object) is sent as given, as a forging client could.
         """
         form = form or (self.last.output if self.last else None)
         if not isinstance(form, dict) or form.get("type") != "form":
@@ -229,7 +230,11 @@ class Conversation:
             if value is None:
                 continue
             options = {o["value"]: o["label"] for o in field_.get("options", [])}
-            if field_.get("type") in ("select", "radio") and value in options:
+            if (
+                field_.get("type") in ("select", "radio")
+                and isinstance(value, str)
+                and value in options
+            ):
                 value = {"label": options[value], "value": value}
             wire_values[name] = value
         params = self._params(
