@@ -1,0 +1,113 @@
+"""Issue 11 item 8: each reader is offered only the actions their role allows, on every card
+that carries ticket actions (a command's card, a list's ticket, a card redrawn after an action),
+and every action they may use is offered within Cliq's 5 buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.deskbot.conftest import Deskbot
+
+CHANGES = ["Status", "Assign", "Reply", "Comment"]
+
+
+def labels(answer: Any) -> list[str]:
+    return [b["label"] for b in answer.buttons]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("agent", [*CHANGES, "Post here"]),  # the owner of #115
+        ("admin", [*CHANGES, "Post here"]),  # Assign to me is in the Assign form (below)
+        ("light", ["Comment", "Post here"]),
+    ],
+)
+async def test_a_commands_card_offers_what_the_reader_may_use(
+    deskbot: Deskbot, who: str, expected: list[str]
+) -> None:
+    card = await deskbot.chat(who).command("ticket", "115")
+    assert labels(card) == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("agent", CHANGES),
+        ("admin", [*CHANGES, "Assign to me"]),
+        ("light", ["Comment"]),
+    ],
+)
+async def test_a_lists_ticket_card_offers_what_the_reader_may_use(
+    deskbot: Deskbot, who: str, expected: list[str]
+) -> None:
+    chat = deskbot.chat(who)
+    listed = await chat.command("ticket", "watanabe@abc-corp.com")
+    ticket = await deskbot.services.desk.ticket_by_number(115)
+    assert ticket is not None
+    card = await chat.click({**listed.buttons[0], "label": "#115", "key": f"show:{ticket.id}"})
+    assert card.title.startswith("#115 ") and labels(card) == expected
+
+
+async def test_a_redrawn_card_keeps_to_the_readers_role(deskbot: Deskbot) -> None:
+    for who in ("light", "admin", "agent"):
+        await deskbot.connect(f"{who}@example.com")
+    light = deskbot.chat("light")
+    form = await light.click((await light.command("ticket", "115")).button("Comment"))
+    redrawn = await light.submit({"content": "Seen it"}, form=form.output)
+    assert redrawn.kind == "message_edit" and labels(redrawn) == ["Comment"]
+
+    admin = deskbot.chat("admin")
+    form = await admin.click((await admin.command("ticket", "115")).button("Status"))
+    redrawn = await admin.submit({"status": "On Hold"}, form=form.output)
+    assert labels(redrawn) == [*CHANGES, "Assign to me"]
+
+    agent = deskbot.chat("agent")
+    form = await agent.click((await agent.command("ticket", "115")).button("Reply"))
+    redrawn = await agent.submit({"content": "On it", "then_status": "-"}, form=form.output)
+    assert labels(redrawn) == CHANGES  # the owner: nothing to take
+
+
+async def test_assign_to_me_is_offered_where_the_card_has_no_room(deskbot: Deskbot) -> None:
+    """Post here takes the fifth button: the Assign form then offers the reader first."""
+    await deskbot.connect("admin@example.com")
+    chat = deskbot.chat("admin")
+    card = await chat.command("ticket", "115")
+    assert "Assign to me" not in labels(card)
+    form = await chat.click(card.button("Assign"))
+    first = form.output["inputs"][0]["options"][0]
+    assert first["label"] == "Me (Ada Admin)"
+    assigned = await chat.submit({"owner": first["value"]}, form=form.output)
+    assert "Assigned → Ada Admin by Ada" in assigned.text
+    ticket = await deskbot.services.desk.ticket_by_number(115)
+    me = await deskbot.services.directory.by_email("admin@example.com")
+    assert ticket is not None and me is not None and ticket.assignee_id == me.id
+    assert labels(assigned) == CHANGES  # now the owner
+
+
+async def test_an_unassigned_tickets_assign_form_has_the_reader_chosen(deskbot: Deskbot) -> None:
+    sandbox = deskbot.services.sandboxes
+    assert sandbox is not None
+    async with deskbot.client.session.post(
+        f"{sandbox.urls['desk']}/sandbox/tickets", json={"subject": "Nobody's yet"}
+    ) as response:
+        number = (await response.json())["ticketNumber"]
+    await deskbot.connect("agent@example.com")
+    chat = deskbot.chat("agent")
+    card = await chat.command("ticket", str(number))
+    form = await chat.click(card.button("Assign"))
+    owner = form.output["inputs"][0]
+    assert owner["options"][0]["label"] == "Me (Aiko Tanaka)"
+    assert owner["value"] == owner["options"][0]["value"]
+    taken = await chat.submit({}, form=form.output)
+    assert "Assigned → Aiko Tanaka" in taken.text
+
+
+async def test_a_light_agent_is_never_offered_public_comments(deskbot: Deskbot) -> None:
+    await deskbot.connect("light@example.com")
+    chat = deskbot.chat("light")
+    form = await chat.click((await chat.command("ticket", "115")).button("Comment"))
+    shown = str(form.output)
+    assert "Public" not in shown and "public" not in shown.replace("A private comment", "")
