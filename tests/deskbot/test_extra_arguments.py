@@ -53,10 +53,10 @@ async def test_nothing_is_done_for_a_command_with_extra_words(deskbot: Deskbot) 
     await deskbot.connect("agent@example.com")
     chat = deskbot.chat("agent")
     await chat.command("checkin", "now")
-    state = await deskbot.services.attendance.status("agent@example.com", tz="UTC")
+    state = await deskbot.parts.attendance.status("agent@example.com", tz="UTC")
     assert state.status.name != "Check In"
     await chat.command("deskbot", "disconnect now")
-    assert await deskbot.services.connections.refresh_token("agent@example.com")
+    assert await deskbot.parts.connections.refresh_token("agent@example.com")
     purge = await deskbot.chat("admin").command("attendance", "purge now")
     assert not purge.buttons  # no "Delete everything" to press
 

@@ -82,7 +82,7 @@ def is_connect_card(answer: Any, why: str) -> None:
 async def test_a_revoked_connection_gets_the_connect_card(
     deskbot: Deskbot, act: Act, caplog: pytest.LogCaptureFixture
 ) -> None:
-    registry = deskbot.services.sandboxes.registry  # type: ignore[union-attr]
+    registry = deskbot.parts.sandboxes.registry  # type: ignore[union-attr]
     answer = await acting(
         deskbot, act, lambda: registry.refuse("sandbox-refresh-agent@example.com")
     )
@@ -97,7 +97,7 @@ async def test_a_connection_zoho_never_saw_gets_the_connect_card(
     """After a restart of the sandboxes, or a token minted elsewhere: Accounts doesn't know it."""
 
     async def forgotten() -> None:
-        await deskbot.services.connections.store("agent@example.com", "1000.never.issued")
+        await deskbot.parts.connections.store("agent@example.com", "1000.never.issued")
 
     answer = await acting(deskbot, act, forgotten)
     is_connect_card(answer, "no longer accepts your Desk connection")
@@ -112,7 +112,7 @@ async def test_a_connection_sealed_under_another_key_gets_the_connect_card(
 
     async def resealed() -> None:
         sealed = TokenBox("an older key").seal("sandbox-refresh-agent@example.com")
-        async with deskbot.services.db.transaction() as tx:
+        async with deskbot.parts.db.transaction() as tx:
             await tx.execute(
                 "UPDATE agent_connections SET sealed_refresh_token = ? WHERE email = ?",
                 (sealed, "agent@example.com"),
@@ -120,7 +120,7 @@ async def test_a_connection_sealed_under_another_key_gets_the_connect_card(
 
     answer = await acting(deskbot, act, resealed)
     is_connect_card(answer, "To change tickets from Cliq, connect your Zoho Desk account")
-    assert await deskbot.services.connections.refresh_token("agent@example.com") is None
+    assert await deskbot.parts.connections.refresh_token("agent@example.com") is None
     no_traceback(caplog)
 
 
@@ -147,7 +147,7 @@ async def test_each_desk_failure_says_what_to_do(
     words: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    desk = deskbot.services.sandboxes.desk  # type: ignore[union-attr]
+    desk = deskbot.parts.sandboxes.desk  # type: ignore[union-attr]
     answer = await acting(deskbot, act, lambda: desk.fail(status, code, count=20))
     desk.faults.clear()
     assert words in plain(answer), answer.output

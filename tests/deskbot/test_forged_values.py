@@ -14,7 +14,7 @@ from tests.deskbot.conftest import Deskbot
 
 async def desk_record(deskbot: Deskbot, number: int = 115) -> dict[str, Any]:
     """Ticket 115 as the sandbox Desk holds it, with its comments and the replies sent."""
-    desk = deskbot.services.sandboxes.desk  # type: ignore[union-attr]
+    desk = deskbot.parts.sandboxes.desk  # type: ignore[union-attr]
     ticket = await desk.ticket_by_number(str(number))
     assert ticket is not None
     return {
@@ -62,12 +62,12 @@ async def test_reply_then_set_status_out_of_range_sends_nothing(
 
 async def outsiders(deskbot: Deskbot) -> tuple[list[str], list[str]]:
     """An agent and a team the Assign form of ticket 115 does not offer (another department)."""
-    ticket = await deskbot.services.desk.ticket_by_number(115)
+    ticket = await deskbot.parts.desk.ticket_by_number(115)
     assert ticket is not None and ticket.department_id
     others = [d for d, _ in DEPARTMENTS if d != ticket.department_id]
-    agents = await deskbot.services.directory.all()
+    agents = await deskbot.parts.directory.all()
     agent = next(a for a in agents if ticket.department_id not in a.associated_department_ids)
-    teams = await deskbot.services.desk.teams(others[0])
+    teams = await deskbot.parts.desk.teams(others[0])
     return [f"agent:{agent.id}"], [f"team:{teams[0].id}"]
 
 

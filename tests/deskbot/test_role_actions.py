@@ -45,7 +45,7 @@ async def test_a_lists_ticket_card_offers_what_the_reader_may_use(
 ) -> None:
     chat = deskbot.chat(who)
     listed = await chat.command("ticket", "watanabe@abc-corp.com")
-    ticket = await deskbot.services.desk.ticket_by_number(115)
+    ticket = await deskbot.parts.desk.ticket_by_number(115)
     assert ticket is not None
     card = await chat.click({**listed.buttons[0], "label": "#115", "key": f"show:{ticket.id}"})
     assert card.title.startswith("#115 ") and labels(card) == expected
@@ -81,14 +81,14 @@ async def test_assign_to_me_is_offered_where_the_card_has_no_room(deskbot: Deskb
     assert first["label"] == "Me (Ada Admin)"
     assigned = await chat.submit({"owner": first["value"]}, form=form.output)
     assert "Assigned → Ada Admin by Ada" in assigned.text
-    ticket = await deskbot.services.desk.ticket_by_number(115)
-    me = await deskbot.services.directory.by_email("admin@example.com")
+    ticket = await deskbot.parts.desk.ticket_by_number(115)
+    me = await deskbot.parts.directory.by_email("admin@example.com")
     assert ticket is not None and me is not None and ticket.assignee_id == me.id
     assert labels(assigned) == CHANGES  # now the owner
 
 
 async def test_an_unassigned_tickets_assign_form_has_the_reader_chosen(deskbot: Deskbot) -> None:
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     async with deskbot.client.session.post(
         f"{sandbox.urls['desk']}/sandbox/tickets", json={"subject": "Nobody's yet"}
