@@ -4,17 +4,21 @@ per notification kind for channels and DMs, and the Desk webhook this install cr
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from bot.notify.kinds import Kind
 from bot.notify.rules import RuleSettings
-from bot.store.db import Database
+from bot.store.db import Database, parse_stamp, stamp
 
 MIGRATIONS = [
     """
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE channel_map (department_id TEXT PRIMARY KEY, channel TEXT NOT NULL)
-    """
+    """,
+    # When the department was mapped (a remap to another channel keeps it): its channel owes
+    # no digest for a day before that. Mappings from before have none.
+    "ALTER TABLE channel_map ADD COLUMN since TEXT",
 ]
 
 
@@ -38,11 +42,15 @@ class Settings:
             (key, json.dumps(value)),
         )
 
-    async def map_department(self, department_id: str, channel: str) -> None:
+    async def map_department(
+        self, department_id: str, channel: str, *, at: datetime | None = None
+    ) -> None:
+        """Post the department's notifications and digests to `channel` from `at` on (kept
+        when the department was mapped already, to this channel or another)."""
         await self._db.execute(
-            "INSERT INTO channel_map (department_id, channel) VALUES (?, ?)"
+            "INSERT INTO channel_map (department_id, channel, since) VALUES (?, ?, ?)"
             " ON CONFLICT (department_id) DO UPDATE SET channel = excluded.channel",
-            (department_id, channel),
+            (department_id, channel, stamp(at) if at else None),
         )
         disabled = set(await self.get("disabled_departments", []))
         disabled.discard(department_id)
@@ -54,6 +62,11 @@ class Settings:
         if disable:
             disabled = set(await self.get("disabled_departments", []))
             await self.put("disabled_departments", sorted(disabled | {department_id}))
+
+    async def mapped_since(self) -> dict[str, datetime | None]:
+        """Each mapped department → when it was mapped (None: mapped before this was kept)."""
+        rows = await self._db.fetchall("SELECT department_id, since FROM channel_map")
+        return {r["department_id"]: parse_stamp(r["since"]) if r["since"] else None for r in rows}
 
     async def channel_map(self) -> dict[str, str]:
         rows = await self._db.fetchall("SELECT department_id, channel FROM channel_map")
