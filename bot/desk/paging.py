@@ -8,22 +8,18 @@ listing works for everything else.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from bot.desk.skipped import Skipped
 from bot.desk.transport import Transport
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
-log = logging.getLogger("deskbot.desk")
-
-UNREADABLE_REMEMBERED = 1024
-"""Unreadable records already logged (the oldest forgotten first): each is logged once."""
-_logged: OrderedDict[tuple[str, str, str], None] = OrderedDict()
+_skipped = Skipped(logging.getLogger("deskbot.desk"))
 
 
 async def pages(
@@ -78,36 +74,14 @@ async def models(
     page_size: int = 100,
     max_items: int | None = None,
 ) -> AsyncIterator[M]:
-    """`pages()` parsed into `model`; an item that does not parse is skipped (`unreadable`)."""
+    """`pages()` parsed into `model`; an item that does not parse is skipped, logged once."""
     found = pages(http, path, params, key=key, page_size=page_size, max_items=max_items)
     async for item in found:
         try:
             yield model.model_validate(item)
         except ValidationError as exc:
-            unreadable(model.__name__, item, exc)
-
-
-def unreadable(kind: str, item: Any, error: ValidationError) -> None:
-    """Log, once per record and problem, that a Desk record was skipped because a field of it
-    cannot be read (which field, and the start of its value)."""
-    record = str(item.get("id") if isinstance(item, dict) else "?")[:40]
-    first = error.errors()[0] if error.errors() else {}
-    where = ".".join(str(part) for part in first.get("loc", ())) or "record"
-    value = repr(first.get("input"))[:60]
-    key = (kind, record, where)
-    if key in _logged:
-        _logged.move_to_end(key)
-        return
-    _logged[key] = None
-    while len(_logged) > UNREADABLE_REMEMBERED:
-        _logged.popitem(last=False)
-    log.warning(
-        "Desk %s %s skipped: its %s (%s) cannot be read; the others are used",
-        kind,
-        record,
-        where,
-        value,
-    )
+            record = item.get("id") if isinstance(item, dict) else None
+            _skipped.note(f"Desk {model.__name__}", str(record or "?"), exc)
 
 
 def _items(body: Any, key: str) -> list[Any]:
