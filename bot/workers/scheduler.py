@@ -1,9 +1,16 @@
 """Time-driven work (DESIGN §1 flow 3): daily digests, due-soon reminders and happiness ratings.
 
 Exactly-once comes from the outbox dedupe keys (`digest:<place>:<local day>`,
-`due30:<ticket>:<due date>`, `rating:<id>`), so a restart — or a crash between queueing a post
-and noting the job's progress — never posts twice. Progress (the last digest day per place, the
-last rating poll) is kept in the settings store so a restart resumes where it stopped.
+`due_30m:<ticket>:<due date>`, `reminder:<task>:<due date>`, `rating:<id>`), so a restart — or
+a crash between queueing a post and noting the job's progress — never posts twice, and a
+settings change that moves a reminder elsewhere (a remap, DMs switched off) never sends it
+again. Progress (the last digest day per place, the last rating poll) is kept in the settings
+store so a restart resumes where it stopped.
+
+One record that cannot be read or acted on (a bad field, a ticket gone or not allowed) is
+logged once and skipped (bot.desk.skipped): the others are still reminded, rated and digested.
+Desk as a whole failing (down, token refused, credits spent) makes a job wait for the next
+round, and one job failing never stops the others.
 """
 
 from __future__ import annotations
@@ -11,19 +18,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
+
+from pydantic import ValidationError
 
 from bot.cards.notifications import notification_card
-from bot.cards.summaries import day_stats_card
 from bot.clock import Clock
 from bot.config import Config
 from bot.context import zone
+from bot.desk.activities import Task
 from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError
 from bot.desk.people import Department
-from bot.desk.summaries import last_day, pending
+from bot.desk.skipped import Skipped, about_one_record
 from bot.desk.tickets import Ticket
+from bot.handlers.digests import Digests
 from bot.identity.directory import AgentDirectory
 from bot.notify.classify import Happening
 from bot.notify.kinds import Kind
@@ -58,6 +67,8 @@ class Scheduler:
         self._directory, self._settings, self._clock = directory, settings, clock
         self._names, self._posted = names, posted
         self._departments, self._tasks = departments, tasks
+        self.digest = Digests(config=config, desk=desk, settings=settings, clock=clock, names=names)
+        self._skipped = Skipped(log)
 
     async def run_once(self) -> int:
         """Queue everything due now; the number of posts queued."""
@@ -69,6 +80,10 @@ class Scheduler:
                 queued += await job()
             except DeskError as exc:
                 log.warning("%s waits for Desk: %s", job.__name__, exc)
+            except StoreUnavailable:
+                raise  # every job needs the store: the round waits as a whole
+            except Exception:
+                log.exception("%s failed; the other jobs go on", job.__name__)
         if queued:
             self._posted()
         return queued
@@ -86,54 +101,29 @@ class Scheduler:
     # --- the daily digest (SPEC D9) ----------------------------------------------------------
 
     async def digests(self) -> int:
-        notifications = self._config.notifications
-        at = parse_time_of_day(notifications.digest_time)
-        org = self._config.cliq.org_channel
-        places: list[tuple[str, str, str | None, ZoneInfo]] = [
-            (f"org:{org}", org, None, zone(notifications.digest_zone))
-        ]
-        for department_id, channel in (await self._settings.channel_map()).items():
-            place_zone = notifications.department_zones.get(
-                department_id, notifications.digest_zone
-            )
-            places.append((f"department:{department_id}", channel, department_id, zone(place_zone)))
+        """Queue each place's digest whose time has come (once per place and local day; late,
+        once, after a real miss; never for a day before the place began)."""
+        at = parse_time_of_day(self.digest.at)
         queued = 0
         now = self._clock.now()
-        names = await self._names()
-        for place, channel, department_id, place_zone in places:
-            last = await self._settings.get(f"job:digest:{place}")
-            since = None if last else await self._first_seen(f"job:digest_since:{place}", now)
-            due = due_digest(now, place_zone, at, date.fromisoformat(last) if last else None, since)
+        for place in await self.digest.places():
+            due = due_digest(now, place.zone, at, await self.digest.last_day(place), place.since)
             if due is None:
                 continue
-            stats = await last_day(self._desk, now, department_id)
-            unresolved = await pending(self._desk, department_id)
-            department = names.get(department_id or "", "")
-            card = day_stats_card(
-                stats,
-                zone=place_zone,
-                names=names,
-                department=department,
-                pending=unresolved,
-                title=f"Daily digest, {due.day:%a %-d %b}"
-                + (f" · {department}" if department else ""),
-                late_since=due.scheduled if due.late else None,
-            )
-            key = f"digest:{place}:{due.day.isoformat()}"
+            try:
+                card = await self.digest.card(
+                    place, day=due.day, late_since=due.scheduled if due.late else None
+                )
+            except (DeskError, ValidationError) as exc:
+                self._skip("digest for", place.key, exc)  # Desk as a whole: raised, all wait
+                continue
+            key = f"digest:{place.key}:{due.day.isoformat()}"
             if await self._outbox.enqueue(
-                None, "channel", channel, card.to_wire(), key, priority=BULK
+                None, "channel", place.channel, card.to_wire(), key, priority=BULK
             ):
                 queued += 1
-            await self._settings.put(f"job:digest:{place}", due.day.isoformat())
+            await self.digest.done(place, due.day)
         return queued
-
-    async def _first_seen(self, key: str, now: datetime) -> datetime:
-        """When the bot first got here (stored under `key` the first time: `now`)."""
-        stored = await self._settings.get(key)
-        if stored is None:
-            await self._settings.put(key, now.isoformat())
-            return now
-        return datetime.fromisoformat(stored)
 
     # --- due in 1 hour / 30 minutes ------------------------------------------------------------
 
@@ -155,7 +145,10 @@ class Scheduler:
                 (kind,), ticket.id, ticket.assignee_id, None, ticket.department_id
             )
             key = f"{kind.value}:{ticket.id}:{ticket.due_date.isoformat()}"
-            queued += await self._queue(happening, ticket, rules, names, key, BULK)
+            try:
+                queued += await self._queue(happening, ticket, rules, names, key, BULK)
+            except (DeskError, ValidationError) as exc:
+                self._skip("due-soon reminder for ticket", ticket.id, exc)
         return queued
 
     # --- task reminders (Desk sends no event for them) ---------------------------------------
@@ -170,7 +163,11 @@ class Scheduler:
             key = f"job:tasks_since:{department.id}"
             since_text = await self._settings.get(key)
             since = datetime.fromisoformat(since_text) if since_text else None
-            changed = await self._desk.tasks_changed_since(department.id, since)
+            try:
+                changed = await self._desk.tasks_changed_since(department.id, since)
+            except DeskError as exc:  # one department refused: the others are still polled
+                self._skip("tasks of department", department.id, exc)
+                continue
             await self._tasks.keep(changed)
             read += sum(1 for t in changed if since is None or t.modified_time != since)
             newest = max((t.modified_time for t in changed if t.modified_time), default=since)
@@ -188,21 +185,29 @@ class Scheduler:
         for task in await self._tasks.due_between(now, now + ahead):
             if not task.ticket_id or task.due_date is None:
                 continue
-            ticket = await self._desk.ticket(task.ticket_id)
-            happening = Happening(
-                (Kind.ACTIVITY_REMINDER,),
-                ticket.id,
-                task.owner_id,
-                None,
-                task.department_id or ticket.department_id,
-                details={
-                    "task": task.subject or "a task",
-                    "due": task.due_date.strftime("%H:%M UTC"),
-                },
-            )
-            key = f"reminder:{task.id}:{task.due_date.isoformat()}"
-            queued += await self._queue(happening, ticket, rules, names, key, BULK)
+            try:
+                queued += await self._remind(task, rules, names)
+            except (DeskError, ValidationError) as exc:
+                self._skip("reminder for task", task.id, exc)
         return queued
+
+    async def _remind(self, task: Task, rules: RuleSettings, names: dict[str, str]) -> int:
+        """Queue one task's reminder (its ticket read from Desk)."""
+        assert task.ticket_id is not None and task.due_date is not None
+        ticket = await self._desk.ticket(task.ticket_id)
+        happening = Happening(
+            (Kind.ACTIVITY_REMINDER,),
+            ticket.id,
+            task.owner_id,
+            None,
+            task.department_id or ticket.department_id,
+            details={
+                "task": task.subject or "a task",
+                "due": task.due_date.strftime("%H:%M UTC"),
+            },
+        )
+        key = f"reminder:{task.id}:{task.due_date.isoformat()}"
+        return await self._queue(happening, ticket, rules, names, key, BULK)
 
     # --- happiness ratings (DM to the owner, SPEC D4) ------------------------------------------
 
@@ -221,19 +226,28 @@ class Scheduler:
             if not rating.of_ticket:
                 log.warning("happiness rating %s names no ticket; skipped", rating.id)
                 continue
-            ticket = await self._desk.ticket(rating.of_ticket)
-            owner_id = ticket.assignee_id or rating.agent_id
-            happening = Happening(
-                (Kind.HAPPINESS,),
-                ticket.id,
-                owner_id,
-                None,
-                ticket.department_id,
-                details={"rating": rating.rating, "feedback": rating.feedback or "-"},
-            )
-            queued += await self._queue(happening, ticket, rules, names, f"rating:{rating.id}")
+            try:
+                ticket = await self._desk.ticket(rating.of_ticket)
+                happening = Happening(
+                    (Kind.HAPPINESS,),
+                    ticket.id,
+                    ticket.assignee_id or rating.agent_id,
+                    None,
+                    ticket.department_id,
+                    details={"rating": rating.rating, "feedback": rating.feedback or "-"},
+                )
+                queued += await self._queue(happening, ticket, rules, names, f"rating:{rating.id}")
+            except (DeskError, ValidationError) as exc:
+                self._skip("happiness rating", rating.id, exc)
         await self._settings.put("job:ratings_since", now.isoformat())
         return queued
+
+    def _skip(self, what: str, record: str, error: DeskError | ValidationError) -> None:
+        """Skip one record that cannot be read or acted on (logged once); an error about Desk as
+        a whole is raised again, so the job waits for the next round."""
+        if not about_one_record(error):
+            raise error
+        self._skipped.note(what, record, error)
 
     async def _queue(
         self,
@@ -244,11 +258,15 @@ class Scheduler:
         key: str,
         priority: int = URGENT,
     ) -> int:
-        """Route one happening by the rules and queue its cards, once per key and target
-        (`priority`: BULK for scheduled reminders, URGENT for what just happened)."""
+        """Route one happening by the rules and queue its cards (`priority`: BULK for scheduled
+        reminders, URGENT for what just happened).
+
+        Once per happening (`key`), wherever it goes: its first route is queued under `key`
+        itself (a further one, rarer, under `key:<target>`), so a settings change that moves
+        it elsewhere (a department remapped, DMs switched off) never sends it again."""
         owner = await self._directory.email_of(happening.owner_id)
         queued = 0
-        for route in decide(happening, rules, owner_email=owner).routes:
+        for n, route in enumerate(decide(happening, rules, owner_email=owner).routes):
             card = notification_card(
                 route.kinds,
                 ticket,
@@ -262,7 +280,7 @@ class Scheduler:
                 route.target_kind,
                 route.target,
                 card.to_wire(),
-                f"{key}:{route.target}",
+                key if n == 0 else f"{key}:{route.target}",
                 fallback=route.fallback,
                 priority=priority,
             )

@@ -1,0 +1,151 @@
+"""The daily digest (SPEC D9): which places get one, since when, and what it says.
+
+A place is the org channel or a mapped department's channel. Each has a start: when the bot
+first looked after it (the org channel: the scheduler's first round after install) or when the
+department was mapped. A day whose digest time came before a place's start was never missed,
+so it is never posted late there (bot.notify.schedule.due_digest). The same card serves the
+scheduler, `/deskbot digest preview` and `/deskbot digest send`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.cards.summaries import day_stats_card
+from bot.cliq.message import Message
+from bot.clock import Clock
+from bot.config import Config
+from bot.context import zone
+from bot.desk.client import DeskClient
+from bot.desk.summaries import last_day, pending
+from bot.notify.schedule import parse_time_of_day
+from bot.store.settings import Settings
+
+
+@dataclass(frozen=True)
+class DigestPlace:
+    """Where one digest goes: `key` names the place in the store and the outbox
+    (`org:<channel>` or `department:<id>`); `since` is when the place began (None: not
+    known, for a mapping made before this was kept)."""
+
+    key: str
+    channel: str
+    department_id: str | None
+    zone: ZoneInfo
+    since: datetime | None
+
+
+class Digests:
+    def __init__(
+        self,
+        *,
+        config: Config,
+        desk: DeskClient,
+        settings: Settings,
+        clock: Clock,
+        names: Callable[[], Awaitable[dict[str, str]]],
+    ) -> None:
+        """`names`: agent and department ids → names (cached by the caller)."""
+        self._config, self._desk, self._settings = config, desk, settings
+        self._clock, self._names = clock, names
+
+    @property
+    def at(self) -> str:
+        """The configured time of day, `HH:MM`."""
+        return self._config.notifications.digest_time
+
+    def zone_of(self, department_id: str | None) -> ZoneInfo:
+        """The zone a place's digest keeps: the department's own, else the digest zone."""
+        notifications = self._config.notifications
+        name = notifications.department_zones.get(department_id or "", notifications.digest_zone)
+        return zone(name)
+
+    async def places(self, *, starting: bool = True) -> list[DigestPlace]:
+        """The org channel, then each mapped department's channel. `starting`: a place seen
+        for the first time starts now (the scheduler's rounds); False only reads."""
+        org = self._config.cliq.org_channel
+        found = [
+            DigestPlace(
+                f"org:{org}",
+                org,
+                None,
+                self.zone_of(None),
+                await self._start(f"org:{org}", starting),
+            )
+        ]
+        since = await self._settings.mapped_since()
+        for department_id, channel in sorted((await self._settings.channel_map()).items()):
+            key = f"department:{department_id}"
+            start = since.get(department_id) or await self._start(key, starting)
+            found.append(
+                DigestPlace(key, channel, department_id, self.zone_of(department_id), start)
+            )
+        return found
+
+    async def place_for(self, department_id: str | None) -> DigestPlace | None:
+        """Where `department_id`'s digest goes (its channel, or the org channel when it is not
+        mapped: a digest of that department alone); the org's when None; None when the
+        department is disabled (it posts nothing)."""
+        places = {p.department_id: p for p in await self.places(starting=False)}
+        if department_id is None or department_id in places:
+            return places[department_id]
+        rules = await self._settings.rules()
+        if department_id in rules.disabled_departments:
+            return None
+        org = places[None]
+        return DigestPlace(
+            f"department:{department_id}",
+            org.channel,
+            department_id,
+            self.zone_of(department_id),
+            None,
+        )
+
+    async def last_day(self, place: DigestPlace) -> date | None:
+        """The last local day whose digest was queued for `place`."""
+        last = await self._settings.get(f"job:digest:{place.key}")
+        return date.fromisoformat(last) if last else None
+
+    async def done(self, place: DigestPlace, day: date) -> None:
+        await self._settings.put(f"job:digest:{place.key}", day.isoformat())
+
+    async def card(
+        self, place: DigestPlace, *, day: date | None = None, late_since: datetime | None = None
+    ) -> Message:
+        """The digest for `place` as of now: the last 24 hours and what is unresolved now
+        (Desk is read; DeskError when it cannot be). `day` names the local day it is for
+        (today's by default); `late_since`, when given, says when it should have gone out."""
+        now = self._clock.now()
+        stats = await last_day(self._desk, now, place.department_id)
+        unresolved = await pending(self._desk, place.department_id)
+        names = await self._names()
+        department = names.get(place.department_id or "", "")
+        day = day or now.astimezone(place.zone).date()
+        return day_stats_card(
+            stats,
+            zone=place.zone,
+            names=names,
+            department=department,
+            pending=unresolved,
+            title=f"Daily digest, {day:%a %-d %b}" + (f" · {department}" if department else ""),
+            late_since=late_since,
+        )
+
+    def time_of_day(self) -> str:
+        """The digest time as people read it, e.g. `09:00`."""
+        return parse_time_of_day(self.at).strftime("%H:%M")
+
+    async def _start(self, key: str, starting: bool) -> datetime | None:
+        """When the bot first looked after the place `key` (stored the first time it is
+        `starting`: now)."""
+        stored = await self._settings.get(f"job:digest_since:{key}")
+        if stored is not None:
+            return datetime.fromisoformat(stored)
+        if not starting:
+            return None
+        now = self._clock.now()
+        await self._settings.put(f"job:digest_since:{key}", now.isoformat())
+        return now
