@@ -32,7 +32,6 @@ from bot.desk.errors import DeskError
 from bot.desk.people import Department
 from bot.desk.skipped import Skipped, about_one_record
 from bot.desk.tickets import Ticket
-from bot.handlers.digests import Digests
 from bot.identity.directory import AgentDirectory
 from bot.notify.classify import Happening
 from bot.notify.kinds import Kind
@@ -42,6 +41,7 @@ from bot.store.db import StoreUnavailable
 from bot.store.outbox import BULK, URGENT, Outbox
 from bot.store.settings import Settings
 from bot.store.tasks import WatchedTasks
+from bot.workers.digests import Digests
 
 log = logging.getLogger("deskbot.scheduler")
 

@@ -17,12 +17,12 @@ BILLING = "5000000000002"
 
 async def channel(deskbot: Deskbot, name: str) -> None:
     """A channel that exists in Cliq with the bot in it."""
-    await deskbot.services.cliq.create_channel(name)
-    await deskbot.services.cliq.add_bot_to_channel(name)
+    await deskbot.parts.cliq.create_channel(name)
+    await deskbot.parts.cliq.add_bot_to_channel(name)
 
 
 async def map_now(deskbot: Deskbot, department: str, name: str) -> None:
-    await deskbot.services.settings.map_department(department, name, at=deskbot.clock.now())
+    await deskbot.parts.settings.map_department(department, name, at=deskbot.clock.now())
 
 
 async def tick(deskbot: Deskbot, **advance: Any) -> list[dict[str, Any]]:
@@ -65,7 +65,7 @@ async def test_a_place_mapped_later_owes_nothing_for_days_before_its_mapping(
     await map_now(deskbot, JAPAN, "supportjp")
     await tick(deskbot)  # 01:00, first look
     assert len(await tick(deskbot, hours=8, minutes=5)) == 2  # 09:05, both on time
-    await deskbot.services.settings.unmap_department(JAPAN)
+    await deskbot.parts.settings.unmap_department(JAPAN)
     # three days later, at 12:00, mapped again: the 09:00 of that day came before it
     assert len(await tick(deskbot, days=3, hours=3)) == 1  # the org channel's, late
     await map_now(deskbot, JAPAN, "supportjp")

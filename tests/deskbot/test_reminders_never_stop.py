@@ -20,7 +20,7 @@ GONE_TICKET = "1166045999999999999"
 def task(deskbot: Deskbot, task_id: str, **fields: Any) -> dict[str, Any]:
     """A task as Desk lists it, due in 10 minutes, on ticket 115 unless said otherwise."""
     now = deskbot.clock.now()
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     ticket = sandbox.desk.tasks[0]["ticketId"]
     return {
@@ -40,7 +40,7 @@ def task(deskbot: Deskbot, task_id: str, **fields: Any) -> dict[str, Any]:
 
 def due_soon(deskbot: Deskbot) -> set[str]:
     """The sandbox's open tasks (on a ticket) due in the reminders' next 15 minutes."""
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     now = deskbot.clock.now()
     return {
@@ -54,7 +54,7 @@ def due_soon(deskbot: Deskbot) -> set[str]:
 
 
 async def reminded(deskbot: Deskbot) -> set[str]:
-    rows = await deskbot.services.db.fetchall(
+    rows = await deskbot.parts.db.fetchall(
         "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'reminder:%'"
     )
     return {r["dedupe_key"].split(":")[1] for r in rows}
@@ -73,7 +73,7 @@ async def test_unreadable_tasks_and_refused_tickets_never_stop_the_others(
     deskbot: Deskbot, caplog: pytest.LogCaptureFixture
 ) -> None:
     await installed(deskbot)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     for n, (_, fields) in enumerate(UNREADABLE):
         sandbox.desk.tasks.append(task(deskbot, f"90000000000000{n}", **fields))
@@ -87,7 +87,7 @@ async def test_unreadable_tasks_and_refused_tickets_never_stop_the_others(
     wanted -= {t["id"] for t in sandbox.desk.tasks if t["ticketId"] == forbidden["ticketId"]}
     wanted = {w for w in wanted if isinstance(w, str) and not w.startswith("90000000000000")}
     assert "900000000000102" in wanted and len(wanted) >= 5
-    scheduler = deskbot.services.scheduler
+    scheduler = deskbot.parts.scheduler
     with caplog.at_level(logging.WARNING):
         for _ in range(3):  # every round goes on; each skip is logged once
             await scheduler.run_once()
@@ -98,7 +98,7 @@ async def test_unreadable_tasks_and_refused_tickets_never_stop_the_others(
     assert any("900000000000100" in line for line in skipped)
     assert any("900000000000101" in line for line in skipped)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-    [row] = await deskbot.services.db.fetchall(
+    [row] = await deskbot.parts.db.fetchall(
         "SELECT payload FROM outbox WHERE dedupe_key LIKE 'reminder:900000000000102:%'"
     )
     assert "Task: Task 900000000000102" in row["payload"]
@@ -108,7 +108,7 @@ async def test_a_task_without_a_due_date_never_stops_reminders(deskbot: Deskbot)
     """The issue's case, through Desk's own door: tasks created without a due date (optional
     in Desk), before and after the ones that are due, and reminders carry on."""
     await installed(deskbot)
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     base = sandbox.urls["desk"]
     due = format_time(deskbot.clock.now() + timedelta(minutes=12))
@@ -125,7 +125,7 @@ async def test_a_task_without_a_due_date_never_stops_reminders(deskbot: Deskbot)
             made.append((await response.json())["id"])
     await settle(deskbot)
     for _ in range(2):
-        await deskbot.services.scheduler.reminders()
+        await deskbot.parts.scheduler.reminders()
     assert due_soon(deskbot) <= await reminded(deskbot)
     assert made[1] in await reminded(deskbot)
     # later tasks keep being reminded: the poll was never stuck
@@ -139,7 +139,7 @@ async def test_a_task_without_a_due_date_never_stops_reminders(deskbot: Deskbot)
         },
     ) as response:
         later = (await response.json())["id"]
-    await deskbot.services.scheduler.reminders()
+    await deskbot.parts.scheduler.reminders()
     assert later in await reminded(deskbot)
 
 
@@ -147,9 +147,9 @@ async def test_a_rating_whose_ticket_is_gone_never_stops_ratings(deskbot: Deskbo
     """A rating Desk lists for a ticket it will no longer give (deleted: 404; not allowed:
     403) is skipped, and the ratings after it still reach their owners."""
     await installed(deskbot)
-    scheduler = deskbot.services.scheduler
+    scheduler = deskbot.parts.scheduler
     assert await scheduler.ratings() == 0
-    sandbox = deskbot.services.sandboxes
+    sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     base = sandbox.urls["desk"]
     deskbot.clock.advance(minutes=1)
@@ -158,12 +158,12 @@ async def test_a_rating_whose_ticket_is_gone_never_stops_ratings(deskbot: Deskbo
             f"{base}/sandbox/tickets/{number}/rating", json={"rating": "good"}
         ) as response:
             assert response.status == 201
-    gone = await deskbot.services.desk.ticket_by_number(116)
+    gone = await deskbot.parts.desk.ticket_by_number(116)
     assert gone is not None
     sandbox.desk.fail(404, "URL_NOT_FOUND", count=50, path=f"/tickets/{gone.id}")
     deskbot.clock.advance(minutes=1)
     await scheduler.run_once()
-    rows = await deskbot.services.db.fetchall(
+    rows = await deskbot.parts.db.fetchall(
         "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'rating:%'"
     )
     assert len(rows) >= 1  # the others were told
@@ -174,7 +174,7 @@ async def test_a_rating_whose_ticket_is_gone_never_stops_ratings(deskbot: Deskbo
         assert response.status == 201
     deskbot.clock.advance(minutes=1)
     await scheduler.run_once()
-    after = await deskbot.services.db.fetchall(
+    after = await deskbot.parts.db.fetchall(
         "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'rating:%'"
     )
     assert len(after) == len(rows) + 1  # and ratings did not stop
