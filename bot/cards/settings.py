@@ -46,7 +46,6 @@ class Place:
 
     department: str
     channel: str | None  # None: disabled
-    mapped: bool
 
 
 def channels_card(places: Sequence[Place], org_channel: str, *, usage: str = "") -> Message:

@@ -33,12 +33,14 @@ from bot.parts import (
     EXPORT_LINKS,
     ORG_DATA,
     OUTBOX,
+    SCHEDULER,
     SENDER,
     SETTINGS,
 )
 from bot.store.answers import Answers
 from bot.store.outbox import Outbox
 from bot.store.settings import Settings
+from bot.workers.digests import Digests
 from bot.workers.sender import Sender
 
 T = TypeVar("T")
@@ -156,6 +158,11 @@ class DeskContext(Context):
     def sender(self) -> Sender:
         """The worker that delivers the outbox (`send_now` for one post)."""
         return self._part(SENDER)
+
+    @property
+    def digests(self) -> Digests:
+        """The daily digest: its places, and the card for one (SPEC D9)."""
+        return self._part(SCHEDULER).digest
 
     @property
     def config(self) -> Config:

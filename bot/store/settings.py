@@ -42,15 +42,13 @@ class Settings:
             (key, json.dumps(value)),
         )
 
-    async def map_department(
-        self, department_id: str, channel: str, *, at: datetime | None = None
-    ) -> None:
+    async def map_department(self, department_id: str, channel: str, *, at: datetime) -> None:
         """Post the department's notifications and digests to `channel` from `at` on (kept
         when the department was mapped already, to this channel or another)."""
         await self._db.execute(
             "INSERT INTO channel_map (department_id, channel, since) VALUES (?, ?, ?)"
             " ON CONFLICT (department_id) DO UPDATE SET channel = excluded.channel",
-            (department_id, channel, stamp(at) if at else None),
+            (department_id, channel, stamp(at)),
         )
         disabled = set(await self.get("disabled_departments", []))
         disabled.discard(department_id)

@@ -32,7 +32,7 @@ class DigestPlace:
     known, for a mapping made before this was kept)."""
 
     key: str
-    channel: str
+    channel: str | None  # None: a disabled department's (previewed, never posted)
     department_id: str | None
     zone: ZoneInfo
     since: datetime | None
@@ -85,20 +85,17 @@ class Digests:
             )
         return found
 
-    async def place_for(self, department_id: str | None) -> DigestPlace | None:
-        """Where `department_id`'s digest goes (its channel, or the org channel when it is not
-        mapped: a digest of that department alone); the org's when None; None when the
-        department is disabled (it posts nothing)."""
+    async def place_for(self, department_id: str | None) -> DigestPlace:
+        """Where `department_id`'s digest goes: its channel, or the org channel when it is
+        not mapped (a digest of that department alone), or no channel (None) when it is
+        disabled; the org's digest when `department_id` is None."""
         places = {p.department_id: p for p in await self.places(starting=False)}
         if department_id is None or department_id in places:
             return places[department_id]
-        rules = await self._settings.rules()
-        if department_id in rules.disabled_departments:
-            return None
-        org = places[None]
+        disabled = department_id in (await self._settings.rules()).disabled_departments
         return DigestPlace(
             f"department:{department_id}",
-            org.channel,
+            None if disabled else places[None].channel,
             department_id,
             self.zone_of(department_id),
             None,

@@ -108,7 +108,7 @@ class Scheduler:
         now = self._clock.now()
         for place in await self.digest.places():
             due = due_digest(now, place.zone, at, await self.digest.last_day(place), place.since)
-            if due is None:
+            if due is None or place.channel is None:
                 continue
             try:
                 card = await self.digest.card(

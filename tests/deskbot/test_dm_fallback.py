@@ -41,7 +41,7 @@ async def test_a_refused_dm_goes_to_the_departments_own_channel(deskbot: Deskbot
     await install_without_subscribers(deskbot)
     await deskbot.parts.cliq.create_channel("support")
     await deskbot.parts.cliq.add_bot_to_channel("support")
-    await deskbot.parts.settings.map_department("5000000000001", "support")
+    await deskbot.parts.settings.map_department("5000000000001", "support", at=deskbot.clock.now())
     await comment(deskbot, 115, actor="maria@example.com", content="ask zsu[@user:agent]zsu")
     posted = await settle(deskbot)
     assert posted and {(m["target_kind"], m["target"]) for m in posted} == {("channel", "support")}

@@ -67,7 +67,7 @@ async def test_with_dms_off_it_goes_to_the_org_channel_or_the_mapped_one(deskbot
     assert (first["target_kind"], first["target"]) == ("channel", "desk")
     await deskbot.parts.cliq.create_channel("support")
     await deskbot.parts.cliq.add_bot_to_channel("support")
-    await deskbot.parts.settings.map_department("5000000000001", "support")
+    await deskbot.parts.settings.map_department("5000000000001", "support", at=deskbot.clock.now())
     await change(deskbot, 115, actor="maria@example.com", status="Open")
     everything = await settle(deskbot)
     assert len(everything) == 2, everything
@@ -170,7 +170,7 @@ async def test_cliq_outages_delay_but_never_lose_or_double_a_post(deskbot: Deskb
 async def test_a_permanent_refusal_becomes_a_dead_letter(deskbot: Deskbot) -> None:
     await installed(deskbot)
     await deskbot.parts.settings.put("dm_owner", False)
-    await deskbot.parts.settings.map_department("5000000000001", "nowhere")
+    await deskbot.parts.settings.map_department("5000000000001", "nowhere", at=deskbot.clock.now())
     await change(deskbot, 115, actor="maria@example.com", status="Closed")
     assert await settle(deskbot) == []
     [dead] = await deskbot.parts.outbox.dead_letters()

@@ -32,7 +32,9 @@ def digests_in(messages: list[dict]) -> list[dict]:
 
 async def test_one_digest_per_place_per_local_day_and_late_after_downtime(deskbot: Deskbot) -> None:
     await installed(deskbot)
-    await deskbot.parts.settings.map_department("5000000000003", "supportjp")
+    await deskbot.parts.settings.map_department(
+        "5000000000003", "supportjp", at=deskbot.clock.now()
+    )
     await deskbot.parts.cliq.create_channel("supportjp")
     await deskbot.parts.cliq.add_bot_to_channel("supportjp")
     # 01:00 UTC: yesterday's 09:00 came before the bot first ran, so nothing is owed (and
@@ -65,7 +67,9 @@ async def test_a_department_mapped_after_its_digest_time_gets_no_late_digest_for
     deskbot.clock.advance(hours=8, minutes=5)  # 09:05 UTC: the org channel's, on time
     assert await deskbot.parts.scheduler.digests() == 1
     deskbot.clock.advance(hours=3)
-    await deskbot.parts.settings.map_department("5000000000003", "supportjp")
+    await deskbot.parts.settings.map_department(
+        "5000000000003", "supportjp", at=deskbot.clock.now()
+    )
     await deskbot.parts.cliq.create_channel("supportjp")
     await deskbot.parts.cliq.add_bot_to_channel("supportjp")
     assert await deskbot.parts.scheduler.digests() == 0

@@ -1,0 +1,336 @@
+"""The admin's settings from chat (SPEC D1, D2, D9, X4), the admin verbs of `/deskbot`:
+
+/deskbot channels | map                             the department → channel map
+/deskbot map <department> <channel> [create]        post a department's notices there
+/deskbot unmap <department> [disable]               back to the org channel, or no posts
+/deskbot notify                                     every kind's switches for channels and DMs
+/deskbot notify <kind> on|off [channel|dm]
+/deskbot rules                                      the switches, and how to test a ticket
+/deskbot rules test <ticket number> <kind>          where it would go, and why
+/deskbot digest                                     where and when the daily digest goes
+/deskbot digest preview|send [department]           see it now (only you), or post it now
+
+Each verb alone shows the current state. Names are read as people type them
+(bot.commands.names). What cannot work is refused with what to do instead, and nothing already
+sent is sent again when a setting changes (reminders and digests are keyed by what they are
+about, not by where they go).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from bot.cards import people
+from bot.cards.keys import number
+from bot.cards.settings import DigestPlace, Place, channels_card, digest_card, switches_card
+from bot.cliq.client import CliqError
+from bot.cliq.markup import escape
+from bot.cliq.message import Banner, Card, Message
+from bot.commands.context import DeskContext
+from bot.commands.names import close_to, compact, leading, lookup, shown, words
+from bot.desk.people import Department
+from bot.dispatch import UsageError
+from bot.install import add_bot
+from bot.notify.classify import Happening
+from bot.notify.kinds import DM_ONLY, LABELS, parse_kind
+from bot.notify.rules import decide
+
+VERBS = ("channels", "map", "unmap", "notify", "rules", "digest")
+MAP_USAGE = "Usage: /deskbot map <department> <channel> [create]"
+UNMAP_USAGE = "Usage: /deskbot unmap <department> [disable]"
+NOTIFY_USAGE = "Usage: /deskbot notify <kind> on|off [channel|dm]"
+RULES_USAGE = "Usage: /deskbot rules test <ticket number> <kind>"
+DIGEST_USAGE = "Usage: /deskbot digest [preview|send] [department]"
+
+
+async def settings_verb(ctx: DeskContext, verb: str, rest: str) -> Message | Banner:
+    """Answer one admin verb of /deskbot (`verb` is one of VERBS; `rest` what followed it)."""
+    said = words(rest)
+    if verb == "channels" or (verb == "map" and not said):
+        return await _channels(ctx)
+    if verb == "map":
+        return await _map(ctx, said)
+    if verb == "unmap":
+        return await _unmap(ctx, said)
+    if verb == "notify":
+        return await _notify(ctx, said)
+    if verb == "rules":
+        return await _rules(ctx, said)
+    return await _digest(ctx, said)
+
+
+# --- departments ---------------------------------------------------------------------------
+
+
+async def _departments(ctx: DeskContext) -> dict[str, Department]:
+    """Each department by its name and by its id."""
+    found: dict[str, Department] = {}
+    for department in await ctx.departments():
+        found[department.name or department.id] = department
+        found[department.id] = department
+    return found
+
+
+def _name(department: Department) -> str:
+    return department.name or department.id
+
+
+async def _no_department(ctx: DeskContext, typed_name: str, usage: str) -> UsageError:
+    names = [_name(d) for d in await ctx.departments()]
+    close = close_to(typed_name, names)
+    hint = f" Did you mean {', '.join(shown(n) for n in close)}?" if close else ""
+    return UsageError(
+        f"No department “{typed_name[:60]}”.{hint} Departments: "
+        f"{', '.join(shown(n) for n in names)}. {usage}"
+    )
+
+
+async def _one_department(ctx: DeskContext, said: list[str], usage: str) -> Department:
+    """The department named by all of `said`."""
+    found = lookup(" ".join(said), await _departments(ctx))
+    if found is None:
+        raise await _no_department(ctx, " ".join(said), usage)
+    return found
+
+
+# --- the channel map -----------------------------------------------------------------------
+
+
+async def _channels(ctx: DeskContext, usage: str = "") -> Message:
+    mapped = await ctx.settings.channel_map()
+    rules = await ctx.settings.rules()
+    places = [
+        Place(
+            _name(d),
+            None if d.id in rules.disabled_departments else mapped.get(d.id, rules.org_channel),
+        )
+        for d in await ctx.departments()
+    ]
+    return channels_card(places, rules.org_channel, usage=usage or MAP_USAGE)
+
+
+async def _map(ctx: DeskContext, said: list[str]) -> Banner | Message:
+    create = len(said) >= 3 and said[-1].casefold() == "create"
+    said = said[:-1] if create else said
+    found = leading(said, await _departments(ctx), leave=1)
+    if found is None:
+        if len(said) < 2:
+            raise UsageError(f"Name a department and a channel. {MAP_USAGE}")
+        raise await _no_department(ctx, " ".join(said[:-1]), MAP_USAGE)
+    department, taken = found
+    typed_channel = " ".join(said[taken:]).strip().lstrip("#").strip()
+    if not compact(typed_channel):
+        raise UsageError(f"“{typed_channel[:40]}” is not a channel name. {MAP_USAGE}")
+    if create:
+        channel, refusal = await _create(ctx, department, typed_channel)
+    else:
+        channel, refusal = await _join_existing(ctx, department, typed_channel)
+    if channel is None:
+        return refusal or people.refused(f"#{typed_channel} cannot be used.")
+    before = (await ctx.settings.channel_map()).get(department.id)
+    if before == channel:
+        return people.done(f"{_name(department)} already posts to #{channel}.")
+    await ctx.settings.map_department(department.id, channel, at=ctx.clock.now())
+    return people.done(f"{_name(department)} now posts to #{channel}.")
+
+
+async def _create(
+    ctx: DeskContext, department: Department, name: str
+) -> tuple[str, None] | tuple[None, Banner | Message]:
+    """Create the channel (or take the one of that name) and add the bot to it."""
+    channel = compact(name)
+    try:
+        created = await ctx.cliq.create_channel(name, description=f"Desk: {_name(department)}")
+        channel = str(created.get("unique_name") or channel)
+    except CliqError as exc:
+        if "exist" not in exc.code:
+            return None, people.refused(
+                f"Cliq refused to create #{name}: {exc.message}. Pick another name, or map a "
+                f"channel that exists: /deskbot map {shown(_name(department))} <channel>"
+            )
+        existing, _ = await _listed(ctx, name)
+        channel = existing or channel
+    try:
+        await add_bot(ctx.cliq, ctx.settings, channel, force=True)
+    except CliqError as exc:
+        return None, _cannot_join(channel, exc)
+    return channel, None
+
+
+async def _listed(ctx: DeskContext, typed_channel: str) -> tuple[str | None, list[str]]:
+    """(The unique name of the listed channel `typed_channel` names — by unique name or by
+    name, as typed — or None; every listed unique name)."""
+    found = await ctx.cliq.channels()
+    by_name: dict[str, str] = {}
+    for c in found:
+        if c.get("unique_name"):
+            by_name[str(c["unique_name"])] = str(c["unique_name"])
+            by_name.setdefault(str(c.get("name") or ""), str(c["unique_name"]))
+    return lookup(typed_channel, by_name), sorted(set(by_name.values()))
+
+
+async def _join_existing(
+    ctx: DeskContext, department: Department, typed_channel: str
+) -> tuple[str, None] | tuple[None, Banner | Message]:
+    """(The channel's unique name, None) once the channel exists in Cliq and the bot is in it
+    (added if need be); else (None, the answer saying what to do), so no mapping is saved that
+    would dead-letter every post (Cliq answers 404 `channel_not_exist` to posts to an unknown
+    channel).
+
+    The channel list (`GET /api/v2/channels`) shows the channels the token's user can see; one
+    it does not list is still tried with the associate call, which Cliq refuses for a channel
+    that does not exist."""
+    try:
+        channel, listed = await _listed(ctx, typed_channel)
+    except CliqError as exc:
+        return None, people.refused(
+            f"Could not check #{typed_channel} with Cliq ({exc.message}). Try again shortly."
+        )
+    unique = channel or compact(typed_channel)
+    try:
+        await add_bot(ctx.cliq, ctx.settings, unique, force=channel is None)
+    except CliqError as exc:
+        if exc.status == 404 or "not_exist" in exc.code:
+            close = close_to(typed_channel, listed)
+            hint = f" Did you mean {', '.join('#' + c for c in close)}?" if close else ""
+            return None, people.refused(
+                f"Cliq has no channel #{typed_channel}.{hint} Check the name, or create it: "
+                f"/deskbot map {shown(_name(department))} {shown(typed_channel)} create"
+            )
+        return None, _cannot_join(unique, exc)
+    return unique, None
+
+
+def _cannot_join(channel: str, exc: CliqError) -> Banner | Message:
+    return people.refused(
+        f"Deskbot could not join #{channel} ({exc.message}). Add the bot to #{channel} in "
+        "Cliq (channel → Members → Bots), then map it again."
+    )
+
+
+async def _unmap(ctx: DeskContext, said: list[str]) -> Banner | Message:
+    if not said:
+        return await _channels(ctx, usage=UNMAP_USAGE)
+    disable = len(said) >= 2 and said[-1].casefold() == "disable"
+    department = await _one_department(ctx, said[:-1] if disable else said, UNMAP_USAGE)
+    name = _name(department)
+    rules = await ctx.settings.rules()
+    org = rules.org_channel
+    if disable and department.id in rules.disabled_departments:
+        return people.done(f"{name} is disabled already.")
+    if not disable and department.id not in rules.channel_map:
+        if department.id in rules.disabled_departments:
+            return people.refused(
+                f"{name} is disabled, not mapped. To post again: /deskbot map {shown(name)} "
+                "<channel>"
+            )
+        return people.done(f"{name} was not mapped: it posts to #{org}.")
+    await ctx.settings.unmap_department(department.id, disable=disable)
+    return people.done(
+        f"{name} is disabled: no more posts." if disable else f"{name} posts to #{org} again."
+    )
+
+
+# --- notification switches -------------------------------------------------------------------
+
+
+async def _notify(ctx: DeskContext, said: list[str]) -> Banner | Message:
+    if not said:
+        return switches_card(await ctx.settings.rules())
+    if len(said) < 2:
+        raise UsageError(NOTIFY_USAGE)
+    where_word = said[-1].casefold() if said[-1].casefold() in ("channel", "dm") else ""
+    switch = (said[-2] if where_word else said[-1]).casefold()
+    kind_text = " ".join(said[: -2 if where_word else -1])
+    kind = parse_kind(kind_text)
+    if kind is None or switch not in ("on", "off"):
+        kinds = ", ".join(k.value for k in LABELS)
+        wrong = (
+            f"“{switch[:20]}” is not on or off."
+            if kind is not None
+            else f"“{kind_text[:40]}” is not a notification kind."
+        )
+        raise UsageError(f"{wrong} {NOTIFY_USAGE}. Kinds: {kinds}")
+    if kind in DM_ONLY and where_word == "channel":
+        return people.refused(
+            f"{LABELS[kind]} is sent by DM only, never to a channel. To change it: "
+            f"/deskbot notify {kind.value} {switch} dm"
+        )
+    wheres = (where_word,) if where_word else ("dm",) if kind in DM_ONLY else ("channel", "dm")
+    for where in wheres:
+        await ctx.settings.switch(kind, where=where, on=switch == "on")
+    scope = {"channel": "in channels", "dm": "by DM", "": "in channels and by DM"}[
+        where_word or ("dm" if kind in DM_ONLY else "")
+    ]
+    return people.done(f"{LABELS[kind]} notifications {scope}: {switch}.")
+
+
+async def _rules(ctx: DeskContext, said: list[str]) -> Message:
+    if not said:
+        card = switches_card(await ctx.settings.rules())
+        return card.model_copy(
+            update={"text": f"{card.text}\nTest a ticket: /deskbot rules test <ticket> <kind>"}
+        )
+    if (
+        len(said) < 3
+        or said[0].casefold() != "test"
+        or number(said[1].lstrip("#"), max_digits=12) is None
+    ):
+        raise UsageError(RULES_USAGE)
+    kind = parse_kind(" ".join(said[2:]))
+    if kind is None:
+        raise UsageError(f"“{' '.join(said[2:])[:40]}” is not a notification kind.")
+    ticket = await ctx.desk.ticket_by_number(said[1].lstrip("#"))
+    if ticket is None:
+        raise UsageError(f"There is no ticket #{said[1].lstrip('#')}.")
+    happening = Happening((kind,), ticket.id, ticket.assignee_id, None, ticket.department_id)
+    owner = await ctx.directory.email_of(ticket.assignee_id)
+    decision = decide(happening, await ctx.settings.rules(), owner_email=owner)
+    where = [f"{r.target_kind} {r.target}" for r in decision.routes] or ["nowhere"]
+    return Message(
+        text=f"{LABELS[kind]} on #{ticket.ticket_number} would go to: "
+        f"{escape(', '.join(where))}.\n{escape(decision.explain())}",
+        card=Card(title="Rules test", theme="modern-inline"),
+    )
+
+
+# --- the daily digest ------------------------------------------------------------------------
+
+
+async def _digest(ctx: DeskContext, said: list[str]) -> Message | Banner:
+    digests = ctx.digests
+    if not said:
+        names = await ctx.names()
+        rows = []
+        for place in await digests.places(starting=False):
+            last = await digests.last_day(place)
+            rows.append(
+                DigestPlace(
+                    f"#{place.channel}"
+                    + (f" ({names.get(place.department_id, '')})" if place.department_id else ""),
+                    f"{digests.time_of_day()} {place.zone.key}",
+                    f"{last:%a %-d %b}" if last else "not yet",
+                )
+            )
+        return digest_card(rows)
+    action = said[0].casefold()
+    if action not in ("preview", "send"):
+        raise UsageError(f"“{said[0][:20]}” is not preview or send. {DIGEST_USAGE}")
+    department = await _one_department(ctx, said[1:], DIGEST_USAGE) if said[1:] else None
+    place = await digests.place_for(department.id if department else None)
+    card = await digests.card(place)
+    where = f"#{place.channel}" if place.channel else "no channel (the department is disabled)"
+    if action == "preview":
+        note = f"Preview, shown only to you. Posted daily at {digests.time_of_day()} to {where}."
+        return card.model_copy(update={"text": f"{note}\n{card.text or ''}"})
+    if place.channel is None:
+        assert department is not None
+        return people.refused(
+            f"{_name(department)} is disabled: its digest goes nowhere. To post it, map it "
+            f"first: /deskbot map {shown(_name(department))} <channel>"
+        )
+    request = ctx.request_id or secrets.token_hex(8)  # each request posts once
+    await ctx.post(
+        "channel", place.channel, card.to_wire(), dedupe_key=f"digest:send:{place.key}:{request}"
+    )
+    return people.done(f"The digest is on its way to #{place.channel}.")
