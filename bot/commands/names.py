@@ -66,11 +66,12 @@ def compact(name: str) -> str:
 
 
 def lookup(typed_name: str, names: Mapping[str, T]) -> T | None:
-    """The value whose name (a key of `names`) matches `typed_name`, or None."""
+    """The value whose name (a key of `names`) matches `typed_name`; None when none does, or
+    when names of different values do (ambiguous)."""
     wanted = compact(typed_name)
     if not wanted:
         return None
-    found = [value for name, value in names.items() if compact(name) == wanted]
+    found = list(dict.fromkeys(value for name, value in names.items() if compact(name) == wanted))
     return found[0] if len(found) == 1 else None
 
 

@@ -24,6 +24,7 @@ from bot.cards import people
 from bot.cards.keys import number
 from bot.cards.settings import DigestPlace, Place, channels_card, digest_card, switches_card
 from bot.cliq.client import CliqError
+from bot.cliq.errors import CliqRateLimited, CliqRejected
 from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Card, Message
 from bot.commands.context import DeskContext
@@ -183,10 +184,10 @@ async def _join_existing(
     try:
         channel, listed = await _listed(ctx, typed_channel)
     except CliqError as exc:
-        return None, people.refused(
-            f"Could not check #{typed_channel} with Cliq ({exc.message}). Try again shortly."
-        )
+        return None, _cannot_join(compact(typed_channel), exc)
     unique = channel or compact(typed_channel)
+    if (await ctx.settings.channel_map()).get(department.id) == unique:
+        return unique, None  # mapped there already: nothing to join
     try:
         await add_bot(ctx.cliq, ctx.settings, unique, force=channel is None)
     except CliqError as exc:
@@ -202,6 +203,19 @@ async def _join_existing(
 
 
 def _cannot_join(channel: str, exc: CliqError) -> Banner | Message:
+    """Why the bot could not be added to `channel`, and what to do: wait out Cliq's limit
+    (5 a minute, channels.yml), try again once Cliq answers, or add the bot by hand."""
+    if isinstance(exc, CliqRateLimited):
+        minutes = max(1, round(exc.retry_after / 60)) if exc.retry_after else 5
+        return people.refused(
+            f"Cliq is limiting the bot's calls (a bot joins at most 5 channels a minute). "
+            f"Try again in {minutes} min, nothing was changed."
+        )
+    if not isinstance(exc, CliqRejected):  # Cliq down or not answering
+        return people.refused(
+            f"Cliq did not answer while adding the bot to #{channel} ({exc.message}). Nothing "
+            "was changed; try again shortly."
+        )
     return people.refused(
         f"Deskbot could not join #{channel} ({exc.message}). Add the bot to #{channel} in "
         "Cliq (channel → Members → Bots), then map it again."

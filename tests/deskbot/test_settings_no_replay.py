@@ -1,0 +1,46 @@
+"""A settings change never replays the past (issue 11 item 6): remapping departments, switching
+DMs or kinds off and on re-sends no due-soon reminder, task reminder or digest already sent."""
+
+from __future__ import annotations
+
+from tests.deskbot.conftest import Deskbot
+from tests.deskbot.test_notifications import installed
+
+
+async def queued_keys(deskbot: Deskbot) -> list[str]:
+    rows = await deskbot.parts.db.fetchall("SELECT dedupe_key FROM outbox ORDER BY id")
+    return [r["dedupe_key"] for r in rows]
+
+
+async def test_remapping_and_switching_sends_nothing_already_sent(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    scheduler = deskbot.parts.scheduler
+    assert await scheduler.due_soon() >= 16  # many reminders, in every department
+    assert await scheduler.reminders() > 0
+    before = await queued_keys(deskbot)
+    admin = deskbot.chat("admin")
+    for change in (
+        "map Support support create",
+        'map "Japan Support" support-jp create',
+        "map Billing billing create",
+        "map Support support-jp",  # moved again
+        "notify due_1h off dm",  # owner DMs of these now go to the channel
+        "notify due_30m off dm",
+        "notify activity_reminder off dm",
+        "notify due_1h off",
+        "notify due_1h on",  # off and on again
+        "unmap Billing",
+        "unmap Japan Support disable",
+        "map Japan Support support-jp",
+    ):
+        answer = await admin.command("deskbot", change)
+        assert answer.kind in ("banner", "message") and "Usage" not in answer.text, change
+        assert await scheduler.due_soon() == 0, change
+        assert await scheduler.reminders() == 0, change
+        assert await scheduler.digests() == 0, change
+    assert await queued_keys(deskbot) == before
+    # what becomes due later is still reminded, where the settings now say
+    deskbot.clock.advance(minutes=20)
+    assert await scheduler.due_soon() > 0
+    new = (await queued_keys(deskbot))[len(before) :]
+    assert new and not set(new) & set(before)
