@@ -148,6 +148,7 @@ class EventLog:
             params,
         )
         last = found[0] if found else None
+        args: tuple[Any, ...]
         if last is None:
             sql, args = "agent = ?", (agent,)
         else:

@@ -43,5 +43,6 @@ def check_move(current: int | None, target: Status, statuses: Sequence[Status]) 
     elif not is_checked_in(current):
         reason = f"Check in first: {target.name} is only possible while checked in."
     else:  # pragma: no cover - every other case is allowed
-        reason = f"{target.name} is not possible from {by_id[current].name}."  # type: ignore[index]
+        here = by_id[current].name if current is not None else "here"
+        reason = f"{target.name} is not possible from {here}."
     raise MoveRefused(reason, names)

@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+import aiosqlite
+
 from attendance import export as csv_export
 from attendance.errors import AlreadyCheckedOut, AttendanceError, CorrectionError, MoveRefused
 from attendance.log import EventLog
@@ -417,13 +419,15 @@ def _columns(statuses: list[Status], periods: Sequence[AgentPeriod]) -> list[Sta
     return [s for s in statuses if not s.deleted or s.id in used]
 
 
-async def _save_agent(tx: object, email: str, name: str | None, tz: str | None = None) -> None:
+async def _save_agent(
+    tx: aiosqlite.Connection, email: str, name: str | None, tz: str | None = None
+) -> None:
     """Remember the agent (the sweep and the board list agents from here), their name and
     their own zone (for their notices), each only when given."""
     cleaned = " ".join((name or "").split())
     updates = [f"{col} = excluded.{col}" for col, v in (("name", cleaned), ("zone", tz)) if v]
     update = f"UPDATE SET {', '.join(updates)}" if updates else "NOTHING"
-    await tx.execute(  # type: ignore[attr-defined]
+    await tx.execute(
         "INSERT INTO attendance_agents (email, name, zone) VALUES (?, ?, ?)"
         f" ON CONFLICT (email) DO {update}",
         (email, cleaned, tz or ""),

@@ -93,7 +93,7 @@ class StatusBook:
                 "SELECT COUNT(*), COALESCE(MAX(position), 0) FROM attendance_statuses"
                 " WHERE builtin = 0 AND deleted = 0"
             ) as cursor:
-                count, _ = await cursor.fetchone()  # type: ignore[misc]
+                count, _ = await cursor.fetchone() or (0, 0)  # an aggregate: always one row
             if count >= MAX_CUSTOM:
                 raise StatusError(
                     f"You already have {MAX_CUSTOM} custom statuses, the most allowed."
@@ -103,7 +103,7 @@ class StatusBook:
                 "SELECT COALESCE(MAX(position), 0) + 1, COALESCE(MAX(id), 0) + 1"
                 " FROM attendance_statuses"
             ) as cursor:
-                position, new_id = await cursor.fetchone()  # type: ignore[misc]
+                position, new_id = await cursor.fetchone() or (1, 1)  # always one row
             await tx.execute(
                 "INSERT INTO attendance_statuses (id, name, type, builtin, deleted, position)"
                 " VALUES (?, ?, ?, 0, 0, ?)",

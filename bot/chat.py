@@ -64,7 +64,7 @@ def render(answer: Answer) -> str:
 
 
 def _invokes(button: dict[str, Any]) -> bool:
-    return (button.get("action") or {}).get("type", "invoke.function") == "invoke.function"
+    return bool((button.get("action") or {}).get("type", "invoke.function") == "invoke.function")
 
 
 def clickable(answer: Answer) -> list[dict[str, Any]]:

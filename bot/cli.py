@@ -134,7 +134,7 @@ async def _chat(config: Config, url: str | None, email: str, app: str | None) ->
     )
 
 
-def _serve(config, host: str | None, port: int | None) -> int:  # type: ignore[no-untyped-def]
+def _serve(config: Config, host: str | None, port: int | None) -> int:
     from bot.app import create_app
 
     host = host or config.server.host
@@ -161,7 +161,7 @@ async def _listen(app: web.Application, host: str, port: int) -> None:
         await runner.cleanup()
 
 
-def _shim(config, url: str | None) -> int:  # type: ignore[no-untyped-def]
+def _shim(config: Config, url: str | None) -> int:
     from bot.app import build_bot
     from bot.cliq.form import FORM_FUNCTION
     from bot.cliq.message import BUTTON_FUNCTION
@@ -188,7 +188,7 @@ SANDBOX_INSTALL = (
 )
 
 
-async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
+async def _install(config: Config, command: str) -> int:
     """Against a running deployment: Desk checks that `<public_url>/desk/events` answers."""
     from aiohttp import web
 
@@ -222,7 +222,7 @@ async def _install(config, command: str) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-async def _queue(config, name: str, words: list[str]) -> int:  # type: ignore[no-untyped-def]
+async def _queue(config: Config, name: str, words: list[str]) -> int:
     """`deskbot inbox|outbox [retry|drop <id>]`: safe while `serve` runs on the same file."""
     from bot.clock import SystemClock
     from bot.store.db import Database

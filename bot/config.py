@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.handlers.serving import EdgeLimits
 
-SANDBOX = "sandbox"
+SANDBOX: Final = "sandbox"
 DataCentre = Literal["sandbox", "us", "eu", "in", "au", "jp", "cn", "sa", "uk", "ca", "sg", "ae"]
 
 SECRET_ENV = "DESKBOT_CLIQ_SECRET"
@@ -140,7 +140,7 @@ class AttendanceConfig(Section):
     departments: list[str] = Field(default_factory=list)
     # Desk roles that may use attendance; light agents are left out by default (SPEC A).
     roles: list[Literal["admin", "agent", "light"]] = Field(
-        default_factory=lambda: ["admin", "agent"]
+        default_factory=lambda: list[Literal["admin", "agent", "light"]](["admin", "agent"])
     )
 
 

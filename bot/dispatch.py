@@ -20,6 +20,7 @@ from bot import answers
 from bot.cliq.envelope import Envelope
 from bot.cliq.form import FormError
 from bot.cliq.message import Suggestions
+from bot.cliq.replies import Reply
 from bot.clock import Clock, SystemClock
 from bot.context import Context
 from bot.router import (
@@ -448,7 +449,7 @@ class _Raw:
         return json.dumps(self.value, ensure_ascii=False).encode()
 
 
-def render(reply: Any) -> bytes:
+def render(reply: Reply | _Raw) -> bytes:
     """A listener's typed reply → the JSON of the value Cliq expects in `output`."""
     if reply is None:
         return EMPTY

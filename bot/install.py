@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.cliq.client import CliqClient, CliqRejected
+from bot.cliq.client import CliqClient
+from bot.cliq.errors import CliqRejected
 from bot.desk.client import DeskClient
 from bot.desk.errors import InvalidData, LicenseLimited
 from bot.store.settings import Settings

@@ -151,8 +151,8 @@ class TokenManager:
 
     async def token(self) -> str:
         """The cached token, or a new one; concurrent callers share one refresh and its outcome."""
-        if self._fresh():
-            return self._token  # type: ignore[return-value]
+        if self._token is not None and self._fresh():
+            return self._token
         if self.refused is not None and self._refused_checked is not None:
             if self._clock.now() - self._refused_checked < self._recheck:
                 # still refused: do not ask Accounts on every call (a clean traceback each time,

@@ -282,7 +282,7 @@ def _empty_entry(section: Section) -> Any:
 
 def _cut(value: Any, at_most: int = MAX_ENTRY) -> str:
     """`value` as shown in a single-line field (escaped), at most `at_most` characters."""
-    shown = literal(value if isinstance(value, str) else str(value))
+    shown: str = literal(value if isinstance(value, str) else str(value))
     return shown if len(shown) <= at_most else shown[: at_most - 1] + "…"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.cards import when
@@ -98,8 +99,9 @@ def ticket_card(
     )
 
 
-def edited_ticket_card(ticket: Ticket, *, audit: str, **kwargs: object) -> MessageEdit:
-    card = ticket_card(ticket, audit=audit, **kwargs)  # type: ignore[arg-type]
+def edited_ticket_card(ticket: Ticket, *, audit: str, **kwargs: Any) -> MessageEdit:
+    """The ticket's card as an edit of the message it is in; `kwargs` as for `ticket_card`."""
+    card = ticket_card(ticket, audit=audit, **kwargs)
     return MessageEdit(**card.model_dump(exclude_none=True, exclude={"type"}))
 
 

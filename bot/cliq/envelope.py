@@ -99,7 +99,7 @@ class Wire(BaseModel):
         return _shaped(data, dict)
 
 
-def _shaped(value: Any, kind: type) -> Any:
+def _shaped(value: Any, kind: type | tuple[type, ...]) -> Any:
     """`value`, or the map/list (`kind`) it holds as text (`bot.cliq.deluge.json_shaped`)."""
     if isinstance(value, str):
         found = json_shaped(value)
@@ -111,7 +111,7 @@ def _shaped(value: Any, kind: type) -> Any:
 def _option_shaped(value: Any) -> Any:
     """A form value: a select/radio option `{label, value}` or a list of them (checkbox,
     multi-select) that came as text is read back; any other text stays text."""
-    found = _shaped(value, dict | list)
+    found = _shaped(value, (dict, list))
     if isinstance(found, dict) and "value" in found:
         return found
     if (
@@ -346,8 +346,9 @@ class Envelope(Wire):
         `target.id` of a message-action-style call; empty if neither is there.
         """
         args = self.params.arguments
-        if isinstance(args, dict) and isinstance(args.get("key"), str):
-            return args["key"]
+        key = args.get("key") if isinstance(args, dict) else None
+        if isinstance(key, str):
+            return key
         target = self.params.target
         return target.id if target is not None else ""
 

@@ -60,7 +60,7 @@ class Markup(str):
             )
         )
 
-    def join(self, parts: Iterable[str]) -> Markup:  # type: ignore[override]
+    def join(self, parts: Iterable[str]) -> Markup:
         """`str.join`, escaping every part that is not itself Markup; returns Markup."""
         return Markup(super().join(escape(part) for part in parts))
 

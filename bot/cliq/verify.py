@@ -149,11 +149,12 @@ class CliqSignatureVerifier(Verifier):
             envelope: Any = jsonsafe.loads(body)
         except jsonsafe.JsonBodyError as exc:
             envelope, unusable = None, exc
-        signed: bytes | None = body
+        signed = body
         if not self._valid(signature, body):
-            signed = None if unusable else _stringify(envelope)
-            if signed is None or not self._valid(signature, signed):
+            restated = None if unusable else _stringify(envelope)
+            if restated is None or not self._valid(signature, restated):
                 raise VerificationError("bad signature")
+            signed = restated
         if unusable is not None:
             raise UnusableBody(str(unusable)) from unusable
         timestamp = envelope.get("timestamp") if isinstance(envelope, dict) else None

@@ -7,6 +7,7 @@ Who may do what is decided on every call from the caller's Desk role and departm
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 from attendance.access import Access, AccessPolicy
@@ -98,21 +99,25 @@ async def take_break(ctx: DeskContext, args: str) -> Message | Banner:
 
 
 ATTENDANCE_MENU = "Attendance"  # a parent menu action: Cliq allows 5 menu actions per bot
+
+
+def _mover(status: str) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
+    """The listener that moves the caller to `status` (one per word and menu sub-action)."""
+
+    async def listener(ctx: DeskContext) -> Message | Banner:
+        return await _move(ctx, status)
+
+    return listener
+
+
 for _word, _status in (
     ("check in", "Check In"),
     ("check out", "Check Out"),
     ("meal break", "Meal Break"),
     ("short break", "Short Break"),
 ):
-
-    def _listener(status: str):  # type: ignore[no-untyped-def]
-        async def listener(ctx: DeskContext) -> Message | Banner:
-            return await _move(ctx, status)
-
-        return listener
-
-    router.keyword(_word, requires=desk_agent)(_listener(_status))
-    router.menu(ATTENDANCE_MENU, sub_action=_word.title(), requires=desk_agent)(_listener(_status))
+    router.keyword(_word, requires=desk_agent)(_mover(_status))
+    router.menu(ATTENDANCE_MENU, sub_action=_word.title(), requires=desk_agent)(_mover(_status))
 
 
 @router.button("att", requires=desk_agent)

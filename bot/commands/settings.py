@@ -23,8 +23,7 @@ import secrets
 from bot.cards import people
 from bot.cards.keys import number
 from bot.cards.settings import DigestPlace, Place, channels_card, digest_card, switches_card
-from bot.cliq.client import CliqError
-from bot.cliq.errors import CliqRateLimited, CliqRejected
+from bot.cliq.errors import CliqError, CliqRateLimited, CliqRejected
 from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Card, Message
 from bot.commands.context import DeskContext

@@ -104,7 +104,7 @@ def _keyword(
     filters: Callable[[DeskContext], Awaitable[dict[str, object]]],
 ) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
     async def listener(ctx: DeskContext) -> Message | Banner:
-        found = await ctx.desk.tickets(limit=LATEST, **await filters(ctx))  # type: ignore[arg-type]
+        found = await ctx.desk.tickets(limit=LATEST, **await filters(ctx))
         return await shown_to_me_first(ctx, await _list(ctx, title, found, empty))
 
     return listener
@@ -139,7 +139,7 @@ async def show(ctx: DeskContext, ticket_id: str) -> Message | Banner:
 
 
 @router.button("post")
-async def post_here(ctx: DeskContext, answer_id: str) -> Banner:
+async def post_here(ctx: DeskContext, answer_id: str) -> Banner | Message:
     """Post a kept answer to the chat for everyone (SPEC D8), as the bot, through the outbox.
 
     The person is told "Posted" only once Cliq has accepted the post; otherwise why not."""
@@ -181,7 +181,7 @@ async def post_outcome(ctx: DeskContext, key: str) -> Post | None:
         return None
 
 
-def _posted_banner(outcome: Post | None, place: Place) -> Banner:
+def _posted_banner(outcome: Post | None, place: Place) -> Banner | Message:
     if outcome is not None and outcome.state == "delivered":
         return people.done(f"Posted to {place.label}.")
     why = (outcome.last_error if outcome is not None else None) or "no answer from Cliq yet"

@@ -125,7 +125,7 @@ class WriteCalls(ReadCalls):
     ) -> Comment:
         """`POST /tickets/{id}/comments`: a private note unless `public`. Mention an agent
         with `zsu[@user:<zuid>]zsu`."""
-        body = {
+        body: dict[str, Any] = {
             "isPublic": public,
             "contentType": content_type,
             "content": content,

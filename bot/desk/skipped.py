@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -43,7 +45,7 @@ def about_one_record(error: BaseException) -> bool:
 def describe(error: BaseException) -> str:
     """A short reason for the log: the field and value pydantic could not read, or Desk's error."""
     if isinstance(error, ValidationError):
-        first = error.errors()[0] if error.errors() else {}
+        first: Mapping[str, Any] = error.errors()[0] if error.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ())) or "record"
         return f"its {where} ({repr(first.get('input'))[:60]}) cannot be read"
     if isinstance(error, DeskError):

@@ -75,7 +75,7 @@ class RetryPolicy:
     max_retry_after: float = 30.0
 
     def delay(self, retry: int, rng: random.Random) -> float:
-        ceiling = min(self.cap, self.base * 2**retry)
+        ceiling: float = min(self.cap, self.base * 2**retry)
         return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
 
@@ -236,10 +236,10 @@ class Transport:
         body = _decode(raw)
         if 200 <= status < 300:
             return body
-        error = error_for(status, body, retry_after)
-        if isinstance(error, ThresholdExceeded):
-            self._exhausted(error)
-        raise error
+        refusal = error_for(status, body, retry_after)
+        if isinstance(refusal, ThresholdExceeded):
+            self._exhausted(refusal)
+        raise refusal
 
     def _record(self, headers: Mapping[str, str]) -> None:
         weight = _int_header(headers, WEIGHT_HEADER)

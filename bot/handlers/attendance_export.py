@@ -29,7 +29,7 @@ def routes() -> list[web.RouteDef]:
         try:
             chunks = await request.app[ATTENDANCE].export(
                 list(claims["a"]), start, end, str(claims["z"])
-            )  # type: ignore[call-overload]
+            )
         except AttendanceError as exc:
             return json_error(400, "bad_request", str(exc))
         response = web.StreamResponse(

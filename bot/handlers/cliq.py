@@ -20,8 +20,8 @@ from bot.handlers.errors import REQUEST_ID, json_error
 from bot.handlers.serving import BodyTimeout, body_timeout_answer, expect_judged, read_body
 
 BOT = web.AppKey("bot", Bot)
-VERIFIER = web.AppKey("verifier", Verifier)  # type: ignore[type-abstract]
-REPLAYS = web.AppKey("replays", ReplayGuard)  # type: ignore[type-abstract]
+VERIFIER = web.AppKey("verifier", Verifier)
+REPLAYS = web.AppKey("replays", ReplayGuard)
 
 
 async def handle_cliq(request: web.Request) -> web.StreamResponse:

@@ -24,6 +24,7 @@ import resource
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -253,6 +254,8 @@ def quiet_accept_errors(loop: asyncio.AbstractEventLoop) -> None:
             loop.default_exception_handler(context)
 
     if not getattr(previous, "quiet_accept", False):
+        # A marker on the function itself, so a second install sees the first; mypy does not
+        # know functions take attributes.
         handler.quiet_accept = True  # type: ignore[attr-defined]
         loop.set_exception_handler(handler)
 
@@ -315,7 +318,7 @@ LARGE_BODY = 128 * 1024
 
 
 async def start_server(
-    app: web.Application, host: str, port: int, **runner_options: object
+    app: web.Application, host: str, port: int, **runner_options: Any
 ) -> tuple[web.AppRunner, GuardedSite]:
     """Run `app` on host:port under its `LIMITS`; the caller cleans up the runner."""
     limits = app.get(LIMITS) or EdgeLimits()
@@ -324,7 +327,7 @@ async def start_server(
         app,
         keepalive_timeout=limits.header_timeout,
         lingering_time=0,  # a client that stops mid-body is not waited for after our answer
-        **runner_options,  # type: ignore[arg-type]
+        **runner_options,
     )
     await runner.setup()
     site = GuardedSite(runner, host, port, connection_limit(limits.max_connections))

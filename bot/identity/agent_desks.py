@@ -33,7 +33,11 @@ class AgentDesks:
         self._client_for = client_for
         self._tokens_for = tokens_for
         self._clients: OrderedDict[str, DeskClient] = OrderedDict()
-        connections.on_change(lambda email: self._clients.pop(email, None))
+        connections.on_change(self._forget)
+
+    def _forget(self, email: str) -> None:
+        """The agent's connection changed: their next client uses the new token."""
+        self._clients.pop(email, None)
 
     def for_agent(self, refresh_token: str, email: str = "") -> DeskClient:
         """A Desk client acting as the agent whose refresh token this is, kept per agent

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 from datetime import date, timedelta
+from typing import Any
 
 from bot.clock import Clock
 
@@ -33,14 +34,16 @@ class ExportLinks:
         token = body.decode().rstrip("=")
         return f"{self._base}/attendance/export?t={token}&s={self._sign(token)}"
 
-    def read(self, token: str, signature: str) -> dict[str, object]:
+    def read(self, token: str, signature: str) -> dict[str, Any]:
         """The claims of a link this bot made; PermissionError if it was not (or has expired),
         ValueError if it is damaged. Any text is judged, non-ASCII and oversize included."""
         if not (token.isascii() and signature.isascii()) or len(token) > 8192:
             raise PermissionError("this link was not made by this bot")
         if not hmac.compare_digest(self._sign(token).encode(), signature.encode()):
             raise PermissionError("this link was not made by this bot")
-        claims = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        claims: dict[str, Any] = json.loads(
+            base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        )
         if int(claims["x"]) < self._clock.now().timestamp():
             raise PermissionError("this link has expired; ask for a new export")
         return claims

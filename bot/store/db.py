@@ -217,7 +217,7 @@ class Database:
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         """Run one read to its end (no statement left open across an await)."""
         rows = await self._retry_busy(lambda: self._conn.execute_fetchall(sql, tuple(params)))
-        return list(rows)  # type: ignore[arg-type]
+        return list(rows)
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         rows = await self.fetchall(sql, params)

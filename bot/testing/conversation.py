@@ -38,7 +38,7 @@ class Answer:
             return "list"
         if not out:
             return "none"
-        return out.get("type", "message")
+        return str(out.get("type", "message"))
 
     @property
     def text(self) -> str:
@@ -51,7 +51,7 @@ class Answer:
         """The card's title, or empty."""
         out = self.output
         if isinstance(out, dict):
-            return (out.get("card") or {}).get("title", "") or out.get("title", "")
+            return str((out.get("card") or {}).get("title", "") or out.get("title", ""))
         return ""
 
     @property

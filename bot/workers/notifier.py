@@ -321,7 +321,7 @@ class Notifier:
             "notifier",
             self.run_once,
             self._inbox.next_attempt,
-            lambda: self.paused,
+            lambda: bool(self.paused),
             self._wake,
             self._clock,
             log,

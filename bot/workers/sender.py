@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
 
-from bot.cliq.client import (
+from bot.cliq.errors import (
     CliqAmbiguous,
     CliqError,
     CliqRateLimited,
@@ -251,7 +251,7 @@ class Sender:
             "sender",
             self.run_once,
             self._outbox.next_attempt,
-            lambda: self.paused,
+            lambda: bool(self.paused),
             self._wake,
             self._clock,
             log,

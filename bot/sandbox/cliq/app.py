@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot.sandbox.cliq import spec
 from bot.sandbox.cliq.admin import add_admin_routes, json_object
@@ -41,7 +42,7 @@ def _post_allowed(state: CliqSandbox, endpoint: str, who: str) -> web.Response |
 
 def create_cliq_app(state: CliqSandbox) -> web.Application:
     @web.middleware
-    async def gate(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith("/api/"):
             try:
                 return await handler(request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from aiohttp import web
 
 from bot.sandbox.desk import admin, api, tickets_api
@@ -12,7 +14,7 @@ def create_desk_app(sandbox: DeskSandbox) -> web.Application:
     async def jwks(request: web.Request) -> web.Response:
         return web.json_response(sandbox.deliverer.signer.jwks())
 
-    async def close(app: web.Application):  # type: ignore[no-untyped-def]
+    async def close(app: web.Application) -> AsyncIterator[None]:
         yield
         await sandbox.deliverer.close()
 

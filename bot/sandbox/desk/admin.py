@@ -30,7 +30,7 @@ def _actor(sandbox: DeskSandbox, body: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _changes(sandbox: DeskSandbox, body: dict[str, Any]) -> dict[str, Any]:
-    changes = {
+    changes: dict[str, Any] = {
         k: body[k]
         for k in (
             "status",

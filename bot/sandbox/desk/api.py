@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot.desk.wire import format_time, parse_time
 from bot.sandbox.desk.contract import (
@@ -35,7 +36,7 @@ def listing(items: list[dict[str, Any]], key: str = "data", **extra: Any) -> web
 
 
 @web.middleware
-async def desk_rules(request: web.Request, handler: Any) -> web.StreamResponse:
+async def desk_rules(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not request.path.startswith("/api/v1/"):
         return await handler(request)
     sandbox = request.app[STATE]
@@ -67,7 +68,9 @@ async def desk_rules(request: web.Request, handler: Any) -> web.StreamResponse:
         sandbox.in_flight -= 1
 
 
-async def _answer(request: web.Request, handler: Any, sandbox: DeskSandbox) -> web.StreamResponse:
+async def _answer(
+    request: web.Request, handler: Handler, sandbox: DeskSandbox
+) -> web.StreamResponse:
     if (fault := sandbox.fault_for(request.path)) is not None:
         status, code = fault
         if code == "STALL":

@@ -185,10 +185,17 @@ def due_date(value: Any) -> str | None:
     refused = f"dueDate {str(value)[:40]!r} is not a time like 2026-03-02T09:00:00.000Z"
     if found is None:
         raise ValueError(refused)
-    *parts, millis = found.groups()
+    year, month, day, hour, minute, second, millis = found.groups()
     try:
         moment = datetime(
-            *(int(part) for part in parts), int((millis or "0").ljust(3, "0")) * 1000, tzinfo=UTC
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            int((millis or "0").ljust(3, "0")) * 1000,
+            tzinfo=UTC,
         )
     except ValueError:  # 30 February and the like
         raise ValueError(refused) from None

@@ -83,7 +83,7 @@ def seed(number: int, now: datetime, org_id: str, portal: str) -> Seeded:
         {"id": dep_id, "name": name, "isEnabled": True, "isAssignToTeamEnabled": True}
         for dep_id, name in DEPARTMENTS
     ]
-    agents = []
+    agents: list[dict[str, Any]] = []
     for index, (first, last, email, role, deps) in enumerate(PEOPLE):
         dep_ids = (
             [d for d, _ in DEPARTMENTS]

@@ -21,7 +21,9 @@ SECRET = "test-secret"
 
 
 @pytest.fixture
-async def served(aiohttp_client: Any) -> AsyncIterator[tuple[TestClient, web.Application]]:
+async def served(
+    aiohttp_client: Any,
+) -> AsyncIterator[tuple[TestClient[web.Request, web.Application], web.Application]]:
     clock = FrozenClock("2026-03-02T01:00:00+00:00")
     web_app = app(SECRET, config=StandupConfig(), clock=clock)
     client = await aiohttp_client(web_app)
@@ -29,14 +31,16 @@ async def served(aiohttp_client: Any) -> AsyncIterator[tuple[TestClient, web.App
 
 
 @pytest.fixture
-def chat(served: tuple[TestClient, web.Application]) -> Conversation:
+def chat(served: tuple[TestClient[web.Request, web.Application], web.Application]) -> Conversation:
     client, web_app = served
     clock = web_app[BOT].clock
     return Conversation(client, SignedRequests(SECRET, clock), bot_name="standup")
 
 
 @pytest.fixture
-def sandbox(served: tuple[TestClient, web.Application]) -> CliqOnlySandbox:
+def sandbox(
+    served: tuple[TestClient[web.Request, web.Application], web.Application],
+) -> CliqOnlySandbox:
     return served[1][SANDBOX]
 
 
@@ -118,7 +122,9 @@ async def test_menu_sub_actions(chat: Conversation) -> None:
 
 
 async def test_report_past_the_deadline_is_delivered_late_as_the_bot(
-    chat: Conversation, sandbox: CliqOnlySandbox, served: tuple[TestClient, web.Application]
+    chat: Conversation,
+    sandbox: CliqOnlySandbox,
+    served: tuple[TestClient[web.Request, web.Application], web.Application],
 ) -> None:
     bot = served[1][BOT]
     bot.deadline = 0.0  # the listener reads Cliq over HTTP: it cannot answer before the timer
