@@ -38,7 +38,6 @@ from bot.commands.common import (
 )
 from bot.commands.context import DeskContext
 from bot.config import CLIQ_REFRESH_ENV, DESK_REFRESH_ENV, SANDBOX, Config
-from bot.context import zone
 from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError
 from bot.desk.hosts import hosts_for
@@ -55,6 +54,7 @@ from bot.identity.connections import AgentConnections, NotConnected
 from bot.identity.directory import AgentDirectory
 from bot.identity.export_links import ExportLinks
 from bot.install import Installation
+from bot.notify.readers import Readers
 from bot.oauth import ACCOUNTS_HOSTS, Accounts
 from bot.parts import (
     ACCOUNTS,
@@ -75,6 +75,7 @@ from bot.parts import (
     ORG_DATA,
     OUTBOX,
     POLLER,
+    READERS,
     SANDBOXES,
     SCHEDULER,
     SEEN,
@@ -82,6 +83,7 @@ from bot.parts import (
     SETTINGS,
     TASKS,
     WEBHOOKS,
+    ZONES,
 )
 from bot.router import Router
 from bot.sandbox.run import Sandboxes, start_sandboxes
@@ -94,6 +96,7 @@ from bot.store.settings import Settings
 from bot.store.snapshots import TicketSnapshots
 from bot.store.tasks import WatchedTasks
 from bot.store.ticket_states import TicketStates
+from bot.store.zones import PersonZones
 from bot.workers.attendance_sweep import sweep_attendance
 from bot.workers.desk_poller import DeskPoller
 from bot.workers.notifier import Notifier
@@ -168,6 +171,9 @@ def create_app(
         await app[SENDER].queue(kind, target, message, dedupe_key=key)
 
     async def context(envelope: Envelope, bot: Bot, request_id: str) -> DeskContext:
+        user = envelope.params.user
+        if "timezone" in user.model_fields_set:  # Cliq said where the caller is: their DMs' zone
+            await app[ZONES].remember(user.email, user.timezone)
         problem: DeskError | None = None
         try:
             agent = await app[DIRECTORY].by_email(envelope.params.user.email)
@@ -316,6 +322,7 @@ async def open_parts(
         watched_tasks = WatchedTasks(db)
         states = TicketStates(db)
         snapshots = TicketSnapshots(db)
+        zones = PersonZones(db, clock)
         for part in (
             connections,
             answers_kept,
@@ -327,6 +334,7 @@ async def open_parts(
             watched_tasks,
             states,
             snapshots,
+            zones,
         ):
             await part.setup()
         jwks_url = (
@@ -342,6 +350,12 @@ async def open_parts(
         )
         directory = AgentDirectory(desk, clock)
         org_data = OrgData(desk, directory, clock)
+        readers = Readers(
+            zones=zones,
+            agents=directory,
+            default_zone=config.notifications.digest_zone,
+            place_zones=config.notifications.department_zones,
+        )
         notifier = Notifier(
             db=db,
             inbox=inbox,
@@ -350,7 +364,7 @@ async def open_parts(
             directory=directory,
             settings=settings,
             clock=clock,
-            channel_zone=zone(config.notifications.digest_zone),
+            readers=readers,
             names=org_data.names,
             posted=sender.wake,
             states=states,
@@ -366,6 +380,7 @@ async def open_parts(
             posted=sender.wake,
             departments=org_data.departments,
             tasks=watched_tasks,
+            readers=readers,
         )
         poller = DeskPoller(
             desk=desk,
@@ -409,6 +424,8 @@ async def open_parts(
         app[NOTIFIER] = notifier
         app[SCHEDULER] = scheduler
         app[POLLER] = poller
+        app[ZONES] = zones
+        app[READERS] = readers
         yield app
 
 

@@ -20,6 +20,7 @@ from bot.identity.connections import AgentConnections
 from bot.identity.directory import AgentDirectory
 from bot.identity.export_links import ExportLinks
 from bot.install import Installation
+from bot.notify.readers import Readers
 from bot.oauth import Accounts, TokenManager
 from bot.sandbox.run import Sandboxes
 from bot.store.answers import Answers
@@ -29,6 +30,7 @@ from bot.store.outbox import Outbox
 from bot.store.seen import SeenCredentials
 from bot.store.settings import Settings
 from bot.store.tasks import WatchedTasks
+from bot.store.zones import PersonZones
 from bot.workers.desk_poller import DeskPoller
 from bot.workers.notifier import Notifier
 from bot.workers.scheduler import Scheduler
@@ -60,3 +62,5 @@ SENDER = web.AppKey("sender", Sender)
 NOTIFIER = web.AppKey("notifier", Notifier)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
 POLLER = web.AppKey("poller", DeskPoller)  # Desk's events by polling, on editions without webhooks
+ZONES = web.AppKey("zones", PersonZones)  # the zone each person's Cliq last told us
+READERS = web.AppKey("readers", Readers)  # who reads a post: its zone and actions

@@ -52,10 +52,12 @@ def day_stats_card(
     department: str = "",
     pending: Pending | None = None,
     late_since: datetime | None = None,
+    label_times: bool = False,
 ) -> Message:
     """The last 24 hours; with `pending` (the digest, SPEC D9) in two titled sections:
     Resolution (new, closed, median time to close, happiness, top agents) and Unresolved
-    (open and overdue now)."""
+    (open and overdue now). `label_times` names the zone of the times shown (a digest posted
+    to a channel)."""
     slides: list[Slide] = []
     numbers: dict[str, str] = {}
     if "new" in sections:
@@ -83,10 +85,10 @@ def day_stats_card(
     return Message(
         text=render(
             "day_stats.txt.j2",
-            until=when.local(stats.until, zone),
+            until=when.local(stats.until, zone, label=label_times),
             department=department,
             late=late_since is not None,
-            scheduled=when.local(late_since, zone) if late_since else "",
+            scheduled=when.local(late_since, zone, label=label_times) if late_since else "",
         ),
         card=Card(title=title[:200], theme="modern-inline"),
         slides=slides,

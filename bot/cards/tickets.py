@@ -36,19 +36,23 @@ def action_buttons(
     viewer_agent_id: str | None,
     viewer_role: str | None = None,
     room: int = 5,
+    offer_mine: bool | None = None,
 ) -> list[Button]:
     """The actions the reader may use (SPEC D5): Status, Assign, Reply and Comment, and Assign
     to me when they aren't the owner; a light agent (`viewer_role == "light"`) gets Comment
     only. An unknown reader (`viewer_role` None: a channel post) gets every action, each
     checked again when clicked. Without room for Assign to me (Post here takes the fifth
-    place), the Assign form offers the reader first (`bot.cards.forms.assign_choices`)."""
+    place), the Assign form offers the reader first (`bot.cards.forms.assign_choices`).
+    `offer_mine` True or False decides Assign to me instead (a notification offers it on
+    unassigned tickets, whoever reads it)."""
     seen = ticket.modified_time
     labels = ("Comment",) if viewer_role == "light" else (*CHANGES, "Comment")
     buttons = [
         Button.invoke(label, key=ticket_key(label.lower(), ticket.id, seen)) for label in labels
     ]
-    mine = viewer_role != "light" and viewer_agent_id and ticket.assignee_id != viewer_agent_id
-    if mine and len(buttons) < room:
+    if offer_mine is None:
+        offer_mine = bool(viewer_agent_id) and ticket.assignee_id != viewer_agent_id
+    if offer_mine and viewer_role != "light" and len(buttons) < room:
         buttons.append(Button.invoke("Assign to me", key=ticket_key("mine", ticket.id, seen)))
     return buttons[:room]
 
@@ -63,10 +67,21 @@ def ticket_card(
     viewer_role: str | None = None,
     audit: str | None = None,
     room: int = 5,
+    offer_mine: bool | None = None,
+    label_times: bool = False,
 ) -> Message:
     """`names` maps agent and department ids to names (the reader's view of who is who); the
-    buttons are the actions the reader may use (`action_buttons`)."""
-    due = when.due(ticket.due_date, now, zone, closed=ticket.is_closed)
+    buttons are the actions the reader may use (`action_buttons`; `offer_mine` decides Assign
+    to me); `label_times` names the zone of the times shown (DMs and channel posts,
+    `bot/cards/when.py`)."""
+    due = when.due(
+        ticket.due_date,
+        now,
+        zone,
+        closed=ticket.is_closed,
+        label=label_times,
+        closed_at=ticket.closed_time,
+    )
     customer = ticket.contact.email if ticket.contact and ticket.contact.email else ticket.email
     details = {
         "Status": ticket.status or "?",
@@ -94,7 +109,11 @@ def ticket_card(
         ),
         slides=[LabelSlide.of(details)],
         buttons=action_buttons(
-            ticket, viewer_agent_id=viewer_agent_id, viewer_role=viewer_role, room=room
+            ticket,
+            viewer_agent_id=viewer_agent_id,
+            viewer_role=viewer_role,
+            room=room,
+            offer_mine=offer_mine,
         ),
     )
 
@@ -123,7 +142,7 @@ def ticket_list_card(
             "number": t.ticket_number,
             "subject": _subject(t),
             "status": t.status or "?",
-            "due": when.due(t.due_date, now, zone, closed=t.is_closed),
+            "due": when.due(t.due_date, now, zone, closed=t.is_closed, closed_at=t.closed_time),
             "assignee": names.get(t.assignee_id or "", "Unassigned"),
         }
         for t in shown

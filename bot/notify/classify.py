@@ -7,20 +7,38 @@ them all, most specific first, and the rules switch on the event if any of its k
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.desk.events import DeskEvent
-from bot.desk.wire import ticket_id_in
+from bot.desk.wire import parse_time, ticket_id_in
+from bot.notify.excerpt import mentioned_zuids
 from bot.notify.kinds import Kind
 
-_MENTION = re.compile(r"zsu\[@user:([0-9]{1,25})\]zsu")
 _ACTIVITY_MODULES = ("Task", "Call", "Event")
 
 
 @dataclass(frozen=True)
+class Change:
+    """One field that changed, from → to, as Desk's ids or values (`field`: "status", "owner",
+    "team" or "department"; None is "none"). Cards show ids as names."""
+
+    field: str
+    before: str | None
+    after: str | None
+
+
+_CHANGED = (("status", "status"), ("owner", "assigneeId"), ("team", "teamId"))
+_CHANGED += (("department", "departmentId"),)
+
+
+@dataclass(frozen=True)
 class Happening:
-    """One event, classified. `owner_id` is the record's owner; `actor_id` who made the change."""
+    """One event, classified. `owner_id` is the record's owner; `actor_id` who made the change;
+    `previous_owner_id` the ticket's owner before an owner change; `changes` what changed, from
+    → to; `text` a comment's content as Desk sent it (mentions as `zsu[@user:…]zsu` codes) and
+    `excerpt` the same shortened for people (`bot/notify/excerpt.py`); `activity` ("Task",
+    "Call", "Event"), its `subject` and `due` time for activities."""
 
     kinds: tuple[Kind, ...]
     ticket_id: str | None
@@ -30,6 +48,12 @@ class Happening:
     subject: str = ""
     mentioned_zuids: tuple[str, ...] = ()
     details: dict[str, str] = field(default_factory=dict)
+    changes: tuple[Change, ...] = ()
+    previous_owner_id: str | None = None
+    text: str = ""
+    excerpt: str = ""
+    activity: str = ""
+    due: datetime | None = None
 
     @property
     def kind(self) -> Kind:
@@ -51,7 +75,6 @@ def classify(event: DeskEvent) -> Happening | None:
 def _ticket(event: DeskEvent, action: str) -> Happening | None:
     now, before = event.payload, event.prev_state or {}
     kinds: list[Kind] = []
-    details: dict[str, str] = {}
     if action == "Add":
         kinds.append(Kind.TICKET_CREATED)
     elif action == "Update":
@@ -62,8 +85,6 @@ def _ticket(event: DeskEvent, action: str) -> Happening | None:
             kinds.append(Kind.TICKET_REOPENED)
         elif _changed(before, now, "status"):
             kinds.append(Kind.STATUS_CHANGED)
-        if _changed(before, now, "status"):
-            details["status"] = f"{before.get('status')} → {now.get('status')}"
         if _changed(before, now, "assigneeId") or _changed(before, now, "teamId"):
             kinds.append(Kind.OWNER_CHANGED)
         if _changed(before, now, "departmentId"):
@@ -72,6 +93,12 @@ def _ticket(event: DeskEvent, action: str) -> Happening | None:
             kinds.append(Kind.ESCALATED)
     if not kinds:
         return None
+    changes = tuple(
+        Change(name, _str(before.get(key)), _str(now.get(key)))
+        for name, key in _CHANGED
+        if _changed(before, now, key)
+    )
+    moved_from = _str(before.get("assigneeId")) if _changed(before, now, "assigneeId") else None
     return Happening(
         kinds=tuple(kinds),
         ticket_id=_str(now.get("id")),
@@ -79,7 +106,8 @@ def _ticket(event: DeskEvent, action: str) -> Happening | None:
         actor_id=_str(now.get("modifiedBy") or now.get("createdBy")),
         department_id=_str(now.get("departmentId")),
         subject=str(now.get("subject") or ""),
-        details=details,
+        changes=changes,
+        previous_owner_id=moved_from,
     )
 
 
@@ -93,8 +121,9 @@ def _comment(event: DeskEvent, action: str) -> Happening:
         owner_id=None,  # the ticket's owner: the notifier fills it in from the re-read ticket
         actor_id=_str(comment.get("commenterId") or commenter.get("id")),
         department_id=None,
-        mentioned_zuids=tuple(dict.fromkeys(_MENTION.findall(content))),
+        mentioned_zuids=mentioned_zuids(content),
         details={"public": "yes" if comment.get("isPublic") else "no"},
+        text=content,
     )
 
 
@@ -119,12 +148,9 @@ def _activity(event: DeskEvent, action: str) -> Happening | None:
         actor_id=_str(now.get("modifiedBy") or now.get("createdBy")),
         department_id=_str(now.get("departmentId")),
         subject=str(now.get("subject") or ""),
-        details={"activity": event.event_type.split("_")[0]},
+        activity=event.event_type.split("_")[0],
+        due=_time(now.get("dueDate") or now.get("startTime")),
     )
-
-
-def mentioned_zuids(content: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_MENTION.findall(content)))
 
 
 def _changed(before: dict[str, object], now: dict[str, object], key: str) -> bool:
@@ -133,6 +159,16 @@ def _changed(before: dict[str, object], now: dict[str, object], key: str) -> boo
 
 def _bucket(value: object) -> str:
     return str(value or "").strip().casefold()
+
+
+def _time(value: object) -> datetime | None:
+    """A Desk time, or None when missing or not a time (a task's due date is optional)."""
+    if value in (None, ""):
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        return None
 
 
 def _str(value: object) -> str | None:

@@ -18,9 +18,9 @@ from bot.cards.summaries import day_stats_card
 from bot.cliq.message import Message
 from bot.clock import Clock
 from bot.config import Config
-from bot.context import zone
 from bot.desk.client import DeskClient
 from bot.desk.summaries import last_day, pending
+from bot.notify.readers import Readers
 from bot.notify.schedule import parse_time_of_day
 from bot.store.settings import Settings
 
@@ -47,10 +47,12 @@ class Digests:
         settings: Settings,
         clock: Clock,
         names: Callable[[], Awaitable[dict[str, str]]],
+        readers: Readers,
     ) -> None:
-        """`names`: agent and department ids → names (cached by the caller)."""
+        """`names`: agent and department ids → names (cached by the caller); `readers` says
+        which zone each place reads (`bot/notify/readers.py`)."""
         self._config, self._desk, self._settings = config, desk, settings
-        self._clock, self._names = clock, names
+        self._clock, self._names, self._readers = clock, names, readers
 
     @property
     def at(self) -> str:
@@ -59,9 +61,7 @@ class Digests:
 
     def zone_of(self, department_id: str | None) -> ZoneInfo:
         """The zone a place's digest keeps: the department's own, else the digest zone."""
-        notifications = self._config.notifications
-        name = notifications.department_zones.get(department_id or "", notifications.digest_zone)
-        return zone(name)
+        return self._readers.place(department_id).zone
 
     async def places(self, *, starting: bool = True) -> list[DigestPlace]:
         """The org channel, then each mapped department's channel. `starting`: a place seen
@@ -124,6 +124,7 @@ class Digests:
         return day_stats_card(
             stats,
             zone=place.zone,
+            label_times=True,  # a channel's readers may be anywhere: the place's zone, named
             names=names,
             department=department,
             pending=unresolved,

@@ -23,13 +23,11 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiosqlite
 
 from bot.cards.notifications import notification_card
 from bot.clock import Clock
-from bot.context import zone
 from bot.desk.client import DeskClient
 from bot.desk.errors import (
     DeskError,
@@ -45,8 +43,10 @@ from bot.desk.wire import ticket_id_in
 from bot.identity.directory import AgentDirectory
 from bot.notify.believed import believed, ticket_state
 from bot.notify.classify import Happening, classify
+from bot.notify.excerpt import excerpt, mentioned_zuids
 from bot.notify.kinds import Kind
-from bot.notify.rules import Decision, decide
+from bot.notify.readers import Readers
+from bot.notify.rules import Decision, RuleSettings, decide
 from bot.store.db import Database, StoreUnavailable
 from bot.store.inbox import Inbox, Stored
 from bot.store.outbox import Outbox
@@ -85,15 +85,16 @@ class Notifier:
         directory: AgentDirectory,
         settings: Settings,
         clock: Clock,
-        channel_zone: ZoneInfo,
+        readers: Readers,
         names: Callable[[], Awaitable[dict[str, str]]],
         posted: Callable[[], None],
         states: TicketStates,
         rng: random.Random | None = None,
     ) -> None:
+        """`readers` chooses each post's zone and actions (`bot/notify/readers.py`)."""
         self._db, self._inbox, self._outbox = db, inbox, outbox
         self._desk, self._directory, self._settings = desk, directory, settings
-        self._clock, self._zone, self._names, self._posted = clock, channel_zone, names, posted
+        self._clock, self._readers, self._names, self._posted = clock, readers, names, posted
         self._states, self._rng = states, rng or random.Random()
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
@@ -223,7 +224,7 @@ class Notifier:
         if happening is None:
             return None
         happening, _ticket = await self._complete(happening, event)
-        return await self._decide(happening)
+        return await self._decide(happening, await self._settings.rules())
 
     async def _prepare(self, stored: Stored, known: dict[str, dict[str, Any]]) -> Outcome:
         """Everything up to the commit for one event: re-read, judge, route, render."""
@@ -244,22 +245,22 @@ class Notifier:
         posts = []
         if happening is not None:
             happening, ticket = await self._complete(happening, event, ticket)
-            decision = await self._decide(happening)
+            rules = await self._settings.rules()
+            decision = await self._decide(happening, rules)
             names = await self._names()
             actor = names.get(happening.actor_id or "", "")
+            department = happening.department_id
+            mapped = rules.channel_map.get(department) if department else None
             for route in decision.routes:
-                zone_ = (
-                    await self._zone_of(route.target) if route.target_kind == "user" else self._zone
-                )
+                reader = await self._readers.of(route.target_kind, route.target, mapped, department)
                 card = notification_card(
                     route.kinds,
+                    happening,
                     ticket,
+                    reader=reader,
                     now=self._clock.now(),
-                    zone=zone_,
                     names=names,
                     actor=actor,
-                    details=happening.details,
-                    subject=happening.subject,
                 )
                 key = f"event:{stored.id}:{route.target_kind}:{route.target}"
                 posts.append((route, card.to_wire(), key))
@@ -290,12 +291,23 @@ class Notifier:
             department_id=ticket.department_id or happening.department_id,
             subject=happening.subject or (ticket.subject or ""),
             details=details,
+            excerpt=await self._excerpt(happening.text) if happening.text else "",
         )
         return completed, ticket
 
-    async def _decide(self, happening: Happening) -> Decision:
+    async def _excerpt(self, content: str) -> str:
+        """A comment shortened for people, its mentions as the agents' names."""
+        names_by_zuid = {}
+        for zuid in mentioned_zuids(content):
+            agent = await self._directory.by_zuid(zuid)
+            if agent is not None:
+                names_by_zuid[zuid] = agent.display_name
+        return excerpt(content, names_by_zuid)
+
+    async def _decide(self, happening: Happening, rules: RuleSettings) -> Decision:
         owner = await self._directory.email_of(happening.owner_id)
         actor = await self._directory.email_of(happening.actor_id)
+        previous = await self._directory.email_of(happening.previous_owner_id)
         mentioned = []
         for zuid in happening.mentioned_zuids:
             agent = await self._directory.by_zuid(zuid)
@@ -303,15 +315,12 @@ class Notifier:
                 mentioned.append(agent.email_id)
         return decide(
             happening,
-            await self._settings.rules(),
+            rules,
             owner_email=owner,
             actor_email=actor,
             mentioned_emails=mentioned,
+            previous_owner_email=previous,
         )
-
-    async def _zone_of(self, email: str) -> ZoneInfo:
-        agent = await self._directory.by_email(email)
-        return zone(agent.time_zone) if agent and agent.time_zone else self._zone
 
     async def run_forever(self) -> None:
         """Rounds back to back while events are due; then wait for a wake-up (an event was

@@ -25,7 +25,6 @@ from pydantic import ValidationError
 from bot.cards.notifications import notification_card
 from bot.clock import Clock
 from bot.config import Config
-from bot.context import zone
 from bot.desk.activities import Task
 from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError
@@ -35,6 +34,7 @@ from bot.desk.tickets import Ticket
 from bot.identity.directory import AgentDirectory
 from bot.notify.classify import Happening
 from bot.notify.kinds import Kind
+from bot.notify.readers import Readers
 from bot.notify.rules import RuleSettings, decide
 from bot.notify.schedule import due_digest, parse_time_of_day
 from bot.store.db import StoreUnavailable
@@ -60,14 +60,18 @@ class Scheduler:
         posted: Callable[[], None],
         departments: Callable[[], Awaitable[list[Department]]],
         tasks: WatchedTasks,
+        readers: Readers,
     ) -> None:
         """`departments` lists the org's departments (cached by the caller); `tasks` keeps the
-        polled tasks between ticks."""
+        polled tasks between ticks; `readers` chooses each post's zone and actions."""
+        self._readers = readers
         self._config, self._outbox, self._desk = config, outbox, desk
         self._directory, self._settings, self._clock = directory, settings, clock
         self._names, self._posted = names, posted
         self._departments, self._tasks = departments, tasks
-        self.digest = Digests(config=config, desk=desk, settings=settings, clock=clock, names=names)
+        self.digest = Digests(
+            config=config, desk=desk, settings=settings, clock=clock, names=names, readers=readers
+        )
         self._skipped = Skipped(log)
 
     async def run_once(self) -> int:
@@ -201,10 +205,9 @@ class Scheduler:
             task.owner_id,
             None,
             task.department_id or ticket.department_id,
-            details={
-                "task": task.subject or "a task",
-                "due": task.due_date.strftime("%H:%M UTC"),
-            },
+            subject=task.subject or "",
+            activity="Task",
+            due=task.due_date,
         )
         key = f"reminder:{task.id}:{task.due_date.isoformat()}"
         return await self._queue(happening, ticket, rules, names, key, BULK)
@@ -266,14 +269,12 @@ class Scheduler:
         it elsewhere (a department remapped, DMs switched off) never sends it again."""
         owner = await self._directory.email_of(happening.owner_id)
         queued = 0
+        department = happening.department_id
+        mapped = rules.channel_map.get(department) if department else None
         for n, route in enumerate(decide(happening, rules, owner_email=owner).routes):
+            reader = await self._readers.of(route.target_kind, route.target, mapped, department)
             card = notification_card(
-                route.kinds,
-                ticket,
-                now=self._clock.now(),
-                zone=zone(self._config.notifications.digest_zone),
-                names=names,
-                details=happening.details,
+                route.kinds, happening, ticket, reader=reader, now=self._clock.now(), names=names
             )
             queued += await self._outbox.enqueue(
                 None,

@@ -213,7 +213,7 @@ async def test_a_blueprint_step_waiting_on_the_owner_is_in_their_dm(deskbot: Des
     assert dm["target"] == "agent@example.com"
     assert (
         "Blueprint step waiting" in dm["body"]["text"]
-        and "Blueprint: Resolve" in dm["body"]["text"]
+        and "Waiting on you: Resolve" in dm["body"]["text"]
     )
 
 

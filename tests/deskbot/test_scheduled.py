@@ -23,6 +23,7 @@ def restarted(deskbot: Deskbot) -> Scheduler:
         posted=s.sender.wake,
         departments=s.org_data.departments,
         tasks=s.tasks,
+        readers=s.readers,
     )
 
 

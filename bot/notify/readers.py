@@ -1,0 +1,99 @@
+"""Who reads a post, and so the zone its times are shown in and the actions it offers (SPEC X2,
+D4, D5). The one place that chooses a reader's zone:
+
+- a reply is read by the person who called: Cliq's `user.timezone` on that call (`Context`);
+- a DM is read by its recipient: the zone their Cliq last told us (`bot/store/zones.py`), else
+  their Desk agent profile's `timeZone`, else the configured default (`[notifications]
+  digest_zone`);
+- a channel post is read by everyone there: the place's configured zone (`department_zones` for
+  a department's own channel, `digest_zone` for the org channel).
+
+Times in DMs and channel posts name their zone (`bot/cards/when.py`), since their readers may
+be elsewhere; a reply's do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.clock import zone_named
+from bot.desk.people import Agent
+from bot.identity.directory import Role, role_of
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One post's reader: `zone` for its times, `labelled` when the times name their zone,
+    `role` and `agent_id` for the actions offered (None: a channel, read by every role)."""
+
+    zone: ZoneInfo
+    labelled: bool = True
+    role: Role | None = None
+    agent_id: str | None = None
+
+
+class ZoneMemory(Protocol):
+    async def zone_of(self, email: str) -> ZoneInfo | None: ...
+
+
+class AgentLookup(Protocol):
+    async def by_email(self, email: str) -> Agent | None: ...
+
+
+UTC = ZoneInfo("UTC")
+
+
+class Readers:
+    """`default_zone` and `place_zones` (department id → zone name) are `[notifications]
+    digest_zone` and `department_zones`; names that are not IANA zones count as UTC."""
+
+    def __init__(
+        self,
+        *,
+        zones: ZoneMemory,
+        agents: AgentLookup,
+        default_zone: str,
+        place_zones: Mapping[str, str],
+    ) -> None:
+        self._zones, self._agents = zones, agents
+        self._default = zone_named(default_zone) or UTC
+        self._places = dict(place_zones)
+
+    async def person(self, email: str) -> Reader:
+        """A DM's reader, by e-mail. Raises the directory's DeskError only for a person never
+        seen while Desk cannot be read."""
+        agent = await self._agents.by_email(email)
+        zone = await self._zones.zone_of(email)
+        if zone is None and agent is not None:
+            zone = zone_named(agent.time_zone)
+        return Reader(
+            zone=zone or self._default,
+            role=role_of(agent) if agent else None,
+            agent_id=agent.id if agent else None,
+        )
+
+    def place(self, department_id: str | None = None) -> Reader:
+        """A channel post's reader: the department's own channel (`department_id`) or, with
+        None, the org channel."""
+        name = self._places.get(department_id) if department_id else None
+        return Reader(zone=(zone_named(name) if name else None) or self._default)
+
+    async def of(
+        self,
+        target_kind: str,
+        target: str,
+        department_channel: str | None,
+        department_id: str | None,
+    ) -> Reader:
+        """The reader of a post to `target` (`"user"` e-mail or `"channel"` unique name);
+        `department_channel` is the channel mapped to `department_id`, if any (a post there is
+        read in the department's zone, one to any other channel in the org's)."""
+        if target_kind == "user":
+            return await self.person(target)
+        mapped = (
+            department_channel is not None and target.casefold() == department_channel.casefold()
+        )
+        return self.place(department_id if mapped else None)
