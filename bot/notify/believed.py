@@ -34,15 +34,29 @@ def ticket_state(ticket: Ticket) -> dict[str, Any]:
 
 def believed(event: DeskEvent, current: dict[str, Any], known: dict[str, Any] | None) -> DeskEvent:
     """`event` with its payload's compared fields replaced by Desk's `current` values and its
-    `prevState` by the `known` state (all compared fields), or, with none known, by the event's
-    own `prevState` for the fields it names. Other events than Ticket_Update only get Desk's
+    `prevState` by the `known` state of each field known, or, for a field not known yet, by the
+    event's own `prevState` if it names it. Other events than Ticket_Update only get Desk's
     current values."""
     payload = {**event.payload, **current}
     if event.event_type != "Ticket_Update":
         return event.model_copy(update={"payload": payload})
-    if known is not None:
-        before = {key: known.get(key) for key in TRACKED}
-    else:
-        claimed = event.prev_state or {}
-        before = {key: claimed[key] for key in TRACKED if key in claimed}
+    known, claimed = known or {}, event.prev_state or {}
+    before = {
+        key: known[key] if key in known else claimed[key]
+        for key in TRACKED
+        if key in known or key in claimed
+    }
     return event.model_copy(update={"payload": payload, "prev_state": before})
+
+
+def now_known(
+    event: DeskEvent, current: dict[str, Any], known: dict[str, Any] | None
+) -> dict[str, Any]:
+    """What is known of a ticket once `event` (as `believed` returns it) is worked on: the fields
+    it accounted for (those with a value before) at Desk's `current` value, the rest as known.
+
+    A field the event did not speak of keeps its last known value (or stays unknown), so a
+    change Desk made after this event (a status changed right after the due date) is still
+    seen as a change by the event that announces it."""
+    accounted = event.prev_state or {}
+    return {**(known or {}), **{key: current[key] for key in TRACKED if key in accounted}}

@@ -41,7 +41,7 @@ from bot.desk.events import DeskEvent
 from bot.desk.tickets import Ticket
 from bot.desk.wire import ticket_id_in
 from bot.identity.directory import AgentDirectory
-from bot.notify.believed import believed, ticket_state
+from bot.notify.believed import believed, now_known, ticket_state
 from bot.notify.classify import Happening, classify
 from bot.notify.excerpt import excerpt, mentioned_zuids
 from bot.notify.kinds import Kind
@@ -238,9 +238,9 @@ class Notifier:
             current = ticket_state(ticket)
             last = known.get(ticket.id) or await self._states.get(ticket.id)
             event = believed(event, current, last)
-            if event.event_type == "Ticket_Update":  # every compared field is now accounted for
-                known[ticket.id] = current
-                remember = (ticket.id, current)
+            if event.event_type == "Ticket_Update":  # the fields it accounted for are known now
+                known[ticket.id] = now_known(event, current, last)
+                remember = (ticket.id, known[ticket.id])
         happening = classify(event)
         posts = []
         if happening is not None:
