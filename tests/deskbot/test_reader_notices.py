@@ -101,7 +101,7 @@ async def test_a_channel_post_names_the_places_zone(deskbot: Deskbot) -> None:
     assert org["target"] == "desk" and re.search(r"\(\d\d:\d\d UTC\)", seen(org)), seen(org)
     await deskbot.parts.cliq.create_channel("support")
     await deskbot.parts.cliq.add_bot_to_channel("support")
-    await deskbot.parts.settings.map_department(SUPPORT, "support")
+    await deskbot.parts.settings.map_department(SUPPORT, "support", at=deskbot.clock.now())
     await change(deskbot, 115, actor="maria@example.com", status="Open")
     mapped = (await settle(deskbot))[-1]
     assert mapped["target"] == "support" and re.search(r"\(\d\d:\d\d JST\)", seen(mapped))
