@@ -28,8 +28,13 @@ class Change:
     after: str | None
 
 
-_CHANGED = (("status", "status"), ("owner", "assigneeId"), ("team", "teamId"))
-_CHANGED += (("department", "departmentId"),)
+_CHANGED: tuple[tuple[str, str], ...] = (
+    ("status", "status"),
+    ("owner", "assigneeId"),
+    ("team", "teamId"),
+    ("department", "departmentId"),
+)
+"""(name shown in a `Change`, the field's wire name) for each field a change is told of."""
 
 
 @dataclass(frozen=True)
