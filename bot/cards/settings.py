@@ -41,14 +41,14 @@ def switches_card(rules: RuleSettings) -> Message:
 
 
 @dataclass(frozen=True)
-class Place:
+class ChannelRow:
     """Where one department's posts go: a channel, the org channel, or nowhere (disabled)."""
 
     department: str
     channel: str | None  # None: disabled
 
 
-def channels_card(places: Sequence[Place], org_channel: str, *, usage: str = "") -> Message:
+def channels_card(places: Sequence[ChannelRow], org_channel: str, *, usage: str = "") -> Message:
     """The department → channel map."""
     rows = [
         {
@@ -68,7 +68,7 @@ def channels_card(places: Sequence[Place], org_channel: str, *, usage: str = "")
 
 
 @dataclass(frozen=True)
-class DigestPlace:
+class DigestRow:
     """One place that gets the daily digest, and when."""
 
     place: str  # "#desk (org)" or the department's name
@@ -76,7 +76,7 @@ class DigestPlace:
     last: str  # the last day posted, or "not yet"
 
 
-def digest_card(places: Sequence[DigestPlace]) -> Message:
+def digest_card(places: Sequence[DigestRow]) -> Message:
     rows = [{"Posted to": p.place, "Every day at": p.at, "Last digest": p.last} for p in places]
     return Message(
         text="See one now (only you): /deskbot digest preview [department]\n"

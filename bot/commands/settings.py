@@ -22,7 +22,7 @@ import secrets
 
 from bot.cards import people
 from bot.cards.keys import number
-from bot.cards.settings import DigestPlace, Place, channels_card, digest_card, switches_card
+from bot.cards.settings import ChannelRow, DigestRow, channels_card, digest_card, switches_card
 from bot.cliq.errors import CliqError, CliqRateLimited, CliqRejected
 from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Card, Message
@@ -34,6 +34,7 @@ from bot.install import add_bot
 from bot.notify.classify import Happening
 from bot.notify.kinds import DM_ONLY, LABELS, parse_kind
 from bot.notify.rules import decide
+from bot.workers.digests import DigestPlace
 
 VERBS = ("channels", "map", "unmap", "notify", "rules", "digest")
 MAP_USAGE = "Usage: /deskbot map <department> <channel> [create]"
@@ -100,7 +101,7 @@ async def _channels(ctx: DeskContext, usage: str = "") -> Message:
     mapped = await ctx.settings.channel_map()
     rules = await ctx.settings.rules()
     places = [
-        Place(
+        ChannelRow(
             _name(d),
             None if d.id in rules.disabled_departments else mapped.get(d.id, rules.org_channel),
         )
@@ -275,7 +276,14 @@ async def _notify(ctx: DeskContext, said: list[str]) -> Banner | Message:
     scope = {"channel": "in channels", "dm": "by DM", "": "in channels and by DM"}[
         where_word or ("dm" if kind in DM_ONLY else "")
     ]
-    return people.done(f"{LABELS[kind]} notifications {scope}: {switch}.")
+    said_done = f"{LABELS[kind]} notifications {scope}: {switch}."
+    rules = await ctx.settings.rules()
+    if "dm" in wheres and kind not in DM_ONLY and switch == "on" and not rules.dm_owner:
+        return people.done(
+            f"{said_done} Owner DMs are off for every kind ([notifications] dm_owner in "
+            "bot.toml), so tickets still post to channels until they are on."
+        )
+    return people.done(said_done)
 
 
 async def _rules(ctx: DeskContext, said: list[str]) -> Message:
@@ -318,7 +326,7 @@ async def _digest(ctx: DeskContext, said: list[str]) -> Message | Banner:
         for place in await digests.places(starting=False):
             last = await digests.last_day(place)
             rows.append(
-                DigestPlace(
+                DigestRow(
                     f"#{place.channel}"
                     + (f" ({names.get(place.department_id, '')})" if place.department_id else ""),
                     f"{digests.time_of_day()} {place.zone.key}",
@@ -330,11 +338,15 @@ async def _digest(ctx: DeskContext, said: list[str]) -> Message | Banner:
     if action not in ("preview", "send"):
         raise UsageError(f"“{said[0][:20]}” is not preview or send. {DIGEST_USAGE}")
     department = await _one_department(ctx, said[1:], DIGEST_USAGE) if said[1:] else None
+    if action == "send" and not await ctx.settings.get("installed", False):
+        return people.refused(
+            "Deskbot is not installed yet, so there is no channel to post to. Run the "
+            "command deskbot install first (it creates the org channel)."
+        )
     place = await digests.place_for(department.id if department else None)
     card = await digests.card(place)
-    where = f"#{place.channel}" if place.channel else "no channel (the department is disabled)"
     if action == "preview":
-        note = f"Preview, shown only to you. Posted daily at {digests.time_of_day()} to {where}."
+        note = f"Preview, shown only to you. {await _digest_where(ctx, place, department)}"
         return card.model_copy(update={"text": f"{note}\n{card.text or ''}"})
     if place.channel is None:
         assert department is not None
@@ -347,3 +359,17 @@ async def _digest(ctx: DeskContext, said: list[str]) -> Message | Banner:
         "channel", place.channel, card.to_wire(), dedupe_key=f"digest:send:{place.key}:{request}"
     )
     return people.done(f"The digest is on its way to #{place.channel}.")
+
+
+async def _digest_where(ctx: DeskContext, place: DigestPlace, department: Department | None) -> str:
+    """Where and when this digest is posted, in a sentence."""
+    at = f"{ctx.digests.time_of_day()} ({place.zone.key})"
+    if department is None or department.id in await ctx.settings.channel_map():
+        return f"Posted daily at {at} to #{place.channel}."
+    name = _name(department)
+    if place.channel is None:
+        return f"{name} is disabled: no digest of it is posted."
+    return (
+        f"{name} has no channel of its own: its tickets count in #{place.channel}'s daily "
+        f"digest at {at}; /deskbot digest send {shown(name)} posts this one there."
+    )

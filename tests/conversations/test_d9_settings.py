@@ -36,7 +36,9 @@ async def test_an_admin_sees_where_the_digest_goes_previews_it_and_sends_one(
     assert "/deskbot digest preview" in settings.text and "/deskbot digest send" in settings.text
 
     preview = await admin.command("deskbot", "digest preview")
-    assert preview.text.startswith("Preview, shown only to you. Posted daily at 09:00 to #desk.")
+    assert preview.text.startswith(
+        "Preview, shown only to you. Posted daily at 09:00 (UTC) to #desk."
+    )
     assert preview.title.startswith("Daily digest, Mon 2 Mar")
     titles = [s.get("title") for s in preview.slides]
     assert titles[0] == "Resolution" and titles[-1] == "Unresolved"
@@ -46,6 +48,11 @@ async def test_an_admin_sees_where_the_digest_goes_previews_it_and_sends_one(
     for typed in ("Japan Support", '"Japan Support"', "“japan support”", "JAPAN_SUPPORT"):
         department = await admin.command("deskbot", f"digest preview {typed}")
         assert department.title.endswith("· Japan Support"), typed
+        assert department.text.startswith(
+            "Preview, shown only to you. Japan Support has no channel of its own: its tickets"
+            " count in #desk's daily digest at 09:00 (UTC); /deskbot digest send"
+            ' "Japan Support" posts this one there.'
+        ), department.text
 
     sent = await admin.command("deskbot", "digest send Billing")
     assert shown(sent).startswith("The digest is on its way to #desk.")
@@ -80,7 +87,19 @@ async def test_a_mapped_department_gets_its_digest_in_its_channel(deskbot: Deskb
     assert "Billing is disabled: its digest goes nowhere" in shown(refused)
     assert "/deskbot map Billing <channel>" in shown(refused)
     preview = await admin.command("deskbot", "digest preview Billing")
-    assert "no channel (the department is disabled)" in preview.text
+    assert "Billing is disabled: no digest of it is posted." in preview.text
+    own = await admin.command("deskbot", "digest preview Japan Support")
+    assert "Posted daily at 09:00 (UTC) to #supportjp." in own.text
+
+
+async def test_nothing_is_sent_before_the_bot_is_installed(deskbot: Deskbot) -> None:
+    admin = deskbot.chat("admin")
+    refused = await admin.command("deskbot", "digest send")
+    assert "Deskbot is not installed yet" in shown(refused)
+    assert "Run the command deskbot install first" in shown(refused)
+    assert digests_in(await settle(deskbot)) == []
+    preview = await admin.command("deskbot", "digest preview")  # a preview needs no channel
+    assert preview.title.startswith("Daily digest")
 
 
 async def test_each_setting_alone_shows_how_it_stands(deskbot: Deskbot) -> None:
@@ -164,6 +183,9 @@ async def test_what_cannot_work_is_refused_with_the_fix(deskbot: Deskbot) -> Non
     dm_only = await admin.command("deskbot", "notify happiness off channel")
     assert "Happiness rating is sent by DM only" in shown(dm_only)
     assert "/deskbot notify happiness off dm" in shown(dm_only)
+    await deskbot.parts.settings.put("dm_owner", False)  # as [notifications] dm_owner = false
+    no_dms = await admin.command("deskbot", "notify closed on dm")
+    assert "Owner DMs are off for every kind ([notifications] dm_owner" in shown(no_dms)
     nobody = await admin.command("deskbot", "map Marketing billing")
     assert "No department “Marketing”" in shown(nobody)
 
