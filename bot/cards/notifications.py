@@ -41,7 +41,11 @@ def notification_card(
         lines.append(f"{'Public' if public else 'Private'} comment: “{happening.excerpt}”")
     if any(k in _ACTIVITIES for k in kinds):
         lines.append(_activity(happening, kinds, reader, now))
-    lines += [f"{_DETAILS[k]}: {v}" for k, v in happening.details.items() if k in _DETAILS]
+    lines += [
+        f"{_DETAILS[k]}: {v.capitalize() if k == 'rating' else v}"  # Desk's GOOD, OKAY, BAD
+        for k, v in happening.details.items()
+        if k in _DETAILS and v.strip() not in ("", "-")
+    ]
     text = render("notification.txt.j2", what=what, actor=actor, details=lines)  # escaped
     if ticket is None:
         title = (happening.subject or what)[:200]

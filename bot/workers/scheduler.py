@@ -237,7 +237,7 @@ class Scheduler:
                     ticket.assignee_id or rating.agent_id,
                     None,
                     ticket.department_id,
-                    details={"rating": rating.rating, "feedback": rating.feedback or "-"},
+                    details={"rating": rating.rating or "", "feedback": rating.feedback or ""},
                 )
                 queued += await self._queue(happening, ticket, rules, names, f"rating:{rating.id}")
             except (DeskError, ValidationError) as exc:

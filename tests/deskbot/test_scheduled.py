@@ -119,7 +119,7 @@ async def test_a_new_happiness_rating_is_a_dm_to_the_owner(deskbot: Deskbot) -> 
     assert await restarted(deskbot).ratings() == 0
     [dm] = await settle(deskbot)
     assert dm["target"] == "agent@example.com" and "Happiness rating" in dm["body"]["text"]
-    assert "GOOD" in dm["body"]["text"]
+    assert "Rating: Good\nFeedback: Great" in dm["body"]["text"]
 
 
 async def test_task_reminders_once(deskbot: Deskbot) -> None:
