@@ -111,3 +111,36 @@ async def test_a_light_agent_is_never_offered_public_comments(deskbot: Deskbot) 
     form = await chat.click((await chat.command("ticket", "115")).button("Comment"))
     shown = str(form.output)
     assert "Public" not in shown and "public" not in shown.replace("A private comment", "")
+
+
+async def test_a_dm_offers_what_its_reader_may_use_and_a_channel_post_everything(
+    deskbot: Deskbot,
+) -> None:
+    """Cards in notifications: a DM has one reader (the owner, or the person mentioned), so its
+    actions are theirs; a channel post's readers vary, so it offers every action."""
+    from tests.deskbot.test_notifications import change, comment, installed, settle
+
+    await installed(deskbot)
+    await change(deskbot, 115, actor="maria@example.com", assignee="light@example.com")
+    to_lee = next(p for p in await settle(deskbot) if p["target"] == "light@example.com")
+    assert [b["label"] for b in to_lee["body"]["buttons"]] == ["Comment"]
+
+    await change(deskbot, 115, actor="maria@example.com", assignee="agent@example.com")
+    sandbox = deskbot.parts.sandboxes
+    assert sandbox is not None
+    ada = sandbox.desk.agent_by_email("admin@example.com")
+    assert ada is not None
+    await comment(
+        deskbot, 115, actor="maria@example.com", content=f"zsu[@user:{ada['zuid']}]zsu have a look"
+    )
+    posts = await settle(deskbot)
+    to_ada = next(p for p in posts if p["target"] == "admin@example.com")
+    assert [b["label"] for b in to_ada["body"]["buttons"]] == CHANGES  # owned: not to take
+    to_aiko = [p for p in posts if p["target"] == "agent@example.com"]
+    assert to_aiko and all([b["label"] for b in p["body"]["buttons"]] == CHANGES for p in to_aiko)
+
+    await deskbot.parts.settings.put("dm_owner", False)
+    await change(deskbot, 115, actor="maria@example.com", assignee="light@example.com")
+    channel = (await settle(deskbot))[-1]
+    assert channel["target_kind"] == "channel"
+    assert [b["label"] for b in channel["body"]["buttons"]] == CHANGES
