@@ -3,6 +3,7 @@ read or Desk will not give is logged once and skipped; everything else is still 
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -178,3 +179,41 @@ async def test_a_rating_whose_ticket_is_gone_never_stops_ratings(deskbot: Deskbo
         "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'rating:%'"
     )
     assert len(after) == len(rows) + 1  # and ratings did not stop
+
+
+async def test_an_unreadable_ticket_never_stops_due_soon_reminders(
+    deskbot: Deskbot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Tickets due within the hour, one of them with fields the bot cannot read (as if Desk
+    sent a shape its documents do not allow): the others are reminded, the one is logged once."""
+    await installed(deskbot)
+    sandbox = deskbot.parts.sandboxes
+    assert sandbox is not None
+    db = sandbox.desk.db
+    now = deskbot.clock.now()
+    rows = await db.fetchall(
+        "SELECT id, doc FROM sd_tickets WHERE status_type != 'Closed' AND due > ? AND due <= ?"
+        " ORDER BY due",
+        (format_time(now), format_time(now + timedelta(hours=1))),
+    )
+    assert len(rows) >= 4
+    broken = {rows[0]["id"]: {"createdTime": "a while ago"}, rows[2]["id"]: {"id": True}}
+    for ticket_id, fields in broken.items():
+        doc = {**json.loads(next(r["doc"] for r in rows if r["id"] == ticket_id)), **fields}
+        await db.execute("UPDATE sd_tickets SET doc = ? WHERE id = ?", (json.dumps(doc), ticket_id))
+    with caplog.at_level(logging.WARNING):
+        first = await deskbot.parts.scheduler.due_soon()
+        assert await deskbot.parts.scheduler.due_soon() == 0
+    assert first >= len(rows) - len(broken)
+    keys = {k.split(":")[1] for k in await _keys(deskbot, "due_%")}
+    assert {r["id"] for r in rows} - set(broken) <= keys
+    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert len(skipped) == len(broken), skipped
+    assert any("a while ago" in line for line in skipped)
+
+
+async def _keys(deskbot: Deskbot, like: str) -> list[str]:
+    rows = await deskbot.parts.db.fetchall(
+        "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE ?", (like,)
+    )
+    return [r["dedupe_key"] for r in rows]
