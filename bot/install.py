@@ -74,6 +74,11 @@ def associated_key(channel: str) -> str:
     return f"bot_in_channel:{channel}"
 
 
+INSTALLED_SINCE = "job:installed_since"
+"""Settings key: when this installation's scheduler first ran (bot.workers.digests), cleared by
+`uninstall`: no digest is owed for a day before an install."""
+
+
 async def add_bot(
     cliq: CliqClient, settings: Settings, channel: str, *, force: bool = False
 ) -> bool:
@@ -160,6 +165,7 @@ async def uninstall(desk: DeskClient, settings: Settings, *, public_url: str) ->
             await desk.delete_webhook(hook.id)
             done.append(f"removed the Desk webhook {hook.id}")
     await settings.put("installed", False)
+    await settings.put(INSTALLED_SINCE, None)  # a later install owes no digest for before it
     await settings.put("webhook_ids", [])
     await settings.put(EVENTS_MODE, None)
     done.append("stopped all posts (the channels stay)")

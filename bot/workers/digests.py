@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.desk.client import DeskClient
 from bot.desk.summaries import last_day, pending
+from bot.install import INSTALLED_SINCE
 from bot.notify.readers import Readers
 from bot.notify.schedule import parse_time_of_day
 from bot.store.settings import Settings
@@ -64,24 +65,24 @@ class Digests:
         return self._readers.place(department_id).zone
 
     async def places(self, *, starting: bool = True) -> list[DigestPlace]:
-        """The org channel, then each mapped department's channel. `starting`: a place seen
-        for the first time starts now (the scheduler's rounds); False only reads."""
+        """The org channel, then each mapped department's channel. A place begins when this
+        installation first looked after it (`starting`: the scheduler's rounds note it, now,
+        the first time; False only reads) or, for a department, when it was mapped if later."""
         org = self._config.cliq.org_channel
-        found = [
-            DigestPlace(
-                f"org:{org}",
-                org,
-                None,
-                self.zone_of(None),
-                await self._start(f"org:{org}", starting),
-            )
-        ]
-        since = await self._settings.mapped_since()
+        installed = await self._installed_since(starting)
+        found = [DigestPlace(f"org:{org}", org, None, self.zone_of(None), installed)]
+        mapped = await self._settings.mapped_since()
         for department_id, channel in sorted((await self._settings.channel_map()).items()):
-            key = f"department:{department_id}"
-            start = since.get(department_id) or await self._start(key, starting)
+            since = mapped.get(department_id)
+            start = installed if installed is None or since is None else max(installed, since)
             found.append(
-                DigestPlace(key, channel, department_id, self.zone_of(department_id), start)
+                DigestPlace(
+                    f"department:{department_id}",
+                    channel,
+                    department_id,
+                    self.zone_of(department_id),
+                    start,
+                )
             )
         return found
 
@@ -136,14 +137,15 @@ class Digests:
         """The digest time as people read it, e.g. `09:00`."""
         return parse_time_of_day(self.at).strftime("%H:%M")
 
-    async def _start(self, key: str, starting: bool) -> datetime | None:
-        """When the bot first looked after the place `key` (stored the first time it is
-        `starting`: now)."""
-        stored = await self._settings.get(f"job:digest_since:{key}")
+    async def _installed_since(self, starting: bool) -> datetime | None:
+        """When this installation first ran its scheduler (stored under INSTALLED_SINCE the
+        first time it is `starting` while installed: now; forgotten by `deskbot uninstall`, so
+        a later install starts afresh)."""
+        stored = await self._settings.get(INSTALLED_SINCE)
         if stored is not None:
             return datetime.fromisoformat(stored)
-        if not starting:
+        if not starting or not await self._settings.get("installed", False):
             return None
         now = self._clock.now()
-        await self._settings.put(f"job:digest_since:{key}", now.isoformat())
+        await self._settings.put(INSTALLED_SINCE, now.isoformat())
         return now

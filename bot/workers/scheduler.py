@@ -111,8 +111,10 @@ class Scheduler:
         queued = 0
         now = self._clock.now()
         for place in await self.digest.places():
+            if place.since is None or place.channel is None:
+                continue  # not installed: no place has begun, nothing is owed
             due = due_digest(now, place.zone, at, await self.digest.last_day(place), place.since)
-            if due is None or place.channel is None:
+            if due is None:
                 continue
             try:
                 card = await self.digest.card(

@@ -104,3 +104,22 @@ async def test_the_digest_posted_has_resolution_then_unresolved(deskbot: Deskbot
     assert "Open" not in resolution and "Overdue" not in resolution
     unresolved = {k for pair in digest["body"]["slides"][-1]["data"] for k in pair}
     assert unresolved == {"Open", "Overdue"}
+
+
+async def test_a_reinstall_owes_nothing_for_the_days_it_was_uninstalled(deskbot: Deskbot) -> None:
+    """Uninstalling stops all posts (SPEC D1); installing again days later, after the digest
+    time, posts no late digest for that day, in the org channel or a mapped one."""
+    url = await installed(deskbot)
+    await channel(deskbot, "supportjp")
+    await map_now(deskbot, JAPAN, "supportjp")
+    await tick(deskbot)
+    assert len(await tick(deskbot, hours=8, minutes=5)) == 2
+    await deskbot.parts.installation.uninstall(url)
+    assert await tick(deskbot, days=1) == []  # uninstalled: nothing
+    deskbot.clock.advance(days=2, hours=3)  # 12:05, three days on
+    await deskbot.parts.installation.install(url)
+    assert await tick(deskbot) == []
+    assert await tick(deskbot, minutes=30) == []
+    posted = await tick(deskbot, days=1, hours=-3, minutes=-30)  # 09:05 the next day
+    assert sorted(m["target"] for m in posted) == ["desk", "supportjp"]
+    assert not any("late" in m["body"]["text"] for m in posted)
