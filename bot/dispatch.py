@@ -11,14 +11,14 @@ import inspect
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from bot import answers
 from bot.cliq.envelope import Envelope
-from bot.cliq.form import FormError
+from bot.cliq.form import DynamicOptions, FormError
 from bot.cliq.message import Suggestions
 from bot.cliq.replies import Reply
 from bot.clock import Clock, SystemClock
@@ -30,7 +30,6 @@ from bot.router import (
     FormRoute,
     Guard,
     Keyword,
-    Listener,
     MenuRoute,
     Router,
     check_menus,
@@ -38,12 +37,13 @@ from bot.router import (
     unoffered,
 )
 
-log = logging.getLogger("deskbot.dispatch")
+log = logging.getLogger(__name__)
 
 ContextFactory = Callable[[Envelope, "Bot", str], Awaitable[Context]]
 LateReply = Callable[[Envelope, bytes], Awaitable[None]]
-Run = Callable[[Context], Awaitable[Any]]
-ErrorReply = Callable[..., Any]
+Run = Callable[[Context], Awaitable["Reply | DynamicOptions | _Raw"]]
+"""A routed call, ready to run with the context: what the edge renders (`render`)."""
+ErrorReply = Callable[..., "Reply | Awaitable[Reply]"]
 """`reply(exc)` or `reply(exc, ctx)` (plain or `async`): the answer to a listener that raised
 `exc`, e.g. a card the person can act on; the context says who asked (to name them, or to make
 them a link of their own)."""
@@ -130,7 +130,7 @@ class Bot:
         """The command `name` (leading `/`, case and full width ignored), or None."""
         return self.router.find_command(name)
 
-    def find_keyword(self, text: str) -> tuple[Keyword, Any] | None:
+    def find_keyword(self, text: str) -> tuple[Keyword, re.Match[str] | bool] | None:
         """The first keyword matching the whole message `text` and its match (True for a string
         keyword, the `re.Match` for a pattern), or None.
         """
@@ -344,9 +344,7 @@ class Bot:
             log.info("no keyword matches %r: answered usage", text[:80])
             return _constant(lambda ctx: answers.usage(self, env, unknown=text))
         keyword, match = found
-        if isinstance(keyword.pattern, str):
-            return _guarded(keyword.listener, requires=keyword.requires)
-        return _guarded(lambda ctx: keyword.listener(ctx, match), requires=keyword.requires)
+        return _guarded(keyword.bound(match), requires=keyword.requires)
 
     def _menu_named(self, text: str) -> MenuRoute | None:
         """The menu action or sub-action whose name is `text` (case and spacing forgiven)."""
@@ -449,7 +447,7 @@ class _Raw:
         return json.dumps(self.value, ensure_ascii=False).encode()
 
 
-def render(reply: Reply | _Raw) -> bytes:
+def render(reply: Reply | DynamicOptions | _Raw) -> bytes:
     """A listener's typed reply → the JSON of the value Cliq expects in `output`."""
     if reply is None:
         return EMPTY
@@ -526,17 +524,3 @@ def _guarded(
         return await call(ctx)
 
     return run
-
-
-def listeners(bot: Bot) -> Iterable[Listener]:
-    r = bot.router
-    yield from (c.listener for c in r.commands)
-    yield from (k.listener for k in r.keywords)
-    yield from (b.listener for b in r.buttons)
-    yield from (f.listener for f in r.forms)
-    yield from (m.listener for m in r.menus)
-    yield from (s.listener for s in r.suggestions)
-    yield from r.welcomes
-
-
-__all__ = ["Bot", "UsageError", "render"]

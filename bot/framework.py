@@ -3,9 +3,10 @@
     from bot.framework import Bot, Context, Message, Router, make_web_app
 
 Listeners, routers and the bot (`Router`, `Bot`, `Context`, `UsageError`, a decorator's
-`Guard`, and `ListenerError` for a listener of the wrong shape); the replies a
-listener returns (`Message`, `Card`, `Button`, slides, `Banner`, `Suggestions`, `Form` and its
-inputs, `FormError`); lists of any length in pages within Cliq's limits (`Section`, `layout`,
+`Guard`, each kind's listener type such as `CommandListener[Context]`, and `ListenerError` for a
+listener of the wrong shape); the replies a listener returns (`Reply`: `Message`, `Card`,
+`Button`, slides, `Banner`, `Suggestions`, `Form` and its inputs, `FormError`; a dynamic select's
+`DynamicOptions`); lists of any length in pages within Cliq's limits (`Section`, `layout`,
 `SlidePage`, `page_of`, `Page`, `page_number`); what Cliq sends (`Envelope`, `parse_envelope`); the HTTP edge
 (`make_web_app`, `EdgeLimits`, `start_server`) and its verifiers (`HmacVerifier` for Deluge
 shims, `CliqSignatureVerifier` for extensions' X-Cliq-Signature); the REST client (`CliqClient`,
@@ -30,6 +31,8 @@ from bot.cliq.errors import (
 from bot.cliq.form import (
     CheckboxInput,
     DateInput,
+    DynamicOptions,
+    DynamicSelectInput,
     Form,
     FormError,
     HiddenInput,
@@ -73,7 +76,21 @@ from bot.dispatch import Bot, UsageError
 from bot.handlers.serving import EdgeLimits, start_server
 from bot.handlers.web import make_web_app
 from bot.oauth import FixedToken, TokenManager, token_url
-from bot.router import Guard, ListenerError, MenuLimitError, Router
+from bot.router import (
+    ButtonListener,
+    CommandListener,
+    DynamicSelectListener,
+    FormListener,
+    Guard,
+    KeywordListener,
+    ListenerError,
+    MenuLimitError,
+    MenuListener,
+    PatternListener,
+    Router,
+    SuggestionListener,
+    WelcomeListener,
+)
 
 __all__ = [
     "AnyVerifier",
@@ -81,6 +98,7 @@ __all__ = [
     "Bot",
     "Button",
     "ButtonAction",
+    "ButtonListener",
     "Card",
     "Chat",
     "CheckboxInput",
@@ -93,37 +111,46 @@ __all__ = [
     "CliqSignatureVerifier",
     "CliqUnavailable",
     "Clock",
+    "CommandListener",
     "CommandSuggestion",
     "Confirm",
     "Context",
     "DateInput",
+    "DynamicOptions",
+    "DynamicSelectInput",
+    "DynamicSelectListener",
     "EdgeLimits",
     "Envelope",
     "EnvelopeError",
     "FixedToken",
     "Form",
     "FormError",
+    "FormListener",
     "FrozenClock",
     "Guard",
     "HiddenInput",
     "HmacVerifier",
     "ImagesSlide",
+    "KeywordListener",
     "LabelSlide",
     "ListSlide",
     "ListenerError",
     "Markup",
     "MenuLimitError",
+    "MenuListener",
     "Message",
     "MessageEdit",
     "NumberInput",
     "Option",
     "Page",
+    "PatternListener",
     "RadioInput",
     "Reply",
     "Router",
     "Section",
     "SelectInput",
     "SlidePage",
+    "SuggestionListener",
     "Suggestions",
     "SystemClock",
     "TableSlide",
@@ -136,6 +163,7 @@ __all__ = [
     "User",
     "VerificationError",
     "Verifier",
+    "WelcomeListener",
     "cliq_base_url",
     "escape",
     "layout",

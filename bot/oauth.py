@@ -47,7 +47,7 @@ THROTTLED_CODES = frozenset({"access denied"})
 """Zoho's "too many requests continuously" answer: a pause, not a refusal of the token."""
 CLIENT_SETTINGS = "DESKBOT_OAUTH_CLIENT_SECRET and [oauth] client_id"  # config.CLIENT_SECRET_ENV
 
-log = logging.getLogger("deskbot.oauth")
+log = logging.getLogger(__name__)
 
 
 class OAuthError(Exception):

@@ -11,19 +11,59 @@ import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, get_type_hints
+from typing import Any, TypeAlias, TypeVar, cast, get_type_hints, overload
 
 from pydantic import BaseModel
 
 from bot.cliq import limits
+from bot.cliq.form import DynamicOptions
+from bot.cliq.message import CommandSuggestion
+from bot.cliq.replies import Reply
 
-Listener = Callable[..., Awaitable[Any]]
-F = TypeVar("F", bound=Listener)
+C = TypeVar("C")
+"""The context type listeners get: what the bot's `context_factory` builds (`bot.context.Context`
+or an app's subclass of it, e.g. `CommandListener[DeskContext]`)."""
+
+# What each kind of listener is called with and may return (`Reply`: bot.cliq.replies). The
+# form listener's values are a dict, or the pydantic model its parameter is annotated with.
+# The decorators check a listener against its kind's shape (with any context type) and return
+# it unchanged, so it keeps its own precise type.
+CommandListener: TypeAlias = Callable[[C, str], Awaitable[Reply]]
+"""`/name args`: `listener(ctx, args)`."""
+KeywordListener: TypeAlias = Callable[[C], Awaitable[Reply]]
+"""A string keyword: `listener(ctx)`."""
+PatternListener: TypeAlias = Callable[[C, "re.Match[str]"], Awaitable[Reply]]
+"""A regex keyword: `listener(ctx, match)`."""
+ButtonListener: TypeAlias = Callable[[C, str], Awaitable[Reply]]
+"""A button `prefix:rest`: `listener(ctx, rest)`."""
+FormListener: TypeAlias = Callable[[C, Any], Awaitable[Reply]]
+"""A form submit: `listener(ctx, values)`, values a dict or the annotated pydantic model."""
+DynamicSelectListener: TypeAlias = Callable[[C, str, dict[str, Any]], Awaitable[DynamicOptions]]
+"""A dynamic select's options: `listener(ctx, query, values)`."""
+MenuListener: TypeAlias = Callable[[C], Awaitable[Reply]]
+"""A menu action or sub-action: `listener(ctx)`."""
+SuggestionListener: TypeAlias = Callable[[C, str], Awaitable[list[CommandSuggestion] | None]]
+"""Autocomplete for a command: `listener(ctx, typed)` (None answers no suggestions)."""
+WelcomeListener: TypeAlias = Callable[[C], Awaitable[Reply]]
+"""The welcome handler: `listener(ctx)`."""
+AnyListener: TypeAlias = Callable[..., Awaitable[Any]]
+"""Any of the above, for code that only inspects a listener (its name, docstring, signature)."""
+
+_Command = TypeVar("_Command", bound=CommandListener[Any])
+_Keyword = TypeVar("_Keyword", bound=KeywordListener[Any])
+_Pattern = TypeVar("_Pattern", bound=PatternListener[Any])
+_Button = TypeVar("_Button", bound=ButtonListener[Any])
+_Form = TypeVar("_Form", bound=FormListener[Any])
+_DynamicSelect = TypeVar("_DynamicSelect", bound=DynamicSelectListener[Any])
+_Menu = TypeVar("_Menu", bound=MenuListener[Any])
+_Suggestion = TypeVar("_Suggestion", bound=SuggestionListener[Any])
+_Welcome = TypeVar("_Welcome", bound=WelcomeListener[Any])
+
 AdminRule = bool | Callable[[Any, str], bool]
 """Which calls are admin-only: `True` (all), `False` (none), or a function of the context and the
 arguments (`lambda ctx, args: args.split()[:1] == ["purge"]`) for commands whose subcommands
 differ. Admin-only calls are refused unless `await ctx.caller_is_admin()`, asked on each call."""
-Guard = Callable[[Any], Any]
+Guard = Callable[[Any], "Reply | Awaitable[Reply]"]
 """A condition declared on a decorator (`requires=`), asked on every call after the admin rule:
 `guard(ctx)` (plain or `async`) returns the reply refusing the call (a `Banner`, a `Message`…),
 or None to let the listener run. Deskbot's `desk_agent` ("the caller is a Desk agent") is one."""
@@ -36,7 +76,8 @@ of each first word (case forgiven) to at most how many words may follow it (`Non
 standing for the command alone. A call with more words, or (with sub-commands) an unknown first
 word, gets the command's usage card naming what was extra; the listener never runs."""
 
-Offered = Callable[[Any, dict[str, Any]], Any]
+Choices = Mapping[str, Collection[str]]
+Offered = Callable[[Any, dict[str, Any]], "Choices | Awaitable[Choices]"]
 """What a form offered, declared on its decorator (`offered=`): `offered(ctx, values)` (plain
 or `async`) returns, for each choice input (select, radio, checkbox, dynamic select), the values
 this caller may submit now: those the form offered them, derived again on submit (e.g. from the
@@ -82,7 +123,7 @@ def typed(text: str) -> str:
 @dataclass(frozen=True)
 class Command:
     name: str
-    listener: Listener
+    listener: CommandListener[Any]
     usage: str
     description: str
     admin: AdminRule = False
@@ -108,7 +149,7 @@ class Command:
 @dataclass(frozen=True)
 class Keyword:
     pattern: str | re.Pattern[str]
-    listener: Listener
+    listener: KeywordListener[Any] | PatternListener[Any]
     requires: Guard | None = None
 
     def match(self, text: str, plain: str | None = None) -> re.Match[str] | bool:
@@ -118,6 +159,15 @@ class Keyword:
             return (normalise(text) if plain is None else plain) == self.pattern
         return self.pattern.search(text) or False
 
+    def bound(self, match: re.Match[str] | bool) -> KeywordListener[Any]:
+        """The call to make for a message this keyword matched (`match` from `match`): the
+        listener itself (a string keyword), or the listener given the `re.Match` (a regex)."""
+        if isinstance(match, re.Match):
+            # Registration checked that a regex keyword's listener takes (ctx, match).
+            with_match = cast(PatternListener[Any], self.listener)
+            return lambda ctx: with_match(ctx, match)
+        return cast(KeywordListener[Any], self.listener)
+
     @property
     def label(self) -> str:
         return self.pattern if isinstance(self.pattern, str) else self.pattern.pattern
@@ -126,7 +176,7 @@ class Keyword:
 @dataclass(frozen=True)
 class ButtonRoute:
     prefix: str
-    listener: Listener
+    listener: ButtonListener[Any]
     admin: bool = False
     requires: Guard | None = None
 
@@ -134,7 +184,7 @@ class ButtonRoute:
 @dataclass(frozen=True)
 class FormRoute:
     name: str
-    listener: Listener
+    listener: FormListener[Any]
     model: type[BaseModel] | None
     admin: bool = False
     requires: Guard | None = None
@@ -163,7 +213,7 @@ def unoffered(values: Mapping[str, Any], offered: Mapping[str, Collection[str]])
 class DynamicSelectRoute:
     form: str
     field: str
-    listener: Listener
+    listener: DynamicSelectListener[Any]
 
 
 @dataclass(frozen=True)
@@ -171,7 +221,7 @@ class MenuRoute:
     """A bot menu action (`sub_action` empty), or one sub-action of a parent menu action."""
 
     name: str
-    listener: Listener
+    listener: MenuListener[Any]
     sub_action: str = ""
     requires: Guard | None = None
 
@@ -220,12 +270,13 @@ def check_menus(menus: list[MenuRoute]) -> None:
 @dataclass(frozen=True)
 class SuggestionRoute:
     command: str
-    listener: Listener
+    listener: SuggestionListener[Any]
 
 
 @dataclass
 class Router:
-    """A feature's listeners. Deskbot has one router per feature module in `bot/commands/`."""
+    """A feature's listeners. Deskbot has one router per feature module in `bot/commands/`.
+    Each decorator returns the listener unchanged."""
 
     commands: list[Command] = field(default_factory=list)
     keywords: list[Keyword] = field(default_factory=list)
@@ -234,7 +285,7 @@ class Router:
     dynamic_selects: list[DynamicSelectRoute] = field(default_factory=list)
     menus: list[MenuRoute] = field(default_factory=list)
     suggestions: list[SuggestionRoute] = field(default_factory=list)
-    welcomes: list[Listener] = field(default_factory=list)
+    welcomes: list[WelcomeListener[Any]] = field(default_factory=list)
 
     def find_command(self, name: str) -> Command | None:
         """The command `name` (leading `/`, case and full width ignored), or None."""
@@ -250,14 +301,14 @@ class Router:
         admin: AdminRule = False,
         requires: Guard | None = None,
         takes: Takes = None,
-    ) -> Callable[[F], F]:
+    ) -> Callable[[_Command], _Command]:
         """`/name args`: the listener is called as `listener(ctx, args: str)`; `admin` says
         which calls are admin-only (see `AdminRule`), `requires` what else a caller must be
         (see `Guard`), `takes` how many words may follow the name (see `Takes`). Raises
         ListenerError for a listener of the wrong shape."""
         name = name.lstrip("/").lower()
 
-        def register(listener: F) -> F:
+        def register(listener: _Command) -> _Command:
             check_listener("command", listener, "ctx", "args")
             doc = description or _first_line(listener)
             self.commands.append(
@@ -267,16 +318,26 @@ class Router:
 
         return register
 
+    @overload
+    def keyword(
+        self, *patterns: str, requires: Guard | None = None
+    ) -> Callable[[_Keyword], _Keyword]: ...
+
+    @overload
+    def keyword(
+        self, *patterns: re.Pattern[str], requires: Guard | None = None
+    ) -> Callable[[_Pattern], _Pattern]: ...
+
     def keyword(
         self, *patterns: str | re.Pattern[str], requires: Guard | None = None
-    ) -> Callable[[F], F]:
+    ) -> Callable[[Any], Any]:
         """A whole message (string: case and spacing forgiven) or a regex that is searched.
 
         String keywords call `listener(ctx)`; regex keywords call `listener(ctx, match)`;
         `requires` as for commands. Raises ListenerError for a listener of the wrong shape.
         """
 
-        def register(listener: F) -> F:
+        def register(listener: Any) -> Any:
             for pattern in patterns:
                 if isinstance(pattern, str):
                     check_listener("keyword", listener, "ctx")
@@ -291,12 +352,12 @@ class Router:
 
     def button(
         self, prefix: str, *, admin: bool = False, requires: Guard | None = None
-    ) -> Callable[[F], F]:
+    ) -> Callable[[_Button], _Button]:
         """A button whose key is `prefix` or `prefix:rest`: called as `listener(ctx, rest)`;
         `admin` and `requires` as for commands. Raises ListenerError for a listener of the
         wrong shape."""
 
-        def register(listener: F) -> F:
+        def register(listener: _Button) -> _Button:
             check_listener("button", listener, "ctx", "rest")
             self.buttons.append(ButtonRoute(prefix, listener, admin, requires))
             return listener
@@ -310,7 +371,7 @@ class Router:
         admin: bool = False,
         requires: Guard | None = None,
         offered: Offered | None = None,
-    ) -> Callable[[F], F]:
+    ) -> Callable[[_Form], _Form]:
         """A form submit by form name: `listener(ctx, values)`; `admin` and `requires` as for
         commands; `offered` what each choice input may be (see `Offered`), checked after them.
 
@@ -320,7 +381,7 @@ class Router:
         listener of the wrong shape.
         """
 
-        def register(listener: F) -> F:
+        def register(listener: _Form) -> _Form:
             check_listener("form", listener, "ctx", "values")
             model = _values_model(listener)
             self.forms.append(FormRoute(name, listener, model, admin, requires, offered))
@@ -328,13 +389,13 @@ class Router:
 
         return register
 
-    def dynamic_select(self, form: str, field: str) -> Callable[[F], F]:
+    def dynamic_select(self, form: str, field: str) -> Callable[[_DynamicSelect], _DynamicSelect]:
         """The options of a form's `dynamic_select` input as the person types:
         `listener(ctx, query, values) -> DynamicOptions`, `values` being the form's current
         values (hidden inputs included) (Cliq's dynamic field handler). Raises ListenerError
         for a listener of the wrong shape."""
 
-        def register(listener: F) -> F:
+        def register(listener: _DynamicSelect) -> _DynamicSelect:
             check_listener("dynamic select", listener, "ctx", "query", "values")
             self.dynamic_selects.append(DynamicSelectRoute(form, field, listener))
             return listener
@@ -343,7 +404,7 @@ class Router:
 
     def menu(
         self, name: str, *, sub_action: str = "", requires: Guard | None = None
-    ) -> Callable[[F], F]:
+    ) -> Callable[[_Menu], _Menu]:
         """A bot menu action by its name, or (`sub_action`) one sub-action of the parent menu
         action `name`: `listener(ctx)`; `requires` as for commands. Cliq's limits are checked
         here and in `Bot.include`.
@@ -352,7 +413,7 @@ class Router:
         ListenerError for a listener of the wrong shape.
         """
 
-        def register(listener: F) -> F:
+        def register(listener: _Menu) -> _Menu:
             check_listener("menu", listener, "ctx")
             menus = [*self.menus, MenuRoute(name, listener, sub_action, requires)]
             check_menus(menus)
@@ -361,22 +422,22 @@ class Router:
 
         return register
 
-    def suggestion(self, command: str) -> Callable[[F], F]:
+    def suggestion(self, command: str) -> Callable[[_Suggestion], _Suggestion]:
         """Autocomplete for `/command`: `listener(ctx, typed: str) -> list[CommandSuggestion]`.
         Raises ListenerError for a listener of the wrong shape."""
 
-        def register(listener: F) -> F:
+        def register(listener: _Suggestion) -> _Suggestion:
             check_listener("suggestion", listener, "ctx", "typed")
             self.suggestions.append(SuggestionRoute(command.lstrip("/").lower(), listener))
             return listener
 
         return register
 
-    def welcome(self) -> Callable[[F], F]:
+    def welcome(self) -> Callable[[_Welcome], _Welcome]:
         """The bot's welcome handler: `listener(ctx)`. Raises ListenerError for a listener of
         the wrong shape."""
 
-        def register(listener: F) -> F:
+        def register(listener: _Welcome) -> _Welcome:
             check_listener("welcome", listener, "ctx")
             self.welcomes.append(listener)
             return listener
@@ -393,11 +454,11 @@ def _too_many(what: str, most: int, words: list[str]) -> str | None:
     return f"{what} takes {takes}: “{shown}” is extra."
 
 
-def _first_line(listener: Listener) -> str:
+def _first_line(listener: AnyListener) -> str:
     return (inspect.getdoc(listener) or "").split("\n", 1)[0]
 
 
-def _values_model(listener: Listener) -> type[BaseModel] | None:
+def _values_model(listener: AnyListener) -> type[BaseModel] | None:
     params = list(inspect.signature(listener).parameters.values())
     if len(params) < 2:
         return None

@@ -19,7 +19,7 @@ from bot.desk.transport import Transport
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
-_skipped = Skipped(logging.getLogger("deskbot.desk"))
+_skipped = Skipped(logging.getLogger(__name__))
 
 
 async def pages(

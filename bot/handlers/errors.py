@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot.store.db import StoreUnavailable
 
-log = logging.getLogger("deskbot.http")
+log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

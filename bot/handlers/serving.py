@@ -33,7 +33,7 @@ from aiohttp.web_request import BaseRequest
 
 from bot.handlers.errors import json_error
 
-log = logging.getLogger("deskbot.http")
+log = logging.getLogger(__name__)
 
 FILE_RESERVE = 64
 """File descriptors kept free for the database, outbound HTTP and the sandboxes."""

@@ -20,7 +20,7 @@ from bot.identity.secrets import StateError, StateSigner, TokenBox
 from bot.store.db import Database
 from bot.store.seen import SeenCredentials
 
-log = logging.getLogger("deskbot.connections")
+log = logging.getLogger(__name__)
 
 DESK_SCOPES = (
     "Desk.tickets.ALL,Desk.search.READ,Desk.basic.READ,Desk.settings.READ,Desk.contacts.READ"

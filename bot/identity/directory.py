@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.desk.errors import DeskError
 from bot.desk.people import Agent
 
-log = logging.getLogger("deskbot.directory")
+log = logging.getLogger(__name__)
 RETRY = timedelta(minutes=1)
 
 Role = Literal["admin", "agent", "light"]

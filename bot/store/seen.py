@@ -18,7 +18,7 @@ from bot.cliq.replays import MemoryReplays
 from bot.clock import Clock, epoch_ms
 from bot.store.db import Database, StoreUnavailable
 
-log = logging.getLogger("deskbot.store")
+log = logging.getLogger(__name__)
 
 MIGRATIONS = [
     """

@@ -213,6 +213,37 @@ class Conversation:
         )
         return await self.send(envelope("function", "button_handler", name=name, params=params))
 
+    async def type_in(
+        self,
+        field: str,
+        query: str,
+        values: dict[str, Any] | None = None,
+        form: dict[str, Any] | None = None,
+    ) -> Answer:
+        """Type `query` into the dynamic select input `field` of the last answer's form (or
+        `form`): the form's dynamic field handler, sent with the form's current values (its
+        hidden inputs, then `values`) as Cliq sends them; the answer holds the `options`.
+        LookupError if there is no form. Cliq: dynamic field handler
+        (https://www.zoho.com/cliq/help/platform/form_functions_workflow/dynamic-field-handler.html).
+        """
+        form = form or (self.last.output if self.last else None)
+        if not isinstance(form, dict) or form.get("type") != "form":
+            raise LookupError("the last answer is not a form")
+        current = {
+            i["name"]: i["value"]
+            for i in form.get("inputs", [])
+            if i.get("type") == "hidden" and "value" in i
+        }
+        current.update(values or {})
+        params = self._params(
+            target={"name": field, "query": query},
+            form={"name": form["name"], "values": current},
+        )
+        function = (form.get("action") or {}).get("name", "")
+        return await self.send(
+            envelope("function", "form_dynamic_select_handler", name=function, params=params)
+        )
+
     async def submit(self, values: dict[str, Any], form: dict[str, Any] | None = None) -> Answer:
         """Submit the form of the last answer (or `form`) with `values` for its inputs.
 

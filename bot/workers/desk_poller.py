@@ -34,7 +34,7 @@ from bot.store.inbox import Inbox
 from bot.store.settings import Settings
 from bot.store.snapshots import TicketSnapshots
 
-log = logging.getLogger("deskbot.poller")
+log = logging.getLogger(__name__)
 
 WATCHED = ("status", "statusType", "assigneeId", "teamId", "departmentId", "isEscalated")
 """The ticket fields whose change the notifier announces (bot/notify/classify.py)."""

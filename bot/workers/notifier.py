@@ -54,7 +54,7 @@ from bot.store.settings import Settings
 from bot.store.ticket_states import TicketStates
 from bot.workers.rounds import retry_pause, run_rounds
 
-log = logging.getLogger("deskbot.notifier")
+log = logging.getLogger(__name__)
 CONCURRENCY = 16  # events (of different tickets) worked on at once; Desk's own cap still holds
 WAIT_CAP = 60.0  # seconds: the longest an event waits between looks while Desk is down
 

@@ -43,7 +43,7 @@ from bot.store.settings import Settings
 from bot.store.tasks import WatchedTasks
 from bot.workers.digests import Digests
 
-log = logging.getLogger("deskbot.scheduler")
+log = logging.getLogger(__name__)
 
 
 class Scheduler:

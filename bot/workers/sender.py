@@ -43,7 +43,7 @@ from bot.store.db import StoreUnavailable
 from bot.store.outbox import URGENT, Outbox, Post
 from bot.workers.rounds import retry_pause, run_rounds
 
-log = logging.getLogger("deskbot.sender")
+log = logging.getLogger(__name__)
 MINUTE = timedelta(minutes=1)
 RETRY_CAP = 600.0  # seconds: the longest a post waits between tries
 

@@ -40,7 +40,7 @@ from examples.standup.context import Channel, StandupContext
 from examples.standup.listeners import router
 from examples.standup.updates import Updates
 
-log = logging.getLogger("standup")
+log = logging.getLogger(__name__)
 
 CHANNEL = web.AppKey("standup_channel", Channel)
 SANDBOX = web.AppKey("standup_sandbox", CliqOnlySandbox)

@@ -60,7 +60,7 @@ json_value = st.recursive(
 )
 
 
-WORKERS = ("deskbot.notifier", "deskbot.sender", "deskbot.scheduler")
+WORKERS = ("bot.workers.",)
 """The background workers' own failures (a stored event they cannot read) are theirs to park
 and retry: tests/faults/. This file holds the edge to "no traceback"."""
 

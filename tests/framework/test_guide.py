@@ -30,6 +30,7 @@ def test_every_feature_section_has_an_example() -> None:
         "Keywords",
         "Buttons",
         "Forms",
+        "Dynamic selects",
         "Menus and sub-actions",
         "Suggestions and selections",
         "Lists of any length",

@@ -15,7 +15,7 @@ from jwt.algorithms import RSAAlgorithm
 
 from bot.clock import Clock, epoch_ms
 
-log = logging.getLogger("deskbot.sandbox.desk")
+log = logging.getLogger(__name__)
 
 
 class Signer:
