@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock, zone_named
 from bot.store.db import Database, StoreUnavailable
 
-log = logging.getLogger("deskbot.store")
+log = logging.getLogger(__name__)
 REMEMBERED = 1024  # people whose last written zone this process keeps in memory
 
 MIGRATIONS = [
