@@ -248,6 +248,8 @@ class Notifier:
             rules = await self._settings.rules()
             decision = await self._decide(happening, rules)
             names = await self._names()
+            if decision.routes and any(c.field == "team" for c in happening.changes):
+                names = {**names, **await self._team_names(happening)}
             actor = names.get(happening.actor_id or "", "")
             department = happening.department_id
             mapped = rules.channel_map.get(department) if department else None
@@ -294,6 +296,17 @@ class Notifier:
             excerpt=await self._excerpt(happening.text) if happening.text else "",
         )
         return completed, ticket
+
+    async def _team_names(self, happening: Happening) -> dict[str, str]:
+        """Team ids → names for a team change (from the ticket's departments, before and now;
+        read only when a team changed, which is rare)."""
+        departments = {happening.department_id}
+        departments |= {c.before for c in happening.changes if c.field == "department"}
+        found: dict[str, str] = {}
+        for department_id in departments - {None}:
+            for team in await self._desk.teams(department_id):
+                found[team.id] = team.name or team.id
+        return found
 
     async def _excerpt(self, content: str) -> str:
         """A comment shortened for people, its mentions as the agents' names."""

@@ -138,6 +138,17 @@ async def test_an_owner_change_says_from_whom_to_whom_and_tells_the_previous_own
         assert "Owner: Aiko Tanaka → Kenji Watanabe" in seen(message)
 
 
+async def test_a_team_change_names_the_teams(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    [tier1, tier2] = await deskbot.parts.desk.teams(SUPPORT)
+    await change(deskbot, 115, actor="maria@example.com", teamId=tier1.id)
+    await settle(deskbot)
+    await change(deskbot, 115, actor="maria@example.com", teamId=tier2.id)
+    [first, second] = to(await settle(deskbot), "agent@example.com")
+    assert f"Team: none → {tier1.name}" in seen(first)
+    assert f"Team: {tier1.name} → {tier2.name}" in seen(second)
+
+
 async def test_a_department_change_says_from_where_to_where(deskbot: Deskbot) -> None:
     await installed(deskbot)
     await change(deskbot, 115, actor="maria@example.com", departmentId=BILLING)
