@@ -26,12 +26,14 @@ from attendance.service import AttendanceService
 from bot import answers
 from bot.cliq.client import CliqClient, cliq_base_url
 from bot.cliq.envelope import Envelope
+from bot.cliq.errors import CliqError
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
 from bot.clock import Clock, SystemClock
 from bot.commands import actions, attendance, connect, summaries, tickets
 from bot.commands import help as help_commands
 from bot.commands.common import (
     attendance_refused,
+    cliq_error_reply,
     connect_card,
     desk_error_reply,
     store_unavailable_banner,
@@ -132,6 +134,7 @@ def build_bot(
         context_factory=context_factory,
         error_replies={
             DeskError: desk_error_reply,
+            CliqError: cliq_error_reply,
             AttendanceError: attendance_refused,
             NotConnected: connect_card,
             StoreUnavailable: store_unavailable_banner,

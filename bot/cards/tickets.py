@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.cards import when
-from bot.cards.keys import ticket_key
+from bot.cards.keys import TICKET_ACTIONS, ticket_key
 from bot.cards.text import render
 from bot.cliq.markup import Markup
 from bot.cliq.message import Button, Card, LabelSlide, Message, MessageEdit
@@ -55,6 +55,22 @@ def action_buttons(
     if offer_mine and viewer_role != "light" and len(buttons) < room:
         buttons.append(Button.invoke("Assign to me", key=ticket_key("mine", ticket.id, seen)))
     return buttons[:room]
+
+
+def for_everyone(buttons: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A card's buttons (as sent to Cliq) as a channel shows them to everyone: its readers vary,
+    so a ticket's actions are all offered (each checked again when clicked), whichever role the
+    person who drew it had; Assign to me, which was about that person, is left out."""
+    keys = [str(b.get("key") or "") for b in buttons]
+    ticket_keys = [k for k in keys if k.partition(":")[0] in TICKET_ACTIONS]
+    if not ticket_keys:
+        return [dict(b) for b in buttons]
+    rest = ticket_keys[0].partition(":")[2]
+    others = [dict(b) for b, k in zip(buttons, keys, strict=True) if k not in ticket_keys]
+    actions = [
+        Button.invoke(label, key=f"{label.lower()}:{rest}") for label in (*CHANGES, "Comment")
+    ]
+    return [b.to_wire() for b in actions] + others
 
 
 def ticket_card(

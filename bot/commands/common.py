@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from attendance.errors import AttendanceError
 from bot.cards import people
+from bot.cliq.errors import CliqCredentialsRefused, CliqError, CliqRateLimited, CliqUnavailable
 from bot.cliq.message import Banner, Message
 from bot.commands.context import DeskContext
 from bot.desk.errors import (
@@ -107,6 +108,22 @@ def desk_error_banner(error: DeskError) -> Banner | Message:
     if isinstance(error, ServerError | DeskUnavailable):
         return people.refused("Desk is busy or unreachable; try again soon.")
     return people.refused(f"Desk refused: {error.message or error.code}")
+
+
+def cliq_error_reply(error: CliqError) -> Banner | Message:
+    """A Cliq call a listener made that Cliq refused or didn't answer, in words a person can
+    act on (the listeners that expect one answer it themselves, more precisely)."""
+    if isinstance(error, CliqCredentialsRefused):
+        return people.refused(
+            f"Zoho refused Deskbot's own Cliq token ({error.code}). An admin must renew "
+            f"{error.renew}; it works again as soon as they do."
+        )
+    if isinstance(error, CliqRateLimited):
+        wait = max(1, round(error.retry_after))
+        return people.refused(f"Cliq is limiting the bot's calls; try again in {wait} s.")
+    if isinstance(error, CliqUnavailable):
+        return people.refused("Cliq isn't answering the bot right now; try again in a minute.")
+    return people.refused(f"Cliq refused: {error.message or error.code}")
 
 
 async def shown_to_me_first(ctx: DeskContext, message: Message) -> Message:

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.cards import people
 from bot.cards.keys import number
-from bot.cards.tickets import ticket_card, ticket_list_card
+from bot.cards.tickets import for_everyone, ticket_card, ticket_list_card
 from bot.cliq.markup import escape
 from bot.cliq.message import Banner, CommandSuggestion, Message
 from bot.cliq.places import NoBotPlace, Place, bot_place
@@ -156,6 +156,8 @@ async def post_here(ctx: DeskContext, answer_id: str) -> Banner | Message:
     payload["buttons"] = [
         b for b in payload.get("buttons", []) if not b.get("key", "").startswith("post:")
     ]
+    if place.target_kind == "channel":  # everyone reads it: every action, checked when clicked
+        payload["buttons"] = for_everyone(payload["buttons"])
     if not payload["buttons"]:
         payload.pop("buttons")
     key = f"post:{answer_id}"

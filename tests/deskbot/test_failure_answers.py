@@ -10,6 +10,16 @@ from typing import Any
 
 import pytest
 
+from bot.app import build_bot
+from bot.cliq.errors import (
+    CliqCredentialsRefused,
+    CliqError,
+    CliqRateLimited,
+    CliqRejected,
+    CliqUnavailable,
+)
+from bot.cliq.message import Message
+from bot.config import Config
 from bot.identity.secrets import TokenBox
 from bot.testing import Conversation
 from tests.deskbot.conftest import Deskbot
@@ -168,3 +178,25 @@ async def test_a_true_bug_is_still_sorry_with_a_reference(
     answer = await acting(deskbot, open_status, lambda: None)
     assert answer.title == "Sorry, that failed" and "reference" in answer.text
     assert [r for r in caplog.records if r.exc_info]
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (CliqUnavailable(503, "service_unavailable", "down"), "try again in a minute"),
+        (CliqRateLimited(429, "too_many_requests", "slow down", 42.4), "try again in 42 s"),
+        (
+            CliqCredentialsRefused("invalid_code", "refused", "DESKBOT_CLIQ_REFRESH_TOKEN"),
+            "An admin must renew DESKBOT_CLIQ_REFRESH_TOKEN",
+        ),
+        (CliqRejected(400, "input_pattern_mismatch", "bad channel name"), "bad channel name"),
+    ],
+)
+def test_a_cliq_failure_a_listener_did_not_expect_says_what_to_do(
+    config: Config, error: CliqError, words: str
+) -> None:
+    """The safety net for Cliq calls made from listeners: by class, never the error card."""
+    replies = build_bot(config).error_replies
+    answer = replies[CliqError](error)
+    assert isinstance(answer, Message) or answer.status == "failure"
+    assert words in answer.text

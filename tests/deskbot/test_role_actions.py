@@ -144,3 +144,20 @@ async def test_a_dm_offers_what_its_reader_may_use_and_a_channel_post_everything
     channel = (await settle(deskbot))[-1]
     assert channel["target_kind"] == "channel"
     assert [b["label"] for b in channel["body"]["buttons"]] == CHANGES
+
+
+@pytest.mark.parametrize("who", ["light", "agent", "admin"])
+async def test_a_card_posted_to_a_channel_offers_everyone_every_action(
+    deskbot: Deskbot, who: str
+) -> None:
+    """Post here: the channel's readers vary, whoever drew the card."""
+    sandbox = deskbot.parts.sandboxes
+    assert sandbox is not None
+    channel = sandbox.cliq.add_channel("Support", bots=["deskbot"], members=[f"{who}@example.com"])
+    chat = deskbot.chat(who, id=channel["chat_id"], type="channel", channel_unique_name="support")
+    card = await chat.command("ticket", "115")
+    assert (await chat.click(card.button("Post here"))).output["text"] == "Posted to #support."
+    [posted] = deskbot.cliq_messages
+    assert [b["label"] for b in posted["body"]["buttons"]] == CHANGES
+    keys = {b["key"].partition(":")[2] for b in posted["body"]["buttons"]}
+    assert len(keys) == 1  # the same ticket, as drawn
