@@ -42,9 +42,11 @@ _LINE_START = re.compile(rf"(?:^|(?<=[{_BREAKS}]))([ \t]*)(?=[#!>]|---)")
 _LINE_BREAK = re.compile(f"[{_BREAKS}]")
 _ANYTHING_TO_DO = re.compile(f"[*~`_@{{\\]#!>\\-{_BREAKS}]")
 """A character some rule above looks at: without one, text is shown as it is (the usual case)."""
-_ANYTHING_TO_DO_IN_A_LINE = re.compile(f"[*~`_@{{\\]{_BREAKS}]")
-"""The same for a single-line field, where line starts are left alone (`#`, `!`, `>` and `-`
-matter only there, or after a `{`)."""
+LINE_MARKUP = "*~`_@{]" + _BREAKS
+"""The characters a rule looks at in a single-line field, where line starts are left alone (`#`,
+`!`, `>` and `-` matter only there, or after a `{`)."""
+_ANYTHING_TO_DO_IN_A_LINE = re.compile(f"[{re.escape(LINE_MARKUP)}]")
+"""`_ANYTHING_TO_DO` for a single-line field."""
 
 
 class Markup(str):

@@ -19,10 +19,8 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from bot.cliq import limits
 from bot.cliq.limits import Limit, chars
-from bot.cliq.outbound import Outbound
+from bot.cliq.outbound import Outbound, SingleLine
 from bot.cliq.outbound import at_most as _at_most
-from bot.cliq.outbound import literal as _literal
-from bot.cliq.outbound import literal_dicts as _literal_dicts
 
 BUTTON_FUNCTION = "botbutton"
 """The Cliq function that receives every button click; the framework routes by the key's prefix."""
@@ -72,7 +70,10 @@ ButtonLabel = Annotated[
         at_least=1,
         too_few="a button needs a label",
     ),
+    SingleLine(limits.BUTTON_LABEL),
 ]
+Line = Annotated[str, SingleLine()]
+"""Single-line text without a limit of its own (slide titles, table cells, list items, labels)."""
 
 
 class Button(Outbound):
@@ -81,11 +82,6 @@ class Button(Outbound):
     type: Literal["+", "-"] = "+"
     key: Annotated[str, chars("button key", limits.BUTTON_KEY)] | None = None
     hint: Annotated[str, chars("button hint", limits.BUTTON_HINT)] | None = None
-
-    @field_validator("label", mode="before")
-    @classmethod
-    def _shown_label(cls, value: Any) -> Any:
-        return _literal(value, limits.BUTTON_LABEL)
 
     @classmethod
     def invoke(
@@ -121,27 +117,12 @@ def _invoke(function: str) -> ButtonAction:
 class _Titled(Outbound):
     """A slide: its title is a single-line field, shown literally."""
 
-    title: str | None = None
-
-    @field_validator("title", mode="before")
-    @classmethod
-    def _shown_title(cls, value: Any) -> Any:
-        return _literal(value)
+    title: Line | None = None
 
 
 class TableData(Outbound):
-    headers: list[str]
-    rows: list[dict[str, str]]
-
-    @field_validator("headers", mode="before")
-    @classmethod
-    def _shown_headers(cls, value: Any) -> Any:
-        return [_literal(h) for h in value] if isinstance(value, list) else value
-
-    @field_validator("rows", mode="before")
-    @classmethod
-    def _shown_rows(cls, value: Any) -> Any:
-        return _literal_dicts(value)
+    headers: list[Line]
+    rows: list[dict[Line, Line]]
 
     @model_validator(mode="after")
     def _rows_match_headers(self) -> TableData:
@@ -169,12 +150,7 @@ class TableSlide(_Titled):
 
 class ListSlide(_Titled):
     type: Literal["list"] = "list"
-    data: list[str]
-
-    @field_validator("data", mode="before")
-    @classmethod
-    def _shown_items(cls, value: Any) -> Any:
-        return [_literal(item) for item in value] if isinstance(value, list) else value
+    data: list[Line]
 
 
 _ONE_PAIR = Limit(
@@ -186,12 +162,7 @@ class LabelSlide(_Titled):
     """Label/value pairs, sent as one-key objects: `[{"Status": "Open"}, …]`."""
 
     type: Literal["label"] = "label"
-    data: list[Annotated[dict[str, str], _ONE_PAIR]]
-
-    @field_validator("data", mode="before")
-    @classmethod
-    def _shown_pairs(cls, value: Any) -> Any:
-        return _literal_dicts(value)
+    data: list[Annotated[dict[Line, Line], _ONE_PAIR]]
 
     @classmethod
     def of(
@@ -225,15 +196,12 @@ Slide = Annotated[
 
 
 class Card(Outbound):
-    title: Annotated[str, chars("card title", limits.CARD_TITLE)] | None = None
+    title: (
+        Annotated[str, chars("card title", limits.CARD_TITLE), SingleLine(limits.CARD_TITLE)] | None
+    ) = None
     theme: Literal["modern-inline", "poll", "prompt", "basic"] | None = None
     thumbnail: str | None = None
     icon: str | None = None
-
-    @field_validator("title", mode="before")
-    @classmethod
-    def _shown_title(cls, value: Any) -> Any:
-        return _literal(value, limits.CARD_TITLE)
 
 
 class BotSender(Outbound):
@@ -315,13 +283,8 @@ class MessageEdit(Message):
 
 class Banner(Outbound):
     type: Literal["banner"] = "banner"
-    text: Annotated[str, chars("banner text", limits.BANNER_TEXT)]
+    text: Annotated[str, chars("banner text", limits.BANNER_TEXT), SingleLine(limits.BANNER_TEXT)]
     status: Literal["success", "failure"] = "success"
-
-    @field_validator("text", mode="before")
-    @classmethod
-    def _shown_text(cls, value: Any) -> Any:
-        return _literal(value, limits.BANNER_TEXT)
 
 
 class Suggestions(Outbound):

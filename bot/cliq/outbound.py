@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
-from bot.cliq.markup import needs_escape, plain
+from bot.cliq.markup import LINE_MARKUP, needs_escape, plain
 
 
 class Outbound(BaseModel):
@@ -54,6 +55,37 @@ def literal(value: Any, limit: int | None = None) -> Any:
     return shown
 
 
+_SHOWN_AS_IS = (
+    "^[^" + "".join("\\" + c if c.isascii() and c.isprintable() else c for c in LINE_MARKUP) + "]*$"
+)
+"""pydantic-core's (Rust) pattern for single-line text that no escaping rule touches."""
+
+
+class SingleLine:
+    """An `Annotated` marker for a single-line field shown literally, put after the field's
+    `Limit` (so it runs first): `Annotated[str, chars("card title", 200), SingleLine(200)]`.
+
+    Text that holds no character a rule looks at (nearly all) passes in pydantic-core, one
+    pattern match with no Python call; other text goes through `literal` (escaped, and cut at
+    `limit` only if escaping pushed it past). Our `Markup` is never escaped."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        limit = self.limit
+        shown = core_schema.union_schema(
+            [
+                core_schema.str_schema(pattern=_SHOWN_AS_IS, strict=True),
+                core_schema.no_info_plain_validator_function(lambda value: literal(value, limit)),
+            ],
+            mode="left_to_right",
+        )
+        return core_schema.chain_schema([shown, handler(source)])
+
+
 def literal_dicts(value: Any) -> Any:
     """`literal` applied to every key and value of a list of dicts (label slides, table rows)."""
     if not isinstance(value, list):
@@ -64,4 +96,4 @@ def literal_dicts(value: Any) -> Any:
     ]
 
 
-__all__ = ["Outbound", "at_most", "literal", "literal_dicts"]
+__all__ = ["Outbound", "SingleLine", "at_most", "literal", "literal_dicts"]

@@ -23,8 +23,7 @@ import hmac
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -46,10 +45,10 @@ _EPOCH_MS = re.compile(r"[0-9]{1,15}")
 MAX_SIGNATURE_CHARS = 1024  # a 4096-bit RSA signature in base64 is 684 characters
 
 
-@dataclass(frozen=True)
-class Verified:
+class Verified(NamedTuple):
     """An authentic, fresh call: `credential` names it (scheme-prefixed SHA-256 hex of what was
-    signed) and `expires_at_ms` is when its timestamp leaves the window (epoch ms)."""
+    signed) and `expires_at_ms` is when its timestamp leaves the window (epoch ms). (A named
+    tuple: built on every call, it costs half a frozen dataclass.)"""
 
     credential: str
     expires_at_ms: int
@@ -91,7 +90,7 @@ class HmacVerifier(Verifier):
     def __init__(self, secret: str, clock: Clock, window_seconds: int = 300) -> None:
         if not secret:
             raise ValueError("an HMAC verifier needs a secret")
-        self._key = secret.encode()
+        self._keyed = hmac.new(secret.encode(), digestmod=hashlib.sha256)  # copied per call
         self._clock = clock
         self._window_ms = window_seconds * 1000
 
@@ -103,7 +102,9 @@ class HmacVerifier(Verifier):
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
         timestamp, signature = self._signed_headers(headers)
-        digest = hmac.digest(self._key, timestamp.encode() + b"." + body, "sha256")  # one C call
+        mac = self._keyed.copy()  # the key's pads hashed once, not on every call
+        mac.update(timestamp.encode() + b"." + body)
+        digest = mac.digest()
         if not hmac.compare_digest(signature, digest):
             raise VerificationError("bad signature")
         return Verified(f"hmac:{digest.hex()}", int(timestamp) + self._window_ms)

@@ -8,6 +8,7 @@ most once: the same signed call again inside its window is answered `409 {"error
 from __future__ import annotations
 
 import asyncio
+import math
 
 from aiohttp import web
 
@@ -32,33 +33,37 @@ async def handle_cliq(request: web.Request) -> web.StreamResponse:
     200 with the listener's output; past `bot.deadline` seconds 200 "working on it" at once and
     the real output to `bot.deliver_late`. Never raises for bad input.
     """
-    refusal = await judge_headers(request)
-    if refusal is not None:
-        return refusal
-    verifier = request.app[VERIFIER]
+    if not request.content.is_eof():
+        # The body is still on its way: a stranger is refused before it is buffered. (A body
+        # that came whole with the headers is judged with them by `verify` below.)
+        refusal = await judge_headers(request)
+        if refusal is not None:
+            return refusal
+    app = request.app
     try:
         body = await read_body(request)  # 413 above the app's client_max_size
     except BodyTimeout as exc:
         return body_timeout_answer(exc)
     try:
-        verified = verifier.verify(request.headers, body)
+        verified = app[VERIFIER].verify(request.headers, body)
     except UnusableBody as exc:
         return json_error(400, "bad_request", str(exc))
     except VerificationError as exc:
         return json_error(401, "unauthorized", str(exc))
-    if not await request.app[REPLAYS].first_use(verified.credential, verified.expires_at_ms):
+    if not await app[REPLAYS].first_use(verified.credential, verified.expires_at_ms):
         return json_error(409, "replayed", "this signed call was already received")
     try:
         envelope = parse_envelope(body)
     except EnvelopeError as exc:
         return json_error(400, "bad_request", str(exc))
-    bot = request.app[BOT]
+    bot = app[BOT]
     overrun = _Overrun(request, envelope)
-    timer = asyncio.get_running_loop().call_later(bot.deadline, overrun.answer_working)
+    watch = app[DEADLINES]
+    watch.start(overrun, bot.deadline)
     try:
         output = await bot.dispatch(envelope, request[REQUEST_ID])
     finally:
-        timer.cancel()
+        watch.finish(overrun)
     if overrun.sending is None:
         return _output_response(output)
     response = await overrun.sending
@@ -73,10 +78,13 @@ class _Overrun:
     no extra task; only an overrun spawns one, to write the banner while the listener works.
     """
 
+    __slots__ = ("due", "envelope", "request", "sending")
+
     def __init__(self, request: web.Request, envelope: Envelope) -> None:
         self.request = request
         self.envelope = envelope
         self.sending: asyncio.Task[web.StreamResponse] | None = None
+        self.due = 0.0  # loop time (seconds) of the deadline, set by `DeadlineWatch.start`
 
     def answer_working(self) -> None:
         self.sending = asyncio.ensure_future(self._send())
@@ -87,6 +95,61 @@ class _Overrun:
         await response.prepare(self.request)
         await response.write_eof()
         return response
+
+
+class DeadlineWatch:
+    """The calls in flight and one timer, at the earliest of their deadlines, for all of them.
+
+    A timer per call (armed, then nearly always cancelled) costs a heap push and a later pop per
+    request; here a call in time costs a set insert and removal, and the timer fires about once
+    per deadline while calls keep coming. Deadlines are exact (each call's own), whatever order
+    they fall in (a bot's `deadline` may change while calls run).
+    """
+
+    SLACK = 0.001
+    """Seconds a timer may fire early (asyncio runs timers within its clock resolution)."""
+
+    def __init__(self) -> None:
+        self._calls: set[_Overrun] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = math.inf
+
+    def start(self, call: _Overrun, seconds: float) -> None:
+        """Watch `call`: `call.answer_working()` runs `seconds` from now unless it finished."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # (an app served again on another loop)
+            self._calls.clear()
+            self._loop, self._timer, self._timer_at = loop, None, math.inf
+        call.due = loop.time() + seconds
+        self._calls.add(call)
+        if call.due < self._timer_at:
+            self._arm(call.due)
+
+    def finish(self, call: _Overrun) -> None:
+        """`call` is done: it is no longer watched (its timer, if shared, stays for the rest)."""
+        self._calls.discard(call)
+
+    def _arm(self, when: float) -> None:
+        assert self._loop is not None
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self._loop.call_at(when, self._fire)
+        self._timer_at = when
+
+    def _fire(self) -> None:
+        assert self._loop is not None
+        self._timer, self._timer_at = None, math.inf
+        now = self._loop.time() + self.SLACK
+        due = [call for call in self._calls if call.due <= now]
+        for call in due:
+            self._calls.discard(call)
+            call.answer_working()
+        if self._calls:
+            self._arm(min(call.due for call in self._calls))
+
+
+DEADLINES = web.AppKey("deadlines", DeadlineWatch)
 
 
 def _working_answer(envelope: Envelope) -> bytes:

@@ -65,14 +65,18 @@ async def read_body(request: web.Request) -> bytes:
     """The request body, read within the app's `body_timeout` (BodyTimeout otherwise); a
     declared Content-Length over the app's size limit is refused before anything is read.
     A body already received whole (the usual case: it came with the headers) is read without
-    arming the timer, since reading it cannot wait."""
+    arming the timer, since reading it cannot wait, and taken from aiohttp's buffer in one call.
+    The body is consumed: read it once, through this."""
     length = request.content_length
-    if length is not None and length > request.app._client_max_size:
-        raise web.HTTPRequestEntityTooLarge(
-            max_size=request.app._client_max_size, actual_size=length
-        )
-    if request.content.is_eof():
-        return await request.read()
+    limit = request.app._client_max_size
+    if length is not None and length > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=length)
+    content = request.content
+    if content.is_eof():
+        body = content.read_nowait()
+        if len(body) > limit:  # (a chunked body has no Content-Length to judge beforehand)
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
+        return body
     limits = request.app.get(LIMITS) or EdgeLimits()
     try:
         async with asyncio.timeout(limits.body_timeout):

@@ -30,6 +30,7 @@ def make_web_app(
     app[cliq.BOT] = bot
     app[cliq.VERIFIER] = verifier
     app[cliq.REPLAYS] = MemoryReplays(bot.clock)
+    app[cliq.DEADLINES] = cliq.DeadlineWatch()
     app[health.SANDBOX_URLS] = {}
     app[health.HEALTH_PARTS] = {}
     app[health.HEALTH_CHECKS] = {}

@@ -183,3 +183,29 @@ async def test_unusable_json_on_the_rsa_signature_path_is_400(
     signature = base64.b64encode(key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode()
     response = await client.post("/cliq", data=body, headers={"X-Cliq-Signature": signature})
     await assert_json(response, 400, "bad_request")
+
+
+@pytest.mark.parametrize(("size", "status"), [(900, b"401"), (1500, b"413")])
+async def test_a_chunked_body_that_came_whole_is_held_to_the_size_limit(
+    aiohttp_client, clock, signer, size, status
+) -> None:  # type: ignore[no-untyped-def]
+    """A chunked body declares no length; one that arrived whole with its headers (read from
+    the buffer at once) is still refused above `max_body_bytes`, and read below it."""
+    from bot.handlers.serving import EdgeLimits
+
+    bot = Bot(name="t", clock=clock)
+    app = make_web_app(bot, HmacVerifier(SECRET, clock), limits=EdgeLimits(max_body_bytes=1000))
+    own = await aiohttp_client(app)
+    body = b"x" * size
+    lines = "".join(f"{k}: {v}\r\n" for k, v in signer.headers(b"other").items())
+    reader, writer = await asyncio.open_connection(own.host, own.port)
+    writer.write(
+        f"POST /cliq HTTP/1.1\r\nHost: x\r\n{lines}Transfer-Encoding: chunked\r\n\r\n".encode()
+        + f"{size:x}\r\n".encode()
+        + body
+        + b"\r\n0\r\n\r\n"
+    )
+    await writer.drain()
+    status_line = await asyncio.wait_for(reader.readline(), timeout=5)
+    assert status_line.split()[1] == status, status_line  # 401: read, then the signature fails
+    writer.close()
