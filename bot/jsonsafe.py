@@ -28,7 +28,9 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     deeper than `max_depth`, holds a lone surrogate, `NaN`/`Infinity`, or an unreadable number."""
     try:
         if isinstance(data, bytes | bytearray):  # as json.loads reads bytes
-            data = data.decode(json.detect_encoding(data), "surrogatepass")
+            # (a body opening with `{` and no NUL after it is UTF-8 to `detect_encoding`)
+            utf8 = data[:1] == b"{" and data[1:2] != b"\x00"
+            data = data.decode("utf-8" if utf8 else json.detect_encoding(data), "surrogatepass")
         if data.startswith("\ufeff"):
             raise JsonBodyError("malformed JSON: a byte order mark before the value")
         value = _DECODER.decode(data)

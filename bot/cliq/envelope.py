@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -91,6 +92,11 @@ class Wire(BaseModel):
         extra="ignore", populate_by_name=True, frozen=True, coerce_numbers_to_str=True
     )
 
+
+class Part(Wire):
+    """A map inside `params`: what a Deluge shim may send as text (`Envelope`, `Handler` and
+    `Params` themselves never are, so they skip this Python step)."""
+
     @model_validator(mode="before")
     @classmethod
     def _map_sent_as_text(cls, data: Any) -> Any:
@@ -123,7 +129,7 @@ def _option_shaped(value: Any) -> Any:
     return value
 
 
-class User(Wire):
+class User(Part):
     id: str = ""
     email: str = ""
     first_name: str = ""
@@ -143,20 +149,13 @@ class User(Wire):
         return self.name or full or self.email or self.id
 
 
-class Chat(Wire):
+class Chat(Part):
     id: str = ""
-    type: str = Field(default="", validation_alias="type")
+    type: str = Field(default="", validation_alias=AliasChoices("type", "chat_type"))
     title: str = ""
     owner: str = ""
     channel_unique_name: str = ""
     channel_id: str = ""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _chat_type(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "type" not in data and "chat_type" in data:
-            return {**data, "type": data["chat_type"]}
-        return data
 
     @property
     def is_channel(self) -> bool:
@@ -164,7 +163,7 @@ class Chat(Wire):
         return self.type == "channel"
 
 
-class Mention(Wire):
+class Mention(Part):
     id: str = ""
     type: str = ""
     name: str = ""
@@ -173,7 +172,7 @@ class Mention(Wire):
     email: str = ""
 
 
-class IncomingMessage(Wire):
+class IncomingMessage(Part):
     """A chat message: the text a person typed, or the message that carried a button."""
 
     text: str = ""
@@ -192,14 +191,14 @@ class IncomingMessage(Wire):
         return data
 
 
-class Location(Wire):
+class Location(Part):
     latitude: float | None = None
     longitude: float | None = None
     accuracy: float | None = None
     status: str = ""
 
 
-class Target(Wire):
+class Target(Part):
     """What a button click or form change points at."""
 
     id: str = ""
@@ -211,7 +210,7 @@ class Target(Wire):
     value: Any = None
 
 
-class FormSubmission(Wire):
+class FormSubmission(Part):
     name: str
     action: str = "submit"
     values: dict[str, Any] = Field(default_factory=dict)
@@ -225,20 +224,20 @@ class FormSubmission(Wire):
         return value
 
 
-class Access(Wire):
+class Access(Part):
     user_id: str = ""
     chat_id: str = ""
     message_id: str = ""
     organization: dict[str, Any] | None = None
 
 
-class Environment(Wire):
+class Environment(Part):
     tld: str = ""
     data_center: str = ""
     base_url: str = ""
 
 
-class ParticipationData(Wire):
+class ParticipationData(Part):
     message: IncomingMessage | None = None
     time: int | None = None
 

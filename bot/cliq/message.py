@@ -98,7 +98,12 @@ class Button(Outbound):
             action = _invoke(function)
         else:
             action = ButtonAction(type="invoke.function", data={"name": function}, confirm=confirm)
-        return cls(label=label, key=key, action=action, type="-" if negative else "+")
+        fields = {"label": label, "key": key, "action": action}
+        if negative:
+            fields["type"] = "-"
+        # The same checks as `cls(**fields)`, without `BaseModel.__init__`'s Python frame (every
+        # card's buttons come through here).
+        return cls.__pydantic_validator__.validate_python(fields)  # type: ignore[no-any-return]
 
     @classmethod
     def url(cls, label: str, url: str) -> Button:
@@ -169,7 +174,12 @@ class LabelSlide(_Titled):
         cls, pairs: Mapping[str, Any] | Iterable[tuple[str, Any]], *, title: str | None = None
     ) -> LabelSlide:
         items = pairs.items() if isinstance(pairs, Mapping) else pairs
-        return cls(title=title, data=[{_text(k): _text(v)} for k, v in items])
+        data = [  # (`_text`, inlined: every card's labels and values come through here)
+            {(k if isinstance(k, str) else str(k)): (v if isinstance(v, str) else str(v))}
+            for k, v in items
+        ]
+        fields = {"data": data} if title is None else {"data": data, "title": title}
+        return cls.__pydantic_validator__.validate_python(fields)  # type: ignore[no-any-return]
 
 
 class ImagesSlide(_Titled):
@@ -261,7 +271,9 @@ class Message(Outbound):
         """The slides' total size needs Python (their count is checked by pydantic-core)."""
         if value is None:
             return value
-        total = sum(len(str(slide.data)) + len(slide.title or "") for slide in value)
+        total = 0
+        for slide in value:
+            total += len(str(slide.data)) + len(slide.title or "")
         if total > limits.SLIDES_TOTAL_CHARS:
             raise ValueError(
                 f"slides hold at most {limits.SLIDES_TOTAL_CHARS} characters in all (Cliq limit), got {total}"

@@ -28,13 +28,13 @@ class MemoryReplays:
         self._seen: OrderedDict[str, int] = OrderedDict()
 
     async def first_use(self, credential: str, expires_at_ms: int) -> bool:
-        now = epoch_ms(self._clock.now())
         known = self._seen.get(credential)
-        if known is not None and known >= now:
-            return False
+        if known is not None:  # (only then is the clock asked: a new credential needs no now)
+            if known >= epoch_ms(self._clock.now()):
+                return False
+            self._seen.move_to_end(credential)  # a new one is added last already
         self._seen[credential] = expires_at_ms
-        self._seen.move_to_end(credential)
-        while len(self._seen) > self._max:
+        if len(self._seen) > self._max:
             self._seen.popitem(last=False)
         return True
 

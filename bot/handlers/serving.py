@@ -127,15 +127,23 @@ def body_timeout_answer(error: BodyTimeout) -> web.Response:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@web.middleware
-async def mark_busy(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Note the connection as running a request, so the cap never closes it meanwhile."""
-    protocol = request.protocol
-    BUSY.add(protocol)
-    try:
-        return await handler(request)
-    finally:
-        BUSY.discard(protocol)
+Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
+
+
+def marking_busy(middleware: Middleware) -> Middleware:
+    """`middleware`, with the connection noted as running a request (`BUSY`) meanwhile, so the
+    cap never closes it: one aiohttp layer for both (each layer costs a coroutine per request)."""
+
+    @web.middleware
+    async def marked(request: web.Request, handler: Handler) -> web.StreamResponse:
+        protocol = request.protocol
+        BUSY.add(protocol)
+        try:
+            return await middleware(request, handler)
+        finally:
+            BUSY.discard(protocol)
+
+    return marked
 
 
 class _QuietProtocolErrors(logging.Filter):
@@ -347,7 +355,7 @@ __all__ = [
     "GuardedSite",
     "body_timeout_answer",
     "expect_judged",
-    "mark_busy",
+    "marking_busy",
     "read_body",
     "start_server",
 ]

@@ -9,7 +9,7 @@ from bot.cliq.verify import Verifier
 from bot.dispatch import Bot
 from bot.handlers import cliq, health
 from bot.handlers.errors import errors_as_json
-from bot.handlers.serving import LIMITS, EdgeLimits, mark_busy, quiet_protocol_errors
+from bot.handlers.serving import LIMITS, EdgeLimits, marking_busy, quiet_protocol_errors
 
 
 def make_web_app(
@@ -24,7 +24,7 @@ def make_web_app(
     limits = limits or EdgeLimits()
     quiet_protocol_errors()
     app = web.Application(
-        middlewares=[mark_busy, errors_as_json], client_max_size=limits.max_body_bytes
+        middlewares=[marking_busy(errors_as_json)], client_max_size=limits.max_body_bytes
     )
     app[LIMITS] = limits
     app[cliq.BOT] = bot

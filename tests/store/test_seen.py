@@ -33,3 +33,19 @@ async def test_the_in_memory_guard_is_bounded(clock: FrozenClock) -> None:
         assert await guard.first_use(f"c{n}", until)
     assert not await guard.first_use("c199", until)
     assert len(guard._seen) == 50
+
+
+async def test_the_in_memory_guard_takes_a_credential_again_once_its_window_closed(
+    clock: FrozenClock,
+) -> None:
+    guard = MemoryReplays(clock, max_entries=3)
+    until = epoch_ms(clock.now()) + 300_000
+    for name in ("a", "b", "c"):
+        assert await guard.first_use(name, until)
+    assert not await guard.first_use("a", until)  # inside its window: a replay
+    clock.advance(minutes=5, seconds=1)
+    later = epoch_ms(clock.now()) + 300_000
+    assert await guard.first_use("a", later)  # its window closed: a new call
+    assert not await guard.first_use("a", later)
+    assert await guard.first_use("d", later)  # the oldest entry ("b") makes room, not "a"
+    assert list(guard._seen) == ["c", "a", "d"]
