@@ -113,6 +113,7 @@ class Bot:
             self.router.menus.extend(router.menus)
             self.router.suggestions.extend(router.suggestions)
             self.router.welcomes.extend(router.welcomes)
+            self.router.unmatched.extend(router.unmatched)
         return self
 
     def menus(self) -> dict[str, list[str]]:
@@ -341,10 +342,25 @@ class Bot:
             named = self._menu_named(text)  # a sub-action offered as a suggestion, clicked
             if named is not None:
                 return _guarded(named.listener, requires=named.requires)
+            if self.router.unmatched:
+                return self._otherwise(env, text)
             log.info("no keyword matches %r: answered usage", text[:80])
             return _constant(lambda ctx: answers.usage(self, env, unknown=text))
         keyword, match = found
         return _guarded(keyword.bound(match), requires=keyword.requires)
+
+    def _otherwise(self, env: Envelope, text: str) -> Run:
+        """The `Router.otherwise` listeners in turn; the usual answer if none replies."""
+
+        async def run(ctx: Context) -> Any:
+            for listener in self.router.unmatched:
+                reply = await listener(ctx, text)
+                if reply is not None:
+                    return reply
+            log.info("no keyword matches %r: answered usage", text[:80])
+            return answers.usage(self, env, unknown=text)
+
+        return run
 
     def _menu_named(self, text: str) -> MenuRoute | None:
         """The menu action or sub-action whose name is `text` (case and spacing forgiven)."""

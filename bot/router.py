@@ -46,6 +46,8 @@ SuggestionListener: TypeAlias = Callable[[C, str], Awaitable[list[CommandSuggest
 """Autocomplete for a command: `listener(ctx, typed)` (None answers no suggestions)."""
 WelcomeListener: TypeAlias = Callable[[C], Awaitable[Reply]]
 """The welcome handler: `listener(ctx)`."""
+OtherwiseListener: TypeAlias = Callable[[C, str], Awaitable["Reply | None"]]
+"""A bot-chat message no keyword matched: `listener(ctx, text)` (None: not this listener's)."""
 AnyListener: TypeAlias = Callable[..., Awaitable[Any]]
 """Any of the above, for code that only inspects a listener (its name, docstring, signature)."""
 
@@ -58,6 +60,7 @@ _DynamicSelect = TypeVar("_DynamicSelect", bound=DynamicSelectListener[Any])
 _Menu = TypeVar("_Menu", bound=MenuListener[Any])
 _Suggestion = TypeVar("_Suggestion", bound=SuggestionListener[Any])
 _Welcome = TypeVar("_Welcome", bound=WelcomeListener[Any])
+_Otherwise = TypeVar("_Otherwise", bound=OtherwiseListener[Any])
 
 AdminRule = bool | Callable[[Any, str], bool]
 """Which calls are admin-only: `True` (all), `False` (none), or a function of the context and the
@@ -286,6 +289,7 @@ class Router:
     menus: list[MenuRoute] = field(default_factory=list)
     suggestions: list[SuggestionRoute] = field(default_factory=list)
     welcomes: list[WelcomeListener[Any]] = field(default_factory=list)
+    unmatched: list[OtherwiseListener[Any]] = field(default_factory=list)
 
     def find_command(self, name: str) -> Command | None:
         """The command `name` (leading `/`, case and full width ignored), or None."""
@@ -429,6 +433,20 @@ class Router:
         def register(listener: _Suggestion) -> _Suggestion:
             check_listener("suggestion", listener, "ctx", "typed")
             self.suggestions.append(SuggestionRoute(command.lstrip("/").lower(), listener))
+            return listener
+
+        return register
+
+    def otherwise(self) -> Callable[[_Otherwise], _Otherwise]:
+        """A message in the bot's chat (or an @mention) that no keyword or menu name matches:
+        `listener(ctx, text) -> reply | None`, for words only known at run time (names kept in
+        a database). None passes to the next such listener, and after the last to the bot's
+        usual "I don't know" answer. Channel chatter never reaches it. Raises ListenerError for
+        a listener of the wrong shape."""
+
+        def register(listener: _Otherwise) -> _Otherwise:
+            check_listener("otherwise", listener, "ctx", "text")
+            self.unmatched.append(listener)
             return listener
 
         return register
