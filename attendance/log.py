@@ -95,6 +95,9 @@ class EventLog:
                 tx, "SELECT name, zone FROM attendance_agents WHERE email = ?", (agent,)
             )
             name, zone = (rows[0][0], rows[0][1]) if rows else ("", "")
+            status = await _fetchall(
+                tx, "SELECT name FROM attendance_statuses WHERE id = ?", (status_id,)
+            )
             automatic = kind is EventKind.AUTOMATIC
             notice = Notice(
                 event_id=event_id,
@@ -102,6 +105,7 @@ class EventLog:
                 agent_name=name,
                 kind=kind,
                 status_id=status_id,
+                status_name=status[0][0] if status else "",
                 at=from_ms(at_ms),
                 actor=actor,
                 actor_name=actor_name,

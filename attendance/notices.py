@@ -20,7 +20,7 @@ from attendance.models import EventKind
 class Notice:
     """One event to tell `agent` about.
 
-    `kind` is ADMIN (an admin's move, `actor` their e-mail and `actor_name` their name if
+    `status_id`, `status_name`: the status the event put the agent in. `kind` is ADMIN (an admin's move, `actor` their e-mail and `actor_name` their name if
     known) or AUTOMATIC (the 24-hour rule, `session_started` the check-in it closed). `zone` is
     the agent's own time zone as last seen on one of their moves ("" if never seen). `key` is
     unique to the event, for an outbox's dedupe key."""
@@ -30,6 +30,7 @@ class Notice:
     agent_name: str
     kind: EventKind
     status_id: int
+    status_name: str
     at: datetime
     actor: str
     actor_name: str

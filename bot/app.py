@@ -29,7 +29,7 @@ from bot.cliq.envelope import Envelope
 from bot.cliq.errors import CliqError
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
 from bot.clock import Clock, SystemClock
-from bot.commands import actions, attendance, connect, summaries, tickets
+from bot.commands import actions, attendance, board, connect, summaries, tickets
 from bot.commands import help as help_commands
 from bot.commands.common import (
     attendance_refused,
@@ -56,6 +56,7 @@ from bot.identity.connections import AgentConnections, NotConnected
 from bot.identity.directory import AgentDirectory
 from bot.identity.export_links import ExportLinks
 from bot.install import Installation
+from bot.notify.attendance import AttendanceNotices
 from bot.notify.readers import Readers
 from bot.oauth import ACCOUNTS_HOSTS, Accounts
 from bot.parts import (
@@ -117,6 +118,7 @@ def routers() -> list[Router]:
         actions.router,
         connect.router,
         attendance.router,
+        board.router,
     ]
 
 
@@ -308,7 +310,6 @@ async def open_parts(
             redirect_uri=f"{config.public_url}/oauth/callback",
         )
         answers_kept = Answers(db, clock)
-        attendance_service = AttendanceService(db, clock)
         outbox = Outbox(db, clock)
         # The sender retries durably through the outbox, so its client tries each post once.
         poster = CliqClient(
@@ -317,6 +318,12 @@ async def open_parts(
         sender = Sender(
             outbox, poster, clock, per_target_per_minute=config.notifications.posts_per_minute
         )
+        # An admin's or the 24-hour rule's check-out is told to the agent by DM, queued in the
+        # transaction that stores it (bot/notify/attendance.py).
+        attendance_notices = AttendanceNotices(
+            outbox, sender.wake, default_zone=config.notifications.digest_zone
+        )
+        attendance_service = AttendanceService(db, clock, notices=attendance_notices)
         inbox = Inbox(db, clock)
         seen = SeenCredentials(db, clock)
         settings = Settings(

@@ -10,24 +10,36 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
+from pydantic import BaseModel, Field
+
 from attendance.access import Access, AccessPolicy
-from attendance.errors import MoveRefused
+from attendance.errors import MoveRefused, UnknownStatus
 from attendance.models import StatusType
 from bot.cards import people
-from bot.cards.attendance import board_card, report_card, status_card, week_card
+from bot.cards.attendance import (
+    CHANGE_STATUS_KEY,
+    STATUS_FORM,
+    change_status_form,
+    report_card,
+    status_card,
+    statuses_text,
+    week_card,
+)
 from bot.cards.keys import number
+from bot.cliq.form import Form
 from bot.cliq.markup import Markup, escape
 from bot.cliq.message import Banner, Button, Card, ListSlide, Message
+from bot.commands.board import checkout_agent, show_board
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
 from bot.dispatch import UsageError
-from bot.router import Router
+from bot.router import Router, typed
 from bot.store.answers import AlreadyUsed
 
 router = Router()
 USAGE = (
-    "/attendance [status <agent> | week | export [from] [to] | board | report <agents> <from> <to>"
-    " | checkout <agent> | statuses … | purge]"
+    "/attendance [<status name> | status <agent> | week | export [from] [to] | board [page]"
+    " | report <agents> <from> <to> | checkout <agent> | statuses … | purge]"
 )
 
 
@@ -128,6 +140,45 @@ async def move_button(ctx: DeskContext, status_id: str) -> Message | Banner:
     return await _move(ctx, status)
 
 
+@router.button(CHANGE_STATUS_KEY, requires=desk_agent)
+async def change_status(ctx: DeskContext, rest: str) -> Form | Message | Banner:
+    """Every status allowed now, in a select (SPEC A1: more than the card's buttons hold)."""
+    refused = _refusal(_access(ctx))
+    if refused is not None:
+        return refused
+    state = await ctx.attendance.status(ctx.user.email, tz=ctx.timezone.key)
+    return change_status_form(state.allowed)
+
+
+class _Chosen(BaseModel):
+    status: str = Field(max_length=18)
+
+
+@router.form(STATUS_FORM, requires=desk_agent)
+async def status_chosen(ctx: DeskContext, values: _Chosen) -> Message | Banner:
+    status = number(values.status)
+    if status is None:
+        return people.refused("Pick a status from the list.")
+    return await _move(ctx, status)  # the state machine checks it is allowed now
+
+
+async def _status_named(ctx: DeskContext, text: str) -> int | None:
+    """The id of the status in use named `text` (case, spacing and full width forgiven)."""
+    try:
+        return (await ctx.attendance.book.get(typed(text))).id
+    except UnknownStatus:
+        return None
+
+
+@router.otherwise()
+async def typed_status(ctx: DeskContext, text: str) -> Message | Banner | None:
+    """A status's name typed alone in the bot's chat (`Training`) moves the agent there."""
+    if ctx.agent is None or len(text) > 100:
+        return None  # not for attendance: the bot's usual answer
+    status = await _status_named(ctx, text)
+    return None if status is None else await _move(ctx, status)
+
+
 ADMIN_VERBS = frozenset({"board", "report", "checkout", "statuses", "purge"})
 VERBS: dict[str, int | None] = {
     "": 0,
@@ -193,8 +244,9 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
             buttons=[Button.url("Download CSV", url)],
         )
     if verb == "board":
-        emails = [a.email_id for a in await ctx.directory.all() if a.email_id]
-        return board_card(await tracker.board(emails, tz=tz), now=now, zone=ctx.timezone)
+        if len(words) > 2 or (len(words) == 2 and number(words[1], max_digits=6) is None):
+            raise UsageError("Usage: /attendance board [page number]")
+        return await show_board(ctx, number(words[1]) or 1 if len(words) == 2 else 1)
     if verb == "report":
         if len(words) != 4:
             raise UsageError("Usage: /attendance report <e-mail,e-mail…> <from> <to>")
@@ -211,8 +263,7 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
     if verb == "checkout":
         if len(words) != 2:
             raise UsageError("Usage: /attendance checkout <agent e-mail>")
-        change = await tracker.admin_checkout(await _agent(ctx, words[1]), ctx.user.email, tz=tz)
-        return people.done(f"{change.state.name or words[1]} is checked out (by you).")
+        return await checkout_agent(ctx, await _agent(ctx, words[1]))
     if verb == "statuses":
         return await _statuses(ctx, words[1:])
     if verb == "purge":
@@ -222,7 +273,11 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
             card=Card(title="Purge attendance", theme="modern-inline"),
             buttons=[Button.invoke("Delete everything", key=f"attpurge:{kept}", negative=True)],
         )
-    raise UsageError(f"“{verb[:30]}” is not an attendance command.")
+    status = await _status_named(ctx, args)
+    if status is not None:
+        return await _move(ctx, status)
+    statuses = statuses_text(await tracker.statuses())
+    raise UsageError(f"“{escape(args[:40])}” is not an attendance command or status. {statuses}")
 
 
 @router.button("attview", admin=True)

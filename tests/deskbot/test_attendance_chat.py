@@ -79,7 +79,7 @@ async def test_board_report_and_admin_checkout(deskbot: Deskbot) -> None:
     table = await admin.click("Table view")
     assert table.slides[0]["type"] == "table"
     done = await admin.command("attendance", "checkout agent@example.com")
-    assert "checked out (by you)" in done.output["text"]
+    assert "Aiko Tanaka is checked out (by you, at" in done.output["text"]
     status = await admin.command("attendance", "status Aiko_Tanaka")
     assert "Check Out" in status.text
     too_long = await admin.command("attendance", "report agent@example.com 2026-01-01 2026-03-01")

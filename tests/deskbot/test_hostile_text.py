@@ -109,7 +109,8 @@ async def flow(deskbot: Deskbot, text: str) -> Seen:
             "attendance", f"report agent@example.com {date(2026, 3, 1)} {date(2026, 3, 2)}"
         ),
         "no_ticket": await agent.command("ticket", "#99999"),
-        "unknown": await agent.say(text[:50]),
+        "typed_status": await agent.say(one_line[:40]),  # a status's name moves there
+        "unknown": await agent.say(f"what about {text[:50]}"),
         "post_here": await agent.click(card.button("Post here")),
         **{f"form {label}": form for label, form in forms.items()},
     }
