@@ -76,8 +76,13 @@ Takes = int | Mapping[str, int | None] | None
 """What a command takes after its name, declared once on its decorator (`takes=`): `None`, any
 words (the listener reads them); a number, at most that many words; or sub-commands, a mapping
 of each first word (case forgiven) to at most how many words may follow it (`None`: any), `""`
-standing for the command alone. A call with more words, or (with sub-commands) an unknown first
-word, gets the command's usage card naming what was extra; the listener never runs."""
+standing for the command alone and `ANY_OTHER` (`"*"`) for any other first word (one the listener
+looks up at run time, e.g. a name kept in a database). A call with more words, or (with
+sub-commands and no `ANY_OTHER`) an unknown first word, gets the command's usage card naming what
+was extra; the listener never runs."""
+
+ANY_OTHER = "*"
+"""In a `Takes` mapping: every first word not listed, all words (the first included) counted."""
 
 Choices = Mapping[str, Collection[str]]
 Offered = Callable[[Any, dict[str, Any]], "Choices | Awaitable[Choices]"]
@@ -142,6 +147,9 @@ class Command:
         if isinstance(self.takes, int):
             return _too_many(f"/{self.name}", self.takes, words)
         verb = words[0].casefold() if words else ""
+        if verb not in self.takes and verb and ANY_OTHER in self.takes:
+            other = self.takes[ANY_OTHER]
+            return None if other is None else _too_many(f"/{self.name}", other, words)
         if verb not in self.takes:
             shown = verb if len(verb) <= 40 else verb[:39] + "…"
             return f"“{shown}” is not something /{self.name} does." if verb else "Say what to do."

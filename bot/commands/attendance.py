@@ -33,7 +33,7 @@ from bot.commands.board import checkout_agent, show_board
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
 from bot.dispatch import UsageError
-from bot.router import Router, typed
+from bot.router import ANY_OTHER, Router, typed
 from bot.store.answers import AlreadyUsed
 
 router = Router()
@@ -185,11 +185,12 @@ VERBS: dict[str, int | None] = {
     "status": 1,
     "week": None,
     "export": None,
-    "board": None,
+    "board": 1,
     "report": None,
     "checkout": 1,
     "statuses": None,
     "purge": 0,
+    ANY_OTHER: None,  # a status's name, looked up when called (SPEC A1)
 }
 """Each /attendance verb → at most how many words follow it (None: the verb reads them)."""
 
