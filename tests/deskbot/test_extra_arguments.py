@@ -27,7 +27,7 @@ from tests.deskbot.conftest import Deskbot
             "/deskbot channels takes nothing more: “all” is extra.",
         ),
         ("agent", "deskbot", "reconnect", "“reconnect” is not something /deskbot does."),
-        ("agent", "attendance", "today", "“today” is not something /attendance does."),
+        ("agent", "attendance", "today", "“today” is not an attendance command or status."),
         (
             "admin",
             "attendance",
