@@ -320,8 +320,9 @@ async def open_parts(
         )
         # An admin's or the 24-hour rule's check-out is told to the agent by DM, queued in the
         # transaction that stores it (bot/notify/attendance.py).
+        zones = PersonZones(db, clock)
         attendance_notices = AttendanceNotices(
-            outbox, sender.wake, default_zone=config.notifications.digest_zone
+            outbox, sender.wake, zones, default_zone=config.notifications.digest_zone
         )
         attendance_service = AttendanceService(db, clock, notices=attendance_notices)
         inbox = Inbox(db, clock)
@@ -332,7 +333,6 @@ async def open_parts(
         watched_tasks = WatchedTasks(db)
         states = TicketStates(db)
         snapshots = TicketSnapshots(db)
-        zones = PersonZones(db, clock)
         for part in (
             connections,
             answers_kept,

@@ -1,6 +1,6 @@
 """The DMs telling an agent what others did to their attendance (SPEC A3, A6): an admin checked
 them out (who, when), or the 24-hour rule did (when, and how to have it corrected). Times are in
-the agent's own zone, named, so the reader cannot mistake them (SPEC X2)."""
+the agent's zone (chosen by the caller), labelled, as every DM's times are (bot/cards/when.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from attendance.models import CHECK_OUT, EventKind
 from attendance.notices import Notice
+from bot.cards import when
 from bot.cliq.markup import Markup
 from bot.cliq.message import Card, Message
 
 
 def _at(moment: datetime, zone: ZoneInfo) -> str:
-    """`Mon 30 Nov 18:05 (Asia/Tokyo)`."""
-    return f"{moment.astimezone(zone):%a %-d %b %H:%M} ({zone.key})"
+    """`Mon 30 Nov 18:05 JST`: a DM is read later, maybe elsewhere, so the day and the zone."""
+    return f"{moment.astimezone(zone):%a %-d %b %H:%M} {when.zone_label(moment, zone)}"
 
 
 def notice_message(notice: Notice, zone: ZoneInfo) -> Message:

@@ -10,22 +10,33 @@ from typing import Any
 
 from attendance.notices import Notice
 from bot.cards.attendance_notices import notice_message
-from bot.context import zone
+from bot.clock import zone_named
+from bot.notify.readers import UTC, ZoneMemory
 from bot.store.outbox import Outbox
 
 
 class AttendanceNotices:
-    """Queues a DM to the agent for every notice. `default_zone` is used for an agent whose
-    own zone attendance has not seen yet (an IANA name)."""
+    """Queues a DM to the agent for every notice, its times in the agent's zone: the one their
+    Cliq last told us (`zones`, bot/store/zones.py, as for every DM: bot/notify/readers.py),
+    else the one their last own move was made from, else `default_zone` (`[notifications]
+    digest_zone`). No Desk call: this runs inside the event's write transaction."""
 
-    def __init__(self, outbox: Outbox, wake: Callable[[], None], *, default_zone: str) -> None:
+    def __init__(
+        self, outbox: Outbox, wake: Callable[[], None], zones: ZoneMemory, *, default_zone: str
+    ) -> None:
         self._outbox = outbox
         self._wake = wake
-        self._default_zone = default_zone
+        self._zones = zones
+        self._default = zone_named(default_zone) or UTC
 
     async def record(self, tx: Any, notice: Notice) -> None:
         """Queue the DM in `tx` (the event's transaction), to the agent's e-mail."""
-        message = notice_message(notice, zone(notice.zone or self._default_zone))
+        where = (
+            await self._zones.zone_of(notice.agent)
+            or (zone_named(notice.zone) if notice.zone else None)
+            or self._default
+        )
+        message = notice_message(notice, where)
         await self._outbox.enqueue(tx, "user", notice.agent, message.to_wire(), notice.key)
 
     def committed(self) -> None:

@@ -124,8 +124,8 @@ async def test_a3_the_24_hour_rule_checks_out_and_tells_the_agent_once(
     text = dm["body"]["text"]
     assert dm["body"]["card"]["title"] == "Checked out automatically"
     assert text.startswith("Hello Aiko Tanaka,")
-    assert "checked out automatically at *Tue 3 Mar 10:00 (Asia/Tokyo)*" in text
-    assert "you checked in on Mon 2 Mar 10:00 (Asia/Tokyo)" in text
+    assert "checked out automatically at *Tue 3 Mar 10:00 JST*" in text
+    assert "you checked in on Mon 2 Mar 10:00 JST" in text
     assert "ask an admin to correct your check-out time" in text
     mine = await agent.command("attendance")
     assert "You are *Check Out*" in mine.text
@@ -226,7 +226,7 @@ async def test_a6_an_admin_checks_an_agent_out_after_confirming_and_the_agent_is
     [dm] = deskbot.parts.sandboxes.cliq.to("user", "agent@example.com")
     assert dm["body"]["card"]["title"] == "Checked out by an admin"
     assert dm["body"]["text"].startswith("Hello Aiko Tanaka,\n*Ada Admin* checked you out at")
-    assert "*Mon 2 Mar 18:00 (Asia/Tokyo)*" in dm["body"]["text"]  # the agent's zone
+    assert "*Mon 2 Mar 18:00 JST*" in dm["body"]["text"]  # the agent's zone, not the admin's
     assert deskbot.parts.sandboxes.cliq.to("user", "admin@example.com") == []
     mine = await agent.command("attendance")
     assert "You are *Check Out*" in mine.text
@@ -282,3 +282,14 @@ async def test_a9_a_change_shows_at_once_on_the_board_and_in_reports(deskbot: De
     assert board["Check In"][0] == 0
     report = await admin.command("attendance", "report agent@example.com 2026-03-02 2026-03-02")
     assert "0 h 30 min" in report.all_text()
+
+
+async def test_a3_the_dm_is_in_the_zone_the_agents_cliq_last_told(deskbot: Deskbot) -> None:
+    await deskbot.chat("agent").command("checkin")  # from Tokyo, 10:00
+    deskbot.clock.advance(hours=2)
+    await person(deskbot, "agent", timezone="Europe/London").command("attendance")  # travelled
+    deskbot.clock.advance(hours=30)
+    await deskbot.parts.attendance.sweep()
+    await deskbot.deliver()
+    [dm] = deskbot.parts.sandboxes.cliq.to("user", "agent@example.com")
+    assert "checked out automatically at *Tue 3 Mar 01:00 GMT*" in dm["body"]["text"]
