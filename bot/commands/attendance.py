@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -154,7 +155,13 @@ class _Chosen(BaseModel):
     status: str = Field(max_length=18)
 
 
-@router.form(STATUS_FORM, requires=desk_agent)
+async def _allowed_now(ctx: DeskContext, values: dict[str, Any]) -> dict[str, list[str]]:
+    """What the Change status form offers: the statuses allowed now (read again on submit)."""
+    state = await ctx.attendance.status(ctx.user.email, tz=ctx.timezone.key)
+    return {"status": [str(s.id) for s in state.allowed]}
+
+
+@router.form(STATUS_FORM, requires=desk_agent, offered=_allowed_now)
 async def status_chosen(ctx: DeskContext, values: _Chosen) -> Message | Banner:
     status = number(values.status)
     if status is None:

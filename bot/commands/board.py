@@ -125,7 +125,15 @@ async def _picked(ctx: DeskContext, values: Picked) -> tuple[str, dict[str, Any]
     return agents[index], kept.payload
 
 
-@router.form(REPORT_FORM, admin=True, requires=desk_agent)
+async def _kept_pick(ctx: DeskContext, values: dict[str, Any]) -> dict[str, list[str]]:
+    """What a board form offered: a position in its kept list of agents (this admin's)."""
+    kept = await ctx.kept.get(str(values.get("kept") or "")[:64])
+    if kept is None or kept.owner != ctx.user.email:
+        return {"agent": []}
+    return {"agent": [str(i) for i in range(len(kept.payload.get("agents", [])))]}
+
+
+@router.form(REPORT_FORM, admin=True, requires=desk_agent, offered=_kept_pick)
 async def report_picked(ctx: DeskContext, values: Picked) -> Message | Banner:
     picked = await _picked(ctx, values)
     if picked is None:
@@ -146,7 +154,7 @@ async def agent_report(ctx: DeskContext, email: str) -> Message:
     )
 
 
-@router.form(CHECKOUT_FORM, admin=True, requires=desk_agent)
+@router.form(CHECKOUT_FORM, admin=True, requires=desk_agent, offered=_kept_pick)
 async def checkout_picked(ctx: DeskContext, values: Picked) -> Message | Banner:
     picked = await _picked(ctx, values)
     if picked is None:

@@ -293,3 +293,22 @@ async def test_a3_the_dm_is_in_the_zone_the_agents_cliq_last_told(deskbot: Deskb
     await deskbot.deliver()
     [dm] = deskbot.parts.sandboxes.cliq.to("user", "agent@example.com")
     assert "checked out automatically at *Tue 3 Mar 01:00 GMT*" in dm["body"]["text"]
+
+
+async def test_forms_take_only_what_they_offered(deskbot: Deskbot) -> None:
+    admin, agent = deskbot.chat("admin"), deskbot.chat("agent")
+    await add_statuses(admin, 6)
+    await agent.command("checkin")
+    form = await agent.click("Change status")
+    for forged in ("1", "999", "abc"):  # Check In while in it, no such status, not a number
+        refused = await agent.submit({"status": forged}, form=form.output)
+        assert refused.kind == "form_error" and "status" in refused.output["inputs"]
+    assert "You are *Check In*" in (await agent.command("attendance")).text
+    await admin.command("attendance", "board")
+    pick = await admin.click("Check out…")
+    for forged in ("7", "-1"):
+        refused = await admin.submit({"agent": forged}, form=pick.output)
+        assert refused.kind == "form_error" and "agent" in refused.output["inputs"]
+    other = await admin.submit({"agent": "0", "kept": "someone-elses"}, form=pick.output)
+    assert other.kind == "form_error"
+    assert "You are *Check In*" in (await agent.command("attendance")).text
