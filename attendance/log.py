@@ -43,9 +43,7 @@ def _event(row: Any) -> Event:
 
 async def _fetchall(src: Any, sql: str, params: tuple[Any, ...]) -> list[Any]:
     """Rows from the Database, or from the connection of a transaction in progress."""
-    if isinstance(src, Database):
-        return await src.fetchall(sql, params)
-    return list(await src.execute_fetchall(sql, params))
+    return list(await src.fetchall(sql, params))
 
 
 def _step(row: Any) -> Step:
@@ -83,13 +81,14 @@ class EventLog:
         """Append one event inside the caller's transaction; return its id. An admin's or the
         24-hour rule's event is handed to the notice sink in the same transaction (the caller
         then calls `committed()` once it commits); `actor_name` is only for that notice."""
-        cursor = await tx.execute(
+        added = await tx.fetchone(
             "INSERT INTO attendance_events"
             " (agent, status_id, at_ms, actor, kind, reason, online, recorded_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (agent, status_id, at_ms, actor, kind.value, reason, int(online), recorded_ms),
         )
-        event_id = int(cursor.lastrowid)
+        assert added is not None  # RETURNING gives the inserted row
+        event_id = int(added["id"])
         if self._notices is not None and kind in NOTIFIED:
             rows = await _fetchall(
                 tx, "SELECT name, zone FROM attendance_agents WHERE email = ?", (agent,)

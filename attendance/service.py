@@ -11,8 +11,6 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-import aiosqlite
-
 from attendance import export as csv_export
 from attendance.errors import AlreadyCheckedOut, AttendanceError, CorrectionError, MoveRefused
 from attendance.log import EventLog
@@ -46,7 +44,7 @@ from attendance.timeline import Replay, replay
 from attendance.views import AgentState, Board, BoardColumn, Change
 from attendance.zones import Zone, zone
 from bot.clock import Clock
-from bot.store.db import Database
+from bot.store.db import Database, Tx
 
 BreakKind = Literal["meal", "short"]
 _BREAKS = {"meal": MEAL_BREAK, "short": SHORT_BREAK}
@@ -419,9 +417,7 @@ def _columns(statuses: list[Status], periods: Sequence[AgentPeriod]) -> list[Sta
     return [s for s in statuses if not s.deleted or s.id in used]
 
 
-async def _save_agent(
-    tx: aiosqlite.Connection, email: str, name: str | None, tz: str | None = None
-) -> None:
+async def _save_agent(tx: Tx, email: str, name: str | None, tz: str | None = None) -> None:
     """Remember the agent (the sweep and the board list agents from here), their name and
     their own zone (for their notices), each only when given."""
     cleaned = " ".join((name or "").split())

@@ -64,9 +64,8 @@ class StatusBook:
             for position, (sid, name, kind) in enumerate(DEFAULTS):
                 await tx.execute(
                     "INSERT INTO attendance_statuses (id, name, type, builtin, deleted, position)"
-                    " SELECT ?, ?, ?, 1, 0, ? WHERE NOT EXISTS"
-                    " (SELECT 1 FROM attendance_statuses WHERE id = ?)",
-                    (sid, name, kind.value, position, sid),
+                    " VALUES (?, ?, ?, 1, 0, ?) ON CONFLICT (id) DO NOTHING",
+                    (sid, name, kind.value, position),
                 )
 
     async def all(self, *, include_deleted: bool = False) -> list[Status]:
@@ -89,21 +88,19 @@ class StatusBook:
         name, kind = _clean_name(name), _type(type)
         async with self._db.transaction() as tx:
             await self._check_free(tx, name)
-            async with tx.execute(
+            count, _ = await tx.fetchone(
                 "SELECT COUNT(*), COALESCE(MAX(position), 0) FROM attendance_statuses"
                 " WHERE builtin = 0 AND deleted = 0"
-            ) as cursor:
-                count, _ = await cursor.fetchone() or (0, 0)  # an aggregate: always one row
+            ) or (0, 0)  # an aggregate: always one row
             if count >= MAX_CUSTOM:
                 raise StatusError(
                     f"You already have {MAX_CUSTOM} custom statuses, the most allowed."
                     " Delete one to add another."
                 )
-            async with tx.execute(
+            position, new_id = await tx.fetchone(
                 "SELECT COALESCE(MAX(position), 0) + 1, COALESCE(MAX(id), 0) + 1"
                 " FROM attendance_statuses"
-            ) as cursor:
-                position, new_id = await cursor.fetchone() or (1, 1)  # always one row
+            ) or (1, 1)  # always one row
             await tx.execute(
                 "INSERT INTO attendance_statuses (id, name, type, builtin, deleted, position)"
                 " VALUES (?, ?, ?, 0, 0, ?)",
@@ -140,10 +137,7 @@ class StatusBook:
 
     @staticmethod
     async def _check_free(tx: Any, name: str, except_id: int | None = None) -> None:
-        async with tx.execute(
-            "SELECT id, name FROM attendance_statuses WHERE deleted = 0"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        rows = await tx.fetchall("SELECT id, name FROM attendance_statuses WHERE deleted = 0")
         for sid, existing in rows:
             if sid != except_id and existing.casefold() == name.casefold():
                 raise StatusError(f"There is already a status named {existing}.")

@@ -252,7 +252,7 @@ async def open_parts(
             log.info("sandboxes: %s", sandboxes.urls)
             app[SANDBOXES] = sandboxes
         accounts_url, desk_url, cliq_accounts, cliq_url = _urls(config, sandboxes)
-        db = await Database.open(config.store.path)
+        db = await Database.open(config.store.location)
         stack.push_async_callback(db.close)
         # aiohttp's default is 5 minutes a call: a stalled Desk or Accounts would hold a
         # command, a worker round and the portal's concurrency slot that long.

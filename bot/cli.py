@@ -229,7 +229,7 @@ async def _queue(config: Config, name: str, words: list[str]) -> int:
     from bot.store.inbox import Inbox, Stored
     from bot.store.outbox import Outbox
 
-    db = await Database.open(config.store.path)
+    db = await Database.open(config.store.location)
     try:
         queue = Inbox(db, SystemClock()) if name == "inbox" else Outbox(db, SystemClock())
         await queue.setup()

@@ -120,7 +120,16 @@ class SandboxConfig(Section):
 
 
 class StoreConfig(Section):
+    # Which store: `sqlite:///var/deskbot.db` (a file, the default; `sqlite:////abs/path` for an
+    # absolute path) or `postgresql://user@host:5432/db` (several processes on one store; its
+    # password is better given in PGPASSWORD or ~/.pgpass than here). Empty: SQLite at `path`.
+    url: str = Field(default="", pattern=r"^$|^(sqlite:///|postgres(ql)?://)")
     path: str = "var/deskbot.db"
+
+    @property
+    def location(self) -> str:
+        """What `Database.open` takes: the URL, or else the SQLite file's path."""
+        return self.url or self.path
 
 
 class NotificationsConfig(Section):

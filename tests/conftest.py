@@ -8,7 +8,7 @@ from bot.clock import FrozenClock
 from bot.config import Config, load_config
 from bot.testing import SignedRequests
 
-pytest_plugins = ["tests.hang_report", "pytester"]
+pytest_plugins = ["tests.hang_report", "tests.engines", "pytester"]
 
 SECRET = "test-secret"
 

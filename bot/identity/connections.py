@@ -145,10 +145,12 @@ class AgentConnections:
 
     async def disconnect(self, email: str) -> bool:
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "DELETE FROM agent_connections WHERE email = ?", (email.casefold(),)
+            removed = (
+                await tx.execute(
+                    "DELETE FROM agent_connections WHERE email = ?", (email.casefold(),)
+                )
+                > 0
             )
-            removed = cursor.rowcount > 0
         self._changed(email)
         return removed
 

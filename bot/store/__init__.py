@@ -1,5 +1,6 @@
-"""The database: one SQLite file (aiosqlite, WAL), numbered migrations per owner."""
+"""The store: one interface (`db.Database`), two engines (SQLite by default, PostgreSQL for
+several processes), numbered migrations per owner."""
 
-from bot.store.db import Database, Migration
+from bot.store.db import Database, Migration, Tx
 
-__all__ = ["Database", "Migration"]
+__all__ = ["Database", "Migration", "Tx"]

@@ -88,12 +88,13 @@ class Answers:
         if kept is None or kept.owner.casefold() != owner.casefold():
             return None
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE answers SET used_at = ? WHERE id = ? AND used_at IS NULL",
-                (self._clock.now().isoformat(), answer_id),
+            claimed = (
+                await tx.execute(
+                    "UPDATE answers SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                    (self._clock.now().isoformat(), answer_id),
+                )
+                == 1
             )
-            claimed = cursor.rowcount == 1
-            await cursor.close()
         if not claimed:
             raise AlreadyUsed(answer_id)
         return kept

@@ -1,43 +1,34 @@
-"""The one database module: connection, migrations, transactions, and what a failing store means.
+"""The one store interface: a `Database` with short write transactions (`Tx`), reads, numbered
+migrations per owner, and what a failing store means. Two engines implement it, chosen by
+`[store] url`: SQLite (`bot/store/sqlite.py`, the default: one file, nothing to install) and
+PostgreSQL (`bot/store/postgres.py`, for several deskbot processes on one store, DESIGN §8).
 
-SQL is kept portable (no SQLite-only syntax beyond what PostgreSQL also accepts where we can) so the
-store can move to PostgreSQL later (DESIGN §8). Each owner (the bot's core tables, attendance, the
-sandbox Desk) registers its own ordered migrations under a namespace.
+SQL is written once, portable between the two: `?` placeholders, `ON CONFLICT … DO NOTHING`,
+`INSERT … RETURNING id` for a new row's id, `CASE WHEN` rather than summing booleans. Where the
+engines differ (placeholders, column types in migrations, locks, which errors mean the store
+cannot be written) the difference lives in the engine's own module.
 
-Several processes may share one SQLite file (`deskbot serve` with `deskbot outbox retry` or
-`deskbot install`). Two rules keep them from ever seeing "database is locked":
+Write transactions are serialised per store, across processes, as SQLite's `BEGIN IMMEDIATE`
+does: a read-then-write inside `transaction()` never races another process's (attendance moves,
+one-shot claims, migrations). Reads outside a transaction see committed data only.
 
-- every write transaction starts with `BEGIN IMMEDIATE` (it takes the write lock up front, so a
-  reader never has to upgrade to a writer, which SQLite refuses at once when another process
-  committed meanwhile), and a busy answer is waited out and retried;
-- every read runs to its end in one call (`execute_fetchall`): no read statement stays open
-  across an await, where a write on the same connection would start from a stale snapshot.
-
-A store that cannot be written (read-only file or mount, disk full, I/O error) raises
-`StoreUnavailable`; `Database.health` says since when and why, and clears on the next commit.
+A store that cannot be written (read-only file or mount, disk full, I/O error, a PostgreSQL
+server that does not answer) raises `StoreUnavailable`; `Database.health` says since when and
+why, and clears on the next commit.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
-
-import aiosqlite
+from typing import Any, Protocol
 
 Migration = str  # one migration: a script of SQL statements
-T = TypeVar("T")
-
-# SQLite primary result codes (https://www.sqlite.org/rescode.html).
-SQLITE_BUSY, SQLITE_LOCKED = 5, 6
-_UNWRITABLE = {8: "read-only", 10: "I/O error", 13: "disk full", 14: "cannot open"}
 BUSY_PATIENCE = 30.0  # seconds a write waits for another process before giving up
 
 
@@ -58,92 +49,94 @@ class StoreHealth:
     since: float = 0.0
 
 
-def unwritable_reason(exc: BaseException) -> str | None:
-    """One line saying why the store refused a write, or None if `exc` is not such a refusal."""
-    if not isinstance(exc, sqlite3.Error):
-        return None
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-    kind = _UNWRITABLE.get(code)
-    if kind is None:
-        text = str(exc).lower()
-        kind = next((k for k, words in _BY_MESSAGE if words in text), None)
-    return f"{kind}: {exc}" if kind else None
+class Row(Protocol):
+    """One result row, read by column name or position (sqlite3.Row, asyncpg.Record)."""
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+
+    def keys(self) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
 
 
-_BY_MESSAGE = (
-    ("read-only", "readonly"),
-    ("disk full", "disk is full"),
-    ("I/O error", "disk i/o error"),
-    ("cannot open", "unable to open"),
-)
+class Tx(ABC):
+    """The statements of one write transaction in progress (from `Database.transaction()`)."""
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one statement; return how many rows it inserted, changed or deleted."""
+
+    @abstractmethod
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement once per parameter row."""
+
+    @abstractmethod
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        """Run one query (or `… RETURNING`) inside the transaction; every row."""
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        """The first row of `fetchall`, or None."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
 
-def _busy(exc: BaseException) -> bool:
-    if not isinstance(exc, sqlite3.OperationalError):
-        return False
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-    return code in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in str(exc)
+class Database(ABC):
+    """A store on one engine. `engine` is "sqlite" or "postgresql"; `path` says where (a file
+    path, or the URL without its password)."""
 
+    engine: str
+    path: str
+    health: StoreHealth
 
-class Database:
-    """A single aiosqlite connection with a write lock.
+    @staticmethod
+    async def open(where: str | Path) -> Database:
+        """Open the store at `where`: `postgresql://user@host:port/db` (PostgreSQL), or
+        `sqlite:///path`, a plain file path or `:memory:` (SQLite, created if needed).
 
-    Writes go through `transaction()`, which holds `BEGIN IMMEDIATE … COMMIT` under an asyncio lock
-    so a state change and the rows it causes (an outbox post, an audit event) commit together.
-    """
+        Raises `StoreUnavailable` with a one-line reason when it cannot be opened or written."""
+        text = str(where)
+        if text.startswith(("postgresql://", "postgres://")):
+            from bot.store.postgres import PostgresDatabase
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self._conn = conn
-        self._write_lock = asyncio.Lock()
-        self.path = path
-        self.health = StoreHealth()
+            return await PostgresDatabase.connect(text)
+        from bot.store.sqlite import SqliteDatabase
 
-    @classmethod
-    async def open(cls, path: str | Path) -> Database:
-        """Open (creating if needed) the SQLite file at `path`, in WAL mode.
+        return await SqliteDatabase.connect(sqlite_path(text))
 
-        Raises `StoreUnavailable` with a one-line reason when the file cannot be opened or
-        written (a read-only file or mount, a full disk, a missing folder we may not create)."""
-        path = str(path)
-        try:
-            if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-                await asyncio.to_thread(_preflight, path)
-            conn = await aiosqlite.connect(path, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreUnavailable(f"cannot open the store {path}: {exc}") from exc
-        conn.row_factory = aiosqlite.Row
-        db = cls(conn, path)
-        try:
-            await db._retry_busy(lambda: conn.execute("PRAGMA busy_timeout=5000"))
-            await db._retry_busy(lambda: conn.execute("PRAGMA journal_mode=WAL"))
-            # NORMAL in WAL mode survives a process crash (SIGKILL); only power loss may drop the tail.
-            await conn.execute("PRAGMA synchronous=NORMAL")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            async with db.transaction() as tx:
-                await tx.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                    " namespace TEXT NOT NULL, version INTEGER NOT NULL,"
-                    " PRIMARY KEY (namespace, version))"
-                )
-                await tx.execute(
-                    "CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, at REAL)"
-                )
-        except (StoreUnavailable, sqlite3.Error) as exc:
-            await conn.close()
-            reason = exc.reason if isinstance(exc, StoreUnavailable) else str(exc)
-            raise StoreUnavailable(f"cannot open the store {path}: {reason}") from exc
-        return db
-
+    @abstractmethod
     async def close(self) -> None:
-        await self._conn.close()
+        """Close every connection."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """One short write transaction; rolled back if the body raises. Serialised with every
+        other write transaction on the store, in any process. Raises `StoreUnavailable` when
+        the store refuses the write."""
+
+    @abstractmethod
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        """Run one read to its end (no statement left open across an await)."""
+
+    @abstractmethod
+    def migration_statement(self, statement: str) -> str:
+        """One migration statement as this engine takes it (column types differ)."""
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one write statement in its own transaction; return how many rows it touched."""
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
 
     async def migrate(self, namespace: str, migrations: Sequence[Migration]) -> int:
         """Apply the migrations of `namespace` not applied yet; return how many ran.
 
-        Each one is checked and applied in its own write transaction, so two processes starting
-        together apply it once. Those already applied are read once, without a write
-        transaction, so a start-up with nothing to migrate takes no write lock."""
+        Migrations are numbered once (their position, from 1) for every engine. Each one is
+        checked and applied in its own write transaction, so two processes starting together
+        apply it once. Those already applied are read once, without a write transaction, so a
+        start-up with nothing to migrate takes no write lock."""
         rows = await self.fetchall(
             "SELECT version FROM schema_migrations WHERE namespace = ?", (namespace,)
         )
@@ -153,47 +146,20 @@ class Database:
             if version in applied:
                 continue
             async with self.transaction() as tx:
-                cursor = await tx.execute(
+                found = await tx.fetchone(
                     "SELECT 1 FROM schema_migrations WHERE namespace = ? AND version = ?",
                     (namespace, version),
                 )
-                if await cursor.fetchone() is not None:
-                    await cursor.close()
+                if found is not None:
                     continue
-                await cursor.close()
-                for statement in _statements(script):
-                    await tx.execute(statement)
+                for statement in statements(script):
+                    await tx.execute(self.migration_statement(statement))
                 await tx.execute(
                     "INSERT INTO schema_migrations (namespace, version) VALUES (?, ?)",
                     (namespace, version),
                 )
             ran += 1
         return ran
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One short write transaction; rolled back if the body raises.
-
-        Raises `StoreUnavailable` when the store refuses the write; waits out (up to
-        `BUSY_PATIENCE` seconds) another process holding the write lock."""
-        async with self._write_lock:
-            await self._guard(
-                lambda: self._retry_busy(lambda: self._conn.execute("BEGIN IMMEDIATE"))
-            )
-            try:
-                yield self._conn
-                await self._conn.execute("COMMIT")
-            except BaseException as exc:
-                if self._conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        await self._conn.execute("ROLLBACK")
-                reason = unwritable_reason(exc)
-                if reason is None:
-                    raise
-                self._refused(reason)
-                raise StoreUnavailable(reason) from exc
-            if not self.health.writable:
-                self.health = StoreHealth()
 
     async def probe(self) -> str | None:
         """Try a tiny write now: None if the store takes it, else why not (for /healthz)."""
@@ -208,61 +174,36 @@ class Database:
             return exc.reason
         return None
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one write statement in its own transaction; return the last row id."""
+    async def _bootstrap(self) -> None:
+        """The store's own tables: which migrations ran, and the health probe's row."""
         async with self.transaction() as tx:
-            cursor = await tx.execute(sql, tuple(params))
-            return cursor.lastrowid or 0
-
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        """Run one read to its end (no statement left open across an await)."""
-        rows = await self._retry_busy(lambda: self._conn.execute_fetchall(sql, tuple(params)))
-        return list(rows)
-
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
-
-    async def _guard(self, step: Callable[[], Awaitable[T]]) -> T:
-        """Run a write step; a refusal by the store becomes `StoreUnavailable` (and health)."""
-        try:
-            return await step()
-        except sqlite3.Error as exc:
-            reason = unwritable_reason(exc)
-            if reason is None:
-                raise
-            self._refused(reason)
-            raise StoreUnavailable(reason) from exc
+            await tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " namespace TEXT NOT NULL, version INTEGER NOT NULL,"
+                " PRIMARY KEY (namespace, version))"
+            )
+            await tx.execute(
+                self.migration_statement(
+                    "CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, at REAL)"
+                )
+            )
 
     def _refused(self, reason: str) -> None:
         if self.health.writable:
             self.health = StoreHealth(False, reason, time.monotonic())
 
-    async def _retry_busy(self, step: Callable[[], Awaitable[T]]) -> T:
-        """Run `step`, retrying with growing pauses while another process holds the lock."""
-        deadline = time.monotonic() + BUSY_PATIENCE
-        pause = 0.005
-        while True:
-            try:
-                return await step()
-            except sqlite3.OperationalError as exc:
-                if not _busy(exc) or time.monotonic() >= deadline:
-                    raise
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, 0.25)
+    def _committed(self) -> None:
+        if not self.health.writable:
+            self.health = StoreHealth()
 
 
-def _preflight(path: str) -> None:
-    """Open the file once without a worker thread and put it in WAL mode (a write to a new
-    file): a file we cannot open or write fails here, with nothing left running."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_PATIENCE)
-    try:
-        conn.execute("PRAGMA journal_mode=WAL").fetchall()
-    finally:
-        conn.close()
+def sqlite_path(where: str) -> str:
+    """`sqlite:///relative/path`, `sqlite:////absolute/path` (as SQLAlchemy writes them), a plain
+    path or `:memory:` → the SQLite file path."""
+    return where.removeprefix("sqlite:///")
 
 
-def _statements(script: str) -> list[str]:
+def statements(script: str) -> list[str]:
     """Split a migration script on semicolons (our migrations hold no semicolons in literals)."""
     return [part.strip() for part in script.split(";") if part.strip()]
 

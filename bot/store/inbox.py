@@ -20,10 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-import aiosqlite
-
 from bot.clock import Clock, epoch_ms
-from bot.store.db import Database, parse_stamp, stamp
+from bot.store.db import Database, Row, Tx, parse_stamp, stamp
 from bot.store.seen import (
     Binding,
     SeenCredentials,
@@ -135,12 +133,12 @@ class Inbox:
                     continue
                 accepted = duplicates = 0
                 for key, event_type, event in events:
-                    cursor = await tx.execute(
+                    inserted = await tx.execute(
                         "INSERT INTO inbox (dedupe_key, event_type, body, received_at)"
                         " VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
                         (key, event_type, json.dumps(event), now),
                     )
-                    if cursor.rowcount > 0:
+                    if inserted > 0:
                         accepted += 1
                     else:
                         duplicates += 1
@@ -170,14 +168,12 @@ class Inbox:
             return None
         return parse_stamp(row["at"]) if row["at"] else self._clock.now()
 
-    async def mark_processed(self, tx: aiosqlite.Connection, event_id: int) -> None:
+    async def mark_processed(self, tx: Tx, event_id: int) -> None:
         await tx.execute(
             "UPDATE inbox SET processed_at = ? WHERE id = ?", (stamp(self._clock.now()), event_id)
         )
 
-    async def failed(
-        self, tx: aiosqlite.Connection, event: Stored, error: str, at: datetime
-    ) -> bool:
+    async def failed(self, tx: Tx, event: Stored, error: str, at: datetime) -> bool:
         """One attempt failed: try again at `at`, or park it as dead once MAX_ATTEMPTS are used.
         True if it is now dead."""
         dead = event.attempts + 1 >= MAX_ATTEMPTS
@@ -188,14 +184,14 @@ class Inbox:
         )
         return dead
 
-    async def wait(self, tx: aiosqlite.Connection, event: Stored, error: str, at: datetime) -> None:
+    async def wait(self, tx: Tx, event: Stored, error: str, at: datetime) -> None:
         """Desk could not answer (down, 5xx, 429): look again at `at`; no attempt is used."""
         await tx.execute(
             "UPDATE inbox SET waits = waits + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
             (error[:500], stamp(at), event.id),
         )
 
-    async def park(self, tx: aiosqlite.Connection, event: Stored, error: str) -> None:
+    async def park(self, tx: Tx, event: Stored, error: str) -> None:
         """A permanent answer (the ticket is gone, access refused): dead now, with the reason."""
         await tx.execute(
             "UPDATE inbox SET attempts = attempts + 1, last_error = ?, dead_at = ? WHERE id = ?",
@@ -211,23 +207,27 @@ class Inbox:
     async def revive(self, event_id: int) -> bool:
         """Process a dead event again, with fresh attempts (`deskbot inbox retry <id>`)."""
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE inbox SET dead_at = NULL, attempts = 0, waits = 0, next_attempt_at = NULL"
-                " WHERE id = ? AND dead_at IS NOT NULL",
-                (event_id,),
+            return (
+                await tx.execute(
+                    "UPDATE inbox SET dead_at = NULL, attempts = 0, waits = 0, next_attempt_at = NULL"
+                    " WHERE id = ? AND dead_at IS NOT NULL",
+                    (event_id,),
+                )
+                > 0
             )
-            return cursor.rowcount > 0
 
     async def drop(self, event_id: int) -> bool:
         """Forget a dead event for good (`deskbot inbox drop <id>`); its dedupe key stays
         taken, so Desk redelivering it changes nothing."""
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE inbox SET processed_at = ?, dead_at = NULL, last_error = ?"
-                " WHERE id = ? AND dead_at IS NOT NULL",
-                (stamp(self._clock.now()), "dropped", event_id),
+            return (
+                await tx.execute(
+                    "UPDATE inbox SET processed_at = ?, dead_at = NULL, last_error = ?"
+                    " WHERE id = ? AND dead_at IS NOT NULL",
+                    (stamp(self._clock.now()), "dropped", event_id),
+                )
+                > 0
             )
-            return cursor.rowcount > 0
 
     async def count(self) -> int:
         row = await self._db.fetchone("SELECT COUNT(*) AS n FROM inbox")
@@ -236,15 +236,16 @@ class Inbox:
     async def counts(self) -> dict[str, int]:
         """processed, pending (of which `waiting` for Desk) and dead, for /healthz and the CLI."""
         row = await self._db.fetchone(
-            "SELECT SUM(processed_at IS NOT NULL) AS processed, SUM(dead_at IS NOT NULL) AS dead,"
-            " SUM(processed_at IS NULL AND dead_at IS NULL) AS pending,"
-            " SUM(processed_at IS NULL AND dead_at IS NULL AND waits > 0) AS waiting FROM inbox"
+            "SELECT COUNT(processed_at) AS processed, COUNT(dead_at) AS dead,"
+            " SUM(CASE WHEN processed_at IS NULL AND dead_at IS NULL THEN 1 ELSE 0 END) AS pending,"
+            " SUM(CASE WHEN processed_at IS NULL AND dead_at IS NULL AND waits > 0"
+            " THEN 1 ELSE 0 END) AS waiting FROM inbox"
         )
         keys = ("processed", "pending", "waiting", "dead")
         return {k: int(row[k] or 0) for k in keys} if row else {}
 
 
-def _stored(row: aiosqlite.Row) -> Stored:
+def _stored(row: Row) -> Stored:
     return Stored(
         id=row["id"],
         event_type=row["event_type"],

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.clock import Clock
-from bot.store.db import Database, parse_stamp, stamp
+from bot.store.db import Database, Row, Tx, parse_stamp, stamp
 
 MIGRATIONS = [
     """
@@ -83,7 +81,7 @@ class Outbox:
 
     async def enqueue(
         self,
-        tx: aiosqlite.Connection | None,
+        tx: Tx | None,
         target_kind: str,
         target: str,
         payload: dict[str, Any],
@@ -115,11 +113,9 @@ class Outbox:
             priority,
         )
         if tx is not None:
-            cursor = await tx.execute(sql, params)
-            return cursor.rowcount > 0
+            return await tx.execute(sql, params) > 0
         async with self._db.transaction() as own:
-            cursor = await own.execute(sql, params)
-            return cursor.rowcount > 0
+            return await own.execute(sql, params) > 0
 
     async def due(self, limit: int = 100) -> list[Post]:
         """Posts due now, URGENT ones first, then oldest first."""
@@ -153,12 +149,11 @@ class Outbox:
         """At start-up: posts left in flight by an earlier run may have reached Cliq, so they
         become unsure (checked in the chat before posting again); how many there were."""
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
+            return await tx.execute(
                 "UPDATE outbox SET unsure_since = COALESCE(unsure_since, sending_since),"
                 " sending_since = NULL WHERE sending_since IS NOT NULL"
                 " AND delivered_at IS NULL AND dead_at IS NULL"
             )
-            return cursor.rowcount
 
     async def delivered(self, post_id: int) -> None:
         await self._db.execute(
@@ -227,20 +222,24 @@ class Outbox:
     async def revive(self, post_id: int) -> bool:
         """Send a dead letter again (`deskbot outbox retry`)."""
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE outbox SET dead_at = NULL, next_attempt_at = ? WHERE id = ?"
-                " AND dead_at IS NOT NULL",
-                (stamp(self._clock.now()), post_id),
+            return (
+                await tx.execute(
+                    "UPDATE outbox SET dead_at = NULL, next_attempt_at = ? WHERE id = ?"
+                    " AND dead_at IS NOT NULL",
+                    (stamp(self._clock.now()), post_id),
+                )
+                > 0
             )
-            return cursor.rowcount > 0
 
     async def drop(self, post_id: int) -> bool:
         """Delete a dead letter for good (`deskbot outbox drop`); False if there is none."""
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "DELETE FROM outbox WHERE id = ? AND dead_at IS NOT NULL", (post_id,)
+            return (
+                await tx.execute(
+                    "DELETE FROM outbox WHERE id = ? AND dead_at IS NOT NULL", (post_id,)
+                )
+                > 0
             )
-            return cursor.rowcount > 0
 
     async def waiting(self, limit: int = 20) -> list[Post]:
         """The oldest posts not delivered yet (not dead), with why they wait."""
@@ -253,15 +252,15 @@ class Outbox:
 
     async def counts(self) -> dict[str, int]:
         row = await self._db.fetchone(
-            "SELECT SUM(delivered_at IS NOT NULL) AS delivered, SUM(dead_at IS NOT NULL) AS dead,"
-            " SUM(delivered_at IS NULL AND dead_at IS NULL) AS waiting,"
-            " SUM(rerouted_from IS NOT NULL) AS rerouted FROM outbox"
+            "SELECT COUNT(delivered_at) AS delivered, COUNT(dead_at) AS dead,"
+            " SUM(CASE WHEN delivered_at IS NULL AND dead_at IS NULL THEN 1 ELSE 0 END) AS waiting,"
+            " COUNT(rerouted_from) AS rerouted FROM outbox"
         )
         keys = ("delivered", "dead", "waiting", "rerouted")
         return {k: int(row[k] or 0) for k in keys} if row else {}
 
 
-def _post(row: aiosqlite.Row) -> Post:
+def _post(row: Row) -> Post:
     return Post(
         id=row["id"],
         dedupe_key=row["dedupe_key"],

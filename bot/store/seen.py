@@ -12,11 +12,9 @@ import enum
 import logging
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.cliq.replays import MemoryReplays
 from bot.clock import Clock, epoch_ms
-from bot.store.db import Database, StoreUnavailable
+from bot.store.db import Database, StoreUnavailable, Tx
 
 log = logging.getLogger(__name__)
 
@@ -85,23 +83,22 @@ class SeenCredentials:
         return int(row["n"]) if row else 0
 
 
-async def forget_expired(tx: aiosqlite.Connection, now_ms: int) -> None:
+async def forget_expired(tx: Tx, now_ms: int) -> None:
     """Delete the credentials whose window has closed (inside the caller's transaction)."""
     await tx.execute("DELETE FROM seen_credentials WHERE expires_at < ?", (now_ms,))
 
 
-async def use_in(tx: aiosqlite.Connection, binding: Binding) -> Use:
+async def use_in(tx: Tx, binding: Binding) -> Use:
     """`SeenCredentials.use` inside the caller's transaction (e.g. the inbox's group commit, so
     binding a Desk token to its body costs no commit of its own)."""
-    cursor = await tx.execute(
+    inserted = await tx.execute(
         "INSERT INTO seen_credentials (credential, body_digest, expires_at)"
         " VALUES (?, ?, ?) ON CONFLICT (credential) DO NOTHING",
         (binding.credential, binding.body_digest, binding.expires_at_ms),
     )
-    if cursor.rowcount > 0:
+    if inserted > 0:
         return Use.FIRST
-    async with tx.execute(
+    row = await tx.fetchone(
         "SELECT body_digest FROM seen_credentials WHERE credential = ?", (binding.credential,)
-    ) as found:
-        row = await found.fetchone()
+    )
     return Use.SAME_BODY if row is not None and row[0] == binding.body_digest else Use.OTHER_BODY

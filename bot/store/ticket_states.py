@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import aiosqlite
-
-from bot.store.db import Database
+from bot.store.db import Database, Tx
 
 MIGRATIONS = [
     """
@@ -38,7 +36,7 @@ class TicketStates:
         )
         return json.loads(row["state"]) if row else None
 
-    async def put(self, tx: aiosqlite.Connection, ticket_id: str, state: dict[str, Any]) -> None:
+    async def put(self, tx: Tx, ticket_id: str, state: dict[str, Any]) -> None:
         """Remember a ticket's state, inside the transaction that records what it caused."""
         await tx.execute(
             "INSERT INTO ticket_states (ticket_id, state) VALUES (?, ?)"

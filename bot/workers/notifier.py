@@ -24,8 +24,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
-
 from bot.cards.notifications import notification_card
 from bot.clock import Clock
 from bot.desk.client import DeskClient
@@ -47,7 +45,7 @@ from bot.notify.excerpt import excerpt, mentioned_zuids
 from bot.notify.kinds import Kind
 from bot.notify.readers import Readers
 from bot.notify.rules import Decision, RuleSettings, decide
-from bot.store.db import Database, StoreUnavailable
+from bot.store.db import Database, StoreUnavailable, Tx
 from bot.store.inbox import Inbox, Stored
 from bot.store.outbox import Outbox
 from bot.store.settings import Settings
@@ -189,7 +187,7 @@ class Notifier:
                     await self._write(tx, stored, failure)
         return done
 
-    async def _write(self, tx: aiosqlite.Connection, stored: Stored, outcome: Outcome) -> int:
+    async def _write(self, tx: Tx, stored: Stored, outcome: Outcome) -> int:
         """Record one event's outcome in `tx`; 1 if it is now processed."""
         now = self._clock.now()
         if outcome.kind == "done":

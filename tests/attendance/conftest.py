@@ -12,8 +12,8 @@ from bot.store.db import Database
 
 
 @pytest.fixture
-async def svc(clock: FrozenClock) -> AsyncIterator[AttendanceService]:
-    db = await Database.open(":memory:")
+async def svc(store_url: str, clock: FrozenClock) -> AsyncIterator[AttendanceService]:
+    db = await Database.open(store_url)
     service = AttendanceService(db, clock)
     await service.setup()
     yield service

@@ -11,8 +11,8 @@ from bot.store.db import Database
 
 
 @pytest.fixture
-async def connections(clock: FrozenClock):  # type: ignore[no-untyped-def]
-    db = await Database.open(":memory:")
+async def connections(store_url: str, clock: FrozenClock):  # type: ignore[no-untyped-def]
+    db = await Database.open(store_url)
     found = AgentConnections(
         db,
         clock,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
@@ -13,10 +12,9 @@ from bot.store.db import Database
 
 
 async def test_a_kept_answer_is_claimed_once_across_processes(
-    tmp_path: Path, clock: FrozenClock
+    store_url: str, clock: FrozenClock
 ) -> None:
-    path = tmp_path / "deskbot.db"
-    first_db, second_db = await Database.open(path), await Database.open(path)
+    first_db, second_db = await Database.open(store_url), await Database.open(store_url)
     first, second = Answers(first_db, clock), Answers(second_db, clock)
     await first.setup()
     await second.setup()

@@ -15,9 +15,10 @@ def event(n: int) -> tuple[str, str, dict[str, object]]:
 
 
 async def test_concurrent_deliveries_are_stored_once_with_their_own_counts(
+    store_url: str,
     clock: FrozenClock,
 ) -> None:
-    db = await Database.open(":memory:")
+    db = await Database.open(store_url)
     inbox = Inbox(db, clock)
     await inbox.setup()
     results = await asyncio.gather(
@@ -32,8 +33,10 @@ async def test_concurrent_deliveries_are_stored_once_with_their_own_counts(
     await db.close()
 
 
-async def test_a_failed_commit_fails_every_caller_of_the_batch(clock: FrozenClock) -> None:
-    db = await Database.open(":memory:")
+async def test_a_failed_commit_fails_every_caller_of_the_batch(
+    store_url: str, clock: FrozenClock
+) -> None:
+    db = await Database.open(store_url)
     inbox = Inbox(db, clock)  # no setup: the table does not exist
     outcomes = await asyncio.gather(
         inbox.add([event(1)]), inbox.add([event(2)]), return_exceptions=True

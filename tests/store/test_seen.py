@@ -8,8 +8,10 @@ from bot.store.db import Database
 from bot.store.seen import SeenCredentials, Use
 
 
-async def test_credentials_are_forgotten_when_their_window_closes(clock: FrozenClock) -> None:
-    db = await Database.open(":memory:")
+async def test_credentials_are_forgotten_when_their_window_closes(
+    store_url: str, clock: FrozenClock
+) -> None:
+    db = await Database.open(store_url)
     seen = SeenCredentials(db, clock)
     await seen.setup()
     until = epoch_ms(clock.now()) + 300_000

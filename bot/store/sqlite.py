@@ -1,0 +1,192 @@
+"""The SQLite engine of the store (`[store] url = "sqlite:///var/deskbot.db"`, the default): one
+file, one aiosqlite connection, WAL mode.
+
+Several processes may share one SQLite file (`deskbot serve` with `deskbot outbox retry` or
+`deskbot install`). Two rules keep them from ever seeing "database is locked":
+
+- every write transaction starts with `BEGIN IMMEDIATE` (it takes the write lock up front, so a
+  reader never has to upgrade to a writer, which SQLite refuses at once when another process
+  committed meanwhile), and a busy answer is waited out and retried;
+- every read runs to its end in one call (`execute_fetchall`): no read statement stays open
+  across an await, where a write on the same connection would start from a stale snapshot.
+
+Only one process may serve on a SQLite store (claims in flight are taken back at its start-up);
+several serving processes need PostgreSQL (`bot/store/postgres.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from bot.store.db import BUSY_PATIENCE, Database, Row, StoreHealth, StoreUnavailable, Tx
+
+T = TypeVar("T")
+
+# SQLite primary result codes (https://www.sqlite.org/rescode.html).
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+_UNWRITABLE = {8: "read-only", 10: "I/O error", 13: "disk full", 14: "cannot open"}
+_BY_MESSAGE = (
+    ("read-only", "readonly"),
+    ("disk full", "disk is full"),
+    ("I/O error", "disk i/o error"),
+    ("cannot open", "unable to open"),
+)
+
+
+def unwritable_reason(exc: BaseException) -> str | None:
+    """One line saying why SQLite refused a write, or None if `exc` is not such a refusal."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    kind = _UNWRITABLE.get(code)
+    if kind is None:
+        text = str(exc).lower()
+        kind = next((k for k, words in _BY_MESSAGE if words in text), None)
+    return f"{kind}: {exc}" if kind else None
+
+
+def _busy(exc: BaseException) -> bool:
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    return code in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in str(exc)
+
+
+class SqliteTx(Tx):
+    """A write transaction on the store's one aiosqlite connection."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        cursor = await self._conn.execute(sql, tuple(params))
+        count = cursor.rowcount
+        await cursor.close()
+        return max(count, 0)
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._conn.executemany(sql, [tuple(r) for r in rows])
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        return list(await self._conn.execute_fetchall(sql, tuple(params)))
+
+
+class SqliteDatabase(Database):
+    """A single aiosqlite connection with a write lock.
+
+    Writes go through `transaction()`, which holds `BEGIN IMMEDIATE … COMMIT` under an asyncio lock
+    so a state change and the rows it causes (an outbox post, an audit event) commit together.
+    """
+
+    engine = "sqlite"
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self._conn = conn
+        self._write_lock = asyncio.Lock()
+        self.path = path
+        self.health = StoreHealth()
+
+    @classmethod
+    async def connect(cls, path: str) -> SqliteDatabase:
+        """Open (creating if needed) the SQLite file at `path`, in WAL mode.
+
+        Raises `StoreUnavailable` with a one-line reason when the file cannot be opened or
+        written (a read-only file or mount, a full disk, a missing folder we may not create)."""
+        try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                await asyncio.to_thread(_preflight, path)
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(f"cannot open the store {path}: {exc}") from exc
+        conn.row_factory = aiosqlite.Row
+        db = cls(conn, path)
+        try:
+            await db._retry_busy(lambda: conn.execute("PRAGMA busy_timeout=5000"))
+            await db._retry_busy(lambda: conn.execute("PRAGMA journal_mode=WAL"))
+            # NORMAL in WAL mode survives a process crash (SIGKILL); only power loss may drop the tail.
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await db._bootstrap()
+        except (StoreUnavailable, sqlite3.Error) as exc:
+            await conn.close()
+            reason = exc.reason if isinstance(exc, StoreUnavailable) else str(exc)
+            raise StoreUnavailable(f"cannot open the store {path}: {reason}") from exc
+        return db
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    def migration_statement(self, statement: str) -> str:
+        return statement  # migrations are written in SQLite's column types
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """One short write transaction; rolled back if the body raises.
+
+        Raises `StoreUnavailable` when the store refuses the write; waits out (up to
+        `BUSY_PATIENCE` seconds) another process holding the write lock."""
+        async with self._write_lock:
+            await self._guard(
+                lambda: self._retry_busy(lambda: self._conn.execute("BEGIN IMMEDIATE"))
+            )
+            try:
+                yield SqliteTx(self._conn)
+                await self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        await self._conn.execute("ROLLBACK")
+                reason = unwritable_reason(exc)
+                if reason is None:
+                    raise
+                self._refused(reason)
+                raise StoreUnavailable(reason) from exc
+            self._committed()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        rows = await self._retry_busy(lambda: self._conn.execute_fetchall(sql, tuple(params)))
+        return list(rows)
+
+    async def _guard(self, step: Callable[[], Awaitable[T]]) -> T:
+        """Run a write step; a refusal by the store becomes `StoreUnavailable` (and health)."""
+        try:
+            return await step()
+        except sqlite3.Error as exc:
+            reason = unwritable_reason(exc)
+            if reason is None:
+                raise
+            self._refused(reason)
+            raise StoreUnavailable(reason) from exc
+
+    async def _retry_busy(self, step: Callable[[], Awaitable[T]]) -> T:
+        """Run `step`, retrying with growing pauses while another process holds the lock."""
+        deadline = time.monotonic() + BUSY_PATIENCE
+        pause = 0.005
+        while True:
+            try:
+                return await step()
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() >= deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+
+def _preflight(path: str) -> None:
+    """Open the file once without a worker thread and put it in WAL mode (a write to a new
+    file): a file we cannot open or write fails here, with nothing left running."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_PATIENCE)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL").fetchall()
+    finally:
+        conn.close()
