@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -95,13 +96,17 @@ class Database(ABC):
 
         Raises `StoreUnavailable` with a one-line reason when it cannot be opened or written."""
         text = str(where)
-        if text.startswith(("postgresql://", "postgres://")):
-            from bot.store.postgres import PostgresDatabase
+        postgres = text.startswith(("postgresql://", "postgres://"))
+        # The engine's module is loaded by name, when its URL is used: the engines build on this
+        # module, and asyncpg is imported only by a store that is configured for PostgreSQL.
+        module = import_module("bot.store.postgres" if postgres else "bot.store.sqlite")
+        engine: type[Database] = module.ENGINE
+        return await engine.connect(text if postgres else sqlite_path(text))
 
-            return await PostgresDatabase.connect(text)
-        from bot.store.sqlite import SqliteDatabase
-
-        return await SqliteDatabase.connect(sqlite_path(text))
+    @classmethod
+    @abstractmethod
+    async def connect(cls, where: str) -> Database:
+        """Open this engine's store at `where` (see `open`)."""
 
     @abstractmethod
     async def close(self) -> None:

@@ -191,3 +191,6 @@ class PostgresDatabase(Database):
         """One pooled connection of its own, for a session-scoped advisory lock (`Lease`)."""
         async with self._pool.acquire() as conn:
             yield conn
+
+
+ENGINE = PostgresDatabase  # what `Database.open` looks up

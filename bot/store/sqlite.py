@@ -190,3 +190,6 @@ def _preflight(path: str) -> None:
         conn.execute("PRAGMA journal_mode=WAL").fetchall()
     finally:
         conn.close()
+
+
+ENGINE = SqliteDatabase  # what `Database.open` looks up
