@@ -148,8 +148,10 @@ def ticket_list_card(
     zone: ZoneInfo,
     names: Mapping[str, str],
     empty: str,
+    label_times: bool = False,
 ) -> Message:
-    """Up to 3 tickets; a button per ticket opens its full card (with the action buttons)."""
+    """Up to 3 tickets; a button per ticket opens its full card (with the action buttons).
+    `label_times` names the zone of the times shown (a list posted for others to read)."""
     shown = list(tickets)[:3]
     if not shown:
         return Message(text=empty, card=Card(title=title, theme="modern-inline"))
@@ -158,7 +160,14 @@ def ticket_list_card(
             "number": t.ticket_number,
             "subject": _subject(t),
             "status": t.status or "?",
-            "due": when.due(t.due_date, now, zone, closed=t.is_closed, closed_at=t.closed_time),
+            "due": when.due(
+                t.due_date,
+                now,
+                zone,
+                closed=t.is_closed,
+                label=label_times,
+                closed_at=t.closed_time,
+            ),
             "assignee": names.get(t.assignee_id or "", "Unassigned"),
         }
         for t in shown

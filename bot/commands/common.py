@@ -126,13 +126,17 @@ def cliq_error_reply(error: CliqError) -> Banner | Message:
     return people.refused(f"Cliq refused: {error.message or error.code}")
 
 
-async def shown_to_me_first(ctx: DeskContext, message: Message) -> Message:
-    """A command's answer is the caller's alone until they press Post here (SPEC D8)."""
+async def shown_to_me_first(
+    ctx: DeskContext, message: Message, *, posted: Message | None = None
+) -> Message:
+    """A command's answer is the caller's alone until they press Post here (SPEC D8). `posted`
+    is what Post here then posts for everyone (default: `message`): the same content with its
+    times naming their zone, since its readers may be elsewhere (SPEC X2)."""
     chat = ctx.chat
     if chat is None or not chat.id:
         return message
     try:
-        answer_id = await ctx.kept.keep(ctx.user.email, chat.id, message.to_wire())
+        answer_id = await ctx.kept.keep(ctx.user.email, chat.id, (posted or message).to_wire())
     except StoreUnavailable:
         return message  # the answer still shows; only Post here needs the store
     return people.with_post_here(message, answer_id)

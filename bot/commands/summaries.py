@@ -50,10 +50,9 @@ async def pending_tickets(ctx: DeskContext, args: str) -> Message | Banner:
 async def desk_status(ctx: DeskContext, args: str) -> Message | Banner:
     section = one_of(args, SECTIONS, "view")  # a bad argument is a usage card
     stats = await last_day(ctx.desk, ctx.clock.now())
-    card = day_stats_card(
-        stats,
-        zone=ctx.timezone,
-        names=await ctx.names(),
-        sections=(section,) if section else SECTIONS,
+    names, sections = await ctx.names(), (section,) if section else SECTIONS
+    card = day_stats_card(stats, zone=ctx.timezone, names=names, sections=sections)
+    posted = day_stats_card(
+        stats, zone=ctx.timezone, names=names, sections=sections, label_times=True
     )
-    return await shown_to_me_first(ctx, card)
+    return await shown_to_me_first(ctx, card, posted=posted)

@@ -39,7 +39,9 @@ async def ticket(ctx: DeskContext, args: str) -> Message | Banner:
                 ctx, Message(text=f"There is no ticket #{escape(query.value)}.")
             )
         full = await ctx.desk.ticket(found.id, include=["contacts"])
-        return await shown_to_me_first(ctx, await _card(ctx, full))
+        return await shown_to_me_first(
+            ctx, await _card(ctx, full), posted=await _card(ctx, full, label_times=True)
+        )
     if query.kind == "customer":
         found_list = await ctx.desk.search(email=query.value, sort_by="-createdTime", limit=LATEST)
         title, empty = (
@@ -53,7 +55,7 @@ async def ticket(ctx: DeskContext, args: str) -> Message | Banner:
         assert ctx.agent is not None
         found_list = await ctx.desk.tickets(assignee=[ctx.agent.id], limit=LATEST)
         title, empty = "My latest tickets", "No tickets are assigned to you."
-    return await shown_to_me_first(ctx, await _list(ctx, title, found_list, empty))
+    return await _shown_list(ctx, title, found_list, empty)
 
 
 SUGGESTED_FROM = 50
@@ -105,7 +107,7 @@ def _keyword(
 ) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
     async def listener(ctx: DeskContext) -> Message | Banner:
         found = await ctx.desk.tickets(limit=LATEST, **await filters(ctx))
-        return await shown_to_me_first(ctx, await _list(ctx, title, found, empty))
+        return await _shown_list(ctx, title, found, empty)
 
     return listener
 
@@ -202,7 +204,8 @@ def _posted_banner(outcome: Post | None, place: Place) -> Banner | Message:
     )
 
 
-async def _card(ctx: DeskContext, ticket: Ticket) -> Message:
+async def _card(ctx: DeskContext, ticket: Ticket, *, label_times: bool = False) -> Message:
+    """The ticket in the caller's zone (`label_times`: naming it, for Post here)."""
     return ticket_card(
         ticket,
         now=ctx.clock.now(),
@@ -210,10 +213,28 @@ async def _card(ctx: DeskContext, ticket: Ticket) -> Message:
         names=await ctx.names(),
         viewer_agent_id=ctx.agent.id if ctx.agent else None,
         viewer_role=ctx.role,
+        label_times=label_times,
     )
 
 
-async def _list(ctx: DeskContext, title: str, tickets: list[Ticket], empty: str) -> Message:
+async def _list(
+    ctx: DeskContext, title: str, tickets: list[Ticket], empty: str, *, label_times: bool = False
+) -> Message:
     return ticket_list_card(
-        title, tickets, now=ctx.clock.now(), zone=ctx.timezone, names=await ctx.names(), empty=empty
+        title,
+        tickets,
+        now=ctx.clock.now(),
+        zone=ctx.timezone,
+        names=await ctx.names(),
+        empty=empty,
+        label_times=label_times,
+    )
+
+
+async def _shown_list(ctx: DeskContext, title: str, tickets: list[Ticket], empty: str) -> Message:
+    """A list shown to the caller first; Post here posts it with its times' zone named."""
+    return await shown_to_me_first(
+        ctx,
+        await _list(ctx, title, tickets, empty),
+        posted=await _list(ctx, title, tickets, empty, label_times=True),
     )

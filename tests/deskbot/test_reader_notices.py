@@ -84,6 +84,33 @@ async def test_a_due_soon_reminder_is_in_the_owners_zone(deskbot: Deskbot) -> No
     assert "Due in" in seen(reminder) and f"({local} JST)" in seen(reminder)
 
 
+@pytest.mark.parametrize(
+    ("command", "args", "mine", "everyone"),
+    [
+        ("ticket", "115", r"due in 40 min \(10:40\)", r"due in 40 min \(10:40 JST\)"),
+        ("ticket", "", r"\(\d\d:\d\d\)", r"\(\d\d:\d\d JST\)"),
+        ("deskstatus", "", r"to \w+ \d+ \d\d:\d\d\.", r"to \w+ \d+ \d\d:\d\d JST\."),
+    ],
+)
+async def test_an_answer_posted_for_everyone_names_its_zone(
+    deskbot: Deskbot, command: str, args: str, mine: str, everyone: str
+) -> None:
+    """Post here turns the caller's answer into a channel post: its readers may be anywhere, so
+    the times it shows (the caller's) name their zone; the caller's own view does not need to."""
+    sandbox = deskbot.parts.sandboxes
+    assert sandbox is not None
+    channel = sandbox.cliq.add_channel("Support", bots=["deskbot"], members=["agent@example.com"])
+    aiko = deskbot.chat(
+        "agent", id=channel["chat_id"], type="channel", channel_unique_name="support"
+    )
+    answer = await aiko.command(command, args)
+    assert re.search(mine, answer.text) and "JST" not in answer.text, answer.text
+    posted = await aiko.click("Post here")
+    assert posted.output["text"] == "Posted to #support."
+    [message] = deskbot.cliq_messages
+    assert re.search(everyone, seen(message)), seen(message)
+
+
 @pytest.fixture
 def config(config: Config) -> Config:
     """Support's own channel reads Tokyo time; the org channel the default (UTC)."""
