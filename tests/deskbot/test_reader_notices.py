@@ -84,6 +84,30 @@ async def test_a_due_soon_reminder_is_in_the_owners_zone(deskbot: Deskbot) -> No
     assert "Due in" in seen(reminder) and f"({local} JST)" in seen(reminder)
 
 
+async def test_a_task_reminder_names_the_task_and_its_due_time_in_the_owners_zone(
+    deskbot: Deskbot,
+) -> None:
+    """Task reminders said "Due: 01:10 UTC" to everyone, whatever their zone."""
+    await installed(deskbot)
+    aiko = deskbot.chat("agent")
+    aiko.user["timezone"] = "America/New_York"  # Aiko speaks to the bot from New York
+    await aiko.command("ticket", "")
+    task = {"actor": "maria@example.com", "subject": "Call back", "owner": "agent@example.com"}
+    await desk_post(
+        deskbot, "/sandbox/tickets/115/tasks", {**task, "dueDate": "2026-03-02T01:10:00Z"}
+    )
+    await settle(deskbot)
+    await deskbot.parts.scheduler.reminders()
+    for _ in range(10):  # every seeded task due soon too: Cliq's pace, 45 a minute
+        await deskbot.deliver()
+        deskbot.clock.advance(minutes=1)
+    reminders = [m for m in to(deskbot.cliq_messages, "agent@example.com") if "reminder" in str(m)]
+    [mine] = [m for m in reminders if "Call back" in seen(m)]
+    assert "*Activity reminder*" in seen(mine)
+    assert "Task: Call back · due in 10 min (20:10 EST)" in seen(mine)
+    assert "UTC" not in seen(mine)
+
+
 @pytest.mark.parametrize(
     ("command", "args", "mine", "everyone"),
     [
