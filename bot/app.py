@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from functools import partial
 
 import aiohttp
 from aiohttp import web
@@ -102,6 +103,7 @@ from bot.store.ticket_states import TicketStates
 from bot.store.zones import PersonZones
 from bot.workers.attendance_sweep import sweep_attendance
 from bot.workers.desk_poller import DeskPoller
+from bot.workers.leader import LEASE, lead
 from bot.workers.notifier import Notifier
 from bot.workers.scheduler import Scheduler
 from bot.workers.sender import Sender
@@ -209,9 +211,17 @@ def create_app(
             workers = [
                 asyncio.ensure_future(app[SENDER].run_forever()),
                 asyncio.ensure_future(app[NOTIFIER].run_forever()),
-                asyncio.ensure_future(app[SCHEDULER].run_forever()),
-                asyncio.ensure_future(app[POLLER].run_forever(config.desk.poll_seconds)),
-                asyncio.ensure_future(sweep_attendance(app[ATTENDANCE])),
+                # One process among those sharing the store runs the time-driven workers.
+                asyncio.ensure_future(
+                    lead(
+                        app[DB].lease(LEASE),
+                        [
+                            app[SCHEDULER].run_forever,
+                            partial(app[POLLER].run_forever, config.desk.poll_seconds),
+                            partial(sweep_attendance, app[ATTENDANCE]),
+                        ],
+                    )
+                ),
             ]
             if sandboxes and config.sandbox.auto_install:
                 workers.append(

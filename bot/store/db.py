@@ -81,13 +81,40 @@ class Tx(ABC):
         return rows[0] if rows else None
 
 
+class Lease(ABC):
+    """A named right that one process holds at a time (`Database.lease`), e.g. running the
+    scheduler. A holder that dies loses it; another process's `held()` then takes it."""
+
+    @abstractmethod
+    async def held(self) -> bool:
+        """True if this process holds the lease now (taking it if it is free)."""
+
+    @abstractmethod
+    async def release(self) -> None:
+        """Give the lease up (at shutdown)."""
+
+
 class Database(ABC):
     """A store on one engine. `engine` is "sqlite" or "postgresql"; `path` says where (a file
-    path, or the URL without its password)."""
+    path, or the URL without its password).
+
+    `holder` names this store connection (this process) in the rows it claims (outbox posts,
+    inbox events); `holder_alive` says whether a claim's holder still lives, so a dead
+    process's claims come back. `skip_locked` is the clause a claiming `SELECT` ends with."""
 
     engine: str
     path: str
     health: StoreHealth
+    holder: str
+    skip_locked: str = ""
+
+    @abstractmethod
+    async def holder_alive(self, holder: str) -> bool:
+        """Whether the process that claimed rows as `holder` still runs."""
+
+    @abstractmethod
+    def lease(self, name: str) -> Lease:
+        """The lease called `name` (one holder among all processes on this store)."""
 
     @staticmethod
     async def open(where: str | Path) -> Database:

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from bot.clock import Clock, epoch_ms
+from bot.store import claims
 from bot.store.db import Database, Row, Tx, parse_stamp, stamp
 from bot.store.seen import (
     Binding,
@@ -52,7 +53,13 @@ MIGRATIONS = [
     ALTER TABLE inbox ADD COLUMN waits INTEGER NOT NULL DEFAULT 0;
     UPDATE inbox SET dead_at = received_at WHERE processed_at IS NULL AND attempts >= 5
     """,
+    # Which process is working on the event (bot/store/claims.py): several may share the store.
+    """
+    ALTER TABLE inbox ADD COLUMN claimed_by TEXT;
+    CREATE INDEX inbox_claimed ON inbox (claimed_by)
+    """,
 ]
+PENDING = "processed_at IS NULL AND dead_at IS NULL"
 MAX_ATTEMPTS = 5
 
 
@@ -158,6 +165,28 @@ class Inbox:
         )
         return [_stored(r) for r in rows]
 
+    async def claim(self, limit: int = 50) -> list[Stored]:
+        """Events due now that no other live process is working on, oldest first; claimed for
+        this process until their outcome is written (or `release`). Claims of processes that
+        are gone come back first."""
+        for holder in await claims.dead_holders(self._db, "inbox", PENDING):
+            await self._db.execute(
+                "UPDATE inbox SET claimed_by = NULL WHERE claimed_by = ?", (holder,)
+            )
+        rows = await claims.claim(
+            self._db,
+            "inbox",
+            f"{PENDING} AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
+            "id",
+            (stamp(self._clock.now()),),
+            limit,
+        )
+        return [_stored(r) for r in rows]
+
+    async def release(self) -> int:
+        """Give back this process's claims (the end of a round)."""
+        return await claims.release(self._db, "inbox", "1 = 1")
+
     async def next_attempt(self) -> datetime | None:
         """When the earliest pending event is due (now if one is due already); None if none."""
         row = await self._db.fetchone(
@@ -170,7 +199,8 @@ class Inbox:
 
     async def mark_processed(self, tx: Tx, event_id: int) -> None:
         await tx.execute(
-            "UPDATE inbox SET processed_at = ? WHERE id = ?", (stamp(self._clock.now()), event_id)
+            "UPDATE inbox SET processed_at = ?, claimed_by = NULL WHERE id = ?",
+            (stamp(self._clock.now()), event_id),
         )
 
     async def failed(self, tx: Tx, event: Stored, error: str, at: datetime) -> bool:
@@ -179,7 +209,7 @@ class Inbox:
         dead = event.attempts + 1 >= MAX_ATTEMPTS
         await tx.execute(
             "UPDATE inbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
-            " dead_at = ? WHERE id = ?",
+            " dead_at = ?, claimed_by = NULL WHERE id = ?",
             (error[:500], stamp(at), stamp(self._clock.now()) if dead else None, event.id),
         )
         return dead
@@ -187,14 +217,16 @@ class Inbox:
     async def wait(self, tx: Tx, event: Stored, error: str, at: datetime) -> None:
         """Desk could not answer (down, 5xx, 429): look again at `at`; no attempt is used."""
         await tx.execute(
-            "UPDATE inbox SET waits = waits + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            "UPDATE inbox SET waits = waits + 1, last_error = ?, next_attempt_at = ?,"
+            " claimed_by = NULL WHERE id = ?",
             (error[:500], stamp(at), event.id),
         )
 
     async def park(self, tx: Tx, event: Stored, error: str) -> None:
         """A permanent answer (the ticket is gone, access refused): dead now, with the reason."""
         await tx.execute(
-            "UPDATE inbox SET attempts = attempts + 1, last_error = ?, dead_at = ? WHERE id = ?",
+            "UPDATE inbox SET attempts = attempts + 1, last_error = ?, dead_at = ?,"
+            " claimed_by = NULL WHERE id = ?",
             (error[:500], stamp(self._clock.now()), event.id),
         )
 

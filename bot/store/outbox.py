@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
+from bot.store import claims
 from bot.store.db import Database, Row, Tx, parse_stamp, stamp
 
 MIGRATIONS = [
@@ -47,7 +48,13 @@ MIGRATIONS = [
     "ALTER TABLE outbox ADD COLUMN sending_since TEXT",
     # Real-time posts before bulk ones (URGENT = 0, BULK = 1); rows from before were all equal.
     "ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+    # Which process is working on the post (bot/store/claims.py): several may share the store.
+    """
+    ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+    CREATE INDEX outbox_claimed ON outbox (claimed_by)
+    """,
 ]
+OPEN = "delivered_at IS NULL AND dead_at IS NULL"
 
 URGENT = 0
 """A person is waiting on it: event notifications, command answers, Post here, ratings."""
@@ -126,6 +133,23 @@ class Outbox:
         )
         return [_post(r) for r in rows]
 
+    async def claim(self, limit: int = 100) -> list[Post]:
+        """Posts due now that no other live process is working on, URGENT first, then oldest
+        first; claimed for this process until their outcome is written (or `release`)."""
+        rows = await claims.claim(
+            self._db,
+            "outbox",
+            f"{OPEN} AND sending_since IS NULL AND next_attempt_at <= ?",
+            "priority, id",
+            (stamp(self._clock.now()),),
+            limit,
+        )
+        return [_post(r) for r in rows]
+
+    async def release(self) -> int:
+        """Give back this process's claims on posts not in flight (the end of a round)."""
+        return await claims.release(self._db, "outbox", "sending_since IS NULL")
+
     async def find(self, dedupe_key: str) -> Post | None:
         """The post stored under this dedupe key, in whatever state it is, or None."""
         row = await self._db.fetchone("SELECT * FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
@@ -138,27 +162,43 @@ class Outbox:
         )
         return parse_stamp(row["at"]) if row and row["at"] else None
 
-    async def sending(self, post_id: int) -> None:
-        """Mark a post as in flight, durably, before it is handed to Cliq (raises
-        `StoreUnavailable` when that cannot be recorded: then it must not be sent)."""
-        await self._db.execute(
-            "UPDATE outbox SET sending_since = ? WHERE id = ?", (stamp(self._clock.now()), post_id)
+    async def sending(self, post_id: int) -> bool:
+        """Mark a post as in flight, durably, before it is handed to Cliq, claiming it for this
+        process: False (send nothing) if another live process holds it or it is settled.
+        Raises `StoreUnavailable` when that cannot be recorded: then it must not be sent."""
+        changed = await self._db.execute(
+            f"UPDATE outbox SET sending_since = ?, claimed_by = ? WHERE id = ? AND {OPEN}"
+            " AND sending_since IS NULL AND (claimed_by IS NULL OR claimed_by = ?)",
+            (stamp(self._clock.now()), self._db.holder, post_id, self._db.holder),
         )
+        return changed > 0
 
     async def recover(self) -> int:
-        """At start-up: posts left in flight by an earlier run may have reached Cliq, so they
-        become unsure (checked in the chat before posting again); how many there were."""
-        async with self._db.transaction() as tx:
-            return await tx.execute(
+        """Take back the claims of processes that are gone (this one's earlier run, or another
+        process on a shared store): their posts left in flight may have reached Cliq, so they
+        become unsure (checked in the chat before posting again); how many were in flight."""
+        found = 0
+        for holder in await claims.dead_holders(self._db, "outbox", OPEN):
+            found += await self._db.execute(
                 "UPDATE outbox SET unsure_since = COALESCE(unsure_since, sending_since),"
-                " sending_since = NULL WHERE sending_since IS NOT NULL"
-                " AND delivered_at IS NULL AND dead_at IS NULL"
+                f" sending_since = NULL, claimed_by = NULL WHERE claimed_by = ? AND {OPEN}"
+                " AND sending_since IS NOT NULL",
+                (holder,),
             )
+            await self._db.execute(
+                "UPDATE outbox SET claimed_by = NULL WHERE claimed_by = ?", (holder,)
+            )
+        # Rows marked in flight by a version that did not name its process.
+        found += await self._db.execute(
+            "UPDATE outbox SET unsure_since = COALESCE(unsure_since, sending_since),"
+            f" sending_since = NULL WHERE sending_since IS NOT NULL AND claimed_by IS NULL AND {OPEN}"
+        )
+        return found
 
     async def delivered(self, post_id: int) -> None:
         await self._db.execute(
-            "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, sending_since = NULL"
-            " WHERE id = ?",
+            "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, sending_since = NULL,"
+            " claimed_by = NULL WHERE id = ?",
             (stamp(self._clock.now()), post_id),
         )
 
@@ -167,7 +207,7 @@ class Outbox:
     ) -> None:
         await self._db.execute(
             "UPDATE outbox SET next_attempt_at = ?, last_error = ?,"
-            " attempts = attempts + ?, sending_since = NULL WHERE id = ?",
+            " attempts = attempts + ?, sending_since = NULL, claimed_by = NULL WHERE id = ?",
             (stamp(at), error[:500], 1 if count else 0, post_id),
         )
 
@@ -200,7 +240,8 @@ class Outbox:
         the chat before posting again (the first such attempt's time is kept)."""
         await self._db.execute(
             "UPDATE outbox SET unsure_since = COALESCE(unsure_since, ?), next_attempt_at = ?,"
-            " last_error = ?, attempts = attempts + 1, sending_since = NULL WHERE id = ?",
+            " last_error = ?, attempts = attempts + 1, sending_since = NULL, claimed_by = NULL"
+            " WHERE id = ?",
             (stamp(self._clock.now()), stamp(at), error[:500], post.id),
         )
 
@@ -211,7 +252,7 @@ class Outbox:
     async def dead(self, post_id: int, error: str) -> None:
         await self._db.execute(
             "UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1,"
-            " sending_since = NULL WHERE id = ?",
+            " sending_since = NULL, claimed_by = NULL WHERE id = ?",
             (stamp(self._clock.now()), error[:500], post_id),
         )
 

@@ -20,7 +20,10 @@ What differs from SQLite lives here, and only here:
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
+import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -29,9 +32,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.store.db import Database, Row, StoreHealth, StoreUnavailable, Tx
+from bot.store.db import Database, Lease, Row, StoreHealth, StoreUnavailable, Tx
 
 WRITE_LOCK = 0x6465736B  # "desk": the advisory lock every write transaction takes first
+HOLDER_BIT = 1 << 62  # processes' session locks have it; named leases (and WRITE_LOCK) not
 POOL_SIZE = 8  # connections per process: reads run side by side, writes one at a time anyway
 CONNECT_TIMEOUT = 10.0  # seconds to reach the server before the store counts as unavailable
 
@@ -128,11 +132,33 @@ class PostgresDatabase(Database):
 
     engine = "postgresql"
 
-    def __init__(self, pool: Any, url: str) -> None:
+    skip_locked = " FOR UPDATE SKIP LOCKED"
+
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
         self.url = url
         self.path = redacted(url)
         self.health = StoreHealth()
+        self._key = secrets.randbits(62) | HOLDER_BIT  # this process's session lock
+        self.holder = f"pg:{self._key}"
+        self._alive: asyncpg.Connection | None = None  # holds the session lock while we live
+
+    async def holder_alive(self, holder: str) -> bool:
+        """A holder lives while its connection holds its session lock: the lock goes the moment
+        the server sees that connection close (the process died or stopped)."""
+        if holder == self.holder:
+            return True
+        key = holder.removeprefix("pg:")
+        if not holder.startswith("pg:") or not key.isdigit():
+            return False
+        async with self._pool.acquire() as conn:
+            free = await conn.fetchval("SELECT pg_try_advisory_lock($1)", int(key))
+            if free:
+                await conn.execute("SELECT pg_advisory_unlock($1)", int(key))
+        return not free
+
+    def lease(self, name: str) -> Lease:
+        return SessionLease(self.url, lease_key(name))
 
     @classmethod
     async def connect(cls, url: str) -> PostgresDatabase:
@@ -148,16 +174,20 @@ class PostgresDatabase(Database):
             raise StoreUnavailable(f"cannot open the store {redacted(url)}: {exc}") from exc
         db = cls(pool, url)
         try:
+            db._alive = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
+            await db._alive.execute("SELECT pg_advisory_lock($1)", db._key)
             await db._bootstrap()
-        except StoreUnavailable as exc:
-            await pool.close()
-            raise StoreUnavailable(f"cannot open the store {db.path}: {exc.reason}") from exc
-        except BaseException:
-            await pool.close()
-            raise
+        except BaseException as exc:
+            await db.close()
+            reason = exc.reason if isinstance(exc, StoreUnavailable) else unwritable_reason(exc)
+            if reason is None:
+                raise
+            raise StoreUnavailable(f"cannot open the store {db.path}: {reason}") from exc
         return db
 
     async def close(self) -> None:
+        if self._alive is not None:
+            await self._alive.close()
         await self._pool.close()
 
     def migration_statement(self, statement: str) -> str:
@@ -186,11 +216,43 @@ class PostgresDatabase(Database):
                 raise
             raise StoreUnavailable(reason) from exc
 
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[Any]:
-        """One pooled connection of its own, for a session-scoped advisory lock (`Lease`)."""
-        async with self._pool.acquire() as conn:
-            yield conn
+
+def lease_key(name: str) -> int:
+    """The advisory lock key of a named lease (stable across processes, below HOLDER_BIT)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") % HOLDER_BIT
+
+
+class SessionLease(Lease):
+    """A lease held as a session advisory lock on a connection of its own: a holder that dies
+    loses it as soon as the server sees its connection close; `held()` by another process
+    then takes it (so takeover is bounded by how often the others ask)."""
+
+    def __init__(self, url: str, key: int) -> None:
+        self._url, self._key = url, key
+        self._conn: asyncpg.Connection | None = None
+
+    async def held(self) -> bool:
+        if self._conn is not None:
+            try:
+                await self._conn.fetchval("SELECT 1")
+                return True
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                await self.release()  # the connection (and the lock with it) is gone
+        try:
+            conn = await asyncpg.connect(self._url, timeout=CONNECT_TIMEOUT)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+            return False
+        if await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._key):
+            self._conn = conn
+            return True
+        await conn.close()
+        return False
+
+    async def release(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                await conn.close()
 
 
 ENGINE = PostgresDatabase  # what `Database.open` looks up

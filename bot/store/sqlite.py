@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
 import sqlite3
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,7 +30,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.store.db import BUSY_PATIENCE, Database, Row, StoreHealth, StoreUnavailable, Tx
+from bot.store.db import BUSY_PATIENCE, Database, Lease, Row, StoreHealth, StoreUnavailable, Tx
 
 T = TypeVar("T")
 
@@ -94,6 +97,21 @@ class SqliteDatabase(Database):
         self._write_lock = asyncio.Lock()
         self.path = path
         self.health = StoreHealth()
+        # One machine shares a SQLite file: a holder lives while its process does.
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        _OPEN.add(self.holder)
+
+    async def holder_alive(self, holder: str) -> bool:
+        host, _, rest = holder.partition(":")
+        pid = rest.partition(":")[0]
+        if host != socket.gethostname() or not pid.isdigit():
+            return False  # not a holder this engine names: nothing holds it
+        if int(pid) == os.getpid():
+            return holder in _OPEN  # this process: alive while that store stays open
+        return _process_runs(int(pid))
+
+    def lease(self, name: str) -> Lease:
+        return _OneProcess()
 
     @classmethod
     async def connect(cls, path: str) -> SqliteDatabase:
@@ -124,6 +142,7 @@ class SqliteDatabase(Database):
         return db
 
     async def close(self) -> None:
+        _OPEN.discard(self.holder)
         await self._conn.close()
 
     def migration_statement(self, statement: str) -> str:
@@ -180,6 +199,29 @@ class SqliteDatabase(Database):
                     raise
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.25)
+
+
+class _OneProcess(Lease):
+    """On SQLite one process serves the file (several need PostgreSQL): it holds every lease."""
+
+    async def held(self) -> bool:
+        return True
+
+    async def release(self) -> None:
+        return None
+
+
+_OPEN: set[str] = set()  # the holders of this process's open stores
+
+
+def _process_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
 
 
 def _preflight(path: str) -> None:

@@ -79,7 +79,6 @@ class Sender:
         self._round = asyncio.Lock()  # one delivery round at a time: a post is never sent twice
         self.stats: Counter[str] = Counter()  # since start: rerouted DMs, lost answers (/healthz)
         self._unrecorded: dict[int, Callable[[], Awaitable[None]]] = {}  # outcomes to write
-        self._recovered = False
         self.paused = ""  # why nothing is sent right now ("" when sending)
 
     def wake(self) -> None:
@@ -102,9 +101,12 @@ class Sender:
             try:
                 await self._catch_up()
                 self._forget_quiet_targets()
-                for post in await self._outbox.due(limit):
+                for post in await self._outbox.claim(limit):
                     if await self._send(post):
                         delivered += 1
+                # What this round left goes back to any process (if the round stops early, this
+                # process takes its own claims again next round; if it dies, others do).
+                await self._outbox.release()
             except StoreUnavailable as exc:
                 if not self.paused:
                     log.error("sender paused: the store cannot be written (%s)", exc.reason)
@@ -116,13 +118,14 @@ class Sender:
         return delivered
 
     async def _catch_up(self) -> None:
-        """Before sending anything: mark posts left in flight by an earlier run as unsure, and
-        write the outcomes the store refused earlier (StoreUnavailable while it still refuses)."""
-        if not self._recovered:
-            found = await self._outbox.recover()
-            if found:
-                log.warning("%d post(s) were in flight when the bot stopped: checked first", found)
-            self._recovered = True
+        """Before sending anything: take back the posts of processes that are gone (this one's
+        earlier run, or another on a shared store; those in flight become unsure), and write
+        the outcomes the store refused earlier (StoreUnavailable while it still refuses)."""
+        found = await self._outbox.recover()
+        if found:
+            log.warning(
+                "%d post(s) were in flight when their process stopped: checked first", found
+            )
         for post_id, record in list(self._unrecorded.items()):
             await record()
             del self._unrecorded[post_id]
@@ -157,9 +160,8 @@ class Sender:
             settled = await self._settle_unsure(post, now)
             if settled is not None:
                 return settled
-        await self._outbox.sending(
-            post.id
-        )  # durably in flight first: StoreUnavailable sends nothing
+        if not await self._outbox.sending(post.id):  # durably in flight first, and ours
+            return False  # another process has it (or it is settled): it is not sent twice
         window.append(now)  # Cliq counts the call whatever it answers, so count it now
         outcome: Callable[[], Awaitable[None]]
         try:

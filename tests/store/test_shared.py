@@ -1,0 +1,144 @@
+"""Work shared safely by several processes on one store, on both engines (each `Database` here
+is one process's connection): queue rows claimed by one holder at a time and given back when
+their holder is gone, in-flight posts held across processes, attendance moves serialised per
+agent, and the scheduler's lease held by one process, taken over when its holder dies."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+
+import pytest
+
+from attendance import AttendanceService
+from attendance.errors import MoveRefused
+from attendance.machine import check_move
+from attendance.models import CHECK_IN, CHECK_OUT
+from bot.clock import FrozenClock
+from bot.store.db import Database
+from bot.store.inbox import Inbox
+from bot.store.outbox import Outbox
+
+
+@pytest.fixture
+async def two(store_url: str) -> AsyncIterator[tuple[Database, Database]]:
+    first, second = await Database.open(store_url), await Database.open(store_url)
+    yield first, second
+    await first.close()
+    await second.close()
+
+
+async def test_two_processes_claim_disjoint_posts_and_all_of_them(
+    two: tuple[Database, Database], clock: FrozenClock
+) -> None:
+    a, b = Outbox(two[0], clock), Outbox(two[1], clock)
+    await a.setup()
+    await b.setup()
+    for n in range(60):
+        await a.enqueue(None, "channel", "desk", {"text": str(n)}, f"k{n}")
+    claimed: list[list[int]] = [[], []]
+
+    async def take(outbox: Outbox, into: list[int]) -> None:
+        while batch := await outbox.claim(7):  # a round: claim, settle each
+            into.extend(p.id for p in batch)
+            for post in batch:
+                await outbox.delivered(post.id)
+
+    await asyncio.gather(take(a, claimed[0]), take(b, claimed[1]))
+    assert not set(claimed[0]) & set(claimed[1])
+    assert len(claimed[0]) + len(claimed[1]) == 60
+
+
+async def test_a_post_in_flight_is_held_across_processes_until_its_holder_dies(
+    store_url: str, clock: FrozenClock
+) -> None:
+    first, second = await Database.open(store_url), await Database.open(store_url)
+    a, b = Outbox(first, clock), Outbox(second, clock)
+    await a.setup()
+    await a.enqueue(None, "channel", "desk", {"text": "hi"}, "k1")
+    await a.enqueue(None, "channel", "desk", {"text": "later"}, "k2")
+    one, two = await a.claim(10)
+    assert await a.sending(one.id)  # in flight in the first process
+    assert not await b.sending(one.id)  # the second may not send it too
+    assert not await b.sending(two.id)  # claimed by the first, though not in flight
+    assert await b.claim(10) == [] and await b.recover() == 0  # its holder lives
+    await first.close()  # the first process dies
+    assert await b.recover() == 1  # the one in flight comes back, unsure (check the chat first)
+    back = {p.dedupe_key: p for p in await b.claim(10)}
+    assert set(back) == {"k1", "k2"}
+    assert back["k1"].unsure_since is not None and back["k2"].unsure_since is None
+    assert await b.sending(back["k1"].id)
+    await second.close()
+
+
+async def test_inbox_events_are_claimed_once_and_a_dead_holders_come_back(
+    store_url: str, clock: FrozenClock
+) -> None:
+    first, second = await Database.open(store_url), await Database.open(store_url)
+    a, b = Inbox(first, clock), Inbox(second, clock)
+    await a.setup()
+    await a.add([(f"e{n}", "Ticket_Add", {"n": n}) for n in range(20)])
+    got_a, got_b = await asyncio.gather(a.claim(15), b.claim(15))
+    assert len(got_a) + len(got_b) == 20
+    assert not {e.id for e in got_a} & {e.id for e in got_b}
+    ids_a, ids_b = {e.id for e in got_a}, {e.id for e in got_b}
+    assert {e.id for e in await b.claim(50)} == ids_b  # its own again, none of the other's
+    await first.close()  # the first process dies
+    assert {e.id for e in await b.claim(50)} == ids_a | ids_b
+    await second.close()
+
+
+async def test_moves_for_one_agent_from_two_processes_make_a_legal_log(
+    two: tuple[Database, Database], clock: FrozenClock
+) -> None:
+    services = [AttendanceService(db, clock) for db in two]
+    for service in services:
+        await service.setup()
+    rng = random.Random(14)
+    moves = [rng.choice(["in", "out", "short", "meal"]) for _ in range(100)]
+
+    async def move(n: int, what: str) -> str:
+        service = services[n % 2]
+        try:
+            if what == "in":
+                await service.check_in("ada@example.com")
+            elif what == "out":
+                await service.check_out("ada@example.com")
+            else:
+                await service.break_("ada@example.com", "short" if what == "short" else "meal")
+        except MoveRefused:
+            return "refused"
+        return "moved"
+
+    outcomes = await asyncio.gather(*(move(n, what) for n, what in enumerate(moves)))
+    rows = await two[0].fetchall(
+        "SELECT status_id FROM attendance_events WHERE agent = ? ORDER BY id", ("ada@example.com",)
+    )
+    assert len(rows) == outcomes.count("moved") > 1
+    statuses = await services[0].statuses(include_deleted=True)
+    by_id = {s.id: s for s in statuses}
+    current: int | None = None
+    for row in rows:  # every stored move was legal from the one before it
+        check_move(current, by_id[row["status_id"]], statuses)
+        current = row["status_id"]
+    check_ins = [r["status_id"] for r in rows if r["status_id"] in (CHECK_IN, CHECK_OUT)]
+    assert check_ins[0] == CHECK_IN
+
+
+async def test_the_scheduler_lease_has_one_holder_and_is_taken_over(
+    engine: str, store_url: str
+) -> None:
+    first, second = await Database.open(store_url), await Database.open(store_url)
+    lease_a, lease_b = first.lease("scheduler"), second.lease("scheduler")
+    if engine == "sqlite":  # one serving process per SQLite file: it always holds it
+        assert await lease_a.held() and await lease_b.held()
+    else:
+        assert await lease_a.held() and await lease_a.held()
+        assert not await lease_b.held()
+        await lease_a.release()  # its holder stops (or dies: its connection closes)
+        assert await lease_b.held()
+        assert not await lease_a.held()
+        await lease_b.release()
+    await first.close()
+    await second.close()
