@@ -142,3 +142,19 @@ async def test_the_scheduler_lease_has_one_holder_and_is_taken_over(
         await lease_b.release()
     await first.close()
     await second.close()
+
+
+async def test_a_signed_credential_is_used_once_whichever_process_sees_it(
+    two: tuple[Database, Database], clock: FrozenClock
+) -> None:
+    """Replay protection and single-use OAuth `state` (bot/identity/connections.py) both rest
+    on SeenCredentials: of two processes given the same credential together, one accepts it."""
+    from bot.clock import epoch_ms
+    from bot.store.seen import SeenCredentials
+
+    seen = [SeenCredentials(db, clock) for db in two]
+    await seen[0].setup()
+    until = epoch_ms(clock.now()) + 600_000
+    for n in range(20):
+        firsts = await asyncio.gather(*(s.first_use(f"oauth-state:{n}", until) for s in seen))
+        assert sorted(firsts) == [False, True]
