@@ -27,9 +27,10 @@ from bot.cards.attendance import (
     week_card,
 )
 from bot.cards.keys import number
+from bot.cards.paging import Section, layout
 from bot.cliq.form import Form
 from bot.cliq.markup import Markup, escape
-from bot.cliq.message import Banner, Button, Card, ListSlide, Message
+from bot.cliq.message import Banner, Button, Card, Message
 from bot.commands.board import checkout_agent, show_board
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
@@ -342,10 +343,11 @@ async def _statuses(ctx: DeskContext, words: list[str]) -> Message | Banner:
         f"{s.name} ({s.type.value}){'' if s.deletable else ', built in'}"
         for s in await tracker.statuses()
     ]
+    shown = layout([Section("Statuses", lines)])  # one page: there are at most 24
     return Message(
-        text="Attendance statuses:",
+        text="Attendance statuses: " + shown.line("statuses"),
         card=Card(title="Statuses", theme="modern-inline"),
-        slides=[ListSlide(data=lines[:100])],
+        slides=shown.slides,
     )
 
 
