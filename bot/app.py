@@ -56,6 +56,7 @@ from bot.identity.agent_desks import AgentDesks
 from bot.identity.connections import AgentConnections, NotConnected
 from bot.identity.directory import AgentDirectory
 from bot.identity.export_links import ExportLinks
+from bot.identity.secrets import form_seal_key
 from bot.install import Installation
 from bot.notify.attendance import AttendanceNotices
 from bot.notify.readers import Readers
@@ -143,6 +144,7 @@ def build_bot(
             NotConnected: connect_card,
             StoreUnavailable: store_unavailable_banner,
         },
+        form_key=form_seal_key(config.token_key()),
     ).include(*routers())
 
 

@@ -18,9 +18,10 @@ from pydantic import ValidationError
 
 from bot import answers
 from bot.cliq.envelope import Envelope
-from bot.cliq.form import DynamicOptions, FormError
+from bot.cliq.form import DynamicOptions, Form, FormError
 from bot.cliq.message import Suggestions
 from bot.cliq.replies import Reply
+from bot.cliq.sealed import SEAL, opened, seal
 from bot.clock import Clock, SystemClock
 from bot.context import Context
 from bot.router import (
@@ -67,6 +68,7 @@ class Bot:
         context_factory: ContextFactory | None = None,
         late_reply: LateReply | None = None,
         error_replies: Mapping[type[Exception], ErrorReply] | None = None,
+        form_key: bytes | None = None,
     ) -> None:
         """A bot with no listeners yet (add them with `include`).
 
@@ -89,6 +91,10 @@ class Bot:
           wins, as starlette's exception handlers), logged as one line without a traceback;
           `UsageError` gives the command's usage card; anything else the error card with a
           reference id (and the traceback in the log).
+        - `form_key`: seals the hidden inputs of every form a listener returns
+          (`bot.cliq.sealed`), so a submit whose hidden values were changed, or whose seal is
+          missing, is answered "outdated" and no listener runs. Keep it the same across restarts
+          and processes (Deskbot derives it from `DESKBOT_TOKEN_KEY`); None: not sealed.
         """
         self.name = name
         self.clock = clock or SystemClock()
@@ -96,6 +102,7 @@ class Bot:
         self.context_factory = context_factory or self._plain_context
         self.late_reply = late_reply
         self.error_replies = dict(error_replies or {})
+        self.form_key = form_key
         self.router = Router()
 
     def include(self, *routers: Router) -> Bot:
@@ -173,7 +180,10 @@ class Bot:
             return NO_SUGGESTIONS if _wants_list(envelope) else EMPTY
         ctx = await self.context_factory(envelope, self, request_id)
         try:
-            output = render(await run(ctx))
+            reply = await run(ctx)
+            if self.form_key is not None and isinstance(reply, Form):
+                reply = seal(reply, self.form_key)
+            output = render(reply)
         except UsageError as exc:
             output = answers.usage(self, envelope, problem=str(exc)).to_json()
         except Exception as exc:
@@ -405,6 +415,7 @@ class Bot:
             log.warning("no dynamic select for %s.%s", form.name, target.name)
             return None
         values = form_values(form.values)
+        values.pop(SEAL, None)
         return lambda ctx: route.listener(ctx, target.query, values)
 
     def _form(self, env: Envelope) -> Run | None:
@@ -419,6 +430,12 @@ class Bot:
             log.warning("no form listener for form %r: answered stale_button", form.name)
             return _constant(lambda ctx: answers.stale_button())
         values = form_values(form.values)
+        if self.form_key is not None:
+            unsealed = opened(form.name, values, self.form_key)
+            if unsealed is None:
+                log.warning("form %r: hidden values changed or unsealed: answered stale", form.name)
+                return _constant(lambda ctx: answers.stale_button())
+            values = unsealed
         parsed: Any = values
         if route.model is not None:
             try:

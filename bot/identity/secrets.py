@@ -22,6 +22,12 @@ def _derive(secret: str, label: str) -> bytes:
     return hmac.new(secret.encode(), label.encode(), hashlib.sha256).digest()
 
 
+def form_seal_key(secret: str) -> bytes:
+    """The key that seals forms' hidden inputs (bot.cliq.sealed), derived from
+    `DESKBOT_TOKEN_KEY` under its own label, so it holds across restarts and processes."""
+    return _derive(secret, "deskbot form seal")
+
+
 class TokenBox:
     """Authenticated encryption (Fernet: AES-128-CBC + HMAC-SHA256) of stored refresh tokens."""
 

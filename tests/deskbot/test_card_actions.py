@@ -187,7 +187,7 @@ async def test_a_light_agent_is_refused_changes_but_may_comment_privately(deskbo
         answer = await chat.click({**card.button("Comment"), "key": key})
         assert answer.kind == "banner" and "Light agents" in answer.output["text"]
     form = await chat.click(card.button("Comment"))
-    assert [i["name"] for i in form.output["inputs"]] == ["content", "ticket", "seen"]
+    assert [i["name"] for i in form.output["inputs"]] == ["content", "ticket", "seen", "_sealed"]
     assert "private comment" in form.output["hint"]
     done = await chat.submit({"content": "fyi"})
     assert "Private comment added" in done.text

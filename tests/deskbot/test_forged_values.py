@@ -137,3 +137,22 @@ def test_every_form_route_checks_its_choices() -> None:
     assert {"status", "reply", "assign", "comment"} <= set(forms)
     assert [name for name, f in forms.items() if f.offered is None] == []
     assert PEOPLE  # the seed the outsiders come from
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"ticket": "1166045000000000116"},  # another ticket than the card's
+        {"seen": "0"},  # skip the "someone changed it since" question
+        {"seen": "99999999999"},
+        {"_sealed": "seen,ticket.forged"},
+    ],
+)
+async def test_a_hidden_value_changed_in_a_form_changes_nothing(
+    deskbot: Deskbot, forged: dict[str, str]
+) -> None:
+    chat, form = await opened(deskbot, "agent", "Status")
+    before = await desk_record(deskbot)
+    answer = await chat.submit({"status": "Closed", **forged}, form=form.output)
+    assert answer.kind == "banner" and "outdated" in answer.output["text"]
+    assert await desk_record(deskbot) == before

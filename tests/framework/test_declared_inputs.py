@@ -233,9 +233,81 @@ SECRET = "s3cret"
 
 @asynccontextmanager
 async def talking(
-    *, user: dict[str, Any] | None = None, error_replies: dict[Any, Any] | None = None
+    *,
+    user: dict[str, Any] | None = None,
+    error_replies: dict[Any, Any] | None = None,
+    form_key: bytes | None = None,
 ) -> AsyncIterator[Conversation]:
-    bot = Bot(clock=FrozenClock(), error_replies=error_replies).include(router)
+    bot = Bot(clock=FrozenClock(), error_replies=error_replies, form_key=form_key).include(router)
     app = make_web_app(bot, HmacVerifier(SECRET, bot.clock))
     async with TestClient(TestServer(app)) as client:
         yield Conversation(client, SignedRequests(SECRET, bot.clock), user=user)
+
+
+# --- hidden inputs come back as they were sent -------------------------------------------
+
+KEY = b"a key kept across restarts"
+
+
+@router.command("rename")
+async def rename(ctx: Context, args: str) -> Form:
+    return Form(
+        name="rename",
+        title="Rename",
+        inputs=[
+            SelectInput(name="colour", label="Colour", options=LISTS["colour"]),
+            HiddenInput(name="job", value="7"),
+            HiddenInput(name="owner", value="agent@example.com"),
+        ],
+    )
+
+
+@router.command("plain")
+async def plain(ctx: Context, args: str) -> Form:
+    return Form(name="rename", title="Plain", inputs=[SelectInput(name="colour", options=["red"])])
+
+
+@router.form("rename", offered=lambda ctx, values: {})
+async def renamed(ctx: Context, values: dict[str, Any]) -> str:
+    submitted.append(values)
+    return f"renamed job {values['job']}"
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"job": "8"},  # another record
+        {"owner": "someone@else.example"},
+        {"job": ""},
+        {"_sealed": "job,owner.AAAAAAAAAAAAAAAAAAAAAAAA"},
+        {"_sealed": "job.whatever"},  # fewer hidden inputs named
+        {"_sealed": None},  # dropped
+    ],
+)
+async def test_a_hidden_value_changed_or_an_unsealed_submit_is_outdated(
+    forged: dict[str, Any],
+) -> None:
+    submitted.clear()
+    async with talking(form_key=KEY) as chat:
+        form = await chat.command("rename")
+        sent = {i["name"]: i.get("value") for i in form.output["inputs"] if i["type"] == "hidden"}
+        answer = await chat.submit({"colour": "red", **sent, **forged}, form=form.output)
+    assert answer.kind == "banner" and "outdated" in answer.output["text"]
+    assert submitted == []
+
+
+async def test_sealed_hidden_values_reach_the_listener_without_the_seal() -> None:
+    submitted.clear()
+    async with talking(form_key=KEY) as chat:
+        await chat.command("rename")
+        assert (await chat.submit({"colour": "red"})).text == "renamed job 7"
+        unsealed = await chat.command("plain")  # a form with no hidden inputs is sealed too
+        assert [i["name"] for i in unsealed.output["inputs"]] == ["colour", "_sealed"]
+    assert submitted == [{"colour": "red", "job": "7", "owner": "agent@example.com"}]
+    async with talking(form_key=b"another key") as chat:  # sealed under another key
+        form = await chat.command("rename")
+        form.output["inputs"][-1]["value"] = "job,owner.x"
+        assert (await chat.submit({"colour": "red"}, form=form.output)).kind == "banner"
+    async with talking() as chat:  # no key: nothing added, nothing checked
+        form = await chat.command("rename")
+        assert "_sealed" not in [i["name"] for i in form.output["inputs"]]
