@@ -13,6 +13,7 @@ from bot.cards.tickets import ticket_card
 from bot.cliq.message import Card, Message
 from bot.desk.tickets import Ticket
 from bot.notify.classify import Change, Happening
+from bot.notify.excerpt import excerpt
 from bot.notify.kinds import LABELS, Kind
 from bot.notify.readers import Reader
 
@@ -39,6 +40,10 @@ def notification_card(
     if any(k in _COMMENTS for k in kinds) and happening.excerpt:
         public = happening.details.get("public") == "yes"
         lines.append(f"{'Public' if public else 'Private'} comment: “{happening.excerpt}”")
+    if Kind.TICKET_CREATED in kinds and ticket is not None and ticket.description:
+        described = excerpt(ticket.description, {})
+        if described:
+            lines.append(f"“{described}”")
     if any(k in _ACTIVITIES for k in kinds):
         lines.append(_activity(happening, kinds, reader, now))
     lines += [

@@ -186,3 +186,14 @@ def test_each_reader_is_offered_what_their_role_allows() -> None:
     light = Reader(TOKYO, role="light", agent_id="63")
     for t in (assigned, unassigned):
         assert labels(card(kinds, h, t, light)) == ["Comment"]
+
+
+def test_a_new_ticket_shows_what_the_customer_wrote() -> None:
+    new = ticket(description="<div>The printer is <b>on fire</b>.<br>Please hurry!</div>")
+    h = happened(Kind.TICKET_CREATED)
+    assert (
+        "“The printer is on fire. Please hurry!”"
+        in card((Kind.TICKET_CREATED,), h, new, AGENT)["text"]
+    )
+    bare = card((Kind.TICKET_CREATED,), h, ticket(), AGENT)["text"]
+    assert "“" not in bare
