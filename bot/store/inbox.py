@@ -13,7 +13,6 @@ no attempt.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any, NamedTuple
 from bot.clock import Clock, epoch_ms
 from bot.store import claims
 from bot.store.db import Database, Row, Tx, parse_stamp, stamp
+from bot.store.group import GroupCommit
 from bot.store.seen import (
     Binding,
     SeenCredentials,
@@ -77,15 +77,13 @@ class Stored:
 class _Delivery(NamedTuple):
     events: list[tuple[str, str, dict[str, Any]]]
     binding: Binding | None
-    done: asyncio.Future[tuple[int, int]]
 
 
 class Inbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        self._waiting: list[_Delivery] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._writes: GroupCommit[_Delivery, tuple[int, int]] = GroupCommit(db, self._write)
 
     async def setup(self) -> None:
         await self._db.migrate("inbox", MIGRATIONS)
@@ -99,62 +97,37 @@ class Inbox:
     ) -> tuple[int, int]:
         """Store `(dedupe key, event type, event)` triples durably: (accepted, duplicates).
 
-        Deliveries arriving together are committed together (group commit): each caller still
-        returns only after the transaction holding its events has committed. If a group's
-        transaction fails, each of its deliveries is tried again alone, so one bad delivery
-        fails only itself. `binding` (the delivery's signed token and body digest) is recorded
-        in the same transaction; a token already used with another body stores nothing and
-        raises UsedWithAnotherBody.
+        Deliveries arriving together are committed together (group commit, `bot.store.group`):
+        each caller still returns only after the transaction holding its events has committed,
+        and one bad delivery fails only itself. `binding` (the delivery's signed token and body
+        digest) is recorded in the same transaction; a token already used with another body
+        stores nothing and raises UsedWithAnotherBody.
         """
-        done: asyncio.Future[tuple[int, int]] = asyncio.get_running_loop().create_future()
-        self._waiting.append(_Delivery(list(events), binding, done))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.ensure_future(self._flush())
-        return await done
+        return await self._writes.submit(_Delivery(list(events), binding))
 
-    async def _flush(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                await self._commit(batch)
-            except Exception as exc:
-                if len(batch) == 1:
-                    _settle_error(batch[0].done, exc)
-                    continue
-                for one in batch:  # find the delivery at fault; the others commit alone
-                    try:
-                        await self._commit([one])
-                    except Exception as alone:
-                        _settle_error(one.done, alone)
-
-    async def _commit(self, batch: list[_Delivery]) -> None:
-        """One transaction for the deliveries of `batch`; their futures resolve after COMMIT."""
-        results: list[tuple[asyncio.Future[tuple[int, int]], tuple[int, int] | Exception]] = []
+    async def _write(self, tx: Tx, batch: list[_Delivery]) -> list[tuple[int, int] | Exception]:
+        """The deliveries of `batch` inside one transaction: each one's outcome, in order."""
+        results: list[tuple[int, int] | Exception] = []
         now = stamp(self._clock.now())
-        async with self._db.transaction() as tx:
-            if any(delivery.binding for delivery in batch):
-                await forget_expired(tx, epoch_ms(self._clock.now()))
-            for events, binding, done in batch:
-                if binding is not None and await use_in(tx, binding) is Use.OTHER_BODY:
-                    results.append((done, UsedWithAnotherBody(binding.credential)))
-                    continue
-                accepted = duplicates = 0
-                for key, event_type, event in events:
-                    inserted = await tx.execute(
-                        "INSERT INTO inbox (dedupe_key, event_type, body, received_at)"
-                        " VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-                        (key, event_type, json.dumps(event), now),
-                    )
-                    if inserted > 0:
-                        accepted += 1
-                    else:
-                        duplicates += 1
-                results.append((done, (accepted, duplicates)))
-        for done, outcome in results:
-            if isinstance(outcome, Exception):
-                _settle_error(done, outcome)
-            elif not done.done():
-                done.set_result(outcome)
+        if any(delivery.binding for delivery in batch):
+            await forget_expired(tx, epoch_ms(self._clock.now()))
+        for events, binding in batch:
+            if binding is not None and await use_in(tx, binding) is Use.OTHER_BODY:
+                results.append(UsedWithAnotherBody(binding.credential))
+                continue
+            accepted = duplicates = 0
+            for key, event_type, event in events:
+                inserted = await tx.execute(
+                    "INSERT INTO inbox (dedupe_key, event_type, body, received_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+                    (key, event_type, json.dumps(event), now),
+                )
+                if inserted > 0:
+                    accepted += 1
+                else:
+                    duplicates += 1
+            results.append((accepted, duplicates))
+        return results
 
     async def pending(self, limit: int = 50) -> list[Stored]:
         """Events due now (not processed, not dead, their next attempt reached), oldest first."""
@@ -287,8 +260,3 @@ def _stored(row: Row) -> Stored:
         last_error=row["last_error"],
         state="processed" if row["processed_at"] else "dead" if row["dead_at"] else "pending",
     )
-
-
-def _settle_error(done: asyncio.Future[tuple[int, int]], error: Exception) -> None:
-    if not done.done():
-        done.set_exception(error)

@@ -1,5 +1,6 @@
 """A child process for the crash tests: `ingest <db> <port>` serves /desk/events into an inbox;
-`send <db> <cliq url>` runs the sender over an outbox. The parent kills it with SIGKILL."""
+`send <db> <cliq url>` runs the sender over an outbox; `cliq <db> <port>` serves the framework's
+/cliq with its replay memory in the store. The parent kills it with SIGKILL."""
 
 from __future__ import annotations
 
@@ -63,8 +64,41 @@ async def send(path: str, cliq_url: str) -> None:
         await sender.run_forever()
 
 
+CLIQ_SECRET = "crash-test-secret"
+
+
+async def cliq(path: str, port: int) -> None:
+    """`/note` answers "noted"; every signed call is remembered in the store (group commit)."""
+    from bot.cliq.verify import HmacVerifier
+    from bot.dispatch import Bot
+    from bot.handlers.cliq import REPLAYS
+    from bot.handlers.web import make_web_app
+    from bot.router import Router
+    from bot.store.seen import SeenCredentials
+
+    clock = SystemClock()
+    db = await Database.open(path)
+    seen = SeenCredentials(db, clock)
+    await seen.setup()
+    router = Router()
+
+    @router.command("note")
+    async def note(ctx: object, args: str) -> str:
+        return "noted"
+
+    app = make_web_app(Bot(name="t", clock=clock).include(router), HmacVerifier(CLIQ_SECRET, clock))
+    app[REPLAYS] = seen
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    print("ready", flush=True)
+    await asyncio.Event().wait()
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "ingest":
         asyncio.run(ingest(sys.argv[2], int(sys.argv[3])))
+    elif sys.argv[1] == "cliq":
+        asyncio.run(cliq(sys.argv[2], int(sys.argv[3])))
     else:
         asyncio.run(send(sys.argv[2], sys.argv[3]))

@@ -6,6 +6,9 @@
    flight before it is sent, so the one left in flight by a kill is looked for in the channel
    before it is posted again; where Cliq gives no way to look (bot DMs) it may repeat, so the
    test counts duplicates and allows at most one per kill (measured: 0 in channels).
+3. Signed `/cliq` calls executed before a kill stay remembered: the replay memory answers a call
+   only once its record is committed (calls arriving together share one commit), so after a
+   restart each executed call sent again is refused 409, and no call is executed twice.
 """
 
 from __future__ import annotations
@@ -219,3 +222,61 @@ async def test_posts_survive_a_kill_and_repeat_at_most_once_per_kill(
     # and posts whose check in the chat met the 503 (unsure: checked again later).
     assert len([row for row in waiting if row["sending_since"]]) <= 1
     assert all(row["sending_since"] or row["unsure_since"] for row in waiting)
+
+
+async def test_calls_executed_before_a_kill_are_refused_as_replays_after_it(
+    tmp_path: Path, children: list[asyncio.subprocess.Process]
+) -> None:
+    import json
+
+    from bot.cliq.verify import hmac_signature
+    from bot.clock import epoch_ms
+    from bot.testing import envelope
+
+    path, port = str(tmp_path / "seen.db"), free_port()
+    url = f"http://127.0.0.1:{port}/cliq"
+    signed = []
+    for n in range(300):
+        env = envelope("command", "execution_handler", name="note", params={"arguments": str(n)})
+        body = json.dumps({**env, "timestamp": epoch_ms(SystemClock().now())}).encode()
+        stamp = str(epoch_ms(SystemClock().now()) + n)  # each call its own signed timestamp
+        headers = {
+            "Content-Type": "application/json",
+            "X-Deskbot-Timestamp": stamp,
+            "X-Deskbot-Signature": hmac_signature("crash-test-secret", stamp, body),
+        }
+        signed.append((body, headers))
+    executed: list[int] = []
+    refused: set[int] = set()
+    progress = Progress()
+    child = await spawn(children, "cliq", path, str(port))
+    async with aiohttp.ClientSession() as session:
+
+        async def call(n: int) -> None:
+            body, headers = signed[n]
+            try:
+                async with session.post(url, data=body, headers=headers) as r:
+                    if r.status == 200:
+                        executed.append(n)
+                        progress.bump()
+                    elif r.status == 409:
+                        refused.add(n)
+            except aiohttp.ClientError:
+                pass  # in flight when the process died
+
+        async def flood() -> None:
+            for start in range(0, 300, 16):  # 16 at once: they share commits
+                await asyncio.gather(*(call(n) for n in range(start, min(start + 16, 300))))
+
+        flooding = asyncio.ensure_future(flood())
+        await progress.until(lambda: len(executed) >= 100, flooding)
+        await kill(child)
+        await flooding
+        before = set(executed)
+        assert 100 <= len(before) < 300 and not refused
+        child = await spawn(children, "cliq", path, str(port))
+        for start in range(0, 300, 16):  # every call sent again, after the restart
+            await asyncio.gather(*(call(n) for n in range(start, min(start + 16, 300))))
+    assert before <= refused  # executed before the kill: remembered, so refused now
+    assert len(executed) == len(set(executed))  # no call executed twice
+    assert set(executed) | refused == set(range(300))

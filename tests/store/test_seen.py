@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
 from bot.cliq.replays import MemoryReplays
 from bot.clock import FrozenClock, epoch_ms
-from bot.store.db import Database
+from bot.store.db import Database, Tx
 from bot.store.seen import SeenCredentials, Use
 
 
@@ -51,3 +56,58 @@ async def test_the_in_memory_guard_takes_a_credential_again_once_its_window_clos
     assert not await guard.first_use("a", later)
     assert await guard.first_use("d", later)  # the oldest entry ("b") makes room, not "a"
     assert list(guard._seen) == ["c", "a", "d"]
+
+
+async def test_calls_together_share_one_commit_and_each_returns_after_it(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    """Group commit: the calls arriving together are recorded in one transaction, each caller
+    is answered only once it has committed, and the records outlive the process (a new one on
+    the same file refuses the replays)."""
+    path = tmp_path / "seen.db"
+    db = await Database.open(path)
+    seen = SeenCredentials(db, clock)
+    await seen.setup()
+    commits: list[int] = []
+    real = db.transaction
+
+    @asynccontextmanager
+    async def counted() -> AsyncIterator[Tx]:
+        async with real() as tx:
+            yield tx
+        commits.append(len(commits) + 1)  # COMMIT is done
+
+    db.transaction = counted  # type: ignore[method-assign]  # counts the commits
+    until = epoch_ms(clock.now()) + 300_000
+
+    async def first_use(name: str) -> tuple[bool, int]:
+        return await seen.first_use(name, until), len(commits)
+
+    answers = await asyncio.gather(*(first_use(f"c{n}") for n in range(20)), first_use("c3"))
+    assert [fresh for fresh, _ in answers] == [True] * 20 + [False]  # "c3" twice: once only
+    assert commits == [1]  # one transaction for all 21
+    assert all(committed == 1 for _, committed in answers)  # each answered after it
+    await db.close()
+    again = await Database.open(path)
+    try:
+        restarted = SeenCredentials(again, clock)
+        assert not await restarted.first_use("c7", until)
+        assert await restarted.first_use("c20", until)
+    finally:
+        await again.close()
+
+
+async def test_a_group_with_a_reused_token_fails_only_that_caller(clock: FrozenClock) -> None:
+    """`use` in a group: first, same body, other body, each answered as if alone."""
+    db = await Database.open(":memory:")
+    seen = SeenCredentials(db, clock)
+    await seen.setup()
+    until = epoch_ms(clock.now()) + 300_000
+    uses = await asyncio.gather(
+        seen.use("t1", "body-a", until),
+        seen.use("t1", "body-a", until),
+        seen.use("t1", "body-b", until),
+        seen.use("t2", "body-c", until),
+    )
+    assert uses == [Use.FIRST, Use.SAME_BODY, Use.OTHER_BODY, Use.FIRST]
+    await db.close()
