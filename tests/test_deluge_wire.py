@@ -109,3 +109,51 @@ def test_decode_leaf_names_a_bad_tag() -> None:
 def test_a_plain_json_envelope_is_still_read_as_json() -> None:
     env = envelope("command", "execution_handler", name="ticket", params={"arguments": "t115"})
     assert parse_envelope(json.dumps(env).encode()).params.arguments == "t115"
+
+
+DEEP = "[" * 50_000 + "]" * 50_000
+UNSAFE_JSON_TEXTS = [
+    DEEP,  # nested past the recursion limit
+    '{"a":' * 40 + "1" + "}" * 40,  # past the body's own depth limit
+    '{"name":"\\ud800"}',  # a lone surrogate
+    '{"n":NaN}',
+    '{"n":1e400}',
+]
+
+
+@pytest.mark.parametrize(
+    "text", UNSAFE_JSON_TEXTS, ids=["deep", "depth", "surrogate", "nan", "inf"]
+)
+@pytest.mark.parametrize("tag", ["j", "t"])
+def test_json_inside_a_leaf_is_held_to_the_body_s_rules(text: str, tag: str) -> None:
+    """A map or list inside one value (a `j` leaf, or text shaped like a map) is read with the
+    body's JSON rules: unusable JSON is dropped or stays text, never a 500 (a RecursionError
+    escaped before)."""
+    leaf = tag + encode_leaf(text)[1:]
+    params = {"user": leaf, "options": leaf, "chat": {"id": encode_leaf("CT_1"), "x": leaf}}
+    body = json.dumps(
+        {
+            "type": "command",
+            "name": "ticket",
+            "encoding": "deluge-b64",
+            "handler": {"type": "execution_handler"},
+            "params": params,
+        }
+    ).encode()
+    try:
+        env = parse_envelope(body)
+    except EnvelopeError:
+        return  # a 400 naming the field
+    assert env.params.options in ({}, {"n": 1.0})  # (never NaN or infinity)
+
+
+@pytest.mark.parametrize(
+    "text", UNSAFE_JSON_TEXTS, ids=["deep", "depth", "surrogate", "nan", "inf"]
+)
+def test_text_shaped_like_a_map_in_a_plain_body_is_held_to_the_body_s_rules(text: str) -> None:
+    fields = {"user": text, "options": text, "selections": [text]}
+    body = json.dumps(
+        envelope("command", "execution_handler", name="ticket", params=fields)
+    ).encode()
+    with pytest.raises(EnvelopeError):
+        parse_envelope(body)

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Literal
+
+from bot import jsonsafe
 
 ENCODING = "deluge-b64"
 TEXT_TAG = "t"
@@ -80,8 +81,8 @@ def decode_leaf(leaf: str, where: str = "value") -> Any:
     if tag == TEXT_TAG:
         return text
     try:
-        return json.loads(text)
-    except ValueError:
+        return jsonsafe.loads(text)  # (the body's rules hold inside a leaf too: depth, surrogates…)
+    except jsonsafe.JsonBodyError:
         pass
     # A select or radio value whose label or value holds a quote: Deluge wrote it unescaped.
     found = _OPTION.fullmatch(text) or _OPTION_VALUE_FIRST.fullmatch(text)
@@ -116,8 +117,8 @@ def json_shaped(text: str) -> dict[str, Any] | list[Any] | None:
     if stripped[:1] not in ("{", "["):
         return None
     try:
-        found = json.loads(stripped)
-    except ValueError:
+        found = jsonsafe.loads(stripped)  # (nesting, surrogates… refused as in a body)
+    except jsonsafe.JsonBodyError:
         option = _OPTION.fullmatch(stripped) or _OPTION_VALUE_FIRST.fullmatch(stripped)
         return {"label": option["label"], "value": option["value"]} if option else None
     return found if isinstance(found, dict | list) else None
