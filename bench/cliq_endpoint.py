@@ -8,7 +8,11 @@ Each server runs alone in its own process on loopback; wrk loads it with 64 conn
 with one. The request is a signed slash command whose listener returns a ticket card with four
 buttons and does no I/O:
 - bare:    an aiohttp handler returning fixed JSON (the ceiling);
-- deskbot: the framework's app (verification, parsing, dispatch, card models, serialisation);
+- deskbot: the framework's app (verification, parsing, dispatch, card models, serialisation),
+           signed calls remembered in memory (a bare framework app's replay memory);
+- deskbot-store: the same, remembering signed calls in a SQLite store as `deskbot serve` does
+           (durable: replays are refused after a restart; calls arriving together share one
+           commit). Shown for the cost of durability; the goals are for `deskbot`;
 - bolt:    Bolt's AsyncApp on aiohttp, signature verification on, the same card as Block Kit,
            with process_before_response off and on.
 Access logs are off for every server. Ratios are against figures from the same run.
@@ -20,6 +24,7 @@ import argparse
 import hashlib
 import hmac
 import json
+import os
 import re
 import socket
 import subprocess
@@ -33,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SECRET = "bench-secret"
-SERVERS = ["bare", "deskbot", "bolt", "bolt-pbr"]
+SERVERS = ["bare", "deskbot", "deskbot-store", "bolt", "bolt-pbr"]
 PEAK_RPS = 30_000  # more than any server here answers on this machine
 
 
@@ -54,7 +59,7 @@ def serve_bare(port: int) -> None:
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
 
 
-def serve_deskbot(port: int) -> None:
+def serve_deskbot(port: int, store: bool = False) -> None:
     from aiohttp import web
 
     from bot.cliq.message import Button, Card, LabelSlide, Message
@@ -84,8 +89,26 @@ def serve_deskbot(port: int) -> None:
     gc.freeze()
     clock = SystemClock()
     bot = Bot(name="Deskbot", clock=clock).include(router)
-    app = make_web_app(bot, HmacVerifier(SECRET, clock))
-    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+
+    async def app() -> web.Application:
+        served = make_web_app(bot, HmacVerifier(SECRET, clock))
+        if store:  # as `deskbot serve`: signed calls remembered in the SQLite store
+            from bot.handlers.cliq import REPLAYS
+            from bot.store.db import Database
+            from bot.store.seen import SeenCredentials
+
+            db = await Database.open(Path(tempfile.mkdtemp()) / "bench.db")
+            seen = SeenCredentials(db, clock)
+            await seen.setup()
+            served[REPLAYS] = seen
+
+            async def close(_: web.Application) -> None:
+                await db.close()  # (its thread would keep the process from exiting)
+
+            served.on_cleanup.append(close)
+        return served
+
+    web.run_app(app(), host="127.0.0.1", port=port, access_log=None, print=None)
 
 
 def serve_bolt(port: int, process_before_response: bool) -> None:
@@ -307,7 +330,17 @@ def run_wrk(
     if non2xx:
         raise SystemExit(f"server answered {non2xx.group(1)} errors:\n{out}")
     pct = {p: to_ms(v) for p, v in re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE)}
-    return {"rps": rps, "p50": pct["50"], "p99": pct["99"]}
+    requests = float(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return {"rps": rps, "p50": pct["50"], "p99": pct["99"], "requests": requests}
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system, seconds) the process has used so far; None off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def to_ms(value: str) -> float:
@@ -340,10 +373,14 @@ def measure(name: str, seconds: int) -> dict[str, dict[str, float]]:
         # Pools hold more signed calls than each phase can send (a server answering faster
         # would reuse one and be refused 409, which stops the bench with a message).
         run_wrk(port, signer, 64, 2, pool=2 * PEAK_RPS)  # warm-up
-        return {
-            "c64": run_wrk(port, signer, 64, seconds, pool=seconds * PEAK_RPS),
-            "c1": run_wrk(port, signer, 1, seconds, pool=seconds * PEAK_RPS // 3),
-        }
+        before = cpu_seconds(server.pid)
+        c64 = run_wrk(port, signer, 64, seconds, pool=seconds * PEAK_RPS)
+        after = cpu_seconds(server.pid)
+        # The server's own CPU per request under load: what the ratios mean, less swayed by
+        # what else runs on the machine than requests/second are.
+        if before is not None and after is not None:
+            c64["cpu_us"] = 1e6 * (after - before) / c64["requests"]
+        return {"c64": c64, "c1": run_wrk(port, signer, 1, seconds, pool=seconds * PEAK_RPS // 3)}
     finally:
         server.terminate()
         server.wait()
@@ -359,19 +396,21 @@ def main() -> None:
     if args.serve:
         if args.serve == "bare":
             serve_bare(args.port)
-        elif args.serve == "deskbot":
-            serve_deskbot(args.port)
+        elif args.serve.startswith("deskbot"):
+            serve_deskbot(args.port, store=args.serve == "deskbot-store")
         else:
             serve_bolt(args.port, process_before_response=args.serve == "bolt-pbr")
         return
     results = {name: measure(name, args.seconds) for name in args.only or SERVERS}
     print(
-        f"{'server':<10} {'rps c64':>10} {'p50 c64':>9} {'p99 c64':>9} {'rps c1':>9} {'p50 c1':>8} {'p99 c1':>8}"
+        f"{'server':<13} {'rps c64':>10} {'p50 c64':>9} {'p99 c64':>9} {'cpu/req':>9}"
+        f" {'rps c1':>9} {'p50 c1':>8} {'p99 c1':>8}"
     )
     for name, r in results.items():
+        cpu = f"{r['c64']['cpu_us']:>7.1f}us" if "cpu_us" in r["c64"] else f"{'-':>9}"
         print(
-            f"{name:<10} {r['c64']['rps']:>10.0f} {r['c64']['p50']:>7.2f}ms {r['c64']['p99']:>7.2f}ms"
-            f" {r['c1']['rps']:>9.0f} {r['c1']['p50']:>6.2f}ms {r['c1']['p99']:>6.2f}ms"
+            f"{name:<13} {r['c64']['rps']:>10.0f} {r['c64']['p50']:>7.2f}ms {r['c64']['p99']:>7.2f}ms"
+            f" {cpu} {r['c1']['rps']:>9.0f} {r['c1']['p50']:>6.2f}ms {r['c1']['p99']:>6.2f}ms"
         )
     desk = results.get("deskbot")
     if desk is None:
@@ -382,6 +421,9 @@ def main() -> None:
         if other in results:
             ratio = desk["c64"]["rps"] / results[other]["c64"]["rps"]
             print(f"deskbot / {other:<9} (rps, 64 conn): {ratio:.2f}x  ({goal})")
+    if "deskbot-store" in results:
+        ratio = results["deskbot-store"]["c64"]["rps"] / desk["c64"]["rps"]
+        print(f"deskbot-store / deskbot (rps, 64 conn): {ratio:.2f}x  (the store's cost)")
     print(f"deskbot p50, one connection: {desk['c1']['p50']:.2f} ms  (goal < 1 ms)")
 
 
