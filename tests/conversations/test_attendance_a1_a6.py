@@ -312,3 +312,15 @@ async def test_forms_take_only_what_they_offered(deskbot: Deskbot) -> None:
     other = await admin.submit({"agent": "0", "kept": "someone-elses"}, form=pick.output)
     assert other.kind == "banner" and "outdated" in other.output["text"]  # a hidden value: sealed
     assert "You are *Check In*" in (await agent.command("attendance")).text
+
+
+async def test_a6_a_board_page_can_be_asked_for_by_number(deskbot: Deskbot) -> None:
+    add_desk_agents(deskbot, 250)
+    admin = deskbot.chat("admin")
+    second = await admin.command("attendance", "board 2")
+    assert "Page 2 of 3: agents 101–200 of 261" in second.text
+    assert [b["label"] for b in second.buttons][:2] == ["Previous", "Next"]
+    beyond = await admin.command("attendance", "board 99")  # the last page, not an error
+    assert "Page 3 of 3: agents 201–261 of 261, columns 2–4 of 4." in beyond.text
+    bad = await admin.command("attendance", "board two")
+    assert "Usage: /attendance board [page number]" in bad.text
