@@ -334,7 +334,11 @@ async def open_parts(
         # transaction that stores it (bot/notify/attendance.py).
         zones = PersonZones(db, clock)
         attendance_notices = AttendanceNotices(
-            outbox, sender.wake, zones, default_zone=config.notifications.digest_zone
+            outbox,
+            sender.wake,
+            zones,
+            default_zone=config.notifications.digest_zone,
+            fallback_channel=config.cliq.org_channel,
         )
         attendance_service = AttendanceService(db, clock, notices=attendance_notices)
         inbox = Inbox(db, clock)

@@ -19,11 +19,20 @@ class AttendanceNotices:
     """Queues a DM to the agent for every notice, its times in the agent's zone: the one their
     Cliq last told us (`zones`, bot/store/zones.py, as for every DM: bot/notify/readers.py),
     else the one their last own move was made from, else `default_zone` (`[notifications]
-    digest_zone`). No Desk call: this runs inside the event's write transaction."""
+    digest_zone`). No Desk call: this runs inside the event's write transaction. A DM Cliq
+    refuses (the agent never opened the bot's chat) goes to `fallback_channel` (the org
+    channel) with an @mention, as every DM does (bot/notify/fallback.py)."""
 
     def __init__(
-        self, outbox: Outbox, wake: Callable[[], None], zones: ZoneMemory, *, default_zone: str
+        self,
+        outbox: Outbox,
+        wake: Callable[[], None],
+        zones: ZoneMemory,
+        *,
+        default_zone: str,
+        fallback_channel: str | None = None,
     ) -> None:
+        self._fallback = fallback_channel
         self._outbox = outbox
         self._wake = wake
         self._zones = zones
@@ -37,7 +46,9 @@ class AttendanceNotices:
             or self._default
         )
         message = notice_message(notice, where)
-        await self._outbox.enqueue(tx, "user", notice.agent, message.to_wire(), notice.key)
+        await self._outbox.enqueue(
+            tx, "user", notice.agent, message.to_wire(), notice.key, fallback=self._fallback
+        )
 
     def committed(self) -> None:
         """Wake the sender: the DMs are stored now."""

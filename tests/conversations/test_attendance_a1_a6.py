@@ -324,3 +324,21 @@ async def test_a6_a_board_page_can_be_asked_for_by_number(deskbot: Deskbot) -> N
     assert "Page 3 of 3: agents 201–261 of 261, columns 2–4 of 4." in beyond.text
     bad = await admin.command("attendance", "board two")
     assert "Usage: /attendance board [page number]" in bad.text
+
+
+async def test_a6_an_agent_who_never_opened_the_bots_chat_still_hears_of_it(
+    deskbot: Deskbot,
+) -> None:
+    """Cliq refuses a DM to someone who never opened the bot's chat: the notice goes to the org
+    channel with an @mention, once, never a dead letter."""
+    await deskbot.parts.installation.install(str(deskbot.client.make_url("")).rstrip("/"))
+    await deskbot.parts.attendance.check_in("kenji@example.com", name="Kenji Watanabe")
+    admin = deskbot.chat("admin")
+    answer = await admin.command("attendance", "checkout kenji@example.com")
+    assert answer.output["text"].startswith("Kenji Watanabe is checked out (by you, at")
+    for _ in range(2):
+        await deskbot.deliver()
+    [posted] = [m for m in deskbot.cliq_messages if "checked you out" in str(m["body"])]
+    assert (posted["target_kind"], posted["target"]) == ("channel", "desk")
+    assert posted["body"]["text"].startswith("{@kenji@example.com} Hello Kenji Watanabe,")
+    assert await deskbot.parts.outbox.dead_letters() == []
