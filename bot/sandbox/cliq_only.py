@@ -17,7 +17,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.oauth import TokenManager, token_url
+from bot.oauth import Accounts, TokenManager
 from bot.sandbox.accounts import TokenRegistry, create_accounts_app
 from bot.sandbox.cliq import CliqSandbox, create_cliq_app
 
@@ -39,14 +39,14 @@ class CliqOnlySandbox:
 
     def tokens(self, session: aiohttp.ClientSession) -> TokenManager:
         """A token manager for the sandbox's bot user (admin@example.com), over `session`."""
-        return TokenManager(
+        accounts = Accounts(
             session,
-            token_url=token_url(self.accounts_url),
+            self.accounts_url,
             client_id=CLIENT_ID,
             client_secret=CLIENT_SECRET,
-            refresh_token=REFRESH_TOKEN,
             clock=self.clock,
         )
+        return accounts.tokens(REFRESH_TOKEN)
 
 
 @asynccontextmanager

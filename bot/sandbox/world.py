@@ -24,7 +24,7 @@ from bot.config import (
     Config,
 )
 from bot.desk.client import DeskClient
-from bot.oauth import TokenManager, token_url
+from bot.oauth import Accounts, TokenManager
 from bot.sandbox.run import Sandboxes, start_sandboxes
 
 
@@ -41,17 +41,23 @@ class SandboxWorld:
         """A Desk client acting as `email` (registers a refresh token for them)."""
         refresh = refresh_token or f"sandbox-refresh-{email}"
         self.sandboxes.registry.add_refresh_token(refresh, email)
-        tokens = TokenManager(
-            self.session,
-            token_url=token_url(self.sandboxes.urls["accounts"]),
-            client_id=SANDBOX_CLIENT_ID,
-            client_secret=SANDBOX_CLIENT_SECRET,
-            refresh_token=refresh,
-            clock=self.clock,
-        )
+        tokens = sandbox_accounts(self.session, self.sandboxes, self.clock).tokens(refresh)
         return DeskClient(
             self.session, desk_api(self.sandboxes), SANDBOX_ORG_ID, tokens, self.clock
         )
+
+
+def sandbox_accounts(
+    session: aiohttp.ClientSession, sandboxes: Sandboxes, clock: Clock
+) -> Accounts:
+    """The sandbox Accounts for the sandbox's OAuth client."""
+    return Accounts(
+        session,
+        sandboxes.urls["accounts"],
+        client_id=SANDBOX_CLIENT_ID,
+        client_secret=SANDBOX_CLIENT_SECRET,
+        clock=clock,
+    )
 
 
 def desk_api(sandboxes: Sandboxes) -> str:
@@ -63,14 +69,7 @@ async def sandbox_world(config: Config, clock: Clock) -> AsyncIterator[SandboxWo
     sandboxes = await start_sandboxes(config, clock)
     try:
         async with aiohttp.ClientSession() as session:
-            tokens = TokenManager(
-                session,
-                token_url=token_url(sandboxes.urls["accounts"]),
-                client_id=SANDBOX_CLIENT_ID,
-                client_secret=SANDBOX_CLIENT_SECRET,
-                refresh_token=SANDBOX_ORG_REFRESH_TOKEN,
-                clock=clock,
-            )
+            tokens = sandbox_accounts(session, sandboxes, clock).tokens(SANDBOX_ORG_REFRESH_TOKEN)
             desk = DeskClient(session, desk_api(sandboxes), SANDBOX_ORG_ID, tokens, clock)
             cliq = CliqClient(session, sandboxes.urls["cliq"], tokens, config.cliq.bot_unique_name)
             yield SandboxWorld(sandboxes, session, tokens, desk, cliq, clock)
