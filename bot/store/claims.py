@@ -12,11 +12,23 @@ left unsettled (the store refused a write mid-round) are never stranded.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.store.db import Database, Row
 
 CLAIMABLE = ("outbox", "inbox")
+LOOK_AGAIN = timedelta(seconds=2)
+"""While another process holds claims, look again this often (if it died, its rows come back)."""
+
+
+def look_again(at: datetime | None, others_hold: bool, now: datetime) -> datetime | None:
+    """When a worker should run its next round: `at` (its own earliest due row, or None), but
+    no later than `LOOK_AGAIN` from `now` while other processes hold claims."""
+    if not others_hold:
+        return at
+    soon = now + LOOK_AGAIN
+    return soon if at is None else min(at, soon)
 
 
 async def claim(

@@ -161,14 +161,22 @@ class Inbox:
         return await claims.release(self._db, "inbox", "1 = 1")
 
     async def next_attempt(self) -> datetime | None:
-        """When the earliest pending event is due (now if one is due already); None if none."""
+        """When the earliest pending event free or this process's is due (now if one is due
+        already), no later than `claims.LOOK_AGAIN` while another process holds some; None if
+        none."""
         row = await self._db.fetchone(
-            "SELECT COUNT(*) AS n, MIN(COALESCE(next_attempt_at, '')) AS at FROM inbox"
-            " WHERE processed_at IS NULL AND dead_at IS NULL"
+            "SELECT SUM(CASE WHEN claimed_by IS NULL OR claimed_by = ? THEN 1 ELSE 0 END) AS n,"
+            " MIN(CASE WHEN claimed_by IS NULL OR claimed_by = ?"
+            " THEN COALESCE(next_attempt_at, '') END) AS at,"
+            " SUM(CASE WHEN claimed_by IS NOT NULL AND claimed_by <> ? THEN 1 ELSE 0 END) AS others"
+            f" FROM inbox WHERE {PENDING}",
+            (self._db.holder, self._db.holder, self._db.holder),
         )
+        others = bool(row and row["others"])
         if not row or not row["n"]:
-            return None
-        return parse_stamp(row["at"]) if row["at"] else self._clock.now()
+            return claims.look_again(None, others, self._clock.now())
+        at = parse_stamp(row["at"]) if row["at"] else self._clock.now()
+        return claims.look_again(at, others, self._clock.now())
 
     async def mark_processed(self, tx: Tx, event_id: int) -> None:
         await tx.execute(

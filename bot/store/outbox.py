@@ -156,11 +156,18 @@ class Outbox:
         return _post(row) if row else None
 
     async def next_attempt(self) -> datetime | None:
+        """When this process should look again: the earliest attempt among posts free or its
+        own, and no later than `claims.LOOK_AGAIN` while another process holds some (so if
+        it dies, its posts are taken over that soon); None if nothing waits."""
         row = await self._db.fetchone(
-            "SELECT MIN(next_attempt_at) AS at FROM outbox"
-            " WHERE delivered_at IS NULL AND dead_at IS NULL AND sending_since IS NULL"
+            "SELECT MIN(CASE WHEN sending_since IS NULL AND (claimed_by IS NULL OR claimed_by = ?)"
+            " THEN next_attempt_at END) AS at,"
+            " SUM(CASE WHEN claimed_by IS NOT NULL AND claimed_by <> ? THEN 1 ELSE 0 END) AS others"
+            f" FROM outbox WHERE {OPEN}",
+            (self._db.holder, self._db.holder),
         )
-        return parse_stamp(row["at"]) if row and row["at"] else None
+        at = parse_stamp(row["at"]) if row and row["at"] else None
+        return claims.look_again(at, bool(row and row["others"]), self._clock.now())
 
     async def sending(self, post_id: int) -> bool:
         """Mark a post as in flight, durably, before it is handed to Cliq, claiming it for this

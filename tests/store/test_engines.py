@@ -27,7 +27,7 @@ async def test_migrations_run_once_whoever_opens_the_store(store_url: str) -> No
     ran = await asyncio.gather(
         first.migrate("things", MIGRATIONS), second.migrate("things", MIGRATIONS)
     )
-    assert sorted(ran) == [0, 2]
+    assert sum(ran) == 2  # each migration once, whichever process applied it
     assert (
         await first.migrate("things", [*MIGRATIONS, "CREATE INDEX things_big ON things (big)"]) == 1
     )
