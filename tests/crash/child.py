@@ -1,6 +1,9 @@
 """A child process for the crash tests: `ingest <db> <port>` serves /desk/events into an inbox;
 `send <db> <cliq url>` runs the sender over an outbox; `cliq <db> <port>` serves the framework's
-/cliq with its replay memory in the store. The parent kills it with SIGKILL."""
+/cliq with its replay memory in the store; `lead <db> <day>` runs a digest-like scheduler job
+under the store's scheduler lease (bot/workers/leader.py), queueing one post per place for `day`
+each round and printing `leading` when it starts. `<db>` is a SQLite path or a PostgreSQL URL.
+The parent kills it with SIGKILL."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from bot.handlers import desk_events
 from bot.store.db import Database
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
+from bot.workers.leader import LEASE, lead
 from bot.workers.sender import Sender
 
 
@@ -95,10 +99,28 @@ async def cliq(path: str, port: int) -> None:
     await asyncio.Event().wait()
 
 
+async def lead_digests(path: str, day: str) -> None:
+    db = await Database.open(path)
+    outbox = Outbox(db, SystemClock())
+    await outbox.setup()
+
+    async def digests() -> None:
+        print("leading", flush=True)
+        while True:  # each round queues what is due; the dedupe key makes it once per place/day
+            for place in ("desk", "support"):
+                await outbox.enqueue(None, "channel", place, {"text": day}, f"digest:{place}:{day}")
+            await asyncio.sleep(0.2)
+
+    print("ready", flush=True)
+    await lead(db.lease(LEASE), [digests], every=0.2)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "ingest":
         asyncio.run(ingest(sys.argv[2], int(sys.argv[3])))
     elif sys.argv[1] == "cliq":
         asyncio.run(cliq(sys.argv[2], int(sys.argv[3])))
+    elif sys.argv[1] == "lead":
+        asyncio.run(lead_digests(sys.argv[2], sys.argv[3]))
     else:
         asyncio.run(send(sys.argv[2], sys.argv[3]))
