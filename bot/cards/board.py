@@ -115,7 +115,7 @@ def confirm_checkout(
     since = f" since {when.local(agent.since, zone, now)}" if agent.since else ""
     started = (
         f" (checked in {when.local(agent.session_started, zone, now)})"
-        if agent.session_started
+        if agent.session_started and agent.session_started != agent.since
         else ""
     )
     name = shown_name(agent)
