@@ -11,6 +11,7 @@ import importlib
 import os
 import socket
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,8 +24,10 @@ from bot.testing.signing import SignedRequests
 
 HELP = (
     "Type a message (end a line with \\ to go on to the next), a /command, a button number,"
-    " or 'quit'."
+    " or 'quit'. In a form, a line with only a dot (.) drops the form."
 )
+DROP_FORM = "."
+"""Typed alone at a form's prompt: the form is dropped (Cliq's Cancel), nothing is submitted."""
 
 
 def render(answer: Answer) -> str:
@@ -107,23 +110,64 @@ def _slide(slide: dict[str, Any]) -> list[str]:
 
 
 async def _ask(prompt: str) -> str:
-    return (await asyncio.to_thread(input, prompt)).strip()
+    """One line from the terminal, stripped. EOFError when input ends (Ctrl-D, a pipe's end).
+
+    `input()` runs in a daemon thread, not the loop's executor: a thread blocked reading the
+    terminal must not keep the process alive after Ctrl-C ends the chat (executor threads are
+    joined at exit, so the chat would hang until Enter)."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def settle(result: str | None, error: BaseException | None) -> None:
+        if line.done():
+            return
+        if error is not None:
+            line.set_exception(error)
+        else:
+            line.set_result(result or "")
+
+    def read() -> None:
+        try:
+            typed = input(prompt)
+        except BaseException as exc:  # EOFError, or an interrupt: handed to the awaiting chat
+            loop.call_soon_threadsafe(settle, None, exc)
+        else:
+            loop.call_soon_threadsafe(settle, typed, None)
+
+    threading.Thread(target=read, name="deskbot-chat-input", daemon=True).start()
+    return (await line).strip()
 
 
 Ask = Callable[[str], Awaitable[str]]
 Show = Callable[[str], None]
 
 
-async def _fill_form(form: dict[str, Any], ask: Ask, show: Show) -> dict[str, Any]:
-    values: dict[str, Any] = {}
+class FormDropped(Exception):
+    """The person dropped the form at a prompt (typed `DROP_FORM`); nothing is submitted."""
+
+
+async def _fill_form(
+    form: dict[str, Any],
+    ask: Ask,
+    show: Show,
+    values: dict[str, Any] | None = None,
+    only: set[str] | None = None,
+) -> dict[str, Any]:
+    """Ask for the form's visible inputs one at a time (all of them, or those named in `only`,
+    e.g. the fields a form_error flagged), on top of `values` already given. A number picks that
+    option of a select or radio. Raises FormDropped when `DROP_FORM` is typed, EOFError when
+    input ends."""
+    values = dict(values or {})
     show(f"== {form.get('title', 'Form')} ==  {form.get('hint', '')}")
     for field in form.get("inputs", []):
-        if field.get("type") == "hidden":
+        if field.get("type") == "hidden" or (only is not None and field["name"] not in only):
             continue
         options = field.get("options") or []
         for number, option in enumerate(options, start=1):
             show(f"    {number}) {option['label']}")
         typed = await ask(f"  {field.get('label', field['name'])}: ")
+        if typed == DROP_FORM:
+            raise FormDropped
         if (
             options
             and typed.isascii()
@@ -132,9 +176,36 @@ async def _fill_form(form: dict[str, Any], ask: Ask, show: Show) -> dict[str, An
             and 1 <= int(typed) <= len(options)
         ):
             typed = options[int(typed) - 1]["value"]
+        values.pop(field["name"], None)
         if typed:
             values[field["name"]] = typed
     return values
+
+
+async def _complete_form(
+    conversation: Conversation, answer: Answer, ask: Ask, show: Show
+) -> Answer | None:
+    """Fill and submit the form `answer` holds, as Cliq keeps a form open while its submit is
+    answered with a form_error: the error is shown and the flagged fields (every field when it
+    names none of them) are asked again, the other values kept. Returns the answer to the last
+    submit, or None when the person drops the form. EOFError when input ends."""
+    while answer.kind == "form":
+        form: dict[str, Any] = answer.output
+        try:
+            values = await _fill_form(form, ask, show)
+            answer = await conversation.submit(values, form=form)
+            while answer.kind == "form_error":
+                show(render(answer))
+                flagged = set((answer.output or {}).get("inputs") or {})
+                names = {field["name"] for field in form.get("inputs", [])}
+                values = await _fill_form(
+                    form, ask, show, values, flagged & names if flagged & names else None
+                )
+                answer = await conversation.submit(values, form=form)
+        except FormDropped:
+            show("(form dropped: nothing was sent)")
+            return None
+    return answer
 
 
 async def converse(conversation: Conversation, ask: Ask = _ask, show: Show = print) -> None:
@@ -168,10 +239,13 @@ async def converse(conversation: Conversation, ask: Ask = _ask, show: Show = pri
             answer = await conversation.command(name, rest)
         else:
             answer = await conversation.say(line)
-        while answer.kind == "form":
-            values = await _fill_form(answer.output, ask, show)
-            answer = await conversation.submit(values)
-        show(render(answer))
+        try:
+            completed = await _complete_form(conversation, answer, ask, show)
+        except EOFError:
+            show("(input ended in a form: nothing was sent)")
+            return
+        if completed is not None:
+            show(render(completed))
 
 
 class AppSpecError(ValueError):

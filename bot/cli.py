@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import secrets
 import sys
 
@@ -73,7 +74,14 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_install(config, args.command))
         if args.command in ("inbox", "outbox"):
             return asyncio.run(_queue(config, args.command, args.words))
-        return asyncio.run(_chat(config, args.url, args.email, args.app))
+        try:
+            return asyncio.run(_chat(config, args.url, args.email, args.app))
+        except KeyboardInterrupt:  # Ctrl-C ends the chat, as 'quit' does: no traceback
+            print(file=sys.stderr, flush=True)
+            sys.stdout.flush()
+            # The thread reading the terminal is still blocked in input(); finalising the
+            # interpreter under it aborts ("could not acquire lock for stdin"), so leave now.
+            os._exit(130)
     except (ConfigError, AppSpecError) as exc:
         print(f"deskbot: {exc}", file=sys.stderr)
         return 2

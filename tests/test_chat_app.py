@@ -184,3 +184,143 @@ async def test_chat_sends_a_message_over_several_lines_with_trailing_backslashes
     assert len(heard) == 1
     assert heard[0]["params"]["message"]["text"] == "first \nsecond\nthird"  # type: ignore[index]
     assert prompts == ["you> ", "...> ", "...> ", "you> "]
+
+
+def _form_bot(heard: list[dict[str, object]]):  # type: ignore[no-untyped-def]
+    """A bot that answers any message with a form (a text and a select), refuses a submit whose
+    select is not one it offered with a form_error naming that field (as Cliq keeps the form
+    open), and records every call."""
+    from aiohttp import web
+
+    form = {
+        "type": "form",
+        "title": "Reply",
+        "name": "reply",
+        "action": {"type": "invoke.function", "name": "replyform"},
+        "inputs": [
+            {"type": "textarea", "name": "content", "label": "Reply"},
+            {
+                "type": "select",
+                "name": "then_status",
+                "label": "Then set status",
+                "options": [{"label": "Open", "value": "Open"}, {"label": "Closed", "value": "C"}],
+            },
+            {"type": "hidden", "name": "ticket", "value": "115"},
+        ],
+    }
+
+    async def cliq(request: web.Request) -> web.Response:
+        from bot.cliq.envelope import parse_envelope
+
+        env = parse_envelope(await request.read()).model_dump(mode="json")
+        heard.append(env)
+        if (env.get("handler") or {}).get("type") != "form_handler":
+            return web.json_response({"output": form})
+        values = env["params"]["form"]["values"]
+        status = values.get("then_status")
+        picked = status.get("value") if isinstance(status, dict) else status
+        if picked not in ("Open", "C"):
+            error = {"then_status": f"“{picked}” is not one of the choices offered"}
+            return web.json_response(
+                {"output": {"type": "form_error", "text": "Pick again.", "inputs": error}}
+            )
+        return web.json_response({"output": {"text": f"sent {values['content']} → {picked}"}})
+
+    def build(port: int) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/cliq", cliq)
+        return app
+
+    return build
+
+
+async def _chat_with_form_bot(lines: list[str]) -> tuple[str, list[dict[str, object]]]:
+    """Chat with `_form_bot`, typing `lines`; input then ends (EOFError, as Ctrl-D or a pipe's
+    end). Returns the screen and the calls the bot heard."""
+    from bot.chat import run_chat
+
+    heard: list[dict[str, object]] = []
+    typed: Iterator[str] = iter(lines)
+    screen: list[str] = []
+
+    async def ask(prompt: str) -> str:
+        screen.append(prompt)
+        try:
+            return next(typed)
+        except StopIteration:
+            raise EOFError from None
+
+    await run_chat(secret="s", app_at=_form_bot(heard), ask=ask, show=screen.append)
+    return "\n".join(screen), heard
+
+
+def _submits(heard: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [
+        e["params"]["form"]["values"]  # type: ignore[index]
+        for e in heard
+        if (e.get("handler") or {}).get("type") == "form_handler"  # type: ignore[union-attr]
+    ]
+
+
+async def test_chat_asks_again_the_field_a_form_error_names_keeping_the_others() -> None:
+    """Cliq keeps a form open with the error next to the field; the terminal asks that field
+    again (a number not offered, then text not offered, then a good pick), keeping the rest."""
+    screen, heard = await _chat_with_form_bot(["hello", "Thanks", "9", "maybe", "2", "quit"])
+    submits = _submits(heard)
+    assert [s["then_status"] for s in submits] == [
+        "9",
+        "maybe",
+        {"label": "Closed", "value": "C"},
+    ]
+    assert all(s["content"] == "Thanks" and s["ticket"] == "115" for s in submits)
+    assert screen.count("  Reply: ") == 1 and screen.count("  Then set status: ") == 3
+    assert "“9” is not one of the choices offered" in screen
+    assert "sent Thanks → C" in screen
+
+
+async def test_chat_input_ending_or_a_dot_in_a_form_sends_nothing_and_never_raises() -> None:
+    for lines in (["hello"], ["hello", "Thanks"], ["hello", "Thanks", "9"]):  # EOF at each prompt
+        screen, heard = await _chat_with_form_bot(lines)
+        assert "input ended in a form: nothing was sent" in screen, lines
+        assert len(_submits(heard)) == (1 if len(lines) == 3 else 0), lines
+    for lines in (["hello", ".", "quit"], ["hello", "Thanks", ".", "quit"]):
+        screen, heard = await _chat_with_form_bot(lines)
+        assert "form dropped: nothing was sent" in screen and not _submits(heard), lines
+        assert screen.count("you> ") == 2, lines  # back at the prompt, then quit
+
+
+def test_ctrl_c_ends_the_chat_at_once_without_a_traceback(tmp_path: Path) -> None:
+    """SIGINT while the chat waits for a line (the reading thread blocked in input()): exit
+    130, nothing on stderr but a line break, and no wait for another key."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    config = tmp_path / "bot.toml"
+    config.write_text("")
+    run_cli = "import sys; from bot.cli import main; sys.exit(main())"
+    argv = ["chat", "--config", str(config), "--app", "examples.standup:app"]
+    chat = subprocess.Popen(
+        [sys.executable, "-c", run_cli, *argv],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        assert chat.stdout is not None
+        seen = b""
+        while not seen.endswith(b"you> "):  # the prompt is up: input() is blocked reading
+            byte = chat.stdout.read(1)
+            assert byte, seen
+            seen += byte
+        chat.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        _, err = chat.communicate(timeout=20)
+    finally:
+        if chat.poll() is None:
+            chat.kill()
+    assert chat.returncode == 130, err
+    assert b"Traceback" not in err and b"Fatal Python error" not in err, err
+    assert time.monotonic() - started < 10
