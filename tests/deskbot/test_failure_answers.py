@@ -200,3 +200,25 @@ def test_a_cliq_failure_a_listener_did_not_expect_says_what_to_do(
     answer = replies[CliqError](error)
     assert isinstance(answer, Message) or answer.status == "failure"
     assert words in answer.text
+
+
+READS = [("ticket", "115"), ("ticket", ""), ("pendingtickets", ""), ("deskstatus", "")]
+
+
+@pytest.mark.parametrize(("status", "code", "words"), DESK_FAILURES)
+async def test_each_desk_failure_says_what_to_do_for_commands_and_keywords(
+    deskbot: Deskbot, status: int, code: str, words: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    desk = deskbot.parts.sandboxes.desk  # type: ignore[union-attr]
+    chat = deskbot.chat()
+    await chat.command("help")
+    for name, args in READS:
+        desk.fail(status, code, count=20)
+        answer = await chat.command(name, args)
+        desk.faults.clear()
+        assert words in plain(answer) or words in answer.text, (name, answer.output)
+    desk.fail(status, code, count=20)
+    said = await chat.say("Open Tickets")
+    desk.faults.clear()
+    assert words in plain(said), said.output
+    no_traceback(caplog)
