@@ -60,6 +60,13 @@ def _refusal(access: Access) -> Message | Banner | None:
     return None
 
 
+def attendance_user(ctx: DeskContext) -> Message | Banner | None:
+    """Guard: the caller is a Desk agent who may use attendance for themselves (by default
+    light agents may not: `[attendance] roles`); /help then leaves these commands out for
+    those who may not."""
+    return desk_agent(ctx) or _refusal(_access(ctx))
+
+
 async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
     access = _access(ctx)
     refused = _refusal(access)
@@ -80,7 +87,7 @@ async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
     "checkin",
     usage="/checkin",
     description="Check in (start your day).",
-    requires=desk_agent,
+    requires=attendance_user,
     takes=0,
 )
 async def checkin(ctx: DeskContext, args: str) -> Message | Banner:
@@ -91,7 +98,7 @@ async def checkin(ctx: DeskContext, args: str) -> Message | Banner:
     "checkout",
     usage="/checkout",
     description="Check out (end your day).",
-    requires=desk_agent,
+    requires=attendance_user,
     takes=0,
 )
 async def checkout(ctx: DeskContext, args: str) -> Message | Banner:
@@ -103,7 +110,7 @@ async def checkout(ctx: DeskContext, args: str) -> Message | Banner:
     usage="/break [meal | short]",
     takes=1,
     description="Take a meal or short break.",
-    requires=desk_agent,
+    requires=attendance_user,
 )
 async def take_break(ctx: DeskContext, args: str) -> Message | Banner:
     kind = args.strip().casefold() or "short"
@@ -130,11 +137,13 @@ for _word, _status in (
     ("meal break", "Meal Break"),
     ("short break", "Short Break"),
 ):
-    router.keyword(_word, requires=desk_agent)(_mover(_status))
-    router.menu(ATTENDANCE_MENU, sub_action=_word.title(), requires=desk_agent)(_mover(_status))
+    router.keyword(_word, requires=attendance_user)(_mover(_status))
+    router.menu(ATTENDANCE_MENU, sub_action=_word.title(), requires=attendance_user)(
+        _mover(_status)
+    )
 
 
-@router.button("att", requires=desk_agent)
+@router.button("att", requires=attendance_user)
 async def move_button(ctx: DeskContext, status_id: str) -> Message | Banner:
     status = number(status_id)
     if status is None:

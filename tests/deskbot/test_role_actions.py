@@ -161,3 +161,34 @@ async def test_a_card_posted_to_a_channel_offers_everyone_every_action(
     assert [b["label"] for b in posted["body"]["buttons"]] == CHANGES
     keys = {b["key"].partition(":")[2] for b in posted["body"]["buttons"]}
     assert len(keys) == 1  # the same ticket, as drawn
+
+
+@pytest.mark.parametrize(
+    ("who", "listed", "left_out"),
+    [
+        ("agent", ["/checkin", "/ticket", "check in", "Open Tickets"], []),
+        ("light", ["/ticket", "Open Tickets"], ["/checkin", "/checkout", "/break", "check in"]),
+        ("stranger", ["/help", "/deskbot"], ["/ticket", "/checkin", "Open Tickets"]),
+    ],
+)
+async def test_help_lists_what_the_reader_may_use(
+    deskbot: Deskbot, who: str, listed: list[str], left_out: list[str]
+) -> None:
+    shown = (await deskbot.chat(who).command("help")).all_text().casefold()
+    for item in listed:
+        assert item.casefold() in shown, item
+    for item in left_out:
+        assert item.casefold() not in shown, item
+
+
+async def test_a_light_agent_is_refused_attendance_by_the_guard_everywhere(
+    deskbot: Deskbot,
+) -> None:
+    lee = deskbot.chat("light")
+    for answer in (
+        await lee.command("checkin"),
+        await lee.say("check in"),
+        await lee.menu("Attendance", "Check In"),
+    ):
+        assert "attendance" in str(answer.output).casefold() or "light" in str(answer.output)
+        assert answer.kind in ("banner", "message") and not answer.buttons
