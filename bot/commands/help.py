@@ -35,6 +35,8 @@ async def help_command(ctx: Context, args: str) -> Message:
 async def _may_use(ctx: Context, requires: Guard | None, admin_only: bool = False) -> bool:
     """Whether the caller passes a listener's guard (and its admin rule, when the whole
     listener is admin-only): what they can't use isn't offered (issue 11 item 8)."""
+    if getattr(ctx, "desk_problem", None) is not None:
+        return True  # who they are can't be asked now: list it all, each answer says why
     if admin_only and not await ctx.caller_is_admin():
         return False
     if requires is None:
