@@ -29,7 +29,7 @@ from bot.cliq.client import CliqClient, cliq_base_url
 from bot.cliq.envelope import Envelope
 from bot.cliq.errors import CliqError
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, MovableClock, SystemClock
 from bot.commands import actions, attendance, board, connect, summaries, tickets
 from bot.commands import help as help_commands
 from bot.commands.common import (
@@ -67,6 +67,8 @@ from bot.parts import (
     ANSWERS,
     ATTENDANCE,
     CLIQ,
+    CLOCK,
+    CLOCK_FOLLOWER,
     CONFIG,
     CONNECTIONS,
     CREDENTIALS,
@@ -81,8 +83,10 @@ from bot.parts import (
     OUTBOX,
     POLLER,
     READERS,
+    SANDBOX_ADDRESSES,
     SANDBOXES,
     SCHEDULER,
+    SCHEDULER_LEASE,
     SEEN,
     SENDER,
     SETTINGS,
@@ -91,7 +95,8 @@ from bot.parts import (
     ZONES,
 )
 from bot.router import Router
-from bot.sandbox.run import Sandboxes, start_sandboxes
+from bot.sandbox.follow import ClockFollower
+from bot.sandbox.run import start_sandboxes
 from bot.store.answers import Answers
 from bot.store.db import Database, StoreUnavailable
 from bot.store.inbox import Inbox
@@ -104,6 +109,7 @@ from bot.store.ticket_states import TicketStates
 from bot.store.zones import PersonZones
 from bot.workers.attendance_sweep import sweep_attendance
 from bot.workers.desk_poller import DeskPoller
+from bot.workers.due_work import due_work
 from bot.workers.leader import LEASE, lead
 from bot.workers.notifier import Notifier
 from bot.workers.scheduler import Scheduler
@@ -192,7 +198,7 @@ def create_app(
         return DeskContext(
             envelope=envelope,
             bot=bot,
-            clock=clock,
+            clock=app[CLOCK],  # the sandbox world's, which may have been moved
             request_id=request_id,
             parts=app,
             agent=agent,
@@ -205,8 +211,8 @@ def create_app(
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         async with open_parts(app, config, clock, sleep or asyncio.sleep):
             app[REPLAYS] = app[SEEN]  # signed calls remembered in the store, across processes
-            sandboxes = app.get(SANDBOXES)
-            app[SANDBOX_URLS].update(sandboxes.urls if sandboxes else {})
+            addresses: dict[str, str] = app[SANDBOX_ADDRESSES]
+            app[SANDBOX_URLS].update(addresses)
             for name, url in app[SANDBOX_URLS].items():
                 print(f"sandbox {name:<8} {url}", flush=True)
             gc.freeze()  # the long-lived objects are built: keep the collector off them
@@ -216,7 +222,7 @@ def create_app(
                 # One process among those sharing the store runs the time-driven workers.
                 asyncio.ensure_future(
                     lead(
-                        app[DB].lease(LEASE),
+                        app[SCHEDULER_LEASE],
                         [
                             app[SCHEDULER].run_forever,
                             partial(app[POLLER].run_forever, config.desk.poll_seconds),
@@ -225,7 +231,9 @@ def create_app(
                     )
                 ),
             ]
-            if sandboxes and config.sandbox.auto_install:
+            if CLOCK_FOLLOWER in app:
+                workers.append(asyncio.ensure_future(app[CLOCK_FOLLOWER].run_forever()))
+            if app[SANDBOX_ADDRESSES] and config.sandbox.auto_install:
                 workers.append(
                     asyncio.ensure_future(_install_when_listening(app[INSTALLATION], config))
                 )
@@ -255,15 +263,24 @@ async def open_parts(
     """Build Deskbot's parts, store each in `app` under its bot.parts key, and close them on
     exit (yields `app`). `sleep` is what retries wait with (tests inject one that records
     instead). Used by `create_app` inside the app's cleanup context, and by the CLI's install
-    commands with an app of their own that serves nothing."""
+    commands with an app of their own that serves nothing.
+
+    In sandbox mode the bot and its sandboxes share one movable clock over `clock`: the
+    sandboxes' own when they start here (their world kept in `config.sandbox_state_path`), else
+    one that follows the clock of the sandboxes at `[sandbox] desk_url` (bot/sandbox/follow.py).
+    Each move runs the due work (bot/workers/due_work.py) before it answers."""
+    wall = clock
     async with AsyncExitStack() as stack:
-        sandboxes = None
+        sandbox_urls = config.sandbox.urls() or {}
         if config.uses_sandbox:
-            sandboxes = await start_sandboxes(config, clock)
-            stack.push_async_callback(sandboxes.stop)
-            log.info("sandboxes: %s", sandboxes.urls)
-            app[SANDBOXES] = sandboxes
-        accounts_url, desk_url, cliq_accounts, cliq_url = _urls(config, sandboxes)
+            clock = MovableClock(wall)
+            if not sandbox_urls:
+                sandboxes = await start_sandboxes(config, clock, db_path=config.sandbox_state_path)
+                stack.push_async_callback(sandboxes.stop)
+                app[SANDBOXES] = sandboxes
+                sandbox_urls = sandboxes.urls
+            log.info("sandboxes: %s", sandbox_urls)
+        accounts_url, desk_url, cliq_accounts, cliq_url = _urls(config, sandbox_urls)
         db = await Database.open(config.store.location)
         stack.push_async_callback(db.close)
         # aiohttp's default is 5 minutes a call: a stalled Desk or Accounts would hold a
@@ -272,6 +289,10 @@ async def open_parts(
         accounts_http = await stack.enter_async_context(aiohttp.ClientSession(timeout=zoho_timeout))
         desk_http = await stack.enter_async_context(aiohttp.ClientSession(timeout=zoho_timeout))
         cliq_http = await stack.enter_async_context(aiohttp.ClientSession())
+        if isinstance(clock, MovableClock) and SANDBOXES not in app:
+            follower = ClockFollower(desk_http, sandbox_urls["desk"], clock)
+            await follower.sync()  # the world's time before anything runs
+            app[CLOCK_FOLLOWER] = follower
         secret = config.client_secret()
         accounts = Accounts(
             accounts_http,
@@ -342,7 +363,7 @@ async def open_parts(
         )
         attendance_service = AttendanceService(db, clock, notices=attendance_notices)
         inbox = Inbox(db, clock)
-        seen = SeenCredentials(db, clock)
+        seen = SeenCredentials(db, wall)  # signature windows are wall time
         settings = Settings(
             db, org_channel=config.cliq.org_channel, dm_owner=config.notifications.dm_owner
         )
@@ -364,8 +385,8 @@ async def open_parts(
         ):
             await part.setup()
         jwks_url = (
-            f"{sandboxes.urls['desk']}/.well-known/jwks.json"
-            if sandboxes and config.desk.datacenter == SANDBOX
+            f"{sandbox_urls['desk']}/.well-known/jwks.json"
+            if sandbox_urls and config.desk.datacenter == SANDBOX
             else hosts_for(config.desk.datacenter).jwks_url
         )
         webhooks = WebhookVerifier(
@@ -373,6 +394,7 @@ async def open_parts(
             config.desk_org_id,
             await settings.get("webhook_ids", []),
             clock,
+            reload=lambda: settings.get("webhook_ids", []),  # installed by another process
         )
         directory = AgentDirectory(desk, clock)
         org_data = OrgData(desk, directory, clock)
@@ -426,7 +448,16 @@ async def open_parts(
             poll_once=poller.run_once,
         )
         await installation.load()
+        # One lease object per process: on PostgreSQL it is a connection holding the lock.
+        scheduler_lease = db.lease(LEASE)
+        if isinstance(clock, MovableClock):
+            wake = [sender.wake, notifier.wake]
+            due = due_work(scheduler, attendance_service, wake, lease=scheduler_lease)
+            stack.callback(clock.on_move(due))
         app[CONFIG] = config
+        app[CLOCK] = clock
+        app[SANDBOX_ADDRESSES] = sandbox_urls
+        app[SCHEDULER_LEASE] = scheduler_lease
         app[DB] = db
         app[ACCOUNTS] = accounts
         app[CREDENTIALS] = {DESK_REFRESH_ENV: desk_tokens, CLIQ_REFRESH_ENV: cliq_tokens}
@@ -499,9 +530,8 @@ async def _install_when_listening(installation: Installation, config: Config) ->
     log.error("could not install against the sandboxes at %s", config.public_url)
 
 
-def _urls(config: Config, sandboxes: Sandboxes | None) -> tuple[str, str, str, str]:
+def _urls(config: Config, sandbox: dict[str, str]) -> tuple[str, str, str, str]:
     """Desk's Accounts and API, Cliq's Accounts and API: the sandbox's or the data centre's."""
-    sandbox = sandboxes.urls if sandboxes else {}
     if config.desk.datacenter == SANDBOX:
         desk_accounts, desk = sandbox["accounts"], f"{sandbox['desk']}/api/v1"
     else:

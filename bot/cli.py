@@ -1,4 +1,5 @@
-"""`deskbot serve | shim | chat`: the command line."""
+"""`deskbot serve | sandbox | shim | chat | install | uninstall | inbox | outbox`: the command
+line."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import contextlib
 import logging
 import os
 import secrets
+import signal
 import sys
 
 import aiohttp
@@ -32,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--config", help="the config file (default: ./bot.toml)")
     serve.add_argument("--host", help="listen address (default from bot.toml)")
     serve.add_argument("--port", type=int, help="listen port (default 8080)")
+
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="run the sandbox Desk, Cliq and Accounts alone, for `serve` to use by URL",
+    )
+    sandbox.add_argument("--config", help="the config file (default: ./bot.toml)")
 
     shim = commands.add_parser("shim", help="print the Deluge shims to paste into Cliq")
     shim.add_argument("--config")
@@ -68,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         if args.command == "serve":
             return _serve(config, args.host, args.port)
+        if args.command == "sandbox":
+            return _sandbox(config)
         if args.command == "shim":
             return _shim(config, args.url)
         if args.command in ("install", "uninstall"):
@@ -169,6 +179,37 @@ async def _listen(app: web.Application, host: str, port: int) -> None:
         await runner.cleanup()
 
 
+def _sandbox(config: Config) -> int:
+    """`deskbot sandbox`: the three sandboxes in this process until SIGINT or SIGTERM."""
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_run_sandboxes(config))
+    return 0
+
+
+async def _run_sandboxes(config: Config) -> None:
+    from bot.clock import MovableClock, SystemClock
+    from bot.sandbox.run import start_sandboxes
+
+    path = config.sandbox_state_path
+    sandboxes = await start_sandboxes(config, MovableClock(SystemClock()), db_path=path)
+    try:
+        for name, url in sandboxes.urls.items():
+            print(f"sandbox {name:<8} {url}", flush=True)
+        print(f"sandbox state    {path}", flush=True)
+        print(
+            "serve uses them with, in bot.toml's [sandbox]: "
+            + ", ".join(f'{name}_url = "{sandboxes.urls[name]}"' for name in sandboxes.urls),
+            flush=True,
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        await stop.wait()
+    finally:
+        await sandboxes.stop()
+
+
 def _shim(config: Config, url: str | None) -> int:
     from bot.app import build_bot
     from bot.cliq.form import FORM_FUNCTION
@@ -189,15 +230,37 @@ def _shim(config: Config, url: str | None) -> int:
     return 0
 
 
-SANDBOX_INSTALL = (
-    "Sandbox mode: the sandboxes live inside `deskbot serve`, which installs itself on them when"
-    " it starts ([sandbox] auto_install); this command has no sandboxes of its own to change, so"
-    " it did nothing. It installs against real Zoho ([desk] and [cliq] datacenter)."
-)
+def no_running_sandboxes(command: str, public_url: str, why: str) -> str:
+    """What `install`/`uninstall` say in sandbox mode when no running bot shows its sandboxes."""
+    return (
+        f"deskbot {command}: sandbox mode acts on the running bot's sandboxes, but {why} at"
+        f" {public_url}/healthz; start `deskbot serve` first (it installs itself on its"
+        " sandboxes), or set [sandbox] desk_url, cliq_url and accounts_url to sandboxes"
+        " running on their own (`deskbot sandbox`)"
+    )
+
+
+async def _running_sandboxes(public_url: str) -> dict[str, str]:
+    """The sandbox URLs the bot at `public_url` lists in its `/healthz`; LookupError with the
+    reason when no bot answers there or it lists none."""
+    timeout = aiohttp.ClientTimeout(total=10)
+    try:
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            async with session.get(f"{public_url}/healthz") as response:
+                health = await response.json(content_type=None)
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        raise LookupError("no bot answers") from None
+    found = health.get("sandboxes") if isinstance(health, dict) else None
+    if not isinstance(found, dict) or not {"desk", "cliq", "accounts"} <= set(found):
+        raise LookupError("the bot answering lists no sandboxes")
+    return {name: str(found[name]) for name in ("desk", "cliq", "accounts")}
 
 
 async def _install(config: Config, command: str) -> int:
-    """Against a running deployment: Desk checks that `<public_url>/desk/events` answers."""
+    """Against a running deployment: Desk checks that `<public_url>/desk/events` answers.
+
+    In sandbox mode, on the running bot's sandboxes: those of `[sandbox] desk_url`… or those
+    the bot at `public_url` lists in its `/healthz`; never sandboxes of its own."""
     from aiohttp import web
 
     from bot.app import open_parts
@@ -211,9 +274,14 @@ async def _install(config: Config, command: str) -> int:
     except InstallError as exc:
         print(f"deskbot {command}: {exc}", file=sys.stderr)
         return 2
-    if config.uses_sandbox:
-        print(SANDBOX_INSTALL)
-        return 0
+    if config.uses_sandbox and not config.sandbox.urls():
+        try:
+            urls = await _running_sandboxes(config.public_url)
+        except LookupError as exc:
+            print(no_running_sandboxes(command, config.public_url, str(exc)), file=sys.stderr)
+            return 1
+        sandbox = config.sandbox.model_copy(update={f"{k}_url": v for k, v in urls.items()})
+        config = config.model_copy(update={"sandbox": sandbox})
     async with open_parts(web.Application(), config, SystemClock()) as parts:
         installation = parts[INSTALLATION]
         step = installation.install if command == "install" else installation.uninstall

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Protocol
 from zoneinfo import ZoneInfo, available_timezones
+
+log = logging.getLogger(__name__)
 
 MAX_ZONE_NAME = 64
 """Longer names are not looked up at all (the longest IANA name has 32 characters)."""
@@ -74,16 +79,73 @@ def _aware(when: datetime) -> datetime:
     return when.astimezone(UTC)
 
 
-class OffsetClock:
-    """Another clock moved forward by an adjustable offset: the sandbox's "move the clock"."""
+class MovableClock:
+    """Another clock (`base`) plus an offset that only grows: the sandbox world's one movable
+    clock (`POST /sandbox/clock`), shared by the bot and its sandboxes.
 
-    def __init__(self, base: Clock) -> None:
-        self._base = base
-        self.offset = timedelta(0)
+    Whoever must act when time jumps registers a listener (`on_move`); `move` and `follow`
+    return only once every listener has run, so the work that fell due is done (or queued)
+    when they return: tests wait on that, never on a sleep."""
+
+    def __init__(self, base: Clock, offset: timedelta = timedelta(0)) -> None:
+        """`offset` is where a saved world left the clock (never negative)."""
+        if offset < timedelta(0):
+            raise ValueError("a movable clock only moves forward")
+        self.base = base
+        self._offset = offset
+        self.version = 0
+        self._listeners: list[Callable[[], Awaitable[None]]] = []
+        self._moved = asyncio.Condition()
 
     def now(self) -> datetime:
-        return self._base.now() + self.offset
+        """The base clock's time plus the offset (UTC)."""
+        return self.base.now() + self._offset
 
-    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
-        self.offset += delta if delta is not None else timedelta(**kwargs)
-        return self.now()
+    @property
+    def offset(self) -> timedelta:
+        """How far ahead of its base clock this clock runs."""
+        return self._offset
+
+    def on_move(self, listener: Callable[[], Awaitable[None]]) -> Callable[[], None]:
+        """Call `listener` (awaited) after each move; returns the function that removes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    STEP = timedelta(minutes=10)
+    """The longest stride of a move: the listeners run after each, so work due in between runs
+    as the clock passes its time, as if the time had passed (a digest on time, not "late"; a
+    reminder before its due time, not after)."""
+
+    async def move(self, delta: timedelta) -> datetime:
+        """Move forward by `delta` (ValueError if negative) in strides of at most `STEP`; the
+        new time, once every listener has run after every stride."""
+        if delta < timedelta(0):
+            raise ValueError("a movable clock only moves forward")
+        target = self._offset + delta
+        while True:
+            stride = min(target, self._offset + self.STEP)
+            await self.follow(stride)
+            if stride >= target:
+                return self.now()
+
+    async def follow(self, offset: timedelta) -> None:
+        """Take `offset` (another clock's, e.g. the sandbox's) and run the listeners; an offset
+        behind ours is ignored (the clock never goes back)."""
+        if offset < self._offset:
+            return
+        self._offset = offset
+        self.version += 1
+        async with self._moved:
+            self._moved.notify_all()
+        for listener in list(self._listeners):
+            try:
+                await listener()
+            except Exception:
+                log.exception("a listener of the movable clock failed")
+
+    async def wait_moved(self, after: int) -> int:
+        """Wait until `version` is other than `after` (the clock moved since, or it is another
+        clock's count); the version then. Callers bound the wait (`asyncio.timeout`)."""
+        async with self._moved:
+            await self._moved.wait_for(lambda: self.version != after)
+        return self.version

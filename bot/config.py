@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.handlers.serving import EdgeLimits
 
@@ -91,6 +91,9 @@ class OAuthConfig(Section):
     # client secret and refresh tokens come from the environment (see README)
 
 
+SANDBOX_URL_KEYS = ("desk_url", "cliq_url", "accounts_url")
+
+
 class SandboxConfig(Section):
     host: str = "127.0.0.1"
     seed: int = 42
@@ -117,6 +120,39 @@ class SandboxConfig(Section):
     search_lag_minutes: float = Field(default=2.0, ge=0)
     # Whether the sandbox Desk's webhook JWTs carry `exp` (open: zoho-audit.md §1.11).
     desk_jwt_exp: bool = True
+    # Sandboxes already running in their own process (`deskbot sandbox` prints these): `serve`
+    # then uses them instead of starting its own. All three, or none.
+    desk_url: str = ""
+    cliq_url: str = ""
+    accounts_url: str = ""
+    # Where the sandbox world is kept between starts; empty: beside [store] path
+    # (var/deskbot.db → var/deskbot.sandbox.db).
+    state_path: str = ""
+
+    @model_validator(mode="after")
+    def _all_urls_or_none(self) -> SandboxConfig:
+        given = [name for name in SANDBOX_URL_KEYS if getattr(self, name)]
+        if given and len(given) != len(SANDBOX_URL_KEYS):
+            missing = ", ".join(n for n in SANDBOX_URL_KEYS if n not in given)
+            raise ValueError(
+                f"[sandbox] {', '.join(given)} given without {missing}: give all three"
+                " (`deskbot sandbox` prints them) or none (serve starts its own)"
+            )
+        for name in given:
+            url = getattr(self, name)
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"[sandbox] {name} = {url!r} is not an http:// URL")
+        return self
+
+    def urls(self) -> dict[str, str] | None:
+        """The running sandboxes' URLs by name (desk, cliq, accounts), or None: start them."""
+        if not self.desk_url:
+            return None
+        return {
+            "desk": self.desk_url.rstrip("/"),
+            "cliq": self.cliq_url.rstrip("/"),
+            "accounts": self.accounts_url.rstrip("/"),
+        }
 
 
 class StoreConfig(Section):
@@ -166,6 +202,16 @@ class Config(Section):
     @property
     def uses_sandbox(self) -> bool:
         return self.cliq.datacenter == SANDBOX or self.desk.datacenter == SANDBOX
+
+    @property
+    def sandbox_state_path(self) -> str:
+        """The SQLite file the sandbox world is kept in (`[sandbox] state_path`, else beside
+        the bot's SQLite file, `[store] url` or `path`)."""
+        from bot.sandbox.saved import state_path
+        from bot.store.db import sqlite_path
+
+        sqlite = self.store.url if self.store.url.startswith("sqlite:///") else self.store.path
+        return self.sandbox.state_path or state_path(sqlite_path(sqlite))
 
     @property
     def public_url(self) -> str:

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from attendance.service import AttendanceService
 from bot.cliq.client import CliqClient
+from bot.clock import Clock
 from bot.config import Config
 from bot.desk.client import DeskClient
 from bot.desk.org_data import OrgData
@@ -22,9 +23,10 @@ from bot.identity.export_links import ExportLinks
 from bot.install import Installation
 from bot.notify.readers import Readers
 from bot.oauth import Accounts, TokenManager
+from bot.sandbox.follow import ClockFollower
 from bot.sandbox.run import Sandboxes
 from bot.store.answers import Answers
-from bot.store.db import Database
+from bot.store.db import Database, Lease
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
 from bot.store.seen import SeenCredentials
@@ -37,9 +39,18 @@ from bot.workers.scheduler import Scheduler
 from bot.workers.sender import Sender
 
 CONFIG = web.AppKey("config", Config)
+CLOCK = web.AppKey("clock", Clock)
+"""Every part's "now". In sandbox mode the world's MovableClock (`POST /sandbox/clock` moves
+it); the signature checks of `/cliq` keep the wall clock (signed calls carry wall time)."""
+SANDBOX_ADDRESSES = web.AppKey("sandbox_addresses", dict[str, str])
+"""The sandboxes' URLs by name (desk, cliq, accounts): started here, or given by `[sandbox]
+desk_url`, `cliq_url`, `accounts_url`; empty against real Zoho."""
+CLOCK_FOLLOWER = web.AppKey("clock_follower", ClockFollower)
+"""Only on sandboxes in another process: keeps CLOCK on theirs (bot/sandbox/follow.py)."""
 DB = web.AppKey("db", Database)
 SANDBOXES = web.AppKey("sandboxes", Sandboxes)
-"""Only with sandboxes (`[desk]`/`[cliq]` datacenter "sandbox"): absent against real Zoho."""
+"""Only with sandboxes started in this process: absent against real Zoho, and when `[sandbox]`
+names sandboxes running elsewhere (`deskbot sandbox`)."""
 ACCOUNTS = web.AppKey("accounts", Accounts)  # Zoho Accounts for agents' consent (Desk's DC)
 CREDENTIALS = web.AppKey("credentials", dict[str, TokenManager])  # env variable → its tokens
 DESK = web.AppKey("desk", DeskClient)  # the org's identity: reads, notifications, digests
@@ -61,6 +72,8 @@ INSTALLATION = web.AppKey("installation", Installation)
 SENDER = web.AppKey("sender", Sender)
 NOTIFIER = web.AppKey("notifier", Notifier)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
+SCHEDULER_LEASE = web.AppKey("scheduler_lease", Lease)
+"""Held by the one process among those sharing the store that runs the time-driven work."""
 POLLER = web.AppKey("poller", DeskPoller)  # Desk's events by polling, on editions without webhooks
 ZONES = web.AppKey("zones", PersonZones)  # the zone each person's Cliq last told us
 READERS = web.AppKey("readers", Readers)  # who reads a post: its zone and actions

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -209,7 +209,11 @@ class WebhookVerifier:
         *,
         leeway: timedelta = timedelta(seconds=60),
         max_age: timedelta = timedelta(minutes=5),
+        reload: Callable[[], Awaitable[Iterable[str]]] | None = None,
     ) -> None:
+        """`reload` reads the webhook ids installed since (by `deskbot install` in another
+        process): asked when a token Desk signed names none of those known."""
+        self._reload = reload
         self._keys = keys
         self.org_id = str(org_id)
         self.webhook_ids = {str(w) for w in webhook_ids}
@@ -256,14 +260,15 @@ class WebhookVerifier:
         except jwt.PyJWTError as error:
             raise MalformedToken(f"the JWT is unreadable: {error}") from error
         signed = token.rsplit(".", 1)[0].encode("ascii")
+        if self._reload is not None and self._audience(claims) is None:
+            self.webhook_ids |= {str(w) for w in await self._reload()}
         return self._check_claims(claims, kid, hashlib.sha256(signed).hexdigest())
 
-    def _check_claims(self, claims: dict[str, Any], kid: str | None, token_id: str) -> Claims:
-        if claims.get("iss") != f"orgId:{self.org_id}":
-            raise WrongIssuer(f"iss {claims.get('iss')!r} is not orgId:{self.org_id}")
+    def _audience(self, claims: dict[str, Any]) -> str | None:
+        """The id of our webhook the token's `aud` names (`webhookId:<id>`), or None."""
         audiences = claims.get("aud")
         audiences = [audiences] if isinstance(audiences, str) else audiences
-        webhook_id = next(
+        return next(
             (
                 a.removeprefix("webhookId:")
                 for a in (audiences if isinstance(audiences, list) else [])
@@ -273,6 +278,11 @@ class WebhookVerifier:
             ),
             None,
         )
+
+    def _check_claims(self, claims: dict[str, Any], kid: str | None, token_id: str) -> Claims:
+        if claims.get("iss") != f"orgId:{self.org_id}":
+            raise WrongIssuer(f"iss {claims.get('iss')!r} is not orgId:{self.org_id}")
+        webhook_id = self._audience(claims)
         if webhook_id is None:
             raise WrongAudience(f"aud {str(claims.get('aud'))[:100]!r} names none of our webhooks")
         now = self._clock.now()

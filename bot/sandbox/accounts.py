@@ -12,6 +12,7 @@ import binascii
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -54,6 +55,29 @@ class TokenRegistry:
         self._refused: dict[str, str] = {}
         self._consented: set[str] = set()
         self.issued = 0
+
+    def saved(self) -> dict[str, object]:
+        """What outlives a restart, as JSON: refresh tokens (agents' connections), access tokens
+        still to expire, consents and refusals (codes live 2 minutes: not kept)."""
+        return {
+            "refresh": self._refresh,
+            "access": {t: [who, when.isoformat()] for t, (who, when) in self._access.items()},
+            "consented": sorted(self._consented),
+            "refused": self._refused,
+            "issued": self.issued,
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Take back what `saved()` returned (tokens added since start are kept too)."""
+        self._refresh = {**saved.get("refresh", {}), **self._refresh}
+        now = self._clock.now()
+        for token, (who, when) in saved.get("access", {}).items():
+            expires = datetime.fromisoformat(when)
+            if expires > now:
+                self._access[token] = (who, expires)
+        self._consented |= set(saved.get("consented", []))
+        self._refused = {**saved.get("refused", {}), **self._refused}
+        self.issued += int(saved.get("issued", 0))
 
     def add_refresh_token(self, refresh_token: str, identity: str) -> None:
         self._refresh[refresh_token] = identity

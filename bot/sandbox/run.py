@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from bot.clock import Clock
+from bot.clock import Clock, MovableClock
 from bot.config import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
@@ -23,6 +23,7 @@ from bot.config import (
 from bot.sandbox.accounts import TokenRegistry, create_accounts_app
 from bot.sandbox.cliq import CliqSandbox, Switches, create_cliq_app
 from bot.sandbox.desk import DeskSandbox, create_desk_app
+from bot.sandbox.saved import SavedWorld, saving
 from bot.store.db import Database
 
 
@@ -32,6 +33,8 @@ class Sandboxes:
     registry: TokenRegistry
     desk: DeskSandbox
     cliq: CliqSandbox
+    clock: MovableClock  # the world's one clock (`POST /sandbox/clock`)
+    saved: SavedWorld
     _runners: list[web.AppRunner] = field(default_factory=list)
     _db: Database | None = None
 
@@ -46,9 +49,13 @@ class Sandboxes:
 
 
 async def start_sandboxes(config: Config, clock: Clock, *, db_path: str = ":memory:") -> Sandboxes:
-    """Start all three; the sandbox Desk keeps its data in `db_path` (memory by default: it is
-    reseeded from `sandbox.seed` on every start, so a demo always begins the same way)."""
+    """Start all three on the world's clock: `clock` itself when it is a MovableClock (a bot
+    sharing it in-process), else a MovableClock over it. The world is kept in the SQLite file
+    `db_path` and found again there on the next start (`bot.sandbox.saved`); in memory (the
+    default, for tests) it is seeded from `sandbox.seed` on every start."""
     host = config.sandbox.host
+    world_clock = clock if isinstance(clock, MovableClock) else MovableClock(clock)
+    clock = world_clock
     registry = TokenRegistry(clock)
     registry.add_refresh_token(SANDBOX_ORG_REFRESH_TOKEN, "admin@example.com")
     registry.add_refresh_token(SANDBOX_CLIQ_REFRESH_TOKEN, "admin@example.com")  # Cliq's own
@@ -70,7 +77,19 @@ async def start_sandboxes(config: Config, clock: Clock, *, db_path: str = ":memo
         repeat_associate=config.sandbox.cliq_repeat_associate,
     )
     cliq = CliqSandbox(registry.identity, clock, switches=switches)
-    sandboxes = Sandboxes(urls={}, registry=registry, desk=desk, cliq=cliq, _db=db)
+    saved = SavedWorld(db, desk=desk, cliq=cliq, registry=registry, clock=world_clock)
+    await saved.setup()
+    if not await saved.restore():
+        await saved.save()  # the seeded world, so a restart finds the same one
+    sandboxes = Sandboxes(
+        urls={},
+        registry=registry,
+        desk=desk,
+        cliq=cliq,
+        clock=world_clock,
+        saved=saved,
+        _db=db,
+    )
     apps = {
         "accounts": (
             create_accounts_app(
@@ -83,6 +102,7 @@ async def start_sandboxes(config: Config, clock: Clock, *, db_path: str = ":memo
     }
     try:
         for name, (app, port) in apps.items():
+            app.middlewares.append(saving(saved.save))
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
             site = web.TCPSite(runner, host, port)

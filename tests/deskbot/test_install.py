@@ -3,12 +3,20 @@ paged ≤ 100, a repeat associate under either answer, and a public URL Desk wou
 
 from __future__ import annotations
 
+import http.server
+import socket
+import threading
+
 import pytest
 
-from bot.cli import main
+from bot.app import create_app
+from bot.cli import _install, main
+from bot.clock import FrozenClock
 from bot.config import Config
 from bot.install import InstallError
+from bot.testing import SignedRequests
 from tests.deskbot.conftest import Deskbot
+from tests.deskbot.test_notifications import change, settle
 
 
 def url_of(deskbot: Deskbot) -> str:
@@ -98,14 +106,78 @@ async def test_desk_failing_its_validation_get_is_an_install_error_naming_the_ur
     assert await sandbox.desk.webhooks() == []
 
 
+class NotABot(http.server.BaseHTTPRequestHandler):
+    """Something else answering at public_url: JSON, but no sandboxes."""
+
+    def do_GET(self) -> None:
+        body = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @pytest.mark.parametrize("command", ["install", "uninstall"])
-def test_install_in_sandbox_mode_says_serve_installs_itself(
-    config: Config, tmp_path, capsys, command: str
+@pytest.mark.parametrize("answer", ["nobody", "not a bot"])
+def test_install_in_sandbox_mode_with_no_running_bot_says_what_it_needs(
+    config: Config, tmp_path, capsys, command: str, answer: str
 ) -> None:  # type: ignore[no-untyped-def]
-    """No throwaway sandboxes: the running serve's own are the ones that matter."""
+    """No throwaway sandboxes: with no bot (or something else) at public_url, one line says
+    what the command needs, and nothing is started or changed."""
+    other = http.server.HTTPServer(("127.0.0.1", 0), NotABot)
+    port = other.server_address[1]
+    if answer == "not a bot":
+        threading.Thread(target=other.serve_forever, daemon=True).start()
+    else:
+        other.server_close()  # the port is free: nothing answers there
     toml = tmp_path / "bot.toml"
-    toml.write_text(f'[store]\npath = "{config.store.path}"\n')
-    assert main([command, "--config", str(toml)]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("Sandbox mode:") and "installs itself" in out
-    assert out.count("\n") == 1
+    toml.write_text(
+        f'[server]\npublic_url = "http://127.0.0.1:{port}"\n[store]\npath = "{config.store.path}"\n'
+    )
+    try:
+        assert main([command, "--config", str(toml)]) == 1
+    finally:
+        if answer == "not a bot":
+            other.shutdown()
+            other.server_close()
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1, captured
+    assert captured.err.startswith(f"deskbot {command}: sandbox mode acts on the running bot's")
+    reason = "no bot answers" if answer == "nobody" else "lists no sandboxes"
+    assert reason in captured.err and "deskbot serve" in captured.err and "desk_url" in captured.err
+    assert not (tmp_path / "deskbot.sandbox.db").exists()  # no sandboxes were started
+
+
+async def test_install_and_uninstall_in_sandbox_mode_act_on_the_running_bots_sandboxes(
+    aiohttp_client, config: Config, clock: FrozenClock, signer: SignedRequests, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """`deskbot uninstall` then `deskbot install`, run while serve runs: they find its
+    sandboxes in its /healthz and change those; the running bot accepts the new webhook."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        port = holder.getsockname()[1]
+    server = config.server.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+    config = config.model_copy(update={"server": server})
+    client = await aiohttp_client(create_app(config, clock=clock), server_kwargs={"port": port})
+    deskbot = Deskbot(client, signer, clock, [])
+    sandbox = deskbot.parts.sandboxes
+    assert sandbox is not None
+    await deskbot.parts.installation.install(config.public_url)
+    [first] = await sandbox.desk.webhooks()
+
+    assert await _install(config, "uninstall") == 0
+    assert f"removed the Desk webhook {first['id']}" in capsys.readouterr().out
+    assert await sandbox.desk.webhooks() == []
+
+    assert await _install(config, "install") == 0
+    assert f"subscribed {config.public_url}/desk/events" in capsys.readouterr().out
+    [second] = await sandbox.desk.webhooks()
+    assert second["id"] != first["id"]
+    deskbot.subscribe()
+    await change(deskbot, 115, actor="maria@example.com", status="On Hold")
+    [dm] = await settle(deskbot)  # the running bot took the new webhook's event
+    assert dm["target"] == "agent@example.com" and "On Hold" in dm["body"]["text"]

@@ -82,6 +82,8 @@ async def test_unreadable_tasks_and_refused_tickets_never_stop_the_others(
     forbidden = task(deskbot, "900000000000101", ticketId=sandbox.desk.tasks[5]["ticketId"])
     sandbox.desk.tasks.append(forbidden)
     sandbox.desk.tasks.append(task(deskbot, "900000000000102"))  # a good one among them
+    for n in range(103, 107):  # and more (the seed has few due at once: a trickle)
+        sandbox.desk.tasks.append(task(deskbot, f"900000000000{n}"))
     sandbox.desk.fail(403, "FORBIDDEN", count=50, path=f"/tickets/{forbidden['ticketId']}")
     sandbox.desk.fail(422, "INVALID_DATA", count=1, path="/tasks")  # one department's list
     wanted = due_soon(deskbot) - {"900000000000100", "900000000000101"}

@@ -83,15 +83,15 @@ async def test_due_soon_reminders_once_per_due_date(deskbot: Deskbot) -> None:
     first = await deskbot.parts.scheduler.due_soon()
     assert first > 0
     assert await restarted(deskbot).due_soon() == 0
-    # Hundreds of reminders drain at Cliq's pace (50 posts a minute per endpoint), so let
-    # minutes pass until the outbox is empty.
+    # The reminders drain at Cliq's pace (50 posts a minute per endpoint): let minutes pass
+    # until the outbox is empty.
     minutes = 0
     while (await deskbot.parts.outbox.counts())["waiting"]:
         await settle(deskbot)
         deskbot.clock.advance(minutes=1)
         minutes += 1
     messages = await settle(deskbot)
-    assert minutes >= 5 and len(messages) == first
+    assert len(messages) == first
     texts = [m["body"]["text"] for m in messages]
     assert any("Due in 1 hour" in t for t in texts) or any("Due in 30 minutes" in t for t in texts)
     deskbot.clock.advance(minutes=15 - minutes)  # ticket 115 (due at 01:40): within 30 minutes

@@ -3,8 +3,31 @@ DMs or kinds off and on re-sends no due-soon reminder, task reminder or digest a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from bot.desk.wire import format_time
+from bot.sandbox.desk.seed import DEPARTMENTS
 from tests.deskbot.conftest import Deskbot
 from tests.deskbot.test_notifications import installed
+
+
+async def many_due_soon(deskbot: Deskbot, per_department: int = 6) -> None:
+    """Make open tickets of every department due within the hour (the seed itself brings only
+    a few at once), before install, so no events fire."""
+    sandbox = deskbot.parts.sandboxes
+    assert sandbox is not None
+    for n, (department, _) in enumerate(DEPARTMENTS):
+        tickets = await sandbox.desk.find(
+            [("status_type != ?", "Closed"), ("department_id = ?", department)],
+            limit=per_department,
+        )
+        for k, ticket in enumerate(tickets):
+            due = deskbot.clock.now() + timedelta(minutes=20 + 5 * k + n)
+            async with deskbot.client.session.patch(
+                f"{sandbox.urls['desk']}/sandbox/tickets/{ticket['ticketNumber']}",
+                json={"actor": "admin@example.com", "dueDate": format_time(due)},
+            ) as response:
+                assert response.status == 200, await response.text()
 
 
 async def queued_keys(deskbot: Deskbot) -> list[str]:
@@ -13,6 +36,7 @@ async def queued_keys(deskbot: Deskbot) -> list[str]:
 
 
 async def test_remapping_and_switching_sends_nothing_already_sent(deskbot: Deskbot) -> None:
+    await many_due_soon(deskbot)
     await installed(deskbot)
     scheduler = deskbot.parts.scheduler
     assert await scheduler.due_soon() >= 16  # many reminders, in every department

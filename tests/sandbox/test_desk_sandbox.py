@@ -248,9 +248,9 @@ async def test_admin_api_creates_rates_and_moves_the_clock(world: SandboxWorld) 
         f"{base}/sandbox/tickets/{created['ticketNumber']}/rating", json={"rating": "good"}
     ) as r:
         assert r.status == 201
-    before = world.clock.now()
+    before = world.sandboxes.clock.now()
     async with world.session.post(f"{base}/sandbox/clock", json={"minutes": 30}) as r:
         assert r.status == 200
-    assert (world.clock.now() - before).total_seconds() == 1800
+    assert (world.sandboxes.clock.now() - before).total_seconds() == 1800
     async with world.session.get(f"{base}/sandbox/state") as r:
         assert (await r.json())["tickets"] == 2001

@@ -4,12 +4,18 @@ bot's chat (which subscribes them to the bot)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 from typing import Any
 
 from aiohttp import web
 
 from bot.sandbox.cliq import spec
 from bot.sandbox.cliq.state import CliqSandbox
+
+MAX_WAIT = 30.0
+"""The longest `GET /sandbox/messages?wait=` holds the answer, in seconds."""
 
 
 async def json_object(request: web.Request) -> dict[str, Any]:
@@ -25,15 +31,41 @@ async def json_object(request: web.Request) -> dict[str, Any]:
 
 def add_admin_routes(app: web.Application, state: CliqSandbox) -> None:
     async def messages(request: web.Request) -> web.Response:
-        """Every recorded message, or those to one target (`?target_kind=channel&target=desk`)."""
-        kind, target = request.query.get("target_kind"), request.query.get("target")
-        found = [
-            m
-            for m in state.messages
-            if (kind is None or m["target_kind"] == kind)
-            and (target is None or m["target"] == target)
-        ]
-        return web.json_response({"messages": found})
+        """Every recorded message, or those to one target (`?target_kind=channel&target=desk`),
+        or those whose body contains a text (`contains=On Hold`); with `wait=<seconds>` (at
+        most 30), waits until at least one matches: a demo or a walk-through sees a post the
+        moment it lands, without guessing how long to sleep."""
+        query = request.query
+        kind, target, contains = (
+            query.get("target_kind"),
+            query.get("target"),
+            query.get("contains"),
+        )
+        try:
+            wait = float(query.get("wait", "0"))
+        except ValueError:
+            wait = -1.0
+        if not 0 <= wait <= MAX_WAIT:  # NaN too
+            raise spec.mismatch(f"wait is a number of seconds from 0 to {MAX_WAIT:g}")
+
+        def matching() -> list[dict[str, Any]]:
+            return [
+                m
+                for m in state.messages
+                if (kind is None or m["target_kind"] == kind)
+                and (target is None or m["target"] == target)
+                and (contains is None or contains in json.dumps(m["body"], ensure_ascii=False))
+            ]
+
+        deadline = asyncio.get_running_loop().time() + wait
+        while True:
+            state.recorded.clear()
+            found = matching()
+            left = deadline - asyncio.get_running_loop().time()
+            if found or left <= 0:
+                return web.json_response({"messages": found})
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(state.recorded.wait(), timeout=left)
 
     async def clear(request: web.Request) -> web.Response:
         state.messages.clear()

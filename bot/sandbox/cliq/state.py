@@ -88,6 +88,33 @@ class CliqSandbox:
     _locked: dict[str, datetime] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     stalled: asyncio.Event = field(default_factory=asyncio.Event)  # set: stalls answer
+    recorded: asyncio.Event = field(default_factory=asyncio.Event)  # set by each new message
+
+    def saved(self) -> dict[str, Any]:
+        """What outlives a restart, except the messages (kept one by one, `bot.sandbox.saved`):
+        channels, the bot's memberships, chats, subscribers and associations, as JSON."""
+        return {
+            "channels": self.channels,
+            "channel_bots": {k: sorted(v) for k, v in self.channel_bots.items()},
+            "chats": {
+                k: {**vars(chat), "members": sorted(chat.members)} for k, chat in self.chats.items()
+            },
+            "subscribers": {k: sorted(v) for k, v in self.subscribers.items()},
+            "associations": [list(pair) for pair in self.associations],
+        }
+
+    def restore(self, saved: dict[str, Any], messages: list[dict[str, Any]]) -> None:
+        """Take back what `saved()` returned and the messages kept, as before the restart."""
+        self.channels = saved.get("channels", {})
+        self.channel_bots = {k: set(v) for k, v in saved.get("channel_bots", {}).items()}
+        self.chats = {
+            k: Chat(**{**chat, "members": set(chat["members"])})
+            for k, chat in saved.get("chats", {}).items()
+        }
+        self.subscribers = {k: set(v) for k, v in saved.get("subscribers", {}).items()}
+        self.associations = [(a, b) for a, b in saved.get("associations", [])]
+        self.messages = messages
+        self._ids = itertools.count(max((m["id"] for m in messages), default=0) + 1)
 
     def release(self) -> None:
         """Let every stalled call answer (its caller has usually timed out by then)."""
@@ -130,6 +157,7 @@ class CliqSandbox:
             "mentions": mentions(str(body.get("text") or "")),  # who Cliq would notify
         }
         self.messages.append(message)
+        self.recorded.set()
         return message
 
     def message_id(self, message: dict[str, Any]) -> str:

@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from bot.clock import MovableClock
 from bot.sandbox.desk import admin, api, tickets_api
 from bot.sandbox.desk.state import DeskSandbox
+from bot.sandbox.world_clock import Followers, clock_routes
 
 
 def create_desk_app(sandbox: DeskSandbox) -> web.Application:
@@ -28,6 +30,8 @@ def create_desk_app(sandbox: DeskSandbox) -> web.Application:
             web.get("/.well-known/jwks.json", jwks),
         ]
     )
+    if isinstance(sandbox.clock, MovableClock):
+        app.add_routes(clock_routes(sandbox.clock, Followers(sandbox.clock)))
 
     async def release_stalled(app: web.Application) -> None:
         sandbox.stalled.set()  # before the server waits for its handlers to finish

@@ -7,7 +7,7 @@
     PATCH /sandbox/comments/{id}               {"actor", "content"}            (Ticket_Comment_Update)
     POST  /sandbox/tickets/{number}/tasks      {"actor", "subject", "dueDate"?, "owner"?}   (Task_Add)
     PATCH /sandbox/tasks/{id}                  {"actor", "status"?, "dueDate"?}             (Task_Update)
-    POST  /sandbox/clock                       {"minutes"|"hours"|"seconds": n}   (a movable clock only)
+    POST  /sandbox/clock                       {"minutes": n}     (bot/sandbox/world_clock.py)
     GET   /sandbox/state                       counts, webhooks and deliveries
 
 Changes made here behave like changes in Desk's UI: they fire the same webhook events.
@@ -15,7 +15,6 @@ Changes made here behave like changes in Desk's UI: they fire the same webhook e
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -156,18 +155,6 @@ def routes() -> list[web.RouteDef]:
             await sandbox.add_rating(ticket, body["rating"], body.get("feedback")), status=201
         )
 
-    async def clock(request: web.Request) -> web.Response:
-        sandbox = request.app[STATE]
-        body = await request.json()
-        advance = getattr(sandbox.clock, "advance", None)
-        if advance is None:
-            return error(400, "INVALID_DATA", "this sandbox runs on the wall clock")
-        delta = timedelta(
-            **{k: float(v) for k, v in body.items() if k in ("seconds", "minutes", "hours", "days")}
-        )
-        advance(delta)
-        return web.json_response({"now": sandbox.clock.now().isoformat()})
-
     async def state(request: web.Request) -> web.Response:
         sandbox = request.app[STATE]
         return web.json_response(
@@ -189,6 +176,5 @@ def routes() -> list[web.RouteDef]:
         web.patch("/sandbox/comments/{comment}", edit_comment),
         web.post("/sandbox/tickets/{number}/tasks", add_task),
         web.patch("/sandbox/tasks/{task}", change_task),
-        web.post("/sandbox/clock", clock),
         web.get("/sandbox/state", state),
     ]

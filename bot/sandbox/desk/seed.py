@@ -77,8 +77,27 @@ class Seeded:
     tasks: list[dict[str, Any]]
 
 
+SOON_AT_START = 0.012
+"""The share of open tickets (and tasks) whose due time is already close when the world is
+seeded: a few reminders a newcomer sees in the first minute, not hundreds."""
+SPREAD = (timedelta(minutes=75), timedelta(days=7))
+"""Other open tickets not yet overdue fall due evenly over the week after the seed, so their
+due-soon reminders (1 hour, 30 minutes before) come as a trickle: about one every ten minutes."""
+TASK_SPREAD = (timedelta(minutes=20), timedelta(days=3))
+
+
+def _spread(spread: random.Random, minutes: int, within: tuple[timedelta, timedelta]) -> int:
+    """A future due time (minutes from now) drawn again from `within`, except for the few kept
+    close (SOON_AT_START); a past one as drawn."""
+    if minutes <= 0 or spread.random() < SOON_AT_START:
+        return minutes
+    low, high = (int(edge.total_seconds() // 60) for edge in within)
+    return spread.randint(low, high)
+
+
 def seed(number: int, now: datetime, org_id: str, portal: str) -> Seeded:
     rng = random.Random(number)
+    spread = random.Random(f"{number}:due")  # its own stream: the rest of the seed is unchanged
     departments = [
         {"id": dep_id, "name": name, "isEnabled": True, "isAssignToTeamEnabled": True}
         for dep_id, name in DEPARTMENTS
@@ -152,7 +171,8 @@ def seed(number: int, now: datetime, org_id: str, portal: str) -> Seeded:
         contact = contacts[0] if index % 97 == 0 else rng.choice(contacts)
         due = created + timedelta(hours=rng.randint(4, 96))
         if status_type != "Closed":
-            due = now + timedelta(minutes=rng.choice([-3000, -600, -90, 20, 45, 200, 600, 2000]))
+            drawn = rng.choice([-3000, -600, -90, 20, 45, 200, 600, 2000])
+            due = now + timedelta(minutes=_spread(spread, drawn, SPREAD))
         if ticket_number == 115:
             owner = agents[1]
             status, status_type, department_id = "Open", "Open", DEPARTMENTS[0][0]
@@ -229,7 +249,8 @@ def seed(number: int, now: datetime, org_id: str, portal: str) -> Seeded:
     tasks = []
     for index in range(60):
         ticket = rng.choice(open_tickets)
-        due = now + timedelta(minutes=rng.choice([-120, 5, 10, 14, 40, 180, 1440]))
+        drawn = rng.choice([-120, 5, 10, 14, 40, 180, 1440])
+        due = now + timedelta(minutes=_spread(spread, drawn, TASK_SPREAD))
         tasks.append(
             {
                 "id": f"1166048000{index:09d}",
