@@ -6,7 +6,8 @@ taken in a write transaction with `SELECT … FOR UPDATE SKIP LOCKED` on Postgre
 transaction is claiming are passed over, not waited for), and it lasts as long as its holder
 lives: `dead_holders` finds the holders whose process is gone (`Database.holder_alive`), and the
 queue gives their rows back. A holder takes its own claims again each round, so rows a round
-left unsettled (the store refused a write mid-round) are never stranded.
+left unsettled (the store refused a write mid-round) are never stranded; a row's outcome
+(delivered, retried later, dead, processed) gives it back.
 """
 
 from __future__ import annotations
@@ -61,12 +62,3 @@ async def dead_holders(db: Database, table: str, open_rows: str) -> list[str]:
         (db.holder,),
     )
     return [row["claimed_by"] for row in rows if not await db.holder_alive(row["claimed_by"])]
-
-
-async def release(db: Database, table: str, still_free: str) -> int:
-    """Give back this process's claims on rows matching `still_free` (the end of a round)."""
-    assert table in CLAIMABLE
-    return await db.execute(
-        f"UPDATE {table} SET claimed_by = NULL WHERE claimed_by = ? AND ({still_free})",
-        (db.holder,),
-    )

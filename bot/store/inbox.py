@@ -156,10 +156,6 @@ class Inbox:
         )
         return [_stored(r) for r in rows]
 
-    async def release(self) -> int:
-        """Give back this process's claims (the end of a round)."""
-        return await claims.release(self._db, "inbox", "1 = 1")
-
     async def next_attempt(self) -> datetime | None:
         """When the earliest pending event free or this process's is due (now if one is due
         already), no later than `claims.LOOK_AGAIN` while another process holds some; None if

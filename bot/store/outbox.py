@@ -82,6 +82,7 @@ class Outbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._legacy_checked = False
 
     async def setup(self) -> None:
         await self._db.migrate("outbox", MIGRATIONS)
@@ -146,10 +147,6 @@ class Outbox:
         )
         return [_post(r) for r in rows]
 
-    async def release(self) -> int:
-        """Give back this process's claims on posts not in flight (the end of a round)."""
-        return await claims.release(self._db, "outbox", "sending_since IS NULL")
-
     async def find(self, dedupe_key: str) -> Post | None:
         """The post stored under this dedupe key, in whatever state it is, or None."""
         row = await self._db.fetchone("SELECT * FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
@@ -195,11 +192,13 @@ class Outbox:
             await self._db.execute(
                 "UPDATE outbox SET claimed_by = NULL WHERE claimed_by = ?", (holder,)
             )
-        # Rows marked in flight by a version that did not name its process.
-        found += await self._db.execute(
-            "UPDATE outbox SET unsure_since = COALESCE(unsure_since, sending_since),"
-            f" sending_since = NULL WHERE sending_since IS NOT NULL AND claimed_by IS NULL AND {OPEN}"
-        )
+        if not self._legacy_checked:  # rows marked in flight before claims named their process
+            found += await self._db.execute(
+                "UPDATE outbox SET unsure_since = COALESCE(unsure_since, sending_since),"
+                " sending_since = NULL WHERE sending_since IS NOT NULL AND claimed_by IS NULL"
+                f" AND {OPEN}"
+            )
+            self._legacy_checked = True
         return found
 
     async def delivered(self, post_id: int) -> None:

@@ -109,8 +109,8 @@ class Notifier:
         the store refuses writes nothing is recorded, `paused` says why, and 0 is returned."""
         async with self._round:
             try:
+                # Every claimed event's outcome (a wait if none) is written, which gives it back.
                 done = await self._round_of(await self._inbox.claim(limit))
-                await self._inbox.release()  # what this round left, for any process
             except StoreUnavailable as exc:
                 if not self.paused:
                     log.error("notifier paused: the store cannot be written (%s)", exc.reason)

@@ -101,12 +101,11 @@ class Sender:
             try:
                 await self._catch_up()
                 self._forget_quiet_targets()
+                # Each claimed post's outcome gives it back; a round cut short leaves the rest
+                # claimed by this process, which takes them again next round (others if it dies).
                 for post in await self._outbox.claim(limit):
                     if await self._send(post):
                         delivered += 1
-                # What this round left goes back to any process (if the round stops early, this
-                # process takes its own claims again next round; if it dies, others do).
-                await self._outbox.release()
             except StoreUnavailable as exc:
                 if not self.paused:
                     log.error("sender paused: the store cannot be written (%s)", exc.reason)
