@@ -41,8 +41,9 @@ def ticket_query(text: str) -> TicketQuery:
 
 
 def one_of(text: str, choices: tuple[str, ...], what: str) -> str | None:
-    """`text` as one of `choices` (case-insensitive), None when empty; a usage error otherwise."""
-    word = text.strip().casefold()
+    """`text` as one of `choices` (case and width forgiven: 'ＴＯＰ' from a Japanese input method
+    is 'top'), None when empty; a usage error otherwise."""
+    word = typed(text).strip().casefold()
     if not word:
         return None
     if word in choices:

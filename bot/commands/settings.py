@@ -32,7 +32,7 @@ from bot.desk.people import Department
 from bot.dispatch import UsageError
 from bot.install import add_bot
 from bot.notify.classify import Happening
-from bot.notify.kinds import DM_ONLY, LABELS, parse_kind
+from bot.notify.kinds import DM_ONLY, LABELS, Kind, parse_kind
 from bot.notify.rules import decide
 from bot.workers.digests import DigestPlace
 
@@ -248,23 +248,41 @@ async def _unmap(ctx: DeskContext, said: list[str]) -> Banner | Message:
 # --- notification switches -------------------------------------------------------------------
 
 
+def _leading_kind(said: list[str]) -> tuple[Kind | None, list[str]]:
+    """The notification kind the first words name (its value or its label, which may be several
+    words: "Due in 1 hour"), the longest that does, and the words after it; (None, said) when
+    no leading words name one. So a word too many is named as extra, not blamed on the kind."""
+    for end in range(len(said), 0, -1):
+        kind = parse_kind(" ".join(said[:end]))
+        if kind is not None:
+            return kind, said[end:]
+    return None, said
+
+
 async def _notify(ctx: DeskContext, said: list[str]) -> Banner | Message:
     if not said:
         return switches_card(await ctx.settings.rules())
     if len(said) < 2:
         raise UsageError(NOTIFY_USAGE)
-    where_word = said[-1].casefold() if said[-1].casefold() in ("channel", "dm") else ""
-    switch = (said[-2] if where_word else said[-1]).casefold()
-    kind_text = " ".join(said[: -2 if where_word else -1])
-    kind = parse_kind(kind_text)
-    if kind is None or switch not in ("on", "off"):
+    kind, rest = _leading_kind(said)
+    switch = rest[0].casefold() if rest else ""
+    where_word = rest[1].casefold() if len(rest) > 1 else ""
+    wrong = ""
+    if kind is None:
+        # The kind is what comes before the on/off word (or the whole, when there is none).
+        ends = [i for i, word in enumerate(said) if word.casefold() in ("on", "off")]
+        named = " ".join(said[: ends[-1] if ends else len(said)])
+        wrong = f"“{named[:40]}” is not a notification kind."
+    elif switch not in ("on", "off"):
+        wrong = f"“{(rest[0] if rest else '')[:20]}” is not on or off."
+    elif where_word not in ("", "channel", "dm"):
+        wrong = f"“{rest[1][:20]}” is not channel or dm."
+    elif len(rest) > 2:
+        wrong = f"“{' '.join(rest[2:])[:40]}” is extra."
+    if wrong:
         kinds = ", ".join(k.value for k in LABELS)
-        wrong = (
-            f"“{switch[:20]}” is not on or off."
-            if kind is not None
-            else f"“{kind_text[:40]}” is not a notification kind."
-        )
         raise UsageError(f"{wrong} {NOTIFY_USAGE}. Kinds: {kinds}")
+    assert kind is not None
     if kind in DM_ONLY and where_word == "channel":
         return people.refused(
             f"{LABELS[kind]} is sent by DM only, never to a channel. To change it: "
@@ -298,9 +316,11 @@ async def _rules(ctx: DeskContext, said: list[str]) -> Message:
         or number(said[1].lstrip("#"), max_digits=12) is None
     ):
         raise UsageError(RULES_USAGE)
-    kind = parse_kind(" ".join(said[2:]))
+    kind, extra = _leading_kind(said[2:])
     if kind is None:
         raise UsageError(f"“{' '.join(said[2:])[:40]}” is not a notification kind.")
+    if extra:
+        raise UsageError(f"“{' '.join(extra)[:40]}” is extra. {RULES_USAGE}")
     ticket = await ctx.desk.ticket_by_number(said[1].lstrip("#"))
     if ticket is None:
         raise UsageError(f"There is no ticket #{said[1].lstrip('#')}.")

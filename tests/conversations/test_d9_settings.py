@@ -192,3 +192,27 @@ async def test_what_cannot_work_is_refused_with_the_fix(deskbot: Deskbot) -> Non
     assert await deskbot.parts.settings.channel_map() == {}  # nothing saved by any of these
     done = await admin.command("deskbot", "map Billing billing")
     assert shown(done).startswith("Billing now posts to #billing.")
+
+
+async def test_a_word_too_many_is_named_as_extra_and_switches_nothing(deskbot: Deskbot) -> None:
+    """Words after a complete `/deskbot notify` or `rules test` are named as extra, never
+    blamed on the kind before them (which was right); nothing is switched."""
+    admin = deskbot.chat("admin")
+    before = rows(await admin.command("deskbot", "notify"))
+    for typed, said in (
+        ("notify closed off channel now", "“now” is extra."),
+        ("notify Due in 1 hour off dm please now", "“please now” is extra."),
+        ("notify due_30m off soon", "“soon” is not channel or dm."),
+        ("notify mention off dm dm", "“dm” is extra."),
+        ("notify ｃｌｏｓｅｄ ｏｆｆ ｃｈａｎｎｅｌ ｎｏｗ", "“now” is extra."),
+        ("rules test 115 closed extra", "“extra” is extra."),
+        ("rules test 115 Ticket closed now", "“now” is extra."),
+    ):
+        answer = await admin.command("deskbot", typed)
+        assert said in shown(answer), (typed, shown(answer))
+        assert "is not a notification kind" not in shown(answer), typed
+    assert rows(await admin.command("deskbot", "notify")) == before
+    unknown = await admin.command("deskbot", "notify bogus kind off")
+    assert "“bogus kind” is not a notification kind." in shown(unknown)
+    maybe = await admin.command("deskbot", "notify closed maybe")
+    assert "“maybe” is not on or off." in shown(maybe)

@@ -194,6 +194,20 @@ async def test_desk_status_all_and_each_section(deskbot: Deskbot) -> None:
     assert "not a view; choose one of: new, closed, happiness, top" in bad.text
 
 
+async def test_a_commands_fixed_words_forgive_full_width(deskbot: Deskbot) -> None:
+    """A view or option word typed in full width (a Japanese input method) reads as typed in
+    ASCII, as command names and ticket numbers do; a wrong one is still named."""
+    for word, shows in (
+        ("ＴＯＰ", "Top agents"),
+        ("ｈａｐｐｉｎｅｓｓ", "Happiness"),
+        ("ｎｅｗ", "New"),
+    ):
+        answer = await deskbot.chat().command("deskstatus", word)
+        assert shows in answer.all_text() and "not a view" not in answer.all_text(), word
+    bad = await deskbot.chat().command("deskstatus", "ｔｏｐｓ")
+    assert "“tops” is not a view" in bad.text
+
+
 async def test_open_tickets_come_from_desks_own_status_list(deskbot: Deskbot) -> None:
     """ "Open" means every status whose statusType is Open in Desk's `/organizationFields`
     (custom ones included), not a list of names written in our code."""
