@@ -15,6 +15,7 @@ from bot.cliq.form import (
     HiddenInput,
     RadioInput,
     SelectInput,
+    TextareaInput,
     TextInput,
 )
 from bot.cliq.message import (
@@ -216,34 +217,79 @@ VIOLATIONS: dict[str, tuple[Callable[[], Any], Callable[[], Any], str]] = {
         "[A-Za-z0-9_-]",
     ),
     "radio too few": (
-        lambda: RadioInput(name="r", hint="h", options=["a", "b"]),
-        lambda: RadioInput(name="r", hint="h", options=["a"]),
+        lambda: RadioInput(name="r", label="R", hint="h", options=["a", "b"]),
+        lambda: RadioInput(name="r", label="R", hint="h", options=["a"]),
         "radio input holds 2-5",
     ),
     "radio too many": (
-        lambda: RadioInput(name="r", hint="h", options=list("abcde")),
-        lambda: RadioInput(name="r", hint="h", options=list("abcdef")),
+        lambda: RadioInput(name="r", label="R", hint="h", options=list("abcde")),
+        lambda: RadioInput(name="r", label="R", hint="h", options=list("abcdef")),
         "radio input holds 2-5",
     ),
     "radio without a hint": (
-        lambda: RadioInput(name="r", hint="Who sees it", options=["a", "b"]),
-        lambda: RadioInput(name="r", options=["a", "b"]),
+        lambda: RadioInput(name="r", label="R", hint="Who sees it", options=["a", "b"]),
+        lambda: RadioInput(name="r", label="R", options=["a", "b"]),
         "radio input needs a hint",
     ),
     "checkbox too few": (
-        lambda: CheckboxInput(name="c", options=["a"]),
-        lambda: CheckboxInput(name="c", options=[]),
+        lambda: CheckboxInput(name="c", label="C", options=["a"]),
+        lambda: CheckboxInput(name="c", label="C", options=[]),
         "checkbox input holds 1-5",
     ),
     "checkbox too many": (
-        lambda: CheckboxInput(name="c", options=list("abcde")),
-        lambda: CheckboxInput(name="c", options=list("abcdef")),
+        lambda: CheckboxInput(name="c", label="C", options=list("abcde")),
+        lambda: CheckboxInput(name="c", label="C", options=list("abcdef")),
         "checkbox input holds 1-5",
     ),
     "input label": (
-        lambda: TextInput(name="t", label="l" * 50),
-        lambda: TextInput(name="t", label="l" * 51),
+        lambda: TextInput(name="t", label="l" * 50, placeholder="p"),
+        lambda: TextInput(name="t", label="l" * 51, placeholder="p"),
         "input label is at most 50",
+    ),
+    "input without a label": (
+        lambda: CheckboxInput(name="c", label="C", options=["a"]),
+        lambda: CheckboxInput(name="c", label="", options=["a"]),
+        "an input needs a label",
+    ),
+    "text without a placeholder": (
+        lambda: TextInput(name="t", label="T", placeholder="Say"),
+        lambda: TextInput(name="t", label="T", placeholder=""),
+        "needs a placeholder",
+    ),
+    "textarea without a placeholder": (
+        lambda: TextareaInput(name="t", label="T", placeholder="Say"),
+        lambda: TextareaInput(name="t", label="T", placeholder=""),
+        "needs a placeholder",
+    ),
+    "select without a placeholder": (
+        lambda: SelectInput(name="s", label="S", placeholder="Pick", options=["a"]),
+        lambda: SelectInput(name="s", label="S", placeholder="", options=["a"]),
+        "needs a placeholder",
+    ),
+    "input placeholder": (
+        lambda: TextInput(name="t", label="T", placeholder="p" * 100),
+        lambda: TextInput(name="t", label="T", placeholder="p" * 101),
+        "input placeholder is at most 100",
+    ),
+    "textarea max_length": (
+        lambda: TextareaInput(name="t", label="T", placeholder="p", max_length=5000),
+        lambda: TextareaInput(name="t", label="T", placeholder="p", max_length=5001),
+        "less than or equal to 5000",
+    ),
+    "hidden value": (
+        lambda: HiddenInput(name="h", value="v" * 2000),
+        lambda: HiddenInput(name="h", value="v" * 2001),
+        "hidden input value is at most 2000",
+    ),
+    "form without a title": (
+        lambda: Form(title="f", name="f", inputs=[HiddenInput(name="h", value="v")]),
+        lambda: Form(title="", name="f", inputs=[HiddenInput(name="h", value="v")]),
+        "a form needs a title",
+    ),
+    "form without a name": (
+        lambda: Form(title="f", name="f", inputs=[HiddenInput(name="h", value="v")]),
+        lambda: Form(title="f", name="", inputs=[HiddenInput(name="h", value="v")]),
+        "a form needs a name",
     ),
 }
 
@@ -255,10 +301,12 @@ def test_each_cliq_limit(limit: str) -> None:
     with pytest.raises(ValidationError) as info:
         refused()
     assert words in str(info.value)
-    assert "Cliq limit" in str(info.value) or limit in (
+    named = "Cliq limit" in str(info.value) or "Cliq:" in str(info.value)
+    assert named or limit in (
         "input name characters",
         "empty button label",
         "label slide pairs",
+        "textarea max_length",
     )
 
 

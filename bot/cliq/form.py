@@ -1,5 +1,13 @@
 """Outbound forms and form errors (reference/cliq.md §2), with Cliq's limits checked on build.
 
+Every rule Cliq's form pages state (https://zoho.com/cliq/help/platform/cliq-form.html and the
+input pages under https://www.zoho.com/cliq/help/platform/cliq-forms.html) is a pydantic
+constraint here: a form these models build is one Cliq takes. Mandatory: the form's title and
+name; every input's label (but a hidden input's); the placeholder of text, textarea and select
+inputs (multi-line-input.html and the text and drop-down pages); a radio input's hint. Limits: a
+textarea's max_length ≤ 5000, a hidden value ≤ 2000 characters (pre-filled-input.html).
+`tests/test_form_rules.py` walks the sandbox's rules and shows these models refuse the same.
+
 What a form shows (its title and hint, input labels, hints and placeholders, option labels) is
 shown literally, as the single-line fields of messages are (`bot/cliq/markup.py`); values are
 data and left alone."""
@@ -13,12 +21,38 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from bot.cliq import limits
+from bot.cliq.limits import Limit, chars
 from bot.cliq.outbound import Outbound, at_most, literal
 
 FORM_FUNCTION = "botform"
 """The Cliq function that receives every form submit; the framework routes by form name."""
 
 _NAME = re.compile(limits.INPUT_NAME_PATTERN)
+
+InputLabel = Annotated[
+    str,
+    Limit(
+        limits.INPUT_LABEL,
+        f"input label is at most {limits.INPUT_LABEL} characters (Cliq limit)",
+        at_least=1,
+        too_few="an input needs a label (Cliq: label is mandatory on every input but hidden)",
+    ),
+]
+"""An input's label: mandatory, 1-50 characters (Cliq's form input pages)."""
+
+Placeholder = Annotated[
+    str,
+    Limit(
+        limits.INPUT_PLACEHOLDER,
+        f"input placeholder is at most {limits.INPUT_PLACEHOLDER} characters (Cliq limit)",
+        at_least=1,
+        too_few=(
+            "a text, textarea or select input needs a placeholder (Cliq: placeholder is"
+            " mandatory, https://zoho.com/cliq/help/platform/cliq-forms/multi-line-input.html)"
+        ),
+    ),
+]
+"""The grey text of an empty text, textarea or select input: mandatory, 1-100 characters."""
 
 
 class Option(Outbound):
@@ -54,7 +88,7 @@ def options_of(choices: Iterable[Option | dict[str, str] | tuple[str, str] | str
 
 class _Input(Outbound):
     name: str
-    label: str | None = None
+    label: InputLabel
     hint: str | None = None
     placeholder: str | None = None
     mandatory: bool | None = None
@@ -77,7 +111,6 @@ class _Input(Outbound):
 
     @model_validator(mode="after")
     def _text_limits(self) -> _Input:
-        at_most("input label", limits.INPUT_LABEL, self.label)
         at_most("input hint", limits.INPUT_HINT, self.hint)
         at_most("input placeholder", limits.INPUT_PLACEHOLDER, self.placeholder)
         return self
@@ -94,6 +127,7 @@ class _Choices(_Input):
 
 class TextInput(_Input):
     type: Literal["text"] = "text"
+    placeholder: Placeholder
     format: Literal["email", "tel", "url", "password"] | None = None
     value: str | None = None
     min_length: int | None = None
@@ -101,10 +135,14 @@ class TextInput(_Input):
 
 
 class TextareaInput(_Input):
+    """A multi-line input: placeholder mandatory, max_length at most 5000
+    (https://zoho.com/cliq/help/platform/cliq-forms/multi-line-input.html)."""
+
     type: Literal["textarea"] = "textarea"
+    placeholder: Placeholder
     value: str | None = None
     min_length: int | None = None
-    max_length: int | None = None
+    max_length: Annotated[int, Field(le=limits.TEXTAREA_MAX_LENGTH)] | None = None
 
 
 class NumberInput(_Input):
@@ -117,6 +155,7 @@ class NumberInput(_Input):
 
 class SelectInput(_Choices):
     type: Literal["select"] = "select"
+    placeholder: Placeholder
     value: str | None = None
     multiple: bool | None = None
     max_selections: int | None = None
@@ -174,8 +213,12 @@ class DateInput(_Input):
 
 
 class HiddenInput(_Input):
+    """A value carried with the form, not shown: no label, value at most 2000 characters
+    (https://zoho.com/cliq/help/platform/cliq-forms/pre-filled-input.html)."""
+
     type: Literal["hidden"] = "hidden"
-    value: str
+    label: str | None = None  # type: ignore[assignment]  # the one input without a label
+    value: Annotated[str, chars("hidden input value", limits.HIDDEN_VALUE)]
 
 
 class NativeSelectInput(_Input):
@@ -229,13 +272,29 @@ Input = Annotated[
 
 class FormAction(Outbound):
     type: Literal["invoke.function"] = "invoke.function"
-    name: str = FORM_FUNCTION
+    name: Annotated[str, Field(min_length=1)] = FORM_FUNCTION
 
 
 class Form(Outbound):
     type: Literal["form"] = "form"
-    title: str
-    name: str
+    title: Annotated[
+        str,
+        Limit(
+            limits.FORM_TITLE,
+            f"form title is at most {limits.FORM_TITLE} characters (Cliq limit)",
+            at_least=1,
+            too_few="a form needs a title (Cliq: title is mandatory)",
+        ),
+    ]
+    name: Annotated[
+        str,
+        Limit(
+            limits.FORM_NAME,
+            f"form name is at most {limits.FORM_NAME} characters (Cliq limit)",
+            at_least=1,
+            too_few="a form needs a name (Cliq: name is mandatory)",
+        ),
+    ]
     inputs: list[Input]
     hint: str | None = None
     button_label: str | None = None
@@ -255,8 +314,6 @@ class Form(Outbound):
 
     @model_validator(mode="after")
     def _limits(self) -> Form:
-        at_most("form title", limits.FORM_TITLE, self.title)
-        at_most("form name", limits.FORM_NAME, self.name)
         at_most("form hint", limits.INPUT_HINT, self.hint)
         if not self.inputs:
             raise ValueError("a form needs at least one input")

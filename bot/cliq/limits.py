@@ -35,6 +35,8 @@ OPTION_VALUE = 50
 SELECT_OPTIONS = 100
 RADIO_OPTIONS = (2, 5)
 CHECKBOX_OPTIONS = (1, 5)
+TEXTAREA_MAX_LENGTH = 5_000  # multi-line-input.html: max_length at most 5000
+HIDDEN_VALUE = 2_000  # pre-filled-input.html: a hidden input's value at most 2000 characters
 
 MENU_ACTIONS = 5  # bothandler-menu.html: "You can add up to five custom menus for a bot"
 MENU_SUB_ACTIONS = 5  # subactions.html: "upto a maximum of 5 unique sub actions" per menu

@@ -172,12 +172,26 @@ def update_form(team: str) -> Form:
             SelectInput(
                 name="mood",
                 label="How is it going?",
+                placeholder="Pick one",
                 options=[(label, value) for value, label in MOODS.items()],
                 mandatory=True,
             ),
-            TextareaInput(name="yesterday", label="Yesterday", max_length=500),
-            TextInput(name="today", label="Today", mandatory=True, max_length=500),
-            TextareaInput(name="blockers", label="Blockers", max_length=500),
+            TextareaInput(
+                name="yesterday", label="Yesterday", placeholder="What you did", max_length=500
+            ),
+            TextInput(
+                name="today",
+                label="Today",
+                placeholder="What you will do",
+                mandatory=True,
+                max_length=500,
+            ),
+            TextareaInput(
+                name="blockers",
+                label="Blockers",
+                placeholder="Anything in your way",
+                max_length=500,
+            ),
         ],
     )
 

@@ -126,7 +126,9 @@ async def paint(ctx: Context, args: str) -> Form:
         name="paint",
         title="Paint",
         inputs=[
-            SelectInput(name="colour", label="Colour", options=LISTS["colour"]),
+            SelectInput(
+                name="colour", label="Colour", placeholder="Pick a colour", options=LISTS["colour"]
+            ),
             RadioInput(name="finish", label="Finish", hint="How shiny", options=["matt", "gloss"]),
             CheckboxInput(name="tags", label="Tags", options=LISTS["tags"]),
             HiddenInput(name="job", value="7"),
@@ -255,7 +257,9 @@ async def rename(ctx: Context, args: str) -> Form:
         name="rename",
         title="Rename",
         inputs=[
-            SelectInput(name="colour", label="Colour", options=LISTS["colour"]),
+            SelectInput(
+                name="colour", label="Colour", placeholder="Pick a colour", options=LISTS["colour"]
+            ),
             HiddenInput(name="job", value="7"),
             HiddenInput(name="owner", value="agent@example.com"),
         ],
@@ -264,7 +268,11 @@ async def rename(ctx: Context, args: str) -> Form:
 
 @router.command("plain")
 async def plain(ctx: Context, args: str) -> Form:
-    return Form(name="rename", title="Plain", inputs=[SelectInput(name="colour", options=["red"])])
+    return Form(
+        name="rename",
+        title="Plain",
+        inputs=[SelectInput(name="colour", label="Colour", placeholder="Pick", options=["red"])],
+    )
 
 
 @router.form("rename", offered=lambda ctx, values: {})
