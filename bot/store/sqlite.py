@@ -10,6 +10,12 @@ Several processes may share one SQLite file (`deskbot serve` with `deskbot outbo
 - every read runs to its end in one call (`execute_fetchall`): no read statement stays open
   across an await, where a write on the same connection would start from a stale snapshot.
 
+One connection serves every task, so a read sent while another task's write transaction is
+open would see that transaction's uncommitted rows (a ticket between the DELETE and the INSERT
+that rewrite it reads as missing). A read therefore waits for the open transaction to end, as
+the store interface promises (reads outside a transaction see committed data only); only the
+transaction's own task (and tasks it started meanwhile) reads at once, and sees its own writes.
+
 Only one process may serve on a SQLite store (claims in flight are taken back at its start-up);
 several serving processes need PostgreSQL (`bot/store/postgres.py`).
 """
@@ -25,6 +31,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -95,6 +102,11 @@ class SqliteDatabase(Database):
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._conn = conn
         self._write_lock = asyncio.Lock()
+        self._open_tx: object | None = None  # the marker of the transaction open now, if any
+        self._no_tx = asyncio.Event()  # set while no write transaction is open
+        self._no_tx.set()
+        # The transaction the current task opened on this store, so its own reads do not wait.
+        self._tx_of_task: ContextVar[object | None] = ContextVar(f"tx_{id(self)}", default=None)
         self.path = path
         self.health = StoreHealth()
         # One machine shares a SQLite file: a holder lives while its process does.
@@ -158,6 +170,9 @@ class SqliteDatabase(Database):
             await self._guard(
                 lambda: self._retry_busy(lambda: self._conn.execute("BEGIN IMMEDIATE"))
             )
+            self._open_tx = marker = object()
+            self._no_tx.clear()
+            mine = self._tx_of_task.set(marker)
             try:
                 yield SqliteTx(self._conn)
                 await self._conn.execute("COMMIT")
@@ -170,10 +185,25 @@ class SqliteDatabase(Database):
                     raise
                 self._refused(reason)
                 raise StoreUnavailable(reason) from exc
+            finally:
+                self._open_tx = None
+                self._no_tx.set()
+                with contextlib.suppress(ValueError):  # (closed from another context)
+                    self._tx_of_task.reset(mine)
             self._committed()
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        rows = await self._retry_busy(lambda: self._conn.execute_fetchall(sql, tuple(params)))
+        """Committed rows only: waits while another task's write transaction is open (see the
+        module); inside the caller's own transaction, at once."""
+
+        async def read() -> Iterable[Row]:
+            while self._open_tx is not None and self._tx_of_task.get() is not self._open_tx:
+                await self._no_tx.wait()
+            # No await between that check and the read being queued on the connection's
+            # thread: a transaction begun meanwhile writes only after the read has run.
+            return await self._conn.execute_fetchall(sql, tuple(params))
+
+        rows = await self._retry_busy(read)
         return list(rows)
 
     async def _guard(self, step: Callable[[], Awaitable[T]]) -> T:
