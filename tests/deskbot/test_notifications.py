@@ -36,8 +36,12 @@ async def comment(deskbot: Deskbot, number: int, **fields: Any) -> None:
         assert response.status == 201
 
 
-async def settle(deskbot: Deskbot) -> list[dict[str, Any]]:
-    """Deliver the webhooks, process the inbox, send the outbox; what Cliq received."""
+async def settle(deskbot: Deskbot, *, retries_ok: bool = False) -> list[dict[str, Any]]:
+    """Deliver the webhooks, process the inbox, send the outbox; what Cliq received.
+
+    Under the frozen clock an event that failed waits for a retry that never comes due, so it
+    would look settled: unless `retries_ok` (a test that makes events fail on purpose), such an
+    event fails the test with its reason instead of silently missing from what Cliq got."""
     sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
     await sandbox.desk.deliverer.idle()
@@ -45,6 +49,12 @@ async def settle(deskbot: Deskbot) -> list[dict[str, Any]]:
         pass
     while await deskbot.parts.sender.run_once():
         pass
+    if not retries_ok:
+        failed = await deskbot.parts.db.fetchall(
+            "SELECT id, event_type, last_error FROM inbox"
+            " WHERE processed_at IS NULL AND dead_at IS NULL AND attempts > 0"
+        )
+        assert not failed, [dict(row) for row in failed]
     return deskbot.cliq_messages
 
 
