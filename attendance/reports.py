@@ -21,6 +21,8 @@ from attendance.models import CHECK_OUT, Status, from_ms, to_ms
 from attendance.timeline import Segment
 
 MAX_DAYS = 30
+EARLIEST = date(2000, 1, 1)  # the days a report or export may name: far from datetime's ends,
+LATEST = date(2099, 12, 31)  # so a week or chunk around them never overflows
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ class WeekReport:
 
 @dataclass(frozen=True, slots=True)
 class RangeReport:
-    """The admin report: chosen agents over at most 30 days."""
+    """The admin report: chosen agents over a period (capped at 30 days only for export)."""
 
     start: date
     end: date  # inclusive
@@ -94,12 +96,14 @@ class RangeReport:
                 yield agent, day
 
 
-def days_between(start: date, end: date, *, limit: int = MAX_DAYS) -> list[date]:
-    """The days from `start` to `end` inclusive; at most `limit` of them."""
+def days_between(start: date, end: date, *, limit: int | None = MAX_DAYS) -> list[date]:
+    """The days from `start` to `end` inclusive; at most `limit` of them (None: no cap).
+
+    Raises RangeError when the end is before the start or the period is over the limit."""
     if end < start:
         raise RangeError("The end date is before the start date.")
     count = (end - start).days + 1
-    if count > limit:
+    if limit is not None and count > limit:
         raise RangeError(f"A report covers at most {limit} days (this one: {count}).")
     return [start + timedelta(days=i) for i in range(count)]
 

@@ -309,9 +309,21 @@ class AttendanceService:
         statuses = await self.book.all(include_deleted=True)
         return WeekReport(monday, _columns(statuses, [period]), period)
 
-    async def report(self, agents: Sequence[str], start: date, end: date, tz: Zone) -> RangeReport:
-        """Chosen agents over `start`..`end` inclusive (at most 30 days), days in `tz`."""
-        days = days_between(start, end, limit=MAX_DAYS)
+    async def report(
+        self,
+        agents: Sequence[str],
+        start: date,
+        end: date,
+        tz: Zone,
+        *,
+        limit: int | None = MAX_DAYS,
+    ) -> RangeReport:
+        """Chosen agents over `start`..`end` inclusive, days in `tz`.
+
+        `limit` caps the number of days (RangeError beyond it): 30 by default, as an export;
+        None for viewing, which has no cap (a card shows a page of agents and days at a time,
+        so it asks only for those)."""
+        days = days_between(start, end, limit=limit)
         periods = [p async for p in self._periods(agents, days, tz)]
         statuses = await self.book.all(include_deleted=True)
         return RangeReport(start, end, zone(tz).key, _columns(statuses, periods), periods)
@@ -326,8 +338,7 @@ class AttendanceService:
         """
         days = days_between(start, end, limit=MAX_DAYS)
         where = zone(tz)
-        end_ms = midnight_ms(days[-1] + timedelta(days=1), where)
-        columns = await self._export_columns(end_ms)
+        columns = await self.columns(days[-1], where)
         return csv_export.stream(self._periods(agents, days, where), columns)
 
     async def purge(self) -> None:
@@ -396,8 +407,11 @@ class AttendanceService:
             allowed=allowed_moves(current, statuses),
         )
 
-    async def _export_columns(self, end_ms: int) -> list[Status]:
-        """Statuses in use, plus deleted ones that hold any event before the period's end."""
+    async def columns(self, last: date, tz: Zone) -> list[Status]:
+        """The statuses a report or export ending on the local day `last` (in `tz`) shows, in
+        display order: those in use, and deleted ones holding any event before that day ends.
+        It depends on no agent, so a paged report knows its rows before reading anyone."""
+        end_ms = midnight_ms(last + timedelta(days=1), zone(tz))
         columns = []
         for status in await self.book.all(include_deleted=True):
             if status.deleted:

@@ -30,7 +30,7 @@ from bot.cliq.envelope import Envelope
 from bot.cliq.errors import CliqError
 from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Verifier
 from bot.clock import Clock, MovableClock, SystemClock
-from bot.commands import actions, attendance, board, connect, summaries, tickets
+from bot.commands import actions, attendance, attendance_reports, board, connect, summaries, tickets
 from bot.commands import help as help_commands
 from bot.commands.common import (
     attendance_refused,
@@ -100,6 +100,7 @@ from bot.sandbox.run import start_sandboxes
 from bot.store.answers import Answers
 from bot.store.db import Database, StoreUnavailable
 from bot.store.inbox import Inbox
+from bot.store.links import Links
 from bot.store.outbox import Outbox
 from bot.store.seen import SeenCredentials
 from bot.store.settings import Settings
@@ -128,6 +129,7 @@ def routers() -> list[Router]:
         connect.router,
         attendance.router,
         board.router,
+        attendance_reports.router,
     ]
 
 
@@ -334,6 +336,7 @@ async def open_parts(
             clock,
             sleep=sleep,
         )
+        links = Links(db, clock)
         connections = AgentConnections(
             db,
             clock,
@@ -341,6 +344,7 @@ async def open_parts(
             authorize_url=f"{accounts_url}/oauth/v2/auth",
             client_id=config.client_id,
             redirect_uri=f"{config.public_url}/oauth/callback",
+            links=links,
         )
         answers_kept = Answers(db, clock)
         outbox = Outbox(db, clock)
@@ -371,6 +375,7 @@ async def open_parts(
         states = TicketStates(db)
         snapshots = TicketSnapshots(db)
         for part in (
+            links,
             connections,
             answers_kept,
             attendance_service,
@@ -469,7 +474,7 @@ async def open_parts(
         app[CONNECTIONS] = connections
         app[ANSWERS] = answers_kept
         app[ATTENDANCE] = attendance_service
-        app[EXPORT_LINKS] = ExportLinks(config.token_key(), config.public_url, clock)
+        app[EXPORT_LINKS] = ExportLinks(links, config.public_url)
         app[OUTBOX] = outbox
         app[INBOX] = inbox
         app[SEEN] = seen

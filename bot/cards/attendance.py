@@ -8,14 +8,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from attendance.models import Status
-from attendance.reports import RangeReport, WeekReport
 from attendance.views import AgentState
 from bot.cards import when
 from bot.cards.paging import page_of
 from bot.cliq import limits
 from bot.cliq.form import Form, SelectInput
 from bot.cliq.markup import escape
-from bot.cliq.message import Button, Card, LabelSlide, ListSlide, Message, Slide, TableSlide
+from bot.cliq.message import Button, Card, Message
 
 MOVE_PREFIX = "att"
 
@@ -94,78 +93,4 @@ def status_card(state: AgentState, *, now: datetime, zone: ZoneInfo, note: str =
         text="\n".join(line for line in lines if line),
         card=Card(title="Attendance", theme="modern-inline"),
         buttons=move_buttons(state.allowed),
-    )
-
-
-def _clock(moment: datetime | None) -> str:
-    return moment.strftime("%H:%M") if moment else "-"
-
-
-def week_card(report: WeekReport) -> Message:
-    rows = [
-        {
-            "Day": f"{d.day:%a %-d %b}",
-            "In": _clock(d.first_check_in),
-            "Out": _clock(d.last_check_out) + (" (auto)" if d.auto_check_out else ""),
-            "Worked": hours(d.worked),
-        }
-        for d in report.agent.days
-    ]
-    total = sum((d.worked for d in report.agent.days), timedelta())
-    return Message(
-        text=f"Week of {report.week_start:%-d %b %Y} ({escape(report.agent.zone)}): "
-        f"{hours(total)} worked.",
-        card=Card(title="My week", theme="modern-inline"),
-        slides=[TableSlide.of(["Day", "In", "Out", "Worked"], rows)],
-    )
-
-
-def report_card(report: RangeReport, *, view: str = "list") -> Message:
-    title = f"Attendance {report.start:%-d %b} – {report.end:%-d %b %Y}"
-    if view == "table":
-        rows = [
-            {
-                "Agent": p.name or p.email,
-                "Day": f"{d.day:%m-%d}",
-                "In": _clock(d.first_check_in),
-                "Out": _clock(d.last_check_out),
-                "Worked": hours(d.worked),
-            }
-            for p in report.agents
-            for d in p.days
-            if d.first_check_in or d.worked
-        ]
-        slides: list[Slide] = [TableSlide.of(["Agent", "Day", "In", "Out", "Worked"], rows[:100])]
-    else:
-        slides = []
-        for period in report.agents[:20]:
-            worked = sum((d.worked for d in period.days), timedelta())
-            days_in = sum(1 for d in period.days if d.first_check_in)
-            per_status = {
-                s.name: hours(
-                    sum((d.per_status.get(s.id, timedelta()) for d in period.days), timedelta())
-                )
-                for s in report.statuses[:8]
-            }
-            slides.append(
-                LabelSlide.of(
-                    {
-                        "E-mail": period.email,
-                        "Days checked in": days_in,
-                        "Worked": hours(worked),
-                        **per_status,
-                    },
-                    title=period.name or period.email,
-                )
-            )
-    return Message(
-        text=f"{len(report.agents)} agents, days in {escape(report.zone)}.",
-        card=Card(title=title[:200], theme="modern-inline"),
-        slides=slides or [ListSlide(data=["No attendance in this period."])],
-        buttons=[
-            Button.invoke(
-                "Table view" if view == "list" else "List view",
-                key=f"attview:{'table' if view == 'list' else 'list'}",
-            )
-        ],
     )

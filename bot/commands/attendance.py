@@ -8,7 +8,6 @@ Who may do what is decided on every call from the caller's Desk role and departm
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -21,16 +20,15 @@ from bot.cards.attendance import (
     CHANGE_STATUS_KEY,
     STATUS_FORM,
     change_status_form,
-    report_card,
     status_card,
     statuses_text,
-    week_card,
 )
 from bot.cards.keys import number
 from bot.cards.paging import Section, layout
 from bot.cliq.form import Form
 from bot.cliq.markup import Markup, escape
 from bot.cliq.message import Banner, Button, Card, Message
+from bot.commands import attendance_reports as reports
 from bot.commands.board import checkout_agent, show_board
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
@@ -40,8 +38,8 @@ from bot.store.answers import AlreadyUsed
 
 router = Router()
 USAGE = (
-    "/attendance [<status name> | status <agent> | week | export [from] [to] | board [page]"
-    " | report <agents> <from> <to> | checkout <agent> | statuses … | purge]"
+    "/attendance [<status name> | status <agent> | week [date] | export [from] [to] [agents…]"
+    " | board [page] | report [agents…|all] [from] [to] | checkout <agent> | statuses … | purge]"
 )
 
 
@@ -250,34 +248,15 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
             }
         )
     if verb == "week":
-        return week_card(await tracker.week(ctx.user.email, tz))
+        return await reports.week(ctx, words[1:])
     if verb == "export":
-        start, end = _dates(ctx, words[1:], default_days=7)
-        links = ctx.export_links
-        await tracker.report([ctx.user.email], start, end, tz)  # checks the period now
-        url = links.url_for([ctx.user.email], start, end, tz)
-        return Message(
-            text=f"Your attendance {start} – {end} as CSV (the link works 15 min).",
-            card=Card(title="Attendance export", theme="modern-inline"),
-            buttons=[Button.url("Download CSV", url)],
-        )
+        return await reports.export(ctx, words[1:])
     if verb == "board":
         if len(words) > 2 or (len(words) == 2 and number(words[1], max_digits=6) is None):
             raise UsageError("Usage: /attendance board [page number]")
         return await show_board(ctx, number(words[1]) or 1 if len(words) == 2 else 1)
     if verb == "report":
-        if len(words) != 4:
-            raise UsageError("Usage: /attendance report <e-mail,e-mail…> <from> <to>")
-        agents = [await _agent(ctx, w) for w in words[1].split(",") if w]
-        start, end = _dates(ctx, words[2:], default_days=7)
-        report = await tracker.report(agents, start, end, tz)
-        kept = await ctx.kept.keep(
-            ctx.user.email, "", {"agents": agents, "start": str(start), "end": str(end)}
-        )
-        card = report_card(report)
-        return card.model_copy(
-            update={"buttons": [Button.invoke("Table view", key=f"attview:{kept}")]}
-        )
+        return await reports.report(ctx, words[1:])
     if verb == "checkout":
         if len(words) != 2:
             raise UsageError("Usage: /attendance checkout <agent e-mail>")
@@ -296,18 +275,6 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
         return await _move(ctx, status)
     statuses = statuses_text(await tracker.statuses())
     raise UsageError(f"“{escape(args[:40])}” is not an attendance command or status. {statuses}")
-
-
-@router.button("attview", admin=True)
-async def table_view(ctx: DeskContext, answer_id: str) -> Message | Banner:
-    kept = await ctx.kept.get(answer_id)
-    if kept is None or kept.owner.casefold() != ctx.user.email.casefold():
-        return people.refused("That report is too old (or not yours); run it again.")
-    p = kept.payload
-    report = await ctx.attendance.report(
-        p["agents"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]), ctx.timezone.key
-    )
-    return report_card(report, view="table").model_copy(update={"buttons": None})
 
 
 @router.button("attpurge", admin=True)
@@ -378,15 +345,3 @@ async def _agent(ctx: DeskContext, who: str) -> str:
         if wanted in ((agent.email_id or "").casefold(), agent.display_name.casefold()):
             return agent.email_id or ""
     raise UsageError(f"No Desk agent “{who[:40]}”.")
-
-
-def _dates(ctx: DeskContext, words: list[str], *, default_days: int) -> tuple[date, date]:
-    today = ctx.now().date()
-    try:
-        start = date.fromisoformat(words[0]) if words else today - timedelta(days=default_days - 1)
-        end = date.fromisoformat(words[1]) if len(words) > 1 else today
-    except ValueError:
-        raise UsageError("Dates are YYYY-MM-DD, e.g. 2026-03-01.") from None
-    if end < start:
-        raise UsageError("The end date is before the start date.")
-    return start, end

@@ -18,7 +18,6 @@ from attendance.errors import AlreadyCheckedOut
 from attendance.models import EventKind
 from attendance.views import AgentState, Board
 from bot.cards import people, when
-from bot.cards.attendance import report_card
 from bot.cards.board import (
     BOARD_KEY,
     CHECKOUT_FORM,
@@ -36,7 +35,8 @@ from bot.cards.board import (
 from bot.cards.keys import number
 from bot.cards.paging import page_number
 from bot.cliq.form import Form
-from bot.cliq.message import Banner, Button, Message
+from bot.cliq.message import Banner, Message
+from bot.commands.attendance_reports import open_report
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
 from bot.identity.directory import role_of
@@ -142,16 +142,11 @@ async def report_picked(ctx: DeskContext, values: Picked) -> Message | Banner:
 
 
 async def agent_report(ctx: DeskContext, email: str) -> Message:
-    """The agent's report over the last `REPORT_DAYS` days, with its table view."""
+    """The agent's report over the last `REPORT_DAYS` days (list view; table view, other pages
+    and Export CSV from its buttons)."""
     today = ctx.now().date()
     start = today - timedelta(days=REPORT_DAYS - 1)
-    report = await ctx.attendance.report([email], start, today, ctx.timezone.key)
-    kept = await ctx.kept.keep(
-        ctx.user.email, "", {"agents": [email], "start": str(start), "end": str(today)}
-    )
-    return report_card(report).model_copy(
-        update={"buttons": [Button.invoke("Table view", key=f"attview:{kept}")]}
-    )
+    return await open_report(ctx, [email], start, today)
 
 
 @router.form(CHECKOUT_FORM, admin=True, requires=desk_agent, offered=_kept_pick)

@@ -37,13 +37,13 @@ def desk_agent(ctx: DeskContext) -> Message | Banner | None:
     return people.no_desk_agent(ctx.user.email)
 
 
-def desk_error_reply(error: DeskError, ctx: DeskContext) -> Banner | Message:
+async def desk_error_reply(error: DeskError, ctx: DeskContext) -> Banner | Message:
     """A listener's DeskError as the answer the caller can act on: when Zoho no longer accepts
     the caller's own Desk connection (revoked, expired, pushed out by their 20 newest, or the
     sandbox restarted), the Connect card with their own link; otherwise `desk_error_banner`."""
     if isinstance(error, TokenRefused) and not error.renew:
         return people.connect_desk(
-            ctx.connections.connect_url(ctx.user.email),
+            await ctx.connections.connect_url(ctx.user.email),
             reason=f"Zoho no longer accepts your Desk connection ({error.code}): nothing was "
             "changed. Connect again, then try once more.",
         )

@@ -45,7 +45,9 @@ async def deskbot(ctx: DeskContext, args: str) -> Message | Banner:
     verb, rest = _verb(args)
     if verb == "connect":
         refusal = desk_agent(ctx)  # only this verb needs one: no guard on the command
-        return refusal or people.connect_desk(ctx.connections.connect_url(ctx.user.email))
+        if refusal is not None:
+            return refusal
+        return people.connect_desk(await ctx.connections.connect_url(ctx.user.email))
     if verb == "disconnect":
         removed = await ctx.connections.disconnect(ctx.user.email)
         return people.done(

@@ -91,7 +91,7 @@ class DeskContext(Context):
             connections = self.connections
             refresh = await connections.refresh_token(self.user.email)
             if refresh is None:
-                raise NotConnected(self.user.email, connections.connect_url(self.user.email))
+                raise NotConnected(self.user.email, await connections.connect_url(self.user.email))
             self._own_desk = self._part(AGENT_DESKS).for_agent(refresh, self.user.email)
         return self._own_desk
 
@@ -136,7 +136,7 @@ class DeskContext(Context):
 
     @property
     def export_links(self) -> ExportLinks:
-        """Signed download links for attendance CSV."""
+        """Short, expiring download links for attendance CSV."""
         return self._part(EXPORT_LINKS)
 
     @property

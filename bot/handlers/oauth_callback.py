@@ -1,4 +1,4 @@
-"""`GET /oauth/connect` sends an agent to Zoho's consent page; `GET /oauth/callback`: where Zoho Accounts sends an agent back after they connect Desk.
+"""`GET /oauth/connect?k=<token>` (the short Connect link, bot.store.links) sends an agent to Zoho's consent page; `GET /oauth/callback`: where Zoho Accounts sends an agent back after they connect Desk.
 
 The signed `state` names the agent who asked in Cliq; it expires and works once. The code
 becomes tokens; the Zoho account that consented (its Desk `/myinfo` e-mail) must be that agent,
@@ -17,6 +17,7 @@ from bot.handlers.errors import json_error
 from bot.identity.secrets import StateError
 from bot.oauth import OAuthError
 from bot.parts import ACCOUNTS, AGENT_DESKS, CONNECTIONS
+from bot.store.links import LinkRefused
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>Deskbot</title>
 <p>Zoho Desk is connected for {email}. You can close this tab and go back to Cliq.</p>"""
@@ -68,15 +69,15 @@ def routes() -> list[web.RouteDef]:
 
     async def connect(request: web.Request) -> web.StreamResponse:
         connections = request.app[CONNECTIONS]
-        state = request.query.get("state", "")
         try:
-            email = connections.email_for_state(state)
-            # Re-consent only without a working refresh token (each consent mints one more).
-            target = connections.consent_url(
-                state, consent=not await request.app[AGENT_DESKS].token_works(email)
-            )
-        except StateError as exc:
-            return json_error(400, "bad_state", str(exc))
+            email = await connections.agent_for_link(request.query.get("k", ""))
+        except LinkRefused as exc:
+            return json_error(400, "bad_link", exc.reason)
+        # Re-consent only without a working refresh token (each consent mints one more).
+        target = connections.consent_url(
+            connections.state_for(email),
+            consent=not await request.app[AGENT_DESKS].token_works(email),
+        )
         raise web.HTTPFound(target)
 
     return [web.get("/oauth/callback", callback), web.get("/oauth/connect", connect)]

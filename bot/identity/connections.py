@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from bot.clock import Clock
 from bot.identity.secrets import StateError, StateSigner, TokenBox
 from bot.store.db import Database
+from bot.store.links import Links
 from bot.store.seen import SeenCredentials
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,9 @@ log = logging.getLogger(__name__)
 DESK_SCOPES = (
     "Desk.tickets.ALL,Desk.search.READ,Desk.basic.READ,Desk.settings.READ,Desk.contacts.READ"
 )
+
+CONNECT_PURPOSE = "desk-connect"
+CONNECT_LIFETIME = timedelta(minutes=10)
 
 MIGRATIONS = [
     """
@@ -57,8 +62,10 @@ class AgentConnections:
         authorize_url: str,
         client_id: str,
         redirect_uri: str,
+        links: Links,
     ) -> None:
         self._db = db
+        self._links = links
         self._clock = clock
         self._box = TokenBox(key)
         self._states = StateSigner(key, clock)
@@ -72,11 +79,22 @@ class AgentConnections:
         await self._db.migrate("connections", MIGRATIONS)
         await self._seen.setup()
 
-    def connect_url(self, email: str) -> str:
-        """The Connect button's link: short, on our own host (Cliq allows 256 characters in a
-        button URL), redirecting to Zoho's consent page with a signed state."""
-        base = self.redirect_uri.rsplit("/", 1)[0]
-        return f"{base}/connect?{urlencode({'state': self._states.sign(email)})}"
+    async def connect_url(self, email: str) -> str:
+        """The Connect button's link, `<public_url>/oauth/connect?k=<token>`: the token stands
+        for the agent server-side (bot.store.links), so the link has the same length for every
+        agent and fits Cliq's 256 characters; it works for 10 minutes and leads on to Zoho's
+        consent page with a fresh signed `state` (see `agent_for_link`, `state_for`)."""
+        token = await self._links.issue(CONNECT_PURPOSE, email, {}, lifetime=CONNECT_LIFETIME)
+        return f"{self.redirect_uri.rsplit('/', 1)[0]}/connect?k={token}"
+
+    async def agent_for_link(self, token: str) -> str:
+        """The agent a connect link was made for; LinkRefused when it is not a connect link of
+        ours, or has expired."""
+        return (await self._links.redeem(CONNECT_PURPOSE, token)).owner
+
+    def state_for(self, email: str) -> str:
+        """A new signed `state` naming `email` (10 minutes, single-use at the callback)."""
+        return self._states.sign(email)
 
     def consent_url(self, state: str, *, consent: bool = True) -> str:
         """Zoho's authorize page for the agent named in `state` (StateError if it is not ours).

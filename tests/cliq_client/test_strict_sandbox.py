@@ -204,6 +204,15 @@ def _buttons(count: int, **change: Any) -> list[dict[str, Any]]:
             {"text": "x", "buttons": _buttons(1, action={"type": "invoke.bot", "data": {}})},
             "action.type",
         ),
+        (
+            {
+                "text": "x",
+                "buttons": _buttons(
+                    1, action={"type": "open.url", "data": {"web": "https://x/" + "y" * 247}}
+                ),
+            },
+            "at most 256",
+        ),
         ({"text": "x", "card": {"title": "t", "theme": "fancy"}}, "card.theme"),
         ({"text": "x", "card": {"title": "t" * 201}}, "200"),
         ({"text": "x", "slides": [{"type": "text", "data": "s"}] * 21}, "at most 20"),

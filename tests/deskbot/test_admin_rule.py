@@ -26,7 +26,7 @@ ADMIN_COMMANDS = [
     ("attendance", "purge"),
     ("attendance", "status maria@example.com"),
 ]
-ADMIN_BUTTONS = ["attview:abc", "attpurge:abc"]
+ADMIN_BUTTONS = ["attrep:abc:t:0", "attexp:abc", "attpurge:abc"]
 ONLY_ADMINS = "Only admins can do that."
 
 

@@ -21,9 +21,9 @@ async def test_an_unconnected_agent_gets_the_connect_card(deskbot: Deskbot) -> N
     answer = await chat.click("Assign")
     assert answer.title == "Connect Zoho Desk"
     url = answer.buttons[0]["action"]["data"]["web"]
-    assert url.startswith("http://127.0.0.1:8080/oauth/connect?state=") and len(url) <= 256
-    state = url.split("state=")[1]
-    consent = await deskbot.client.get(f"/oauth/connect?state={state}", allow_redirects=False)
+    assert url.startswith("http://127.0.0.1:8080/oauth/connect?k=") and len(url) <= 256
+    token = url.split("k=")[1]
+    consent = await deskbot.client.get(f"/oauth/connect?k={token}", allow_redirects=False)
     assert consent.status == 302
     assert "/oauth/v2/auth?" in consent.headers["Location"]
     assert "login_hint=agent@example.com" in consent.headers["Location"]

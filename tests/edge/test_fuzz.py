@@ -131,7 +131,19 @@ COMMANDS = [
     ("deskbot", "rules test"),
     ("help", None),
 ]
-BUTTONS = ["att", "attpurge", "attview", "confirm", "mine", "post", "show", "status", "assign"]
+BUTTONS = [
+    "att",
+    "attpurge",
+    "attrep",
+    "attweek",
+    "attexp",
+    "confirm",
+    "mine",
+    "post",
+    "show",
+    "status",
+    "assign",
+]
 BUTTONS += ["reply", "comment", "t", "nope"]
 
 

@@ -43,6 +43,7 @@ MAX_BUTTONS = 5  # [BUTTON]: a message card holds at most 5 buttons
 BUTTON_LABEL_MAX = 20  # [BUTTON] "Maximum number of characters allowed: 20"
 BUTTON_HINT_MAX = 100  # [BUTTON]
 BUTTON_KEY_MAX = 100  # [BUTTON]
+BUTTON_URL_MAX = 256  # [BUTTON] open.url: "web", "windows", "iOS", "android", each ≤ 256
 BUTTON_TYPES = frozenset({"+", "-"})  # [BUTTON]
 ACTION_TYPES = frozenset({"invoke.function", "system.api", "open.url", "preview.url", "copy"})
 CARD_THEMES = frozenset({"modern-inline", "poll", "prompt", "basic"})  # [CARDS]
@@ -280,3 +281,10 @@ def _check_buttons(buttons: Any, where: str) -> None:
         check_keys(action, frozenset({"type", "data", "confirm"}), f"{at}action.")
         if not isinstance(action.get("data"), dict):
             raise mismatch(f"{at}action.data is mandatory")
+        if action["type"] == "open.url":
+            for platform, url in action["data"].items():
+                if not isinstance(url, str) or len(url) > BUTTON_URL_MAX:
+                    raise mismatch(
+                        f"{at}action.data.{platform} is a URL of at most {BUTTON_URL_MAX}"
+                        " characters"
+                    )

@@ -1,0 +1,298 @@
+"""Attendance reports and exports in chat (SPEC A7, A8, X2, X4).
+
+- `/attendance week [date]`: the caller's own week (the one holding `date`, default today) in
+  their zone, list or table view, with the weeks before and after a click away.
+- `/attendance report [agents…|all] [from] [to]` (admins): chosen agents over any period, list
+  or table view, paged; the card's Export CSV button exports the same agents and days.
+- `/attendance export [from] [to] [agents…]`: a short, expiring download link to the CSV (at
+  most 30 days); agents export only their own attendance, admins anyone's.
+
+The listeners are registered by `bot.commands.attendance`, which reads the verb; this module
+holds what each verb does and the buttons of the cards it draws.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from attendance.errors import RangeError
+from attendance.reports import EARLIEST, LATEST, MAX_DAYS, AgentPeriod
+from attendance.service import AttendanceService
+from bot.cards import people
+from bot.cards.attendance_reports import (
+    EXPORT_PREFIX,
+    REPORT_PREFIX,
+    WEEK_PREFIX,
+    ReportPlan,
+    View,
+    read_report_key,
+    read_week_key,
+    report_card,
+    span,
+    week_card,
+)
+from bot.cliq.markup import escape
+from bot.cliq.message import Banner, Button, Card, Message
+from bot.commands.common import desk_agent
+from bot.commands.context import DeskContext
+from bot.dispatch import UsageError
+from bot.router import Router
+
+router = Router()
+
+WEEK_USAGE = "Usage: /attendance week [YYYY-MM-DD] (any day of the week you want)"
+REPORT_USAGE = "Usage: /attendance report [agents… | all] [from] [to], dates as YYYY-MM-DD"
+EXPORT_USAGE = "Usage: /attendance export [from] [to] [agents…], dates as YYYY-MM-DD"
+_DATE_LIKE = re.compile(r"^\d[\d\-/.]*$")
+
+
+# --- the agent's week ----------------------------------------------------------------------
+
+
+async def week(ctx: DeskContext, words: list[str]) -> Message:
+    """`/attendance week [date]`: the caller's week holding `date` (default today)."""
+    if len(words) > 1:
+        raise UsageError(WEEK_USAGE)
+    day = _date(words[0], WEEK_USAGE) if words else None
+    return await _week(ctx, day, "list", 0)
+
+
+async def _week(ctx: DeskContext, day: date | None, view: View, page: int) -> Message:
+    report = await ctx.attendance.week(ctx.user.email, ctx.timezone.key, day)
+    return week_card(report, view=view, page=page)
+
+
+@router.button(WEEK_PREFIX, requires=desk_agent)
+async def week_button(ctx: DeskContext, value: str) -> Message | Banner:
+    """A week card's buttons: another week, the other view, another page. Always the
+    caller's own week, whoever drew the card."""
+    found = read_week_key(value)
+    if found is None:
+        return people.refused("Old card: run /attendance week again.")
+    day, view, page = found
+    return await _week(ctx, day, view, page)
+
+
+# --- the admin report ----------------------------------------------------------------------
+
+
+async def report(ctx: DeskContext, words: list[str]) -> Message:
+    """`/attendance report [agents…|all] [from] [to]`: page 1 of the list view."""
+    dates, who = _split_dates(words, REPORT_USAGE)
+    start, end = _period(ctx, dates, REPORT_USAGE)
+    agents = await _agents(ctx, who) if who and who != ["all"] else await _everyone(ctx)
+    kept = await ctx.kept.keep(
+        ctx.user.email, "", {"agents": agents, "start": str(start), "end": str(end)}
+    )
+    return await _report_page(ctx, kept, agents, start, end, "list", 0)
+
+
+async def open_report(ctx: DeskContext, agents: list[str], start: date, end: date) -> Message:
+    """The report card of `agents` (e-mails) over `start`..`end`, page 1 of the list view: for
+    other cards that open a report (the board's agent cards)."""
+    kept = await ctx.kept.keep(
+        ctx.user.email, "", {"agents": agents, "start": str(start), "end": str(end)}
+    )
+    return await _report_page(ctx, kept, agents, start, end, "list", 0)
+
+
+async def read_page(
+    svc: AttendanceService, plan: ReportPlan, page: int, tz: str
+) -> dict[tuple[int, str], AgentPeriod]:
+    """What page `page` of `plan` shows, read for its agents and days only."""
+    periods: dict[tuple[int, str], AgentPeriod] = {}
+    for chunk, emails in plan.wanted(page).items():
+        first, last = plan.chunk(chunk)
+        found = await svc.report(emails, first, last, tz, limit=None)
+        for period in found.agents:
+            periods[(chunk, period.email)] = period
+    return periods
+
+
+async def plan_for(
+    svc: AttendanceService,
+    agents: list[str],
+    names: dict[str, str],
+    start: date,
+    end: date,
+    view: View,
+    tz: str,
+) -> ReportPlan:
+    """How the report of `agents` over `start`..`end` is paged in `view`."""
+    keys = list(dict.fromkeys(a.strip().lower() for a in agents))
+    shown = {a: names.get(a, "") for a in keys}
+    known = await svc.log.names([a for a in keys if not shown[a]])
+    shown.update({a: n for a, n in known.items() if n})
+    return ReportPlan.of(keys, shown, start, end, await svc.columns(end, tz), view)
+
+
+async def _report_page(
+    ctx: DeskContext,
+    kept: str,
+    agents: list[str],
+    start: date,
+    end: date,
+    view: View,
+    page: int | str,
+) -> Message:
+    svc, tz = ctx.attendance, ctx.timezone.key
+    plan = await plan_for(svc, agents, await _names(ctx), start, end, view, tz)
+    if isinstance(page, str):  # "g<group>": the page holding that group, after a view switch
+        page = plan.page_of_group(int(page[1:])) if page.startswith("g") else int(page)
+    page = plan.layout.clamp(page)
+    return report_card(plan, page, await read_page(svc, plan, page, tz), zone=tz, key=kept)
+
+
+@router.button(REPORT_PREFIX, admin=True, requires=desk_agent)
+async def report_button(ctx: DeskContext, value: str) -> Message | Banner:
+    """A report card's buttons: another page, or the other view."""
+    found = read_report_key(value)
+    if found is None:
+        return people.refused("Old card: run /attendance report again.")
+    kept_id, view, at = found
+    p = await _kept_report(ctx, kept_id)
+    if p is None:
+        return people.refused(TOO_OLD)
+    start, end = date.fromisoformat(p["start"]), date.fromisoformat(p["end"])
+    return await _report_page(ctx, kept_id, p["agents"], start, end, view, at)
+
+
+@router.button(EXPORT_PREFIX, admin=True, requires=desk_agent)
+async def export_button(ctx: DeskContext, kept_id: str) -> Message | Banner:
+    """A report card's Export CSV: the same agents and days, when they fit one export."""
+    p = await _kept_report(ctx, kept_id)
+    if p is None:
+        return people.refused(TOO_OLD)
+    start, end = date.fromisoformat(p["start"]), date.fromisoformat(p["end"])
+    return await _export(ctx, list(p["agents"]), start, end)
+
+
+TOO_OLD = "That report is too old (or not yours); run /attendance report again."
+
+
+async def _kept_report(ctx: DeskContext, kept_id: str) -> dict[str, Any] | None:
+    """The agents and period a report card was drawn for, if the caller drew it (kept 7 days)."""
+    kept = await ctx.kept.get(kept_id)
+    if kept is None or kept.owner.casefold() != ctx.user.email.casefold():
+        return None
+    if not {"agents", "start", "end"} <= kept.payload.keys():
+        return None
+    return kept.payload
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+async def export(ctx: DeskContext, words: list[str]) -> Message | Banner:
+    """`/attendance export [from] [to] [agents…]`: the caller's own CSV, or (admins) chosen
+    agents'. An agent naming anyone else is refused, saying who may."""
+    dates, who = _split_dates(words, EXPORT_USAGE)
+    start, end = _period(ctx, dates, EXPORT_USAGE)
+    agents = await _agents(ctx, who) if who else [ctx.user.email]
+    others = [a for a in agents if a.casefold() != ctx.user.email.casefold()]
+    if others and not (await ctx.caller_is_admin()):
+        return people.refused(
+            "You can export only your own attendance: /attendance export "
+            f"{start} {end}. An admin can export other agents'."
+        )
+    return await _export(ctx, agents, start, end)
+
+
+async def _export(ctx: DeskContext, agents: list[str], start: date, end: date) -> Message | Banner:
+    days = (end - start).days + 1
+    if days > MAX_DAYS:
+        last = start + timedelta(days=MAX_DAYS - 1)
+        return people.refused(
+            f"An export covers at most {MAX_DAYS} days; {span(start, end)} is {days}. "
+            f"Export it in parts, e.g. /attendance export {start} {last} first."
+        )
+    try:
+        await ctx.attendance.columns(end, ctx.timezone.key)  # the zone is known
+    except RangeError as exc:
+        return people.refused(str(exc))
+    url = await ctx.export_links.url_for(ctx.user.email, agents, start, end, ctx.timezone.key)
+    who = "Your attendance" if agents == [ctx.user.email] else _count(len(agents))
+    return Message(
+        text=f"{who}, {span(start, end)}, as CSV (times in {escape(ctx.timezone.key)};"
+        " the link works for 15 minutes).",
+        card=Card(title="Attendance export", theme="modern-inline"),
+        buttons=[Button.url("Download CSV", url)],
+    )
+
+
+# --- reading words -------------------------------------------------------------------------
+
+
+def _count(agents: int) -> str:
+    return f"Attendance of {agents:,} agent{'s' if agents != 1 else ''}"
+
+
+def _date(word: str, usage: str) -> date:
+    try:
+        day = date.fromisoformat(word)
+    except ValueError:
+        raise UsageError(f"“{word[:20]}” is not a date. {usage}") from None
+    if not EARLIEST <= day <= LATEST:
+        raise UsageError(f"Dates run from {EARLIEST} to {LATEST}. {usage}")
+    return day
+
+
+def _split_dates(words: list[str], usage: str) -> tuple[list[str], list[str]]:
+    """The words that look like dates (at most two, wherever they are) and the rest. A word
+    that looks like a date but is not one is still taken as a date, so it is refused with the
+    usage rather than looked up as an agent."""
+    dates = [w for w in words if _DATE_LIKE.match(w)]
+    if len(dates) > 2:
+        raise UsageError(f"At most two dates, from and to. {usage}")
+    return dates, [w for w in words if not _DATE_LIKE.match(w)]
+
+
+def _period(ctx: DeskContext, dates: list[str], usage: str) -> tuple[date, date]:
+    """From and to: none is the last 7 days; one date alone runs from it to today (or is that
+    single day, when it is in the future)."""
+    today = ctx.now().date()
+    if not dates:
+        return today - timedelta(days=6), today
+    start = _date(dates[0], usage)
+    end = _date(dates[1], usage) if len(dates) > 1 else max(start, today)
+    if end < start:
+        raise UsageError(f"The end date is before the start date. {usage}")
+    return start, end
+
+
+async def _names(ctx: DeskContext) -> dict[str, str]:
+    """Desk's names of its agents, by e-mail (lower case)."""
+    return {a.email_id.lower(): a.display_name for a in await ctx.directory.all() if a.email_id}
+
+
+async def _everyone(ctx: DeskContext) -> list[str]:
+    return sorted(
+        {a.email_id.lower() for a in await ctx.directory.all() if a.email_id},
+    )
+
+
+async def _agents(ctx: DeskContext, words: list[str]) -> list[str]:
+    """Agents' e-mails from e-mails or names (comma- or space-separated; a name's spaces may be
+    written as _ , or kept between commas). Unknown ones are refused by name."""
+    by_key: dict[str, str] = {}
+    for agent in await ctx.directory.all():
+        address = (agent.email_id or "").lower()
+        if address:
+            by_key.setdefault(address.casefold(), address)
+            by_key.setdefault(" ".join(agent.display_name.split()).casefold(), address)
+    found: list[str] = []
+    for piece in " ".join(words).split(","):
+        whole = " ".join(piece.replace("_", " ").split()).casefold()
+        if not whole:
+            continue
+        if whole in by_key:
+            found.append(by_key[whole])
+            continue
+        for word in piece.split():
+            key = word.replace("_", " ").casefold()
+            if key not in by_key:
+                raise UsageError(f"No Desk agent “{word[:40]}”.")
+            found.append(by_key[key])
+    return list(dict.fromkeys(found))
