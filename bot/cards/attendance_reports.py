@@ -5,7 +5,10 @@ characters of slides) whatever the number of agents, days and statuses.
 Paging is arithmetic, so a page is drawn from its number alone and only the agents and days on
 it are read: a report is cut into *units* (one slide each), every unit no larger than a
 worst-case unit rendered with the longest name, e-mail and status names and the widest times
-the report can hold; a page holds as many units as that worst case allows.
+the report can hold; a page holds as many units as that worst case allows. The slides and the
+Previous/Next buttons are the list helper's (bot/cards/paging.py: `layout`, `nav_buttons`); its
+greedy packing of a whole list would need every agent read first, so the page's units are
+chosen here and handed to it a page at a time.
 
 - The week (one agent, Monday to Sunday): the list view is one slide per day (first check-in,
   last check-out, worked time, time in each status used that day) and one for the week; the
@@ -29,9 +32,10 @@ from typing import Literal
 
 from attendance.models import CHECK_OUT, Status
 from attendance.reports import EARLIEST, LATEST, AgentPeriod, DayReport, WeekReport
+from bot.cards.paging import Section, layout, nav_buttons, page_number
 from bot.cliq import limits
 from bot.cliq.markup import escape
-from bot.cliq.message import Button, Card, LabelSlide, Message, Slide, TableSlide
+from bot.cliq.message import Button, Card, Message, Slide
 from bot.cliq.outbound import literal
 
 View = Literal["list", "table"]
@@ -96,7 +100,7 @@ def _total(days: Sequence[DayReport], status_id: int) -> timedelta:
 
 def day_slide(
     day: DayReport, rows: Sequence[Status], *, first: bool = True, part: str = ""
-) -> Slide:
+) -> Section:
     """The week's list view, one day: in, out and worked (in the first part), then each status
     of `rows` used that day."""
     pairs: list[tuple[str, str]] = []
@@ -107,12 +111,12 @@ def day_slide(
             ("Worked", hours(day.worked)),
         ]
     pairs += [(s.name, hours(day.per_status[s.id])) for s in rows if day.per_status.get(s.id)]
-    return LabelSlide.of(pairs or [("Time", NO_TIME)], title=day_label(day.day) + part)
+    return Section(day_label(day.day) + part, pairs, kind="label", empty=NO_TIME, counted=False)
 
 
 def totals_slide(
     title: str, days: Sequence[DayReport], rows: Sequence[Status], *, first: bool = True
-) -> Slide:
+) -> Section:
     """Worked time (in the first part) and time per status of `rows` used over `days`."""
     pairs: list[tuple[str, str]] = []
     if first:
@@ -121,7 +125,7 @@ def totals_slide(
         spent = _total(days, status.id)
         if spent:
             pairs.append((status.name, hours(spent)))
-    return LabelSlide.of(pairs or [("Time", NO_TIME)], title=title)
+    return Section(title, pairs, kind="label", empty=NO_TIME, counted=False)
 
 
 def agent_list_slide(
@@ -132,7 +136,7 @@ def agent_list_slide(
     *,
     first: bool = True,
     part: str = "",
-) -> Slide:
+) -> Section:
     """The admin list view, one agent's chunk of days: e-mail, then (in the first part) each
     day's "in – out · worked" and the chunk's worked time, then the time per status of `rows`
     used in the chunk."""
@@ -144,12 +148,13 @@ def agent_list_slide(
         spent = _total(days, status.id)
         if spent:
             pairs.append((status.name, hours(spent)))
-    return LabelSlide.of(pairs, title=f"{name} · {span(days[0].day, days[-1].day)}{part}")
+    title = f"{name} · {span(days[0].day, days[-1].day)}{part}"
+    return Section(title, pairs, kind="label", counted=False)
 
 
 def table_slide(
     title: str, days: Sequence[DayReport], rows: Sequence[Status], *, times: bool = True
-) -> Slide:
+) -> Section:
     """One table: a column per day and a Total; rows In, Out, Worked (when `times`) and one
     per status in `rows` (every one, "–" where no time was spent)."""
     first = span(days[0].day, days[-1].day, year=False)
@@ -189,7 +194,7 @@ def table_slide(
                 "Total": hm(sum(spent, timedelta())),
             }
         )
-    return TableSlide.of(headers, table, title=title)
+    return Section(title, table, kind="table", headers=headers, counted=False)
 
 
 # --- measuring and paging ------------------------------------------------------------------
@@ -198,6 +203,21 @@ def table_slide(
 def slide_size(slide: Slide) -> int:
     """Characters a slide counts towards Cliq's 10,000 (measured as `Message` measures it)."""
     return len(str(slide.data)) + len(slide.title or "")
+
+
+def section_size(section: Section) -> int:
+    """Characters `section` takes as the one slide the list helper (bot/cards/paging.py) makes
+    of it."""
+    return sum(slide_size(s) for s in layout([section]).slides)
+
+
+def slides_of(sections: Sequence[Section]) -> list[Slide]:
+    """The slides of a page's sections, laid out by the list helper. The page was planned so
+    they fit one message; if they ever did not, that is a fault to see, not to hide."""
+    shown = layout(sections)
+    if shown.count != 1:
+        raise ValueError(f"an attendance report page overflowed into {shown.count} pages")
+    return shown.slides
 
 
 def widest(texts: Iterable[str]) -> str:
@@ -239,16 +259,19 @@ class Layout:
 
     @classmethod
     def plan(
-        cls, groups: int, rows: Sequence[Status], worst: Callable[[Sequence[Status], int], Slide]
+        cls,
+        groups: int,
+        rows: Sequence[Status],
+        worst: Callable[[Sequence[Status], int], Section],
     ) -> Layout:
         """Cut `rows` into parts whose worst-case slide (`worst(part, index)`) fits Cliq's
         10,000 characters, then fit as many worst-case units to a page as Cliq allows."""
         budget = limits.SLIDES_TOTAL_CHARS
         fits = len(rows)
-        while fits > 1 and slide_size(worst(rows[:fits], 0)) > budget:
-            fits = max(1, fits * budget // slide_size(worst(rows[:fits], 0)) - 1)
+        while fits > 1 and section_size(worst(rows[:fits], 0)) > budget:
+            fits = max(1, fits * budget // section_size(worst(rows[:fits], 0)) - 1)
         parts = tuple(tuple(rows[i : i + fits]) for i in range(0, len(rows), max(1, fits))) or ((),)
-        unit = max(slide_size(worst(part, i)) for i, part in enumerate(parts))
+        unit = max(section_size(worst(part, i)) for i, part in enumerate(parts))
         if unit > budget:
             raise ValueError(f"a single attendance slide needs {unit} characters")
         return cls(groups, parts, max(1, min(limits.MAX_SLIDES, budget // unit)))
@@ -313,15 +336,15 @@ def week_card(report: WeekReport, *, view: View = "list", page: int = 0) -> Mess
     layout = week_layout(report, view)
     page = layout.clamp(page)
     days = report.agent.days
-    slides: list[Slide] = []
+    sections: list[Section] = []
     for group, index in layout.on(page):
         part, label = layout.parts[index], layout.part_label(index)
         if view == "table":
-            slides.append(table_slide(_WEEK_TABLE + label, days, part, times=index == 0))
+            sections.append(table_slide(_WEEK_TABLE + label, days, part, times=index == 0))
         elif group < len(days):
-            slides.append(day_slide(days[group], part, first=index == 0, part=label))
+            sections.append(day_slide(days[group], part, first=index == 0, part=label))
         else:
-            slides.append(totals_slide("Week" + label, days, part, first=index == 0))
+            sections.append(totals_slide("Week" + label, days, part, first=index == 0))
     monday = report.week_start
     text = (
         f"Week of {span(monday, monday + timedelta(days=6))} ({escape(report.agent.zone)}): "
@@ -330,40 +353,38 @@ def week_card(report: WeekReport, *, view: View = "list", page: int = 0) -> Mess
     if layout.pages > 1:
         text += " " + layout.line(page)
 
-    def key(day: date, shown: View, at: int) -> str:
-        return f"{WEEK_PREFIX}:{day.isoformat()}:{shown[0]}:{at}"
+    def key(day: date, shown: View) -> str:
+        return f"{WEEK_PREFIX}:{day.isoformat()}:{shown[0]}"
 
     other: View = "list" if view == "table" else "table"
     buttons = [
-        Button.invoke("◀ Previous week", key=key(monday - timedelta(days=7), view, 0)),
-        Button.invoke("Next week ▶", key=key(monday + timedelta(days=7), view, 0)),
-        Button.invoke(f"{other.title()} view", key=key(monday, other, 0)),
+        Button.invoke("◀ Previous week", key=key(monday - timedelta(days=7), view) + ":1"),
+        Button.invoke("Next week ▶", key=key(monday + timedelta(days=7), view) + ":1"),
+        Button.invoke(f"{other.title()} view", key=key(monday, other) + ":1"),
+        *nav_buttons(page + 1, layout.pages, key(monday, view)),
     ]
-    if page > 0:
-        buttons.append(Button.invoke("◀ Page", key=key(monday, view, page - 1)))
-    if page + 1 < layout.pages:
-        buttons.append(Button.invoke("Page ▶", key=key(monday, view, page + 1)))
     return Message(
         text=text,
         card=Card(title="My week", theme="modern-inline"),
-        slides=slides,
+        slides=slides_of(sections),
         buttons=buttons,
     )
 
 
 def read_week_key(value: str) -> tuple[date, View, int] | None:
-    """The week, view and page a week button carries (`2026-11-16:t:0`), or None if damaged."""
-    day, _, rest = value.partition(":")
-    shown, _, page = rest.partition(":")
+    """The week, view and page (0-based) a week button carries (`2026-11-16:t:1`, its page
+    1-based as the list helper's buttons carry it), or None if damaged."""
+    state, number = page_number(value)
+    day, _, shown = state.partition(":")
     try:
         monday = date.fromisoformat(day)
     except ValueError:
         return None
     if not EARLIEST <= monday <= LATEST:
         return None
-    if shown not in ("l", "t") or not page.isdigit() or len(page) > 6:
+    if shown not in ("l", "t"):
         return None
-    return monday, ("list" if shown == "l" else "table"), int(page)
+    return monday, ("list" if shown == "l" else "table"), number - 1
 
 
 # --- the admin report ----------------------------------------------------------------------
@@ -403,7 +424,7 @@ class ReportPlan:
         width = min(CHUNK_DAYS, (end - start).days + 1)
         worst = worst_days(_WORST_FIRST, width, rows)
 
-        def slide(part: Sequence[Status], index: int) -> Slide:
+        def slide(part: Sequence[Status], index: int) -> Section:
             label = " (99/99)"
             if view == "table":
                 return table_slide(f"{name} · {email}{label}", worst, part, times=index == 0)
@@ -451,7 +472,7 @@ def report_card(
     """Page `page` of an admin report. `periods` holds each (chunk, e-mail) of the page, as
     `plan.wanted(page)` asked; `key` is the kept report's id that the buttons carry."""
     page = plan.layout.clamp(page)
-    slides: list[Slide] = []
+    sections: list[Section] = []
     shown: list[str] = []
     for chunk, email, index in plan.units(page):
         period = periods[(chunk, email)]
@@ -459,9 +480,11 @@ def report_card(
         part, label = plan.layout.parts[index], plan.layout.part_label(index)
         first = index == 0
         if plan.view == "table":
-            slides.append(table_slide(f"{name} · {email}{label}", period.days, part, times=first))
+            sections.append(table_slide(f"{name} · {email}{label}", period.days, part, times=first))
         else:
-            slides.append(agent_list_slide(name, email, period.days, part, first=first, part=label))
+            sections.append(
+                agent_list_slide(name, email, period.days, part, first=first, part=label)
+            )
         if email not in shown:
             shown.append(email)
     agents = len(plan.agents)
@@ -481,11 +504,7 @@ def report_card(
         lines.append(f"{plan.layout.line(page)} Shown: {who}, {span(since, until)}.")
     other: View = "list" if plan.view == "table" else "table"
     v = plan.view[0]
-    buttons: list[Button] = []
-    if page > 0:
-        buttons.append(Button.invoke("◀ Previous", key=f"{REPORT_PREFIX}:{key}:{v}:{page - 1}"))
-    if page + 1 < plan.layout.pages:
-        buttons.append(Button.invoke("Next ▶", key=f"{REPORT_PREFIX}:{key}:{v}:{page + 1}"))
+    buttons = nav_buttons(page + 1, plan.layout.pages, f"{REPORT_PREFIX}:{key}:{v}")
     buttons.append(
         Button.invoke(
             f"{other.title()} view",
@@ -496,13 +515,14 @@ def report_card(
     return Message(
         text="\n".join(lines),
         card=Card(title=f"Attendance {span(plan.start, plan.end)}", theme="modern-inline"),
-        slides=slides or [LabelSlide.of([("Agents", "none chosen")])],
+        slides=slides_of(sections or [Section("Agents", [], kind="label", empty="none chosen")]),
         buttons=buttons,
     )
 
 
 def read_report_key(value: str) -> tuple[str, View, str] | None:
-    """(kept report id, view, page or `g<group>`) from a report button's value, or None."""
+    """(kept report id, view, 1-based page or `g<group>`) from a report button's value (the
+    list helper's `<state>:<page>`), or None."""
     parts = value.split(":")
     if len(parts) != 3 or parts[1] not in ("l", "t"):
         return None

@@ -140,7 +140,7 @@ async def _report_page(
     svc, tz = ctx.attendance, ctx.timezone.key
     plan = await plan_for(svc, agents, await _names(ctx), start, end, view, tz)
     if isinstance(page, str):  # "g<group>": the page holding that group, after a view switch
-        page = plan.page_of_group(int(page[1:])) if page.startswith("g") else int(page)
+        page = plan.page_of_group(int(page[1:])) if page.startswith("g") else int(page) - 1
     page = plan.layout.clamp(page)
     return report_card(plan, page, await read_page(svc, plan, page, tz), zone=tz, key=kept)
 

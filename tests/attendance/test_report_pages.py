@@ -65,8 +65,8 @@ async def test_pages_fit_cliq_and_together_show_every_status(
         seen += text
         agents_seen |= {e for _, e, _ in found.units(page) if e in text}
         keys = [b.key for b in card.buttons or []]
-        assert (f"attrep:k1:{view[0]}:{page + 1}" in keys) == (page < last)
-        assert (f"attrep:k1:{view[0]}:{page - 1}" in keys) == (page > 0)
+        assert (f"attrep:k1:{view[0]}:{page + 2}" in keys) == (page < last)  # 1-based
+        assert (f"attrep:k1:{view[0]}:{page}" in keys) == (page > 0)
         assert f"Page {page + 1} of {found.layout.pages:,}" in (card.text or "")
     assert agents_seen == {e for p in pages for _, e, _ in found.units(p)}
     statuses = await big_org.statuses(include_deleted=True)
@@ -106,13 +106,13 @@ async def test_a_week_with_every_status_is_paged_within_cliqs_limits(
     names = {s.name for s in week.statuses if s.id in used and s.id != CHECK_OUT}
     assert len(names) >= 20
     first = week_card(week, view=view)
-    pages = 1 + sum(1 for b in first.buttons or [] if b.label == "Page ▶")
+    pages = 1 + sum(1 for b in first.buttons or [] if b.label == "Next")
     seen = ""
     page = 0
     while True:
         card = week_card(week, view=view, page=page)
         seen += shown(card)
-        if not any(b.label == "Page ▶" for b in card.buttons or []):
+        if not any(b.label == "Next" for b in card.buttons or []):
             break
         page += 1
     assert page + 1 >= pages
