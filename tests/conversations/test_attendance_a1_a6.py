@@ -192,7 +192,7 @@ async def test_a6_an_admin_opens_an_agents_report_from_the_board(deskbot: Deskbo
     assert form.kind == "form"
     options = {o["label"]: o["value"] for o in form.output["inputs"][0]["options"]}
     report = await admin.submit({"agent": options["Aiko Tanaka: Check In"]})
-    assert report.slides[0]["title"] == "Aiko Tanaka"
+    assert report.slides[0]["title"] == "Aiko Tanaka · 24 Feb – 2 Mar 2026"  # the last 7 days
     assert "2 h 00 min" in report.all_text()
 
 
