@@ -1,9 +1,10 @@
 """The store's two engines for tests: `store_url` is parametrised over SQLite and PostgreSQL, so
 one suite runs against both (each PostgreSQL test in a schema of its own, dropped after).
 
-PostgreSQL is the throwaway cluster `scripts/test` starts (`DESKBOT_TEST_POSTGRES`). Without it
-the PostgreSQL cases are skipped, and the run ends with a banner saying so; with
-`DESKBOT_REQUIRE_POSTGRES=1` (CI) they fail instead.
+PostgreSQL is the throwaway cluster `scripts/test` starts (`DESKBOT_TEST_POSTGRES`). Under
+`scripts/test` (and so in CI) they are required: `DESKBOT_REQUIRE_POSTGRES=1` makes a missing
+cluster fail them. Run by hand without a cluster (plain `pytest tests/x`), or with
+`DESKBOT_ALLOW_NO_POSTGRES=1`, they are skipped and the run ends with a banner saying so.
 """
 
 from __future__ import annotations
