@@ -20,7 +20,13 @@ from bot.notify.readers import Reader
 _COMMENTS = (Kind.COMMENT_ADDED, Kind.COMMENT_EDITED, Kind.MENTION)
 _ACTIVITIES = (Kind.ACTIVITY_CREATED, Kind.ACTIVITY_COMPLETED, Kind.ACTIVITY_REMINDER)
 _FIELDS = {"status": "Status", "owner": "Owner", "team": "Team", "department": "Department"}
-_DETAILS = {"rating": "Rating", "feedback": "Feedback", "blueprint": "Waiting on you"}
+_DETAILS = {
+    "rating": ("Rating", Kind.HAPPINESS),
+    "feedback": ("Feedback", Kind.HAPPINESS),
+    "blueprint": ("Waiting on you", Kind.BLUEPRINT),
+}
+"""A happening's detail → its label and the kind whose readers it is for: "Waiting on you" is
+for the owner the blueprint step waits on, never the previous owner or a channel."""
 
 
 def notification_card(
@@ -47,9 +53,9 @@ def notification_card(
     if any(k in _ACTIVITIES for k in kinds):
         lines.append(_activity(happening, kinds, reader, now))
     lines += [
-        f"{_DETAILS[k]}: {v.capitalize() if k == 'rating' else v}"  # Desk's GOOD, OKAY, BAD
+        f"{_DETAILS[k][0]}: {v.capitalize() if k == 'rating' else v}"  # Desk's GOOD, OKAY, BAD
         for k, v in happening.details.items()
-        if k in _DETAILS and v.strip() not in ("", "-")
+        if k in _DETAILS and _DETAILS[k][1] in kinds and v.strip() not in ("", "-")
     ]
     text = render("notification.txt.j2", what=what, actor=actor, details=lines)  # escaped
     if ticket is None:

@@ -227,6 +227,26 @@ async def test_a_blueprint_step_waiting_on_the_owner_is_in_their_dm(deskbot: Des
     )
 
 
+async def test_only_the_owner_a_blueprint_step_waits_on_reads_waiting_on_you(
+    deskbot: Deskbot,
+) -> None:
+    """Escalated and handed to another owner in one change: the new owner is told the step
+    waits on them; the previous owner (and, with DMs off, the channel) hear of the owner
+    change without a "Waiting on you" that is not theirs."""
+    await installed(deskbot)
+    await change(
+        deskbot, 115, actor="maria@example.com", status="Escalated", assignee="admin@example.com"
+    )
+    posts = {p["target"]: p["body"]["text"] for p in await settle(deskbot)}
+    assert "Waiting on you: Resolve" in posts["admin@example.com"], posts
+    assert "Owner changed" in posts["agent@example.com"], posts
+    assert "Waiting on you" not in posts["agent@example.com"], posts
+    await deskbot.parts.settings.put("dm_owner", False)
+    await change(deskbot, 1085, actor="maria@example.com", status="Escalated")
+    for post in await settle(deskbot):
+        assert post["target_kind"] == "user" or "Waiting on you" not in post["body"]["text"]
+
+
 async def test_comment_edits_and_tasks_arrive_too(deskbot: Deskbot) -> None:
     await installed(deskbot)
     sandbox = deskbot.parts.sandboxes
