@@ -111,7 +111,7 @@ async def checkout(ctx: DeskContext, args: str) -> Message | Banner:
     requires=attendance_user,
 )
 async def take_break(ctx: DeskContext, args: str) -> Message | Banner:
-    kind = args.strip().casefold() or "short"
+    kind = typed(args).strip().casefold() or "short"
     if kind not in ("meal", "short"):
         raise UsageError(f"“{kind[:30]}” is not a break: meal or short.")
     return await _move(ctx, "Meal Break" if kind == "meal" else "Short Break")
@@ -214,7 +214,7 @@ def _admin_call(ctx: DeskContext, args: str) -> bool:
     """Admin-only: the admin verbs, and the status of someone else (checked by the router's
     guard on every call; yours is for everyone)."""
     words = args.split()
-    verb = words[0].casefold() if words else ""
+    verb = typed(words[0]).casefold() if words else ""
     return verb in ADMIN_VERBS or (
         verb == "status" and len(words) > 1 and not _is_me(ctx, words[1])
     )
@@ -230,7 +230,7 @@ def _admin_call(ctx: DeskContext, args: str) -> bool:
 )
 async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
     words = args.split()
-    verb = words[0].casefold() if words else ""
+    verb = typed(words[0]).casefold() if words else ""
     if not _admin_call(ctx, args):
         refused = _refusal(_access(ctx))
         if refused is not None:
@@ -295,7 +295,7 @@ async def purge(ctx: DeskContext, answer_id: str) -> Banner | Message:
 
 async def _statuses(ctx: DeskContext, words: list[str]) -> Message | Banner:
     tracker = ctx.attendance
-    verb = words[0].casefold() if words else ""
+    verb = typed(words[0]).casefold() if words else ""
     rest = words[1:]
     if verb == "add" and len(rest) >= 2:
         status = await tracker.add_status(" ".join(rest[:-1]), _type(rest[-1]))
@@ -329,18 +329,18 @@ async def _statuses(ctx: DeskContext, words: list[str]) -> Message | Banner:
 
 def _type(word: str) -> StatusType:
     try:
-        return StatusType(word.casefold())
+        return StatusType(typed(word).casefold())
     except ValueError:
         raise UsageError(f"“{word[:20]}” is not a type: online or offline.") from None
 
 
 def _is_me(ctx: DeskContext, who: str) -> bool:
-    return who.casefold() == ctx.user.email.casefold()
+    return typed(who).casefold() == ctx.user.email.casefold()
 
 
 async def _agent(ctx: DeskContext, who: str) -> str:
     """An agent's e-mail from an e-mail or a name (spaces as _)."""
-    wanted = who.replace("_", " ").casefold()
+    wanted = typed(who).replace("_", " ").casefold()
     for agent in await ctx.directory.all():
         if wanted in ((agent.email_id or "").casefold(), agent.display_name.casefold()):
             return agent.email_id or ""

@@ -10,7 +10,7 @@ import pytest
 
 from bot.testing import Answer, Conversation
 from tests.conversations.attendance_world import add_desk_agents, person
-from tests.deskbot.conftest import Deskbot
+from tests.deskbot.conftest import PEOPLE, Deskbot
 
 OFFLINE = ["Training", "Team meeting", "Off-site training"]
 ONLINE = ["Client visit", "Chat duty"]
@@ -343,3 +343,34 @@ async def test_a6_an_agent_who_never_opened_the_bots_chat_still_hears_of_it(
     assert (posted["target_kind"], posted["target"]) == ("channel", "desk")
     assert posted["body"]["text"].startswith("{@kenji@example.com} Hello Kenji Watanabe,")
     assert await deskbot.parts.outbox.dead_letters() == []
+
+
+def full_width(text: str) -> str:
+    """`text` as a Japanese input method in full-width mode types it ('week' → 'ｗｅｅｋ')."""
+    return "".join(
+        chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" if c == " " else c for c in text
+    )
+
+
+async def test_attendance_words_typed_in_full_width_read_as_ascii(deskbot: Deskbot) -> None:
+    """Every attendance verb, break kind, status type and agent named in full width (as a
+    Japanese input method types them) is read as its ASCII form: the same answer, not a usage
+    card."""
+    admin, agent = deskbot.chat("admin"), deskbot.chat("agent")
+    await agent.command("checkin")
+    agent_email = PEOPLE["agent"]["email"]
+    for who, command, args in (
+        (agent, "attendance", "week"),
+        (agent, "attendance", "statuses"),
+        (agent, "attendance", f"status {agent_email}"),
+        (admin, "attendance", "board"),
+        (admin, "attendance", f"status {agent_email}"),
+    ):
+        plain = await who.command(command, args)
+        wide = await who.command(command, full_width(args))
+        assert wide.text == plain.text, (args, wide.text)
+        assert "Usage" not in wide.text and "not a" not in wide.text, (args, wide.text)
+    broke = await agent.command("break", full_width("meal"))
+    assert "You are *Meal Break*" in broke.text, broke.text
+    added = await admin.command("attendance", "statuses add Drills " + full_width("online"))
+    assert added.output["text"] == "Added Drills (online).", added.output
