@@ -20,12 +20,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.clock import FrozenClock, SystemClock
-from bot.sandbox.cliq import CliqSandbox, Switches, create_cliq_app
+from bot.clock import SystemClock
 from bot.store.db import Database
 from bot.store.outbox import Outbox
 from tests.crash.test_sigkill import (
-    TOKEN,
     WITHIN_S,
     Progress,
     children,  # noqa: F401 - the fixture, used by name
@@ -33,6 +31,8 @@ from tests.crash.test_sigkill import (
     exited,
     free_port,
     kill,
+    queue_posts,
+    recording_cliq,
     spawn,
 )
 from tests.engines import PostgresSchema, postgres_base
@@ -101,31 +101,8 @@ async def test_posts_sent_by_three_processes_one_killed_reach_cliq_once(
     children: list[asyncio.subprocess.Process],  # noqa: F811
 ) -> None:
     progress = Progress()
-    cliq = CliqSandbox(
-        lambda token: "admin@example.com" if token == TOKEN else None,
-        SystemClock(),
-        switches=Switches(posting_limit=False),  # about processes, not Cliq's quota
-    )
-    cliq.add_channel("desk", bots=["deskbot"])
-    recorded = cliq.record
-
-    def record(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        message = recorded(*args, **kwargs)
-        progress.bump()
-        return message
-
-    cliq.record = record  # type: ignore[method-assign]
-    server = await aiohttp_server(create_cliq_app(cliq))
-
-    def received() -> list[str]:
-        return [m["body"]["text"] for m in cliq.messages]
-
-    db = await Database.open(pg_url)
-    outbox = Outbox(db, FrozenClock("2020-01-01T00:00:00+00:00"))
-    await outbox.setup()
-    for n in range(500):
-        await outbox.enqueue(None, "channel", "desk", {"text": f"post {n}"}, f"k{n}")
-    await db.close()
+    _, server, received = await recording_cliq(aiohttp_server, progress)
+    await queue_posts(pg_url, 500)
     url = str(server.make_url(""))
     procs = [await spawn(children, "send", pg_url, url) for _ in range(PROCESSES)]
     await progress.until(lambda: len(received()) >= 150, exited(procs[1]))

@@ -117,6 +117,44 @@ def event(n: int) -> dict[str, object]:
     }
 
 
+async def recording_cliq(
+    aiohttp_server: Any, progress: Progress
+) -> tuple[CliqSandbox, Any, Callable[[], list[str]]]:
+    """A sandbox Cliq on a test server with #desk (the bot a member), each message it records
+    bumping `progress`; it, its server and a reader of the texts received so far. Cliq's 50 posts a
+    minute is off: these tests are about processes and kills, not Cliq's quota."""
+    cliq = CliqSandbox(
+        lambda token: "admin@example.com" if token == TOKEN else None,
+        SystemClock(),
+        switches=Switches(posting_limit=False),
+    )
+    cliq.add_channel("desk", bots=["deskbot"])
+    recorded = cliq.record
+
+    def record(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        message = recorded(*args, **kwargs)
+        progress.bump()
+        return message
+
+    cliq.record = record  # type: ignore[method-assign]
+    server = await aiohttp_server(create_cliq_app(cliq))
+
+    def received() -> list[str]:
+        return [m["body"]["text"] for m in cliq.messages]
+
+    return cliq, server, received
+
+
+async def queue_posts(store: str, count: int) -> None:
+    """`count` posts to #desk ("post 0", "post 1", …) queued in the outbox of `store`."""
+    db = await Database.open(store)
+    outbox = Outbox(db, FrozenClock("2020-01-01T00:00:00+00:00"))
+    await outbox.setup()
+    for n in range(count):
+        await outbox.enqueue(None, "channel", "desk", {"text": f"post {n}"}, f"k{n}")
+    await db.close()
+
+
 async def test_acknowledged_events_survive_a_kill(
     tmp_path: Path, children: list[asyncio.subprocess.Process]
 ) -> None:
@@ -165,33 +203,9 @@ async def test_posts_survive_a_kill_and_repeat_at_most_once_per_kill(
     """Against the sandbox Cliq: a post left in flight by a kill is looked for in the channel's
     recent messages before it is posted again, so a kill usually repeats nothing."""
     progress = Progress()
-    # Cliq's 50 posts a minute is off: this is about kills, not Cliq's quota.
-    cliq = CliqSandbox(
-        lambda token: "admin@example.com" if token == TOKEN else None,
-        SystemClock(),
-        switches=Switches(posting_limit=False),
-    )
-    cliq.add_channel("desk", bots=["deskbot"])
-    recorded = cliq.record
-
-    def record(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        message = recorded(*args, **kwargs)
-        progress.bump()
-        return message
-
-    cliq.record = record  # type: ignore[method-assign]
-    server = await aiohttp_server(create_cliq_app(cliq))
-
-    def received() -> list[str]:
-        return [m["body"]["text"] for m in cliq.messages]
-
+    cliq, server, received = await recording_cliq(aiohttp_server, progress)
     path = str(tmp_path / "outbox.db")
-    db = await Database.open(path)
-    outbox = Outbox(db, FrozenClock("2020-01-01T00:00:00+00:00"))
-    await outbox.setup()
-    for n in range(300):
-        await outbox.enqueue(None, "channel", "desk", {"text": f"post {n}"}, f"k{n}")
-    await db.close()
+    await queue_posts(path, 300)
     kills = 0
     child = await spawn(children, "send", path, str(server.make_url("")))
     for threshold in (60, 150):
