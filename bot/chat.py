@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp import web
@@ -300,7 +301,9 @@ async def run_chat(
     signer = SignedRequests(secret, SystemClock())
     user = {"email": email, "admin": admin, "first_name": email.split("@")[0].title()}
     runner: web.AppRunner | None = None
-    if url is None:
+    if url is not None:
+        url = cliq_address(url)
+    else:
         if app_at is None:
             raise ValueError("run_chat needs a url or an app")
         port = _free_port()
@@ -319,6 +322,16 @@ async def run_chat(
         if runner is not None:
             await runner.cleanup()
     return 0
+
+
+def cliq_address(url: str) -> str:
+    """The bot's `/cliq` address from what a person typed: a bare address
+    (`http://127.0.0.1:8080`, with or without a trailing `/`) means its `/cliq`; any other path
+    is taken as given."""
+    parts = urlsplit(url)
+    if parts.path in ("", "/"):
+        return urlunsplit(parts._replace(path="/cliq"))
+    return url
 
 
 async def open_sandbox_chat(

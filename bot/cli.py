@@ -47,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
 
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--config")
-    chat.add_argument("--url", help="a running bot's /cliq URL (default: start one in-process)")
+    chat.add_argument(
+        "--url",
+        help="a running bot's /cliq URL, or just its address (default: start one in-process)",
+    )
     chat.add_argument("--email", default="agent@example.com", help="who you are")
     chat.add_argument(
         "--app",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -324,3 +325,35 @@ def test_ctrl_c_ends_the_chat_at_once_without_a_traceback(tmp_path: Path) -> Non
     assert chat.returncode == 130, err
     assert b"Traceback" not in err and b"Fatal Python error" not in err, err
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("path", ["", "/"])
+async def test_chat_given_only_the_bots_address_talks_to_its_cliq_endpoint(
+    aiohttp_server: Any, path: str
+) -> None:
+    """`deskbot chat --url http://127.0.0.1:8080` (the address `serve` prints, no `/cliq`)
+    reaches the bot's /cliq, instead of a 404 on every line."""
+    from bot.chat import run_chat
+
+    heard: list[dict[str, object]] = []
+    server = await aiohttp_server(_card_bot(heard)(0))
+    typed: Iterator[str] = iter(["hello", "quit"])
+    screen: list[str] = []
+
+    async def ask(prompt: str) -> str:
+        return next(typed)
+
+    address = str(server.make_url("")).rstrip("/") + path
+    await run_chat(secret="s", url=address, ask=ask, show=screen.append)
+    assert "card" in "\n".join(screen) and "404" not in "\n".join(screen)
+    assert len(heard) == 1
+
+
+def test_a_cliq_address_with_a_path_is_taken_as_given() -> None:
+    from bot.chat import cliq_address
+
+    assert cliq_address("http://h:1/cliq") == "http://h:1/cliq"
+    assert cliq_address("https://bot.example.com/deskbot/cliq") == (
+        "https://bot.example.com/deskbot/cliq"
+    )
+    assert cliq_address("https://bot.example.com") == "https://bot.example.com/cliq"
