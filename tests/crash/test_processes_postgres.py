@@ -30,6 +30,7 @@ from tests.crash.test_sigkill import (
     event,
     exited,
     free_port,
+    inbox_keys,
     kill,
     queue_posts,
     recording_cliq,
@@ -85,12 +86,7 @@ async def test_events_spread_over_three_processes_one_killed_are_stored_once(
             await post(n)
         for n in range(0, 500, 7):  # and a few redeliveries of events already acknowledged
             await post(n)
-    db = await Database.open(pg_url)
-    try:
-        rows = await db.fetchall("SELECT dedupe_key FROM inbox")
-    finally:
-        await db.close()
-    keys = [r["dedupe_key"] for r in rows]
+    keys = await inbox_keys(pg_url)
     assert len(keys) == len(set(keys)) == 500
     assert acknowledged == set(range(500))
 

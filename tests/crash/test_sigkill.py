@@ -145,6 +145,16 @@ async def recording_cliq(
     return cliq, server, received
 
 
+async def inbox_keys(store: str) -> list[str]:
+    """The dedupe key of every event stored in the inbox of `store`, repeats included."""
+    db = await Database.open(store)
+    try:
+        rows = await db.fetchall("SELECT dedupe_key FROM inbox")
+    finally:
+        await db.close()
+    return [r["dedupe_key"] for r in rows]
+
+
 async def queue_posts(store: str, count: int) -> None:
     """`count` posts to #desk ("post 0", "post 1", …) queued in the outbox of `store`."""
     db = await Database.open(store)
@@ -187,12 +197,7 @@ async def test_acknowledged_events_survive_a_kill(
         for n in range(400):  # Desk redelivers everything it has no 200 for (and we resend all)
             await post(n)
     await kill(child)
-    db = await Database.open(path)
-    try:
-        rows = await db.fetchall("SELECT dedupe_key FROM inbox")
-    finally:
-        await db.close()
-    keys = [r["dedupe_key"] for r in rows]
+    keys = await inbox_keys(path)
     assert len(keys) == len(set(keys)) == 400
     assert acknowledged == set(range(400))
 
