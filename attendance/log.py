@@ -219,6 +219,60 @@ class EventLog:
         )
         return (None if row is None else _step(row)), [_step(r) for r in rows]
 
+    async def tails(self, agents: Sequence[str]) -> dict[str, list[Step]]:
+        """Each agent's open tail (as `open_tail` reads it: the last Check Out and every event
+        after it), for many agents in one query per `BATCH` of them; an agent with no events
+        gets an empty list. What a board of a thousand agents reads instead of a thousand
+        pairs of queries."""
+        found: dict[str, list[Step]] = {a: [] for a in agents}
+        for chunk in _chunks(list(found)):
+            wanted = _wanted(chunk)
+            last_out = (
+                "SELECT x.{col} FROM attendance_events x WHERE x.agent = w.agent"
+                " AND x.status_id = ? ORDER BY x.at_ms DESC, x.id DESC LIMIT 1"
+            )
+            rows = await self._db.fetchall(
+                f"WITH {wanted}, outs AS (SELECT w.agent,"
+                f" ({last_out.format(col='at_ms')}) AS out_ms,"
+                f" ({last_out.format(col='id')}) AS out_id FROM wanted w)"
+                " SELECT e.at_ms, e.status_id, e.online, e.kind, e.agent"
+                " FROM outs o JOIN attendance_events e ON e.agent = o.agent"
+                " AND e.at_ms >= COALESCE(o.out_ms, -1)"
+                " WHERE o.out_ms IS NULL OR e.at_ms > o.out_ms OR e.id >= o.out_id"
+                " ORDER BY e.agent, e.at_ms, e.id",
+                (*chunk, CHECK_OUT, CHECK_OUT),
+            )
+            for row in rows:
+                found[row[4]].append(_step(row))
+        return found
+
+    async def windows(
+        self, agents: Sequence[str], start_ms: int, end_ms: int
+    ) -> dict[str, tuple[Step | None, list[Step]]]:
+        """`window` for many agents at once: each agent's state just before `start_ms` and
+        their events in [start_ms, end_ms), in one pair of queries per `BATCH` of agents."""
+        found: dict[str, tuple[Step | None, list[Step]]] = {a: (None, []) for a in agents}
+        for chunk in _chunks(list(found)):
+            wanted = _wanted(chunk)
+            before = await self._db.fetchall(
+                f"WITH {wanted} SELECT e.at_ms, e.status_id, e.online, e.kind, e.agent"
+                " FROM wanted w JOIN attendance_events e ON e.id = ("
+                " SELECT x.id FROM attendance_events x WHERE x.agent = w.agent AND x.at_ms < ?"
+                " ORDER BY x.at_ms DESC, x.id DESC LIMIT 1)",
+                (*chunk, start_ms),
+            )
+            for row in before:
+                found[row[4]] = (_step(row), [])
+            rows = await self._db.fetchall(
+                f"WITH {wanted} SELECT e.at_ms, e.status_id, e.online, e.kind, e.agent"
+                " FROM wanted w JOIN attendance_events e ON e.agent = w.agent"
+                " AND e.at_ms >= ? AND e.at_ms < ? ORDER BY e.agent, e.at_ms, e.id",
+                (*chunk, start_ms, end_ms),
+            )
+            for row in rows:
+                found[row[4]][1].append(_step(row))
+        return found
+
     async def agents_in_session(self) -> list[str]:
         """Agents whose last event is not a Check Out: the only ones the sweep must look at."""
         rows = await self._db.fetchall(
@@ -244,3 +298,16 @@ class EventLog:
         else:
             rows = await self._db.fetchall("SELECT email, name FROM attendance_agents")
         return {row["email"]: row["name"] for row in rows if row["email"] in wanted and row["name"]}
+
+
+BATCH = 500
+"""Agents per batched read (well under SQLite's and PostgreSQL's limits on parameters)."""
+
+
+def _chunks(agents: list[str]) -> list[list[str]]:
+    return [agents[i : i + BATCH] for i in range(0, len(agents), BATCH)]
+
+
+def _wanted(chunk: Sequence[str]) -> str:
+    """A common table expression `wanted(agent)` of the chunk's e-mails, as placeholders."""
+    return "wanted (agent) AS (VALUES " + ", ".join("(?)" for _ in chunk) + ")"

@@ -40,7 +40,7 @@ from attendance.reports import (
 )
 from attendance.schema import migrate
 from attendance.statuses import StatusBook
-from attendance.timeline import Replay, replay
+from attendance.timeline import Replay, Step, replay
 from attendance.views import AgentState, Board, BoardColumn, Change
 from attendance.zones import Zone, zone
 from bot.clock import Clock
@@ -281,14 +281,29 @@ class AttendanceService:
             else sorted({agent_key(a) for a in agents})
         )
         now = self._now_ms()
+        where = zone(tz)
         statuses = await self.book.all(include_deleted=True)
         groups: dict[int, list[AgentState]] = {s.id: [] for s in statuses}
         names = {**{k: " ".join(v.split()) for k, v in given.items() if v.strip()}}
         names.update(await self.log.names(emails))
+        today = self._clock.now().astimezone(where).date()
+        start = midnight_ms(today, where)
+        tails = await self.log.tails(emails)  # every agent in a few queries, not two each
+        windows = await self.log.windows(emails, start, now + 1)
         for email in emails:
-            tail = await self.log.settle(email, now)
+            tail = replay(tails[email], now)
+            window = windows[email]
+            if tail.auto_checkouts:  # a 24-hour check-out is due: stored first, as `status` does
+                tail = await self.log.settle(email, now)
+                window = await self.log.window(email, start, now + 1)
             state = await self._state(
-                email, now, tz, statuses=statuses, tail=tail, name=names.get(email, "")
+                email,
+                now,
+                tz,
+                statuses=statuses,
+                tail=tail,
+                name=names.get(email, ""),
+                today=window,
             )
             groups[state.status.id].append(state)
         for column in groups.values():
@@ -361,8 +376,18 @@ class AttendanceService:
             yield await self._period(email, names.get(email, ""), days, tz, now)
 
     async def _period(
-        self, email: str, name: str, days: list[date], tz: Zone, now: int, *, settle: bool = True
+        self,
+        email: str,
+        name: str,
+        days: list[date],
+        tz: Zone,
+        now: int,
+        *,
+        settle: bool = True,
+        window: tuple[Step | None, list[Step]] | None = None,
     ) -> AgentPeriod:
+        """The agent's `days` as read now; `window` is what `log.window` reads for them,
+        when the caller read it already (the board reads every agent's at once)."""
         where = zone(tz)
         if settle:
             await self.log.settle(email, now)
@@ -370,7 +395,7 @@ class AttendanceService:
         until = min(midnight_ms(days[-1] + timedelta(days=1), where), now)
         segments = []
         if until > start:
-            initial, steps = await self.log.window(email, start, until + 1)
+            initial, steps = window or await self.log.window(email, start, until + 1)
             segments = replay(steps, until, start=start, initial=initial).segments
         return AgentPeriod(email, name, where.key, split_days(segments, days, where))
 
@@ -383,8 +408,10 @@ class AttendanceService:
         statuses: list[Status] | None = None,
         tail: Replay | None = None,
         name: str | None = None,
+        today: tuple[Step | None, list[Step]] | None = None,
     ) -> AgentState:
-        """The state from the replay of the open tail (`settle` returns it), read if not given."""
+        """The state from the replay of the open tail (`settle` returns it), read if not given;
+        `today` is the log's window from local midnight to now, read if not given."""
         statuses = statuses or await self.book.all(include_deleted=True)
         by_id = {s.id: s for s in statuses}
         if tail is None:
@@ -392,8 +419,8 @@ class AttendanceService:
         last = tail.segments[-1] if tail.segments else None
         current = None if last is None else last.status_id
         session = tail.session_start
-        today = self._clock.now().astimezone(zone(tz)).date()
-        period = await self._period(email, "", [today], tz, now, settle=False)
+        day = self._clock.now().astimezone(zone(tz)).date()
+        period = await self._period(email, "", [day], tz, now, settle=False, window=today)
         if name is None:
             name = (await self.log.names([email])).get(email, "")
         return AgentState(
