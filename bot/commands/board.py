@@ -39,7 +39,7 @@ from bot.cliq.message import Banner, Message
 from bot.commands.attendance_reports import open_report
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
-from bot.identity.directory import role_of
+from bot.identity.directory import attendance_agents
 from bot.router import Router
 from bot.store.answers import AlreadyUsed
 
@@ -51,14 +51,7 @@ REPORT_DAYS = 7
 
 async def board_agents(ctx: DeskContext) -> dict[str, str]:
     """E-mail → name of every active Desk agent the attendance policy lets use attendance."""
-    policy = AccessPolicy.from_config(ctx.config.attendance)
-    found: dict[str, str] = {}
-    for agent in await ctx.directory.all():
-        if not agent.email_id or (agent.status or "ACTIVE").upper() != "ACTIVE":
-            continue
-        if policy.decide(role_of(agent), agent.associated_department_ids).may_use:
-            found[agent.email_id] = agent.display_name
-    return found
+    return await attendance_agents(ctx.directory, AccessPolicy.from_config(ctx.config.attendance))
 
 
 async def read_board(ctx: DeskContext) -> Board:

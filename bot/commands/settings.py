@@ -23,16 +23,15 @@ import secrets
 from bot.cards import people
 from bot.cards.keys import number
 from bot.cards.settings import ChannelRow, DigestRow, channels_card, digest_card, switches_card
-from bot.cliq.errors import CliqError, CliqRateLimited, CliqRejected
 from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Card, Message
 from bot.commands.context import DeskContext
 from bot.commands.names import close_to, compact, leading, lookup, shown, words
 from bot.desk.people import Department
 from bot.dispatch import UsageError
-from bot.install import add_bot
+from bot.notify import changes
 from bot.notify.classify import Happening
-from bot.notify.kinds import DM_ONLY, LABELS, Kind, parse_kind
+from bot.notify.kinds import LABELS, Kind, parse_kind
 from bot.notify.rules import decide
 from bot.workers.digests import DigestPlace
 
@@ -72,8 +71,7 @@ async def _departments(ctx: DeskContext) -> dict[str, Department]:
     return found
 
 
-def _name(department: Department) -> str:
-    return department.name or department.id
+_name = changes.department_name
 
 
 async def _no_department(ctx: DeskContext, typed_name: str, usage: str) -> UsageError:
@@ -122,104 +120,13 @@ async def _map(ctx: DeskContext, said: list[str]) -> Banner | Message:
     typed_channel = " ".join(said[taken:]).strip().lstrip("#").strip()
     if not compact(typed_channel):
         raise UsageError(f"“{typed_channel[:40]}” is not a channel name. {MAP_USAGE}")
-    if create:
-        channel, refusal = await _create(ctx, department, typed_channel)
-    else:
-        channel, refusal = await _join_existing(ctx, department, typed_channel)
-    if channel is None:
-        return refusal or people.refused(f"#{typed_channel} cannot be used.")
-    before = (await ctx.settings.channel_map()).get(department.id)
-    if before == channel:
-        return people.done(f"{_name(department)} already posts to #{channel}.")
-    await ctx.settings.map_department(department.id, channel, at=ctx.clock.now())
-    return people.done(f"{_name(department)} now posts to #{channel}.")
-
-
-async def _create(
-    ctx: DeskContext, department: Department, name: str
-) -> tuple[str, None] | tuple[None, Banner | Message]:
-    """Create the channel (or take the one of that name) and add the bot to it."""
-    channel = compact(name)
     try:
-        created = await ctx.cliq.create_channel(name, description=f"Desk: {_name(department)}")
-        channel = str(created.get("unique_name") or channel)
-    except CliqError as exc:
-        if "exist" not in exc.code:
-            return None, people.refused(
-                f"Cliq refused to create #{name}: {exc.message}. Pick another name, or map a "
-                f"channel that exists: /deskbot map {shown(_name(department))} <channel>"
-            )
-        existing, _ = await _listed(ctx, name)
-        channel = existing or channel
-    try:
-        await add_bot(ctx.cliq, ctx.settings, channel, force=True)
-    except CliqError as exc:
-        return None, _cannot_join(channel, exc)
-    return channel, None
-
-
-async def _listed(ctx: DeskContext, typed_channel: str) -> tuple[str | None, list[str]]:
-    """(The unique name of the listed channel `typed_channel` names — by unique name or by
-    name, as typed — or None; every listed unique name)."""
-    found = await ctx.cliq.channels()
-    by_name: dict[str, str] = {}
-    for c in found:
-        if c.get("unique_name"):
-            by_name[str(c["unique_name"])] = str(c["unique_name"])
-            by_name.setdefault(str(c.get("name") or ""), str(c["unique_name"]))
-    return lookup(typed_channel, by_name), sorted(set(by_name.values()))
-
-
-async def _join_existing(
-    ctx: DeskContext, department: Department, typed_channel: str
-) -> tuple[str, None] | tuple[None, Banner | Message]:
-    """(The channel's unique name, None) once the channel exists in Cliq and the bot is in it
-    (added if need be); else (None, the answer saying what to do), so no mapping is saved that
-    would dead-letter every post (Cliq answers 404 `channel_not_exist` to posts to an unknown
-    channel).
-
-    The channel list (`GET /api/v2/channels`) shows the channels the token's user can see; one
-    it does not list is still tried with the associate call, which Cliq refuses for a channel
-    that does not exist."""
-    try:
-        channel, listed = await _listed(ctx, typed_channel)
-    except CliqError as exc:
-        return None, _cannot_join(compact(typed_channel), exc)
-    unique = channel or compact(typed_channel)
-    if (await ctx.settings.channel_map()).get(department.id) == unique:
-        return unique, None  # mapped there already: nothing to join
-    try:
-        await add_bot(ctx.cliq, ctx.settings, unique, force=channel is None)
-    except CliqError as exc:
-        if exc.status == 404 or "not_exist" in exc.code:
-            close = close_to(typed_channel, listed)
-            hint = f" Did you mean {', '.join('#' + c for c in close)}?" if close else ""
-            return None, people.refused(
-                f"Cliq has no channel #{typed_channel}.{hint} Check the name, or create it: "
-                f"/deskbot map {shown(_name(department))} {shown(typed_channel)} create"
-            )
-        return None, _cannot_join(unique, exc)
-    return unique, None
-
-
-def _cannot_join(channel: str, exc: CliqError) -> Banner | Message:
-    """Why the bot could not be added to `channel`, and what to do: wait out Cliq's limit
-    (5 a minute, channels.yml), try again once Cliq answers, or add the bot by hand."""
-    if isinstance(exc, CliqRateLimited):
-        minutes = max(1, round(exc.retry_after / 60)) if exc.retry_after else 5
-        return people.refused(
-            f"Cliq is limiting the bot's calls (a bot joins at most 5 channels a minute). "
-            f"Try again in {minutes} min, nothing was changed."
+        done = await changes.map_department(
+            ctx.cliq, ctx.settings, department, typed_channel, create=create, at=ctx.clock.now()
         )
-    if not isinstance(exc, CliqRejected):  # Cliq down or not answering
-        return people.refused(
-            f"Cliq did not answer while adding the bot to #{channel} ({exc.message}). Nothing "
-            "was changed; try again shortly."
-        )
-    return people.refused(
-        f"Deskbot could not join #{channel} ({exc.message}). Add the bot to #{channel} in "
-        "Cliq (channel → Members → Bots), then map it again."
-    )
+    except changes.Refused as refusal:
+        return people.refused(str(refusal))
+    return people.done(done)
 
 
 async def _unmap(ctx: DeskContext, said: list[str]) -> Banner | Message:
@@ -227,22 +134,12 @@ async def _unmap(ctx: DeskContext, said: list[str]) -> Banner | Message:
         return await _channels(ctx, usage=UNMAP_USAGE)
     disable = len(said) >= 2 and said[-1].casefold() == "disable"
     department = await _one_department(ctx, said[:-1] if disable else said, UNMAP_USAGE)
-    name = _name(department)
-    rules = await ctx.settings.rules()
-    org = rules.org_channel
-    if disable and department.id in rules.disabled_departments:
-        return people.done(f"{name} is disabled already.")
-    if not disable and department.id not in rules.channel_map:
-        if department.id in rules.disabled_departments:
-            return people.refused(
-                f"{name} is disabled, not mapped. To post again: /deskbot map {shown(name)} "
-                "<channel>"
-            )
-        return people.done(f"{name} was not mapped: it posts to #{org}.")
-    await ctx.settings.unmap_department(department.id, disable=disable)
-    return people.done(
-        f"{name} is disabled: no more posts." if disable else f"{name} posts to #{org} again."
-    )
+    try:
+        return people.done(
+            await changes.unmap_department(ctx.settings, department, disable=disable)
+        )
+    except changes.Refused as refusal:
+        return people.refused(str(refusal))
 
 
 # --- notification switches -------------------------------------------------------------------
@@ -283,25 +180,10 @@ async def _notify(ctx: DeskContext, said: list[str]) -> Banner | Message:
         kinds = ", ".join(k.value for k in LABELS)
         raise UsageError(f"{wrong} {NOTIFY_USAGE}. Kinds: {kinds}")
     assert kind is not None
-    if kind in DM_ONLY and where_word == "channel":
-        return people.refused(
-            f"{LABELS[kind]} is sent by DM only, never to a channel. To change it: "
-            f"/deskbot notify {kind.value} {switch} dm"
-        )
-    wheres = (where_word,) if where_word else ("dm",) if kind in DM_ONLY else ("channel", "dm")
-    for where in wheres:
-        await ctx.settings.switch(kind, where=where, on=switch == "on")
-    scope = {"channel": "in channels", "dm": "by DM", "": "in channels and by DM"}[
-        where_word or ("dm" if kind in DM_ONLY else "")
-    ]
-    said_done = f"{LABELS[kind]} notifications {scope}: {switch}."
-    rules = await ctx.settings.rules()
-    if "dm" in wheres and kind not in DM_ONLY and switch == "on" and not rules.dm_owner:
-        return people.done(
-            f"{said_done} Owner DMs are off for every kind ([notifications] dm_owner in "
-            "bot.toml), so tickets still post to channels until they are on."
-        )
-    return people.done(said_done)
+    try:
+        return people.done(await changes.switch(ctx.settings, kind, where_word, on=switch == "on"))
+    except changes.Refused as refusal:
+        return people.refused(str(refusal))
 
 
 async def _rules(ctx: DeskContext, said: list[str]) -> Message:

@@ -3,12 +3,33 @@ bot.identity.export_links), streamed in constant memory."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from datetime import date
+
 from aiohttp import web
 
 from attendance.errors import AttendanceError
 from bot.handlers.errors import json_error
 from bot.parts import ATTENDANCE, EXPORT_LINKS
 from bot.store.links import LinkRefused
+
+
+async def send_csv(
+    request: web.Request, chunks: AsyncIterator[bytes], start: date, end: date
+) -> web.StreamResponse:
+    """Stream an attendance CSV (`AttendanceService.export`'s chunks) as the download of the
+    days `start`..`end`: the one response both the chat's links and the console send."""
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="attendance-{start}-{end}.csv"',
+        }
+    )
+    await response.prepare(request)
+    async for chunk in chunks:
+        await response.write(chunk)
+    await response.write_eof()
+    return response
 
 
 def routes() -> list[web.RouteDef]:
@@ -25,16 +46,6 @@ def routes() -> list[web.RouteDef]:
             chunks = await request.app[ATTENDANCE].export(asked.agents, start, end, asked.zone)
         except AttendanceError as exc:
             return json_error(400, "bad_request", str(exc))
-        response = web.StreamResponse(
-            headers={
-                "Content-Type": "text/csv; charset=utf-8",
-                "Content-Disposition": f'attachment; filename="attendance-{start}-{end}.csv"',
-            }
-        )
-        await response.prepare(request)
-        async for chunk in chunks:
-            await response.write(chunk)
-        await response.write_eof()
-        return response
+        return await send_csv(request, chunks, start, end)
 
     return [web.get("/attendance/export", download)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from attendance.access import AccessPolicy
 from bot.clock import Clock
 from bot.desk.last_known import LastKnown
 from bot.desk.people import Agent
@@ -86,3 +87,15 @@ class AgentDirectory:
         self._by_zuid = {a.zuid: a for a in agents if a.zuid}
         self._indexed = self._agents.read_at
         self.refreshes += 1
+
+
+async def attendance_agents(directory: AgentDirectory, policy: AccessPolicy) -> dict[str, str]:
+    """E-mail → name of every active Desk agent whom `policy` (`[attendance]` in bot.toml)
+    lets use attendance: the agents of the admin's board, in chat and in the console."""
+    found: dict[str, str] = {}
+    for agent in await directory.all():
+        if not agent.email_id or (agent.status or "ACTIVE").upper() != "ACTIVE":
+            continue
+        if policy.decide(role_of(agent), agent.associated_department_ids).may_use:
+            found[agent.email_id] = agent.display_name
+    return found
