@@ -52,6 +52,7 @@ from bot.handlers import attendance_export, desk_events, oauth_callback
 from bot.handlers.cliq import REPLAYS
 from bot.handlers.health import HEALTH_CHECKS, HEALTH_PARTS, SANDBOX_URLS
 from bot.handlers.web import make_web_app
+from bot.i18n import Languages
 from bot.identity.agent_desks import AgentDesks
 from bot.identity.connections import AgentConnections, NotConnected
 from bot.identity.directory import AgentDirectory
@@ -153,6 +154,7 @@ def build_bot(
             StoreUnavailable: store_unavailable_banner,
         },
         form_key=form_seal_key(config.token_key()),
+        languages=Languages(config.bot.language),
     ).include(*routers())
 
 
@@ -189,8 +191,13 @@ def create_app(
 
     async def context(envelope: Envelope, bot: Bot, request_id: str) -> DeskContext:
         user = envelope.params.user
-        if "timezone" in user.model_fields_set:  # Cliq said where the caller is: their DMs' zone
-            await app[ZONES].remember(user.email, user.timezone)
+        said = user.model_fields_set  # where the caller is and what they read: their DMs'
+        if "timezone" in said or "language" in said:
+            await app[ZONES].remember(
+                user.email,
+                user.timezone if "timezone" in said else None,
+                user.language if "language" in said else None,
+            )
         problem: DeskError | None = None
         try:
             agent = await app[DIRECTORY].by_email(envelope.params.user.email)
@@ -406,6 +413,7 @@ async def open_parts(
         readers = Readers(
             zones=zones,
             agents=directory,
+            languages=Languages(config.bot.language),
             default_zone=config.notifications.digest_zone,
             place_zones=config.notifications.department_zones,
         )

@@ -11,9 +11,10 @@ import tomllib
 from pathlib import Path
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.handlers.serving import EdgeLimits
+from bot.i18n import Languages
 
 SANDBOX: Final = "sandbox"
 DataCentre = Literal["sandbox", "us", "eu", "in", "au", "jp", "cn", "sa", "uk", "ca", "sg", "ae"]
@@ -189,7 +190,20 @@ class AttendanceConfig(Section):
     )
 
 
+class BotConfig(Section):
+    # The language of anyone whose language is unknown or one the bot does not speak (README
+    # "Languages"): "en" or "ja", in any form ("ja_JP", "ja-JP").
+    language: str = "en"
+
+    @field_validator("language")
+    @classmethod
+    def _spoken(cls, value: str) -> str:
+        Languages(value)  # ValueError naming the languages spoken
+        return value
+
+
 class Config(Section):
+    bot: BotConfig = Field(default_factory=BotConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
     cliq: CliqConfig = Field(default_factory=CliqConfig)
     desk: DeskConfig = Field(default_factory=DeskConfig)

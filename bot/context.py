@@ -9,17 +9,20 @@ from zoneinfo import ZoneInfo
 
 from bot.cliq.envelope import Chat, Envelope, User
 from bot.clock import Clock, zone_named
+from bot.i18n import Languages, Words
 from bot.router import Router
 
 
 class BotInfo(Protocol):
     """What listeners and the framework's answers read of the bot (`bot.dispatch.Bot` is one):
-    its display `name`, its listeners (`router`), its `clock` and its `deadline` in seconds."""
+    its display `name`, its listeners (`router`), its `clock`, its `deadline` in seconds and the
+    `languages` it speaks."""
 
     name: str
     router: Router
     clock: Clock
     deadline: float
+    languages: Languages
 
 
 @dataclass
@@ -51,6 +54,12 @@ class Context:
         framework knows only Cliq's own flag (`user.admin`); apps override this with their rule
         (Deskbot: a Desk administrator, read from Desk)."""
         return self.user.admin
+
+    @property
+    def words(self) -> Words:
+        """The caller's language (`bot.i18n`): Cliq's `user.language` in any of its forms
+        (`ja`, `ja_JP`, `ja-JP`), else the bot's default language."""
+        return self.bot.languages.words(self.user.language)
 
     @property
     def timezone(self) -> ZoneInfo:

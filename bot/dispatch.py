@@ -24,6 +24,7 @@ from bot.cliq.replies import Reply
 from bot.cliq.sealed import SEAL, opened, seal
 from bot.clock import Clock, SystemClock
 from bot.context import Context
+from bot.i18n import Languages
 from bot.router import (
     AdminRule,
     ButtonRoute,
@@ -69,6 +70,7 @@ class Bot:
         late_reply: LateReply | None = None,
         error_replies: Mapping[type[Exception], ErrorReply] | None = None,
         form_key: bytes | None = None,
+        languages: Languages | None = None,
     ) -> None:
         """A bot with no listeners yet (add them with `include`).
 
@@ -95,6 +97,8 @@ class Bot:
           (`bot.cliq.sealed`), so a submit whose hidden values were changed, or whose seal is
           missing, is answered "outdated" and no listener runs. Keep it the same across restarts
           and processes (Deskbot derives it from `DESKBOT_TOKEN_KEY`); None: not sealed.
+        - `languages`: the languages the bot speaks and its default (`bot.i18n.Languages`;
+          English by default); each call's `ctx.words` is the caller's (Cliq's `user.language`).
         """
         self.name = name
         self.clock = clock or SystemClock()
@@ -103,6 +107,7 @@ class Bot:
         self.late_reply = late_reply
         self.error_replies = dict(error_replies or {})
         self.form_key = form_key
+        self.languages = languages or Languages()
         self.router = Router()
 
     def include(self, *routers: Router) -> Bot:

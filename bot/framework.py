@@ -10,7 +10,8 @@ listener of the wrong shape); the replies a listener returns (`Reply`: `Message`
 `SlidePage`, `page_of`, `Page`, `page_number`); what Cliq sends (`Envelope`, `parse_envelope`); the HTTP edge
 (`make_web_app`, `EdgeLimits`, `start_server`) and its verifiers (`HmacVerifier` for Deluge
 shims, `CliqSignatureVerifier` for extensions' X-Cliq-Signature); the REST client (`CliqClient`,
-its errors, `TokenManager`); clocks. The test kit is `bot.testing`. The guide is
+its errors, `TokenManager`); clocks; languages (`Languages`, `Words`: `ctx.words` is the
+caller's). The test kit is `bot.testing`. The guide is
 docs/framework.md; `tests/framework/test_exported_members.py` keeps `__all__` honest.
 
 Nothing here belongs to Deskbot: the framework's modules are listed in docs/framework.md and a
@@ -75,6 +76,7 @@ from bot.context import Context
 from bot.dispatch import Bot, UsageError
 from bot.handlers.serving import EdgeLimits, start_server
 from bot.handlers.web import make_web_app
+from bot.i18n import Languages, Words
 from bot.oauth import FixedToken, TokenManager, token_url
 from bot.router import (
     ButtonListener,
@@ -133,6 +135,7 @@ __all__ = [
     "ImagesSlide",
     "KeywordListener",
     "LabelSlide",
+    "Languages",
     "ListSlide",
     "ListenerError",
     "Markup",
@@ -164,6 +167,7 @@ __all__ = [
     "VerificationError",
     "Verifier",
     "WelcomeListener",
+    "Words",
     "cliq_base_url",
     "escape",
     "layout",

@@ -1,5 +1,9 @@
-"""The jinja2 environment for card text: one place, strict about missing values, and escaping
-every value it inserts (`bot/cliq/markup.py`) unless the value is our own `Markup`."""
+"""The jinja2 environment for card text: one per language, strict about missing values, and
+escaping every value it inserts (`bot/cliq/markup.py`) unless the value is our own `Markup`.
+
+Templates speak through jinja2's i18n extension with the reader's `Words` (bot/i18n):
+`{{ _("Unresolved tickets in {department}", department=name) }}`, `ngettext`, `pgettext` and
+`npgettext` likewise; the catalog's text is our markup, the values filled in are escaped."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.cliq.markup import Markup, escape, needs_escape
+from bot.i18n import Languages, Words
 
 
 def _shown(value: Any) -> Any:
@@ -16,9 +21,13 @@ def _shown(value: Any) -> Any:
     return escape(value) if isinstance(value, str) and needs_escape(value) else value
 
 
+def _marked(text: str, values: dict[str, Any]) -> Markup:
+    return Markup(text).format(**values) if values else Markup(text)
+
+
 @cache
-def _environment() -> Environment:
-    return Environment(
+def _environment(words: Words) -> Environment:
+    environment = Environment(
         loader=PackageLoader("bot.cards", "templates"),
         autoescape=False,  # Cliq markdown, not HTML: `finalize` escapes for Cliq instead
         finalize=_shown,
@@ -27,9 +36,31 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         auto_reload=False,  # shipped with the code: no need to stat each file on every render
+        extensions=["jinja2.ext.i18n"],
     )
+    environment.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+        gettext=lambda message, **values: _marked(words.lookup(message), values),
+        ngettext=lambda one, many, n, **values: _marked(
+            words.lookup(one, many, n), {"n": words.number(n), **values}
+        ),
+        pgettext=lambda context, message, **values: _marked(
+            words.lookup(message, context=context), values
+        ),
+        npgettext=lambda context, one, many, n, **values: _marked(
+            words.lookup(one, many, n, context=context), {"n": words.number(n), **values}
+        ),
+        newstyle=False,
+    )
+    return environment
 
 
-def render(name: str, **values: Any) -> Markup:
-    """The template's text, our markup with every inserted string escaped."""
-    return Markup(_environment().get_template(name).render(**values).strip())
+@cache
+def _english() -> Words:
+    return Languages().words(None)
+
+
+def render(name: str, *, words: Words | None = None, **values: Any) -> Markup:
+    """The template's text in `words`' language (English until every caller passes the
+    reader's), our markup with every inserted string escaped."""
+    template = _environment(words or _english()).get_template(name)
+    return Markup(template.render(**values).strip())

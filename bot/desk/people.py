@@ -47,6 +47,8 @@ class Agent(DeskModel):
     role_permission_type: str | None = None
     associated_department_ids: Items[DeskId] = Field(default_factory=list)
     time_zone: str | None = None
+    # The agent's language in Desk (`ja_JP`, `en_US`): Agent.json `langCode`.
+    lang_code: str | None = None
     is_confirmed: bool | None = None
     photo_url: str | None = Field(default=None, alias="photoURL")
 

@@ -121,6 +121,7 @@ def seed(number: int, now: datetime, org_id: str, portal: str) -> Seeded:
                 "rolePermissionType": role,
                 "associatedDepartmentIds": dep_ids,
                 "timeZone": "Asia/Tokyo" if deps.startswith("2") else "Europe/London",
+                "langCode": "ja_JP" if deps.startswith("2") else "en_US",
                 "isConfirmed": True,
             }
         )
