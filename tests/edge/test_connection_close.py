@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 
 import aiohttp
 import pytest
@@ -46,22 +47,25 @@ def head(length: int, *, signed: bool, expect: bool = False, path: str = "/cliq"
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-REFUSED_UNREAD = {
-    "unsigned": (head(100_000, signed=False), 401),
+# Requests are made when the test runs, not when the module is collected: a signed one's
+# timestamp must be inside the signature window then, however long the run took to get there.
+REFUSED_UNREAD: dict[str, tuple[Callable[[], bytes], int]] = {
+    "unsigned": (lambda: head(100_000, signed=False), 401),
     "stale signature header": (
-        head(100_000, signed=False).replace(
+        lambda: head(100_000, signed=False).replace(
             b"Content-Length",
             b"X-Deskbot-Timestamp: 1\r\nX-Deskbot-Signature: 00\r\nContent-Length",
         ),
         401,
     ),
-    "declared too large": (head(5_000_000, signed=True), 413),
+    "declared too large": (lambda: head(5_000_000, signed=True), 413),
 }
 
 
 @pytest.mark.parametrize("name", list(REFUSED_UNREAD))
 async def test_an_answer_before_the_body_is_read_says_connection_close(base, name) -> None:  # type: ignore[no-untyped-def]
-    request, status = REFUSED_UNREAD[name]
+    make, status = REFUSED_UNREAD[name]
+    request = make()
     host, port = base.split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
     writer.write(request + b"{" * 1000)  # a part of the body only: the answer cannot wait for it
@@ -100,16 +104,17 @@ async def test_a_keep_alive_client_goes_on_after_a_refusal(base) -> None:  # typ
 @pytest.mark.parametrize(
     ("request_head", "status"),
     [
-        (head(100_000, signed=False, expect=True), b"401"),
-        (head(5_000_000, signed=True, expect=True), b"413"),
+        (partial(head, 100_000, signed=False, expect=True), b"401"),
+        (partial(head, 5_000_000, signed=True, expect=True), b"413"),
     ],
+    ids=["unsigned-401", "too-large-413"],
 )
 async def test_expect_100_continue_is_refused_on_the_headers_before_any_body(
-    base, request_head: bytes, status: bytes
+    base, request_head: Callable[[], bytes], status: bytes
 ) -> None:  # type: ignore[no-untyped-def]
     host, port = base.split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write(request_head)  # no body: a client waiting for 100 Continue
+    writer.write(request_head())  # no body: a client waiting for 100 Continue
     answer = await asyncio.wait_for(reader.read(), timeout=10)
     writer.close()
     assert answer.startswith(b"HTTP/1.1 " + status), answer[:200]
