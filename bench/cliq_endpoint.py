@@ -33,6 +33,7 @@ import tempfile
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,7 +46,8 @@ PEAK_RPS = 30_000  # more than any server here answers on this machine
 # --- the servers -----------------------------------------------------------------------
 
 
-def serve_bare(port: int) -> None:
+def bare_app() -> Any:
+    """The ceiling: an aiohttp handler reading the body and returning fixed JSON."""
     from aiohttp import web
 
     body = json.dumps({"output": {"text": "ticket", "buttons": []}}).encode()
@@ -56,18 +58,21 @@ def serve_bare(port: int) -> None:
 
     app = web.Application()
     app.router.add_post("/cliq", handle)
-    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+    return app
 
 
-def serve_deskbot(port: int, store: bool = False) -> None:
+def serve_bare(port: int) -> None:
     from aiohttp import web
 
+    web.run_app(bare_app(), host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+def deskbot_bot() -> Any:
+    """The framework's bot with the `/ticket` listener returning the ticket card."""
     from bot.cliq.message import Button, Card, LabelSlide, Message
-    from bot.cliq.verify import HmacVerifier
     from bot.clock import SystemClock
     from bot.context import Context
     from bot.dispatch import Bot
-    from bot.handlers.web import make_web_app
     from bot.router import Router
 
     router = Router()
@@ -84,23 +89,38 @@ def serve_deskbot(port: int, store: bool = False) -> None:
             ],
         )
 
+    return Bot(name="Deskbot", clock=SystemClock()).include(router)
+
+
+def deskbot_app() -> Any:
+    """The framework's app as `make_web_app` builds it, signed calls remembered in memory."""
+    from bot.cliq.verify import HmacVerifier
+    from bot.handlers.web import make_web_app
+
+    bot = deskbot_bot()
+    return make_web_app(bot, HmacVerifier(SECRET, bot.clock))
+
+
+def serve_deskbot(port: int, store: bool = False) -> None:
     import gc
 
+    from aiohttp import web
+
+    from bot.handlers import cliq
+
+    served = deskbot_app()
     gc.freeze()
-    clock = SystemClock()
-    bot = Bot(name="Deskbot", clock=clock).include(router)
 
     async def app() -> web.Application:
-        served = make_web_app(bot, HmacVerifier(SECRET, clock))
+        clock = served[cliq.BOT].clock
         if store:  # as `deskbot serve`: signed calls remembered in the SQLite store
-            from bot.handlers.cliq import REPLAYS
             from bot.store.db import Database
             from bot.store.seen import SeenCredentials
 
             db = await Database.open(Path(tempfile.mkdtemp()) / "bench.db")
             seen = SeenCredentials(db, clock)
             await seen.setup()
-            served[REPLAYS] = seen
+            served[cliq.REPLAYS] = seen
 
             async def close(_: web.Application) -> None:
                 await db.close()  # (its thread would keep the process from exiting)

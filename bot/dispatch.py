@@ -259,18 +259,19 @@ class Bot:
             log.warning("no command listener for /%s: answered usage", env.name)
             return _constant(lambda ctx: answers.usage(self, env, unknown=f"/{env.name}"))
         args = env.params.arguments if isinstance(env.params.arguments, str) else ""
-        if env.selected:
+        if env.params.selections and env.selected:
             # A picked suggestion is what the user meant: `/ticket 11` + "#115" → "#115".
             args = " ".join(env.selected)
         extra = command.extra_words(args)
         if extra is not None:
             log.info("/%s with more than it takes: answered usage", command.name)
             return _constant(lambda ctx: answers.usage(self, env, problem=extra))
+        args = args.strip()
         return _guarded(
-            lambda ctx: command.listener(ctx, args.strip()),
+            lambda ctx: command.listener(ctx, args),
             admin=command.admin,
             requires=command.requires,
-            args=args.strip(),
+            args=args,
         )
 
     def _suggestion(self, env: Envelope) -> Run | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 MAX_DEPTH = 32
@@ -33,7 +34,7 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
             data = data.decode("utf-8" if utf8 else json.detect_encoding(data), "surrogatepass")
         if data.startswith("\ufeff"):
             raise JsonBodyError("malformed JSON: a byte order mark before the value")
-        value = _DECODER.decode(data)
+        value = _decode(data)
     except RecursionError as exc:
         raise JsonBodyError(f"JSON nested deeper than {max_depth} levels") from exc
     except JsonBodyError:
@@ -43,6 +44,20 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     if _may_break(data, max_depth):
         check(value, max_depth=max_depth)
     return value
+
+
+def _decode(text: str) -> Any:
+    """`_DECODER.decode(text)`: an object (nearly every body) is read by the C scanner alone,
+    without `decode`'s two Python frames; anything else, or anything wrong, goes through
+    `decode` itself, for its exact value and error."""
+    if text[:1] == "{":
+        try:
+            value, end = _SCAN(text, 0)
+        except StopIteration:
+            end = -1
+        if end == len(text) or (end > 0 and not text[end:].strip(" \t\n\r")):
+            return value
+    return _DECODER.decode(text)
 
 
 def _may_break(data: bytes | str, max_depth: int) -> bool:
@@ -94,3 +109,6 @@ def _finite_float(text: str) -> float:
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float)
 """One decoder for every body (`json.loads` with hooks would build a new one per call)."""
+_SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
+"""Its scanner (C, with the same hooks): `(value, end)` for the value at an index. (Set on every
+decoder by `JSONDecoder.__init__`, but not declared in typeshed's stub: hence the ignore.)"""

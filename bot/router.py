@@ -141,9 +141,9 @@ class Command:
     def extra_words(self, args: str) -> str | None:
         """Why `args` is more than this command takes (see `Takes`), in words for its usage
         card; None when it is fine."""
-        words = typed(args).split()
         if self.takes is None:
             return None
+        words = typed(args).split()
         if isinstance(self.takes, int):
             return _too_many(f"/{self.name}", self.takes, words)
         verb = words[0].casefold() if words else ""
@@ -301,8 +301,11 @@ class Router:
 
     def find_command(self, name: str) -> Command | None:
         """The command `name` (leading `/`, case and full width ignored), or None."""
-        name = typed(name).lstrip("/").lower()
-        return next((c for c in self.commands if c.name == name), None)
+        name = (name if name.isascii() else typed(name)).lstrip("/").lower()  # (NFKC keeps ASCII)
+        for command in self.commands:
+            if command.name == name:
+                return command
+        return None
 
     def command(
         self,

@@ -364,3 +364,21 @@ def test_a_limit_on_each_sized_kind_reports_its_own_message(kind: str) -> None:
     Holder(value=values[kind][0])
     with pytest.raises(ValidationError, match="at most two" if kind != "dict" else "none"):
         Holder(value=values[kind][1])
+
+
+def test_slides_total_text_is_at_most_ten_thousand_characters_in_all() -> None:
+    # 10,000 characters of text across slides (titles, labels, values, cells, items) fit…
+    fits = [
+        LabelSlide.of({"k" * 1000: "v" * 1000}, title="t" * 1000),  # 3,000
+        TableSlide.of(["h" * 500], [{"h" * 500: "c" * 1000}], title="T" * 500),  # 2,500
+        ListSlide(data=["i" * 1000, "j" * 1000]),  # 2,000
+        TextSlide(data="x" * 2500),  # 2,500
+    ]
+    assert Message(slides=fits).slides is not None
+    # …one more character anywhere is refused, naming the limit.
+    for grown in (
+        [*fits[:3], TextSlide(data="x" * 2501)],
+        [*fits[1:], LabelSlide.of({"k" * 1001: "v" * 1000}, title="t" * 1000)],
+    ):
+        with pytest.raises(ValidationError, match="at most 10000 characters in all"):
+            Message(slides=grown)

@@ -7,17 +7,19 @@ strict about the types of the keys we read, so a wrong type is a 400 naming the 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import core_schema
 
 from bot import jsonsafe
 from bot.cliq.deluge import ENCODING, DelugeValueError, decode_params, json_shaped
@@ -93,16 +95,44 @@ class Wire(BaseModel):
     )
 
 
+AS_MAP, AS_TEXT = "(as map)", "(as text)"
+"""Labels of the two ways a part may come (`_or_as_text`); `describe` leaves them out."""
+
+
+def _or_as_text(model: core_schema.CoreSchema, read: Any) -> core_schema.CoreSchema:
+    """`model`'s schema, or text that `read` turns into what `model` takes: a union whose first
+    branch, a map, is the model alone (no Python call); only text goes through `read`."""
+    if model["type"] == "union":  # (already wrapped: the model's own schema, reused)
+        return model
+    as_text = core_schema.chain_schema(
+        [
+            core_schema.str_schema(strict=True),
+            core_schema.no_info_plain_validator_function(read),
+            model,
+        ]
+    )
+    return core_schema.union_schema([(model, AS_MAP), (as_text, AS_TEXT)], mode="left_to_right")
+
+
+def _map_from_text(value: str) -> Any:
+    """A part's map that came as text, read back (else the text, refused as the model is)."""
+    return _shaped(value, dict)
+
+
 class Part(Wire):
     """A map inside `params`: what a Deluge shim may send as text (`Envelope`, `Handler` and
-    `Params` themselves never are, so they skip this Python step)."""
+    `Params` themselves never are).
 
-    @model_validator(mode="before")
+    A map that came as text (a Deluge shim tags by `isText()`, which may not answer null for
+    maps as documented) is read back from its JSON. The step is a branch of the part's schema
+    taken only for text, so a map (nearly every call) is validated in pydantic-core with no
+    Python call; any other value fails as the model itself would."""
+
     @classmethod
-    def _map_sent_as_text(cls, data: Any) -> Any:
-        """A map that came as text (a Deluge shim tags by `isText()`, which may not answer null
-        for maps as documented): read back from its JSON."""
-        return _shaped(data, dict)
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _or_as_text(handler(source), _map_from_text)
 
 
 def _shaped(value: Any, kind: type | tuple[type, ...]) -> Any:
@@ -242,13 +272,38 @@ class ParticipationData(Part):
     time: int | None = None
 
 
+def _button_arguments(value: str) -> Any:
+    """A button's `arguments` map (`{"key": …}`) that came as text; a command's text stays text
+    (nobody types a map holding only a button key)."""
+    found = _shaped(value, dict)
+    return found if isinstance(found, dict) and set(found) == {"key"} else value
+
+
+class _ButtonArgumentsAsText:
+    """`Annotated` marker for `Params.arguments`: only text opening with `{` (after spaces) goes
+    through `_button_arguments`; a command's words and a map pass in pydantic-core alone."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        plain = handler(source)
+        map_as_text = core_schema.chain_schema(
+            [
+                core_schema.str_schema(pattern=r"^\s*\{", strict=True),
+                core_schema.no_info_plain_validator_function(_button_arguments),
+                plain,
+            ]
+        )
+        return core_schema.union_schema([map_as_text, plain], mode="left_to_right")
+
+
 class Params(Wire):
     user: User = Field(default_factory=User)
     chat: Chat | None = None
     message: IncomingMessage | None = None
     mentions: list[Mention] = Field(default_factory=list)
     location: Location | None = None
-    arguments: str | dict[str, Any] = ""
+    arguments: Annotated[str | dict[str, Any], _ButtonArgumentsAsText()] = ""
     options: dict[str, Any] = Field(default_factory=dict)
     selections: list[dict[str, Any]] = Field(default_factory=list)
     target: Target | None = None
@@ -269,14 +324,6 @@ class Params(Wire):
         value = [] if value is None else _shaped(value, list)
         return [_shaped(item, dict) for item in value] if isinstance(value, list) else value
 
-    @field_validator("arguments", mode="before")
-    @classmethod
-    def _button_arguments_sent_as_text(cls, value: Any) -> Any:
-        """A button's `arguments` map (`{"key": …}`) that came as text; a command's text stays
-        text (nobody types a map holding only a button key)."""
-        found = _shaped(value, dict)
-        return found if isinstance(found, dict) and set(found) == {"key"} else value
-
     @field_validator("options", mode="before")
     @classmethod
     def _none_is_empty_map(cls, value: Any) -> Any:
@@ -284,8 +331,17 @@ class Params(Wire):
 
 
 class Handler(Wire):
+    """The handler called: `{"type": …, "name": …}`, or in the older shape its type alone as
+    text (the name then beside it, in the envelope's `handler_name`)."""
+
     type: str
     name: str = ""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _or_as_text(handler(source), lambda kind: {"type": kind})
 
 
 class Envelope(Wire):
@@ -293,24 +349,22 @@ class Envelope(Wire):
     name: str = ""
     unique_name: str = ""
     handler: Handler
+    """The handler called (read from either shape Cliq sends; always a `Handler` once built)."""
+    handler_name: Any = Field(default=None, exclude=True, repr=False)
+    """The older shape's handler name, beside `"handler": "<type>"` (read into `handler.name`)."""
     response_url: str = ""
     timestamp: int | None = None
     encoding: str = ""  # "deluge-b64" when a shim sent it (bot.cliq.deluge)
     params: Params = Field(default_factory=Params)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _old_handler_shape(cls, data: Any) -> Any:
-        """Accept `"handler": "execution_handler"` with the name in `handler_name`."""
-        if isinstance(data, dict) and isinstance(data.get("handler"), str):
-            return {
-                **data,
-                "handler": {"type": data["handler"], "name": data.get("handler_name", "")},
-            }
-        return data
-
     @model_validator(mode="after")
     def _known_handler(self) -> Envelope:
+        """The older shape, `"handler": "execution_handler"` with the name in `handler_name`, is
+        read as `{"type": …, "name": …}`; then the handler type must be one Cliq has for this
+        component. (One Python step after pydantic-core, for every call.)"""
+        if self.handler_name is not None and not self.handler.name:
+            name = self.handler_name if isinstance(self.handler_name, str) else ""
+            object.__setattr__(self, "handler", Handler(type=self.handler.type, name=name))
         if self.handler.type not in HANDLER_TYPES[self.type]:
             known = ", ".join(sorted(HANDLER_TYPES[self.type]))
             raise ValueError(
@@ -379,13 +433,23 @@ def parse_envelope(body: bytes) -> Envelope:
 
 def describe(exc: ValidationError) -> str:
     """The first problem, naming the field: `params.user: Input should be an object`."""
-    error = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    error = next((e for e in errors if not _other_branch(e)), errors[0])
     if error["type"] == "json_invalid":
         return f"malformed JSON: {error.get('ctx', {}).get('error', 'invalid')}"
     message = error["msg"].removeprefix("Value error, ")
-    where = ".".join(str(part) for part in error["loc"])
+    where = ".".join(str(part) for part in error["loc"] if part not in (AS_MAP, AS_TEXT))
     if not where:
         if error["type"] == "model_type":
             return "the body must be a JSON object (the handler envelope)"
         return message
     return f"{where}: {message}"
+
+
+def _other_branch(error: Any) -> bool:
+    """Whether `error` only says a part came the other way (`_or_as_text`): not a map where it
+    came as text, or not text where it came as a map; the other branch's error says more."""
+    loc = error["loc"]
+    if not loc or loc[-1] not in (AS_MAP, AS_TEXT):
+        return False
+    return error["type"] in ("model_type", "string_type", "dict_type")

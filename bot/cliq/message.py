@@ -265,26 +265,43 @@ class Message(Outbound):
     styles: Styles | None = None
     suggestions: SuggestionList | None = None
 
-    @field_validator("slides")
-    @classmethod
-    def _slides(cls, value: list[Slide] | None) -> list[Slide] | None:
-        """The slides' total size needs Python (their count is checked by pydantic-core)."""
-        if value is None:
-            return value
-        total = 0
-        for slide in value:
-            total += len(str(slide.data)) + len(slide.title or "")
-        if total > limits.SLIDES_TOTAL_CHARS:
-            raise ValueError(
-                f"slides hold at most {limits.SLIDES_TOTAL_CHARS} characters in all (Cliq limit), got {total}"
-            )
-        return value
-
     @model_validator(mode="after")
-    def _not_empty(self) -> Message:
+    def _not_empty_and_slides_fit(self) -> Message:
+        """The rules that need Python, in one step: something to show, and the slides' total
+        size (their count is checked by pydantic-core)."""
         if not (self.text or self.card or self.slides):
             raise ValueError("a message needs text, a card or slides")
+        if self.slides:
+            total = 0
+            for slide in self.slides:
+                total += _chars(slide.data) + len(slide.title or "")
+            if total > limits.SLIDES_TOTAL_CHARS:
+                raise ValueError(
+                    f"slides hold at most {limits.SLIDES_TOTAL_CHARS} characters in all"
+                    f" (Cliq limit), got {total}"
+                )
         return self
+
+
+def _chars(value: Any) -> int:
+    """The characters of the text a slide's data holds: its strings, and every key and value of
+    its label pairs and table rows (not the JSON punctuation around them)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        total = 0
+        for item in value:
+            if isinstance(item, dict) and len(item) == 1:  # a label pair (the usual case)
+                for k, v in item.items():
+                    total += len(k) + len(v) if isinstance(v, str) else len(k) + _chars(v)
+            else:
+                total += _chars(item)
+        return total
+    if isinstance(value, dict):
+        return sum(len(str(k)) + _chars(v) for k, v in value.items())
+    if isinstance(value, TableData):
+        return _chars(value.headers) + _chars(value.rows)
+    return len(str(value))
 
 
 class MessageEdit(Message):

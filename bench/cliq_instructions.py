@@ -1,0 +1,171 @@
+"""CPU instructions per `POST /cliq`, counted by valgrind, against the bare aiohttp handler.
+
+Run by hand (needs `valgrind`: `apt-get install valgrind`):
+
+    .venv/bin/python bench/cliq_instructions.py [--only bare deskbot] [--profile deskbot]
+
+The same apps as `bench/cliq_endpoint.py` (same request, same card, signature checking on), but
+served inside one process with no sockets: each request's bytes are handed to aiohttp's own
+connection handler (`RequestHandler.data_received`) and its answer is taken from a transport
+that only collects bytes. Each server is run twice under `valgrind --tool=cachegrind` (a few
+and many requests, every request signed beforehand in both); the difference of the two counts
+divided by the difference of requests is the instructions one request costs, start-up left
+out. Unlike requests/second on a shared machine, the count barely moves from run to run, so it
+shows what a change to the code is worth. `--profile NAME` prints the functions of NAME's
+extra requests (callgrind, inclusive counts) instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+SERVERS = ["bare", "deskbot"]
+FEW, MANY = 200, 1200
+
+
+class _Collector(asyncio.Transport):
+    """A transport that keeps what aiohttp writes and wakes the driver once an answer is whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.buffer = bytearray()
+        self.whole: asyncio.Future[bytes] | None = None
+
+    def write(self, data: Any) -> None:
+        self.buffer += data
+        self._check()
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.buffer += line
+        self._check()
+
+    def _check(self) -> None:
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        length = re.search(rb"Content-Length: (\d+)", self.buffer[:end], re.IGNORECASE)
+        if length and len(self.buffer) >= end + 4 + int(length.group(1)):
+            answer = bytes(self.buffer)
+            self.buffer.clear()
+            if self.whole is not None and not self.whole.done():
+                self.whole.set_result(answer)
+
+    def is_closing(self) -> bool:
+        return False
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"peername": ("127.0.0.1", 40000), "sockname": ("127.0.0.1", 8080)}.get(
+            name, default
+        )
+
+    def close(self) -> None:
+        pass
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+async def drive(app: Any, requests: list[bytes]) -> None:
+    """Serve `requests` one after another on one keep-alive connection; check each is a 200."""
+    from aiohttp import web
+
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    server = runner.server
+    assert server is not None
+    protocol = server()
+    transport = _Collector()
+    protocol.connection_made(transport)
+    loop = asyncio.get_running_loop()
+    for raw in requests:
+        transport.whole = loop.create_future()
+        protocol.data_received(raw)
+        answer = await transport.whole
+        if not answer.startswith(b"HTTP/1.1 200"):
+            raise SystemExit(f"not a 200:\n{answer.decode(errors='replace')}")
+    protocol.connection_lost(None)
+    await runner.cleanup()
+
+
+def raw_requests(name: str, count: int) -> list[bytes]:
+    """`count` requests as wrk sends them, each with its own timestamp and signature."""
+    from cliq_endpoint import Signer
+
+    signer = Signer(slack=False)
+    head, middle, tail = signer.template(8080)
+    return [(head + ts + middle + sig + tail).encode() for ts, sig in signer.pool(count)]
+
+
+def make_app(name: str) -> Any:
+    from cliq_endpoint import bare_app, deskbot_app
+
+    return bare_app() if name == "bare" else deskbot_app()
+
+
+def serve(name: str, count: int) -> None:
+    requests = raw_requests(name, MANY)  # signed in both runs, so signing cancels out
+    app = make_app(name)
+    asyncio.run(drive(app, requests[:count]))
+
+
+def count_instructions(name: str, count: int) -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder, "cg.out")
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=cachegrind",
+                "--cache-sim=no",
+                f"--cachegrind-out-file={out}",
+                sys.executable,
+                __file__,
+                "--serve",
+                name,
+                "--count",
+                str(count),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        summary = re.search(r"^summary:\s+(\d+)", out.read_text(), re.MULTILINE)
+        assert summary is not None
+        return int(summary.group(1))
+
+
+def per_request(name: str) -> float:
+    return (count_instructions(name, MANY) - count_instructions(name, FEW)) / (MANY - FEW)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--serve", choices=SERVERS)
+    parser.add_argument("--count", type=int, default=MANY)
+    parser.add_argument("--only", nargs="+", choices=SERVERS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.count)
+        return
+    results = {name: per_request(name) for name in args.only or SERVERS}
+    for name, count in results.items():
+        print(f"{name:<8} {count / 1000:>8.1f} k instructions per request")
+    if "bare" in results and "deskbot" in results:
+        print(f"deskbot / bare: {results['deskbot'] / results['bare']:.2f}x the instructions")
+
+
+if __name__ == "__main__":
+    main()
