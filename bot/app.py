@@ -416,6 +416,9 @@ async def open_parts(
             languages=Languages(config.bot.language),
             default_zone=config.notifications.digest_zone,
             place_zones=config.notifications.department_zones,
+            place_languages={None: config.notifications.language}
+            | dict[str | None, str](config.notifications.department_languages),
+            chosen_languages=settings.place_languages,
         )
         notifier = Notifier(
             db=db,

@@ -11,10 +11,11 @@ import tomllib
 from pathlib import Path
 from typing import Final, Literal
 
+from babel import Locale
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.handlers.serving import EdgeLimits
-from bot.i18n import Languages
+from bot.i18n import Languages, language_code
 
 SANDBOX: Final = "sandbox"
 DataCentre = Literal["sandbox", "us", "eu", "in", "au", "jp", "cn", "sa", "uk", "ca", "sg", "ae"]
@@ -179,6 +180,46 @@ class NotificationsConfig(Section):
     department_zones: dict[str, str] = Field(default_factory=dict)
     # Per-user pacing under Cliq's 50 posts a minute.
     posts_per_minute: int = 45
+    # The language of channel posts and digests (SPEC X6): the org channel's (empty: `[bot]
+    # language`), and a department channel's unless `department_languages` (department id ->
+    # language) or an admin (`/deskbot language`) says otherwise. `ja`, `ja_JP` and `ja-JP`
+    # are all Japanese.
+    language: str = ""
+    department_languages: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("language")
+    @classmethod
+    def _spoken(cls, value: str) -> str:
+        return _language(value) if value else ""
+
+    @field_validator("department_languages")
+    @classmethod
+    def _all_spoken(cls, value: dict[str, str]) -> dict[str, str]:
+        return {department: _language(language) for department, language in value.items()}
+
+
+def spoken_languages() -> dict[str, str]:
+    """Each language a setting may name (those the bot speaks: bot/i18n) → its own name for
+    itself: `{"en": "English", "ja": "日本語"}`."""
+    return {
+        code: Locale.parse(code).get_display_name(code) or code for code in Languages().available
+    }
+
+
+def spoken_language(typed: str) -> str | None:
+    """The code of the language `typed` names in any of its forms (`ja`, `ja_JP`, `ja-JP`, any
+    case), if the bot speaks it; else None."""
+    code = language_code(typed)
+    return code if code in spoken_languages() else None
+
+
+def _language(typed: str) -> str:
+    """A language setting's code; ValueError names the languages the bot speaks."""
+    found = spoken_language(typed)
+    if found is None:
+        spoken = ", ".join(f"{code} ({name})" for code, name in spoken_languages().items())
+        raise ValueError(f"{typed!r} is not a language Deskbot speaks: {spoken}")
+    return found
 
 
 class AttendanceConfig(Section):

@@ -1,7 +1,7 @@
 """`/deskbot …`: your own Desk connection, and the admin's settings (SPEC D1-D5, D9, X4).
 
 /deskbot connect | disconnect                       everyone
-/deskbot channels | map | unmap | notify | rules | digest    admins (bot.commands.settings)
+/deskbot channels | map | unmap | notify | rules | digest | language    admins (bot.commands.settings)
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from bot.dispatch import UsageError
 from bot.router import Router, typed
 
 router = Router()
-USAGE = "/deskbot connect | disconnect | channels | map | unmap | notify | rules | digest"
+USAGE = (
+    "/deskbot connect | disconnect | channels | map | unmap | notify | rules | digest | language"
+)
 ADMIN_VERBS = frozenset(VERBS)
 TAKES: dict[str, int | None] = {"connect": 0, "disconnect": 0, "channels": 0} | {
     verb: None for verb in VERBS if verb != "channels"

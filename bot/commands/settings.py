@@ -9,6 +9,7 @@
 /deskbot rules test <ticket number> <kind>          where it would go, and why
 /deskbot digest                                     where and when the daily digest goes
 /deskbot digest preview|send [department]           see it now (only you), or post it now
+/deskbot language [<department> <language>|default] each place's language (place_language)
 
 Each verb alone shows the current state. Names are read as people type them
 (bot.commands.names). What cannot work is refused with what to do instead, and nothing already
@@ -27,6 +28,7 @@ from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Card, Message
 from bot.commands.context import DeskContext
 from bot.commands.names import close_to, compact, leading, lookup, shown, words
+from bot.commands.place_language import language_verb
 from bot.desk.people import Department
 from bot.dispatch import UsageError
 from bot.notify import changes
@@ -35,7 +37,7 @@ from bot.notify.kinds import LABELS, Kind, parse_kind
 from bot.notify.rules import decide
 from bot.workers.digests import DigestPlace
 
-VERBS = ("channels", "map", "unmap", "notify", "rules", "digest")
+VERBS = ("channels", "map", "unmap", "notify", "rules", "digest", "language")
 MAP_USAGE = "Usage: /deskbot map <department> <channel> [create]"
 UNMAP_USAGE = "Usage: /deskbot unmap <department> [disable]"
 NOTIFY_USAGE = "Usage: /deskbot notify <kind> on|off [channel|dm]"
@@ -56,6 +58,8 @@ async def settings_verb(ctx: DeskContext, verb: str, rest: str) -> Message | Ban
         return await _notify(ctx, said)
     if verb == "rules":
         return await _rules(ctx, said)
+    if verb == "language":
+        return await language_verb(ctx, said)
     return await _digest(ctx, said)
 
 

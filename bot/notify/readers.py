@@ -11,8 +11,10 @@ zone and language:
 
 Languages follow the same order: a reply's is Cliq's `user.language` on that call
 (`Context.words`); a DM's is the language their Cliq last sent, else their Desk profile's
-`langCode`, else the default (`[bot] language`); a channel post's is the place's
-(`place_languages`, department id → language; the org channel's with None), else the default.
+`langCode`, else the default (`[bot] language`); a channel post's is the place's: for a
+department's own channel an admin's choice (`/deskbot language`, kept with the settings), else
+its `[notifications] department_languages` entry, else the org channel's; for the org channel
+`[notifications] language`, else the default.
 
 Times in DMs and channel posts name their zone (`bot/cards/when.py`), since their readers may
 be elsewhere; a reply's do not.
@@ -20,7 +22,7 @@ be elsewhere; a reply's do not.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -64,7 +66,8 @@ class Readers:
     digest_zone` and `department_zones`; names that are not IANA zones count as UTC.
     `languages` holds the default language; `place_languages` gives a channel's (department id
     → language tag, None → the org channel's; a tag the bot does not speak counts as the
-    default)."""
+    default), and `chosen_languages` reads the admins' choices for department channels
+    (`Settings.place_languages`), which win over `place_languages`."""
 
     def __init__(
         self,
@@ -75,12 +78,14 @@ class Readers:
         place_zones: Mapping[str, str],
         languages: Languages | None = None,
         place_languages: Mapping[str | None, str] | None = None,
+        chosen_languages: Callable[[], Awaitable[Mapping[str, str]]] | None = None,
     ) -> None:
         self._zones, self._agents = zones, agents
         self._default = zone_named(default_zone) or UTC
         self._places = dict(place_zones)
         self.languages = languages or Languages()
         self._place_languages = dict(place_languages or {})
+        self._chosen = chosen_languages
 
     async def person(self, email: str) -> Reader:
         """A DM's reader, by e-mail. Raises the directory's DeskError only for a person never
@@ -97,14 +102,26 @@ class Readers:
             words=self.languages.first(said, agent.lang_code if agent else None),
         )
 
-    def place(self, department_id: str | None = None) -> Reader:
+    async def place(self, department_id: str | None = None) -> Reader:
         """A channel post's reader: the department's own channel (`department_id`) or, with
         None, the org channel."""
         name = self._places.get(department_id) if department_id else None
         return Reader(
             zone=(zone_named(name) if name else None) or self._default,
-            words=self.languages.first(self._place_languages.get(department_id)),
+            words=self.languages.words(await self.place_language(department_id)),
         )
+
+    async def place_language(self, department_id: str | None = None) -> str:
+        """The language code of the org channel (None) or of `department_id`'s own channel."""
+        org = self.languages.code(self._place_languages.get(None)) or self.languages.default
+        if department_id is None:
+            return org
+        chosen = await self._chosen() if self._chosen is not None else {}
+        for tag in (chosen.get(department_id), self._place_languages.get(department_id)):
+            code = self.languages.code(tag)
+            if code is not None:
+                return code
+        return org
 
     async def of(
         self,
@@ -121,4 +138,4 @@ class Readers:
         mapped = (
             department_channel is not None and target.casefold() == department_channel.casefold()
         )
-        return self.place(department_id if mapped else None)
+        return await self.place(department_id if mapped else None)

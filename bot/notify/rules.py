@@ -7,8 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.i18n import SOURCE, Words
 from bot.notify.classify import Happening
-from bot.notify.kinds import DM_ONLY, LABELS, Kind
+from bot.notify.kinds import DM_ONLY, Kind, labels
+
+ENGLISH = Words(SOURCE)
 
 
 @dataclass(frozen=True)
@@ -64,12 +67,15 @@ def decide(
     actor_email: str | None = None,
     mentioned_emails: Sequence[str] = (),
     previous_owner_email: str | None = None,
+    words: Words = ENGLISH,
 ) -> Decision:
     """Who hears of `happening`: the owner by DM or the department's channel for the record's
     kinds, the owner by DM for DM-only kinds, the previous owner by DM when a ticket moved away
     from them, and each person mentioned. No self-notification (SPEC D3), for every one of them:
     when the owner acted, nobody is told of the record's kinds, and nobody is ever sent a DM
-    about what they did themselves (`actor_email`, or the actor's id being the owner's)."""
+    about what they did themselves (`actor_email`, or the actor's id being the owner's).
+    The reasons are in the language of `words` (the admin's, for `/deskbot rules test`)."""
+    label = labels(words)
     routes: list[Route] = []
     reasons: list[str] = []
     disabled = bool(happening.department_id) and (
@@ -82,49 +88,73 @@ def decide(
     record_kinds = tuple(k for k in happening.kinds if k not in DM_ONLY)
     personal = tuple(k for k in happening.kinds if k in DM_ONLY and k is not Kind.MENTION)
     if record_kinds:
-        route, why = _record_route(happening, record_kinds, settings, owner_email, owner_acted)
+        route, why = _record_route(
+            happening, record_kinds, settings, owner_email, owner_acted, words
+        )
         reasons.append(why)
         if route:
             routes.append(route)
     for kind in personal:
         if not owner_email:
-            reasons.append(f"{LABELS[kind]}: the record has no owner to tell.")
+            reasons.append(
+                words.gettext("{kind}: the record has no owner to tell.", kind=label[kind])
+            )
         elif owner_acted:
             reasons.append(
-                f"{LABELS[kind]}: the owner caused it themselves (no self-notification)."
+                words.gettext(
+                    "{kind}: the owner caused it themselves (no self-notification).",
+                    kind=label[kind],
+                )
             )
         elif not settings.dms(kind):
-            reasons.append(f"{LABELS[kind]}: DMs of this kind are switched off.")
+            reasons.append(
+                words.gettext("{kind}: DMs of this kind are switched off.", kind=label[kind])
+            )
         else:
             routes.append(Route("user", owner_email, (kind,), "sent to the owner by DM", fallback))
-            reasons.append(f"{LABELS[kind]}: DM to the owner {owner_email}.")
+            reasons.append(
+                words.gettext(
+                    "{kind}: DM to the owner {email}.", kind=label[kind], email=owner_email
+                )
+            )
     if Kind.OWNER_CHANGED in happening.kinds and previous_owner_email:
         route, why = _previous_owner_route(
-            previous_owner_email, owner_email, actor_email, settings, fallback, disabled
+            previous_owner_email, owner_email, actor_email, settings, fallback, disabled, words
         )
         reasons.append(why)
         if route:
             routes.append(route)
     for email in dict.fromkeys(mentioned_emails):
         if _same(email, actor_email):
-            reasons.append(f"Mention of {email}: they wrote it themselves.")
+            reasons.append(
+                words.gettext("Mention of {email}: they wrote it themselves.", email=email)
+            )
         elif not settings.dms(Kind.MENTION):
-            reasons.append(f"Mention of {email}: mention DMs are switched off.")
+            reasons.append(
+                words.gettext("Mention of {email}: mention DMs are switched off.", email=email)
+            )
         else:
             routes.append(Route("user", email, (Kind.MENTION,), "mentioned in a comment", fallback))
-            reasons.append(f"Mention of {email}: DM.")
+            reasons.append(words.gettext("Mention of {email}: DM.", email=email))
     merged = []
     for route in _merge(routes):
         if route.target_kind == "user" and _same(route.target, actor_email):
             reasons.append(
-                f"No DM to {route.target}: they made this change (no self-notification)."
+                words.gettext(
+                    "No DM to {email}: they made this change (no self-notification).",
+                    email=route.target,
+                )
             )
             continue
         merged.append(route)
         if route.target_kind == "user" and route.fallback:
             reasons.append(
-                f"If Cliq refuses the DM to {route.target} (not a subscriber of the bot):"
-                f" posted to #{route.fallback} with an @mention instead."
+                words.gettext(
+                    "If Cliq refuses the DM to {email} (not a subscriber of the bot): posted to"
+                    " #{channel} with an @mention instead.",
+                    email=route.target,
+                    channel=route.fallback,
+                )
             )
     return Decision(tuple(merged), tuple(reasons))
 
@@ -143,18 +173,31 @@ def _previous_owner_route(
     settings: RuleSettings,
     fallback: str | None,
     disabled: bool,
+    words: Words,
 ) -> tuple[Route | None, str]:
     """The agent a ticket was taken from is told by DM (unless they gave it away themselves)."""
-    label = LABELS[Kind.OWNER_CHANGED]
+    kind = labels(words)[Kind.OWNER_CHANGED]
     if disabled:
-        return None, f"{label}: the department is disabled, so {previous} is not told."
+        return None, words.gettext(
+            "{kind}: the department is disabled, so {email} is not told.", kind=kind, email=previous
+        )
     if _same(previous, owner):
-        return None, f"{label}: {previous} still owns the ticket."
+        return None, words.gettext(
+            "{kind}: {email} still owns the ticket.", kind=kind, email=previous
+        )
     if _same(previous, actor):
-        return None, f"{label}: the previous owner {previous} made the change themselves."
+        return None, words.gettext(
+            "{kind}: the previous owner {email} made the change themselves.",
+            kind=kind,
+            email=previous,
+        )
     if not (settings.dm_owner and settings.dms(Kind.OWNER_CHANGED)):
-        return None, f"{label}: DMs are off, so the previous owner {previous} is not sent one."
-    why = f"{label}: DM to the previous owner {previous}."
+        return None, words.gettext(
+            "{kind}: DMs are off, so the previous owner {email} is not sent one.",
+            kind=kind,
+            email=previous,
+        )
+    why = words.gettext("{kind}: DM to the previous owner {email}.", kind=kind, email=previous)
     return Route(
         "user", previous, (Kind.OWNER_CHANGED,), "the ticket moved away from them", fallback
     ), why
@@ -166,27 +209,46 @@ def _record_route(
     settings: RuleSettings,
     owner: str | None,
     owner_acted: bool,
+    words: Words,
 ) -> tuple[Route | None, str]:
-    labels = ", ".join(LABELS[k] for k in kinds)
+    label = labels(words)
+    named = words.pgettext("list", ", ").join(label[k] for k in kinds)
     if owner_acted:
-        return (
-            None,
-            f"{labels}: the owner made this change, so nobody is told (no self-notification).",
+        return None, words.gettext(
+            "{kinds}: the owner made this change, so nobody is told (no self-notification).",
+            kinds=named,
         )
     if happening.department_id and happening.department_id in settings.disabled_departments:
-        return None, f"{labels}: department {happening.department_id} is disabled."
+        return None, words.gettext(
+            "{kinds}: department {department} is disabled.",
+            kinds=named,
+            department=happening.department_id,
+        )
     dm_kinds = tuple(k for k in kinds if settings.dms(k))
     if settings.dm_owner and owner and dm_kinds:
-        why = f"{labels}: DMs are on and the ticket has an owner, so DM to {owner}."
+        why = words.gettext(
+            "{kinds}: DMs are on and the ticket has an owner, so DM to {email}.",
+            kinds=named,
+            email=owner,
+        )
         fallback = settings.channel_for(happening.department_id)
         return Route("user", owner, dm_kinds, "sent to the owner by DM", fallback), why
     channel_kinds = tuple(k for k in kinds if settings.posts(k))
     if not channel_kinds:
-        return None, f"{labels}: switched off for the channel."
+        return None, words.gettext("{kinds}: switched off for the channel.", kinds=named)
     channel = settings.channel_for(happening.department_id)
     mapped = happening.department_id in settings.channel_map if happening.department_id else False
     where = "the department's channel" if mapped else "the org channel"
-    why = f"{labels}: posted to #{channel} ({where})."
+    if mapped:
+        why = words.gettext(
+            "{kinds}: posted to #{channel} (the department's channel).",
+            kinds=named,
+            channel=channel,
+        )
+    else:
+        why = words.gettext(
+            "{kinds}: posted to #{channel} (the org channel).", kinds=named, channel=channel
+        )
     return Route("channel", channel, channel_kinds, where), why
 
 

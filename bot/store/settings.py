@@ -1,5 +1,6 @@
-"""The admin's choices (SPEC D1-D4): department → channel map, disabled departments, switches
-per notification kind for channels and DMs, and the Desk webhook this install created."""
+"""The admin's choices (SPEC D1-D4, X6): department → channel map, disabled departments, switches
+per notification kind for channels and DMs, each department channel's language, and the Desk
+webhook this install created."""
 
 from __future__ import annotations
 
@@ -69,6 +70,21 @@ class Settings:
     async def channel_map(self) -> dict[str, str]:
         rows = await self._db.fetchall("SELECT department_id, channel FROM channel_map")
         return {r["department_id"]: r["channel"] for r in rows}
+
+    async def place_languages(self) -> dict[str, str]:
+        """Each department → the language an admin chose for its channel's posts and digests
+        (`/deskbot language`); departments not listed read bot.toml's."""
+        return {str(k): str(v) for k, v in (await self.get("place_languages", {})).items()}
+
+    async def choose_place_language(self, department_id: str, language: str | None) -> None:
+        """Post `department_id`'s notices and digests in `language` (a supported language code,
+        checked by the caller); None forgets the admin's choice (bot.toml's again)."""
+        chosen = await self.place_languages()
+        if language is None:
+            chosen.pop(department_id, None)
+        else:
+            chosen[department_id] = language
+        await self.put("place_languages", chosen)
 
     async def switch(self, kind: Kind, *, where: str, on: bool) -> None:
         """`where` is "channel" or "dm"."""

@@ -21,7 +21,7 @@ from bot.config import Config
 from bot.desk.client import DeskClient
 from bot.desk.summaries import last_day, pending
 from bot.install import INSTALLED_SINCE
-from bot.notify.readers import Readers
+from bot.notify.readers import Reader, Readers
 from bot.notify.schedule import parse_time_of_day
 from bot.store.settings import Settings
 
@@ -29,14 +29,19 @@ from bot.store.settings import Settings
 @dataclass(frozen=True)
 class DigestPlace:
     """Where one digest goes: `key` names the place in the store and the outbox
-    (`org:<channel>` or `department:<id>`); `since` is when the place began (None: not
-    known, for a mapping made before this was kept)."""
+        (`org:<channel>` or `department:<id>`); `reader` how it reads it (its zone and language, as a
+    channel post's: bot/notify/readers.py); `since` is when the place began (None: not
+        known, for a mapping made before this was kept)."""
 
     key: str
     channel: str | None  # None: a disabled department's (previewed, never posted)
     department_id: str | None
-    zone: ZoneInfo
+    reader: Reader  # the place's zone and language
     since: datetime | None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.reader.zone
 
 
 class Digests:
@@ -60,9 +65,14 @@ class Digests:
         """The configured time of day, `HH:MM`."""
         return self._config.notifications.digest_time
 
-    def zone_of(self, department_id: str | None) -> ZoneInfo:
-        """The zone a place's digest keeps: the department's own, else the digest zone."""
-        return self._readers.place(department_id).zone
+    async def place_language(self, department_id: str | None) -> str:
+        """The language of the org channel (None) or of a department's own channel."""
+        return await self._readers.place_language(department_id)
+
+    async def reader_of(self, department_id: str | None) -> Reader:
+        """How a place reads its digest: the department's own channel's zone and language (or
+        the org channel's, for None)."""
+        return await self._readers.place(department_id)
 
     async def places(self, *, starting: bool = True) -> list[DigestPlace]:
         """The org channel, then each mapped department's channel. A place begins when this
@@ -70,7 +80,7 @@ class Digests:
         the first time; False only reads) or, for a department, when it was mapped if later."""
         org = self._config.cliq.org_channel
         installed = await self._installed_since(starting)
-        found = [DigestPlace(f"org:{org}", org, None, self.zone_of(None), installed)]
+        found = [DigestPlace(f"org:{org}", org, None, await self.reader_of(None), installed)]
         mapped = await self._settings.mapped_since()
         for department_id, channel in sorted((await self._settings.channel_map()).items()):
             since = mapped.get(department_id)
@@ -80,7 +90,7 @@ class Digests:
                     f"department:{department_id}",
                     channel,
                     department_id,
-                    self.zone_of(department_id),
+                    await self.reader_of(department_id),
                     start,
                 )
             )
@@ -98,7 +108,7 @@ class Digests:
             f"department:{department_id}",
             None if disabled else places[None].channel,
             department_id,
-            self.zone_of(department_id),
+            await self.reader_of(department_id),
             None,
         )
 
@@ -113,8 +123,8 @@ class Digests:
     async def card(
         self, place: DigestPlace, *, day: date | None = None, late_since: datetime | None = None
     ) -> Message:
-        """The digest for `place` as of now: the last 24 hours and what is unresolved now
-        (Desk is read; DeskError when it cannot be). `day` names the local day it is for
+        """The digest for `place` as of now, in the place's language: the last 24 hours and
+        what is unresolved now (Desk is read; DeskError when it cannot be). `day` names the local day it is for
         (today's by default); `late_since`, when given, says when it should have gone out."""
         now = self._clock.now()
         stats = await last_day(self._desk, now, place.department_id)
@@ -122,6 +132,8 @@ class Digests:
         names = await self._names()
         department = names.get(place.department_id or "", "")
         day = day or now.astimezone(place.zone).date()
+        words = place.reader.words
+        title = words.gettext("Daily digest, {date}", date=words.date(day))  # Mon 30 Nov
         return day_stats_card(
             stats,
             zone=place.zone,
@@ -129,7 +141,7 @@ class Digests:
             names=names,
             department=department,
             pending=unresolved,
-            title=f"Daily digest, {day:%a %-d %b}" + (f" · {department}" if department else ""),
+            title=title + (f" · {department}" if department else ""),
             late_since=late_since,
         )
 

@@ -85,7 +85,8 @@ async def test_d4_comments_mentions_ratings_and_blueprint_steps_reach_the_owner(
     assert "*Comment added* by Maria Garcia" in seen(to_aiko)
     assert "Private comment: “@Kenji Watanabe please call”" in seen(to_aiko)
     kenjis = [m for m in deskbot.cliq_messages if m["target"] == "kenji@example.com"]
-    assert [seen(m).split("\n")[0] for m in kenjis] == ["*Mentioned* by Maria Garcia"]
+    # Kenji's Desk profile is Japanese (ja_JP): his DM is, with the same names
+    assert [seen(m).split("\n")[0] for m in kenjis] == ["*メンション*(操作: Maria Garcia)"]
 
     await change(deskbot, 115, actor="maria@example.com", status="Escalated")
     [escalated] = await inbox(deskbot, "agent@example.com")
@@ -109,7 +110,7 @@ async def test_d4_a_ticket_moved_to_someone_else_tells_both(deskbot: Deskbot) ->
     assert "*Owner changed* by Maria Garcia" in seen(to_aiko)
     assert "Owner: Aiko Tanaka → Kenji Watanabe" in seen(to_aiko)
     to_kenji = [m for m in deskbot.cliq_messages if m["target"] == "kenji@example.com"]
-    assert "Owner: Aiko Tanaka → Kenji Watanabe" in seen(to_kenji[-1])
+    assert "担当者: Aiko Tanaka → Kenji Watanabe" in seen(to_kenji[-1])  # his Desk: ja_JP
 
 
 async def test_d3_nobody_is_told_of_what_they_did(deskbot: Deskbot) -> None:

@@ -110,7 +110,7 @@ async def test_a_mention_in_a_comment_is_a_dm(deskbot: Deskbot) -> None:
     targets = sorted((m["target"], m["body"]["text"].split("\n")[0]) for m in await settle(deskbot))
     assert targets == [
         ("agent@example.com", "*Comment added* by Maria Garcia"),
-        ("kenji@example.com", "*Mentioned* by Maria Garcia"),
+        ("kenji@example.com", "*メンション*(操作: Maria Garcia)"),  # his Desk profile: ja_JP
     ]
 
 

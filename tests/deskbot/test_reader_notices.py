@@ -168,8 +168,11 @@ async def test_a_comment_and_a_mention_show_the_comment_with_names(deskbot: Desk
     content = f"zsu[@user:{kenji.zuid}]zsu could you call the customer?\nThey are in Osaka."
     await comment(deskbot, 115, actor="maria@example.com", content=content)
     posts = await settle(deskbot)
-    expected = "Private comment: “@Kenji Watanabe could you call the customer? They are in Osaka.”"
-    for who in ("agent@example.com", "kenji@example.com"):
+    said = "@Kenji Watanabe could you call the customer? They are in Osaka."
+    for who, expected in (  # Kenji's Desk profile is Japanese (ja_JP); the comment stays as is
+        ("agent@example.com", f"Private comment: “{said}”"),
+        ("kenji@example.com", f"非公開コメント:「{said}」"),
+    ):
         [dm] = to(posts, who)
         assert expected in seen(dm) and "zsu[" not in seen(dm)
     await comment(deskbot, 115, actor="maria@example.com", content="Done.", public=True)
@@ -184,9 +187,12 @@ async def test_an_owner_change_says_from_whom_to_whom_and_tells_the_previous_own
     await change(deskbot, 115, actor="maria@example.com", assignee="kenji@example.com")
     posts = await settle(deskbot)
     assert sorted(m["target"] for m in posts) == ["agent@example.com", "kenji@example.com"]
-    for message in posts:
-        assert "*Owner changed* by Maria Garcia" in seen(message)
-        assert "Owner: Aiko Tanaka → Kenji Watanabe" in seen(message)
+    [aiko] = to(posts, "agent@example.com")
+    [kenji] = to(posts, "kenji@example.com")  # his Desk profile is Japanese (ja_JP)
+    assert "*Owner changed* by Maria Garcia" in seen(aiko)
+    assert "Owner: Aiko Tanaka → Kenji Watanabe" in seen(aiko)
+    assert "*担当者の更新*(操作: Maria Garcia)" in seen(kenji)
+    assert "担当者: Aiko Tanaka → Kenji Watanabe" in seen(kenji)
 
 
 async def test_a_team_change_names_the_teams(deskbot: Deskbot) -> None:

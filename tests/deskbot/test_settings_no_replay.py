@@ -1,5 +1,6 @@
 """A settings change never replays the past (issue 11 item 6): remapping departments, switching
-DMs or kinds off and on re-sends no due-soon reminder, task reminder or digest already sent."""
+DMs or kinds off and on, choosing a place's language re-sends no due-soon reminder, task
+reminder or digest already sent."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ async def test_remapping_and_switching_sends_nothing_already_sent(deskbot: Deskb
         "unmap Billing",
         "unmap Japan Support disable",
         "map Japan Support support-jp",
+        "language Support ja",  # a place's language changes what comes, not what came
+        "language Japan Support ja",
+        "language Support default",
     ):
         answer = await admin.command("deskbot", change)
         assert answer.kind in ("banner", "message") and "Usage" not in answer.text, change

@@ -105,10 +105,11 @@ async def test_unchanged_zone_and_language_are_written_once(zones: PersonZones) 
 
 async def test_a_channel_reads_its_places_language(zones: PersonZones) -> None:
     r = readers(zones)
-    assert r.place("D1").words.language == "ja"
-    assert r.place("D2").words.language == "en"  # a language the bot does not speak
-    assert r.place("D3").words.language == "en"
-    assert r.place(None).words.language == "en"
+    assert (await r.place("D1")).words.language == "ja"
+    assert (await r.place("D2")).words.language == "en"  # a language the bot does not speak
+    assert (await r.place("D3")).words.language == "en"
+    assert (await r.place(None)).words.language == "en"
     assert (await r.of("channel", "support", "support", "D1")).words.language == "ja"
     assert (await r.of("channel", "desk", "support", "D1")).words.language == "en"  # the org's
-    assert readers(zones, "ja").place("D3").words.language == "ja"
+    # a department channel with no language of its own reads the org channel's, not the default
+    assert (await readers(zones, "ja").place("D3")).words.language == "en"

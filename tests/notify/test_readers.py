@@ -10,6 +10,7 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.desk.people import Agent
+from bot.i18n import Languages
 from bot.notify.readers import Readers
 from bot.store.db import Database
 from bot.store.zones import PersonZones
@@ -77,14 +78,14 @@ async def test_a_dm_reader_carries_their_role_and_labels_times(zones: PersonZone
 
 async def test_a_channel_reads_its_places_zone(zones: PersonZones) -> None:
     r = readers(zones, default="UTC")
-    assert r.place("D1").zone == ZoneInfo("Asia/Tokyo")
-    assert r.place("D2").zone == ZoneInfo("UTC")  # a configured name that is no zone
-    assert r.place(None).zone == ZoneInfo("UTC")
+    assert (await r.place("D1")).zone == ZoneInfo("Asia/Tokyo")
+    assert (await r.place("D2")).zone == ZoneInfo("UTC")  # a configured name that is no zone
+    assert (await r.place(None)).zone == ZoneInfo("UTC")
     assert (await r.of("channel", "support", "Support", "D1")).zone == ZoneInfo("Asia/Tokyo")
     # D1's notices in the org channel (not D1's own): the org's zone
     assert (await r.of("channel", "desk", "support", "D1")).zone == ZoneInfo("UTC")
     assert (await r.of("channel", "desk", None, "D1")).zone == ZoneInfo("UTC")
-    assert all(reader.labelled for reader in (r.place("D1"), r.place(None)))
+    assert all(reader.labelled for reader in (await r.place("D1"), await r.place(None)))
 
 
 async def test_an_unchanged_zone_is_written_once(zones: PersonZones) -> None:
@@ -100,3 +101,40 @@ async def test_an_unchanged_zone_is_written_once(zones: PersonZones) -> None:
         await zones.remember("aiko@example.com", "Asia/Tokyo")
     await zones.remember("aiko@example.com", "Asia/Kolkata")
     assert len(writes) == 2
+
+
+async def test_a_channel_reads_its_places_language(zones: PersonZones) -> None:
+    """The org channel: `[notifications] language`, else the default; a department's own
+    channel: an admin's choice, else its `department_languages` entry, else the org channel's;
+    a post of that department in the org channel: the org channel's."""
+    chosen: dict[str, str] = {}
+
+    async def choices() -> dict[str, str]:
+        return chosen
+
+    r = Readers(
+        zones=zones,
+        agents=Directory(),
+        default_zone="UTC",
+        place_zones={},
+        languages=Languages("ja"),
+        place_languages={None: "en-GB", "D1": "ja_JP", "D2": "tlh"},
+        chosen_languages=choices,
+    )
+    assert (await r.place(None)).words.language == "en"
+    assert (await r.place("D1")).words.language == "ja"
+    assert (await r.place("D2")).words.language == "en"  # not spoken: the org channel's
+    assert (await r.place("D3")).words.language == "en"
+    chosen.update({"D1": "en", "D3": "ja"})
+    assert (await r.place("D1")).words.language == "en"
+    assert (await r.place("D3")).words.language == "ja"
+    assert (await r.of("channel", "support", "Support", "D3")).words.language == "ja"
+    assert (await r.of("channel", "desk", "support", "D3")).words.language == "en"
+    unset = Readers(
+        zones=zones,
+        agents=Directory(),
+        default_zone="UTC",
+        place_zones={},
+        languages=Languages("ja"),
+    )
+    assert (await unset.place(None)).words.language == "ja"  # the default ([bot] language)

@@ -192,6 +192,20 @@ def test_parse_kind_accepts_values_and_labels() -> None:
     assert parse_kind("nonsense") is None
 
 
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("1時間後に期限", Kind.DUE_IN_1H),
+        ("問い合わせの完了", Kind.TICKET_CLOSED),
+        ("ｍｅｎｔｉｏｎ", Kind.MENTION),
+        ("DUE IN 30 MINUTES", Kind.DUE_IN_30M),
+        ("コメントの　編集", Kind.COMMENT_EDITED),
+    ],
+)
+def test_parse_kind_reads_labels_in_every_language(typed: str, kind: Kind) -> None:
+    assert parse_kind(typed) is kind
+
+
 def test_every_dm_names_the_channel_that_takes_it_if_cliq_refuses_it() -> None:
     """A refused owner DM is never silently lost: the route carries its fallback channel."""
     settings = RuleSettings(channel_map={"d1": "support"})
