@@ -41,6 +41,8 @@ from bot.commands.common import (
 )
 from bot.commands.context import DeskContext
 from bot.config import CLIQ_REFRESH_ENV, DESK_REFRESH_ENV, SANDBOX, Config
+from bot.console.app import add_console
+from bot.console.signin import ZohoSignIn
 from bot.desk.client import DeskClient
 from bot.desk.errors import DeskError
 from bot.desk.hosts import hosts_for
@@ -72,6 +74,8 @@ from bot.parts import (
     CLOCK_FOLLOWER,
     CONFIG,
     CONNECTIONS,
+    CONSOLE_SESSIONS,
+    CONSOLE_SIGNIN,
     CREDENTIALS,
     DB,
     DESK,
@@ -99,6 +103,7 @@ from bot.router import Router
 from bot.sandbox.follow import ClockFollower
 from bot.sandbox.run import start_sandboxes
 from bot.store.answers import Answers
+from bot.store.console_sessions import ConsoleSessions
 from bot.store.db import Database, StoreUnavailable
 from bot.store.inbox import Inbox
 from bot.store.links import Links
@@ -261,6 +266,7 @@ def create_app(
             lambda: app[INBOX], lambda: app[WEBHOOKS].verify, lambda: app[NOTIFIER].wake()
         )
     )
+    add_console(app)
     app.cleanup_ctx.insert(0, lifetime)
     return app
 
@@ -354,6 +360,7 @@ async def open_parts(
             links=links,
         )
         answers_kept = Answers(db, clock)
+        console_sessions = ConsoleSessions(db, clock)
         outbox = Outbox(db, clock)
         # The sender retries durably through the outbox, so its client tries each post once.
         poster = CliqClient(
@@ -384,6 +391,7 @@ async def open_parts(
         for part in (
             links,
             connections,
+            console_sessions,
             answers_kept,
             attendance_service,
             outbox,
@@ -484,6 +492,14 @@ async def open_parts(
         app[DIRECTORY] = directory
         app[CONNECTIONS] = connections
         app[ANSWERS] = answers_kept
+        app[CONSOLE_SESSIONS] = console_sessions
+        app[CONSOLE_SIGNIN] = ZohoSignIn(
+            accounts,
+            JwksCache(accounts_http, f"{accounts_url}/oauth/v2/keys", clock),
+            accounts_url,
+            f"{config.public_url}/console/callback",
+            clock,
+        )
         app[ATTENDANCE] = attendance_service
         app[EXPORT_LINKS] = ExportLinks(links, config.public_url)
         app[OUTBOX] = outbox

@@ -13,6 +13,7 @@ from attendance.service import AttendanceService
 from bot.cliq.client import CliqClient
 from bot.clock import Clock
 from bot.config import Config
+from bot.console.signin import ZohoSignIn
 from bot.desk.client import DeskClient
 from bot.desk.org_data import OrgData
 from bot.desk.webhook_jwt import WebhookVerifier
@@ -26,6 +27,7 @@ from bot.oauth import Accounts, TokenManager
 from bot.sandbox.follow import ClockFollower
 from bot.sandbox.run import Sandboxes
 from bot.store.answers import Answers
+from bot.store.console_sessions import ConsoleSessions
 from bot.store.db import Database, Lease
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
@@ -77,3 +79,7 @@ SCHEDULER_LEASE = web.AppKey("scheduler_lease", Lease)
 POLLER = web.AppKey("poller", DeskPoller)  # Desk's events by polling, on editions without webhooks
 ZONES = web.AppKey("zones", PersonZones)  # the zone each person's Cliq last told us
 READERS = web.AppKey("readers", Readers)  # who reads a post: its zone and actions
+CONSOLE_SESSIONS = web.AppKey(
+    "console_sessions", ConsoleSessions
+)  # the web console's, in the store
+CONSOLE_SIGNIN = web.AppKey("console_signin", ZohoSignIn)  # who signs in to the console (OIDC)

@@ -19,7 +19,7 @@ from bot.desk.errors import DeskError
 from bot.desk.people import Agent, Department
 from bot.desk.tickets import TicketStatus
 from bot.identity.connections import AgentConnections, NotConnected
-from bot.identity.directory import AgentDirectory, Role, role_of
+from bot.identity.directory import AgentDirectory, Role, admin_now, role_of
 from bot.identity.export_links import ExportLinks
 from bot.parts import (
     AGENT_DESKS,
@@ -66,18 +66,15 @@ class DeskContext(Context):
         return role_of(self.agent) if self.agent else None
 
     async def caller_is_admin(self) -> bool:
-        """Deskbot's one admin rule (README "Who is an admin"): the caller is an active Desk
-        agent whose role, read from Desk on this call, is an administrator's. Cliq's own admin
-        flag does not count. A caller Desk could not be asked about raises that DeskError, so
-        the answer names the cause rather than refusing."""
+        """Deskbot's one admin rule (`bot.identity.directory.admin_now`, which the console
+        applies too) for the caller. A caller Desk could not be asked about raises that
+        DeskError, so the answer names the cause rather than refusing."""
         if self.agent is None:
             if self.desk_problem is not None:
                 raise self.desk_problem
             return False
-        self.agent = await self.desk.agent(self.agent.id)  # fresh: a demotion counts at once
-        return (self.agent.status or "ACTIVE").upper() == "ACTIVE" and role_of(
-            self.agent
-        ) == "admin"
+        self.agent, admin = await admin_now(self.desk, self.agent)
+        return admin
 
     @property
     def desk(self) -> DeskClient:

@@ -25,6 +25,10 @@ class AgentSource(Protocol):
     async def agents(self, *, limit: int | None = None) -> list[Agent]: ...
 
 
+class AgentReader(Protocol):
+    async def agent(self, agent_id: str) -> Agent: ...
+
+
 def role_of(agent: Agent) -> Role:
     """Desk's `rolePermissionType` (Admin, Standard, Light, …) reduced to what Deskbot checks."""
     kind = (agent.role_permission_type or "").casefold()
@@ -33,6 +37,16 @@ def role_of(agent: Agent) -> Role:
     if "light" in kind:
         return "light"
     return "agent"
+
+
+async def admin_now(desk: AgentReader, agent: Agent) -> tuple[Agent, bool]:
+    """Deskbot's one admin rule (README "Who is an admin"), for the chat and the console alike:
+    `agent` read again from Desk on this call (so a demotion or deactivation counts at once),
+    and whether they are now an active agent whose role is an administrator's. Cliq's own admin
+    flag never counts. Desk's DeskError propagates (the caller names the cause)."""
+    fresh = await desk.agent(agent.id)
+    active = (fresh.status or "ACTIVE").upper() == "ACTIVE"
+    return fresh, active and role_of(fresh) == "admin"
 
 
 class AgentDirectory:

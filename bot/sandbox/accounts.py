@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +20,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.clock import Clock
+from bot.sandbox.desk.webhooks import Signer
 
 SANDBOX_CLIENT_ID = "sandbox-client"
 SANDBOX_CLIENT_SECRET = "sandbox-secret"
@@ -40,6 +43,7 @@ class Grant:
     offline: bool
     expires: datetime
     consented: bool = True  # the consent page was shown and accepted for this code
+    scope: str = ""  # as asked for: `email`, `openid` or `profile` among them yields an ID token
 
 
 class TokenRegistry:
@@ -78,6 +82,9 @@ class TokenRegistry:
         self._consented |= set(saved.get("consented", []))
         self._refused = {**saved.get("refused", {}), **self._refused}
         self.issued += int(saved.get("issued", 0))
+
+    def now(self) -> datetime:
+        return self._clock.now()
 
     def add_refresh_token(self, refresh_token: str, identity: str) -> None:
         self._refresh[refresh_token] = identity
@@ -137,11 +144,17 @@ class TokenRegistry:
         self._access = {t: (who, now) for t, (who, _) in self._access.items()}
 
     def grant_code(
-        self, identity: str, *, redirect_uri: str = "", offline: bool = True, consented: bool = True
+        self,
+        identity: str,
+        *,
+        redirect_uri: str = "",
+        offline: bool = True,
+        consented: bool = True,
+        scope: str = "",
     ) -> str:
         code = f"1000.code.{secrets.token_hex(8)}"
         self._codes[code] = Grant(
-            identity, redirect_uri, offline, self._clock.now() + CODE_LIFETIME, consented
+            identity, redirect_uri, offline, self._clock.now() + CODE_LIFETIME, consented, scope
         )
         if consented:
             self._consented.add(identity)
@@ -164,9 +177,43 @@ class TokenRegistry:
         return refresh
 
 
+def wants_id_token(scope: str) -> bool:
+    """Zoho's sign-in (OIDC) scopes: a code granted with `email`, `openid` or `profile` among
+    its scopes also yields an `id_token` (zoho.com/accounts/protocol/oauth/sign-in-using-zoho.html)."""
+    return bool(OIDC_SCOPES.intersection(s.strip().casefold() for s in re.split(r"[ ,]", scope)))
+
+
+OIDC_SCOPES = frozenset({"email", "openid", "profile"})
+ID_TOKEN_LIFETIME = timedelta(hours=1)
+
+
+def id_token_claims(
+    grant: Grant, *, issuer: str, client_id: str, now: datetime
+) -> dict[str, object]:
+    """The claims of the sandbox's ID token for `grant` (OpenID Connect Core §2): who (`sub`,
+    `email`, verified), for whom (`aud` = the client), from whom (`iss` = this Accounts' URL, as
+    Zoho's is `https://accounts.zoho.com`) and until when."""
+    return {
+        "iss": issuer,
+        "sub": str(int(hashlib.sha256(grant.identity.encode()).hexdigest()[:12], 16)),
+        "aud": client_id,
+        "email": grant.identity,
+        "email_verified": True,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ID_TOKEN_LIFETIME).timestamp()),
+    }
+
+
 def create_accounts_app(
     registry: TokenRegistry, *, client_id: str, client_secret: str
 ) -> web.Application:
+    signer: list[Signer] = []  # made on first use: an RSA key takes a while to generate
+
+    def key() -> Signer:
+        if not signer:
+            signer.append(Signer("sandbox-accounts-1"))
+        return signer[0]
+
     async def token(request: web.Request) -> web.Response:
         # Zoho takes the parameters in the query, the form body or (client) a Basic header.
         form = {**_basic_client(request), **request.query}
@@ -195,6 +242,12 @@ def create_accounts_app(
             body = _token_body(access, expires_in)
             if refresh is not None:
                 body["refresh_token"] = refresh
+            if wants_id_token(found.scope):
+                issuer = f"{request.scheme}://{request.host}"
+                claims = id_token_claims(
+                    found, issuer=issuer, client_id=client_id, now=registry.now()
+                )
+                body["id_token"] = key().token(claims)
             return web.json_response(body)
         return web.json_response({"error": "unsupported_grant_type"})
 
@@ -214,6 +267,7 @@ def create_accounts_app(
             redirect_uri=redirect_uri,
             offline=query.get("access_type") == "offline",
             consented=registry.consent_needed(identity, query.get("prompt", "")),
+            scope=query.get("scope", ""),
         )
         raise web.HTTPFound(_with_query(redirect_uri, code=code, state=query.get("state", "")))
 
@@ -233,7 +287,11 @@ def create_accounts_app(
         registry.accept(request.query.get("refresh_token"))
         return web.Response(status=204)
 
+    async def keys(request: web.Request) -> web.Response:
+        return web.json_response(key().jwks())
+
     app = web.Application()
+    app.router.add_get("/oauth/v2/keys", keys)  # Zoho's jwks_uri (its OIDC discovery document)
     app.router.add_post("/sandbox/faults", refuse)
     app.router.add_delete("/sandbox/faults", accept)
     app.router.add_post("/oauth/v2/token", token)
@@ -242,6 +300,7 @@ def create_accounts_app(
 
 
 def _token_body(access: str, expires_in: int) -> dict[str, str | int]:
+    """Zoho's token answer; `id_token` is added for sign-in scopes."""
     return {
         "access_token": access,
         "expires_in": expires_in,

@@ -1,0 +1,94 @@
+"""`/console/`: my status (SPEC A5 in the browser): the current status, the running Online
+timer, a button for every move allowed now (every status reachable: A1), today's and this
+week's worked time.
+
+A move calls the same attendance service as the chat (`AttendanceService.move`, with the same
+`AccessPolicy` deciding who may use attendance), so a move made here shows in chat at once and
+the other way round (SPEC A9); no rule of attendance is written here.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from attendance.access import Access, AccessPolicy
+from attendance.errors import AttendanceError
+from attendance.views import AgentState
+from bot.clock import epoch_ms
+from bot.console.auth import requires_agent
+from bot.console.render import VIEWER, NavLink, Viewer, render
+from bot.identity.directory import role_of
+from bot.parts import ATTENDANCE, CLOCK, CONFIG
+
+routes = web.RouteTableDef()
+nav = [NavLink("/console/", "My status")]
+
+MAX_STATUS_DIGITS = 9
+
+
+@routes.get("", name="console")
+async def bare(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound("/console/")
+
+
+@routes.get("/", name="me")
+@requires_agent
+async def my_status(request: web.Request) -> web.StreamResponse:
+    """My status page; `?moved=1` after a move says it was done."""
+    viewer = request[VIEWER]
+    state = await request.config_dict[ATTENDANCE].status(viewer.email, tz=viewer.zone.key)
+    note = f"Done: you are {state.status.name} now." if request.query.get("moved") else ""
+    return await _page(request, viewer, state, note=note)
+
+
+@routes.post("/status", name="move")
+@requires_agent
+async def move(request: web.Request) -> web.StreamResponse:
+    """Move to the status posted as `status` (its id); the state machine decides if allowed."""
+    viewer = request[VIEWER]
+    access = _access(request, viewer)
+    if not access.may_use:
+        return render(request, "refused.html", status=403, title="Attendance",
+                      reason=access.reason or "Attendance is not available to you.")  # fmt: skip
+    chosen = (await request.post()).get("status", "")
+    if (
+        not isinstance(chosen, str)
+        or not (chosen.isascii() and chosen.isdigit())
+        or len(chosen) > MAX_STATUS_DIGITS
+    ):
+        return render(request, "refused.html", status=400, title="Pick a status",
+                      reason="Pick one of the status buttons on your page.")  # fmt: skip
+    tracker = request.config_dict[ATTENDANCE]
+    try:
+        await tracker.move(viewer.email, int(chosen), name=viewer.name, tz=viewer.zone.key)
+    except AttendanceError as refusal:  # not allowed now, or a status deleted since shown:
+        state = await tracker.status(viewer.email, tz=viewer.zone.key)
+        return await _page(request, viewer, state, note=str(refusal), status=409)  # moves now
+    raise web.HTTPSeeOther("/console/?moved=1")
+
+
+def _access(request: web.Request, viewer: Viewer) -> Access:
+    policy = AccessPolicy.from_config(request.config_dict[CONFIG].attendance)
+    return policy.decide(role_of(viewer.agent), viewer.agent.associated_department_ids)
+
+
+async def _page(
+    request: web.Request, viewer: Viewer, state: AgentState, *, note: str = "", status: int = 200
+) -> web.Response:
+    access = _access(request, viewer)
+    week = await request.config_dict[ATTENDANCE].week(viewer.email, viewer.zone.key)
+    now = request.config_dict[CLOCK].now()
+    return render(
+        request,
+        "me.html",
+        status=status,
+        title="My status",
+        state=state,
+        access=access,
+        note=note,
+        worked_today_ms=int(state.worked_today.total_seconds() * 1000),
+        running=state.status.online,
+        now_ms=epoch_ms(now),
+        week=week.agent,
+        zone=viewer.zone,
+    )
