@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.sandbox.desk.webhooks import Signer
+from bot.sandbox.signer import Signer
 
 SANDBOX_CLIENT_ID = "sandbox-client"
 SANDBOX_CLIENT_SECRET = "sandbox-secret"

@@ -17,7 +17,7 @@ from bot.console.signin import SignInRefused, ZohoSignIn
 from bot.desk.webhook_jwt import JwksCache
 from bot.oauth import Accounts
 from bot.sandbox.accounts import TokenRegistry, create_accounts_app
-from bot.sandbox.desk.webhooks import Signer
+from bot.sandbox.signer import Signer
 
 CLIENT, SECRET, CALLBACK = "cid", "csecret", "http://127.0.0.1:1/console/callback"
 

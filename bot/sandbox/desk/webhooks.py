@@ -9,28 +9,11 @@ import secrets
 from typing import Any
 
 import aiohttp
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 
 from bot.clock import Clock, epoch_ms
+from bot.sandbox.signer import Signer
 
 log = logging.getLogger(__name__)
-
-
-class Signer:
-    """One RSA key: signs JWTs (PyJWT) and publishes itself as a JWKS."""
-
-    def __init__(self, kid: str = "sandbox-key-1") -> None:
-        self.kid = kid
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-    def jwks(self) -> dict[str, Any]:
-        entry = RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
-        return {"keys": [{**entry, "kid": self.kid, "use": "sig", "alg": "RS256"}]}
-
-    def token(self, claims: dict[str, Any]) -> str:
-        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid})
 
 
 class Deliverer:
