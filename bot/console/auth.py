@@ -145,7 +145,7 @@ async def _let_in(request: web.Request, *, admin: bool) -> web.StreamResponse | 
 
 
 def _refused(request: web.Request, reason: str) -> web.Response:
-    return render(request, "refused.html", status=403, title="Not for you", reason=reason)
+    return render(request, "refused.html", status=403, title="Not available to you", reason=reason)
 
 
 # --- sign-in, callback, sign-out ------------------------------------------------------------

@@ -14,7 +14,6 @@ from aiohttp import web
 from attendance.access import Access, AccessPolicy
 from attendance.errors import AttendanceError
 from attendance.views import AgentState
-from bot.clock import epoch_ms
 from bot.console.auth import requires_agent
 from bot.console.render import VIEWER, NavLink, Viewer, render
 from bot.identity.directory import role_of
@@ -88,7 +87,7 @@ async def _page(
         note=note,
         worked_today_ms=int(state.worked_today.total_seconds() * 1000),
         running=state.status.online,
-        now_ms=epoch_ms(now),
+        now=now,
         week=week.agent,
         zone=viewer.zone,
     )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from aiohttp import web
 
+from bot.cards import when
 from bot.desk.people import Agent
 from bot.store.console_sessions import ConsoleSession
 
@@ -63,7 +64,8 @@ def render(
 ) -> web.Response:
     """The page `template` (a file in bot/console/templates) filled with `context`, plus
     `viewer` (None before the guards ran), `csrf` (the session's token, for forms; "" when
-    signed out) and `nav` (the links this viewer may follow)."""
+    signed out), `signed_in_as` (the session's e-mail, "" when signed out) and `nav` (the
+    links this viewer may follow)."""
     viewer = request.get(VIEWER)
     session = request.get(SESSION)
     nav = [
@@ -72,6 +74,7 @@ def render(
     page = ENVIRONMENT.get_template(template).render(
         viewer=viewer,
         csrf=session.csrf if session else "",
+        signed_in_as=session.email if session else "",
         nav=nav,
         path=request.path,
         **context,
@@ -85,9 +88,10 @@ def duration(delta: timedelta) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
-    """`14:05` in `zone`, or an empty text for None."""
-    return moment.astimezone(zone).strftime("%H:%M") if moment else ""
+def local_time(moment: datetime | None, zone: ZoneInfo, now: datetime | None = None) -> str:
+    """`14:05` in `zone` on the day of `now`, `Mar 3 14:05` on another (as the chat's cards
+    write times: bot.cards.when); an empty text for None."""
+    return when.local(moment, zone, now) if moment else ""
 
 
 ENVIRONMENT.filters["duration"] = duration

@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import ClientResponse
 
+from tests.console.browser import SKIPPED, browser, page_as, served
 from tests.deskbot.conftest import Deskbot, deskbot
 
-__all__ = ["Console", "deskbot", "signed_in_as"]
+__all__ = ["Console", "browser", "deskbot", "page_as", "served", "signed_in_as"]
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -59,3 +60,10 @@ async def signed_in_as(deskbot: Deskbot, email: str) -> Console:
     answer = await console.sign_in(email)
     assert answer.status == 302 and answer.headers["Location"] == "/console/"
     return console
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say loudly when the browser tests were skipped (DESKBOT_ALLOW_NO_BROWSER=1)."""
+    if SKIPPED:
+        terminalreporter.write_line("!" * 27 + " browser tests SKIPPED " + "!" * 27, red=True)
+        terminalreporter.write_line(f"{len(SKIPPED)} browser cases did not run: {SKIPPED[0]}")
