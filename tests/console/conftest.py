@@ -21,7 +21,8 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 @dataclass
 class Console:
-    """`deskbot`'s test client seen as one browser (its cookie jar is that browser's)."""
+    """`deskbot`'s test client seen as one browser (its cookie jar is that browser's: a second
+    `sign_in` in the same test replaces the first person's session cookie)."""
 
     deskbot: Deskbot
 

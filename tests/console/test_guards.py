@@ -79,3 +79,31 @@ async def test_a_signed_out_visitor_is_sent_to_sign_in_and_comes_back(
     )
     back = await console.get(callback)
     assert back.headers["Location"] == "/console/probe?x=1"
+
+
+async def test_when_desk_cannot_be_asked_the_page_says_so(
+    admin_probe: None, deskbot: Deskbot
+) -> None:
+    """Desk down or our token refused: a page naming the cause (503), never a 500, and no
+    admin page served on an old answer."""
+    from bot.sandbox.accounts import SANDBOX_ORG_REFRESH_TOKEN
+
+    sandboxes = deskbot.parts.sandboxes
+    assert sandboxes is not None
+    admin = await signed_in_as(deskbot, "admin@example.com")
+    assert (await admin.get("/console/probe")).status == 200  # the directory knows Ada now
+    sandboxes.registry.refuse(SANDBOX_ORG_REFRESH_TOKEN)
+    sandboxes.registry.expire_all()
+    page = await admin.get("/console/probe")
+    assert page.status == 503 and "Zoho Desk is unavailable" in await page.text()
+    deskbot.clock.advance(minutes=31)  # past the agent directory's 30 minutes
+    known = await signed_in_as(deskbot, "kenji@example.com")
+    assert (await known.get("/console/")).status == 200  # agents already known stay known
+    stranger = await signed_in_as(deskbot, "stranger@elsewhere.example")  # never seen
+    page = await stranger.get("/console/")
+    assert page.status == 503 and "Zoho Desk is unavailable" in await page.text()
+    sandboxes.registry.accept()
+    deskbot.clock.advance(minutes=2)
+    admin = await signed_in_as(deskbot, "admin@example.com")  # one cookie jar: sign in again
+    back = await admin.get("/console/probe")
+    assert back.status == 200, await back.text()
