@@ -87,6 +87,7 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
                 title="Form refused",
                 reason="This form was not sent from your console page (or the page is out of "
                 "date), so nothing was changed. Reload the page and try again.",
+                back=True,
             )
     return await handler(request)
 
@@ -138,14 +139,18 @@ async def _let_in(request: web.Request, *, admin: bool) -> web.StreamResponse | 
     if admin:
         agent, is_admin = await admin_now(request.config_dict[DESK], agent)
         if not is_admin:
-            return _refused(request, "Only admins can do that.")
+            return _refused(request, "Only admins can do that.", back=True)
     reader = await request.config_dict[READERS].person(session.email)
     request[VIEWER] = Viewer(session.email, agent, is_admin, reader.zone, session)
     return None
 
 
-def _refused(request: web.Request, reason: str) -> web.Response:
-    return render(request, "refused.html", status=403, title="Not available to you", reason=reason)
+def _refused(request: web.Request, reason: str, *, back: bool = False) -> web.Response:
+    """A 403 page saying why; `back` offers the way back to my status (for an agent refused
+    one page, not for someone the console has nothing for)."""
+    return render(
+        request, "refused.html", status=403, title="Not available to you", reason=reason, back=back
+    )
 
 
 # --- sign-in, callback, sign-out ------------------------------------------------------------
