@@ -1,4 +1,5 @@
-"""The framework's own answers: usage and "did you mean", errors, refusals, "working on it"."""
+"""The framework's own answers: usage and "did you mean", errors, refusals, "working on it";
+each in the reader's language (`words`, bot/i18n; catalog domain `framework`)."""
 
 from __future__ import annotations
 
@@ -10,39 +11,58 @@ from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Card, ListSlide, Message
 from bot.cliq.places import NoBotPlace, bot_place
 from bot.context import BotInfo
+from bot.i18n import ENGLISH, Words
 
 
-def usage(bot: BotInfo, envelope: Envelope, *, unknown: str = "", problem: str = "") -> Message:
-    """A short usage card (SPEC X1): what went wrong, a "did you mean", and what works."""
+def usage(
+    bot: BotInfo, envelope: Envelope, words: Words, *, unknown: str = "", problem: str = ""
+) -> Message:
+    """A short usage card (SPEC X1): what went wrong, a "did you mean", and what works. A
+    command's `usage` and `description` are shown in `words`' language when the catalogs have
+    them (marked `N_` where the command is declared)."""
     lines: list[str] = []
     command = bot.router.find_command(envelope.name) if envelope.type == "command" else None
     if problem:
         lines.append(escape(problem))  # it may quote what the person typed
     if command is not None:
         # Plain text: Cliq draws `x` as red bold "quote" text, not code (reference/cliq.md §1.7).
-        if "Usage:" not in problem:  # a sub-command's own usage replaces the command's
-            lines.append(f"Usage: {command.usage}")
+        if not _has_usage(problem, words):  # a sub-command's own usage replaces it
+            lines.append(words.gettext("Usage: {usage}", usage=words.gettext(command.usage)))
         if command.description:
-            lines.append(command.description)
+            lines.append(words.gettext(command.description))
         return Message(
             text="\n".join(lines), card=Card(title=f"/{command.name}", theme="modern-inline")
         )
     if unknown:
         shown = unknown if len(unknown) <= 60 else unknown[:57] + "…"
-        lines.append(f"I don't know “{escape(shown)}”.")
+        lines.append(words.gettext("I don't know “{typed}”.", typed=escape(shown)))
         guess = did_you_mean(bot, unknown)
         if guess:
-            lines.append(f"Did you mean *{guess}*?")
+            lines.append(words.gettext("Did you mean *{guess}*?", guess=guess))
     items = [
-        f"{c.usage}: {c.description}" if c.description else c.usage for c in bot.router.commands
+        f"{words.gettext(c.usage)}: {words.gettext(c.description)}"
+        if c.description
+        else words.gettext(c.usage)
+        for c in bot.router.commands
     ]
     items += [f"“{k.label}”" for k in bot.router.keywords if isinstance(k.pattern, str)]
-    slides = [ListSlide(title="You can say", data=items[:20])] if items else []
+    slides = (
+        [ListSlide(title=words.pgettext("card title", "You can say"), data=items[:20])]
+        if items
+        else []
+    )
     return Message(
-        text="\n".join(lines) or "Here is what I understand.",
-        card=Card(title="How to talk to me", theme="modern-inline"),
+        text="\n".join(lines) or words.gettext("Here is what I understand."),
+        card=Card(title=words.pgettext("card title", "How to talk to me"), theme="modern-inline"),
         slides=slides,
     )
+
+
+def _has_usage(problem: str, words: Words) -> bool:
+    """Whether `problem` already holds a usage line (a sub-command's own), in the reader's
+    language or in English."""
+    marks = {w.gettext("Usage: {usage}", usage="").strip() for w in (words, ENGLISH)}
+    return any(mark in problem for mark in marks)
 
 
 def did_you_mean(bot: BotInfo, typed: str) -> str:
@@ -57,16 +77,22 @@ def did_you_mean(bot: BotInfo, typed: str) -> str:
     return found[0] if found else ""
 
 
-def error(reference: str) -> Message:
+def error(reference: str, words: Words) -> Message:
     """A listener failed: a short card with a reference id; the details are in the log only."""
     return Message(
-        text=f"Something went wrong on my side. If it keeps happening, quote reference {reference}.",
-        card=Card(title="Sorry, that failed", theme="modern-inline"),
+        text=words.gettext(
+            "Something went wrong on my side. If it keeps happening, quote reference {reference}.",
+            reference=reference,
+        ),
+        card=Card(title=words.pgettext("card title", "Sorry, that failed"), theme="modern-inline"),
     )
 
 
-def working() -> Banner:
-    return Banner(text="Working on it: the answer follows.", status="success")
+def working(words: Words) -> Banner:
+    """The answer is late: it follows as a message (SPEC X3)."""
+    return Banner(
+        text=words.pgettext("banner", "Working on it: the answer follows."), status="success"
+    )
 
 
 def late_post(envelope: Envelope, output: Any) -> tuple[str, str, dict[str, Any]] | None:
@@ -100,17 +126,31 @@ def late_post(envelope: Envelope, output: Any) -> tuple[str, str, dict[str, Any]
     return place.target_kind, place.target, message
 
 
-def admins_only() -> Banner:
-    return Banner(text="Only admins can do that.", status="failure")
+def admins_only(words: Words) -> Banner:
+    """An admin-only listener called by someone else."""
+    return Banner(text=words.pgettext("banner", "Only admins can do that."), status="failure")
 
 
-def stale_button() -> Banner:
-    return Banner(text="This button or form is outdated: run it again.", status="failure")
+def stale_button(words: Words) -> Banner:
+    """A button or form this bot no longer answers (or whose sealed values were changed)."""
+    return Banner(
+        text=words.pgettext("banner", "This button or form is outdated: run it again."),
+        status="failure",
+    )
 
 
-def welcome(bot: BotInfo) -> Message:
-    commands = [c.usage for c in bot.router.commands]
+def welcome(bot: BotInfo, words: Words) -> Message:
+    """The answer to someone opening the bot's chat, when the bot has no welcome listener."""
+    commands = ", ".join(words.gettext(c.usage) for c in bot.router.commands[:3])
+    text = (
+        words.gettext("Hi, I am {name}. Try {commands}.", name=bot.name, commands=commands)
+        if commands
+        else words.gettext("Hi, I am {name}. Try saying hello.", name=bot.name)
+    )
     return Message(
-        text=f"Hi, I am {bot.name}. Try " + (", ".join(commands[:3]) or "saying hello") + ".",
-        card=Card(title=f"Welcome to {bot.name}", theme="modern-inline"),
+        text=text,
+        card=Card(
+            title=words.pgettext("card title", "Welcome to {name}", name=bot.name),
+            theme="modern-inline",
+        ),
     )

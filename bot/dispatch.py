@@ -24,7 +24,7 @@ from bot.cliq.replies import Reply
 from bot.cliq.sealed import SEAL, opened, seal
 from bot.clock import Clock, SystemClock
 from bot.context import Context
-from bot.i18n import Languages
+from bot.i18n import ENGLISH, N_, Languages, Words
 from bot.router import (
     AdminRule,
     ButtonRoute,
@@ -190,7 +190,7 @@ class Bot:
                 reply = seal(reply, self.form_key)
             output = render(reply)
         except UsageError as exc:
-            output = answers.usage(self, envelope, problem=str(exc)).to_json()
+            output = answers.usage(self, envelope, ctx.words, problem=str(exc)).to_json()
         except Exception as exc:
             try:
                 reply = await self._error_reply(exc, ctx)
@@ -204,7 +204,7 @@ class Bot:
                 output = render(reply)
             else:
                 log.exception("listener failed [ref %s]", request_id)
-                output = answers.error(request_id).to_json()
+                output = answers.error(request_id, ctx.words).to_json()
         if envelope.handler.type == "participation_handler" and self.late_reply is not None:
             # Whether Cliq shows a participation handler's answer is undocumented (audit
             # §2.13): post it as the bot instead, and answer empty so it is never shown twice.
@@ -257,15 +257,20 @@ class Bot:
         command = self.find_command(env.name)
         if command is None:
             log.warning("no command listener for /%s: answered usage", env.name)
-            return _constant(lambda ctx: answers.usage(self, env, unknown=f"/{env.name}"))
+            return _constant(
+                lambda ctx: answers.usage(self, env, ctx.words, unknown=f"/{env.name}")
+            )
         args = env.params.arguments if isinstance(env.params.arguments, str) else ""
         if env.params.selections and env.selected:
             # A picked suggestion is what the user meant: `/ticket 11` + "#115" → "#115".
             args = " ".join(env.selected)
-        extra = command.extra_words(args)
-        if extra is not None:
+        if command.extra_words(args, ENGLISH) is not None:
             log.info("/%s with more than it takes: answered usage", command.name)
-            return _constant(lambda ctx: answers.usage(self, env, problem=extra))
+            return _constant(
+                lambda ctx: answers.usage(
+                    self, env, ctx.words, problem=command.extra_words(args, ctx.words) or ""
+                )
+            )
         args = args.strip()
         return _guarded(
             lambda ctx: command.listener(ctx, args),
@@ -293,7 +298,7 @@ class Bot:
         if handler == "welcome_handler":
             if self.router.welcomes:
                 return self.router.welcomes[0]
-            return _constant(lambda ctx: answers.welcome(self))
+            return _constant(lambda ctx: answers.welcome(self, ctx.words))
         if handler in ("action_handler", "menu_handler"):
             return self._menu(env)
         if handler == "message_handler":
@@ -327,8 +332,11 @@ class Bot:
                 log.warning(
                     "menu %r: unknown sub_action %r, offering its sub-actions", name, sub_action
                 )
-            offer = Suggestions.of(f"{parent}: pick one.", *subs)
-            return _constant(lambda ctx: offer)
+            return _constant(
+                lambda ctx: Suggestions.of(
+                    ctx.words.gettext("{menu}: pick one.", menu=parent), *subs
+                )
+            )
         return self._keyword(env, sub_action or name, reply_when_unknown=True)
 
     def _extension(self, env: Envelope) -> Run | None:
@@ -339,16 +347,22 @@ class Bot:
         if handler == "installation_validator":
             return _constant(lambda ctx: _Raw({"status": "200"}))
         if handler == "installation_handler":
-            answer = {
-                "status": "200",
-                "title": f"{self.name} is installed",
-                "message": f"Say hi to {self.name}, or type /help.",
-                "note": [f"{self.name} answers commands, menu actions and buttons."],
-                "footer": "",
-            }
-            return _constant(lambda ctx: _Raw(answer))
+            return _constant(lambda ctx: _Raw(self._installed(ctx.words)))
         log.warning("unhandled extension %s: answered empty", handler)
         return None
+
+    def _installed(self, words: Words) -> dict[str, Any]:
+        """The extension installation handler's answer, in the installer's language."""
+        name = self.name
+        return {
+            "status": "200",
+            "title": words.gettext("{name} is installed", name=name),
+            "message": words.gettext("Say hi to {name}, or type /help.", name=name),
+            "note": [
+                words.gettext("{name} answers commands, menu actions and buttons.", name=name)
+            ],
+            "footer": "",
+        }
 
     def _keyword(self, env: Envelope, text: str, *, reply_when_unknown: bool) -> Run | None:
         found = self.find_keyword(text)
@@ -361,7 +375,7 @@ class Bot:
             if self.router.unmatched:
                 return self._otherwise(env, text)
             log.info("no keyword matches %r: answered usage", text[:80])
-            return _constant(lambda ctx: answers.usage(self, env, unknown=text))
+            return _constant(lambda ctx: answers.usage(self, env, ctx.words, unknown=text))
         keyword, match = found
         return _guarded(keyword.bound(match), requires=keyword.requires)
 
@@ -374,7 +388,7 @@ class Bot:
                 if reply is not None:
                     return reply
             log.info("no keyword matches %r: answered usage", text[:80])
-            return answers.usage(self, env, unknown=text)
+            return answers.usage(self, env, ctx.words, unknown=text)
 
         return run
 
@@ -398,7 +412,7 @@ class Bot:
         if found is None:
             prefix = env.button_key.partition(":")[0]
             log.warning("no button listener for prefix %r: answered stale_button", prefix)
-            return _constant(lambda ctx: answers.stale_button())
+            return _constant(lambda ctx: answers.stale_button(ctx.words))
         route, rest = found
         return _guarded(
             lambda ctx: route.listener(ctx, rest), admin=route.admin, requires=route.requires
@@ -434,31 +448,32 @@ class Bot:
         route = self.find_form(form.name)
         if route is None:
             log.warning("no form listener for form %r: answered stale_button", form.name)
-            return _constant(lambda ctx: answers.stale_button())
+            return _constant(lambda ctx: answers.stale_button(ctx.words))
         values = form_values(form.values)
         if self.form_key is not None:
             unsealed = opened(form.name, values, self.form_key)
             if unsealed is None:
                 log.warning("form %r: hidden values changed or unsealed: answered stale", form.name)
-                return _constant(lambda ctx: answers.stale_button())
+                return _constant(lambda ctx: answers.stale_button(ctx.words))
             values = unsealed
         parsed: Any = values
         if route.model is not None:
             try:
                 parsed = route.model.model_validate(values)
             except ValidationError as exc:
-                error = form_error(exc)
-                return _constant(lambda ctx: error)
+                failed = exc
+                return _constant(lambda ctx: form_error(failed, ctx.words))
 
         async def call(ctx: Context) -> Any:
             if route.offered is not None:
                 offered = route.offered(ctx, values)
                 if inspect.isawaitable(offered):
                     offered = await offered
-                wrong = unoffered(values, offered)
+                wrong = unoffered(values, offered, ctx.words)
                 if wrong:
                     log.warning("form %r: values not offered in %s", route.name, sorted(wrong))
-                    return FormError(text="Please pick again from the list.", inputs=wrong)
+                    text = ctx.words.gettext("Please pick again from the list.")
+                    return FormError(text=text, inputs=wrong)
             return await route.listener(ctx, parsed)
 
         return _guarded(call, admin=route.admin, requires=route.requires)
@@ -510,12 +525,54 @@ def form_values(values: dict[str, Any]) -> dict[str, Any]:
     return {name: reduce(value) for name, value in values.items()}
 
 
-def form_error(exc: ValidationError) -> FormError:
+def form_error(exc: ValidationError, words: Words) -> FormError:
+    """The values failed the form's model: each failing input's message, in the reader's
+    language (`input_error`)."""
     inputs: dict[str, str] = {}
     for error in exc.errors():
         name = str(error["loc"][0]) if error["loc"] else "form"
-        inputs.setdefault(name, error["msg"])
-    return FormError(text="Please check the highlighted fields.", inputs=inputs)
+        inputs.setdefault(name, input_error(error, words))
+    return FormError(text=words.gettext("Please check the highlighted fields."), inputs=inputs)
+
+
+def input_error(error: Any, words: Words) -> str:
+    """One pydantic error (`ValidationError.errors()` item) as a person reads it beside the
+    input: the usual kinds (missing, too short or long, not a number or a date, out of range,
+    not a choice) in words; a model's own `ValueError` message as written (marked `N_` for the
+    catalogs, it is shown translated); anything else as "not valid"."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return words.gettext("This is required.")
+    if kind == "string_too_short":
+        return words.ngettext(
+            "At least {n} character.", "At least {n} characters.", int(ctx["min_length"])
+        )
+    if kind == "string_too_long":
+        return words.ngettext(
+            "At most {n} character.", "At most {n} characters.", int(ctx["max_length"])
+        )
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return words.gettext("Enter a whole number.")
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
+        return words.gettext("Enter a number.")
+    bounds = {
+        "greater_than_equal": ("ge", N_("At least {limit}.")),
+        "greater_than": ("gt", N_("More than {limit}.")),
+        "less_than_equal": ("le", N_("At most {limit}.")),
+        "less_than": ("lt", N_("Less than {limit}.")),
+    }
+    if kind in bounds:
+        key, message = bounds[kind]
+        return words.gettext(message, limit=ctx.get(key, ""))
+    if kind in ("literal_error", "enum"):
+        return words.gettext("Pick one of the choices.")
+    if kind.startswith(("datetime_", "time_")):
+        return words.gettext("Enter a date and time.")
+    if kind.startswith("date_"):
+        return words.gettext("Enter a date.")
+    if kind == "value_error" and ctx.get("error") is not None:
+        return words.gettext(str(ctx["error"]))
+    return words.gettext("This value is not valid.")
 
 
 def _takes_context(reply: ErrorReply) -> bool:
@@ -553,7 +610,7 @@ def _guarded(
         if admin is not False:
             needed = admin(ctx, args) if callable(admin) else bool(admin)
             if needed and not await ctx.caller_is_admin():
-                return answers.admins_only()
+                return answers.admins_only(ctx.words)
         if requires is not None:
             refusal = requires(ctx)
             if inspect.isawaitable(refusal):

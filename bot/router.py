@@ -19,6 +19,7 @@ from bot.cliq import limits
 from bot.cliq.form import DynamicOptions
 from bot.cliq.message import CommandSuggestion
 from bot.cliq.replies import Reply
+from bot.i18n import Words
 
 C = TypeVar("C")
 """The context type listeners get: what the bot's `context_factory` builds (`bot.context.Context`
@@ -138,23 +139,29 @@ class Command:
     requires: Guard | None = None
     takes: Takes = None
 
-    def extra_words(self, args: str) -> str | None:
-        """Why `args` is more than this command takes (see `Takes`), in words for its usage
-        card; None when it is fine."""
+    def extra_words(self, args: str, words: Words) -> str | None:
+        """Why `args` is more than this command takes (see `Takes`), in `words`' language for
+        its usage card; None when it is fine."""
         if self.takes is None:
             return None
-        words = typed(args).split()
+        given = typed(args).split()
         if isinstance(self.takes, int):
-            return _too_many(f"/{self.name}", self.takes, words)
-        verb = words[0].casefold() if words else ""
+            return _too_many(f"/{self.name}", self.takes, given, words)
+        verb = given[0].casefold() if given else ""
         if verb not in self.takes and verb and ANY_OTHER in self.takes:
             other = self.takes[ANY_OTHER]
-            return None if other is None else _too_many(f"/{self.name}", other, words)
+            return None if other is None else _too_many(f"/{self.name}", other, given, words)
         if verb not in self.takes:
+            if not verb:
+                return words.gettext("Say what to do.")
             shown = verb if len(verb) <= 40 else verb[:39] + "…"
-            return f"“{shown}” is not something /{self.name} does." if verb else "Say what to do."
+            return words.gettext(
+                "“{typed}” is not something {command} does.", typed=shown, command=f"/{self.name}"
+            )
         most = self.takes[verb]
-        return None if most is None else _too_many(f"/{self.name} {verb}", most, words[1:])
+        if most is None:
+            return None
+        return _too_many(f"/{self.name} {verb}", most, given[1:], words)
 
 
 @dataclass(frozen=True)
@@ -202,9 +209,12 @@ class FormRoute:
     offered: Offered | None = None
 
 
-def unoffered(values: Mapping[str, Any], offered: Mapping[str, Collection[str]]) -> dict[str, str]:
+def unoffered(
+    values: Mapping[str, Any], offered: Mapping[str, Collection[str]], words: Words
+) -> dict[str, str]:
     """For each choice input whose submitted value (or one of whose values, for a multiple
-    choice) is not among `offered[name]`, the message shown next to it; empty when all are."""
+    choice) is not among `offered[name]`, the message shown next to it (in `words`' language);
+    empty when all are."""
     wrong: dict[str, str] = {}
     for name, allowed in offered.items():
         value = values.get(name)
@@ -213,8 +223,9 @@ def unoffered(values: Mapping[str, Any], offered: Mapping[str, Collection[str]])
         for one in value if isinstance(value, list) else [value]:
             if not isinstance(one, str) or one not in allowed:
                 shown = str(one) if len(str(one)) <= 30 else str(one)[:29] + "…"
-                wrong[name] = (
-                    f"“{shown}” is not one of the choices offered: pick one from the list."
+                wrong[name] = words.gettext(
+                    "“{typed}” is not one of the choices offered: pick one from the list.",
+                    typed=shown,
                 )
                 break
     return wrong
@@ -474,13 +485,22 @@ class Router:
         return register
 
 
-def _too_many(what: str, most: int, words: list[str]) -> str | None:
-    if len(words) <= most:
+def _too_many(what: str, most: int, given: list[str], words: Words) -> str | None:
+    if len(given) <= most:
         return None
-    extra = " ".join(words[most:])
+    extra = " ".join(given[most:])
     shown = extra if len(extra) <= 40 else extra[:39] + "…"
-    takes = "nothing more" if most == 0 else f"at most {most} word{'s' if most > 1 else ''}"
-    return f"{what} takes {takes}: “{shown}” is extra."
+    if most == 0:
+        return words.gettext(
+            "{command} takes nothing more: “{extra}” is extra.", command=what, extra=shown
+        )
+    return words.ngettext(
+        "{command} takes at most {n} word: “{extra}” is extra.",
+        "{command} takes at most {n} words: “{extra}” is extra.",
+        most,
+        command=what,
+        extra=shown,
+    )
 
 
 def _first_line(listener: AnyListener) -> str:

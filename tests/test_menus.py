@@ -13,6 +13,7 @@ from bot.clock import FrozenClock
 from bot.context import Context
 from bot.dispatch import Bot
 from bot.handlers.web import make_web_app
+from bot.i18n import ENGLISH
 from bot.router import MenuLimitError, Router
 from bot.testing import Conversation, SignedRequests
 from bot.testing.signing import envelope
@@ -191,7 +192,7 @@ def test_no_working_banner_from_handlers_whose_banners_cliq_drops() -> None:
     from bot.handlers.cliq import _working_answer
 
     def working(component: str, handler: str) -> bytes:
-        return _working_answer(Envelope.model_validate(envelope(component, handler)))
+        return _working_answer(Envelope.model_validate(envelope(component, handler)), ENGLISH)
 
     assert b"banner" in working("command", "execution_handler")
     assert b"banner" in working("function", "form_handler")

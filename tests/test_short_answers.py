@@ -14,6 +14,7 @@ from bot.cliq.envelope import Envelope
 from bot.cliq.form import RadioInput
 from bot.cliq.message import Banner, Message
 from bot.desk.tickets import Ticket
+from bot.i18n import ENGLISH, Languages
 from bot.testing.signing import envelope
 
 
@@ -24,8 +25,13 @@ def test_a_banner_holds_at_most_50_characters() -> None:
 
 
 def test_the_frameworks_own_banners_fit() -> None:
-    for banner in (answers.working(), answers.admins_only(), answers.stale_button()):
-        assert len(banner.text) <= 50, banner.text
+    for words in (ENGLISH, Languages().words("ja")):
+        for banner in (
+            answers.working(words),
+            answers.admins_only(words),
+            answers.stale_button(words),
+        ):
+            assert len(banner.text) <= 50, banner.text
 
 
 def test_a_refusal_too_long_for_a_banner_is_shown_whole_as_a_message() -> None:
@@ -48,5 +54,5 @@ def test_the_comment_forms_radio_has_its_hint_and_a_radio_needs_one() -> None:
 def test_usage_and_error_text_have_no_backticks(config) -> None:  # type: ignore[no-untyped-def]
     bot = build_bot(config)
     env = Envelope.model_validate(envelope("command", "execution_handler", name="ticket"))
-    assert "`" not in answers.usage(bot, env, problem="bad").text
-    assert "`" not in answers.error("ref-1").text
+    assert "`" not in answers.usage(bot, env, ENGLISH, problem="bad").text
+    assert "`" not in answers.error("ref-1", ENGLISH).text

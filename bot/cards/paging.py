@@ -26,6 +26,7 @@ from typing import Any, Generic, Literal, TypeVar
 from bot.cliq import limits
 from bot.cliq.message import Button, LabelSlide, ListSlide, Slide, TableData, TableSlide
 from bot.cliq.outbound import literal
+from bot.i18n import ENGLISH, Words
 
 T = TypeVar("T")
 
@@ -88,26 +89,52 @@ class SlidePage:
         """Entries on later pages."""
         return self.total - self.first - self.shown
 
-    def line(self, noun: str = "entries", groups: str = "") -> str:
-        """The honest "N more" line, plain text: "Page 2 of 5: agents 101–200 of 1,000; 800
-        more on the next pages." With `groups` (e.g. "columns") it also says which sections the
-        page shows. On a single page: "1,000 agents." """
+    def line(self, noun: str = "", groups: str = "", *, words: Words = ENGLISH) -> str:
+        """The honest "N more" line, plain text, in `words`' language: "Page 2 of 5: agents
+        101–200 of 1,000; 800 more on the next pages." `noun` names the entries (already in
+        that language; "entries" when empty). With `groups` (e.g. "columns") it also says which
+        sections the page shows. On a single page: "1,000 agents." """
+        noun = noun or words.gettext("entries")
+        number = words.number
         if self.count == 1:
-            return f"{self.total:,} {noun}."
+            return words.gettext("{total} {noun}.", total=number(self.total), noun=noun)
         if self.shown:
-            shown = f"{noun} {self.first + 1:,}–{self.first + self.shown:,} of {self.total:,}"
+            shown = words.gettext(
+                "{noun} {first}–{last} of {total}",
+                noun=noun,
+                first=number(self.first + 1),
+                last=number(self.first + self.shown),
+                total=number(self.total),
+            )
         else:
-            shown = f"no {noun} on this page ({self.total:,} in all)"
+            shown = words.gettext(
+                "no {noun} on this page ({total} in all)", noun=noun, total=number(self.total)
+            )
         if groups and self.parts:
             low, high = self.parts[0].section + 1, self.parts[-1].section + 1
-            span = f"{low:,}" if low == high else f"{low:,}–{high:,}"
-            shown += f", {groups} {span} of {self.sections:,}"
-        more = f"; {self.after:,} more on the next pages" if self.after else ""
-        return f"Page {self.number} of {self.count}: {shown}{more}."
+            span = number(low) if low == high else f"{number(low)}–{number(high)}"
+            shown += words.gettext(
+                ", {groups} {span} of {sections}",
+                groups=groups,
+                span=span,
+                sections=number(self.sections),
+            )
+        more = (
+            words.gettext("; {after} more on the next pages", after=number(self.after))
+            if self.after
+            else ""
+        )
+        return words.gettext(
+            "Page {number} of {count}: {shown}{more}.",
+            number=number(self.number),
+            count=number(self.count),
+            shown=shown,
+            more=more,
+        )
 
-    def buttons(self, key: str) -> list[Button]:
+    def buttons(self, key: str, *, words: Words = ENGLISH) -> list[Button]:
         """Previous/Next as needed, keyed `key:<page>` (`page_number` reads the page back)."""
-        return nav_buttons(self.number, self.count, key)
+        return nav_buttons(self.number, self.count, key, words=words)
 
 
 @dataclass(frozen=True)
@@ -125,13 +152,18 @@ class Page(Generic[T]):
         """Items on later pages."""
         return self.total - self.first - len(self.items)
 
-    def more(self, noun: str = "more") -> str:
-        """ "12 more." when items follow, else ""."""
-        return f"{self.after:,} {noun}." if self.after else ""
+    def more(self, noun: str = "", *, words: Words = ENGLISH) -> str:
+        """ "12 more." (or "12 agents more." with a `noun` in `words`' language) when items
+        follow, else ""."""
+        if not self.after:
+            return ""
+        if not noun:
+            return words.gettext("{after} more.", after=words.number(self.after))
+        return words.gettext("{after} {noun} more.", after=words.number(self.after), noun=noun)
 
-    def buttons(self, key: str) -> list[Button]:
+    def buttons(self, key: str, *, words: Words = ENGLISH) -> list[Button]:
         """Previous/Next as needed, keyed `key:<page>`."""
-        return nav_buttons(self.number, self.count, key)
+        return nav_buttons(self.number, self.count, key, words=words)
 
 
 def page_of(items: Sequence[T], number: int = 1, *, per_page: int) -> Page[T]:
@@ -147,13 +179,15 @@ def page_of(items: Sequence[T], number: int = 1, *, per_page: int) -> Page[T]:
     return Page(list(items[first : first + per_page]), number, count, len(items), first)
 
 
-def nav_buttons(number: int, count: int, key: str) -> list[Button]:
-    """ "Previous" and "Next" buttons for page `number` of `count`, keys `key:<page>`."""
+def nav_buttons(number: int, count: int, key: str, *, words: Words = ENGLISH) -> list[Button]:
+    """ "Previous" and "Next" buttons (in `words`' language) for page `number` of `count`, keys
+    `key:<page>`."""
     buttons = []
     if number > 1:
-        buttons.append(Button.invoke("Previous", key=f"{key}:{number - 1}"))
+        label = words.pgettext("button", "Previous")
+        buttons.append(Button.invoke(label, key=f"{key}:{number - 1}"))
     if number < count:
-        buttons.append(Button.invoke("Next", key=f"{key}:{number + 1}"))
+        buttons.append(Button.invoke(words.pgettext("button", "Next"), key=f"{key}:{number + 1}"))
     return buttons
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.cliq.markup import Markup, escape, needs_escape
-from bot.i18n import Languages, Words
+from bot.i18n import ENGLISH, Words
 
 
 def _shown(value: Any) -> Any:
@@ -54,13 +54,8 @@ def _environment(words: Words) -> Environment:
     return environment
 
 
-@cache
-def _english() -> Words:
-    return Languages().words(None)
-
-
 def render(name: str, *, words: Words | None = None, **values: Any) -> Markup:
     """The template's text in `words`' language (English until every caller passes the
     reader's), our markup with every inserted string escaped."""
-    template = _environment(words or _english()).get_template(name)
+    template = _environment(words or ENGLISH).get_template(name)
     return Markup(template.render(**values).strip())

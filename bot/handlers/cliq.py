@@ -19,6 +19,7 @@ from bot.cliq.verify import UnusableBody, VerificationError, Verifier
 from bot.dispatch import EMPTY, NO_SUGGESTIONS, Bot
 from bot.handlers.errors import REQUEST_ID, json_error
 from bot.handlers.serving import BodyTimeout, body_timeout_answer, expect_judged, read_body
+from bot.i18n import Words
 
 BOT = web.AppKey("bot", Bot)
 VERIFIER = web.AppKey("verifier", Verifier)
@@ -90,7 +91,8 @@ class _Overrun:
         self.sending = asyncio.ensure_future(self._send())
 
     async def _send(self) -> web.StreamResponse:
-        response = _output_response(_working_answer(self.envelope))  # built only when needed
+        words = self.request.app[BOT].languages.words(self.envelope.params.user.language)
+        response = _output_response(_working_answer(self.envelope, words))  # built when needed
         response.headers["X-Request-Id"] = self.request[REQUEST_ID]
         await response.prepare(self.request)
         await response.write_eof()
@@ -152,11 +154,12 @@ class DeadlineWatch:
 DEADLINES = web.AppKey("deadlines", DeadlineWatch)
 
 
-def _working_answer(envelope: Envelope) -> bytes:
-    """ "Working on it" only where Cliq shows banners (cliq-banner.html); elsewhere an empty
-    answer of the handler's kind (a list for a suggestion handler)."""
+def _working_answer(envelope: Envelope, words: Words) -> bytes:
+    """ "Working on it" (in the caller's language, `words`) only where Cliq shows banners
+    (cliq-banner.html); elsewhere an empty answer of the handler's kind (a list for a
+    suggestion handler)."""
     if envelope.shows_banners:
-        return answers.working().to_json()
+        return answers.working(words).to_json()
     if envelope.type == "command" and envelope.handler.type == "suggestion_handler":
         return NO_SUGGESTIONS
     return EMPTY

@@ -20,15 +20,30 @@ How to translate a string
 4. `scripts/catalogs update` (extracts, merges into `locales/ja/LC_MESSAGES/<domain>.po`), write
    the Japanese msgstr, `scripts/catalogs compile`. `tests/i18n/test_catalogs.py` fails on a
    msgid without Japanese, a catalog out of date with the code, or a label over its limit.
-5. In a conversation test, speak the pseudo-language (`user.language = "qps"`: every catalog
+5. A string defined where no reader is known (a command's usage and description, a noun passed
+   to a helper, a ValueError's message in a form's model) is marked with `N_("…")` (it returns
+   the text as is; `pybabel extract` finds it) and translated where it is shown, with
+   `words.gettext(text)`: the framework does so for `usage=` and `description=`.
+6. In a conversation test, speak the pseudo-language (`user.language = "qps"`: every catalog
    text in full-width letters) and `tests/words.py`'s `assert_translated(answer, data=[…])`
    fails on any visible text in plain ASCII letters that is not data: a string that escaped.
 """
 
 from bot.cliq import limits
 from bot.i18n.catalogs import DOMAINS, PSEUDO, SOURCE
-from bot.i18n.languages import Languages, language_code
+from bot.i18n.languages import Languages, language_code, words_of
 from bot.i18n.words import Words
+
+ENGLISH = words_of(SOURCE)
+"""The source language's words: for code that has no reader yet (kept only where a default is
+needed while callers are brought over; prefer the reader's)."""
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogs where no reader is known; returns it unchanged (see the
+    module's note, step 5)."""
+    return message
+
 
 LIMITED: dict[str, int] = {
     "button": limits.BUTTON_LABEL,
@@ -43,4 +58,14 @@ LIMITED: dict[str, int] = {
 """msgctxt → the most characters Cliq takes there (bot/cliq/limits.py): a message with one of
 these contexts is checked, in every language, against it (placeholders counted as written)."""
 
-__all__ = ["DOMAINS", "LIMITED", "PSEUDO", "SOURCE", "Languages", "Words", "language_code"]
+__all__ = [
+    "DOMAINS",
+    "ENGLISH",
+    "LIMITED",
+    "N_",
+    "PSEUDO",
+    "SOURCE",
+    "Languages",
+    "Words",
+    "language_code",
+]

@@ -29,10 +29,8 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import zone_named
 from bot.desk.people import Agent
-from bot.i18n import Languages, Words
+from bot.i18n import ENGLISH, Languages, Words
 from bot.identity.directory import Role, role_of
-
-ENGLISH = Languages().words("en")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from bot.i18n.catalogs import LOCALES, read_catalog, translated_languages
 from bot.i18n.tool import ROOT, extract
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
-MARKER = re.compile(r"\b(?:n?p?gettext|_)\(")
+MARKER = re.compile(r"\b(?:n?p?gettext|_|N_)\(")
 
 
 def entries(catalog: Catalog) -> dict[tuple[str | None, str], Message]:
