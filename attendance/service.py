@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from attendance import export as csv_export
 from attendance.errors import AlreadyCheckedOut, AttendanceError, CorrectionError, MoveRefused
@@ -67,6 +67,19 @@ class AttendanceService:
     def _now_ms(self) -> int:
         return to_ms(self._clock.now())
 
+    async def _move_time(self, tx: Any, email: str) -> int:
+        """When a move made now, inside its write transaction, is recorded: the clock read once
+        the write lock is held, and never before the agent's last recorded event. The log is
+        read back in time order (then id), so a move checked against the latest state must come
+        after it in time too; a time read before waiting for the lock (or another process's
+        clock a little ahead) would place it before a move that committed first."""
+        now = self._now_ms()
+        row = await tx.fetchone(
+            "SELECT MAX(at_ms) AS last FROM attendance_events WHERE agent = ?", (email,)
+        )
+        last = None if row is None else row["last"]
+        return now if last is None else max(now, int(last))
+
     # --- status definitions (admin) -------------------------------------------------------
 
     async def statuses(self, *, include_deleted: bool = False) -> list[Status]:
@@ -117,9 +130,9 @@ class AttendanceService:
         # by id (a button pressed on an old card) a deleted status is found, then refused
         target = await self.book.get(status, include_deleted=isinstance(status, int))
         known = await self.book.all(include_deleted=True)
-        now = self._now_ms()
         refused: MoveRefused | None = None
         async with self._db.transaction() as tx:
+            now = await self._move_time(tx, email)
             tail = await self.log.settle(email, now, tx=tx)
             current = tail.segments[-1].status_id if tail.segments else None
             own = kind is EventKind.NORMAL

@@ -173,11 +173,19 @@ def build_verifier(config: Config, clock: Clock) -> Verifier:
 
 
 def create_app(
-    config: Config, *, clock: Clock | None = None, sleep: Sleep | None = None
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    sleep: Sleep | None = None,
+    timers: bool = True,
 ) -> web.Application:
     """Deskbot's app: the framework's edge (bot.handlers.web) plus Deskbot's routes, its
     listeners and its workers; the parts are opened when the app starts (`open_parts`).
-    `clock` and `sleep` (what retries wait with) are injected by tests."""
+    `clock` and `sleep` (what retries wait with) are injected by tests. `timers=False` leaves
+    out the time-driven workers' own rounds on wall time (scheduler, Desk poller, attendance
+    sweep, under the scheduler lease): tests that drive time themselves run that work when they
+    move the sandbox clock (the due work) or call it, never at a moment the engine's speed
+    decides."""
     clock = clock or SystemClock()
 
     async def late_reply(envelope: Envelope, output: bytes) -> None:
@@ -233,18 +241,20 @@ def create_app(
             workers = [
                 asyncio.ensure_future(app[SENDER].run_forever()),
                 asyncio.ensure_future(app[NOTIFIER].run_forever()),
-                # One process among those sharing the store runs the time-driven workers.
-                asyncio.ensure_future(
-                    lead(
-                        app[SCHEDULER_LEASE],
-                        [
-                            app[SCHEDULER].run_forever,
-                            partial(app[POLLER].run_forever, config.desk.poll_seconds),
-                            partial(sweep_attendance, app[ATTENDANCE]),
-                        ],
-                    )
-                ),
             ]
+            if timers:  # one process among those sharing the store runs the time-driven workers
+                workers.append(
+                    asyncio.ensure_future(
+                        lead(
+                            app[SCHEDULER_LEASE],
+                            [
+                                app[SCHEDULER].run_forever,
+                                partial(app[POLLER].run_forever, config.desk.poll_seconds),
+                                partial(sweep_attendance, app[ATTENDANCE]),
+                            ],
+                        )
+                    )
+                )
             if CLOCK_FOLLOWER in app:
                 workers.append(asyncio.ensure_future(app[CLOCK_FOLLOWER].run_forever()))
             if app[SANDBOX_ADDRESSES] and config.sandbox.auto_install:
@@ -472,8 +482,10 @@ async def open_parts(
             poll_once=poller.run_once,
         )
         await installation.load()
-        # One lease object per process: on PostgreSQL it is a connection holding the lock.
+        # One lease object per process: on PostgreSQL it is a connection holding the lock. It is
+        # given up when the parts close (the clock's due work may have taken it, not only `lead`).
         scheduler_lease = db.lease(LEASE)
+        stack.push_async_callback(scheduler_lease.release)
         if isinstance(clock, MovableClock):
             wake = [sender.wake, notifier.wake]
             due = due_work(scheduler, attendance_service, wake, lease=scheduler_lease)
@@ -526,6 +538,13 @@ def _add_health(app: web.Application, config: Config) -> None:
     app[HEALTH_PARTS]["delivery"] = lambda: dict(app[SENDER].stats) if SENDER in app else {}
     app[HEALTH_PARTS]["queues"] = lambda: _queues(app)
     app[HEALTH_CHECKS]["store"] = lambda: _store_problem(app)
+    # Whether this process runs the time-driven workers (holds the scheduler lease): on
+    # PostgreSQL one process among all sharing the store (bot/workers/leader.py).
+    app[HEALTH_PARTS]["scheduler"] = lambda: (
+        {"lease": "held" if app[SCHEDULER_LEASE].holding else "waiting"}
+        if SCHEDULER_LEASE in app
+        else {}
+    )
     app[HEALTH_PARTS]["desk_events"] = lambda: {
         "mode": app[INSTALLATION].events_mode if INSTALLATION in app else None,
         "poll_seconds": config.desk.poll_seconds,

@@ -7,7 +7,9 @@
 One movable clock (`bot.clock.MovableClock`) drives Desk, Cliq and Accounts. A bot running on
 these sandboxes from another process follows it with the GET (`bot.sandbox.follow`): each
 follower asks again only after its due work ran, so the POST answers once every follower seen
-in the last minute has caught up (at most `CATCH_UP_SECONDS`), and what fell due is done.
+in the last minute has caught up (at most `CATCH_UP_SECONDS`), and what fell due is done. A
+follower whose long poll lost its connection before the move (its process died) is not waited
+for.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -64,8 +67,43 @@ class Followers:
     def __init__(self, clock: MovableClock) -> None:
         self._clock = clock
         self._seen: dict[str, tuple[int, float]] = {}  # follower → (version seen, loop time)
+        self._polling: dict[str, web.Request] = {}  # follower → its long poll, while it waits
         self._asked = asyncio.Condition()
+        self._stopping = asyncio.Event()
         clock.on_move(self.catch_up)
+
+    async def stop(self, app: web.Application | None = None) -> None:
+        """End the long polls now (the server is stopping: it would wait for each to time out).
+        An aiohttp `on_shutdown` handler."""
+        self._stopping.set()
+
+    async def moved_after(self, after: int) -> None:
+        """Wait until the clock moved past version `after`, or the server stops."""
+        moved = asyncio.ensure_future(self._clock.wait_moved(after))
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait((moved, stopping), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            moved.cancel()
+            stopping.cancel()
+
+    @contextlib.contextmanager
+    def polling(self, follower: str, request: web.Request) -> Iterator[None]:
+        """While `follower` waits in its long poll `request`: if that connection is lost (its
+        process died), the next move does not wait for it."""
+        self._polling[follower] = request
+        try:
+            yield
+        finally:
+            if self._polling.get(follower) is request:
+                del self._polling[follower]
+
+    def _gone(self) -> None:
+        """Forget the followers whose long poll lost its connection."""
+        for name, request in list(self._polling.items()):
+            if request.transport is None or request.transport.is_closing():
+                self._seen.pop(name, None)
+                del self._polling[name]
 
     async def asked(self, follower: str, version: int) -> None:
         """`follower` has run everything due up to `version` (it is asking for what follows)."""
@@ -76,6 +114,7 @@ class Followers:
     async def catch_up(self) -> None:
         """Wait (at most CATCH_UP_SECONDS) until every live follower has seen this version."""
         target = self._clock.version
+        self._gone()
         now = asyncio.get_running_loop().time()
         memory = FOLLOWER_MEMORY.total_seconds()
         for name, (_, at) in list(self._seen.items()):
@@ -133,9 +172,10 @@ def clock_routes(clock: MovableClock, followers: Followers) -> list[web.RouteDef
         if follower:  # from now on, moves wait for it
             await followers.asked(follower, clock.version if after is None else after)
         if after is not None:
-            with contextlib.suppress(TimeoutError):
+            waiting = followers.polling(follower, request) if follower else contextlib.nullcontext()
+            with contextlib.suppress(TimeoutError), waiting:
                 async with asyncio.timeout(LONG_POLL_SECONDS):
-                    await clock.wait_moved(after)
+                    await followers.moved_after(after)
         return web.json_response(_state(clock))
 
     return [web.post("/sandbox/clock", move), web.get("/sandbox/clock", read)]

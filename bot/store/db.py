@@ -93,6 +93,12 @@ class Lease(ABC):
     async def release(self) -> None:
         """Give the lease up (at shutdown)."""
 
+    @property
+    @abstractmethod
+    def holding(self) -> bool:
+        """Whether this process held the lease when it last asked (`held()`), without asking
+        the store again (for /healthz)."""
+
 
 class Database(ABC):
     """A store on one engine. `engine` is "sqlite" or "postgresql"; `path` says where (a file

@@ -12,6 +12,9 @@ What differs from SQLite lives here, and only here:
   read-then-write in a transaction never races another process's; reads take no lock;
 - session leases (`Lease`): an advisory lock held by one connection for as long as the process
   lives, so a holder that dies loses it the moment its connection closes;
+- advisory locks belong to the whole database, not to a schema: the write lock's and the
+  leases' keys are derived from the store's schema (`current_schema()`), so two stores in one
+  database (`?search_path=one`, `?search_path=two`) never share a lease or the write lock;
 - which errors mean the store cannot be written (`unwritable_reason`): SQLSTATE classes 08
   (connection), 53 (insufficient resources: disk full), 57 (operator intervention: shutdown),
   58 (system/I-O error) and 25006 (read-only transaction), and a server that cannot be reached.
@@ -34,8 +37,8 @@ import asyncpg
 
 from bot.store.db import Database, Lease, Row, StoreHealth, StoreUnavailable, Tx
 
-WRITE_LOCK = 0x6465736B  # "desk": the advisory lock every write transaction takes first
-HOLDER_BIT = 1 << 62  # processes' session locks have it; named leases (and WRITE_LOCK) not
+WRITE_LOCK = "write"  # the advisory lock every write transaction takes first (`store_key`)
+HOLDER_BIT = 1 << 62  # processes' session locks have it; named leases and the write lock not
 POOL_SIZE = 8  # connections per process: reads run side by side, writes one at a time anyway
 CONNECT_TIMEOUT = 10.0  # seconds to reach the server before the store counts as unavailable
 
@@ -134,10 +137,12 @@ class PostgresDatabase(Database):
 
     skip_locked = " FOR UPDATE SKIP LOCKED"
 
-    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, url: str, schema: str = "public") -> None:
         self._pool = pool
         self.url = url
         self.path = redacted(url)
+        self.schema = schema
+        self._write_key = store_key(schema, WRITE_LOCK)
         self.health = StoreHealth()
         self._key = secrets.randbits(62) | HOLDER_BIT  # this process's session lock
         self.holder = f"pg:{self._key}"
@@ -158,7 +163,7 @@ class PostgresDatabase(Database):
         return not free
 
     def lease(self, name: str) -> Lease:
-        return SessionLease(self.url, lease_key(name))
+        return SessionLease(self.url, store_key(self.schema, name))
 
     @classmethod
     async def connect(cls, url: str) -> PostgresDatabase:
@@ -172,7 +177,12 @@ class PostgresDatabase(Database):
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
             raise StoreUnavailable(f"cannot open the store {redacted(url)}: {exc}") from exc
-        db = cls(pool, url)
+        try:
+            schema = await pool.fetchval("SELECT current_schema()")
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            await pool.close()
+            raise StoreUnavailable(f"cannot open the store {redacted(url)}: {exc}") from exc
+        db = cls(pool, url, schema or "public")
         try:
             db._alive = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
             await db._alive.execute("SELECT pg_advisory_lock($1)", db._key)
@@ -197,7 +207,7 @@ class PostgresDatabase(Database):
     async def transaction(self) -> AsyncIterator[Tx]:
         try:
             async with self._pool.acquire() as conn, conn.transaction():
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", self._write_key)
                 yield PostgresTx(conn)
         except BaseException as exc:
             reason = unwritable_reason(exc)
@@ -217,9 +227,12 @@ class PostgresDatabase(Database):
             raise StoreUnavailable(reason) from exc
 
 
-def lease_key(name: str) -> int:
-    """The advisory lock key of a named lease (stable across processes, below HOLDER_BIT)."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") % HOLDER_BIT
+def store_key(schema: str, name: str) -> int:
+    """The advisory lock key of the lock `name` of the store in `schema` (a lease, or the write
+    lock): the same in every process on that store, another for another schema, below
+    HOLDER_BIT."""
+    digest = hashlib.sha256(f"{schema}\x00{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % HOLDER_BIT
 
 
 class SessionLease(Lease):
@@ -247,6 +260,10 @@ class SessionLease(Lease):
             return True
         await conn.close()
         return False
+
+    @property
+    def holding(self) -> bool:
+        return self._conn is not None
 
     async def release(self) -> None:
         conn, self._conn = self._conn, None

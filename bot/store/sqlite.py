@@ -240,6 +240,10 @@ class _OneProcess(Lease):
     async def release(self) -> None:
         return None
 
+    @property
+    def holding(self) -> bool:
+        return True
+
 
 _OPEN: set[str] = set()  # the holders of this process's open stores
 

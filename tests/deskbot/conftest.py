@@ -97,11 +97,16 @@ class Deskbot:
 
 
 @pytest.fixture
-async def deskbot(aiohttp_client, config: Config, clock: FrozenClock, signer) -> Deskbot:  # type: ignore[no-untyped-def]
+async def deskbot(config: Config, aiohttp_client, clock: FrozenClock, signer) -> Deskbot:  # type: ignore[no-untyped-def]
+    """The app on its sandboxes. Its time-driven work (digests, reminders, the sweep) runs when
+    a test calls it or moves the sandbox clock, not on wall-time timers: on a timer its first
+    round would come before or after the test's own steps as the engine's speed decides (on
+    PostgreSQL the scheduler's lease is asked for over a new connection first). `config`
+    comes first so its store outlives the app (fixtures are torn down in reverse)."""
     waits: list[float] = []
 
     async def no_wait(seconds: float) -> None:
         waits.append(seconds)  # retries back off without slowing the tests
 
-    client = await aiohttp_client(create_app(config, clock=clock, sleep=no_wait))
+    client = await aiohttp_client(create_app(config, clock=clock, sleep=no_wait, timers=False))
     return Deskbot(client, signer, clock, waits)

@@ -144,8 +144,10 @@ _PLAIN_SHAPE: list[tuple[str, Counter[str]]] = []
 async def plain_world(aiohttp_client, config, tmp_path) -> Deskbot:  # type: ignore[no-untyped-def]
     """A second, separate world (own database and clock) for the flow with a plain name."""
     clock = FrozenClock("2026-03-02T01:00:00+00:00")
-    store = config.store.model_copy(update={"path": str(tmp_path / "plain.db")})
-    app = create_app(config.model_copy(update={"store": store}), clock=clock, sleep=_no_wait)
+    store = config.store.model_copy(update={"path": str(tmp_path / "plain.db"), "url": ""})
+    app = create_app(
+        config.model_copy(update={"store": store}), clock=clock, sleep=_no_wait, timers=False
+    )
     return Deskbot(await aiohttp_client(app), SignedRequests(SECRET, clock), clock, [])
 
 

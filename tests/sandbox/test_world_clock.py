@@ -117,3 +117,48 @@ async def test_a_move_answers_once_a_following_bot_ran_its_due_work(
                 following.cancel()
     finally:
         await sandboxes.stop()
+
+
+async def test_a_move_does_not_wait_for_a_follower_that_died_in_its_long_poll(
+    config: Config, clock: FrozenClock
+) -> None:
+    """A bot killed while it waits for the next move (its connection gone) is not waited for:
+    the next move answers at once, not after CATCH_UP_SECONDS, while a live follower still is."""
+    from bot.sandbox.world_clock import CATCH_UP_SECONDS
+
+    sandboxes = await start_sandboxes(config, clock)
+    url = f"{sandboxes.urls['desk']}/sandbox/clock"
+    try:
+        async with aiohttp.ClientSession() as session:
+            live_clock, dying_clock = MovableClock(clock), MovableClock(clock)
+            ran: list[timedelta] = []
+
+            async def due_work() -> None:
+                ran.append(live_clock.offset)
+
+            live_clock.on_move(due_work)
+            live = ClockFollower(session, sandboxes.urls["desk"], live_clock)
+            await live.sync()
+            following = [asyncio.ensure_future(live.run_forever())]
+            dying_session = aiohttp.ClientSession()
+            dying = ClockFollower(dying_session, sandboxes.urls["desk"], dying_clock)
+            await dying.sync()
+            following.append(asyncio.ensure_future(dying.run_forever()))
+            try:
+                async with session.post(url, json={"minutes": 10}) as r:
+                    assert (await r.json())["followers"] == 2  # both waited for, and caught up
+                following.pop().cancel()  # the dying bot is killed in its next long poll:
+                await dying_session.close()  # its connection closes
+                async with session.get(url) as r:
+                    assert r.status == 200
+                loop = asyncio.get_running_loop()
+                started = loop.time()
+                async with session.post(url, json={"minutes": 10}) as r:
+                    assert r.status == 200
+                assert loop.time() - started < CATCH_UP_SECONDS / 2
+                assert ran[-1] == timedelta(minutes=20)  # the live one was still waited for
+            finally:
+                for task in following:
+                    task.cancel()
+    finally:
+        await sandboxes.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -89,10 +90,41 @@ async def test_inbox_events_are_claimed_once_and_a_dead_holders_come_back(
     await second.close()
 
 
+class TickingClock:
+    """Time that passes: each reading is a millisecond after the one before, so a move that read
+    the time before waiting for the write lock is older than one that read it later and got the
+    lock first (as two processes' clocks would have it)."""
+
+    def __init__(self, start: FrozenClock) -> None:
+        self._now = start.now()
+
+    def now(self) -> datetime:
+        self._now += timedelta(milliseconds=1)
+        return self._now
+
+
+async def attendance_log_is_legal(db: Database, service: AttendanceService, agent: str) -> int:
+    """Check the agent's log in the order it is read back (time, then id), each move legal
+    from the one before it (no double check-in); return how many moves it holds."""
+    rows = await db.fetchall(
+        "SELECT status_id FROM attendance_events WHERE agent = ? ORDER BY at_ms, id", (agent,)
+    )
+    statuses = await service.statuses(include_deleted=True)
+    by_id = {s.id: s for s in statuses}
+    current: int | None = None
+    for row in rows:
+        check_move(current, by_id[row["status_id"]], statuses)
+        current = row["status_id"]
+    check_ins = [r["status_id"] for r in rows if r["status_id"] in (CHECK_IN, CHECK_OUT)]
+    assert not check_ins or check_ins[0] == CHECK_IN
+    return len(rows)
+
+
 async def test_moves_for_one_agent_from_two_processes_make_a_legal_log(
     two: tuple[Database, Database], clock: FrozenClock
 ) -> None:
-    services = [AttendanceService(db, clock) for db in two]
+    ticking = TickingClock(clock)
+    services = [AttendanceService(db, ticking) for db in two]
     for service in services:
         await service.setup()
     rng = random.Random(14)
@@ -112,18 +144,8 @@ async def test_moves_for_one_agent_from_two_processes_make_a_legal_log(
         return "moved"
 
     outcomes = await asyncio.gather(*(move(n, what) for n, what in enumerate(moves)))
-    rows = await two[0].fetchall(
-        "SELECT status_id FROM attendance_events WHERE agent = ? ORDER BY id", ("ada@example.com",)
-    )
-    assert len(rows) == outcomes.count("moved") > 1
-    statuses = await services[0].statuses(include_deleted=True)
-    by_id = {s.id: s for s in statuses}
-    current: int | None = None
-    for row in rows:  # every stored move was legal from the one before it
-        check_move(current, by_id[row["status_id"]], statuses)
-        current = row["status_id"]
-    check_ins = [r["status_id"] for r in rows if r["status_id"] in (CHECK_IN, CHECK_OUT)]
-    assert check_ins[0] == CHECK_IN
+    moved = await attendance_log_is_legal(two[0], services[0], "ada@example.com")
+    assert moved == outcomes.count("moved") > 1
 
 
 async def test_the_scheduler_lease_has_one_holder_and_is_taken_over(
@@ -158,3 +180,29 @@ async def test_a_signed_credential_is_used_once_whichever_process_sees_it(
     for n in range(20):
         firsts = await asyncio.gather(*(s.first_use(f"oauth-state:{n}", until) for s in seen))
         assert sorted(firsts) == [False, True]
+
+
+async def test_two_stores_in_one_postgresql_database_share_no_lease_and_no_write_lock() -> None:
+    """Advisory locks belong to the whole database: keyed by name alone, a second deskbot on
+    another schema of the same database would wait forever for the first's scheduler lease,
+    and queue behind its writes."""
+    from tests.engines import PostgresSchema, postgres_base
+
+    schemas = [PostgresSchema(postgres_base()) for _ in range(2)]
+    for schema in schemas:
+        await schema.create()
+    stores = [await Database.open(schema.url) for schema in schemas]
+    try:
+        leases = [store.lease("scheduler") for store in stores]
+        assert [await lease.held() for lease in leases] == [True, True]
+        async with stores[0].transaction() as tx:  # a write in progress in the first...
+            await tx.execute("INSERT INTO store_probe (id, at) VALUES (2, 0)")
+            async with asyncio.timeout(5):  # ...does not hold up the second's
+                await stores[1].execute("INSERT INTO store_probe (id, at) VALUES (2, 0)")
+        for lease in leases:
+            await lease.release()
+    finally:
+        for store in stores:
+            await store.close()
+        for schema in schemas:
+            await schema.drop()

@@ -31,7 +31,9 @@ def create_desk_app(sandbox: DeskSandbox) -> web.Application:
         ]
     )
     if isinstance(sandbox.clock, MovableClock):
-        app.add_routes(clock_routes(sandbox.clock, Followers(sandbox.clock)))
+        followers = Followers(sandbox.clock)
+        app.add_routes(clock_routes(sandbox.clock, followers))
+        app.on_shutdown.append(followers.stop)  # its long polls end at once
 
     async def release_stalled(app: web.Application) -> None:
         sandbox.stalled.set()  # before the server waits for its handlers to finish
