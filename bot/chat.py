@@ -7,6 +7,7 @@ links are shown with their URL), and forms are asked for one input at a time. It
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import os
 import socket
@@ -131,9 +132,13 @@ async def _ask(prompt: str) -> str:
         try:
             typed = input(prompt)
         except BaseException as exc:  # EOFError, or an interrupt: handed to the awaiting chat
-            loop.call_soon_threadsafe(settle, None, exc)
+            outcome: tuple[str | None, BaseException | None] = (None, exc)
         else:
-            loop.call_soon_threadsafe(settle, typed, None)
+            outcome = (typed, None)
+        # Ctrl-C may have ended the chat (and closed its loop) while this thread was blocked in
+        # input(): then nobody waits for the line, and handing it over would raise here.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, *outcome)
 
     threading.Thread(target=read, name="deskbot-chat-input", daemon=True).start()
     return (await line).strip()
