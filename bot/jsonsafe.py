@@ -95,6 +95,20 @@ def check(value: Any, *, max_depth: int = MAX_DEPTH) -> None:
                 stack.extend((child, depth + 1) for child in item)
 
 
+def finite(value: Any, max_depth: int = MAX_DEPTH) -> bool:
+    """Whether `value` (a parsed JSON value) nests at most `max_depth` arrays and objects deep
+    and every number in it is finite (not the infinity a parser makes of `1e999`, nor NaN)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        return True
+    if max_depth < 1:
+        return False
+    return all(finite(item, max_depth - 1) for item in value)
+
+
 def _no_constant(name: str) -> Any:
     """`parse_constant`: NaN, Infinity and -Infinity are not JSON we accept."""
     raise JsonBodyError(f"JSON has no {name}")

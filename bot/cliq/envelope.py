@@ -91,7 +91,11 @@ def shows_banners(component: str, handler: str) -> bool:
 
 class Wire(BaseModel):
     model_config = ConfigDict(
-        extra="ignore", populate_by_name=True, frozen=True, coerce_numbers_to_str=True
+        extra="ignore",
+        populate_by_name=True,
+        frozen=True,
+        coerce_numbers_to_str=True,
+        allow_inf_nan=False,  # (as `bot.jsonsafe` refuses them in a body, whichever way it is read)
     )
 
 
@@ -350,7 +354,7 @@ class Envelope(Wire):
     unique_name: str = ""
     handler: Handler
     """The handler called (read from either shape Cliq sends; always a `Handler` once built)."""
-    handler_name: Any = Field(default=None, exclude=True, repr=False)
+    handler_name: str | None = Field(default=None, exclude=True, repr=False)
     """The older shape's handler name, beside `"handler": "<type>"` (read into `handler.name`)."""
     response_url: str = ""
     timestamp: int | None = None
@@ -363,8 +367,8 @@ class Envelope(Wire):
         read as `{"type": …, "name": …}`; then the handler type must be one Cliq has for this
         component. (One Python step after pydantic-core, for every call.)"""
         if self.handler_name is not None and not self.handler.name:
-            name = self.handler_name if isinstance(self.handler_name, str) else ""
-            object.__setattr__(self, "handler", Handler(type=self.handler.type, name=name))
+            named = Handler(type=self.handler.type, name=self.handler_name)
+            object.__setattr__(self, "handler", named)
         if self.handler.type not in HANDLER_TYPES[self.type]:
             known = ", ".join(sorted(HANDLER_TYPES[self.type]))
             raise ValueError(
@@ -415,7 +419,20 @@ def parse_envelope(body: bytes) -> Envelope:
     (`"encoding": "deluge-b64"`, each params value a tagged leaf: `bot.cliq.deluge`).
 
     Raises EnvelopeError, naming the field, when the body is not a handler envelope.
+
+    A plain body that cannot break a `bot.jsonsafe` rule is read straight into the models by
+    pydantic-core's own JSON parser (one pass, no dict in between; it refuses lone surrogates
+    and unreadable numbers itself); anything else, or anything it refuses, is read the careful
+    way below, which gives every refusal its reason.
     """
+    if _plain(body):
+        try:
+            envelope: Envelope = _FROM_JSON(body)
+        except ValidationError:
+            pass  # (the careful way says why)
+        else:
+            if envelope.encoding != ENCODING and all(map(_checked, _free_values(envelope))):
+                return envelope
     try:
         data = jsonsafe.loads(body)
     except jsonsafe.JsonBodyError as exc:
@@ -453,3 +470,61 @@ def _other_branch(error: Any) -> bool:
     if not loc or loc[-1] not in (AS_MAP, AS_TEXT):
         return False
     return error["type"] in ("model_type", "string_type", "dict_type")
+
+
+_FROM_JSON = Envelope.__pydantic_validator__.validate_json
+
+
+def _plain(body: bytes) -> bool:
+    """Whether `body` may take the direct way: UTF-8 JSON opening with `{` (pydantic-core's
+    parser reads UTF-8 only; other encodings and odd openings go the careful way)."""
+    return body[:1] == b"{" and body[1:2] != b"\x00"
+
+
+# What the direct way leaves to the models, and why nothing slips through that the careful way
+# refuses: pydantic-core's parser refuses lone surrogates and over-long numbers itself, and nests
+# at most 200 deep; the typed float fields refuse NaN and infinity (`allow_inf_nan=False`); the
+# int and bool fields refuse them as not numbers; the free fields (`FREE_FIELDS`) are walked
+# for them and for nesting. A text field that takes numbers (`coerce_numbers_to_str`) reads
+# `NaN` or `1e999` as the text "NaN" or "inf", harmless as text; the careful way refuses them.
+FREE_FIELDS = frozenset(
+    {
+        ("Params", "arguments"),
+        ("Params", "options"),
+        ("Params", "selections"),
+        ("IncomingMessage", "sender"),
+        ("Target", "value"),
+        ("FormSubmission", "values"),
+        ("Access", "organization"),
+    }
+)
+"""The fields that take any JSON value (typed `Any` inside): what `_free_values` hands to
+`jsonsafe.finite` after a direct parse. A test keeps this list equal to the models' fields."""
+
+
+_FREE_DEPTH = jsonsafe.MAX_DEPTH - 5
+"""How deep a free value may nest for the direct way (the deepest free field, a message
+sender under `params.data.message`, already sits 5 levels down); deeper goes the careful way,
+which applies `jsonsafe.MAX_DEPTH` exactly."""
+
+
+def _checked(value: Any) -> bool:
+    return jsonsafe.finite(value, _FREE_DEPTH)
+
+
+def _free_values(envelope: Envelope) -> list[Any]:
+    """The values of `FREE_FIELDS` in `envelope` that are set (empty ones left out)."""
+    p = envelope.params
+    found: list[Any] = [v for v in (p.options, p.selections) if v]
+    if not isinstance(p.arguments, str):
+        found.append(p.arguments)
+    for message in (p.message, p.data.message if p.data is not None else None):
+        if message is not None and message.sender:
+            found.append(message.sender)
+    if p.target is not None and p.target.value is not None:
+        found.append(p.target.value)
+    if p.form is not None and p.form.values:
+        found.append(p.form.values)
+    if p.access is not None and p.access.organization:
+        found.append(p.access.organization)
+    return found

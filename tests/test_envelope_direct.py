@@ -1,0 +1,145 @@
+"""parse_envelope's two ways: a plain body is read straight into the models by pydantic-core's
+parser; nothing the careful way (`bot.jsonsafe`, then the models) refuses gets through the direct
+way, and both read the same envelope from the same body."""
+
+from __future__ import annotations
+
+import json
+import typing
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from bot import jsonsafe
+from bot.cliq import envelope as module
+from bot.cliq.envelope import FREE_FIELDS, Envelope, EnvelopeError, parse_envelope
+
+BASE = {"type": "command", "name": "ticket", "handler": {"type": "execution_handler"}}
+
+
+def careful(body: bytes) -> Envelope:
+    """The careful way alone: jsonsafe, then the models from the parsed value."""
+    try:
+        data = jsonsafe.loads(body)
+    except jsonsafe.JsonBodyError as exc:
+        raise EnvelopeError(str(exc)) from None
+    return Envelope.model_validate(data)
+
+
+def deep(levels: int) -> Any:
+    value: Any = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+REFUSED = {
+    "NaN in options": b'{"params": {"options": {"n": NaN}}}',
+    "Infinity in a selection": b'{"params": {"selections": [{"title": Infinity}]}}',
+    "1e999 in arguments": b'{"params": {"arguments": {"key": 1e999}}}',
+    "-1e999 in a sender": b'{"params": {"message": {"text": "x", "sender": {"n": -1e999}}}}',
+    "1e999 in a target value": b'{"params": {"target": {"value": [1, 2, 1e999]}}}',
+    "1e999 in form values": b'{"params": {"form": {"name": "f", "values": {"a": 1e999}}}}',
+    "1e999 in an organization": b'{"params": {"access": {"organization": {"n": 1e999}}}}',
+    "1e999 as a latitude": b'{"params": {"location": {"latitude": 1e999}}}',
+    "NaN as a latitude": b'{"params": {"location": {"longitude": NaN}}}',
+    "1e999 as the timestamp": b'{"timestamp": 1e999}',
+    "a lone surrogate in text": b'{"params": {"arguments": "\\ud800"}}',
+    "a lone surrogate in a key": b'{"params": {"options": {"\\udc00": 1}}}',
+    "a surrogate in UTF-8 bytes": b'{"params": {"arguments": "\xed\xa0\x80"}}',
+    "an over-long integer": b'{"params": {"options": {"n": ' + b"9" * 5000 + b"}}}",
+    "nesting past the limit in options": json.dumps(
+        {"params": {"options": {"n": deep(jsonsafe.MAX_DEPTH)}}}
+    ).encode(),
+    "nesting past the limit in a sender": json.dumps(
+        {"params": {"data": {"message": {"text": "x", "sender": {"n": deep(30)}}}}}
+    ).encode(),
+    "trailing data": b'{"type": "command"} {}',
+    "a byte order mark": b'\xef\xbb\xbf{"type": "command"}',
+}
+
+
+def body_of(fragment: bytes) -> bytes:
+    """`fragment` (an object) merged into BASE, keeping its bytes as written."""
+    if not fragment.startswith(b"{") or fragment.startswith(b'{"type"'):
+        return fragment
+    head = json.dumps(BASE)[:-1].encode()
+    return head + b", " + fragment[1:]
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_what_the_careful_way_refuses_is_refused_with_its_reason(name: str) -> None:
+    body = body_of(REFUSED[name])
+    with pytest.raises((EnvelopeError, ValueError)) as expected:
+        careful(body)
+    with pytest.raises(EnvelopeError) as got:
+        parse_envelope(body)
+    if isinstance(expected.value, EnvelopeError):
+        assert str(got.value) == str(expected.value)
+
+
+def test_nesting_up_to_the_limit_is_read_both_ways() -> None:
+    # params(2) > options(3) > n(4): 28 more levels make 32 in all.
+    body = json.dumps({**BASE, "params": {"options": {"n": deep(jsonsafe.MAX_DEPTH - 4)}}})
+    assert parse_envelope(body.encode()) == careful(body.encode())
+
+
+READ = [
+    {**BASE, "params": {"arguments": "115", "user": {"id": 555, "first_name": "Aiko"}}},
+    {**BASE, "params": {"user": '{"id": "7"}', "chat": {"id": "CT_1", "chat_type": "bot"}}},
+    {"type": "bot", "handler": "action_handler", "handler_name": "Open Tickets"},
+    {
+        "type": "function",
+        "name": "botbutton",
+        "handler": {"type": "button_handler"},
+        "params": {"arguments": '{"key": "status:115"}', "target": {"id": "t", "value": 1.5}},
+    },
+    {
+        "type": "function",
+        "handler": {"type": "form_submit_handler"},
+        "params": {"form": {"name": "f", "values": {"a": {"label": "A", "value": "a"}}}},
+    },
+    {**BASE, "params": {"location": {"latitude": 35.6, "longitude": 139.7}, "options": {}}},
+    {**BASE, "name": "東京", "params": {"arguments": "😀 \\u00e9", "mentions": None}},
+]
+
+
+@pytest.mark.parametrize("data", READ, ids=range(len(READ)))
+def test_both_ways_read_the_same_envelope(data: dict[str, Any]) -> None:
+    body = json.dumps(data, ensure_ascii=False).encode()
+    assert parse_envelope(body) == careful(body)
+
+
+def test_a_deluge_shim_envelope_is_decoded() -> None:
+    from bot.cliq.deluge import ENCODING, encode_leaf
+
+    body = json.dumps(
+        {**BASE, "encoding": ENCODING, "params": {"arguments": encode_leaf("115")}}
+    ).encode()
+    assert parse_envelope(body).params.arguments == "115"
+
+
+def _mentions_any(annotation: Any) -> bool:
+    if annotation is Any:
+        return True
+    return any(_mentions_any(arg) for arg in typing.get_args(annotation))
+
+
+def test_the_free_fields_are_every_field_that_takes_any_value() -> None:
+    # The direct way walks FREE_FIELDS for what pydantic-core's parser lets through in them;
+    # a new field taking any value must be walked too.
+    models = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, BaseModel)
+        and value.__module__ == module.__name__
+    ]
+    found = {
+        (model.__name__, name)
+        for model in models
+        for name, field in model.model_fields.items()
+        if _mentions_any(field.annotation)
+    }
+    assert found == FREE_FIELDS
