@@ -64,6 +64,16 @@ class Limit:
         inner = handler(source)
         sized = _SIZED[inner["type"]]  # a KeyError here is a marker put on an unsized type
         steps = [inner]
+        if self.at_least and self.too_few in ("", self.message):
+            # One message for both bounds: one step (each step re-reads a list or dict).
+            steps.append(
+                core_schema.custom_error_schema(
+                    sized(min_length=self.at_least, max_length=self.at_most),
+                    custom_error_type="cliq_limit",
+                    custom_error_message=self.message,
+                )
+            )
+            return core_schema.chain_schema(steps)
         if self.at_least:
             steps.append(
                 core_schema.custom_error_schema(

@@ -12,7 +12,6 @@ fields left out, buttons at the top level, label slides as one-key objects.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -95,7 +94,7 @@ class Button(Outbound):
     ) -> Button:
         """A button that calls back into the bot; `key` says what was clicked (`status:115`)."""
         if confirm is None:
-            action = _invoke(function)
+            action = _INVOKE.get(function) or _invoke(function)
         else:
             action = ButtonAction(type="invoke.function", data={"name": function}, confirm=confirm)
         fields = {"label": label, "key": key, "action": action}
@@ -110,10 +109,14 @@ class Button(Outbound):
         return cls(label=label, action=ButtonAction(type="open.url", data={"web": url}))
 
 
-@cache
 def _invoke(function: str) -> ButtonAction:
-    """Actions are frozen, so every plain button of one function can share one."""
-    return ButtonAction(type="invoke.function", data={"name": function})
+    """Actions are frozen, so every plain button of one function can share one (kept in
+    `_INVOKE`, read first with a plain `dict.get`)."""
+    action = _INVOKE[function] = ButtonAction(type="invoke.function", data={"name": function})
+    return action
+
+
+_INVOKE: dict[str, ButtonAction] = {}
 
 
 # --- slides ------------------------------------------------------------------------------
@@ -173,7 +176,7 @@ class LabelSlide(_Titled):
     def of(
         cls, pairs: Mapping[str, Any] | Iterable[tuple[str, Any]], *, title: str | None = None
     ) -> LabelSlide:
-        items = pairs.items() if isinstance(pairs, Mapping) else pairs
+        items = pairs.items() if isinstance(pairs, dict | Mapping) else pairs
         data = [  # (`_text`, inlined: every card's labels and values come through here)
             {(k if isinstance(k, str) else str(k)): (v if isinstance(v, str) else str(v))}
             for k, v in items
@@ -288,20 +291,22 @@ def _chars(value: Any) -> int:
     its label pairs and table rows (not the JSON punctuation around them)."""
     if isinstance(value, str):
         return len(value)
+    total = 0
     if isinstance(value, list):
-        total = 0
         for item in value:
-            if isinstance(item, dict) and len(item) == 1:  # a label pair (the usual case)
+            if isinstance(item, dict):  # a label pair or a table row (plain loops: cheapest)
                 for k, v in item.items():
                     total += len(k) + len(v) if isinstance(v, str) else len(k) + _chars(v)
             else:
                 total += _chars(item)
-        return total
-    if isinstance(value, dict):
-        return sum(len(str(k)) + _chars(v) for k, v in value.items())
-    if isinstance(value, TableData):
-        return _chars(value.headers) + _chars(value.rows)
-    return len(str(value))
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            total += len(str(k)) + _chars(v)
+    elif isinstance(value, TableData):
+        total = _chars(value.headers) + _chars(value.rows)
+    else:
+        total = len(str(value))
+    return total
 
 
 class MessageEdit(Message):
