@@ -17,7 +17,7 @@ from types import ModuleType
 
 from aiohttp import web
 
-from bot.console import auth, me
+from bot.console import auth, board, me, outbox, reports, settings
 from bot.console.render import NAV, render
 from bot.desk.errors import DeskError
 from bot.handlers.errors import REQUEST_ID
@@ -25,7 +25,7 @@ from bot.store.db import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-PAGES: list[ModuleType] = [auth, me]
+PAGES: list[ModuleType] = [auth, me, board, reports, settings, outbox]
 """Every console page module, in the order their links appear."""
 
 STATIC = Path(__file__).parent / "static"

@@ -1,0 +1,259 @@
+"""`/console/board` (admins; SPEC A6 in the browser): a column per status, a card per agent with
+the time since their last change, refreshed by itself; a card opens the agent's report, and a
+checked-in agent's card checks them out after a confirmation.
+
+The board is the chat's board: the same agents (`bot.identity.directory.attendance_agents`: Desk's
+active agents whom `[attendance]` lets use attendance), read by the same
+`AttendanceService.board`, and a check-out is the same `AttendanceService.admin_checkout` the
+chat's `/attendance checkout` calls, so the agent gets the same DM (queued with the event, in
+its transaction). No rule of attendance is written here.
+
+- `GET /console/board`: the page; its script asks for `GET /console/board/columns` (the
+  columns alone, an HTML fragment of the same template) every `REFRESH_SECONDS`.
+- `GET /console/board/checkout/{agent id}`: the confirmation; `POST` to it checks out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from attendance.access import AccessPolicy
+from attendance.errors import AlreadyCheckedOut
+from attendance.service import AttendanceService
+from attendance.views import AgentState, Board
+from bot.console.auth import requires_admin
+from bot.console.render import VIEWER, NavLink, Viewer, duration, render
+from bot.desk.people import Agent
+from bot.identity.directory import AgentDirectory, attendance_agents
+from bot.parts import ATTENDANCE, CLOCK, CONFIG, DIRECTORY
+
+routes = web.RouteTableDef()
+nav = [NavLink("/console/board", "Board", admin=True)]
+
+REFRESH_SECONDS = 5
+"""How often the page asks for the board again."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoardCard:
+    """One agent on the board, as the page shows them (times already in the viewer's zone)."""
+
+    agent_id: str
+    email: str
+    name: str
+    checked_in: bool
+    online: bool
+    since: str  # "since 09:12" / "since Mon 30 Nov 09:12" / "not checked in yet"
+    for_how_long: str  # "2 h 05 min", or "" when never checked in
+    since_iso: str  # the instant, ISO 8601, for <time datetime>
+
+
+@dataclass(frozen=True, slots=True)
+class BoardColumn:
+    status_id: int
+    name: str
+    online: bool
+    cards: list[BoardCard]
+
+
+@dataclass(frozen=True, slots=True)
+class BoardView:
+    """What the page draws: the columns, the counts, and when it was read."""
+
+    columns: list[BoardColumn]
+    agents: int
+    checked_in: int
+    read_at: str  # HH:MM:SS in the viewer's zone
+    zone: str
+
+
+async def board_people(directory: AgentDirectory, policy: AccessPolicy) -> dict[str, Agent]:
+    """The board's agents (the chat's: `attendance_agents`), e-mail → their Desk agent."""
+    names = await attendance_agents(directory, policy)
+    found: dict[str, Agent] = {}
+    for agent in await directory.all():
+        if agent.email_id and agent.email_id in names:
+            found[agent.email_id.strip().lower()] = agent
+    return found
+
+
+def since_text(since: datetime | None, now: datetime, zone: ZoneInfo) -> str:
+    """When a status began, in `zone`: the time alone today, the day and time before."""
+    if since is None:
+        return "not checked in yet"
+    local = since.astimezone(zone)
+    if local.date() == now.astimezone(zone).date():
+        return f"since {local:%H:%M}"
+    return f"since {local:%a %-d %b %H:%M}"
+
+
+def board_view(
+    board: Board, people: dict[str, Agent], *, now: datetime, zone: ZoneInfo
+) -> BoardView:
+    """The page's view of `board` (`people`: e-mail → Desk agent, for ids and names)."""
+    columns = []
+    checked_in = 0
+    for column in board.columns:
+        cards = []
+        for state in column.agents:
+            cards.append(_card(state, people.get(state.email), now, zone))
+            checked_in += state.checked_in
+        columns.append(
+            BoardColumn(column.status.id, column.status.name, column.status.online, cards)
+        )
+    return BoardView(
+        columns,
+        agents=sum(len(c.cards) for c in columns),
+        checked_in=checked_in,
+        read_at=f"{now.astimezone(zone):%H:%M:%S}",
+        zone=zone.key,
+    )
+
+
+def _card(state: AgentState, agent: Agent | None, now: datetime, zone: ZoneInfo) -> BoardCard:
+    return BoardCard(
+        agent_id=agent.id if agent else "",
+        email=state.email,
+        name=(agent.display_name if agent else "") or state.name or state.email,
+        checked_in=state.checked_in,
+        online=state.status.online,
+        since=since_text(state.since, now, zone),
+        for_how_long="" if state.since is None else duration(now - state.since),
+        since_iso="" if state.since is None else state.since.isoformat(timespec="seconds"),
+    )
+
+
+async def read_view(
+    attendance: AttendanceService, people: dict[str, Agent], *, now: datetime, zone: ZoneInfo
+) -> BoardView:
+    """Read the board of `people` now and lay it out for the page."""
+    names = {email: agent.display_name for email, agent in people.items()}
+    board = await attendance.board(names, tz=zone.key)
+    return board_view(board, people, now=now, zone=zone)
+
+
+async def _view(request: web.Request) -> BoardView:
+    viewer: Viewer = request[VIEWER]
+    policy = AccessPolicy.from_config(request.config_dict[CONFIG].attendance)
+    people = await board_people(request.config_dict[DIRECTORY], policy)
+    now = request.config_dict[CLOCK].now()
+    return await read_view(request.config_dict[ATTENDANCE], people, now=now, zone=viewer.zone)
+
+
+@routes.get("/board", name="board")
+@requires_admin
+async def board_page(request: web.Request) -> web.StreamResponse:
+    """The board page."""
+    return await _page(request)
+
+
+async def _page(
+    request: web.Request, *, note: str = "", alert: bool = False, status: int = 200
+) -> web.Response:
+    return render(
+        request,
+        "board.html",
+        status=status,
+        title="Attendance board",
+        board=await _view(request),
+        note=note,
+        alert=alert,
+        refresh_seconds=REFRESH_SECONDS,
+    )
+
+
+@routes.get("/board/columns", name="board_columns")
+@requires_admin
+async def board_columns(request: web.Request) -> web.StreamResponse:
+    """The board's columns alone (an HTML fragment), for the page's refresh."""
+    return render(request, "board_columns.html", title="", board=await _view(request))
+
+
+async def _checked_in_agent(request: web.Request) -> tuple[str, Agent, AgentState] | None:
+    """The board agent the path names (e-mail, Desk agent) and their state now, or None."""
+    wanted = request.match_info["agent_id"]
+    policy = AccessPolicy.from_config(request.config_dict[CONFIG].attendance)
+    people = await board_people(request.config_dict[DIRECTORY], policy)
+    found = next(((e, a) for e, a in people.items() if a.id == wanted), None)
+    if found is None:
+        return None
+    viewer: Viewer = request[VIEWER]
+    email, agent = found
+    return email, agent, await request.config_dict[ATTENDANCE].status(email, tz=viewer.zone.key)
+
+
+@routes.get("/board/checkout/{agent_id}", name="board_checkout")
+@requires_admin
+async def confirm_checkout(request: web.Request) -> web.StreamResponse:
+    """The confirmation step before an admin checks an agent out."""
+    found = await _checked_in_agent(request)
+    if found is None:
+        return _no_agent(request)
+    _, agent, state = found
+    viewer: Viewer = request[VIEWER]
+    now = request.config_dict[CLOCK].now()
+    if not state.checked_in:
+        return await _page(
+            request, note=_already_out(agent.display_name, state.since, now, viewer.zone)
+        )
+    return render(
+        request,
+        "board_checkout.html",
+        title="Check an agent out",
+        agent=agent,
+        state=state,
+        since=since_text(state.since, now, viewer.zone),
+        started=since_text(state.session_started, now, viewer.zone)
+        if state.session_started and state.session_started != state.since
+        else "",
+    )
+
+
+@routes.post("/board/checkout/{agent_id}")
+@requires_admin
+async def checkout(request: web.Request) -> web.StreamResponse:
+    """Check the agent out as the signed-in admin (CSRF checked by the console's middleware);
+    they are told by DM, as when an admin checks them out in chat."""
+    found = await _checked_in_agent(request)
+    if found is None:
+        return _no_agent(request)
+    email, agent, _ = found
+    viewer: Viewer = request[VIEWER]
+    now = request.config_dict[CLOCK].now()
+    try:
+        change = await request.config_dict[ATTENDANCE].admin_checkout(
+            email,
+            viewer.email,
+            tz=viewer.zone.key,
+            admin_name=viewer.name,
+            agent_name=agent.display_name or None,
+        )
+    except AlreadyCheckedOut as out:
+        note = _already_out(agent.display_name, out.since, now, viewer.zone)
+        return await _page(request, note=note, alert=True, status=409)
+    at = f"{change.event.at.astimezone(viewer.zone):%H:%M}"
+    own = change.event.kind.value == "normal"
+    told = "" if own else " They are told by DM."
+    return await _page(
+        request, note=f"{agent.display_name} is checked out (by you, at {at}).{told}"
+    )
+
+
+def _no_agent(request: web.Request) -> web.Response:
+    return render(
+        request,
+        "refused.html",
+        status=404,
+        title="Not found",
+        reason="There is no such agent on the board (not a Desk agent who uses attendance).",
+    )
+
+
+def _already_out(name: str, since: datetime | None, now: datetime, zone: ZoneInfo) -> str:
+    if since is None:
+        return f"{name} is not checked in (never checked in)."
+    return f"{name} is already checked out ({since_text(since, now, zone)})."
