@@ -14,15 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from attendance.access import AccessPolicy
 from attendance.errors import RangeError
-from attendance.reports import EARLIEST, LATEST, MAX_DAYS, AgentPeriod, RangeReport
+from attendance.reports import EARLIEST, LATEST, MAX_DAYS, AgentPeriod, DayReport, RangeReport
 from bot.console.auth import requires_agent
 from bot.console.board import board_people
-from bot.console.render import VIEWER, NavLink, Viewer, render
+from bot.console.render import VIEWER, NavLink, Viewer, duration, local_time, render
 from bot.desk.people import Agent
 from bot.handlers.attendance_export import send_csv
 from bot.identity.directory import admin_now
@@ -152,6 +153,7 @@ async def _page(
         report=report,
         period_of=report.agents[0],
         per_status=_per_status(report, report.agents[0]),
+        lines=[(d, day_line(d, zone)) for d in report.agents[0].days],
         view=view,
         period=period,
         note=note,
@@ -159,6 +161,21 @@ async def _page(
         choices=await _export_choices(request, agent),
         max_export_days=MAX_DAYS,
     )
+
+
+def day_line(day: DayReport, zone: ZoneInfo) -> str:
+    """One day of the list view: `checked in 09:00, checked out 18:00, worked 8 h 00 min, away
+    1 h 00 min` (times in `zone`), or `not checked in`."""
+    if not (day.first_check_in or day.worked or day.away):
+        return "not checked in"
+    parts = []
+    if day.first_check_in:
+        parts.append(f"checked in {local_time(day.first_check_in, zone)}")
+    if day.last_check_out:
+        auto = " (automatically, after 24 hours)" if day.auto_check_out else ""
+        parts.append(f"checked out {local_time(day.last_check_out, zone)}{auto}")
+    parts.append(f"worked {duration(day.worked)}, away {duration(day.away)}")
+    return ", ".join(parts)
 
 
 def _per_status(report: RangeReport, period: AgentPeriod) -> list[tuple[str, str, timedelta]]:
