@@ -312,7 +312,7 @@ class AttendanceService:
             state = await self._state(
                 email,
                 now,
-                tz,
+                where,  # looked up once, not per agent
                 statuses=statuses,
                 tail=tail,
                 name=names.get(email, ""),
