@@ -12,7 +12,7 @@ as in chat. Times are in the viewer's zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from attendance.errors import RangeError
 from attendance.reports import EARLIEST, LATEST, MAX_DAYS, AgentPeriod, DayReport, RangeReport
 from bot.console.auth import requires_agent
 from bot.console.board import board_people
-from bot.console.render import VIEWER, NavLink, Viewer, duration, local_time, render
+from bot.console.render import ENVIRONMENT, VIEWER, NavLink, Viewer, duration, render
 from bot.desk.people import Agent
 from bot.handlers.attendance_export import send_csv
 from bot.identity.directory import admin_now
@@ -163,6 +163,14 @@ async def _page(
     )
 
 
+def hm(moment: datetime | None, zone: ZoneInfo) -> str:
+    """`14:05` in `zone` (a report's times: the day is that row's), or "" for None."""
+    return f"{moment.astimezone(zone):%H:%M}" if moment else ""
+
+
+ENVIRONMENT.filters["hm"] = hm
+
+
 def day_line(day: DayReport, zone: ZoneInfo) -> str:
     """One day of the list view: `checked in 09:00, checked out 18:00, worked 8 h 00 min, away
     1 h 00 min` (times in `zone`), or `not checked in`."""
@@ -170,10 +178,10 @@ def day_line(day: DayReport, zone: ZoneInfo) -> str:
         return "not checked in"
     parts = []
     if day.first_check_in:
-        parts.append(f"checked in {local_time(day.first_check_in, zone)}")
+        parts.append(f"checked in {hm(day.first_check_in, zone)}")
     if day.last_check_out:
         auto = " (automatically, after 24 hours)" if day.auto_check_out else ""
-        parts.append(f"checked out {local_time(day.last_check_out, zone)}{auto}")
+        parts.append(f"checked out {hm(day.last_check_out, zone)}{auto}")
     parts.append(f"worked {duration(day.worked)}, away {duration(day.away)}")
     return ", ".join(parts)
 
