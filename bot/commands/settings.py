@@ -9,6 +9,7 @@
 /deskbot rules test <ticket number> <kind>          where it would go, and why
 /deskbot digest                                     where and when the daily digest goes
 /deskbot digest preview|send [department]           see it now (only you), or post it now
+/deskbot digest at <HH:MM> [zone] [department]     post that place's digest then, there
 /deskbot language [<department> <language>|default] each place's language (place_language)
 
 Each verb alone shows the current state. Names are read as people type them
@@ -42,7 +43,10 @@ MAP_USAGE = "Usage: /deskbot map <department> <channel> [create]"
 UNMAP_USAGE = "Usage: /deskbot unmap <department> [disable]"
 NOTIFY_USAGE = "Usage: /deskbot notify <kind> on|off [channel|dm]"
 RULES_USAGE = "Usage: /deskbot rules test <ticket number> <kind>"
-DIGEST_USAGE = "Usage: /deskbot digest [preview|send] [department]"
+DIGEST_USAGE = (
+    "Usage: /deskbot digest [preview|send] [department], or /deskbot digest at <HH:MM> [zone]"
+    " [department]"
+)
 
 
 async def settings_verb(ctx: DeskContext, verb: str, rest: str) -> Message | Banner:
@@ -235,12 +239,14 @@ async def _digest(ctx: DeskContext, said: list[str]) -> Message | Banner:
                 DigestRow(
                     f"#{place.channel}"
                     + (f" ({names.get(place.department_id, '')})" if place.department_id else ""),
-                    f"{digests.time_of_day()} {place.zone.key}",
+                    f"{place.at:%H:%M} {place.zone.key}",
                     f"{last:%a %-d %b}" if last else "not yet",
                 )
             )
         return digest_card(rows)
     action = said[0].casefold()
+    if action == "at":
+        return await _digest_at(ctx, said[1:])
     if action not in ("preview", "send"):
         raise UsageError(f"“{said[0][:20]}” is not preview or send. {DIGEST_USAGE}")
     department = await _one_department(ctx, said[1:], DIGEST_USAGE) if said[1:] else None
@@ -269,7 +275,7 @@ async def _digest(ctx: DeskContext, said: list[str]) -> Message | Banner:
 
 async def _digest_where(ctx: DeskContext, place: DigestPlace, department: Department | None) -> str:
     """Where and when this digest is posted, in a sentence."""
-    at = f"{ctx.digests.time_of_day()} ({place.zone.key})"
+    at = f"{place.at:%H:%M} ({place.zone.key})"
     if department is None or department.id in await ctx.settings.channel_map():
         return f"Posted daily at {at} to #{place.channel}."
     name = _name(department)
@@ -279,3 +285,21 @@ async def _digest_where(ctx: DeskContext, place: DigestPlace, department: Depart
         f"{name} has no channel of its own: its tickets count in #{place.channel}'s daily "
         f"digest at {at}; /deskbot digest send {shown(name)} posts this one there."
     )
+
+
+async def _digest_at(ctx: DeskContext, said: list[str]) -> Message | Banner:
+    """`/deskbot digest at <HH:MM> [zone] [department]`: when a place's digest is posted."""
+    if not said:
+        raise UsageError(DIGEST_USAGE)
+    rest = said[1:]
+    zone = ""
+    if rest and ("/" in rest[0] or rest[0].casefold() in ("utc", "gmt")):
+        zone, rest = rest[0], rest[1:]
+    department = await _one_department(ctx, rest, DIGEST_USAGE) if rest else None
+    place = await ctx.digests.place_for(department.id if department else None)
+    name = _name(department) if department else ""
+    try:
+        done = await changes.digest_schedule(ctx.digests, place, said[0], zone, name=name)
+    except changes.Refused as refusal:
+        return people.refused(str(refusal))
+    return people.done(done)

@@ -49,10 +49,12 @@ class SwitchRow:
 
 @dataclass(frozen=True, slots=True)
 class DigestRow:
+    key: str  # the place's key (`org:<channel>`, `department:<id>`)
     place: str
     at: str
     zone: str
     last: str
+    own: bool  # its time or zone set here (else bot.toml's)
 
 
 async def _page(
@@ -79,6 +81,7 @@ async def _page(
     digests = request.config_dict[SCHEDULER].digest
     names = {d.id: changes.department_name(d) for d in departments}
     places = []
+    schedule = await digests.schedule()
     for place in await digests.places(starting=False):
         last = await digests.last_day(place)
         where = f"#{place.channel}" if place.channel else "(disabled)"
@@ -86,7 +89,12 @@ async def _page(
             where += f" ({names.get(place.department_id, place.department_id)})"
         places.append(
             DigestRow(
-                where, digests.time_of_day(), place.zone.key, f"{last}" if last else "not yet"
+                place.key,
+                where,
+                f"{place.at:%H:%M}",
+                place.zone.key,
+                f"{last}" if last else "not yet",
+                place.key in schedule,
             )
         )
     statuses = await request.config_dict[ATTENDANCE].statuses()
@@ -190,6 +198,26 @@ async def switch(request: web.Request) -> web.StreamResponse:
         if where not in changes.WHERES:
             raise changes.Refused(f"“{where}” is not channel or dm; reload the page.")
         return await changes.switch(request.config_dict[SETTINGS], kind, where, on=on == "on")
+
+    return await _answer(request, change())
+
+
+@routes.post("/settings/digest")
+@requires_admin
+async def digest(request: web.Request) -> web.StreamResponse:
+    """Post the digest of `place` (a place key) at `at` (HH:MM) in `zone` (IANA); both empty
+    go back to bot.toml's."""
+    form = await request.post()
+    digests = request.config_dict[SCHEDULER].digest
+
+    async def change() -> str:
+        wanted = _field(form, "place", 100)
+        place = next((p for p in await digests.places(starting=False) if p.key == wanted), None)
+        if place is None:
+            raise changes.Refused("That digest is not posted any more; reload the page.")
+        return await changes.digest_schedule(
+            digests, place, _field(form, "at", 20), _field(form, "zone", 64)
+        )
 
     return await _answer(request, change())
 

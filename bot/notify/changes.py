@@ -10,15 +10,18 @@ to posts to an unknown channel, and refuses posts from a bot that is not a membe
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, time
 
 from bot.cliq.client import CliqClient
 from bot.cliq.errors import CliqError, CliqRateLimited, CliqRejected
+from bot.clock import zone_named
 from bot.commands.names import close_to, compact, lookup, shown
 from bot.desk.people import Department
 from bot.install import add_bot
 from bot.notify.kinds import DM_ONLY, LABELS, Kind
 from bot.store.settings import Settings
+from bot.workers.digests import DigestPlace, Digests
 
 WHERES = ("channel", "dm")
 
@@ -198,3 +201,34 @@ async def switch(settings: Settings, kind: Kind, where: str, *, on: bool) -> str
             "bot.toml), so tickets still post to channels until they are on."
         )
     return said
+
+
+# --- the daily digest's time and zone --------------------------------------------------------
+
+_TIME_OF_DAY = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+async def digest_schedule(
+    digests: Digests, place: DigestPlace, at: str, zone: str, *, name: str = ""
+) -> str:
+    """Post `place`'s daily digest at `at` (`HH:MM`, 24-hour) in `zone` (an IANA name) from
+    now on; an empty `at` or `zone` goes back to bot.toml's. A day already posted is not
+    posted again (the digest's day is its identity: bot.notify.schedule). `name` names the
+    place's department in a refusal."""
+    at, zone = at.strip(), zone.strip()
+    if place.key not in {p.key for p in await digests.places(starting=False)}:
+        raise Refused(
+            f"{name or place.department_id} has no digest of its own: map it to a channel first, "
+            "and its channel gets one."
+        )
+    when = _TIME_OF_DAY.fullmatch(at) if at else None
+    if at and when is None:
+        raise Refused(f"“{at[:20]}” is not a time of day: write it as HH:MM, e.g. 08:30.")
+    where = zone_named(zone) if zone else None
+    if zone and where is None:
+        raise Refused(f"“{zone[:40]}” is not a time zone: write an IANA name, e.g. Asia/Tokyo.")
+    await digests.set_schedule(
+        place, at=time(int(when[1]), int(when[2])) if when else None, zone=where
+    )
+    now = next(p for p in await digests.places(starting=False) if p.key == place.key)
+    return f"The digest of #{now.channel} is posted daily at {now.at:%H:%M} ({now.zone.key})."

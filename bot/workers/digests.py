@@ -10,13 +10,13 @@ scheduler, `/deskbot digest preview` and `/deskbot digest send`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.cards.summaries import day_stats_card
 from bot.cliq.message import Message
-from bot.clock import Clock
+from bot.clock import Clock, zone_named
 from bot.config import Config
 from bot.desk.client import DeskClient
 from bot.desk.summaries import last_day, pending
@@ -38,10 +38,16 @@ class DigestPlace:
     department_id: str | None
     reader: Reader  # the place's zone and language
     since: datetime | None
+    at: time = time(9, 0)  # the local time of day it is posted at, in `zone`
 
     @property
     def zone(self) -> ZoneInfo:
         return self.reader.zone
+
+
+SCHEDULE = "digest_schedule"
+"""The settings key of the admin's own digest times and zones: place key → {"at": "HH:MM",
+"zone": IANA name}, each optional (bot.toml's `[notifications]` for what is not set)."""
 
 
 class Digests:
@@ -80,21 +86,56 @@ class Digests:
         the first time; False only reads) or, for a department, when it was mapped if later."""
         org = self._config.cliq.org_channel
         installed = await self._installed_since(starting)
-        found = [DigestPlace(f"org:{org}", org, None, await self.reader_of(None), installed)]
+        schedule = await self.schedule()
+        found = [
+            self._scheduled(
+                DigestPlace(f"org:{org}", org, None, await self.reader_of(None), installed),
+                schedule,
+            )
+        ]
         mapped = await self._settings.mapped_since()
         for department_id, channel in sorted((await self._settings.channel_map()).items()):
             since = mapped.get(department_id)
             start = installed if installed is None or since is None else max(installed, since)
-            found.append(
-                DigestPlace(
-                    f"department:{department_id}",
-                    channel,
-                    department_id,
-                    await self.reader_of(department_id),
-                    start,
-                )
+            place = DigestPlace(
+                f"department:{department_id}",
+                channel,
+                department_id,
+                await self.reader_of(department_id),
+                start,
             )
+            found.append(self._scheduled(place, schedule))
         return found
+
+    async def schedule(self) -> dict[str, dict[str, str]]:
+        """The admin's own times and zones, by place key (see SCHEDULE)."""
+        stored = await self._settings.get(SCHEDULE, {})
+        return stored if isinstance(stored, dict) else {}
+
+    def _scheduled(self, place: DigestPlace, schedule: dict[str, dict[str, str]]) -> DigestPlace:
+        """`place` at its own time and zone when the admin set them, else bot.toml's."""
+        own = schedule.get(place.key) or {}
+        zone = zone_named(own.get("zone")) if own.get("zone") else None
+        at = parse_time_of_day(own["at"]) if own.get("at") else parse_time_of_day(self.at)
+        reader = replace(place.reader, zone=zone) if zone else place.reader
+        return replace(place, reader=reader, at=at)
+
+    async def set_schedule(
+        self, place: DigestPlace, *, at: time | None, zone: ZoneInfo | None
+    ) -> None:
+        """Post `place`'s digest at `at` in `zone` from now on; None for either goes back to
+        bot.toml's (`[notifications] digest_time`, `digest_zone`, `department_zones`)."""
+        schedule = await self.schedule()
+        own = {
+            key: value
+            for key, value in (("at", at and at.strftime("%H:%M")), ("zone", zone and zone.key))
+            if value
+        }
+        if own:
+            schedule[place.key] = own
+        else:
+            schedule.pop(place.key, None)
+        await self._settings.put(SCHEDULE, schedule)
 
     async def place_for(self, department_id: str | None) -> DigestPlace:
         """Where `department_id`'s digest goes: its channel, or the org channel when it is
@@ -104,13 +145,14 @@ class Digests:
         if department_id is None or department_id in places:
             return places[department_id]
         disabled = department_id in (await self._settings.rules()).disabled_departments
-        return DigestPlace(
+        place = DigestPlace(
             f"department:{department_id}",
             None if disabled else places[None].channel,
             department_id,
             await self.reader_of(department_id),
             None,
         )
+        return self._scheduled(place, await self.schedule())
 
     async def last_day(self, place: DigestPlace) -> date | None:
         """The last local day whose digest was queued for `place`."""

@@ -36,7 +36,7 @@ from bot.notify.classify import Happening
 from bot.notify.kinds import Kind
 from bot.notify.readers import Readers
 from bot.notify.rules import RuleSettings, decide
-from bot.notify.schedule import due_digest, parse_time_of_day
+from bot.notify.schedule import due_digest
 from bot.store.db import StoreUnavailable
 from bot.store.outbox import BULK, URGENT, Outbox
 from bot.store.settings import Settings
@@ -107,13 +107,14 @@ class Scheduler:
     async def digests(self) -> int:
         """Queue each place's digest whose time has come (once per place and local day; late,
         once, after a real miss; never for a day before the place began)."""
-        at = parse_time_of_day(self.digest.at)
         queued = 0
         now = self._clock.now()
         for place in await self.digest.places():
             if place.since is None or place.channel is None:
                 continue  # not installed: no place has begun, nothing is owed
-            due = due_digest(now, place.zone, at, await self.digest.last_day(place), place.since)
+            due = due_digest(
+                now, place.zone, place.at, await self.digest.last_day(place), place.since
+            )
             if due is None:
                 continue
             try:

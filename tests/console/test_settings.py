@@ -11,6 +11,7 @@ import pytest
 from bot.notify.kinds import Kind
 from tests.console.conftest import Console, signed_in_as
 from tests.deskbot.conftest import Deskbot
+from tests.deskbot.test_digest import tick
 from tests.deskbot.test_notifications import change, installed, settle
 
 ADMIN = "admin@example.com"
@@ -124,7 +125,53 @@ async def test_the_digest_places_with_time_and_zone(deskbot: Deskbot) -> None:
     admin = await signed_in_as(deskbot, ADMIN)
     page = await (await admin.get("/console/settings")).text()
     section = page[page.index('id="digest"') :]
-    assert re.search(r"#desk</th><td>09:00</td><td>[A-Za-z_/]+</td><td>not yet</td>", section)
+    assert re.search(
+        r"#desk</th><td>09:00</td><td>[A-Za-z_/]+ <span[^>]*>\(bot.toml\)</span>", section
+    )
+
+
+async def test_a_digest_time_and_zone_set_here_are_kept_by_the_scheduler(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    admin = await signed_in_as(deskbot, ADMIN)
+    status, page = await post(
+        admin, "/console/settings/digest", place="org:desk", at="10:30", zone="asia/tokyo"
+    )
+    assert status == 200
+    assert notice(page) == "The digest of #desk is posted daily at 10:30 (Asia/Tokyo)."
+    assert "#desk</th><td>10:30</td><td>Asia/Tokyo</td>" in page
+    # 01:00 UTC is 10:00 in Tokyo: nothing yet; 10:30 there is 01:30 UTC
+    assert await tick(deskbot) == []
+    assert await tick(deskbot, minutes=20) == []
+    [posted] = await tick(deskbot, minutes=15)
+    assert posted["target"] == "desk" and "late" not in posted["body"]["text"]
+    assert await tick(deskbot, hours=12) == []  # once a local day
+    # the chat reads the same
+    listed = await deskbot.chat("admin").command("deskbot", "digest")
+    assert "10:30 Asia/Tokyo" in str(listed.body)
+    # emptied: bot.toml's again (signed in anew: the session idled out over those 12 hours)
+    admin = await signed_in_as(deskbot, ADMIN)
+    status, page = await post(admin, "/console/settings/digest", place="org:desk", at="", zone="")
+    assert "#desk</th><td>09:00</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("at", "zone", "said"),
+    [
+        ("25:00", "", "is not a time of day"),
+        ("9am", "", "is not a time of day"),
+        ("", "Mars/Olympus_Mons", "is not a time zone"),
+        ("08:00", "x" * 64, "is not a time zone"),
+    ],
+)
+async def test_a_digest_time_or_zone_that_is_not_one_is_refused(
+    deskbot: Deskbot, at: str, zone: str, said: str
+) -> None:
+    admin = await signed_in_as(deskbot, ADMIN)
+    status, page = await post(admin, "/console/settings/digest", place="org:desk", at=at, zone=zone)
+    assert status == 400 and said in notice(page)
+    assert await deskbot.parts.settings.get("digest_schedule", {}) == {}
+    status, page = await post(admin, "/console/settings/digest", place="nowhere", at="08:00")
+    assert status == 400 and "reload the page" in notice(page)
 
 
 async def test_the_status_list_as_a1_allows(deskbot: Deskbot) -> None:

@@ -216,3 +216,31 @@ async def test_a_word_too_many_is_named_as_extra_and_switches_nothing(deskbot: D
     assert "“bogus kind” is not a notification kind." in shown(unknown)
     maybe = await admin.command("deskbot", "notify closed maybe")
     assert "“maybe” is not on or off." in shown(maybe)
+
+
+async def test_an_admin_sets_when_and_in_which_zone_a_place_gets_its_digest(
+    deskbot: Deskbot,
+) -> None:
+    await installed(deskbot)
+    admin = deskbot.chat("admin")
+    await admin.command("deskbot", "map Japan Support Support JP create")
+    done = await admin.command("deskbot", "digest at 8:15 Asia/Tokyo Japan Support")
+    assert shown(done).startswith("The digest of #supportjp is posted daily at 08:15 (Asia/Tokyo).")
+    done = await admin.command("deskbot", "digest at 10:00")  # the org channel's, zone kept
+    assert shown(done).startswith("The digest of #desk is posted daily at 10:00 (UTC).")
+    listed = {
+        r["Posted to"]: r["Every day at"] for r in rows(await admin.command("deskbot", "digest"))
+    }
+    assert listed == {"#desk": "10:00 UTC", "#supportjp (Japan Support)": "08:15 Asia/Tokyo"}
+    for typed, said in (
+        ("digest at 24:00", "“24:00” is not a time of day"),
+        ("digest at 08:00 Mars/Base", "“Mars/Base” is not a time zone"),
+        ("digest at 08:00 Billing", "Billing has no digest of its own"),
+        ("digest at", "Usage: /deskbot digest"),
+    ):
+        assert said in shown(await admin.command("deskbot", typed)), typed
+    agent = await deskbot.chat("agent").command("deskbot", "digest at 07:00")
+    assert agent.text == "Only admins can do that."
+    assert listed == {
+        r["Posted to"]: r["Every day at"] for r in rows(await admin.command("deskbot", "digest"))
+    }
