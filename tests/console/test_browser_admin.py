@@ -198,3 +198,25 @@ async def test_a_dead_letter_is_retried_from_the_outbox(page_as: PageAs, served:
     await page.get_by_role("button", name=f"Drop post {dead.id}").click()
     await expect(page.get_by_role("status")).to_have_text(f"The post {dead.id} is dropped.")
     assert all(p.id != dead.id for p in await served.parts.outbox.dead_letters())
+
+
+async def test_the_board_is_usable_from_the_keyboard(page_as: PageAs, served: Served) -> None:
+    agent = await page_as("tom@example.com")
+    await agent.get_by_role("button", name="Check In (Online)").click()
+    await expect(agent.get_by_role("status")).to_have_text("Done: you are Check In now.")
+    board = await page_as(ADMIN, next="/console/board")
+    checkout = board.get_by_role("link", name="Check Tom Baker out")
+    for _ in range(60):  # Tab through the page until the card's check-out link has focus
+        await board.keyboard.press("Tab")
+        if await checkout.evaluate("link => link === document.activeElement"):
+            break
+    else:
+        raise AssertionError("the check-out link is not reachable with Tab")
+    await board.clock.run_for(5_000)  # a refresh keeps the focus on the same card's link
+    await expect(checkout).to_be_focused()
+    await board.keyboard.press("Enter")
+    await expect(board.get_by_role("heading", name="Check an agent out")).to_be_visible()
+    await board.get_by_role("button", name="Check Tom Baker out").focus()
+    await board.keyboard.press("Enter")
+    await expect(board.get_by_role("status")).to_contain_text("Tom Baker is checked out")
+    assert not (await served.parts.attendance.status("tom@example.com")).checked_in
