@@ -296,15 +296,22 @@ async def run_chat(
     ask: Ask = _ask,
     show: Show = print,
     bot_unique_name: str | None = None,
+    language: str = "en",
 ) -> int:
     """Chat with the bot at `url`, or with the app `app_at(port)` builds, served in-process on a
-    free loopback port for the chat's length. Calls are signed with `secret`.
+    free loopback port for the chat's length. Calls are signed with `secret` and say the
+    person's Cliq `language` (`ja`, `en`…), as Cliq's `user.language` does.
 
     With `bot_unique_name`, and a bot running against the sandbox Cliq (its `/healthz` names
     it), the person first opens that bot's chat in the sandbox, as someone talking to a bot in
     Cliq has: they subscribe to the bot, so its DMs (Post here, notifications) reach them."""
     signer = SignedRequests(secret, SystemClock())
-    user = {"email": email, "admin": admin, "first_name": email.split("@")[0].title()}
+    user = {
+        "email": email,
+        "admin": admin,
+        "first_name": email.split("@")[0].title(),
+        "language": language,
+    }
     runner: web.AppRunner | None = None
     if url is not None:
         url = cliq_address(url)

@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     chat.add_argument("--email", default="agent@example.com", help="who you are")
     chat.add_argument(
+        "--lang",
+        default="en",
+        help="your language as Cliq sends it (en, ja, ja_JP…): the bot answers in it",
+    )
+    chat.add_argument(
         "--app",
         help="another bot's app factory, module:factory (e.g. examples.standup:app), served "
         "in-process instead of Deskbot",
@@ -88,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("inbox", "outbox"):
             return asyncio.run(_queue(config, args.command, args.words))
         try:
-            return asyncio.run(_chat(config, args.url, args.email, args.app))
+            return asyncio.run(_chat(config, args.url, args.email, args.app, args.lang))
         except KeyboardInterrupt:  # Ctrl-C ends the chat, as 'quit' does: no traceback
             print(file=sys.stderr, flush=True)
             sys.stdout.flush()
@@ -129,13 +134,21 @@ ACCESS_LOG = {"access_log_class": RedactingAccessLogger}
 """How `serve` logs requests: one line each, query values redacted."""
 
 
-async def _chat(config: Config, url: str | None, email: str, app: str | None) -> int:
-    """`deskbot chat`: Deskbot in-process (or at `url`), or the bot `app` names."""
+async def _chat(
+    config: Config, url: str | None, email: str, app: str | None, language: str = "en"
+) -> int:
+    """`deskbot chat`: Deskbot in-process (or at `url`), or the bot `app` names, talked to in
+    `language`."""
     from bot.chat import load_app, run_chat
 
     if app is not None and url is None:
         secret = secrets.token_hex(16)  # this chat's own: the app lives only as long as it
-        return await run_chat(secret=secret, app_at=lambda port: load_app(app, secret), email=email)
+        return await run_chat(
+            secret=secret,
+            app_at=lambda port: load_app(app, secret),
+            email=email,
+            language=language,
+        )
 
     def deskbot_at(port: int) -> web.Application:
         from bot.app import create_app
@@ -152,6 +165,7 @@ async def _chat(config: Config, url: str | None, email: str, app: str | None) ->
         app_at=deskbot_at,
         email=email,
         bot_unique_name=config.cliq.bot_unique_name,
+        language=language,
     )
 
 
