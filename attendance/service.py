@@ -131,7 +131,8 @@ class AttendanceService:
         target = await self.book.get(status, include_deleted=isinstance(status, int))
         known = await self.book.all(include_deleted=True)
         refused: MoveRefused | None = None
-        async with self._db.transaction() as tx:
+        # One agent's moves one at a time, in any process; other agents' moves meanwhile.
+        async with self._db.transaction(key=f"attendance:{email}") as tx:
             now = await self._move_time(tx, email)
             tail = await self.log.settle(email, now, tx=tx)
             current = tail.segments[-1].status_id if tail.segments else None

@@ -38,7 +38,9 @@ async def claim(
     """Claim up to `limit` rows of `table` matching `where` (with `params`), in `order`, that
     no other live holder has: mark them as this process's and return them."""
     assert table in CLAIMABLE  # names come from code, never from input
-    async with db.transaction() as tx:
+    # Rows only: the rows taken are locked (`FOR UPDATE SKIP LOCKED` passes over those another
+    # claim is taking), so claims by several processes run side by side.
+    async with db.transaction(key=None) as tx:
         rows = await tx.fetchall(
             f"SELECT * FROM {table} WHERE ({where}) AND (claimed_by IS NULL OR claimed_by = ?)"
             f" ORDER BY {order} LIMIT ?{db.skip_locked}",

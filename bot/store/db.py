@@ -12,6 +12,14 @@ Write transactions are serialised per store, across processes, as SQLite's `BEGI
 does: a read-then-write inside `transaction()` never races another process's (attendance moves,
 one-shot claims, migrations). Reads outside a transaction see committed data only.
 
+A transaction that needs less says so with its `key` (`transaction(key=…)`), and PostgreSQL
+then lets others run beside it (SQLite, one writer at a time, takes its file's lock whatever the
+key): `WHOLE_STORE` (the default) excludes every other write; a named key (`"attendance:ada@…"`)
+excludes only transactions naming the same key, and those on the whole store; `None` (rows
+only) excludes only whole-store ones, for statements whose safety rests on unique keys and row
+locks alone (`INSERT … ON CONFLICT`, an `UPDATE … WHERE` on a row's own state, `SELECT … FOR
+UPDATE SKIP LOCKED`). `Database.execute`, one statement, is rows only.
+
 A store that cannot be written (read-only file or mount, disk full, I/O error, a PostgreSQL
 server that does not answer) raises `StoreUnavailable`; `Database.health` says since when and
 why, and clears on the next commit.
@@ -30,6 +38,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 Migration = str  # one migration: a script of SQL statements
+WHOLE_STORE = "*"
+"""`transaction()`'s default key: no other write runs meanwhile, in any process."""
 BUSY_PATIENCE = 30.0  # seconds a write waits for another process before giving up
 
 
@@ -146,10 +156,12 @@ class Database(ABC):
         """Close every connection."""
 
     @abstractmethod
-    def transaction(self) -> AbstractAsyncContextManager[Tx]:
-        """One short write transaction; rolled back if the body raises. Serialised with every
-        other write transaction on the store, in any process. Raises `StoreUnavailable` when
-        the store refuses the write."""
+    def transaction(self, key: str | None = WHOLE_STORE) -> AbstractAsyncContextManager[Tx]:
+        """One short write transaction; rolled back if the body raises. Serialised, in any
+        process, with every other write transaction on the store (`key=WHOLE_STORE`), or only
+        with those naming the same `key` and those on the whole store (a named key), or only
+        with those on the whole store (`key=None`: rows only; see the module). Raises
+        `StoreUnavailable` when the store refuses the write."""
 
     @abstractmethod
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
@@ -164,8 +176,12 @@ class Database(ABC):
         return rows[0] if rows else None
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one write statement in its own transaction; return how many rows it touched."""
-        async with self.transaction() as tx:
+        """Run one write statement in its own transaction; return how many rows it touched.
+
+        One statement is atomic by itself, so it takes the rows-only lock (`key=None`); a
+        statement that reads to decide what to write (`INSERT … SELECT … WHERE NOT EXISTS`)
+        must run in `transaction()` instead."""
+        async with self.transaction(key=None) as tx:
             return await tx.execute(sql, params)
 
     async def migrate(self, namespace: str, migrations: Sequence[Migration]) -> int:

@@ -16,7 +16,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
-from bot.store.db import Database, Tx
+from bot.store.db import WHOLE_STORE, Database, Tx
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -30,9 +30,13 @@ whole group's transaction (each item is then tried alone)."""
 class GroupCommit(Generic[Item, Result]):
     """Items written through `write` in shared transactions on `db` (see the module)."""
 
-    def __init__(self, db: Database, write: Write[Item, Result]) -> None:
+    def __init__(
+        self, db: Database, write: Write[Item, Result], *, key: str | None = WHOLE_STORE
+    ) -> None:
+        """`key`: the lock the groups' transactions take (`Database.transaction`)."""
         self._db = db
         self._write = write
+        self._key = key
         self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
@@ -64,7 +68,7 @@ class GroupCommit(Generic[Item, Result]):
 
     async def _commit(self, group: list[tuple[Item, asyncio.Future[Result]]]) -> None:
         """One transaction for `group`; its callers are answered only after COMMIT."""
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(key=self._key) as tx:
             outcomes = await self._write(tx, [item for item, _ in group])
             if len(outcomes) != len(group):  # (a bug in `write`: nothing is committed)
                 raise RuntimeError(f"{len(outcomes)} outcomes for {len(group)} items")

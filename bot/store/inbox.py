@@ -24,6 +24,7 @@ from bot.store import claims
 from bot.store.db import Database, Row, Tx, parse_stamp, stamp
 from bot.store.group import GroupCommit
 from bot.store.seen import (
+    WRITES_KEY,
     Binding,
     SeenCredentials,
     Use,
@@ -83,7 +84,11 @@ class Inbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        self._writes: GroupCommit[_Delivery, tuple[int, int]] = GroupCommit(db, self._write)
+        # Deliveries write their tokens' credentials too: one at a time with the other writers
+        # of credentials, beside everything else.
+        self._writes: GroupCommit[_Delivery, tuple[int, int]] = GroupCommit(
+            db, self._write, key=WRITES_KEY
+        )
 
     async def setup(self) -> None:
         await self._db.migrate("inbox", MIGRATIONS)

@@ -122,7 +122,7 @@ class Outbox:
         )
         if tx is not None:
             return await tx.execute(sql, params) > 0
-        async with self._db.transaction() as own:
+        async with self._db.transaction(key=None) as own:  # one insert, by its unique key
             return await own.execute(sql, params) > 0
 
     async def due(self, limit: int = 100) -> list[Post]:

@@ -7,9 +7,13 @@ What differs from SQLite lives here, and only here:
 - column types in migrations: `INTEGER PRIMARY KEY` is an identity `BIGINT`, `INTEGER` a
   `BIGINT` (epoch milliseconds overflow 32 bits), `BLOB` is `BYTEA`, `REAL` a `DOUBLE PRECISION`
   (`migration_statement`);
-- serialised writes: each write transaction first takes one transaction-scoped advisory lock
-  (`pg_advisory_xact_lock`), as SQLite's `BEGIN IMMEDIATE` takes the file's write lock, so a
-  read-then-write in a transaction never races another process's; reads take no lock;
+- serialised writes: each write transaction first takes the store's transaction-scoped
+  advisory lock (`pg_advisory_xact_lock`), as SQLite's `BEGIN IMMEDIATE` takes the file's write
+  lock, so a read-then-write in a transaction never races another process's; reads take no
+  lock. A transaction with a narrower `key` (bot/store/db.py) takes that lock shared
+  (`pg_advisory_xact_lock_shared`: such transactions run side by side, and a whole-store one
+  waits for them all) and, for a named key, that key's own lock; a one-statement `execute`
+  that meets a deadlock (two statements locking the same rows in another order) runs again;
 - session leases (`Lease`): an advisory lock held by one connection for as long as the process
   lives, so a holder that dies loses it the moment its connection closes;
 - advisory locks belong to the whole database, not to a schema: the write lock's and the
@@ -35,11 +39,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.store.db import Database, Lease, Row, StoreHealth, StoreUnavailable, Tx
+from bot.store.db import WHOLE_STORE, Database, Lease, Row, StoreHealth, StoreUnavailable, Tx
 
 WRITE_LOCK = "write"  # the advisory lock every write transaction takes first (`store_key`)
 HOLDER_BIT = 1 << 62  # processes' session locks have it; named leases and the write lock not
 POOL_SIZE = 8  # connections per process: reads run side by side, writes one at a time anyway
+DEADLOCK_ATTEMPTS = 3  # a one-statement write aborted to break a deadlock is run this often
 CONNECT_TIMEOUT = 10.0  # seconds to reach the server before the store counts as unavailable
 
 _UNWRITABLE_CLASSES = {
@@ -204,10 +209,19 @@ class PostgresDatabase(Database):
         return column_types(statement)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
+    async def transaction(self, key: str | None = WHOLE_STORE) -> AsyncIterator[Tx]:
         try:
             async with self._pool.acquire() as conn, conn.transaction():
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", self._write_key)
+                if key == WHOLE_STORE:
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", self._write_key)
+                elif key is None:
+                    await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", self._write_key)
+                else:
+                    await conn.execute(
+                        "SELECT pg_advisory_xact_lock_shared($1), pg_advisory_xact_lock($2)",
+                        self._write_key,
+                        store_key(self.schema, f"tx:{key}"),
+                    )
                 yield PostgresTx(conn)
         except BaseException as exc:
             reason = unwritable_reason(exc)
@@ -216,6 +230,19 @@ class PostgresDatabase(Database):
             self._refused(reason)
             raise StoreUnavailable(reason) from exc
         self._committed()
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One statement, rows only (bot/store/db.py); run again if PostgreSQL broke a deadlock
+        by aborting it (nothing of it was written)."""
+        values = tuple(params)
+        for attempt in range(DEADLOCK_ATTEMPTS):
+            try:
+                async with self.transaction(key=None) as tx:
+                    return await tx.execute(sql, values)
+            except asyncpg.DeadlockDetectedError:
+                if attempt == DEADLOCK_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         try:

@@ -62,7 +62,7 @@ class SeenCredentials:
         self._db = db
         self._clock = clock
         self._fallback = MemoryReplays(clock)
-        self._writes: GroupCommit[Binding, Use] = GroupCommit(db, self._write)
+        self._writes: GroupCommit[Binding, Use] = GroupCommit(db, self._write, key=WRITES_KEY)
 
     async def setup(self) -> None:
         await self._db.migrate("seen_credentials", MIGRATIONS)
@@ -92,6 +92,13 @@ class SeenCredentials:
     async def count(self) -> int:
         row = await self._db.fetchone("SELECT COUNT(*) AS n FROM seen_credentials")
         return int(row["n"]) if row else 0
+
+
+WRITES_KEY = "seen_credentials"
+"""The lock key of every transaction writing credentials (here, and the inbox's deliveries with
+their tokens): they insert several rows at once and delete expired ones, so two of them side by
+side could lock the same rows in another order (a deadlock); they run one at a time, beside
+everything else."""
 
 
 async def forget_expired(tx: Tx, now_ms: int) -> None:

@@ -37,7 +37,16 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.store.db import BUSY_PATIENCE, Database, Lease, Row, StoreHealth, StoreUnavailable, Tx
+from bot.store.db import (
+    BUSY_PATIENCE,
+    WHOLE_STORE,
+    Database,
+    Lease,
+    Row,
+    StoreHealth,
+    StoreUnavailable,
+    Tx,
+)
 
 T = TypeVar("T")
 
@@ -161,8 +170,9 @@ class SqliteDatabase(Database):
         return statement  # migrations are written in SQLite's column types
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """One short write transaction; rolled back if the body raises.
+    async def transaction(self, key: str | None = WHOLE_STORE) -> AsyncIterator[Tx]:
+        """One short write transaction; rolled back if the body raises. SQLite has one writer
+        at a time: every transaction takes the file's write lock, whatever its `key`.
 
         Raises `StoreUnavailable` when the store refuses the write; waits out (up to
         `BUSY_PATIENCE` seconds) another process holding the write lock."""

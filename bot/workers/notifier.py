@@ -55,6 +55,11 @@ from bot.workers.rounds import retry_pause, run_rounds
 log = logging.getLogger(__name__)
 CONCURRENCY = 16  # events (of different tickets) worked on at once; Desk's own cap still holds
 WAIT_CAP = 60.0  # seconds: the longest an event waits between looks while Desk is down
+ROUNDS_KEY = "notifier"
+"""The lock key of the rounds' transactions (bot/store/db.py): a round writes its posts, the
+tickets' last known states and its events' outcomes, several rows in one transaction, so two
+processes' rounds run one at a time (never locking the same rows in another order), beside
+deliveries, claims and posts."""
 
 
 @dataclass
@@ -169,7 +174,7 @@ class Notifier:
         outcome that cannot be written fails only its own event."""
         outcome_of = {e.id: outcomes.get(e.id) or Outcome("wait", reason=down) for e in events}
         try:
-            async with self._db.transaction() as tx:
+            async with self._db.transaction(key=ROUNDS_KEY) as tx:
                 return sum([await self._write(tx, e, outcome_of[e.id]) for e in events])
         except StoreUnavailable:
             raise
@@ -178,12 +183,12 @@ class Notifier:
         done = 0
         for stored in events:
             try:
-                async with self._db.transaction() as tx:
+                async with self._db.transaction(key=ROUNDS_KEY) as tx:
                     done += await self._write(tx, stored, outcome_of[stored.id])
             except StoreUnavailable:
                 raise
             except Exception as exc:
-                async with self._db.transaction() as tx:
+                async with self._db.transaction(key=ROUNDS_KEY) as tx:
                     failure = Outcome("failed", reason=f"not recorded: {type(exc).__name__}: {exc}")
                     await self._write(tx, stored, failure)
         return done

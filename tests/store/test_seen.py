@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.cliq.replays import MemoryReplays
 from bot.clock import FrozenClock, epoch_ms
-from bot.store.db import Database, Tx
+from bot.store.db import WHOLE_STORE, Database, Tx
 from bot.store.seen import SeenCredentials, Use
 
 
@@ -72,8 +72,8 @@ async def test_calls_together_share_one_commit_and_each_returns_after_it(
     real = db.transaction
 
     @asynccontextmanager
-    async def counted() -> AsyncIterator[Tx]:
-        async with real() as tx:
+    async def counted(key: str | None = WHOLE_STORE) -> AsyncIterator[Tx]:
+        async with real(key) as tx:
             yield tx
         commits.append(len(commits) + 1)  # COMMIT is done
 

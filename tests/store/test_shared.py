@@ -206,3 +206,55 @@ async def test_two_stores_in_one_postgresql_database_share_no_lease_and_no_write
             await store.close()
         for schema in schemas:
             await schema.drop()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "waits"),
+    [
+        ("attendance:a", "attendance:b", False),  # two agents' moves side by side
+        ("attendance:a", "attendance:a", True),  # one agent's, one at a time
+        (None, None, False),  # rows only beside rows only
+        (None, "attendance:a", False),
+        ("*", None, True),  # the whole store excludes every other write...
+        (None, "*", True),  # ...and waits for those under way
+        ("attendance:a", "*", True),
+        ("*", "attendance:a", True),
+    ],
+)
+async def test_postgresql_lets_writes_side_by_side_only_as_their_keys_allow(
+    first: str | None, second: str | None, waits: bool
+) -> None:
+    from tests.engines import PostgresSchema, postgres_base
+
+    schema = PostgresSchema(postgres_base())
+    await schema.create()
+    one, two = await Database.open(schema.url), await Database.open(schema.url)
+
+    async def blocked() -> int:
+        row = await one.fetchone(
+            "SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        )
+        return int(row["n"]) if row else 0
+
+    async def write() -> None:
+        async with two.transaction(key=second) as tx:
+            await tx.execute("INSERT INTO store_probe (id, at) VALUES (3, 0)")
+
+    try:
+        async with one.transaction(key=first) as tx:
+            await tx.execute("INSERT INTO store_probe (id, at) VALUES (2, 0)")
+            writing = asyncio.ensure_future(write())
+            if not waits:
+                async with asyncio.timeout(10):
+                    await writing  # done while the first is still open
+            else:
+                async with asyncio.timeout(10):
+                    while await blocked() == 0:  # the second asks for a lock the first holds
+                        await asyncio.sleep(0.01)
+                assert not writing.done()
+        async with asyncio.timeout(10):
+            await writing
+    finally:
+        await one.close()
+        await two.close()
+        await schema.drop()
