@@ -1,13 +1,16 @@
 """Ingest and delivery rates on each store engine, with several processes sharing PostgreSQL.
 
-    .venv/bin/python bench/store_engines.py [--events 1500] [--postgres URL]
+    .venv/bin/python bench/store_engines.py [--events 1500] [--rounds 1] [--postgres URL]
 
 Without `--postgres` a throwaway cluster is started (scripts/postgres) and stopped after.
 Each case runs real processes (tests/crash/child.py): `ingest` ones serving `/desk/events` into
 the inbox (events POSTed 16 at a time, spread evenly over the processes), then `send` ones
 draining an outbox of as many posts into the sandbox Cliq over HTTP (its 50-a-minute limit off).
-Cases: SQLite with 1 process (the baseline), PostgreSQL with 1, 2 and 3. Rates are events or
-posts a second, and the ratio to the baseline of the same run.
+Cases: SQLite with 1 process (the baseline), PostgreSQL with 1, 2 and 3, and PostgreSQL with
+1, 2 and 3 again with every write transaction on the whole store's lock (`whole-store lock`:
+how PostgreSQL wrote before transactions named narrower keys, bot/store/db.py). Rates are events
+or posts a second, and the ratio to the baseline of the same run; `--rounds N` runs the cases N
+times, interleaved, and prints each case's median.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import asyncio
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,14 +52,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def spawn(*args: str) -> asyncio.subprocess.Process:
+async def spawn(*args: str, whole_store: bool = False) -> asyncio.subprocess.Process:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if whole_store:
+        env["DESKBOT_BENCH_WHOLE_STORE"] = "1"
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         str(CHILD),
         *args,
         cwd=ROOT,
         stdout=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=env,
     )
     assert child.stdout is not None
     assert (await child.stdout.readline()).strip() == b"ready"
@@ -77,9 +84,9 @@ def event(n: int) -> dict[str, object]:
     }
 
 
-async def ingest(store: str, processes: int, events: int) -> float:
+async def ingest(store: str, processes: int, events: int, whole_store: bool) -> float:
     ports = [free_port() for _ in range(processes)]
-    children = [await spawn("ingest", store, str(port)) for port in ports]
+    children = [await spawn("ingest", store, str(port), whole_store=whole_store) for port in ports]
     try:
         async with aiohttp.ClientSession() as session:
             queue = list(range(events))
@@ -100,7 +107,7 @@ async def ingest(store: str, processes: int, events: int) -> float:
         await stop(children)
 
 
-async def deliver(store: str, processes: int, posts: int) -> float:
+async def deliver(store: str, processes: int, posts: int, whole_store: bool) -> float:
     cliq = CliqSandbox(
         lambda token: "admin@example.com" if token == TOKEN else None,
         SystemClock(),
@@ -133,7 +140,8 @@ async def deliver(store: str, processes: int, posts: int) -> float:
         )
     await db.close()
     started = time.perf_counter()
-    children = [await spawn("send", store, f"http://127.0.0.1:{port}") for _ in range(processes)]
+    url = f"http://127.0.0.1:{port}"
+    children = [await spawn("send", store, url, whole_store=whole_store) for _ in range(processes)]
     try:
         await asyncio.wait_for(done.wait(), timeout=600)
         return posts / (time.perf_counter() - started)
@@ -150,33 +158,52 @@ async def fresh_schema(base: str) -> str:
     return f"{base}?search_path={name}"
 
 
-async def main(events: int, base: str) -> None:
-    rows: list[tuple[str, float, float]] = []
+async def main(events: int, base: str, rounds: int) -> None:
+    cases: list[tuple[str, str, int, bool]] = [("SQLite, 1 process", "sqlite", 1, False)]
+    for whole in (False, True):
+        for n in (1, 2, 3):
+            lock = ", whole-store lock" if whole else ""
+            cases.append((f"PostgreSQL ×{n}{lock}", "pg", n, whole))
+    measured: dict[str, list[tuple[float, float]]] = {label: [] for label, *_ in cases}
     with tempfile.TemporaryDirectory() as folder:
-        cases: list[tuple[str, str, int]] = [("SQLite, 1 process", "sqlite", 1)]
-        cases += [(f"PostgreSQL, {n} process{'es' if n > 1 else ''}", "pg", n) for n in (1, 2, 3)]
-        for label, engine, processes in cases:
-            store = str(Path(folder) / f"{uuid.uuid4().hex}.db") if engine == "sqlite" else ""
-            store = store or await fresh_schema(base)
-            ingested = await ingest(store, processes, events)
-            store2 = str(Path(folder) / f"{uuid.uuid4().hex}.db") if engine == "sqlite" else ""
-            store2 = store2 or await fresh_schema(base)
-            delivered = await deliver(store2, processes, events)
-            rows.append((label, ingested, delivered))
-            print(f"{label:<24} ingest {ingested:7.0f}/s  delivery {delivered:7.0f}/s", flush=True)
-    base_in, base_out = rows[0][1], rows[0][2]
-    print(f"\n{events} events and {events} posts; ratios to SQLite with 1 process:")
-    for label, ingested, delivered in rows:
-        print(f"{label:<24} ingest ×{ingested / base_in:.2f}  delivery ×{delivered / base_out:.2f}")
+
+        async def store(engine: str) -> str:
+            if engine == "sqlite":
+                return str(Path(folder) / f"{uuid.uuid4().hex}.db")
+            return await fresh_schema(base)
+
+        for round_ in range(1, rounds + 1):
+            for label, engine, processes, whole in cases:
+                ingested = await ingest(await store(engine), processes, events, whole)
+                delivered = await deliver(await store(engine), processes, events, whole)
+                measured[label].append((ingested, delivered))
+                print(
+                    f"round {round_}: {label:<36} ingest {ingested:6.0f}/s"
+                    f"  delivery {delivered:6.0f}/s",
+                    flush=True,
+                )
+    medians = {
+        label: (statistics.median(i for i, _ in runs), statistics.median(d for _, d in runs))
+        for label, runs in measured.items()
+    }
+    base_in, base_out = medians[cases[0][0]]
+    print(f"\n{events} events and {events} posts, medians of {rounds} round(s);")
+    print("ratios to SQLite with 1 process:")
+    for label, (ingested, delivered) in medians.items():
+        print(
+            f"{label:<36} ingest {ingested:6.0f}/s ×{ingested / base_in:.2f}"
+            f"  delivery {delivered:6.0f}/s ×{delivered / base_out:.2f}"
+        )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1500)
     parser.add_argument("--postgres", default="")
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     if args.postgres:
-        asyncio.run(main(args.events, args.postgres))
+        asyncio.run(main(args.events, args.postgres, args.rounds))
     else:
         started = subprocess.run(
             [str(ROOT / "scripts" / "postgres"), "start"],
@@ -186,6 +213,6 @@ if __name__ == "__main__":
         )
         folder, url = started.stdout.split()
         try:
-            asyncio.run(main(args.events, url))
+            asyncio.run(main(args.events, url, args.rounds))
         finally:
             subprocess.run([str(ROOT / "scripts" / "postgres"), "stop", folder], check=False)

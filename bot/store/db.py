@@ -218,7 +218,7 @@ class Database(ABC):
     async def probe(self) -> str | None:
         """Try a tiny write now: None if the store takes it, else why not (for /healthz)."""
         try:
-            async with self.transaction() as tx:
+            async with self.transaction(key=None) as tx:  # one upsert of its own row
                 await tx.execute(
                     "INSERT INTO store_probe (id, at) VALUES (1, ?)"
                     " ON CONFLICT (id) DO UPDATE SET at = excluded.at",

@@ -8,6 +8,7 @@ The parent kills it with SIGKILL."""
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import sys
 from datetime import UTC, datetime, timedelta
@@ -115,7 +116,28 @@ async def lead_digests(path: str, day: str) -> None:
     await lead(db.lease(LEASE), [digests], every=0.2)
 
 
+def whole_store_locks() -> None:
+    """Every write transaction on the whole store's lock, whatever key it names: PostgreSQL as
+    it was before transactions named narrower keys (the bench's baseline for them)."""
+    from contextlib import AbstractAsyncContextManager
+
+    from bot.store.db import WHOLE_STORE
+    from bot.store.db import Tx as StoreTx
+    from bot.store.postgres import PostgresDatabase
+
+    narrow = PostgresDatabase.transaction
+
+    def whole(
+        self: PostgresDatabase, key: str | None = WHOLE_STORE
+    ) -> AbstractAsyncContextManager[StoreTx]:
+        return narrow(self, WHOLE_STORE)
+
+    PostgresDatabase.transaction = whole  # type: ignore[method-assign,assignment]
+
+
 if __name__ == "__main__":
+    if os.environ.get("DESKBOT_BENCH_WHOLE_STORE") == "1":
+        whole_store_locks()
     if sys.argv[1] == "ingest":
         asyncio.run(ingest(sys.argv[2], int(sys.argv[3])))
     elif sys.argv[1] == "cliq":
