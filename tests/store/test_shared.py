@@ -248,9 +248,12 @@ async def test_postgresql_lets_writes_side_by_side_only_as_their_keys_allow(
                 async with asyncio.timeout(10):
                     await writing  # done while the first is still open
             else:
-                async with asyncio.timeout(10):
-                    while await blocked() == 0:  # the second asks for a lock the first holds
-                        await asyncio.sleep(0.01)
+                for _ in range(1000):  # a bounded poll (10 s) of the server's lock table:
+                    if await blocked():  # the second asks for a lock the first holds
+                        break
+                    await asyncio.sleep(0.01)
+                else:
+                    raise AssertionError("the second write never waited for the first")
                 assert not writing.done()
         async with asyncio.timeout(10):
             await writing
