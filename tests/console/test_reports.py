@@ -60,6 +60,8 @@ async def test_the_report_is_in_the_viewers_zone(deskbot: Deskbot) -> None:
 async def test_an_agent_sees_their_own_report_and_no_one_elses(deskbot: Deskbot) -> None:
     await a_day_of_work(deskbot)
     agent = await signed_in_as(deskbot, AGENT)
+    home = await (await agent.get("/console/")).text()
+    assert f'<a href="/console/agents/{agent_id(deskbot, AGENT)}">My attendance report</a>' in home
     own = await agent.get(f"/console/agents/{agent_id(deskbot, AGENT)}")
     assert own.status == 200 and "Worked <strong>4 h 30 min</strong>" in await own.text()
     assert '<select id="export-agents"' not in await own.text()  # only their own to export
