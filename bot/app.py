@@ -60,7 +60,7 @@ from bot.identity.connections import AgentConnections, NotConnected
 from bot.identity.directory import AgentDirectory
 from bot.identity.export_links import ExportLinks
 from bot.identity.secrets import form_seal_key
-from bot.install import Installation
+from bot.install import Installation, InstallError
 from bot.notify.attendance import AttendanceNotices
 from bot.notify.readers import Readers
 from bot.oauth import ACCOUNTS_HOSTS, Accounts
@@ -566,19 +566,25 @@ async def _store_problem(app: web.Application) -> str | None:
     return f"the store cannot be written ({problem})" if problem else None
 
 
-async def _install_when_listening(installation: Installation, config: Config) -> None:
+async def _install_when_listening(
+    installation: Installation, config: Config, *, attempts: int = 100, pause: float = 0.1
+) -> None:
     """Sandbox setups install themselves: Desk checks the events URL answers, so wait until
-    this server is listening (it starts right after the app's startup)."""
-    for _ in range(100):
+    this server is listening (it starts right after the app's startup), asking `attempts` times
+    `pause` seconds apart. If it never works, one error line says why (no traceback: the bot
+    serves on without Desk's events until `deskbot install` is run)."""
+    why: Exception | None = None
+    for _ in range(attempts):
         try:
             done = await installation.install(config.public_url)
-        except DeskError:
-            await asyncio.sleep(0.1)
+        except (DeskError, InstallError) as exc:  # not listening yet (Desk cannot reach it)
+            why = exc
+            await asyncio.sleep(pause)
             continue
         for line in done:
             print(f"install: {line}", flush=True)
         return
-    log.error("could not install against the sandboxes at %s", config.public_url)
+    log.error("could not install against the sandboxes at %s: %s", config.public_url, why)
 
 
 def _urls(config: Config, sandbox: dict[str, str]) -> tuple[str, str, str, str]:

@@ -106,6 +106,24 @@ async def test_desk_failing_its_validation_get_is_an_install_error_naming_the_ur
     assert await sandbox.desk.webhooks() == []
 
 
+async def test_serve_installing_itself_where_desk_cannot_reach_it_says_so_in_one_line(
+    deskbot: Deskbot, config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A sandbox `serve` installs itself once listening; if Desk never reaches its public_url,
+    the worker gave up with a traceback at shutdown (its InstallError was not caught). Now it
+    asks a few times (Desk may ask before the server listens), then says why in one line."""
+    from bot.app import _install_when_listening
+
+    unreachable = config.model_copy(
+        update={"server": config.server.model_copy(update={"public_url": "http://127.0.0.1:1"})}
+    )
+    await _install_when_listening(
+        deskbot.parts.installation, unreachable, attempts=3, pause=0
+    )  # returns, raising nothing
+    [line] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert "Desk could not reach http://127.0.0.1:1/desk/events" in line and "\n" not in line
+
+
 class NotABot(http.server.BaseHTTPRequestHandler):
     """Something else answering at public_url: JSON, but no sandboxes."""
 
