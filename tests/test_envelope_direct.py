@@ -111,13 +111,20 @@ def test_both_ways_read_the_same_envelope(data: dict[str, Any]) -> None:
     assert parse_envelope(body) == careful(body)
 
 
-def test_a_deluge_shim_envelope_is_decoded() -> None:
-    from bot.cliq.deluge import ENCODING, encode_leaf
+def test_a_deluge_shim_envelope_goes_the_careful_way_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its params are tagged text only `decode_params` reads: the direct way could only fail on
+    # them, after a whole validation, so it is not tried (every call from a shim is one).
+    from bot.cliq.shim import shim_body
 
-    body = json.dumps(
-        {**BASE, "encoding": ENCODING, "params": {"arguments": encode_leaf("115")}}
-    ).encode()
-    assert parse_envelope(body).params.arguments == "115"
+    def direct(body: bytes) -> Envelope:
+        raise AssertionError("the direct way was tried on a shim's envelope")
+
+    monkeypatch.setattr(module, "_FROM_JSON", direct)
+    body = shim_body({**BASE, "params": {"arguments": "115", "user": {"id": "5"}}})
+    envelope = parse_envelope(body)
+    assert (envelope.params.arguments, envelope.params.user.id) == ("115", "5")
 
 
 def _mentions_any(annotation: Any) -> bool:

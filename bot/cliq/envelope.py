@@ -477,8 +477,13 @@ _FROM_JSON = Envelope.__pydantic_validator__.validate_json
 
 def _plain(body: bytes) -> bool:
     """Whether `body` may take the direct way: UTF-8 JSON opening with `{` (pydantic-core's
-    parser reads UTF-8 only; other encodings and odd openings go the careful way)."""
-    return body[:1] == b"{" and body[1:2] != b"\x00"
+    parser reads UTF-8 only; other encodings and odd openings go the careful way), and not an
+    envelope a Deluge shim encoded (its params are tagged text that only `decode_params` reads:
+    trying the models on them first would only fail, at the cost of a whole validation)."""
+    return body[:1] == b"{" and body[1:2] != b"\x00" and _SHIM_ENCODED not in body
+
+
+_SHIM_ENCODED = ENCODING.encode()
 
 
 # What the direct way leaves to the models, and why nothing slips through that the careful way
