@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.cliq.envelope import Chat
+from bot.i18n import ENGLISH, N_, Words
 
 
 @dataclass(frozen=True)
@@ -30,23 +31,35 @@ class NoBotPlace(Exception):
     """The bot cannot post into this chat as itself; the message says why, for a person."""
 
 
-def bot_place(chat: Chat | None, user_email: str) -> Place:
-    """Where a post "in this chat" goes, as the bot. Raises NoBotPlace with a plain reason."""
+def bot_place(chat: Chat | None, user_email: str, *, words: Words = ENGLISH) -> Place:
+    """Where a post "in this chat" goes, as the bot. Raises NoBotPlace with a plain reason;
+    the reason and the place's label are in `words`' language (the caller's)."""
     kind = chat.type if chat is not None else ""
     if kind == "channel":
         assert chat is not None
         if not chat.channel_unique_name:
-            raise NoBotPlace("Cliq did not say which channel this is, so the bot can't post here.")
+            raise NoBotPlace(
+                words.gettext("Cliq did not say which channel this is, so the bot can't post here.")
+            )
         name = chat.channel_unique_name
         return Place("channel", name, f"#{name}")
     if kind == "bot":
         if not user_email:
-            raise NoBotPlace("Cliq did not say who you are, so the bot can't post here.")
-        return Place("user", user_email, "your chat with the bot")
-    where = {"dm": "a direct chat", "thread": "a thread", "chat": "a group chat"}.get(
-        kind, "this kind of chat"
-    )
+            raise NoBotPlace(
+                words.gettext("Cliq did not say who you are, so the bot can't post here.")
+            )
+        return Place("user", user_email, words.gettext("your chat with the bot"))
+    kinds = {
+        "dm": N_("a direct chat"),
+        "thread": N_("a thread"),
+        "chat": N_("a group chat"),
+    }
+    other = N_("this kind of chat")
+    where = words.gettext(kinds.get(kind, other))
     raise NoBotPlace(
-        f"The bot can't post in {where}: Cliq lets a bot post only in channels it belongs to"
-        " and in its own chat. Run the command in such a channel instead."
+        words.gettext(
+            "The bot can't post in {where}: Cliq lets a bot post only in channels it belongs to"
+            " and in its own chat. Run the command in such a channel instead.",
+            where=where,
+        )
     )

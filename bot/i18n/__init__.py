@@ -23,7 +23,9 @@ How to translate a string
 5. A string defined where no reader is known (a command's usage and description, a noun passed
    to a helper, a ValueError's message in a form's model) is marked with `N_("…")` (it returns
    the text as is; `pybabel extract` finds it) and translated where it is shown, with
-   `words.gettext(text)`: the framework does so for `usage=` and `description=`.
+   `words.gettext(text)`: the framework does so for `usage=` and `description=`. Never nest a
+   marked literal inside another marker's call (`words.gettext(d.get(k, N_("…")))`): pybabel
+   does not look inside it, so put it in a variable first.
 6. In a conversation test, speak the pseudo-language (`user.language = "qps"`: every catalog
    text in full-width letters) and `tests/words.py`'s `assert_translated(answer, data=[…])`
    fails on any visible text in plain ASCII letters that is not data: a string that escaped.

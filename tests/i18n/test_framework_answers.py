@@ -296,3 +296,25 @@ def test_buttons_of_pages_are_translated() -> None:
     assert page_of(list(range(30)), 1, per_page=10).more(words=ja) == "ほかに20件あります。"
     message = Message(text="x", buttons=[Button.invoke("ok", key="k")])
     assert message.buttons is not None
+
+
+@pytest.mark.parametrize("kind", ["dm", "thread", "chat", "unknown"])
+def test_where_the_bot_cannot_post_is_said_in_the_readers_language(kind: str) -> None:
+    from bot.cliq.envelope import Chat
+    from bot.cliq.places import NoBotPlace, bot_place
+    from bot.i18n import Languages
+
+    languages = Languages()
+    chat = Chat.model_validate({"id": "CT_1", "type": kind})
+    with pytest.raises(NoBotPlace) as japanese:
+        bot_place(chat, "aiko@example.com", words=languages.words("ja"))
+    assert "ボットは" in str(japanese.value) and "には投稿できません" in str(japanese.value)
+    with pytest.raises(NoBotPlace) as pseudo:
+        bot_place(chat, "aiko@example.com", words=languages.words("qps"))
+    assert_translated({"text": str(pseudo.value)}, data=["Cliq"])
+    own = bot_place(
+        Chat.model_validate({"id": "CT_2", "type": "bot"}),
+        "a@example.com",
+        words=languages.words("ja"),
+    )
+    assert own.label == "ボットとのチャット"
