@@ -16,6 +16,7 @@ from bot.cliq.form import (
 )
 from bot.desk.people import Agent, Team
 from bot.desk.tickets import Ticket, TicketStatus
+from bot.i18n import Words
 
 MAX_OPTIONS = 100
 OPTION_VALUE = 50  # Cliq: an option's value is at most 50 characters (select, radio)
@@ -46,25 +47,28 @@ def _number(ticket: Ticket) -> str:
     return f"#{ticket.ticket_number}"
 
 
-def status_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> Form:
+def status_form(
+    ticket: Ticket, statuses: Sequence[TicketStatus], seen: int, *, words: Words
+) -> Form:
+    """The Status form in the reader's language; Desk's status names as they are."""
     return Form(
-        title=f"Status of {_number(ticket)}"[:100],
+        title=words.pgettext("form title", "Status of {number}", number=_number(ticket))[:100],
         name="status",
-        hint=f"Now: {ticket.status}",
-        button_label="Change",
+        hint=words.pgettext("hint", "Now: {status}", status=ticket.status)[:100],
+        button_label=words.pgettext("button", "Change"),
         inputs=[
             SelectInput(
                 name="status",
-                label="New status",
-                placeholder="Pick a status",
+                label=words.pgettext("input label", "New status"),
+                placeholder=words.pgettext("placeholder", "Pick a status"),
                 mandatory=True,
                 options=status_choices(statuses),
                 value=status_value(ticket.status) if ticket.status else None,
             ),
             TextareaInput(
                 name="note",
-                label="Note",
-                placeholder="Optional: added as a private comment",
+                label=words.pgettext("input label", "Note"),
+                placeholder=words.pgettext("placeholder", "Optional: added as a private comment"),
                 mandatory=False,
                 max_length=5000,
             ),
@@ -74,14 +78,21 @@ def status_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> 
 
 
 def assign_choices(
-    agents: Sequence[Agent], teams: Sequence[Team], *, me: str | None = None
+    agents: Sequence[Agent], teams: Sequence[Team], *, me: str | None = None, words: Words
 ) -> list[tuple[str, str]]:
     """(label, value) for each agent and team a ticket can be assigned to; the agent whose id
     is `me` (the reader) first, as "Me (name)": Assign to me, wherever the card had no room for
-    its button."""
-    mine = [(f"Me ({a.display_name})"[:100], f"agent:{a.id}") for a in agents if a.id == me]
+    its button. Our words in the reader's language; names as Desk has them."""
+    mine = [
+        (words.pgettext("option", "Me ({name})", name=a.display_name)[:100], f"agent:{a.id}")
+        for a in agents
+        if a.id == me
+    ]
     options = mine + [(a.display_name[:100], f"agent:{a.id}") for a in agents if a.id != me]
-    options += [(f"Team: {t.name}"[:100], f"team:{t.id}") for t in teams]
+    options += [
+        (words.pgettext("option", "Team: {name}", name=team.name)[:100], f"team:{team.id}")
+        for team in teams
+    ]
     return options
 
 
@@ -90,16 +101,18 @@ def status_choices(statuses: Sequence[TicketStatus]) -> list[tuple[str, str]]:
     return [(s.value[:100], status_value(s.value)) for s in statuses][:MAX_OPTIONS]
 
 
-def reply_statuses(statuses: Sequence[TicketStatus]) -> list[tuple[str, str]]:
+def reply_statuses(statuses: Sequence[TicketStatus], *, words: Words) -> list[tuple[str, str]]:
     """The Reply form's "then set status" choices: leave it, or one of Desk's statuses."""
-    after = [("Leave as it is", "-")] + [(s.value[:100], status_value(s.value)) for s in statuses]
+    leave = (words.pgettext("option", "Leave as it is"), "-")
+    after = [leave] + [(s.value[:100], status_value(s.value)) for s in statuses]
     return after[:MAX_OPTIONS]
 
 
-def visibilities(*, public_allowed: bool) -> list[tuple[str, str]]:
+def visibilities(*, public_allowed: bool, words: Words) -> list[tuple[str, str]]:
     """The Comment form's "who can see it" choices: public only for those allowed to."""
-    private = [("Private: agents only", "private")]
-    return [*private, ("Public: the customer sees it", "public")] if public_allowed else private
+    private = [(words.pgettext("option", "Private: agents only"), "private")]
+    public = (words.pgettext("option", "Public: the customer sees it"), "public")
+    return [*private, public] if public_allowed else private
 
 
 def matching(choices: Sequence[tuple[str, str]], query: str) -> list[tuple[str, str]]:
@@ -118,19 +131,22 @@ def assign_form(
     seen: int,
     *,
     me: str | None = None,
+    words: Words,
 ) -> Form:
     """Agents and teams of the ticket's department: a drop-down of them, or, when there are more
     than Cliq's 100 options, a `dynamic_select` searched as the agent types (Cliq's advice for
     more than 100 results, dynamic-drop-down.html). The reader (`me`) comes first, chosen
     already when the ticket has no owner."""
-    options = assign_choices(agents, teams, me=me if me != ticket.assignee_id else None)
+    first = me if me != ticket.assignee_id else None
+    options = assign_choices(agents, teams, me=first, words=words)
+    label = words.pgettext("input label", "Assign to")
     owner: SelectInput | DynamicSelectInput
     if len(options) <= MAX_OPTIONS:
-        mine = options[0][1] if options and options[0][0].startswith("Me (") else None
+        mine = f"agent:{first}" if first and any(a.id == first for a in agents) else None
         owner = SelectInput(
             name="owner",
-            label="Assign to",
-            placeholder="An agent or a team",
+            label=label,
+            placeholder=words.pgettext("placeholder", "An agent or a team"),
             mandatory=True,
             options=options,
             value=mine if mine and not ticket.assignee_id else None,
@@ -138,38 +154,44 @@ def assign_form(
     else:
         owner = DynamicSelectInput(
             name="owner",
-            label="Assign to",
-            placeholder="Type a name",
+            label=label,
+            placeholder=words.pgettext("placeholder", "Type a name"),
             mandatory=True,
         )
     return Form(
-        title=f"Assign {_number(ticket)}"[:100],
+        title=words.pgettext("form title", "Assign {number}", number=_number(ticket))[:100],
         name="assign",
-        hint="Agents and teams of the ticket's department",
-        button_label="Assign",
+        hint=words.pgettext("hint", "Agents and teams of the ticket's department"),
+        button_label=words.pgettext("button", "Assign"),
         inputs=[owner, *_hidden(ticket, seen)],
     )
 
 
-def reply_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> Form:
-    after = reply_statuses(statuses)
+def reply_form(
+    ticket: Ticket, statuses: Sequence[TicketStatus], seen: int, *, words: Words
+) -> Form:
+    after = reply_statuses(statuses, words=words)
+    if ticket.email:
+        to = words.pgettext("hint", "An e-mail to {email}", email=ticket.email)[:100]
+    else:
+        to = words.pgettext("hint", "An e-mail to the customer")
     return Form(
-        title=f"Reply on {_number(ticket)}"[:100],
+        title=words.pgettext("form title", "Reply on {number}", number=_number(ticket))[:100],
         name="reply",
-        hint=f"An e-mail to {ticket.email or 'the customer'}",
-        button_label="Send",
+        hint=to,
+        button_label=words.pgettext("button", "Send"),
         inputs=[
             TextareaInput(
                 name="content",
-                label="Reply",
-                placeholder="Your answer to the customer",
+                label=words.pgettext("input label", "Reply"),
+                placeholder=words.pgettext("placeholder", "Your answer to the customer"),
                 mandatory=True,
                 max_length=5000,
             ),
             SelectInput(
                 name="then_status",
-                label="Then set status",
-                placeholder="Optional",
+                label=words.pgettext("input label", "Then set status"),
+                placeholder=words.pgettext("placeholder", "Optional"),
                 options=after,
                 value="-",
             ),
@@ -178,7 +200,7 @@ def reply_form(ticket: Ticket, statuses: Sequence[TicketStatus], seen: int) -> F
     )
 
 
-def comment_form(ticket: Ticket, seen: int, *, public_allowed: bool = True) -> Form:
+def comment_form(ticket: Ticket, seen: int, *, public_allowed: bool = True, words: Words) -> Form:
     """A comment; the public/private choice only for those who may comment publicly (a light
     agent's comment is private, and the form says so instead of offering what they can't use)."""
     choice: list[RadioInput] = []
@@ -186,23 +208,26 @@ def comment_form(ticket: Ticket, seen: int, *, public_allowed: bool = True) -> F
         choice.append(
             RadioInput(
                 name="visibility",
-                label="Who can see it",
-                hint="Private: agents only. Public: the customer sees it too.",
-                options=visibilities(public_allowed=True),
+                label=words.pgettext("input label", "Who can see it"),
+                hint=words.pgettext(
+                    "hint", "Private: agents only. Public: the customer sees it too."
+                ),
+                options=visibilities(public_allowed=True, words=words),
                 value="private",
                 mandatory=True,
             )
         )
+    private_only = words.pgettext("hint", "A private comment: agents see it, the customer doesn't.")
     return Form(
-        title=f"Comment on {_number(ticket)}"[:100],
+        title=words.pgettext("form title", "Comment on {number}", number=_number(ticket))[:100],
         name="comment",
-        hint=None if public_allowed else "A private comment: agents see it, the customer doesn't.",
-        button_label="Add",
+        hint=None if public_allowed else private_only,
+        button_label=words.pgettext("button", "Add"),
         inputs=[
             TextareaInput(
                 name="content",
-                label="Comment",
-                placeholder="Your comment",
+                label=words.pgettext("input label", "Comment"),
+                placeholder=words.pgettext("placeholder", "Your comment"),
                 mandatory=True,
                 max_length=5000,
             ),

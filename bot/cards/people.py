@@ -8,31 +8,36 @@ from typing import Literal
 from bot.cliq import limits
 from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Button, Card, Message
+from bot.i18n import Words
 
-POST_HERE = "Post here"
 
-
-def no_desk_agent(email: str) -> Message:
+def no_desk_agent(email: str, *, words: Words) -> Message:
+    """A Cliq user with no Desk agent of their e-mail, told what to ask for."""
     return Message(
-        text=(
-            f"I couldn't find a Zoho Desk agent with your Cliq e-mail ({escape(email)}). "
-            "Ask your Desk administrator to add you, or to use the same address in both."
+        text=escape(
+            words.gettext(
+                "I couldn't find a Zoho Desk agent with your Cliq e-mail ({email}). Ask your "
+                "Desk administrator to add you, or to use the same address in both.",
+                email=email,
+            )
         ),
-        card=Card(title="Not a Desk agent", theme="modern-inline"),
+        card=Card(title=words.pgettext("card title", "Not a Desk agent"), theme="modern-inline"),
     )
 
 
-def connect_desk(url: str, reason: str = "") -> Message:
+def connect_desk(url: str, reason: str = "", *, words: Words) -> Message:
     """The Connect card: its button opens `url` (the person's own connect link); `reason` says
     why they must connect (again), e.g. Zoho no longer accepting their connection."""
     return Message(
-        text=(
-            (f"{escape(reason)}\n" if reason else "")
-            + "To change tickets from Cliq, connect your Zoho Desk account once. "
-            "Changes are then made in Desk as you."
+        text=escape(
+            (f"{reason}\n" if reason else "")
+            + words.gettext(
+                "To change tickets from Cliq, connect your Zoho Desk account once. "
+                "Changes are then made in Desk as you."
+            )
         ),
-        card=Card(title="Connect Zoho Desk", theme="modern-inline"),
-        buttons=[Button.url("Connect Desk", url)],
+        card=Card(title=words.pgettext("card title", "Connect Zoho Desk"), theme="modern-inline"),
+        buttons=[Button.url(words.pgettext("button", "Connect Desk"), url)],
     )
 
 
@@ -53,10 +58,10 @@ def short_answer(text: str, status: Literal["success", "failure"]) -> Banner | M
     return Message(text=escape(text)[: limits.TEXT])  # plain text, as a banner's would be
 
 
-def with_post_here(message: Message, answer_id: str) -> Message:
+def with_post_here(message: Message, answer_id: str, *, words: Words) -> Message:
     """Add Post here (SPEC D8), dropping "Assign to me" first when the card is full."""
     buttons = list(message.buttons or [])
     if len(buttons) >= 5:
         buttons = [b for b in buttons if not (b.key or "").startswith("mine:")][:4]
-    buttons.append(Button.invoke(POST_HERE, key=f"post:{answer_id}"))
+    buttons.append(Button.invoke(words.pgettext("button", "Post here"), key=f"post:{answer_id}"))
     return message.model_copy(update={"buttons": buttons})

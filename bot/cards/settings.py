@@ -1,5 +1,6 @@
 """The admin's settings as they stand (SPEC D1, D2, D9): what `/deskbot notify`, `/deskbot map`
-and `/deskbot digest` show when given nothing to change."""
+and `/deskbot digest` show when given nothing to change, in the admin's language (`words`);
+department and channel names as they are."""
 
 from __future__ import annotations
 
@@ -8,35 +9,42 @@ from dataclasses import dataclass
 
 from bot.cliq.markup import Markup
 from bot.cliq.message import Card, Message, TableSlide
-from bot.notify.kinds import DM_ONLY, LABELS, Kind
+from bot.i18n import Words
+from bot.notify.kinds import DM_ONLY, Kind, labels
 from bot.notify.rules import RuleSettings
 
 
-def _on(value: bool) -> str:
-    return "on" if value else "off"
+def _on(value: bool, words: Words) -> str:
+    return words.gettext("on") if value else words.gettext("off")
 
 
-def switches_card(rules: RuleSettings) -> Message:
+def switches_card(rules: RuleSettings, *, words: Words) -> Message:
     """Every notification kind: the word to type, and whether it is posted to channels and
     sent by DM (kinds that are about one person have no channel switch)."""
+    notification, typed = words.gettext("Notification"), words.gettext("Type")
+    channel, dm = words.gettext("Channel"), words.gettext("DM")
+    named = labels(words)
     rows = [
         {
-            "Notification": LABELS[kind],
-            "Type": kind.value,
-            "Channel": "DM only" if kind in DM_ONLY else _on(rules.posts(kind)),
-            "DM": _on(rules.dms(kind)),
+            notification: named[kind],
+            typed: kind.value,
+            channel: words.gettext("DM only") if kind in DM_ONLY else _on(rules.posts(kind), words),
+            dm: _on(rules.dms(kind), words),
         }
         for kind in Kind
     ]
     owner = (
-        "Ticket notifications go to the ticket's owner by DM where DMs are on."
+        words.gettext("Ticket notifications go to the ticket's owner by DM where DMs are on.")
         if rules.dm_owner
-        else "Owner DMs are off ([notifications] dm_owner): ticket notifications go to channels."
+        else words.gettext(
+            "Owner DMs are off ([notifications] dm_owner): ticket notifications go to channels."
+        )
     )
+    change = words.gettext("Change one: /deskbot notify <type> on|off [channel|dm]")
     return Message(
-        text=f"{owner}\nChange one: /deskbot notify <type> on|off [channel|dm]",
-        card=Card(title="Notifications", theme="modern-inline"),
-        slides=[TableSlide.of(["Notification", "Type", "Channel", "DM"], rows)],
+        text=f"{owner}\n{change}",
+        card=Card(title=words.pgettext("card title", "Notifications"), theme="modern-inline"),
+        slides=[TableSlide.of([notification, typed, channel, dm], rows)],
     )
 
 
@@ -48,22 +56,29 @@ class ChannelRow:
     channel: str | None  # None: disabled
 
 
-def channels_card(places: Sequence[ChannelRow], org_channel: str, *, usage: str = "") -> Message:
+def channels_card(
+    places: Sequence[ChannelRow], org_channel: str, *, usage: str = "", words: Words
+) -> Message:
     """The department → channel map."""
+    department, channel = words.gettext("Department"), words.gettext("Channel")
     rows = [
         {
-            "Department": p.department,
-            "Channel": Markup("#{}").format(p.channel) if p.channel else "(disabled: no posts)",
+            department: p.department,
+            channel: Markup("#{}").format(p.channel)
+            if p.channel
+            else words.gettext("(disabled: no posts)"),
         }
         for p in places
     ]
-    lines = [f"Unmapped departments post to #{org_channel}."]
+    lines = [words.gettext("Unmapped departments post to #{channel}.", channel=org_channel)]
     if usage:
         lines.append(usage)
     return Message(
         text="\n".join(lines),
-        card=Card(title="Notification channels", theme="modern-inline"),
-        slides=[TableSlide.of(["Department", "Channel"], rows)],
+        card=Card(
+            title=words.pgettext("card title", "Notification channels"), theme="modern-inline"
+        ),
+        slides=[TableSlide.of([department, channel], rows)],
     )
 
 
@@ -76,11 +91,21 @@ class DigestRow:
     last: str  # the last day posted, or "not yet"
 
 
-def digest_card(places: Sequence[DigestRow]) -> Message:
-    rows = [{"Posted to": p.place, "Every day at": p.at, "Last digest": p.last} for p in places]
+def digest_card(places: Sequence[DigestRow], *, words: Words) -> Message:
+    posted, every, last = (
+        words.gettext("Posted to"),
+        words.gettext("Every day at"),
+        words.gettext("Last digest"),
+    )
+    rows = [{posted: p.place, every: p.at, last: p.last} for p in places]
+    text = "\n".join(
+        (
+            words.gettext("See one now (only you): /deskbot digest preview [department]"),
+            words.gettext("Post one now: /deskbot digest send [department]"),
+        )
+    )
     return Message(
-        text="See one now (only you): /deskbot digest preview [department]\n"
-        "Post one now: /deskbot digest send [department]",
-        card=Card(title="Daily digest", theme="modern-inline"),
-        slides=[TableSlide.of(["Posted to", "Every day at", "Last digest"], rows)],
+        text=text,
+        card=Card(title=words.pgettext("card title", "Daily digest"), theme="modern-inline"),
+        slides=[TableSlide.of([posted, every, last], rows)],
     )

@@ -11,23 +11,37 @@ from zoneinfo import ZoneInfo
 from bot.cards import when
 from bot.cards.keys import TICKET_ACTIONS, ticket_key
 from bot.cards.text import render
+from bot.cards.when import ENGLISH
 from bot.cliq.markup import Markup
 from bot.cliq.message import Button, Card, LabelSlide, Message, MessageEdit
 from bot.desk.tickets import Ticket
+from bot.i18n import Words
 
 SUBJECT = 120
 _WEB_URL = re.compile(r"https://[^\s()\[\]<>]+")
 
 
-def _subject(ticket: Ticket) -> str:
-    """The subject on one line, at most SUBJECT characters."""
-    subject = " ".join((ticket.subject or "").split()) or "(no subject)"
+def _subject(ticket: Ticket, words: Words) -> str:
+    """The subject on one line, at most SUBJECT characters (Desk's words, never translated)."""
+    subject = " ".join((ticket.subject or "").split()) or words.gettext("(no subject)")
     return subject if len(subject) <= SUBJECT else subject[: SUBJECT - 1] + "…"
 
 
-CHANGES = ("Status", "Assign", "Reply")
+CHANGES = ("status", "assign", "reply")
 """The actions that change a ticket in Desk: offered to agents and admins, never to light
 agents (Desk refuses them; README "Acting from a card")."""
+
+
+def action_label(action: str, words: Words) -> str:
+    """A ticket action's button label in the reader's language (each fits Cliq's 20)."""
+    labels = {
+        "status": words.pgettext("button", "Status"),
+        "assign": words.pgettext("button", "Assign"),
+        "reply": words.pgettext("button", "Reply"),
+        "comment": words.pgettext("button", "Comment"),
+        "mine": words.pgettext("button", "Assign to me"),
+    }
+    return labels[action]
 
 
 def action_buttons(
@@ -37,6 +51,7 @@ def action_buttons(
     viewer_role: str | None = None,
     room: int = 5,
     offer_mine: bool | None = None,
+    words: Words = ENGLISH,
 ) -> list[Button]:
     """The actions the reader may use (SPEC D5): Status, Assign, Reply and Comment, and Assign
     to me when they aren't the owner; a light agent (`viewer_role == "light"`) gets Comment
@@ -46,21 +61,24 @@ def action_buttons(
     `offer_mine` True or False decides Assign to me instead (a notification offers it on
     unassigned tickets, whoever reads it)."""
     seen = ticket.modified_time
-    labels = ("Comment",) if viewer_role == "light" else (*CHANGES, "Comment")
+    actions = ("comment",) if viewer_role == "light" else (*CHANGES, "comment")
     buttons = [
-        Button.invoke(label, key=ticket_key(label.lower(), ticket.id, seen)) for label in labels
+        Button.invoke(action_label(action, words), key=ticket_key(action, ticket.id, seen))
+        for action in actions
     ]
     if offer_mine is None:
         offer_mine = bool(viewer_agent_id) and ticket.assignee_id != viewer_agent_id
     if offer_mine and viewer_role != "light" and len(buttons) < room:
-        buttons.append(Button.invoke("Assign to me", key=ticket_key("mine", ticket.id, seen)))
+        mine = Button.invoke(action_label("mine", words), key=ticket_key("mine", ticket.id, seen))
+        buttons.append(mine)
     return buttons[:room]
 
 
-def for_everyone(buttons: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def for_everyone(buttons: Sequence[Mapping[str, Any]], *, words: Words) -> list[dict[str, Any]]:
     """A card's buttons (as sent to Cliq) as a channel shows them to everyone: its readers vary,
     so a ticket's actions are all offered (each checked again when clicked), whichever role the
-    person who drew it had; Assign to me, which was about that person, is left out."""
+    person who drew it had; Assign to me, which was about that person, is left out. Labels in
+    the language of `words` (the card's)."""
     keys = [str(b.get("key") or "") for b in buttons]
     ticket_keys = [k for k in keys if k.partition(":")[0] in TICKET_ACTIONS]
     if not ticket_keys:
@@ -68,7 +86,8 @@ def for_everyone(buttons: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     rest = ticket_keys[0].partition(":")[2]
     others = [dict(b) for b, k in zip(buttons, keys, strict=True) if k not in ticket_keys]
     actions = [
-        Button.invoke(label, key=f"{label.lower()}:{rest}") for label in (*CHANGES, "Comment")
+        Button.invoke(action_label(action, words), key=f"{action}:{rest}")
+        for action in (*CHANGES, "comment")
     ]
     return [b.to_wire() for b in actions] + others
 
@@ -85,11 +104,13 @@ def ticket_card(
     room: int = 5,
     offer_mine: bool | None = None,
     label_times: bool = False,
+    words: Words | None = None,
 ) -> Message:
-    """`names` maps agent and department ids to names (the reader's view of who is who); the
-    buttons are the actions the reader may use (`action_buttons`; `offer_mine` decides Assign
-    to me); `label_times` names the zone of the times shown (DMs and channel posts,
-    `bot/cards/when.py`)."""
+    """`words` are the reader's: labels and times in their language (Desk's data as it is;
+    English without, times as `bot/cards/when.py` writes them then). `names` maps agent and
+    department ids to names (the reader's view of who is who); the buttons are the actions the
+    reader may use (`action_buttons`; `offer_mine` decides Assign to me); `label_times` names
+    the zone of the times shown (DMs and channel posts)."""
     due = when.due(
         ticket.due_date,
         now,
@@ -97,30 +118,35 @@ def ticket_card(
         closed=ticket.is_closed,
         label=label_times,
         closed_at=ticket.closed_time,
+        words=words,
     )
     customer = ticket.contact.email if ticket.contact and ticket.contact.email else ticket.email
+    said = words or ENGLISH
+    _ = said.gettext
+    status, priority = ticket.status or "?", ticket.priority or "-"
     details = {
-        "Status": ticket.status or "?",
-        "Priority": ticket.priority or "-",
-        "Due": due,
-        "Customer": customer or "-",
-        "Assignee": names.get(ticket.assignee_id or "", "Unassigned"),
-        "Department": names.get(ticket.department_id or "", "-"),
+        _("Status"): status,
+        _("Priority"): priority,
+        _("Due"): due,
+        _("Customer"): customer or "-",
+        _("Assignee"): names.get(ticket.assignee_id or "", _("Unassigned")),
+        _("Department"): names.get(ticket.department_id or "", "-"),
     }
     # Desk's own link to the ticket, as our markup (only a plain https URL can break nothing).
     desk_url = ticket.web_url if _WEB_URL.fullmatch(ticket.web_url or "") else None
     return Message(
         text=render(
             "ticket.txt.j2",
-            subject=_subject(ticket),
-            status=details["Status"],
-            priority=details["Priority"],
+            words=said,
+            subject=_subject(ticket, said),
+            status=status,
+            priority=priority,
             due=due,
             audit=audit,
             desk_url=Markup(desk_url) if desk_url else None,
         ),
         card=Card(
-            title=Markup("#{} {}").format(ticket.ticket_number, _subject(ticket))[:200],
+            title=Markup("#{} {}").format(ticket.ticket_number, _subject(ticket, said))[:200],
             theme="modern-inline",
         ),
         slides=[LabelSlide.of(details)],
@@ -130,6 +156,7 @@ def ticket_card(
             viewer_role=viewer_role,
             room=room,
             offer_mine=offer_mine,
+            words=said,
         ),
     )
 
@@ -149,33 +176,36 @@ def ticket_list_card(
     names: Mapping[str, str],
     empty: str,
     label_times: bool = False,
+    words: Words,
 ) -> Message:
     """Up to 3 tickets; a button per ticket opens its full card (with the action buttons).
-    `label_times` names the zone of the times shown (a list posted for others to read)."""
+    `words` are the reader's; `label_times` names the zone of the times shown (a list posted for others to read)."""
     shown = list(tickets)[:3]
     if not shown:
         return Message(text=empty, card=Card(title=title, theme="modern-inline"))
     rows = [
         {
-            "number": t.ticket_number,
-            "subject": _subject(t),
-            "status": t.status or "?",
+            "number": ticket.ticket_number,
+            "subject": _subject(ticket, words),
+            "status": ticket.status or "?",
             "due": when.due(
-                t.due_date,
+                ticket.due_date,
                 now,
                 zone,
-                closed=t.is_closed,
+                closed=ticket.is_closed,
                 label=label_times,
-                closed_at=t.closed_time,
+                closed_at=ticket.closed_time,
+                words=words,
             ),
-            "assignee": names.get(t.assignee_id or "", "Unassigned"),
+            "assignee": names.get(ticket.assignee_id or "", words.gettext("Unassigned")),
         }
-        for t in shown
+        for ticket in shown
     ]
     return Message(
-        text=render("ticket_list.txt.j2", tickets=rows),
+        text=render("ticket_list.txt.j2", words=words, tickets=rows),
         card=Card(title=title, theme="modern-inline"),
         buttons=[
-            Button.invoke(Markup(f"#{t.ticket_number}"[:20]), key=f"show:{t.id}") for t in shown
+            Button.invoke(Markup(f"#{ticket.ticket_number}"[:20]), key=f"show:{ticket.id}")
+            for ticket in shown
         ],
     )

@@ -1,24 +1,27 @@
-"""Times as a reader wants them (SPEC X2): in their zone, relative where that helps.
+"""Times as a reader wants them (SPEC X2): in their zone and language, relative where that helps.
 
 Which zone is the reader's is chosen in one place (`bot/notify/zones.py`); here a time is only
 written out in the zone given. A `label`led time names its zone ("18:04 JST"): DMs and channel
 posts, read by people who may be elsewhere, are labelled; a reply to the caller is not (it is in
-the caller's own zone, from Cliq)."""
+the caller's own zone, from Cliq). With the reader's `words` (bot/i18n), dates, times and spans
+are Babel's for their language: `4 Mar 10:42` / `3月4日 10:42`, `25 min` / `25分`. Callers not yet
+given the reader's words get the English Deskbot wrote before it spoke two (`Mar 4 10:42`).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import SOURCE, Words
 
-def span(delta: timedelta) -> str:
-    minutes = int(abs(delta).total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(minutes, 1)} min"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours} h"
-    return f"{hours // 24} days"
+ENGLISH = Words(SOURCE)
+"""The words of cards drawn for no reader in particular (and of callers not yet given one)."""
+
+
+def span(delta: timedelta, words: Words = ENGLISH) -> str:
+    """A rough length, one unit: `25 min`, `3 h`, `2 days` (`Words.span`)."""
+    return words.span(delta)
 
 
 def zone_label(moment: datetime, zone: ZoneInfo) -> str:
@@ -35,14 +38,23 @@ def zone_label(moment: datetime, zone: ZoneInfo) -> str:
 
 
 def local(
-    moment: datetime, zone: ZoneInfo, now: datetime | None = None, *, label: bool = False
+    moment: datetime,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    *,
+    label: bool = False,
+    words: Words | None = None,
 ) -> str:
-    """`10:42` today, `Mar 4 10:42` otherwise (in the reader's zone); `10:42 JST` labelled."""
+    """`10:42` today, `4 Mar 10:42` / `3月4日 10:42` otherwise (in the reader's zone and
+    language; `Mar 4 10:42` without `words`); `10:42 JST` labelled."""
     here = moment.astimezone(zone)
-    if now is not None and here.date() == now.astimezone(zone).date():
-        shown = here.strftime("%H:%M")
+    today = now is not None and here.date() == now.astimezone(zone).date()
+    if words is None:
+        shown = here.strftime("%H:%M" if today else "%b %-d %H:%M")
+    elif today:
+        shown = words.time(here)
     else:
-        shown = here.strftime("%b %-d %H:%M")
+        shown = f"{words.date(here, weekday=False)} {words.time(here)}"
     return f"{shown} {zone_label(moment, zone)}" if label else shown
 
 
@@ -54,23 +66,25 @@ def due(
     *,
     label: bool = False,
     closed_at: datetime | None = None,
+    words: Words | None = None,
 ) -> str:
     """ "due in 25 min (10:42)", "overdue by 2 h", or the local date and time when it is far off.
     A closed ticket's due date no longer matters: it says "closed" (when, if known), never "was
-    due" or "overdue"."""
+    due" or "overdue". In the language of `words` (English without; times as `local` writes
+    them)."""
+    said = words or ENGLISH
     if closed:
-        return f"closed {local(closed_at, zone, now, label=label)}" if closed_at else "closed"
+        if closed_at is None:
+            return said.gettext("closed")
+        return said.gettext(
+            "closed {time}", time=local(closed_at, zone, now, label=label, words=words)
+        )
     if moment is None:
-        return "no due date"
+        return said.gettext("no due date")
     delta = moment - now
     if delta < timedelta(0):
-        return f"overdue by {span(delta)}"
+        return said.gettext("overdue by {span}", span=said.span(delta))
+    at = local(moment, zone, now, label=label, words=words)
     if delta < timedelta(hours=24):
-        return f"due in {span(delta)} ({local(moment, zone, now, label=label)})"
-    return f"due {local(moment, zone, now, label=label)}"
-
-
-def ago(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return ""
-    return f"{span(now - moment)} ago"
+        return said.gettext("due in {span} ({time})", span=said.span(delta), time=at)
+    return said.gettext("due {time}", time=at)

@@ -28,6 +28,7 @@ from bot.cards.forms import (
 from bot.cards.keys import parse_ticket_key
 from bot.cards.tickets import edited_ticket_card, ticket_card
 from bot.cliq.form import DynamicOptions, Form, options_of
+from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Button, Message, MessageEdit
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
@@ -72,22 +73,24 @@ class CommentValues(TicketValues):
 
 
 async def _open(ctx: DeskContext, action: str, rest: str) -> Answer:
+    words = ctx.words
     try:
         key = parse_ticket_key(rest)
     except ValueError:
-        return people.refused("Old card: run the command again.")
+        return people.refused(words.gettext("Old card: run the command again."))
     if ctx.role == "light" and action != "comment":
-        return people.refused("Light agents can't change tickets in Desk.")
+        return people.refused(words.gettext("Light agents can't change tickets in Desk."))
     await ctx.desk_as_me()  # not connected yet: the Connect card (the bot's error replies)
     ticket = await ctx.desk.ticket(key.ticket_id)
     if action == "status":
-        return status_form(ticket, await ctx.statuses(), key.seen)
+        return status_form(ticket, await ctx.statuses(), key.seen, words=words)
     if action == "reply":
-        return reply_form(ticket, await ctx.statuses(), key.seen)
+        return reply_form(ticket, await ctx.statuses(), key.seen, words=words)
     if action == "comment":
-        return comment_form(ticket, key.seen, public_allowed=ctx.role != "light")
+        return comment_form(ticket, key.seen, public_allowed=ctx.role != "light", words=words)
     agents, teams = await _assignable(ctx, ticket)
-    return assign_form(ticket, agents, teams, key.seen, me=ctx.agent.id if ctx.agent else None)
+    me = ctx.agent.id if ctx.agent else None
+    return assign_form(ticket, agents, teams, key.seen, me=me, words=words)
 
 
 async def _assignable(ctx: DeskContext, ticket: Ticket) -> tuple[list[Agent], list[Team]]:
@@ -114,7 +117,7 @@ async def assign_options(ctx: DeskContext, query: str, values: dict[str, Any]) -
     except DeskError:
         return DynamicOptions()
     me = ctx.agent.id if ctx.agent.id != ticket.assignee_id else None
-    choices = assign_choices(agents, teams, me=me)
+    choices = assign_choices(agents, teams, me=me, words=ctx.words)
     return DynamicOptions(options=options_of(matching(choices, query)))
 
 
@@ -135,7 +138,7 @@ async def assign_to_me(ctx: DeskContext, rest: str) -> Answer:
     try:
         key = parse_ticket_key(rest)
     except ValueError:
-        return people.refused("Old card: run the command again.")
+        return people.refused(ctx.words.gettext("Old card: run the command again."))
     assert ctx.agent is not None
     values = AssignValues(ticket=key.ticket_id, seen=key.seen, owner=f"agent:{ctx.agent.id}")
     return await set_owner(ctx, values)
@@ -166,19 +169,20 @@ async def offered_statuses(ctx: DeskContext, values: dict[str, Any]) -> dict[str
 async def offered_reply(ctx: DeskContext, values: dict[str, Any]) -> dict[str, list[str]]:
     """The Reply form's "then set status": leave it, or one of Desk's current statuses."""
     statuses = await _statuses_for(ctx, values.get("then_status"))
-    return {"then_status": _values_of(reply_statuses(statuses))}
+    return {"then_status": _values_of(reply_statuses(statuses, words=ctx.words))}
 
 
 async def offered_owners(ctx: DeskContext, values: dict[str, Any]) -> dict[str, list[str]]:
     """The Assign form's owners: the agents and teams of the ticket's department now."""
     ticket = await ctx.desk.ticket(str(values.get("ticket") or ""))
     agents, teams = await _assignable(ctx, ticket)
-    return {"owner": _values_of(assign_choices(agents, teams))}
+    return {"owner": _values_of(assign_choices(agents, teams, words=ctx.words))}
 
 
 def offered_visibility(ctx: DeskContext, values: dict[str, Any]) -> dict[str, list[str]]:
     """The Comment form's "who can see it": public only for those who may comment publicly."""
-    return {"visibility": _values_of(visibilities(public_allowed=ctx.role != "light"))}
+    allowed = visibilities(public_allowed=ctx.role != "light", words=ctx.words)
+    return {"visibility": _values_of(allowed)}
 
 
 # --- forms make the change ---------------------------------------------------------------
@@ -192,16 +196,21 @@ async def _status(ctx: DeskContext, value: str) -> str | None:
 
 @router.form("status", requires=desk_agent, offered=offered_statuses)
 async def set_status(ctx: DeskContext, values: StatusValues) -> Answer:
+    words = ctx.words
     status = await _status(ctx, values.status)
     if status is None:
-        return people.refused(f"Desk has no status {values.status!r} any more; pick another.")
+        return people.refused(
+            words.gettext(
+                "Desk has no status “{status}” any more; pick another.", status=values.status
+            )
+        )
 
     async def change(desk: DeskClient, ticket: Ticket) -> str:
         await desk.update_ticket(ticket.id, status=status)
         if values.note.strip():
             await desk.add_comment(ticket.id, values.note, public=False)
-            return f"Status → {status}, note added"
-        return f"Status → {status}"
+            return words.gettext("Status → {status}, note added", status=status)
+        return words.gettext("Status → {status}", status=status)
 
     return await _perform(ctx, "status", values, change)
 
@@ -209,24 +218,26 @@ async def set_status(ctx: DeskContext, values: StatusValues) -> Answer:
 @router.form("assign", requires=desk_agent, offered=offered_owners)
 async def set_owner(ctx: DeskContext, values: AssignValues) -> Answer:
     kind, _, owner_id = values.owner.partition(":")
+    words = ctx.words
 
     async def change(desk: DeskClient, ticket: Ticket) -> str:
         if kind == "agent":
             await desk.update_ticket(ticket.id, assignee_id=owner_id)
             agent = await ctx.directory.by_id(owner_id)
-            return f"Assigned → {agent.display_name if agent else owner_id}"
+            name = agent.display_name if agent else owner_id
+            return words.gettext("Assigned → {name}", name=name)
         try:
             await desk.update_ticket(ticket.id, team_id=owner_id, assignee_id=None)
         except InvalidData as error:
             if not _refused_field(error, "teamId"):
                 raise
             raise TeamNotAssignable(
-                "teams can't be assigned from here; pick an agent",
+                words.gettext("teams can't be assigned from here; pick an agent"),
                 status=error.status,
                 code=error.code,
                 body=error.body,
             ) from error
-        return "Assigned → a team"
+        return words.gettext("Assigned → a team")
 
     return await _perform(ctx, "assign", values, change)
 
@@ -246,25 +257,36 @@ def _refused_field(error: InvalidData, field: str) -> bool:
 
 @router.form("reply", requires=desk_agent, offered=offered_reply)
 async def send_reply(ctx: DeskContext, values: ReplyValues) -> Answer:
+    words = ctx.words
     status = None
     if values.then_status not in ("", "-"):
         status = await _status(ctx, values.then_status)
         if status is None:
-            return people.refused(f"Desk has no status {values.then_status!r}; pick another.")
+            return people.refused(
+                words.gettext(
+                    "Desk has no status “{status}”; pick another.", status=values.then_status
+                )
+            )
 
     async def change(desk: DeskClient, ticket: Ticket) -> str:
         await desk.send_reply(ticket.id, values.content, ticket_status=status)
-        return "Replied" + (f", status → {status}" if status else "")
+        if status:
+            return words.gettext("Replied, status → {status}", status=status)
+        return words.gettext("Replied")
 
     return await _perform(ctx, "reply", values, change)
 
 
 @router.form("comment", requires=desk_agent, offered=offered_visibility)
 async def add_comment(ctx: DeskContext, values: CommentValues) -> Answer:
+    words = ctx.words
+
     async def change(desk: DeskClient, ticket: Ticket) -> str:
         public = values.visibility == "public"
         await desk.add_comment(ticket.id, values.content, public=public)
-        return f"{'Public' if public else 'Private'} comment added"
+        if public:
+            return words.gettext("Public comment added")
+        return words.gettext("Private comment added")
 
     return await _perform(ctx, "comment", values, change)
 
@@ -277,9 +299,9 @@ async def confirm_overwrite(ctx: DeskContext, answer_id: str) -> Answer:
     try:
         kept = await ctx.kept.claim(answer_id, ctx.user.email)
     except AlreadyUsed:
-        return people.done("Already done: your change was applied.")
+        return people.done(ctx.words.gettext("Already done: your change was applied."))
     if kept is None:
-        return people.refused("Confirmation expired; start again from the card.")
+        return people.refused(ctx.words.gettext("Confirmation expired; start again from the card."))
     action, raw = kept.payload["action"], {**kept.payload["values"], "force": True}
     handlers: dict[str, tuple[type[TicketValues], Callable[..., Awaitable[Answer]]]] = {
         "status": (StatusValues, set_status),
@@ -297,8 +319,9 @@ async def confirm_overwrite(ctx: DeskContext, answer_id: str) -> Answer:
 
 async def _perform(ctx: DeskContext, action: str, values: TicketValues, change: Change) -> Answer:
     """The change of a form submitted (or confirmed) by a Desk agent (the route's guard)."""
+    words = ctx.words
     if ctx.role == "light" and action != "comment":
-        return people.refused("Light agents can't change tickets in Desk.")
+        return people.refused(words.gettext("Light agents can't change tickets in Desk."))
     desk = await ctx.desk_as_me()
     current = await desk.ticket(values.ticket)
     changed_since = int(current.modified_time.timestamp()) if current.modified_time else 0
@@ -307,15 +330,16 @@ async def _perform(ctx: DeskContext, action: str, values: TicketValues, change: 
     audit = await change(desk, current)
     updated = await ctx.desk.ticket(values.ticket, include=["contacts"])
     who = ctx.user.first_name or (ctx.agent.display_name if ctx.agent else ctx.user.email)
-    stamp = when.local(ctx.clock.now(), ctx.timezone, ctx.clock.now())
+    stamp = when.local(ctx.clock.now(), ctx.timezone, ctx.clock.now(), words=words)
     return edited_ticket_card(
         updated,
-        audit=f"{audit} by {who} at {stamp}",
+        audit=words.gettext("{change} by {who} at {time}", change=audit, who=who, time=stamp),
         now=ctx.clock.now(),
         zone=ctx.timezone,
         names=await ctx.names(),
         viewer_agent_id=ctx.agent.id if ctx.agent else None,
         viewer_role=ctx.role,
+        words=words,
     )
 
 
@@ -325,18 +349,30 @@ async def _ask_before_overwriting(
     chat_id = ctx.chat.id if ctx.chat else ""
     payload: dict[str, Any] = {"action": action, "values": values.model_dump(exclude={"force"})}
     kept = await ctx.kept.keep(ctx.user.email, chat_id, payload)
+    words = ctx.words
     card = ticket_card(
-        current, now=ctx.clock.now(), zone=ctx.timezone, names=await ctx.names(), room=0
+        current,
+        now=ctx.clock.now(),
+        zone=ctx.timezone,
+        names=await ctx.names(),
+        room=0,
+        words=words,
     )
     changed = (
-        when.local(current.modified_time, ctx.timezone, ctx.clock.now())
+        when.local(current.modified_time, ctx.timezone, ctx.clock.now(), words=words)
         if current.modified_time
         else "?"
     )
+    asked = words.gettext(
+        "Someone changed this ticket in Desk at {time}, after your card was drawn. This is how"
+        " it looks now. Apply your change anyway?",
+        time=changed,
+    )
     return card.model_copy(
         update={
-            "text": f"Someone changed this ticket in Desk at {changed}, after your card was "
-            f"drawn. This is how it looks now. Apply your change anyway?",
-            "buttons": [Button.invoke("Apply anyway", key=f"confirm:{kept}")],
+            "text": escape(asked),
+            "buttons": [
+                Button.invoke(words.pgettext("button", "Apply anyway"), key=f"confirm:{kept}")
+            ],
         }
     )

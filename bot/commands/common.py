@@ -22,6 +22,7 @@ from bot.desk.errors import (
     ThresholdExceeded,
     TokenRefused,
 )
+from bot.i18n import Words
 from bot.identity.connections import NotConnected
 from bot.store.db import StoreUnavailable
 
@@ -33,8 +34,8 @@ def desk_agent(ctx: DeskContext) -> Message | Banner | None:
     if ctx.agent is not None:
         return None
     if ctx.desk_problem is not None:
-        return desk_error_banner(ctx.desk_problem)
-    return people.no_desk_agent(ctx.user.email)
+        return desk_error_banner(ctx.desk_problem, ctx)
+    return people.no_desk_agent(ctx.user.email, words=ctx.words)
 
 
 async def desk_error_reply(error: DeskError, ctx: DeskContext) -> Banner | Message:
@@ -44,51 +45,65 @@ async def desk_error_reply(error: DeskError, ctx: DeskContext) -> Banner | Messa
     if isinstance(error, TokenRefused) and not error.renew:
         return people.connect_desk(
             await ctx.connections.connect_url(ctx.user.email),
-            reason=f"Zoho no longer accepts your Desk connection ({error.code}): nothing was "
-            "changed. Connect again, then try once more.",
+            reason=ctx.words.gettext(
+                "Zoho no longer accepts your Desk connection ({code}): nothing was changed. "
+                "Connect again, then try once more.",
+                code=error.code,
+            ),
+            words=ctx.words,
         )
-    return desk_error_banner(error)
+    return desk_error_banner(error, ctx)
 
 
-def desk_error_banner(error: DeskError) -> Banner | Message:
-    """Desk's refusals in words an agent can act on (issue 4, issue 11: each known class says
-    what to do next), and our own token refused by Zoho (issue 17: the cause, and what an
-    admin must renew)."""
+def desk_error_banner(error: DeskError, ctx: DeskContext) -> Banner | Message:
+    """Desk's refusals in words an agent can act on, in the caller's language (issue 4, issue
+    11: each known class says what to do next), and our own token refused by Zoho (issue 17:
+    the cause, and what an admin must renew). Desk's own message and codes are quoted as they
+    are."""
+    return people.refused(desk_error_text(error, ctx.words))
+
+
+def desk_error_text(error: DeskError, words: Words) -> str:
+    """`desk_error_banner`'s text, in the language of `words`."""
+    _ = words.gettext
     if isinstance(error, TokenRefused):
         if not error.renew:
-            return people.refused(
-                f"Zoho refused your Desk connection ({error.code}). "
-                "Run /deskbot connect to connect again."
+            return _(
+                "Zoho refused your Desk connection ({code}). Run /deskbot connect to connect again.",
+                code=error.code,
             )
-        return people.refused(
-            f"Zoho refused Deskbot's own Desk token ({error.code}), so Desk can't be reached. "
-            f"An admin must renew {error.renew}; it works again as soon as they do."
+        return _(
+            "Zoho refused Deskbot's own Desk token ({code}), so Desk can't be reached. An admin "
+            "must renew {renew}; it works again as soon as they do.",
+            code=error.code,
+            renew=error.renew,
         )
     if isinstance(error, ThresholdExceeded):
-        return people.refused(
+        return _(
             "Desk's API credits for today are used up, so nothing was changed. They renew "
             "daily; until then, make the change in Desk itself."
         )
     if isinstance(error, LicenseLimited):
-        return people.refused(
+        return _(
             "Your Desk edition doesn't include this, so nothing was changed. Make the change "
             "in Desk itself."
         )
     if isinstance(error, ScopeMismatch | OrgMismatch):
-        return people.refused(
-            f"The Desk connection can't do this ({error.code}). Run /deskbot connect to "
-            "connect again; if it keeps happening, an admin must renew Deskbot's Desk token "
-            "with the scopes the README lists."
+        return _(
+            "The Desk connection can't do this ({code}). Run /deskbot connect to connect "
+            "again; if it keeps happening, an admin must renew Deskbot's Desk token with the "
+            "scopes the README lists.",
+            code=error.code,
         )
     if isinstance(error, Forbidden):
-        return people.refused(
+        return _(
             "Desk says you don't have permission to do that. Ask your Desk administrator for "
             "it, or make the change in Desk."
         )
     if isinstance(error, NotFound):
-        return people.refused("That ticket is gone from Desk (deleted or moved).")
+        return _("That ticket is gone from Desk (deleted or moved).")
     if isinstance(error, NoReplyAddress):
-        return people.refused(
+        return _(
             "Desk has no reply address for this ticket's department, so nothing was sent. A "
             "Desk administrator must add one (Setup → Channels → Email)."
         )
@@ -98,32 +113,50 @@ def desk_error_banner(error: DeskError) -> Banner | Message:
             for e in error.errors
             if isinstance(e, dict) and e.get("fieldName")
         ]
-        named = f" ({', '.join(fields[:5])})" if fields else ""
-        return people.refused(
-            f"Desk refused the change{named}: {error.message or error.code}. Nothing was changed;"
-            " check the values and try again."
+        said = error.message or error.code
+        if fields:
+            return _(
+                "Desk refused the change ({fields}): {message}. Nothing was changed; check the "
+                "values and try again.",
+                fields=", ".join(fields[:5]),
+                message=said,
+            )
+        return _(
+            "Desk refused the change: {message}. Nothing was changed; check the values and "
+            "try again.",
+            message=said,
         )
     if isinstance(error, RateLimited):
-        return people.refused("Desk is busy; try again in a minute.")
+        return _("Desk is busy; try again in a minute.")
     if isinstance(error, ServerError | DeskUnavailable):
-        return people.refused("Desk is busy or unreachable; try again soon.")
-    return people.refused(f"Desk refused: {error.message or error.code}")
+        return _("Desk is busy or unreachable; try again soon.")
+    return _("Desk refused: {message}", message=error.message or error.code)
 
 
-def cliq_error_reply(error: CliqError) -> Banner | Message:
+def cliq_error_reply(error: CliqError, ctx: DeskContext) -> Banner | Message:
     """A Cliq call a listener made that Cliq refused or didn't answer, in words a person can
     act on (the listeners that expect one answer it themselves, more precisely)."""
+    _ = ctx.words.gettext
     if isinstance(error, CliqCredentialsRefused):
         return people.refused(
-            f"Zoho refused Deskbot's own Cliq token ({error.code}). An admin must renew "
-            f"{error.renew}; it works again as soon as they do."
+            _(
+                "Zoho refused Deskbot's own Cliq token ({code}). An admin must renew {renew}; "
+                "it works again as soon as they do.",
+                code=error.code,
+                renew=error.renew,
+            )
         )
     if isinstance(error, CliqRateLimited):
         wait = max(1, round(error.retry_after))
-        return people.refused(f"Cliq is limiting the bot's calls; try again in {wait} s.")
+        return people.refused(
+            _(
+                "Cliq is limiting the bot's calls; try again in {seconds} s.",
+                seconds=ctx.words.number(wait),
+            )
+        )
     if isinstance(error, CliqUnavailable):
-        return people.refused("Cliq isn't answering the bot right now; try again in a minute.")
-    return people.refused(f"Cliq refused: {error.message or error.code}")
+        return people.refused(_("Cliq isn't answering the bot right now; try again in a minute."))
+    return people.refused(_("Cliq refused: {message}", message=error.message or error.code))
 
 
 async def shown_to_me_first(
@@ -139,13 +172,13 @@ async def shown_to_me_first(
         answer_id = await ctx.kept.keep(ctx.user.email, chat.id, (posted or message).to_wire())
     except StoreUnavailable:
         return message  # the answer still shows; only Post here needs the store
-    return people.with_post_here(message, answer_id)
+    return people.with_post_here(message, answer_id, words=ctx.words)
 
 
-def connect_card(error: NotConnected) -> Message:
+def connect_card(error: NotConnected, ctx: DeskContext) -> Message:
     """A change that needs the caller's own Desk connection, which they have not made yet:
     the Connect card (SPEC D5)."""
-    return people.connect_desk(error.connect_url)
+    return people.connect_desk(error.connect_url, words=ctx.words)
 
 
 def attendance_refused(error: AttendanceError) -> Banner | Message:
@@ -153,10 +186,11 @@ def attendance_refused(error: AttendanceError) -> Banner | Message:
     return people.refused(str(error))
 
 
-def store_unavailable_banner(error: StoreUnavailable) -> Banner | Message:
+def store_unavailable_banner(error: StoreUnavailable, ctx: DeskContext) -> Banner | Message:
     """A command that must save while the store refuses writes (disk full, read-only): nothing
     was changed, and it works again by itself (the reason goes to the log and /healthz)."""
-    return people.refused(CANT_SAVE)
+    return people.refused(ctx.words.gettext("Can't save right now. Try again in a minute."))
 
 
 CANT_SAVE = "Can't save right now. Try again in a minute."
+"""That banner's English text (for tests)."""

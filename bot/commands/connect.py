@@ -49,12 +49,14 @@ async def deskbot(ctx: DeskContext, args: str) -> Message | Banner:
         refusal = desk_agent(ctx)  # only this verb needs one: no guard on the command
         if refusal is not None:
             return refusal
-        return people.connect_desk(await ctx.connections.connect_url(ctx.user.email))
+        url = await ctx.connections.connect_url(ctx.user.email)
+        return people.connect_desk(url, words=ctx.words)
     if verb == "disconnect":
         removed = await ctx.connections.disconnect(ctx.user.email)
-        return people.done(
-            "Your Desk connection is removed." if removed else "You had no Desk connection."
-        )
+        if removed:
+            return people.done(ctx.words.gettext("Your Desk connection is removed."))
+        return people.done(ctx.words.gettext("You had no Desk connection."))
     if verb not in ADMIN_VERBS:
-        raise UsageError(f"“{verb[:40]}” is not something /deskbot does." if verb else "")
+        said = ctx.words.gettext("“{verb}” is not something /deskbot does.", verb=verb[:40])
+        raise UsageError(said if verb else "")
     return await settings_verb(ctx, verb, rest)

@@ -6,7 +6,8 @@ import inspect
 
 from bot.cliq.message import Card, Message, TableSlide
 from bot.context import Context
-from bot.router import Guard, Router
+from bot.i18n import SOURCE
+from bot.router import Guard, Keyword, Router
 
 router = Router()
 
@@ -14,22 +15,46 @@ router = Router()
 @router.command("help", usage="/help", takes=0)
 async def help_command(ctx: Context, args: str) -> Message:
     """Lists the commands and words you can use, with their usage."""
+    words = ctx.words
     commands = sorted(
         [c for c in ctx.bot.router.commands if await _may_use(ctx, c.requires, c.admin is True)],
         key=lambda c: c.name,
     )
-    rows = [{"Command": c.usage, "What it does": c.description or "-"} for c in commands]
+    command, does = words.gettext("Command"), words.gettext("What it does")
+    rows = [
+        {
+            command: words.gettext(c.usage),
+            does: words.gettext(c.description) if c.description else "-",
+        }
+        for c in commands
+    ]
     keywords = [
-        k.label
+        k
         for k in ctx.bot.router.keywords
         if isinstance(k.pattern, str) and await _may_use(ctx, k.requires)
     ]
-    text = "Words I understand in this chat: " + ", ".join(f"“{k}”" for k in keywords)
+    labels = [f"“{label}”" for label in in_language(keywords, words.language)]
+    text = words.gettext("Words I understand in this chat: {keywords}", keywords=", ".join(labels))
     return Message(
-        text=text if keywords else "Commands you can use:",
-        card=Card(title=f"{ctx.bot.name} help", theme="modern-inline"),
-        slides=[TableSlide.of(["Command", "What it does"], rows, title="Commands")],
+        text=text if labels else words.gettext("Commands you can use:"),
+        card=Card(
+            title=words.pgettext("card title", "{bot} help", bot=ctx.bot.name),
+            theme="modern-inline",
+        ),
+        slides=[TableSlide.of([command, does], rows, title=words.gettext("Commands"))],
     )
+
+
+def in_language(keywords: list[Keyword], language: str) -> list[str]:
+    """One label per keyword listener: the one written in the reader's language where the same
+    listener answers words in several (`Overdue Tickets` / `遅延中の問い合わせ`: English for an
+    English reader, Japanese for the others), else its first."""
+    by_listener: dict[int, list[str]] = {}
+    for keyword in keywords:
+        assert isinstance(keyword.pattern, str)
+        by_listener.setdefault(id(keyword.listener), []).append(keyword.pattern)
+    wanted = str.isascii if language == SOURCE else (lambda label: not label.isascii())
+    return [next((lb for lb in labels if wanted(lb)), labels[0]) for labels in by_listener.values()]
 
 
 async def _may_use(ctx: Context, requires: Guard | None, admin_only: bool = False) -> bool:

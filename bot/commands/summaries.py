@@ -6,7 +6,7 @@ import asyncio
 
 from bot.cards.summaries import SECTIONS, day_stats_card, pending_card
 from bot.cliq.message import Banner, Message
-from bot.commands.arguments import one_of
+from bot.commands.arguments import view
 from bot.commands.common import desk_agent, shown_to_me_first
 from bot.commands.context import DeskContext
 from bot.desk.summaries import last_day, pending
@@ -31,13 +31,11 @@ async def pending_tickets(ctx: DeskContext, args: str) -> Message | Banner:
         rows = [(names.get(d, d), c) for d, c in zip(departments, counts, strict=True)]
     else:
         only = departments[0] if departments else None
+        everything = ctx.words.gettext("All departments")
         rows = [
-            (
-                names.get(only, "All departments") if only else "All departments",
-                await pending(ctx.desk, only),
-            )
+            (names.get(only, everything) if only else everything, await pending(ctx.desk, only))
         ]
-    return await shown_to_me_first(ctx, pending_card(rows))
+    return await shown_to_me_first(ctx, pending_card(rows, words=ctx.words))
 
 
 @router.command(
@@ -48,11 +46,18 @@ async def pending_tickets(ctx: DeskContext, args: str) -> Message | Banner:
     requires=desk_agent,
 )
 async def desk_status(ctx: DeskContext, args: str) -> Message | Banner:
-    section = one_of(args, SECTIONS, "view")  # a bad argument is a usage card
+    section = view(args, ctx.words)  # a bad argument is a usage card
     stats = await last_day(ctx.desk, ctx.clock.now())
     names, sections = await ctx.names(), (section,) if section else SECTIONS
-    card = day_stats_card(stats, zone=ctx.timezone, names=names, sections=sections)
-    posted = day_stats_card(
-        stats, zone=ctx.timezone, names=names, sections=sections, label_times=True
+    card, posted = (
+        day_stats_card(
+            stats,
+            zone=ctx.timezone,
+            names=names,
+            sections=sections,
+            label_times=label_times,
+            words=ctx.words,
+        )
+        for label_times in (False, True)
     )
     return await shown_to_me_first(ctx, card, posted=posted)

@@ -5,6 +5,7 @@ action; Post here."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 
 from bot.cards import people
@@ -17,6 +18,7 @@ from bot.commands.arguments import ticket_query
 from bot.commands.common import desk_agent, shown_to_me_first
 from bot.commands.context import DeskContext
 from bot.desk.tickets import Ticket
+from bot.i18n import Words
 from bot.router import Router, typed
 from bot.store.outbox import Post
 
@@ -31,30 +33,29 @@ LATEST = 3
     requires=desk_agent,
 )
 async def ticket(ctx: DeskContext, args: str) -> Message | Banner:
-    query = ticket_query(args)  # a bad argument is a usage card
+    query = ticket_query(args, ctx.words)  # a bad argument is a usage card
     if query.kind == "number":
         found = await ctx.desk.ticket_by_number(query.value)
         if found is None:
-            return await shown_to_me_first(
-                ctx, Message(text=f"There is no ticket #{escape(query.value)}.")
-            )
+            said = ctx.words.gettext("There is no ticket #{number}.", number=query.value)
+            return await shown_to_me_first(ctx, Message(text=escape(said)))
         full = await ctx.desk.ticket(found.id, include=["contacts"])
         return await shown_to_me_first(
             ctx, await _card(ctx, full), posted=await _card(ctx, full, label_times=True)
         )
     if query.kind == "customer":
         found_list = await ctx.desk.search(email=query.value, sort_by="-createdTime", limit=LATEST)
-        title, empty = (
-            f"Latest tickets of {query.value}",
-            (
-                f"{query.value} has no tickets (Desk's search may take a few minutes to"
-                " show a brand-new one)."
-            ),
+        title = ctx.words.pgettext("card title", "Latest tickets of {email}", email=query.value)
+        empty = ctx.words.gettext(
+            "{email} has no tickets (Desk's search may take a few minutes to show a brand-new"
+            " one).",
+            email=query.value,
         )
     else:
         assert ctx.agent is not None
         found_list = await ctx.desk.tickets(assignee=[ctx.agent.id], limit=LATEST)
-        title, empty = "My latest tickets", "No tickets are assigned to you."
+        title = ctx.words.pgettext("card title", "My latest tickets")
+        empty = ctx.words.gettext("No tickets are assigned to you.")
     return await _shown_list(ctx, title, found_list, empty)
 
 
@@ -80,8 +81,9 @@ async def suggest_tickets(ctx: DeskContext, typed: str) -> list[CommandSuggestio
             row = CommandSuggestion(title=f"#{number_text}", description=t.subject)
             (first if words and number_text.startswith(words[0]) else then).append(row)
     emails = dict.fromkeys(t.email for t in recent if t.email)
+    customer = ctx.words.gettext("customer")
     customers = [
-        CommandSuggestion(title=email, description="customer")
+        CommandSuggestion(title=email, description=customer)
         for email in emails
         if all(w in email.casefold() for w in words)
     ]
@@ -100,13 +102,16 @@ async def open_statuses(ctx: DeskContext) -> dict[str, object]:
     return {"status": names or ["Open"]}
 
 
+Texts = Callable[[Words], tuple[str, str]]
+"""A keyword's card title and its text when nothing is found, in the reader's language."""
+
+
 def _keyword(
-    title: str,
-    empty: str,
-    filters: Callable[[DeskContext], Awaitable[dict[str, object]]],
+    texts: Texts, filters: Callable[[DeskContext], Awaitable[dict[str, object]]]
 ) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
     async def listener(ctx: DeskContext) -> Message | Banner:
         found = await ctx.desk.tickets(limit=LATEST, **await filters(ctx))
+        title, empty = texts(ctx.words)
         return await _shown_list(ctx, title, found, empty)
 
     return listener
@@ -122,21 +127,60 @@ def _fixed(**filters: object) -> Callable[[DeskContext], Awaitable[dict[str, obj
     return given
 
 
-for _word, _title, _empty, _filters in (
-    ("Overdue Tickets", "Overdue tickets", "Nothing is overdue.", _fixed(due_date="overdue")),
-    ("Due Today", "Due today", "Nothing is due today.", _fixed(due_date="today")),
-    ("Open Tickets", "Open tickets", "No open tickets.", open_statuses),
-):
-    _listener = _keyword(_title, _empty, _filters)
-    router.keyword(_word, requires=desk_agent)(_listener)
-    router.menu(TICKETS_MENU, sub_action=_word, requires=desk_agent)(_listener)
+def _overdue(words: Words) -> tuple[str, str]:
+    return words.pgettext("card title", "Overdue tickets"), words.gettext("Nothing is overdue.")
+
+
+def _due_today(words: Words) -> tuple[str, str]:
+    return words.pgettext("card title", "Due today"), words.gettext("Nothing is due today.")
+
+
+def _open(words: Words) -> tuple[str, str]:
+    return words.pgettext("card title", "Open tickets"), words.gettext("No open tickets.")
+
+
+KEYWORDS = (
+    ("Overdue Tickets", "遅延中の問い合わせ", _overdue, _fixed(due_date="overdue")),
+    ("Due Today", "今日が期限", _due_today, _fixed(due_date="today")),
+    ("Open Tickets", "未完了の問い合わせ", _open, open_statuses),
+)
+"""SPEC D7's keywords: (English, Japanese — the product document's names —, texts, filter).
+Either works whatever the reader's language; the answer is in the reader's language."""
+
+
+TICKET_SPELLINGS = r"問\s*い?\s*合\s*わ?\s*せ"
+"""問い合わせ as it is also spelled (問合せ, 問合わせ, 問い合せ), spaces allowed between."""
+
+
+def japanese_forms(phrase: str) -> re.Pattern[str]:
+    """`phrase` as people type it with a Japanese input method: the whole message, spaces
+    (ASCII or ideographic) allowed anywhere in it, and 問い合わせ in its usual spellings. (The
+    exact phrase is a string keyword too, which `/help` lists.)"""
+    parts = [r"\s*".join(re.escape(c) for c in part) for part in phrase.split("問い合わせ")]
+    return re.compile(r"^\s*" + rf"\s*{TICKET_SPELLINGS}\s*".join(parts) + r"\s*$")
+
+
+def _with_match(
+    listener: Callable[[DeskContext], Awaitable[Message | Banner]],
+) -> Callable[[DeskContext, re.Match[str]], Awaitable[Message | Banner]]:
+    async def matched(ctx: DeskContext, match: re.Match[str]) -> Message | Banner:
+        return await listener(ctx)
+
+    return matched
+
+
+for _english, _japanese, _texts, _filters in KEYWORDS:
+    _listener = _keyword(_texts, _filters)
+    router.keyword(_english, _japanese, requires=desk_agent)(_listener)
+    router.keyword(japanese_forms(_japanese), requires=desk_agent)(_with_match(_listener))
+    router.menu(TICKETS_MENU, sub_action=_english, requires=desk_agent)(_listener)
 
 
 @router.button("show", requires=desk_agent)
 async def show(ctx: DeskContext, ticket_id: str) -> Message | Banner:
     """A list's ticket button: that ticket's card, with the actions the reader may use."""
     if number(ticket_id, max_digits=25) is None:
-        return people.refused("Old card: run the command again.")
+        return people.refused(ctx.words.gettext("Old card: run the command again."))
     return await _card(ctx, await ctx.desk.ticket(ticket_id, include=["contacts"]))
 
 
@@ -146,10 +190,13 @@ async def post_here(ctx: DeskContext, answer_id: str) -> Banner | Message:
 
     The person is told "Posted" only once Cliq has accepted the post; otherwise why not."""
     kept = await ctx.kept.get(answer_id)
+    words = ctx.words
     if kept is None:
-        return people.refused("Too old to post; run the command again.")
+        return people.refused(words.gettext("Too old to post; run the command again."))
     if kept.owner.casefold() != ctx.user.email.casefold():  # a key not from this person's card
-        return people.refused("Only the person who asked can post this; run the command yourself.")
+        return people.refused(
+            words.gettext("Only the person who asked can post this; run the command yourself.")
+        )
     try:
         place = bot_place(ctx.chat, ctx.user.email)
     except NoBotPlace as exc:
@@ -159,7 +206,7 @@ async def post_here(ctx: DeskContext, answer_id: str) -> Banner | Message:
         b for b in payload.get("buttons", []) if not b.get("key", "").startswith("post:")
     ]
     if place.target_kind == "channel":  # everyone reads it: every action, checked when clicked
-        payload["buttons"] = for_everyone(payload["buttons"])
+        payload["buttons"] = for_everyone(payload["buttons"], words=words)
     if not payload["buttons"]:
         payload.pop("buttons")
     key = f"post:{answer_id}"
@@ -168,7 +215,7 @@ async def post_here(ctx: DeskContext, answer_id: str) -> Banner | Message:
         if earlier is not None and earlier.state == "dead":  # pressed again after a refusal
             await ctx.outbox.revive(earlier.id)
     outcome = await post_outcome(ctx, key)
-    return _posted_banner(outcome, place)
+    return _posted_banner(outcome, place, words)
 
 
 POST_HERE_WAIT = 5.0
@@ -185,22 +232,34 @@ async def post_outcome(ctx: DeskContext, key: str) -> Post | None:
         return None
 
 
-def _posted_banner(outcome: Post | None, place: Place) -> Banner | Message:
+def _posted_banner(outcome: Post | None, place: Place, words: Words) -> Banner | Message:
+    """What became of a Post here click, in the clicker's words (Cliq's own reason quoted)."""
+    where = (
+        place.label if place.target_kind == "channel" else words.gettext("your chat with the bot")
+    )
     if outcome is not None and outcome.state == "delivered":
-        return people.done(f"Posted to {place.label}.")
-    why = (outcome.last_error if outcome is not None else None) or "no answer from Cliq yet"
+        return people.done(words.gettext("Posted to {place}.", place=where))
+    why = (outcome.last_error if outcome is not None else None) or words.gettext(
+        "no answer from Cliq yet"
+    )
     if why == "paced":
-        why = "the bot is posting at Cliq's limit of 50 messages a minute"
+        why = words.gettext("the bot is posting at Cliq's limit of 50 messages a minute")
     if outcome is not None and outcome.state == "dead":
         if "member" in why.casefold() and place.target_kind == "channel":
             return people.refused(
-                f"Not posted: the bot is not a member of {place.label}. Add it to the channel,"
-                " then press Post here again."
+                words.gettext(
+                    "Not posted: the bot is not a member of {place}. Add it to the channel, then"
+                    " press Post here again.",
+                    place=where,
+                )
             )
-        return people.refused(f"Not posted: Cliq refused it ({why[:120]}).")
+        return people.refused(words.gettext("Not posted: Cliq refused it ({why}).", why=why[:120]))
     return people.refused(
-        f"Not posted yet: {why[:80]}. It stays queued and appears in {place.label} once Cliq"
-        " accepts it."
+        words.gettext(
+            "Not posted yet: {why}. It stays queued and appears in {place} once Cliq accepts it.",
+            why=why[:80],
+            place=where,
+        )
     )
 
 
@@ -214,6 +273,7 @@ async def _card(ctx: DeskContext, ticket: Ticket, *, label_times: bool = False) 
         viewer_agent_id=ctx.agent.id if ctx.agent else None,
         viewer_role=ctx.role,
         label_times=label_times,
+        words=ctx.words,
     )
 
 
@@ -228,6 +288,7 @@ async def _list(
         names=await ctx.names(),
         empty=empty,
         label_times=label_times,
+        words=ctx.words,
     )
 
 

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.arguments import TicketQuery, one_of, ticket_query
+from bot.commands.arguments import TicketQuery, ticket_query, view
 from bot.dispatch import UsageError
+from bot.i18n import Languages, Words
+
+EN, JA = Languages().words("en"), Languages().words("ja")
 
 
 @pytest.mark.parametrize(
@@ -18,7 +21,7 @@ from bot.dispatch import UsageError
     ],
 )
 def test_ticket_queries(typed: str, query: TicketQuery) -> None:
-    assert ticket_query(typed) == query
+    assert ticket_query(typed, EN) == query == ticket_query(typed, JA)
 
 
 @pytest.mark.parametrize(
@@ -37,11 +40,41 @@ def test_ticket_queries(typed: str, query: TicketQuery) -> None:
 )
 def test_bad_ticket_arguments_say_what_is_wrong(typed: str, message: str) -> None:
     with pytest.raises(UsageError, match=message):
-        ticket_query(typed)
+        ticket_query(typed, EN)
 
 
-def test_one_of() -> None:
-    assert one_of(" NEW ", ("new", "closed"), "view") == "new"
-    assert one_of("", ("new",), "view") is None
-    with pytest.raises(UsageError, match="not a view; choose one of: new, closed"):
-        one_of("nonsense", ("new", "closed"), "view")
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (" NEW ", "new"),
+        ("ＴＯＰ", "top"),
+        ("", None),
+        ("新規", "new"),
+        ("完了", "closed"),
+        ("顧客 満足度", "happiness"),
+        ("満足度", "happiness"),
+        ("上位", "top"),
+    ],
+)
+def test_deskstatus_views_in_either_language(typed: str, meant: str | None) -> None:
+    assert view(typed, EN) == meant == view(typed, JA)
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        (EN, "“nonsense” is not a view; choose one of: new, closed"),
+        (JA, "「nonsense」は表示項目ではありません。"),
+    ],
+)
+def test_a_wrong_view_is_named_in_the_readers_language(words: Words, said: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        view("nonsense", words)
+    assert said in str(raised.value)
+
+
+def test_a_bad_ticket_argument_is_said_in_japanese() -> None:
+    with pytest.raises(
+        UsageError, match="「abc」は問い合わせ番号でも顧客のメールアドレスでもありません"
+    ):
+        ticket_query("abc", JA)

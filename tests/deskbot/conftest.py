@@ -58,16 +58,18 @@ class Deskbot:
         """The app's parts (bot.parts), by lower-case name."""
         return Parts(self.client.server.app)
 
-    def chat(self, who: str = "agent", **chat: Any) -> Conversation:
+    def chat(self, who: str = "agent", *, language: str = "", **chat: Any) -> Conversation:
         """A conversation of `who` in a chat; without a chat, in their chat with the bot, which
-        they thereby open in the sandbox Cliq (and so subscribe to the bot, as in Cliq)."""
+        they thereby open in the sandbox Cliq (and so subscribe to the bot, as in Cliq).
+        `language` is the Cliq `user.language` they send (none by default)."""
+        person = PEOPLE[who]
         if not chat:
             assert self.parts.sandboxes is not None
             bot = self.parts.config.cliq.bot_unique_name
-            person = PEOPLE[who]
             chat = self.parts.sandboxes.cliq.open_bot_chat(bot, person["email"], person["id"])
+        user = {**person, "language": language} if language else person
         return Conversation(
-            self.client, self.signer, user=PEOPLE[who], chat=chat, check_output=check_reply
+            self.client, self.signer, user=user, chat=chat, check_output=check_reply
         )
 
     async def connect(self, email: str) -> None:

@@ -243,13 +243,15 @@ def test_more_than_100_assignees_use_a_dynamic_select() -> None:
     from bot.cards.forms import assign_form
     from bot.desk.people import Agent, Team
     from bot.desk.tickets import Ticket
+    from bot.i18n import Languages
 
     ticket = Ticket(id="1", ticket_number="115")
     agents = [Agent(id=str(n), name=f"Agent {n}") for n in range(95)]
     teams = [Team(id=str(1000 + n), name=f"Team {n}") for n in range(6)]
-    small = assign_form(ticket, agents[:94], teams, seen=0).to_wire()
+    words = Languages().words("en")
+    small = assign_form(ticket, agents[:94], teams, seen=0, words=words).to_wire()
     assert small["inputs"][0]["type"] == "select" and len(small["inputs"][0]["options"]) == 100
-    large = assign_form(ticket, agents, teams, seen=0).to_wire()
+    large = assign_form(ticket, agents, teams, seen=0, words=words).to_wire()
     assert large["inputs"][0]["type"] == "dynamic_select" and "options" not in large["inputs"][0]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from bot.cliq.errors import (
 )
 from bot.cliq.message import Message
 from bot.config import Config
+from bot.i18n import Languages
 from bot.identity.secrets import TokenBox
 from bot.testing import Conversation
 from tests.deskbot.conftest import Deskbot
@@ -197,8 +199,29 @@ def test_a_cliq_failure_a_listener_did_not_expect_says_what_to_do(
 ) -> None:
     """The safety net for Cliq calls made from listeners: by class, never the error card."""
     replies = build_bot(config).error_replies
-    answer = replies[CliqError](error)
+    answer = replies[CliqError](error, SimpleNamespace(words=Languages().words("en")))
     assert isinstance(answer, Message) or answer.status == "failure"
+    assert words in answer.text
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (CliqUnavailable(503, "service_unavailable", "down"), "1分後にもう一度お試しください"),
+        (CliqRateLimited(429, "too_many_requests", "slow down", 42.4), "42秒後"),
+        (
+            CliqCredentialsRefused("invalid_code", "refused", "DESKBOT_CLIQ_REFRESH_TOKEN"),
+            "管理者が DESKBOT_CLIQ_REFRESH_TOKEN を更新する必要があります",
+        ),
+        (CliqRejected(400, "input_pattern_mismatch", "bad channel name"), "bad channel name"),
+    ],
+)
+def test_a_cliq_failure_is_said_in_the_readers_language(
+    config: Config, error: CliqError, words: str
+) -> None:
+    """The same answers to a Japanese reader: Japanese words, Cliq's own reason as it is."""
+    replies = build_bot(config).error_replies
+    answer = replies[CliqError](error, SimpleNamespace(words=Languages().words("ja")))
     assert words in answer.text
 
 

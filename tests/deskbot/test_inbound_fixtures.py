@@ -49,16 +49,16 @@ def test_what_the_fixtures_carry_is_read() -> None:
 
 
 def check(name: str, answer: Any) -> None:
-    """What each handler type answers to its fixture."""
+    """What each handler type answers to its fixture (its user reads Japanese: `ja`)."""
     output = answer.output
     if name == "bot_message_handler.json":
-        assert output["card"]["title"] == "Due today"
+        assert output["card"]["title"] == "今日が期限の問い合わせ"  # "Due Today"
     elif name == "bot_mention_handler.json":
-        assert output["card"]["title"] == "Open tickets"
+        assert output["card"]["title"] == "未完了の問い合わせ"  # "open tickets"
     elif name == "bot_welcome_handler.json":
         assert "Deskbot" in output["text"] or output.get("card")
     elif name == "bot_menu_action_sub_action.json":
-        assert output["card"]["title"] == "Overdue tickets"
+        assert output["card"]["title"] == "遅延中の問い合わせ"
     elif name == "bot_participation_handler.json":
         assert output == ""  # posted to #desk as the bot instead (audit §2.13)
     elif name == "command_execution_handler.json":
@@ -68,7 +68,7 @@ def check(name: str, answer: Any) -> None:
     elif name == "function_button_handler.json":
         assert output["card"]["title"].startswith("#115")
     elif name == "function_form_handler.json":
-        assert output["card"]["title"] == "Connect Zoho Desk"  # not connected yet
+        assert output["card"]["title"] == "Zoho Deskに接続"  # not connected yet
     elif name == "function_form_change_handler.json":
         assert output == ""
     elif name == "function_form_dynamic_select_handler.json":

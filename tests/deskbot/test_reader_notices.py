@@ -112,8 +112,8 @@ async def test_a_task_reminder_names_the_task_and_its_due_time_in_the_owners_zon
     ("command", "args", "mine", "everyone"),
     [
         ("ticket", "115", r"due in 40 min \(10:40\)", r"due in 40 min \(10:40 JST\)"),
-        ("ticket", "", r"due \w+ \d+ \d\d:\d\d\b", r"due \w+ \d+ \d\d:\d\d JST\b"),
-        ("deskstatus", "", r"to \w+ \d+ \d\d:\d\d\.", r"to \w+ \d+ \d\d:\d\d JST\."),
+        ("ticket", "", r"due \d+ \w+ \d\d:\d\d\b", r"due \d+ \w+ \d\d:\d\d JST\b"),
+        ("deskstatus", "", r"to \d+ \w+ \d\d:\d\d\.", r"to \d+ \w+ \d\d:\d\d JST\."),
     ],
 )
 async def test_an_answer_posted_for_everyone_names_its_zone(
