@@ -45,7 +45,9 @@ def test_a_refusal_too_long_for_a_banner_is_shown_whole_as_a_message() -> None:
 
 def test_the_comment_forms_radio_has_its_hint_and_a_radio_needs_one() -> None:
     ticket = Ticket.model_validate({"id": "1", "ticketNumber": "115", "subject": "x"})
-    radio = next(i for i in comment_form(ticket, 0).inputs if isinstance(i, RadioInput))
+    radio = next(
+        i for i in comment_form(ticket, 0, words=ENGLISH).inputs if isinstance(i, RadioInput)
+    )
     assert radio.hint and len(radio.hint) <= 100
     with pytest.raises(ValidationError, match="needs a hint"):
         RadioInput(name="who", label="Who", options=[("A", "a"), ("B", "b")])

@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 
 from bot.cards import when
 from bot.cards.text import render
-from bot.cards.when import ENGLISH
 from bot.cliq.message import Card, LabelSlide, Message, Slide, TableSlide
 from bot.desk.summaries import DayStats, Pending
-from bot.i18n import Words
+from bot.i18n import ENGLISH, Words
 
 SECTIONS = ("new", "closed", "happiness", "top")
 

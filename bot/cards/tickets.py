@@ -11,11 +11,10 @@ from zoneinfo import ZoneInfo
 from bot.cards import when
 from bot.cards.keys import TICKET_ACTIONS, ticket_key
 from bot.cards.text import render
-from bot.cards.when import ENGLISH
 from bot.cliq.markup import Markup
 from bot.cliq.message import Button, Card, LabelSlide, Message, MessageEdit
 from bot.desk.tickets import Ticket
-from bot.i18n import Words
+from bot.i18n import ENGLISH, Words
 
 SUBJECT = 120
 _WEB_URL = re.compile(r"https://[^\s()\[\]<>]+")

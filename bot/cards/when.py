@@ -13,10 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.i18n import SOURCE, Words
-
-ENGLISH = Words(SOURCE)
-"""The words of cards drawn for no reader in particular (and of callers not yet given one)."""
+from bot.i18n import ENGLISH, Words
 
 
 def span(delta: timedelta, words: Words = ENGLISH) -> str:

@@ -12,6 +12,7 @@ from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
 from bot.commands.settings import VERBS, settings_verb
 from bot.dispatch import UsageError
+from bot.i18n import N_
 from bot.router import Router, typed
 
 router = Router()
@@ -39,7 +40,9 @@ def _admin_verb(ctx: DeskContext, args: str) -> bool:
 @router.command(
     "deskbot",
     usage=USAGE,
-    description="Connect your Desk account; admins: channels, notifications, rules and digest.",
+    description=N_(
+        "Connect your Desk account; admins: channels, notifications, rules, digest and languages."
+    ),
     admin=_admin_verb,
     takes=TAKES,
 )

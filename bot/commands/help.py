@@ -6,13 +6,18 @@ import inspect
 
 from bot.cliq.message import Card, Message, TableSlide
 from bot.context import Context
-from bot.i18n import SOURCE
+from bot.i18n import N_, SOURCE
 from bot.router import Guard, Keyword, Router
 
 router = Router()
 
 
-@router.command("help", usage="/help", takes=0)
+@router.command(
+    "help",
+    usage="/help",
+    takes=0,
+    description=N_("Lists the commands and words you can use, with their usage."),
+)
 async def help_command(ctx: Context, args: str) -> Message:
     """Lists the commands and words you can use, with their usage."""
     words = ctx.words

@@ -10,6 +10,7 @@ from bot.commands.arguments import view
 from bot.commands.common import desk_agent, shown_to_me_first
 from bot.commands.context import DeskContext
 from bot.desk.summaries import last_day, pending
+from bot.i18n import N_
 from bot.router import Router
 
 router = Router()
@@ -19,7 +20,9 @@ router = Router()
     "pendingtickets",
     usage="/pendingtickets",
     takes=0,
-    description="Open, on hold, overdue and unassigned counts (per department when you are in several).",
+    description=N_(
+        "Open, on hold, overdue and unassigned counts (per department when you are in several)."
+    ),
     requires=desk_agent,
 )
 async def pending_tickets(ctx: DeskContext, args: str) -> Message | Banner:
@@ -40,9 +43,11 @@ async def pending_tickets(ctx: DeskContext, args: str) -> Message | Banner:
 
 @router.command(
     "deskstatus",
-    usage="/deskstatus [new | closed | happiness | top]",
+    usage=N_("/deskstatus [new | closed | happiness | top]"),
     takes=1,
-    description="The last 24 hours: new and closed tickets, happiness ratings, the top 3 agents.",
+    description=N_(
+        "The last 24 hours: new and closed tickets, happiness ratings, the top 3 agents."
+    ),
     requires=desk_agent,
 )
 async def desk_status(ctx: DeskContext, args: str) -> Message | Banner:

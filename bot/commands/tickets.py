@@ -18,7 +18,7 @@ from bot.commands.arguments import ticket_query
 from bot.commands.common import desk_agent, shown_to_me_first
 from bot.commands.context import DeskContext
 from bot.desk.tickets import Ticket
-from bot.i18n import Words
+from bot.i18n import N_, Words
 from bot.router import Router, typed
 from bot.store.outbox import Post
 
@@ -28,8 +28,8 @@ LATEST = 3
 
 @router.command(
     "ticket",
-    usage="/ticket [number | customer e-mail]",
-    description="My 3 latest tickets, a ticket by number, or a customer's 3 latest.",
+    usage=N_("/ticket [number | customer e-mail]"),
+    description=N_("My 3 latest tickets, a ticket by number, or a customer's 3 latest."),
     requires=desk_agent,
 )
 async def ticket(ctx: DeskContext, args: str) -> Message | Banner:

@@ -16,13 +16,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
-from bot.cards.when import ENGLISH
 from bot.cliq.client import CliqClient
 from bot.cliq.errors import CliqError, CliqRateLimited, CliqRejected
 from bot.clock import zone_named
 from bot.commands.names import close_to, compact, lookup, shown
 from bot.desk.people import Department
-from bot.i18n import Words
+from bot.i18n import ENGLISH, Words
 from bot.install import add_bot
 from bot.notify.kinds import DM_ONLY, Kind, labels
 from bot.store.settings import Settings
