@@ -97,7 +97,8 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
 
 def requires_agent(handler: Handler) -> Handler:
     """Guard: the signed-in person is an active Desk agent who is not a light agent; a person
-    signed out is sent to sign in (a read) or refused (anything else)."""
+    signed out is sent to sign in (a page read) or refused with 401 (anything else, and a
+    script's read asking for JSON)."""
 
     @functools.wraps(handler)
     async def guarded(request: web.Request) -> web.StreamResponse:
@@ -122,7 +123,8 @@ async def _let_in(request: web.Request, *, admin: bool) -> web.StreamResponse | 
     """Set `request[VIEWER]`, or the answer refusing the request."""
     session = request.get(SESSION)
     if session is None:
-        if request.method in SAFE_METHODS:
+        wants_json = request.headers.get("Accept", "").startswith("application/json")
+        if request.method in SAFE_METHODS and not wants_json:  # a page: go and sign in
             raise web.HTTPFound(_login_path(request.path_qs))
         return render(request, "refused.html", status=401, title="Signed out", sign_in=True,
                       reason="Your session has ended. Sign in again.")  # fmt: skip

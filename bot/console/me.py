@@ -40,6 +40,25 @@ async def my_status(request: web.Request) -> web.StreamResponse:
     return await _page(request, viewer, state, note=note)
 
 
+@routes.get("/status.json", name="me_state")
+@requires_agent
+async def my_state(request: web.Request) -> web.StreamResponse:
+    """What my status page's script polls (every 15 s, bot/console/static/console.js), so a
+    move made elsewhere (the chat, an admin's check-out) shows on an open page: the current
+    status id and name, whether the timer runs, today's worked time in ms."""
+    viewer = request[VIEWER]
+    state = await request.config_dict[ATTENDANCE].status(viewer.email, tz=viewer.zone.key)
+    return web.json_response(
+        {
+            "status_id": state.status.id,
+            "status": state.status.name,
+            "running": state.status.online,
+            "worked_ms": int(state.worked_today.total_seconds() * 1000),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
 @routes.post("/status", name="move")
 @requires_agent
 async def move(request: web.Request) -> web.StreamResponse:

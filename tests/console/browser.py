@@ -6,7 +6,8 @@ runs on the session's event loop: a browser test module says
 `pytestmark = pytest.mark.asyncio(loop_scope="session")`.
 
 - `served`: the real app (`bot.app.create_app`) serving on a free loopback port, with its
-  sandboxes, a FrozenClock (`served.clock`) and its parts (`served.parts`);
+  sandboxes, a FrozenClock (`served.clock`), its parts (`served.parts`) and a signed chat with
+  it over HTTP (`served.chat(session, email)`);
 - `browser`: the shared headless Chromium; a browser that cannot start fails the tests under
   `scripts/test` (`DESKBOT_REQUIRE_BROWSER=1`) unless `DESKBOT_ALLOW_NO_BROWSER=1`; elsewhere
   (plain `pytest` by hand) they are skipped, and the run ends with a banner saying so;
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp import web
@@ -38,8 +40,9 @@ from playwright.async_api import (
 
 from bot.app import create_app
 from bot.clock import FrozenClock
-from bot.config import load_config
+from bot.config import Config, load_config
 from bot.handlers.serving import start_server
+from bot.testing import Conversation, SignedRequests
 from tests.deskbot.conftest import Parts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,11 +71,18 @@ class Served:
     url: str
     clock: FrozenClock
     app: web.Application
+    config: Config
 
     @property
     def parts(self) -> Parts:
         """The app's parts (bot.parts), by lower-case name: `served.parts.attendance`."""
         return Parts(self.app)
+
+    def chat(self, session: aiohttp.ClientSession, email: str) -> Conversation:
+        """`email`'s chat with the bot over HTTP, signed as the shims sign (on the bot's clock)."""
+        user = {"email": email, "first_name": email.split("@")[0].title(), "id": email}
+        signer = SignedRequests(self.config.cliq_secret(), self.clock)
+        return Conversation(session, signer, url=f"{self.url}/cliq", user=user)
 
 
 def _free_port() -> int:
@@ -100,7 +110,7 @@ async def served(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Serv
     app = create_app(config, clock=clock)
     runner, _ = await start_server(app, "127.0.0.1", port)
     try:
-        yield Served(f"http://127.0.0.1:{port}", clock, app)
+        yield Served(f"http://127.0.0.1:{port}", clock, app, config)
     finally:
         await runner.cleanup()
 

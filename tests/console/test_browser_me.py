@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import aiohttp
 import pytest
 from playwright.async_api import expect
 
@@ -112,3 +113,16 @@ async def test_sign_out_ends_the_session(page_as: PageAs, served: Served) -> Non
     assert not [c for c in await page.context.cookies() if c["name"] == "deskbot_console"]
     assert await served.parts.console_sessions.get(cookie["value"]) is None
     await screenshot(page, "signed-out")
+
+
+async def test_a_move_made_in_chat_shows_on_the_open_page(page_as: PageAs, served: Served) -> None:
+    """SPEC A9 from the other side: the page asks every 15 s and shows the chat's move."""
+    page = await page_as("omar@example.com")
+    await expect(page.locator(".current")).to_contain_text("You are Check Out")
+    async with aiohttp.ClientSession() as session:
+        answer = await served.chat(session, "omar@example.com").command("checkin")
+    assert answer.status == 200 and "Check In" in answer.text, answer.body
+    await page.clock.run_for(15_000)
+    await expect(page.locator(".current")).to_contain_text("You are Check In")
+    await expect(page.get_by_role("status")).to_have_count(0)  # no "Done" note: not moved here
+    await expect(page.get_by_role("button", name="Check Out (Offline)")).to_be_visible()

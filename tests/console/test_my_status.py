@@ -94,3 +94,25 @@ async def test_an_unknown_status_id_is_a_page_not_a_500(deskbot: Deskbot) -> Non
     console = await signed_in_as(deskbot, AGENT)
     answer = await console.post("/console/status", {"csrf": await console.csrf(), "status": "999"})
     assert answer.status in (400, 404, 409) and answer.content_type == "text/html"
+
+
+async def test_the_pages_script_reads_the_state_a_chat_move_changed(deskbot: Deskbot) -> None:
+    console = await signed_in_as(deskbot, AGENT)
+    polled = await console.get("/console/status.json", headers={"Accept": "application/json"})
+    assert polled.status == 200 and polled.headers["Cache-Control"] == "no-store"
+    assert await polled.json() == {
+        "status_id": 2,
+        "status": "Check Out",
+        "running": False,
+        "worked_ms": 0,
+    }
+    await deskbot.chat("agent").command("checkin")
+    deskbot.clock.advance(minutes=5)
+    state = await (await console.get("/console/status.json")).json()
+    assert state["status"] == "Check In" and state["running"] and state["worked_ms"] == 300_000
+    # signed out, a script's read is refused (401), not sent to Zoho's sign-in
+    await console.post("/console/logout", {"csrf": await console.csrf()})
+    gone = await console.get("/console/status.json", headers={"Accept": "application/json"})
+    assert gone.status == 401
+    page = await console.get("/console/")
+    assert page.status == 302 and page.headers["Location"].startswith("/console/login")
