@@ -22,12 +22,10 @@
       fetch(timer.dataset.poll, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (answer) { return answer.ok ? answer.json() : null; })
         .then(function (now) {
-          if (!now) { return; }
-          if (String(now.status_id) !== timer.dataset.statusId) {
+          // The timer keeps ticking from the page's start; only a move made elsewhere reloads.
+          if (now && String(now.status_id) !== timer.dataset.statusId) {
             window.location.replace(window.location.pathname);
-            return;
           }
-          worked = now.worked_ms; running = now.running; loaded = Date.now(); tick();
         })
         .catch(function () { /* offline for a moment: the next poll tries again */ });
     }
