@@ -36,6 +36,7 @@ from playwright.async_api import (
     Page,
     ViewportSize,
     async_playwright,
+    expect,
 )
 
 from bot.app import create_app
@@ -62,6 +63,8 @@ START = "2026-03-02T01:00:00+00:00"  # a Monday, 10:00 in Tokyo
 LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 WALL: ViewportSize = {"width": 1920, "height": 1080}
 SKIPPED: list[str] = []
+WAIT_MS = 15_000  # how long an action or an `expect` waits: the machine may be busy
+expect.set_options(timeout=WAIT_MS)
 
 
 @dataclass
@@ -159,7 +162,7 @@ async def page_as(browser: Browser, served: Served) -> AsyncIterator[PageAs]:
         email: str, *, viewport: ViewportSize = LAPTOP, next: str = "/console/"
     ) -> Page:
         context = await browser.new_context(viewport=viewport, locale="en-US", timezone_id="UTC")
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(WAIT_MS)
         contexts.append(context)
         page = await context.new_page()
         await page.clock.install(time=served.clock.now() - timedelta(seconds=1))
