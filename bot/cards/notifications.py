@@ -75,6 +75,7 @@ def notification_card(
         viewer_role=reader.role,
         offer_mine=ticket.is_unassigned,
         label_times=reader.labelled,
+        words=words,
     )
     return card.model_copy(update={"text": f"{text}\n\n{card.text}"[:5000]})
 
@@ -142,7 +143,7 @@ def _activity(happening: Happening, kinds: Sequence[Kind], reader: Reader, now: 
         return words.gettext(
             "{activity}: {subject} · no due date", activity=activity, subject=subject
         )
-    due = when.due(happening.due, now, reader.zone, label=reader.labelled)
+    due = when.due(happening.due, now, reader.zone, label=reader.labelled, words=words)
     return words.gettext(
         "{activity}: {subject} · {due}", activity=activity, subject=subject, due=due
     )

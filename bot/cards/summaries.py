@@ -82,7 +82,7 @@ def day_stats_card(
     if "closed" in sections:
         numbers[_("Closed")] = words.number(stats.closed)
         if stats.median_to_close is not None:
-            numbers[_("Median time to close")] = when.span(stats.median_to_close, words)
+            numbers[_("Median time to close")] = words.duration(stats.median_to_close)
     if "happiness" in sections:
         numbers[_("Happiness")] = happiness_line(stats, words)
     if numbers:

@@ -185,6 +185,7 @@ class Digests:
             pending=unresolved,
             title=title + (f" · {department}" if department else ""),
             late_since=late_since,
+            words=words,
         )
 
     def time_of_day(self) -> str:

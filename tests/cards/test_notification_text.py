@@ -116,7 +116,7 @@ def test_a_long_comment_is_shortened() -> None:
         (
             Kind.ACTIVITY_CREATED,
             "2026-12-03T00:00:00Z",
-            "Task: Call the customer · due Dec 3 09:00 JST",
+            "Task: Call the customer · due 3 Dec 09:00 JST",
         ),
         (Kind.ACTIVITY_CREATED, None, "Task: Call the customer · no due date"),
         (

@@ -1,22 +1,39 @@
-"""Every notice kind in Japanese (issue 13): its words from the `notices` catalog, Desk's data
-(subjects, statuses, names, comments, feedback, blueprint steps) untouched."""
+"""Every word of every notice kind comes from the catalogs (issue 13): read in the tests'
+pseudo-language (`qps`: every catalog text in full-width letters), a notification shows no
+plain-letter word but Desk's data; in Japanese it shows the same data, untouched."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.cards.notifications import notification_card
-from bot.i18n import Languages
+from bot.i18n import PSEUDO, Languages
 from bot.notify.classify import Change, Happening
 from bot.notify.kinds import Kind
 from bot.notify.readers import Reader
-from tests.cards.test_notification_text import NAMES, seen
+from tests.cards.test_notification_text import NAMES, seen, ticket
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LANGUAGES = Languages()
+DATA = [
+    "Printer on fire",  # the ticket's subject
+    "It smokes when printing",  # its description
+    "Call the customer",  # a task's subject
+    "call me back",  # a comment
+    "Fast and kind",  # the customer's feedback
+    "Manager approval",  # a blueprint step
+    "On Hold",  # Desk's statuses
+    "Open",
+    "Maria Garcia",  # people, teams and departments as Desk names them
+    *NAMES.values(),
+    "Tier 1",
+    "JST",  # the zone's own abbreviation
+]
+WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def everything(kind: Kind) -> Happening:
@@ -40,6 +57,33 @@ def everything(kind: Kind) -> Happening:
         details={"public": "yes", "rating": "GOOD", "feedback": "Fast and kind"}
         | {"blueprint": "Manager approval"},
     )
+
+
+def unmarked(text: str) -> list[str]:
+    """The plain-letter words of `text` that are not data: strings that escaped the catalogs."""
+    for data in sorted(DATA, key=len, reverse=True):
+        text = text.replace(data, " ")
+    return WORD.findall(text)
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("completed", [False, True])
+def test_no_notice_kind_has_a_word_outside_the_catalogs(kind: Kind, completed: bool) -> None:
+    kinds = (kind, Kind.ACTIVITY_COMPLETED) if completed else (kind,)
+    reader = Reader(ZoneInfo("Asia/Tokyo"), words=LANGUAGES.words(PSEUDO))
+    for with_ticket in (None, ticket(description="It smokes when printing")):
+        message = notification_card(
+            kinds,
+            everything(kind),
+            with_ticket,
+            reader=reader,
+            now=NOW,
+            names={**NAMES, "T1": "Tier 1"},
+            actor="Maria Garcia",
+        ).to_wire()
+        shown = [seen(message["text"]), message["card"]["title"]]
+        shown += [b["label"] for b in message.get("buttons", [])]
+        assert [unmarked(text) for text in shown] == [[]] * len(shown), shown
 
 
 @pytest.mark.parametrize("kind", list(Kind))

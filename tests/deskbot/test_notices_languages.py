@@ -5,11 +5,13 @@ wrote them in either language."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from bot.config import Config
+from bot.i18n import PSEUDO
 from tests.deskbot.conftest import Deskbot
 from tests.deskbot.test_notifications import change, comment, installed, settle
 from tests.deskbot.test_reader_notices import desk_post, seen, to
@@ -110,6 +112,55 @@ async def test_a_japanese_channels_digest_is_japanese_and_the_org_channels_engli
     [japan] = to(posts, "supportjp")
     assert title(org) == "Daily digest, Mon 2 Mar"
     assert title(japan) == "デイリーダイジェスト 3月2日(月) · Japan Support"
+    titles = [[s.get("title") for s in m["body"]["slides"]] for m in (org, japan)]
+    assert [(t[0], t[-1]) for t in titles] == [("Resolution", "Unresolved"), ("解決状況", "未解決")]
+    assert "過去24時間" in seen(japan) and "*Japan Support*" in seen(japan)
+    assert seen(org).startswith("The last 24 hours, to ")
+    labels = {
+        k for s in japan["body"]["slides"] if s["type"] == "label" for p in s["data"] for k in p
+    }
+    assert {"新規", "完了", "未完了", "遅延中"} <= labels, labels
+
+
+async def test_a_late_digest_says_so_in_its_places_language(deskbot: Deskbot) -> None:
+    await installed(deskbot)
+    await deskbot.parts.cliq.create_channel("supportjp")
+    await deskbot.parts.cliq.add_bot_to_channel("supportjp")
+    await deskbot.parts.settings.map_department(JAPAN, "supportjp", at=deskbot.clock.now())
+    await restarted(deskbot).digests()
+    deskbot.clock.advance(hours=8, minutes=5)
+    await restarted(deskbot).digests()
+    await settle(deskbot)
+    deskbot.clock.advance(days=1, hours=3)  # down over the next 09:00: late, once
+    assert await restarted(deskbot).digests() == 2
+    posts = await settle(deskbot)
+    [org] = to(posts, "desk")[-1:]
+    [japan] = to(posts, "supportjp")[-1:]
+    assert "This digest is late" in seen(org) and "late" not in seen(japan)
+    assert title(japan) == "デイリーダイジェスト 3月3日(火) · Japan Support"
+
+
+async def test_a_digest_has_no_word_outside_the_catalogs(deskbot: Deskbot) -> None:
+    """Read in the tests' pseudo-language, a digest shows no plain-letter word but data."""
+    await installed(deskbot)
+    await deskbot.parts.cliq.create_channel("supportjp")
+    await deskbot.parts.cliq.add_bot_to_channel("supportjp")
+    await deskbot.parts.settings.map_department(JAPAN, "supportjp", at=deskbot.clock.now())
+    await deskbot.parts.settings.choose_place_language(JAPAN, PSEUDO)
+    place = await deskbot.parts.scheduler.digest.place_for(JAPAN)
+    assert place.reader.words.language == PSEUDO
+    digest = (await deskbot.parts.scheduler.digest.card(place)).to_wire()
+    names = set((await deskbot.parts.org_data.names()).values())
+    shown = [str(digest["text"]).replace("\u2060", ""), digest["card"]["title"]]
+    for slide in digest["slides"]:
+        shown.append(str(slide.get("title") or ""))
+        shown.append(str(slide["data"]))
+    for text in shown:
+        for data in sorted(names | {"JST", "UTC", "label", "table", "headers", "rows"}, key=len)[
+            ::-1
+        ]:
+            text = text.replace(data, " ")
+        assert not re.findall(r"[A-Za-z]{2,}", text), text
 
 
 async def test_an_admins_language_choice_applies_to_what_comes_next(deskbot: Deskbot) -> None:
@@ -124,3 +175,13 @@ async def test_an_admins_language_choice_applies_to_what_comes_next(deskbot: Des
     japanese = to(await settle(deskbot), "support")[-1]
     assert "*Status changed*" in seen(english) and "*ステータスの更新*" in seen(japanese)
     assert len(to(deskbot.cliq_messages, "support")) == 2  # the first is not sent again
+
+
+async def test_the_rules_test_explains_in_the_admins_language(deskbot: Deskbot) -> None:
+    admin = deskbot.chat("admin")
+    english = await admin.command("deskbot", "rules test 115 closed")
+    admin.user["language"] = "ja_JP"
+    japanese = await admin.command("deskbot", "rules test 115 1時間後に期限")
+    assert "DM to agent@example.com" in english.text
+    assert "1時間後に期限: ダイレクトメッセージがオンで" in japanese.text, japanese.text
+    assert "agent@example.com" in japanese.text and "DMs are on" not in japanese.text

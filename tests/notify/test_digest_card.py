@@ -73,7 +73,7 @@ def test_the_digest_has_a_resolution_and_an_unresolved_section(
     }
     assert values["Open"] == str(pending.open) and values["Overdue"] == str(pending.overdue)
     if closed:
-        assert values["Median time to close"] == "3 h"
+        assert values["Median time to close"] == "3 h 10 min"
 
 
 def test_deskstatus_keeps_its_chosen_sections_without_headings() -> None:
