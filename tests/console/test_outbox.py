@@ -4,6 +4,9 @@ Admins only; every button needs its CSRF token."""
 
 from __future__ import annotations
 
+import json
+
+from bot.store.db import stamp
 from tests.console.conftest import Console, signed_in_as
 from tests.deskbot.conftest import Deskbot
 
@@ -20,13 +23,31 @@ async def dead_post(deskbot: Deskbot) -> int:
     return dead.id
 
 
-async def parked_event(deskbot: Deskbot) -> int:
-    inbox = deskbot.parts.inbox
-    await inbox.add([("test:event", "Ticket_Update", {"payload": {"ticketNumber": "115"}})])
-    [event] = await inbox.pending()
+async def parked_event(
+    deskbot: Deskbot,
+    key: str = "test:event",
+    number: str = "115",
+    reason: str = "Desk: the ticket is gone (404)",
+) -> int:
+    """An event Desk refused for good, stored dead in one transaction. Added live and parked
+    afterwards it raced the app's running notifier (woken by the add), which could take it
+    first; stored dead, no worker ever sees it alive."""
     async with deskbot.parts.db.transaction() as tx:
-        await inbox.park(tx, event, "Desk: the ticket is gone (404)")
-    return event.id
+        await tx.execute(
+            "INSERT INTO inbox (dedupe_key, event_type, body, received_at, attempts, last_error,"
+            " dead_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
+            (
+                key,
+                "Ticket_Update",
+                json.dumps({"payload": {"ticketNumber": number}}),
+                stamp(deskbot.clock.now()),
+                reason,
+                stamp(deskbot.clock.now()),
+            ),
+        )
+    row = await deskbot.parts.db.fetchone("SELECT id FROM inbox WHERE dedupe_key = ?", (key,))
+    assert row is not None
+    return int(row["id"])
 
 
 async def act(admin: Console, path: str) -> tuple[int, str]:
@@ -74,12 +95,7 @@ async def test_dropping_and_retrying_a_parked_event(deskbot: Deskbot) -> None:
     status, page = await act(admin, f"/console/outbox/events/{first}/drop")
     assert status == 200 and f"The Desk event {first} is dropped." in page
     assert await deskbot.parts.inbox.dead_letters() == []
-    inbox = deskbot.parts.inbox
-    await inbox.add([("test:other", "Ticket_Update", {"payload": {"ticketNumber": "116"}})])
-    [event] = await inbox.pending()
-    async with deskbot.parts.db.transaction() as tx:
-        await inbox.park(tx, event, "refused")
-    second = event.id
+    second = await parked_event(deskbot, "test:other", "116", "refused")
     status, page = await act(admin, f"/console/outbox/events/{second}/retry")
     assert status == 200 and f"The Desk event {second} is queued again." in page
     # the notifier (woken) takes it up again: this body is no Desk event, so it fails anew
