@@ -40,6 +40,13 @@ class Status:
     type: StatusType
     builtin: bool  # one of the four defaults
     deleted: bool = False
+    renamed: bool = False  # a default an admin renamed: its name is shown as written
+
+    @property
+    def default_name(self) -> bool:
+        """A default status still under its default name: shown in the reader's language
+        (`name` holds the English one); any other name is shown exactly as written."""
+        return self.builtin and not self.renamed
 
     @property
     def online(self) -> bool:

@@ -41,6 +41,16 @@ MIGRATIONS = [
     """,
     # The agent's own time zone as last seen on one of their moves: their notices are in it.
     "ALTER TABLE attendance_agents ADD COLUMN zone TEXT NOT NULL DEFAULT ''",
+    # Whether an admin renamed a default status: an unrenamed default is shown in its reader's
+    # language, a renamed one exactly as written. Defaults already named otherwise than their
+    # English name were renamed before this column existed.
+    """
+    ALTER TABLE attendance_statuses ADD COLUMN renamed INTEGER NOT NULL DEFAULT 0;
+    UPDATE attendance_statuses SET renamed = 1 WHERE builtin = 1 AND NOT (
+        (id = 1 AND name = 'Check In') OR (id = 2 AND name = 'Check Out')
+        OR (id = 3 AND name = 'Meal Break') OR (id = 4 AND name = 'Short Break')
+    )
+    """,
 ]
 
 

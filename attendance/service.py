@@ -39,7 +39,7 @@ from attendance.reports import (
     split_days,
 )
 from attendance.schema import migrate
-from attendance.statuses import StatusBook
+from attendance.statuses import DefaultWords, StatusBook, english_only
 from attendance.timeline import Replay, Step, replay
 from attendance.views import AgentState, Board, BoardColumn, Change
 from attendance.zones import Zone, zone
@@ -51,12 +51,20 @@ _BREAKS = {"meal": MEAL_BREAK, "short": SHORT_BREAK}
 
 
 class AttendanceService:
-    def __init__(self, db: Database, clock: Clock, notices: NoticeSink | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        notices: NoticeSink | None = None,
+        *,
+        words: DefaultWords = english_only,
+    ) -> None:
         """`notices` hears, inside the storing transaction, of every move an admin makes for
-        an agent and every 24-hour check-out (see `attendance.notices`)."""
+        an agent and every 24-hour check-out (see `attendance.notices`); `words` names each
+        default status in every language people may type it in (see `StatusBook`)."""
         self._db = db
         self._clock = clock
-        self.book = StatusBook(db)
+        self.book = StatusBook(db, words)
         self.log = EventLog(db, notices)
 
     async def setup(self) -> None:

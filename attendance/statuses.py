@@ -7,6 +7,8 @@ and reports of earlier days still show the time spent in a status that no longer
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from attendance.errors import StatusError, UnknownStatus
@@ -23,7 +25,22 @@ DEFAULTS: list[tuple[int, str, StatusType]] = [
     (SHORT_BREAK, "Short Break", StatusType.OFFLINE),
 ]
 
-_COLUMNS = "id, name, type, builtin, deleted"
+_COLUMNS = "id, name, type, builtin, deleted, renamed"
+
+DefaultWords = Callable[[int], Iterable[str]]
+"""A default status's id -> its default name in every language (how people may type it)."""
+
+
+def english_only(status_id: int) -> list[str]:
+    """The default words when no catalog is at hand: the English default name."""
+    return [name for sid, name, _ in DEFAULTS if sid == status_id]
+
+
+def name_key(text: str) -> str:
+    """How a typed status name is compared: Unicode compatibility form (full-width letters and
+    digits as ASCII), case folded, every space removed ('ｍｅａｌ　ｂｒｅａｋ', '食事 休憩' and
+    'MealBreak' read as 'mealbreak' and '食事休憩')."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 def _status(row: Any) -> Status:
@@ -33,6 +50,7 @@ def _status(row: Any) -> Status:
         type=StatusType(row["type"]),
         builtin=bool(row["builtin"]),
         deleted=bool(row["deleted"]),
+        renamed=bool(row["renamed"]),
     )
 
 
@@ -53,10 +71,14 @@ def _type(value: StatusType | str) -> StatusType:
 
 
 class StatusBook:
-    """The status definitions kept in the database (no process-memory cache, DESIGN §8)."""
+    """The status definitions kept in the database (no process-memory cache, DESIGN §8).
 
-    def __init__(self, db: Database) -> None:
+    `words` gives each default status's name in every language, so '出勤' and 'Check In' both
+    find Check In whatever it is called now (default: English only)."""
+
+    def __init__(self, db: Database, words: DefaultWords = english_only) -> None:
         self._db = db
+        self._words = words
 
     async def seed_defaults(self) -> None:
         """Insert the four defaults if missing (first start, and after a purge)."""
@@ -76,13 +98,27 @@ class StatusBook:
         return [_status(row) for row in rows]
 
     async def get(self, ref: int | str, *, include_deleted: bool = False) -> Status:
-        """A status by id, or by name (case-insensitive) among the statuses in use."""
-        for status in await self.all(include_deleted=include_deleted):
-            if status.id == ref or (
-                isinstance(ref, str) and status.name.casefold() == " ".join(ref.split()).casefold()
-            ):
+        """A status by id, or by name among the statuses in use: its name as it is now (width,
+        case and spaces forgiven, see `name_key`), else a default's name in any language (even
+        once renamed: the product's words keep working). Raises UnknownStatus."""
+        statuses = await self.all(include_deleted=include_deleted)
+        if isinstance(ref, int):
+            found = next((s for s in statuses if s.id == ref), None)
+        else:
+            found = self._named(statuses, ref)
+        if found is None:
+            raise UnknownStatus(f"There is no status {ref!r}.")
+        return found
+
+    def _named(self, statuses: list[Status], name: str) -> Status | None:
+        key = name_key(name)
+        for status in statuses:
+            if name_key(status.name) == key:
                 return status
-        raise UnknownStatus(f"There is no status {ref!r}.")
+        for status in statuses:
+            if status.builtin and key in {name_key(w) for w in self._words(status.id)}:
+                return status
+        return None
 
     async def add(self, name: str, type: StatusType | str) -> Status:
         name, kind = _clean_name(name), _type(type)
@@ -113,7 +149,8 @@ class StatusBook:
         async with self._db.transaction() as tx:
             await self._check_free(tx, name, except_id=status.id)
             await tx.execute(
-                "UPDATE attendance_statuses SET name = ? WHERE id = ?", (name, status.id)
+                "UPDATE attendance_statuses SET name = ?, renamed = 1 WHERE id = ?",
+                (name, status.id),
             )
         return await self.get(status.id)
 
@@ -135,9 +172,16 @@ class StatusBook:
         )
         return await self.get(status.id, include_deleted=True)
 
-    @staticmethod
-    async def _check_free(tx: Any, name: str, except_id: int | None = None) -> None:
-        rows = await tx.fetchall("SELECT id, name FROM attendance_statuses WHERE deleted = 0")
-        for sid, existing in rows:
-            if sid != except_id and existing.casefold() == name.casefold():
+    async def _check_free(self, tx: Any, name: str, except_id: int | None = None) -> None:
+        """Refuse `name` when typing it would find another status: one named alike (see
+        `name_key`), or a default whose name is `name` in some language."""
+        rows = await tx.fetchall(
+            "SELECT id, name, builtin FROM attendance_statuses WHERE deleted = 0"
+        )
+        key = name_key(name)
+        for sid, existing, builtin in rows:
+            if sid == except_id:
+                continue
+            words = [existing, *(self._words(sid) if builtin else ())]
+            if key in {name_key(w) for w in words}:
                 raise StatusError(f"There is already a status named {existing}.")
