@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from attendance.words import N_, say
+
+if TYPE_CHECKING:
+    from bot.i18n import Words
 
 Role = Literal["admin", "agent", "light"]
 ROLES: frozenset[str] = frozenset({"admin", "agent", "light"})
@@ -23,7 +28,12 @@ DEFAULT_ROLES: frozenset[str] = frozenset({"admin", "agent"})
 class Access:
     may_use: bool  # may check in/out, take breaks, see and export their own report
     is_admin: bool  # may see and manage everyone's attendance
-    reason: str = ""  # why not, fit to show the agent, when neither is granted
+    reason: str = ""  # why not (an English msgid, see `why`), when neither is granted
+    role: str = ""  # the caller's Desk role, as the reason names it
+
+    def why(self, words: Words | None = None) -> str:
+        """Why not, fit to show the agent, in their language (English without `words`)."""
+        return say(self.reason, {"role": self.role}, words) if self.reason else ""
 
     @property
     def refused(self) -> bool:
@@ -46,15 +56,17 @@ class AccessPolicy:
     def decide(self, role: str | None, departments: Iterable[str] = ()) -> Access:
         role = (role or "").strip().lower()
         if role not in ROLES:
-            return Access(False, False, "Your Desk role could not be determined.")
+            return Access(False, False, N_("Your Desk role could not be determined."))
         is_admin = role == "admin"
         if role not in self.roles:
             why = (
-                "Attendance is not available to light agents."
+                N_("Attendance is not available to light agents.")
                 if role == "light"
-                else f"Attendance is not enabled for the {role} role."
+                else N_("Attendance is not enabled for the {role} role.")
             )
-            return Access(False, is_admin, why)
+            return Access(False, is_admin, why, role)
         if self.departments and not self.departments.intersection(str(d) for d in departments):
-            return Access(False, is_admin, "Attendance is not enabled for your departments.")
+            return Access(
+                False, is_admin, N_("Attendance is not enabled for your departments."), role
+            )
         return Access(True, is_admin)

@@ -1,13 +1,34 @@
-"""Errors the attendance domain raises; each carries a message fit to show a user as is."""
+"""Errors the attendance domain raises; each carries a message fit to show a user, in their
+language: `error.text(words)` (bot/i18n's `Words` of the reader), `str(error)` in English.
+
+The message is an English msgid marked for the catalogs (`attendance.words.N_`), its values
+filled in when shown: a status by its name in the reader's language (`attendance.words.say`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+from attendance.models import Status
+from attendance.words import N_, say, sentences
+
+if TYPE_CHECKING:
+    from bot.i18n import Words
 
 
 class AttendanceError(Exception):
-    """Base of every refusal by the attendance domain."""
+    """Base of every refusal by the attendance domain: `message` an English msgid with `{name}`
+    placeholders, `values` what fills them."""
+
+    def __init__(self, message: str, /, **values: object) -> None:
+        self.message, self.values = message, values
+        super().__init__(self.text())
+
+    def text(self, words: Words | None = None) -> str:
+        """The message in the reader's language (English without `words`)."""
+        return say(self.message, self.values, words)
 
 
 class StatusError(AttendanceError):
@@ -21,13 +42,20 @@ class UnknownStatus(StatusError):
 class MoveRefused(AttendanceError):
     """A status change is not allowed from the agent's current state.
 
-    `allowed` names the moves that are allowed now, so the chat layer can offer them as buttons.
-    """
+    `allowed` are the statuses allowed now, so the chat layer can offer them as buttons; the
+    message names them after the reason."""
 
-    def __init__(self, message: str, allowed: Sequence[str]) -> None:
+    def __init__(self, message: str, allowed: Sequence[Status], /, **values: object) -> None:
         self.allowed = list(allowed)
-        hint = ", ".join(self.allowed) if self.allowed else "none"
-        super().__init__(f"{message} Allowed now: {hint}.")
+        self.reason = message
+        super().__init__(message, **values)
+
+    def text(self, words: Words | None = None) -> str:
+        reason = say(self.reason, self.values, words)
+        if not self.allowed:
+            return reason
+        allowed = say(N_("Allowed now: {statuses}."), {"statuses": self.allowed}, words)
+        return sentences(words, reason, allowed)
 
 
 class AlreadyCheckedOut(AttendanceError):
@@ -36,7 +64,7 @@ class AlreadyCheckedOut(AttendanceError):
 
     def __init__(self, email: str, name: str, since: datetime | None) -> None:
         self.email, self.name, self.since = email, name, since
-        super().__init__(f"{name or email} is already checked out.")
+        super().__init__(N_("{agent} is already checked out."), agent=name or email)
 
 
 class RangeError(AttendanceError):

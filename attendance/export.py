@@ -24,6 +24,11 @@ Columns, in this order:
 
 Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR)
 are prefixed with `'`.
+
+These column names are for programs, and stay the same whatever the reader's language. For
+people opening the file in Excel, an export in a language (`lang=ja`, `words` here) names the
+columns in it instead (`日付`, `担当者名`, …, `食事休憩(秒)`; a default status in that language
+unless renamed); the cells stay as above.
 """
 
 from __future__ import annotations
@@ -31,9 +36,14 @@ from __future__ import annotations
 import csv
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from attendance.models import CHECK_OUT, Status
 from attendance.reports import AgentPeriod, DayReport
+from attendance.words import shown_name
+
+if TYPE_CHECKING:
+    from bot.i18n import Words
 
 BOM = "\ufeff"
 CHUNK = 64 * 1024
@@ -51,8 +61,30 @@ FIXED_COLUMNS = [
 ]
 
 
-def header(statuses: Sequence[Status]) -> list[str]:
-    return FIXED_COLUMNS + [f"{s.name} (s)" for s in statuses if s.id != CHECK_OUT]
+def header(statuses: Sequence[Status], words: Words | None = None) -> list[str]:
+    """The column names: for programs (see above), or for people reading `words`' language."""
+    shown = [s for s in statuses if s.id != CHECK_OUT]
+    if words is None:
+        return FIXED_COLUMNS + [f"{s.name} (s)" for s in shown]
+    return _named_columns(words) + [
+        words.pgettext("csv", "{status} (s)", status=shown_name(s, words)) for s in shown
+    ]
+
+
+def _named_columns(words: Words) -> list[str]:
+    """`FIXED_COLUMNS` as people reading `words`' language name them, in the same order."""
+    return [
+        words.pgettext("csv", "Date"),
+        words.pgettext("csv", "Agent name"),
+        words.pgettext("csv", "Agent e-mail"),
+        words.pgettext("csv", "Time zone"),
+        words.pgettext("csv", "First check-in"),
+        words.pgettext("csv", "Last check-out"),
+        words.pgettext("csv", "Automatic check-out"),
+        words.pgettext("csv", "Worked"),
+        words.pgettext("csv", "Worked (s)"),
+        words.pgettext("csv", "Away (s)"),
+    ]
 
 
 def row(agent: AgentPeriod, day: DayReport, statuses: Sequence[Status]) -> list[str]:
@@ -74,13 +106,14 @@ def row(agent: AgentPeriod, day: DayReport, statuses: Sequence[Status]) -> list[
 
 
 async def stream(
-    periods: AsyncIterator[AgentPeriod], statuses: Sequence[Status]
+    periods: AsyncIterator[AgentPeriod], statuses: Sequence[Status], words: Words | None = None
 ) -> AsyncIterator[bytes]:
-    """Yield the CSV as UTF-8 byte chunks of about 64 KiB, BOM first."""
+    """Yield the CSV as UTF-8 byte chunks of about 64 KiB, BOM first; its column names for
+    programs, or in `words`' language."""
     sink = _Sink()
     writer = csv.writer(sink, lineterminator="\r\n")
     sink.write(BOM)
-    writer.writerow([_safe(c) for c in header(statuses)])
+    writer.writerow([_safe(c) for c in header(statuses, words)])
     async for agent in periods:
         for day in agent.days:
             writer.writerow(row(agent, day, statuses))

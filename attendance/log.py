@@ -95,7 +95,9 @@ class EventLog:
             )
             name, zone = (rows[0][0], rows[0][1]) if rows else ("", "")
             status = await _fetchall(
-                tx, "SELECT name FROM attendance_statuses WHERE id = ?", (status_id,)
+                tx,
+                "SELECT name, builtin, renamed FROM attendance_statuses WHERE id = ?",
+                (status_id,),
             )
             automatic = kind is EventKind.AUTOMATIC
             notice = Notice(
@@ -105,6 +107,7 @@ class EventLog:
                 kind=kind,
                 status_id=status_id,
                 status_name=status[0][0] if status else "",
+                status_default=bool(status and status[0][1] and not status[0][2]),
                 at=from_ms(at_ms),
                 actor=actor,
                 actor_name=actor_name,

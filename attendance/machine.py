@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from attendance.errors import MoveRefused
 from attendance.models import CHECK_IN, CHECK_OUT, Status
+from attendance.words import N_
 
 
 def is_checked_in(current: int | None) -> bool:
@@ -32,17 +33,20 @@ def check_move(current: int | None, target: Status, statuses: Sequence[Status]) 
     allowed = allowed_moves(current, statuses)
     if any(s.id == target.id for s in allowed):
         return
-    names = [s.name for s in allowed]
     by_id = {s.id: s for s in statuses}
     if target.deleted:
-        reason = f"{target.name} is no longer in use."
-    elif not is_checked_in(current) and target.id == CHECK_OUT:
-        reason = "You are not checked in."
-    elif target.id == current:
-        reason = f"You are already in {target.name}."
-    elif not is_checked_in(current):
-        reason = f"Check in first: {target.name} is only possible while checked in."
-    else:  # pragma: no cover - every other case is allowed
-        here = by_id[current].name if current is not None else "here"
-        reason = f"{target.name} is not possible from {here}."
-    raise MoveRefused(reason, names)
+        raise MoveRefused(N_("{status} is no longer in use."), allowed, status=target)
+    if not is_checked_in(current) and target.id == CHECK_OUT:
+        raise MoveRefused(N_("You are not checked in."), allowed)
+    if target.id == current:
+        raise MoveRefused(N_("You are already in {status}."), allowed, status=target)
+    if not is_checked_in(current):
+        raise MoveRefused(
+            N_("Check in first: {status} is only possible while checked in."),
+            allowed,
+            status=target,
+        )
+    here = by_id[current] if current is not None else None  # pragma: no cover - allowed
+    raise MoveRefused(
+        N_("{status} is not possible from {current}."), allowed, status=target, current=here
+    )

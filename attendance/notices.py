@@ -20,7 +20,8 @@ from attendance.models import EventKind
 class Notice:
     """One event to tell `agent` about.
 
-    `status_id`, `status_name`: the status the event put the agent in. `kind` is ADMIN (an admin's move, `actor` their e-mail and `actor_name` their name if
+    `status_id`, `status_name`: the status the event put the agent in (`status_default`: a
+    default under its default name, shown in the reader's language). `kind` is ADMIN (an admin's move, `actor` their e-mail and `actor_name` their name if
     known) or AUTOMATIC (the 24-hour rule, `session_started` the check-in it closed). `zone` is
     the agent's own time zone as last seen on one of their moves ("" if never seen). `key` is
     unique to the event, for an outbox's dedupe key."""
@@ -36,6 +37,7 @@ class Notice:
     actor_name: str
     zone: str
     session_started: datetime | None = None
+    status_default: bool = False
 
     @property
     def key(self) -> str:

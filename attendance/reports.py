@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from attendance.errors import RangeError
 from attendance.models import CHECK_OUT, Status, from_ms, to_ms
 from attendance.timeline import Segment
+from attendance.words import N_
 
 MAX_DAYS = 30
 EARLIEST = date(2000, 1, 1)  # the days a report or export may name: far from datetime's ends,
@@ -101,10 +102,12 @@ def days_between(start: date, end: date, *, limit: int | None = MAX_DAYS) -> lis
 
     Raises RangeError when the end is before the start or the period is over the limit."""
     if end < start:
-        raise RangeError("The end date is before the start date.")
+        raise RangeError(N_("The end date is before the start date."))
     count = (end - start).days + 1
     if limit is not None and count > limit:
-        raise RangeError(f"A report covers at most {limit} days (this one: {count}).")
+        raise RangeError(
+            N_("A report covers at most {most} days (this one: {count})."), most=limit, count=count
+        )
     return [start + timedelta(days=i) for i in range(count)]
 
 

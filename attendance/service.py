@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from attendance import export as csv_export
 from attendance.errors import AlreadyCheckedOut, AttendanceError, CorrectionError, MoveRefused
@@ -42,9 +42,13 @@ from attendance.schema import migrate
 from attendance.statuses import DefaultWords, StatusBook, english_only
 from attendance.timeline import Replay, Step, replay
 from attendance.views import AgentState, Board, BoardColumn, Change
+from attendance.words import N_
 from attendance.zones import Zone, zone
 from bot.clock import Clock
 from bot.store.db import Database, Tx
+
+if TYPE_CHECKING:
+    from bot.i18n import Words
 
 BreakKind = Literal["meal", "short"]
 _BREAKS = {"meal": MEAL_BREAK, "short": SHORT_BREAK}
@@ -178,12 +182,8 @@ class AttendanceService:
         self, agent: str, kind: BreakKind = "short", *, name: str | None = None, tz: Zone = "UTC"
     ) -> Change:
         if kind not in _BREAKS:
-            raise AttendanceError("A break is meal or short.")
-        try:
-            status = await self.book.get(_BREAKS[kind])
-        except AttendanceError:
-            raise AttendanceError(f"The {kind} break status has been deleted.") from None
-        return await self.move(agent, status.id, name=name, tz=tz)
+            raise AttendanceError(N_("A break is meal or short."))
+        return await self.move(agent, _BREAKS[kind], name=name, tz=tz)  # refused if deleted
 
     async def admin_checkout(
         self,
@@ -236,13 +236,13 @@ class AttendanceService:
         """
         email = agent_key(agent)
         if not reason.strip():
-            raise CorrectionError("A correction needs a reason.")
+            raise CorrectionError(N_("A correction needs a reason."))
         if not actor.strip():
-            raise CorrectionError("A correction needs the name of who made it.")
+            raise CorrectionError(N_("A correction needs the name of who made it."))
         now = self._now_ms()
         at_ms = to_ms(at)
         if at_ms > now:
-            raise CorrectionError("A correction cannot be dated in the future.")
+            raise CorrectionError(N_("A correction cannot be dated in the future."))
         target = await self.book.get(status)
         async with self._db.transaction() as tx:
             event_id = await self.log.append(
@@ -366,9 +366,15 @@ class AttendanceService:
         return RangeReport(start, end, zone(tz).key, _columns(statuses, periods), periods)
 
     async def export(
-        self, agents: Sequence[str], start: date, end: date, tz: Zone
+        self,
+        agents: Sequence[str],
+        start: date,
+        end: date,
+        tz: Zone,
+        words: Words | None = None,
     ) -> AsyncIterator[bytes]:
-        """The CSV of `agents` over at most 30 days, as an async iterator of byte chunks.
+        """The CSV of `agents` over at most 30 days, as an async iterator of byte chunks; its
+        column names for programs, or (`words`) in a reader's language.
 
         The period is checked now, before any byte is sent; rows are produced one agent at a
         time as the consumer reads, so memory does not grow with the number of agents.
@@ -376,7 +382,7 @@ class AttendanceService:
         days = days_between(start, end, limit=MAX_DAYS)
         where = zone(tz)
         columns = await self.columns(days[-1], where)
-        return csv_export.stream(self._periods(agents, days, where), columns)
+        return csv_export.stream(self._periods(agents, days, where), columns, words)
 
     async def purge(self) -> None:
         """Delete all attendance data and restore the default statuses (admin, confirmed)."""

@@ -13,16 +13,17 @@ from typing import Any
 
 from attendance.errors import StatusError, UnknownStatus
 from attendance.models import CHECK_IN, CHECK_OUT, MEAL_BREAK, SHORT_BREAK, Status, StatusType
+from attendance.words import DEFAULT_NAMES, N_
 from bot.store.db import Database
 
 MAX_CUSTOM = 20
 MAX_NAME = 40
 
 DEFAULTS: list[tuple[int, str, StatusType]] = [
-    (CHECK_IN, "Check In", StatusType.ONLINE),
-    (CHECK_OUT, "Check Out", StatusType.OFFLINE),
-    (MEAL_BREAK, "Meal Break", StatusType.OFFLINE),
-    (SHORT_BREAK, "Short Break", StatusType.OFFLINE),
+    (CHECK_IN, DEFAULT_NAMES[CHECK_IN], StatusType.ONLINE),
+    (CHECK_OUT, DEFAULT_NAMES[CHECK_OUT], StatusType.OFFLINE),
+    (MEAL_BREAK, DEFAULT_NAMES[MEAL_BREAK], StatusType.OFFLINE),
+    (SHORT_BREAK, DEFAULT_NAMES[SHORT_BREAK], StatusType.OFFLINE),
 ]
 
 _COLUMNS = "id, name, type, builtin, deleted, renamed"
@@ -57,9 +58,9 @@ def _status(row: Any) -> Status:
 def _clean_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise StatusError("A status needs a name.")
+        raise StatusError(N_("A status needs a name."))
     if len(cleaned) > MAX_NAME:
-        raise StatusError(f"A status name can have at most {MAX_NAME} characters.")
+        raise StatusError(N_("A status name can have at most {most} characters."), most=MAX_NAME)
     return cleaned
 
 
@@ -67,7 +68,7 @@ def _type(value: StatusType | str) -> StatusType:
     try:
         return StatusType(str(value).strip().lower())
     except ValueError:
-        raise StatusError("A status type is Online or Offline.") from None
+        raise StatusError(N_("A status type is Online or Offline.")) from None
 
 
 class StatusBook:
@@ -107,7 +108,7 @@ class StatusBook:
         else:
             found = self._named(statuses, ref)
         if found is None:
-            raise UnknownStatus(f"There is no status {ref!r}.")
+            raise UnknownStatus(N_("There is no status “{name}”."), name=str(ref)[:40])
         return found
 
     def _named(self, statuses: list[Status], name: str) -> Status | None:
@@ -130,8 +131,11 @@ class StatusBook:
             ) or (0, 0)  # an aggregate: always one row
             if count >= MAX_CUSTOM:
                 raise StatusError(
-                    f"You already have {MAX_CUSTOM} custom statuses, the most allowed."
-                    " Delete one to add another."
+                    N_(
+                        "You already have {most} custom statuses, the most allowed."
+                        " Delete one to add another."
+                    ),
+                    most=MAX_CUSTOM,
                 )
             position, new_id = await tx.fetchone(
                 "SELECT COALESCE(MAX(position), 0) + 1, COALESCE(MAX(id), 0) + 1"
@@ -157,7 +161,9 @@ class StatusBook:
     async def retype(self, ref: int | str, type: StatusType | str) -> Status:
         status, kind = await self.get(ref), _type(type)
         if not status.retypable:
-            raise StatusError(f"The type of {status.name} is fixed ({status.type.value}).")
+            raise StatusError(
+                N_("The type of {status} is fixed ({type})."), status=status, type=status.type
+            )
         await self._db.execute(
             "UPDATE attendance_statuses SET type = ? WHERE id = ?", (kind.value, status.id)
         )
@@ -166,7 +172,7 @@ class StatusBook:
     async def delete(self, ref: int | str) -> Status:
         status = await self.get(ref)
         if not status.deletable:
-            raise StatusError(f"{status.name} cannot be deleted.")
+            raise StatusError(N_("{status} cannot be deleted."), status=status)
         await self._db.execute(
             "UPDATE attendance_statuses SET deleted = 1 WHERE id = ?", (status.id,)
         )
@@ -175,13 +181,11 @@ class StatusBook:
     async def _check_free(self, tx: Any, name: str, except_id: int | None = None) -> None:
         """Refuse `name` when typing it would find another status: one named alike (see
         `name_key`), or a default whose name is `name` in some language."""
-        rows = await tx.fetchall(
-            "SELECT id, name, builtin FROM attendance_statuses WHERE deleted = 0"
-        )
+        rows = await tx.fetchall(f"SELECT {_COLUMNS} FROM attendance_statuses WHERE deleted = 0")
         key = name_key(name)
-        for sid, existing, builtin in rows:
-            if sid == except_id:
+        for status in map(_status, rows):
+            if status.id == except_id:
                 continue
-            words = [existing, *(self._words(sid) if builtin else ())]
+            words = [status.name, *(self._words(status.id) if status.builtin else ())]
             if key in {name_key(w) for w in words}:
-                raise StatusError(f"There is already a status named {existing}.")
+                raise StatusError(N_("There is already a status named {status}."), status=status)

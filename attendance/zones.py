@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from attendance.errors import AttendanceError
+from attendance.words import N_
 from bot.clock import zone_named
 
 Zone = ZoneInfo | str
@@ -18,5 +19,5 @@ def zone(tz: Zone) -> ZoneInfo:
         return tz
     found = zone_named(tz)
     if found is None:
-        raise AttendanceError(f"Unknown time zone {str(tz)[:40]!r}.")
+        raise AttendanceError(N_("Unknown time zone “{zone}”."), zone=str(tz)[:40])
     return found

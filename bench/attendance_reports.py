@@ -47,6 +47,7 @@ from bot.cards.board import board_card, board_page  # noqa: E402
 from bot.cliq.message import Message  # noqa: E402
 from bot.clock import FrozenClock  # noqa: E402
 from bot.commands.attendance_reports import plan_for, read_page  # noqa: E402
+from bot.i18n import Languages  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 
 ZONES = ["Asia/Tokyo", "Europe/London", "America/New_York", "Asia/Kolkata"]
@@ -214,29 +215,32 @@ async def cards(
     zone = "Asia/Tokyo"
     where = ZoneInfo(zone)
     first = START
+    words = Languages().words("en")
 
     async def baseline() -> Message:
         state = await svc.status(agents[0], tz=zone)
-        return status_card(state, now=clock.now(), zone=where)
+        return status_card(state, now=clock.now(), zone=where, words=words)
 
     async def board(page: int) -> Message:
         found = await svc.board(agents, tz=zone)
-        return board_card(found, page=page, now=clock.now(), zone=where)
+        return board_card(found, page=page, now=clock.now(), zone=where, words=words)
 
     async def report(view: View, page: int) -> Message:
-        plan = await plan_for(svc, agents, {}, first, last, view, zone)
+        plan = await plan_for(svc, agents, {}, first, last, view, zone, words)
         shown = plan.layout.clamp(page)
         read = await read_page(svc, plan, shown, zone)
         return report_card(plan, shown, read, zone=zone, key="bench")
 
     async def week(view: View) -> Message:
         found = await svc.week(agents[0], zone, first + timedelta(days=7))
-        return week_card(found, view=view)
+        return week_card(found, view=view, words=words)
 
     base = await best(baseline, max(repeat, 20))
     probe = await svc.board(agents, tz=zone)
-    board_pages = board_page(probe, 1, now=clock.now(), zone=where).count
-    plans = {v: await plan_for(svc, agents, {}, first, last, v, zone) for v in ("list", "table")}
+    board_pages = board_page(probe, 1, now=clock.now(), zone=where, words=words).count
+    plans = {
+        v: await plan_for(svc, agents, {}, first, last, v, zone, words) for v in ("list", "table")
+    }
     rows: list[tuple[str, Callable[[], Awaitable[Message]], float | None]] = [
         ("board, page 1", lambda: board(1), EARLIER.get(f"board, {len(agents)} agents")),
         (f"board, page {board_pages} (last)", lambda: board(board_pages), None),

@@ -32,6 +32,7 @@ from bot.cliq.verify import AnyVerifier, CliqSignatureVerifier, HmacVerifier, Ve
 from bot.clock import Clock, MovableClock, SystemClock
 from bot.commands import actions, attendance, attendance_reports, board, connect, summaries, tickets
 from bot.commands import help as help_commands
+from bot.commands.attendance import default_words
 from bot.commands.common import (
     attendance_refused,
     cliq_error_reply,
@@ -386,10 +387,13 @@ async def open_parts(
             outbox,
             sender.wake,
             zones,
+            Languages(config.bot.language),
             default_zone=config.notifications.digest_zone,
             fallback_channel=config.cliq.org_channel,
         )
-        attendance_service = AttendanceService(db, clock, notices=attendance_notices)
+        attendance_service = AttendanceService(
+            db, clock, notices=attendance_notices, words=default_words
+        )
         inbox = Inbox(db, clock)
         seen = SeenCredentials(db, wall)  # signature windows are wall time
         settings = Settings(

@@ -19,8 +19,8 @@ chosen here and handed to it a page at a time.
   the table view is the week's table of that agent. Units run agent by agent within a chunk,
   chunk after chunk. A status list too long for one slide is split into parts (one unit each).
 
-Times are the report's (the reader's zone); durations read "7 h 45 min" in lists, "7:45" in
-tables.
+Times are the report's (the reader's zone); words, dates and durations the reader's language
+(`words`, bot/i18n): durations read "7 h 45 min" / "7時間45分" in lists, "7:45" in tables.
 """
 
 from __future__ import annotations
@@ -30,13 +30,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from babel.dates import format_interval, format_skeleton
+
 from attendance.models import CHECK_OUT, Status
 from attendance.reports import EARLIEST, LATEST, AgentPeriod, DayReport, WeekReport
+from attendance.words import sentences, shown_name
 from bot.cards.paging import Section, layout, nav_buttons, page_number
 from bot.cliq import limits
 from bot.cliq.markup import escape
 from bot.cliq.message import Button, Card, Message, Slide
 from bot.cliq.outbound import literal
+from bot.i18n import PSEUDO, Words
+from bot.i18n.catalogs import full_width
 
 View = Literal["list", "table"]
 CHUNK_DAYS = 7
@@ -46,37 +51,40 @@ NO_TIME = "–"
 # --- what goes in a cell -------------------------------------------------------------------
 
 
-def hours(spent: timedelta) -> str:
-    """A duration for a list: "7 h 45 min" (whole minutes, rounded down)."""
-    minutes = int(spent.total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
 def hm(spent: timedelta) -> str:
-    """A duration for a table cell: "7:45", or "–" for none."""
+    """A duration for a table cell: "7:45", or "–" for none (the same in every language)."""
     minutes = int(spent.total_seconds() // 60)
     return f"{minutes // 60}:{minutes % 60:02d}" if minutes else NO_TIME
 
 
-def clock(moment: datetime | None) -> str:
-    return moment.strftime("%H:%M") if moment else NO_TIME
+def clock(moment: datetime | None, words: Words) -> str:
+    return words.time(moment) if moment else NO_TIME
 
 
-def day_label(day: date) -> str:
-    return f"{day:%a %-d %b}"
+def _babel(text: str, words: Words) -> str:
+    """Text Babel wrote for `words`' locale, its thin spaces (around a range's dash) as plain
+    ones; full width in the tests' pseudo-language, as `Words` writes its own."""
+    text = text.replace("\u2009", " ")
+    return full_width(text) if words.language == PSEUDO else text
 
 
-def span(first: date, last: date, *, year: bool = True) -> str:
-    """ "16–22 Nov 2026", "30 Nov – 6 Dec 2026", "28 Dec 2026 – 3 Jan 2027" (without the year
-    unless it changes, when `year` is false)."""
-    y = " %Y" if year else ""
+def day_label(day: date, words: Words) -> str:
+    """`Mon 16 Nov` / `11月16日(月)`."""
+    return words.date(day)
+
+
+def column_label(day: date, words: Words) -> str:
+    """A table column's day: `Mon 16` / `16日(月)`."""
+    return _babel(format_skeleton("Ed", day, locale=words.locale), words)
+
+
+def span(first: date, last: date, words: Words, *, year: bool = True) -> str:
+    """ "16 – 22 Nov 2026" / "2026年11月16日～22日", as the locale writes a range of days
+    (without the year unless it changes, when `year` is false)."""
+    skeleton = "yMMMd" if year or first.year != last.year else "MMMd"
     if first == last:
-        return first.strftime(f"%-d %b{y}")
-    if first.year != last.year:
-        return f"{first:%-d %b %Y} – {last:%-d %b %Y}"
-    if first.month != last.month:
-        return f"{first:%-d %b} – " + last.strftime(f"%-d %b{y}")
-    return f"{first:%-d}–" + last.strftime(f"%-d %b{y}")
+        return _babel(format_skeleton(skeleton, first, locale=words.locale), words)
+    return _babel(format_interval(first, last, skeleton, locale=words.locale), words)
 
 
 def status_rows(statuses: Iterable[Status]) -> list[Status]:
@@ -84,11 +92,20 @@ def status_rows(statuses: Iterable[Status]) -> list[Status]:
     return [s for s in statuses if s.id != CHECK_OUT]
 
 
-def _in_out(day: DayReport) -> str:
+def _out(day: DayReport, words: Words) -> str:
+    out = clock(day.last_check_out, words)
+    return words.gettext("{time} (auto)", time=out) if day.auto_check_out else out
+
+
+def _in_out(day: DayReport, words: Words) -> str:
     if day.first_check_in is None and day.last_check_out is None and not day.worked:
         return NO_TIME
-    out = clock(day.last_check_out) + (" (auto)" if day.auto_check_out else "")
-    return f"{clock(day.first_check_in)} – {out} · {hours(day.worked)}"
+    return words.gettext(
+        "{check_in} – {check_out} · {worked}",
+        check_in=clock(day.first_check_in, words),
+        check_out=_out(day, words),
+        worked=words.duration(day.worked),
+    )
 
 
 def _total(days: Sequence[DayReport], status_id: int) -> timedelta:
@@ -99,32 +116,43 @@ def _total(days: Sequence[DayReport], status_id: int) -> timedelta:
 
 
 def day_slide(
-    day: DayReport, rows: Sequence[Status], *, first: bool = True, part: str = ""
+    day: DayReport, rows: Sequence[Status], words: Words, *, first: bool = True, part: str = ""
 ) -> Section:
     """The week's list view, one day: in, out and worked (in the first part), then each status
     of `rows` used that day."""
     pairs: list[tuple[str, str]] = []
     if first:
         pairs += [
-            ("In", clock(day.first_check_in)),
-            ("Out", clock(day.last_check_out) + (" (auto)" if day.auto_check_out else "")),
-            ("Worked", hours(day.worked)),
+            (words.pgettext("report", "In"), clock(day.first_check_in, words)),
+            (words.pgettext("report", "Out"), _out(day, words)),
+            (words.pgettext("report", "Worked"), words.duration(day.worked)),
         ]
-    pairs += [(s.name, hours(day.per_status[s.id])) for s in rows if day.per_status.get(s.id)]
-    return Section(day_label(day.day) + part, pairs, kind="label", empty=NO_TIME, counted=False)
+    pairs += [
+        (shown_name(s, words), words.duration(day.per_status[s.id]))
+        for s in rows
+        if day.per_status.get(s.id)
+    ]
+    title = day_label(day.day, words) + part
+    return Section(title, pairs, kind="label", empty=NO_TIME, counted=False)
 
 
 def totals_slide(
-    title: str, days: Sequence[DayReport], rows: Sequence[Status], *, first: bool = True
+    title: str,
+    days: Sequence[DayReport],
+    rows: Sequence[Status],
+    words: Words,
+    *,
+    first: bool = True,
 ) -> Section:
     """Worked time (in the first part) and time per status of `rows` used over `days`."""
     pairs: list[tuple[str, str]] = []
     if first:
-        pairs.append(("Worked", hours(sum((d.worked for d in days), timedelta()))))
+        worked = sum((d.worked for d in days), timedelta())
+        pairs.append((words.pgettext("report", "Worked"), words.duration(worked)))
     for status in rows:
         spent = _total(days, status.id)
         if spent:
-            pairs.append((status.name, hours(spent)))
+            pairs.append((shown_name(status, words), words.duration(spent)))
     return Section(title, pairs, kind="label", empty=NO_TIME, counted=False)
 
 
@@ -133,6 +161,7 @@ def agent_list_slide(
     email: str,
     days: Sequence[DayReport],
     rows: Sequence[Status],
+    words: Words,
     *,
     first: bool = True,
     part: str = "",
@@ -140,39 +169,46 @@ def agent_list_slide(
     """The admin list view, one agent's chunk of days: e-mail, then (in the first part) each
     day's "in – out · worked" and the chunk's worked time, then the time per status of `rows`
     used in the chunk."""
-    pairs: list[tuple[str, str]] = [("E-mail", email)]
+    pairs: list[tuple[str, str]] = [(words.pgettext("report", "E-mail"), email)]
     if first:
-        pairs += [(day_label(d.day), _in_out(d)) for d in days]
-        pairs.append(("Worked", hours(sum((d.worked for d in days), timedelta()))))
+        pairs += [(day_label(d.day, words), _in_out(d, words)) for d in days]
+        worked = sum((d.worked for d in days), timedelta())
+        pairs.append((words.pgettext("report", "Worked"), words.duration(worked)))
     for status in rows:
         spent = _total(days, status.id)
         if spent:
-            pairs.append((status.name, hours(spent)))
-    title = f"{name} · {span(days[0].day, days[-1].day)}{part}"
+            pairs.append((shown_name(status, words), words.duration(spent)))
+    title = f"{name} · {span(days[0].day, days[-1].day, words)}{part}"
     return Section(title, pairs, kind="label", counted=False)
 
 
 def table_slide(
-    title: str, days: Sequence[DayReport], rows: Sequence[Status], *, times: bool = True
+    title: str,
+    days: Sequence[DayReport],
+    rows: Sequence[Status],
+    words: Words,
+    *,
+    times: bool = True,
 ) -> Section:
     """One table: a column per day and a Total; rows In, Out, Worked (when `times`) and one
     per status in `rows` (every one, "–" where no time was spent)."""
-    first = span(days[0].day, days[-1].day, year=False)
-    columns = [f"{d.day:%a %-d}" for d in days]
-    headers = [first, *columns, "Total"]
+    first = span(days[0].day, days[-1].day, words, year=False)
+    columns = [column_label(d.day, words) for d in days]
+    total = words.pgettext("report", "Total")
+    headers = [first, *columns, total]
     table: list[dict[str, str]] = []
     if times:
         table.append(
             {
-                first: "In",
-                **{c: clock(d.first_check_in) for c, d in zip(columns, days, strict=True)},
+                first: words.pgettext("report", "In"),
+                **{c: clock(d.first_check_in, words) for c, d in zip(columns, days, strict=True)},
             }
         )
         table.append(
             {
-                first: "Out",
+                first: words.pgettext("report", "Out"),
                 **{
-                    c: clock(d.last_check_out) + ("*" if d.auto_check_out else "")
+                    c: clock(d.last_check_out, words) + ("*" if d.auto_check_out else "")
                     for c, d in zip(columns, days, strict=True)
                 },
             }
@@ -180,18 +216,18 @@ def table_slide(
         worked = [d.worked for d in days]
         table.append(
             {
-                first: "Worked",
+                first: words.pgettext("report", "Worked"),
                 **{c: hm(w) for c, w in zip(columns, worked, strict=True)},
-                "Total": hm(sum(worked, timedelta())),
+                total: hm(sum(worked, timedelta())),
             }
         )
     for status in rows:
         spent = [d.per_status.get(status.id, timedelta()) for d in days]
         table.append(
             {
-                first: status.name,
+                first: shown_name(status, words),
                 **{c: hm(s) for c, s in zip(columns, spent, strict=True)},
-                "Total": hm(sum(spent, timedelta())),
+                total: hm(sum(spent, timedelta())),
             }
         )
     return Section(title, table, kind="table", headers=headers, counted=False)
@@ -227,6 +263,22 @@ def widest(texts: Iterable[str]) -> str:
 
 WIDE = timedelta(hours=168, minutes=59)  # no 7-day chunk holds more
 _WIDE_TIME = datetime(2000, 1, 1, 23, 59)
+
+
+def widest_section(sections: Iterable[Section]) -> Section:
+    """The section that takes the most room as a slide."""
+    return max(sections, key=section_size)
+
+
+_WORST_FIRSTS = (date(2000, 9, 11), date(2000, 12, 11), date(2000, 12, 26))
+"""Mondays (or a Tuesday) starting the widest runs of day labels in some language: two-digit
+days, the longest month abbreviation (`Sept`), two-digit months (`12月`), a year's change."""
+
+
+def worst_weeks(count: int, rows: Sequence[Status]) -> list[list[DayReport]]:
+    """`worst_days` of `count` days from each of `_WORST_FIRSTS`: a worst case is the widest
+    slide any of them makes."""
+    return [worst_days(first, count, rows) for first in _WORST_FIRSTS]
 
 
 def worst_days(first: date, count: int, rows: Sequence[Status]) -> list[DayReport]:
@@ -294,15 +346,21 @@ class Layout:
         n = len(self.parts)
         return [(u // n, u % n) for u in range(first, last)]
 
-    def line(self, page: int) -> str:
+    def line(self, page: int, words: Words) -> str:
         """ "Page 2 of 7 (5 more)." or "" when everything fits one page."""
         if self.pages == 1:
             return ""
         page = self.clamp(page)
         more = self.pages - page - 1
-        return f"Page {page + 1} of {self.pages:,}" + (
-            f" ({more:,} more)." if more else " (the last)."
-        )
+        number, pages = words.number(page + 1), words.number(self.pages)
+        if more:
+            return words.gettext(
+                "Page {page} of {pages} ({more} more).",
+                page=number,
+                pages=pages,
+                more=words.number(more),
+            )
+        return words.gettext("Page {page} of {pages} (the last).", page=number, pages=pages)
 
     def part_label(self, part: int) -> str:
         return f" ({part + 1}/{len(self.parts)})" if len(self.parts) > 1 else ""
@@ -311,64 +369,88 @@ class Layout:
 # --- the agent's week ----------------------------------------------------------------------
 
 WEEK_PREFIX = "attweek"
-_WORST_FIRST = date(2000, 1, 10)  # a week of two-digit days: the widest day labels
 
 
-def week_layout(report: WeekReport, view: View) -> Layout:
+def week_layout(report: WeekReport, view: View, words: Words) -> Layout:
     rows = status_rows(report.statuses)
-    worst = worst_days(_WORST_FIRST, 7, rows)
-    if view == "table":
-        return Layout.plan(
-            1, rows, lambda part, i: table_slide(_WEEK_TABLE, worst, part, times=i == 0)
+    title = _week_table(words)
+
+    def worst(part: Sequence[Status], i: int) -> Section:
+        if view == "table":
+            return widest_section(
+                table_slide(title, days, part, words, times=i == 0) for days in worst_weeks(7, rows)
+            )
+        return widest_section(
+            day_slide(days[j], part, words, first=i == 0, part=" (99/99)")
+            for days in worst_weeks(7, rows)
+            for j in range(7)
         )
-    # seven days, then the week's totals
-    return Layout.plan(
-        8, rows, lambda part, i: day_slide(worst[0], part, first=i == 0, part=" (99/99)")
-    )
+
+    # the table: one group; the list: seven days, then the week's totals
+    return Layout.plan(1 if view == "table" else 8, rows, worst)
 
 
-_WEEK_TABLE = "Your week"
+def _week_table(words: Words) -> str:
+    return words.pgettext("report", "Your week")
 
 
-def week_card(report: WeekReport, *, view: View = "list", page: int = 0) -> Message:
+def week_card(report: WeekReport, *, words: Words, view: View = "list", page: int = 0) -> Message:
     """The agent's own week (Monday to Sunday in their zone) as a list or a table, page
     `page`; buttons for the weeks before and after, the other view, and the other pages."""
-    layout = week_layout(report, view)
+    layout = week_layout(report, view, words)
     page = layout.clamp(page)
     days = report.agent.days
     sections: list[Section] = []
     for group, index in layout.on(page):
         part, label = layout.parts[index], layout.part_label(index)
+        first = index == 0
         if view == "table":
-            sections.append(table_slide(_WEEK_TABLE + label, days, part, times=index == 0))
+            title = _week_table(words) + label
+            sections.append(table_slide(title, days, part, words, times=first))
         elif group < len(days):
-            sections.append(day_slide(days[group], part, first=index == 0, part=label))
+            sections.append(day_slide(days[group], part, words, first=first, part=label))
         else:
-            sections.append(totals_slide("Week" + label, days, part, first=index == 0))
+            title = words.pgettext("report", "Week") + label
+            sections.append(totals_slide(title, days, part, words, first=first))
     monday = report.week_start
-    text = (
-        f"Week of {span(monday, monday + timedelta(days=6))} ({escape(report.agent.zone)}): "
-        f"{hours(report.agent.worked)} worked."
+    text = words.gettext(
+        "Week of {days} ({zone}): {worked} worked.",
+        days=span(monday, monday + timedelta(days=6), words),
+        zone=escape(report.agent.zone),
+        worked=words.duration(report.agent.worked),
     )
     if layout.pages > 1:
-        text += " " + layout.line(page)
+        text = sentences(words, text, layout.line(page, words))
 
     def key(day: date, shown: View) -> str:
         return f"{WEEK_PREFIX}:{day.isoformat()}:{shown[0]}"
 
     other: View = "list" if view == "table" else "table"
     buttons = [
-        Button.invoke("◀ Previous week", key=key(monday - timedelta(days=7), view) + ":1"),
-        Button.invoke("Next week ▶", key=key(monday + timedelta(days=7), view) + ":1"),
-        Button.invoke(f"{other.title()} view", key=key(monday, other) + ":1"),
+        Button.invoke(
+            words.pgettext("button", "◀ Previous week"),
+            key=key(monday - timedelta(days=7), view) + ":1",
+        ),
+        Button.invoke(
+            words.pgettext("button", "Next week ▶"),
+            key=key(monday + timedelta(days=7), view) + ":1",
+        ),
+        Button.invoke(view_label(other, words), key=key(monday, other) + ":1"),
         *nav_buttons(page + 1, layout.pages, key(monday, view)),
     ]
     return Message(
         text=text,
-        card=Card(title="My week", theme="modern-inline"),
+        card=Card(title=words.pgettext("card title", "My week"), theme="modern-inline"),
         slides=slides_of(sections),
         buttons=buttons,
     )
+
+
+def view_label(view: View, words: Words) -> str:
+    """The button switching to `view`."""
+    if view == "list":
+        return words.pgettext("button", "List view")
+    return words.pgettext("button", "Table view")
 
 
 def read_week_key(value: str) -> tuple[date, View, int] | None:
@@ -406,6 +488,7 @@ class ReportPlan:
     rows: tuple[Status, ...]
     view: View
     layout: Layout
+    words: Words  # the reader's: the layout was planned for their words
 
     @classmethod
     def of(
@@ -416,22 +499,30 @@ class ReportPlan:
         end: date,
         statuses: Sequence[Status],
         view: View,
+        words: Words,
     ) -> ReportPlan:
         rows = status_rows(statuses)
         chunks = -(-((end - start).days + 1) // CHUNK_DAYS)
         name = widest(names.get(a) or a for a in agents)
         email = widest(agents)
         width = min(CHUNK_DAYS, (end - start).days + 1)
-        worst = worst_days(_WORST_FIRST, width, rows)
+        worst = worst_weeks(width, rows)
 
         def slide(part: Sequence[Status], index: int) -> Section:
             label = " (99/99)"
+            first = index == 0
             if view == "table":
-                return table_slide(f"{name} · {email}{label}", worst, part, times=index == 0)
-            return agent_list_slide(name, email, worst, part, first=index == 0, part=label)
+                title = f"{name} · {email}{label}"
+                return widest_section(
+                    table_slide(title, days, part, words, times=first) for days in worst
+                )
+            return widest_section(
+                agent_list_slide(name, email, days, part, words, first=first, part=label)
+                for days in worst
+            )
 
         layout = Layout.plan(chunks * len(agents), rows, slide)
-        return cls(start, end, tuple(agents), names, tuple(rows), view, layout)
+        return cls(start, end, tuple(agents), names, tuple(rows), view, layout, words)
 
     @property
     def chunks(self) -> int:
@@ -469,8 +560,10 @@ def report_card(
     zone: str,
     key: str,
 ) -> Message:
-    """Page `page` of an admin report. `periods` holds each (chunk, e-mail) of the page, as
-    `plan.wanted(page)` asked; `key` is the kept report's id that the buttons carry."""
+    """Page `page` of an admin report, in the words it was planned for. `periods` holds each
+    (chunk, e-mail) of the page, as `plan.wanted(page)` asked; `key` is the kept report's id
+    that the buttons carry."""
+    words = plan.words
     page = plan.layout.clamp(page)
     sections: list[Section] = []
     shown: list[str] = []
@@ -480,42 +573,67 @@ def report_card(
         part, label = plan.layout.parts[index], plan.layout.part_label(index)
         first = index == 0
         if plan.view == "table":
-            sections.append(table_slide(f"{name} · {email}{label}", period.days, part, times=first))
+            title = f"{name} · {email}{label}"
+            sections.append(table_slide(title, period.days, part, words, times=first))
         else:
             sections.append(
-                agent_list_slide(name, email, period.days, part, first=first, part=label)
+                agent_list_slide(name, email, period.days, part, words, first=first, part=label)
             )
         if email not in shown:
             shown.append(email)
-    agents = len(plan.agents)
     units = plan.units(page)
     lines = [
-        f"{agents:,} agent{'s' if agents != 1 else ''}, {span(plan.start, plan.end)};"
-        f" times in {escape(zone)}."
+        words.gettext(
+            "{agents}, {days}; times in {zone}.",
+            agents=words.ngettext("{n} agent", "{n} agents", len(plan.agents)),
+            days=span(plan.start, plan.end, words),
+            zone=escape(zone),
+        )
     ]
     if plan.layout.pages > 1 and units:
         at = [plan.agents.index(e) + 1 for e in shown] if len(shown) < 50 else []
-        who = (
-            f"agents {min(at)}–{max(at)}"
-            if at and len(at) > 1
-            else (f"agent {at[0]}" if at else "agents")
-        )
+        if len(at) > 1:
+            who = words.gettext(
+                "agents {first}–{last}", first=words.number(min(at)), last=words.number(max(at))
+            )
+        elif at:
+            who = words.gettext("agent {number}", number=words.number(at[0]))
+        else:
+            who = words.gettext("agents")
         since, until = plan.chunk(units[0][0])[0], plan.chunk(units[-1][0])[1]
-        lines.append(f"{plan.layout.line(page)} Shown: {who}, {span(since, until)}.")
+        lines.append(
+            words.gettext(
+                "{page} Shown: {who}, {days}.",
+                page=plan.layout.line(page, words),
+                who=who,
+                days=span(since, until, words),
+            )
+        )
     other: View = "list" if plan.view == "table" else "table"
     v = plan.view[0]
     buttons = nav_buttons(page + 1, plan.layout.pages, f"{REPORT_PREFIX}:{key}:{v}")
     buttons.append(
         Button.invoke(
-            f"{other.title()} view",
+            view_label(other, words),
             key=f"{REPORT_PREFIX}:{key}:{other[0]}:g{plan.first_group(page)}",
         )
     )
-    buttons.append(Button.invoke("Export CSV", key=f"{EXPORT_PREFIX}:{key}"))
+    buttons.append(
+        Button.invoke(words.pgettext("button", "Export CSV"), key=f"{EXPORT_PREFIX}:{key}")
+    )
+    title = words.pgettext(
+        "card title", "Attendance {days}", days=span(plan.start, plan.end, words)
+    )
+    nobody = Section(
+        words.pgettext("report", "Agents"),
+        [],
+        kind="label",
+        empty=words.gettext("none chosen"),
+    )
     return Message(
         text="\n".join(lines),
-        card=Card(title=f"Attendance {span(plan.start, plan.end)}", theme="modern-inline"),
-        slides=slides_of(sections or [Section("Agents", [], kind="label", empty="none chosen")]),
+        card=Card(title=title, theme="modern-inline"),
+        slides=slides_of(sections or [nobody]),
         buttons=buttons,
     )
 

@@ -13,12 +13,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from attendance.views import AgentState, Board
-from bot.cards import when
+from attendance.words import sentences
+from attendance.words import shown_name as status_name
+from bot.cards.attendance import at
 from bot.cards.paging import Section, SlidePage, layout
 from bot.cliq import limits
 from bot.cliq.form import Form, HiddenInput, SelectInput
-from bot.cliq.markup import Markup
+from bot.cliq.markup import Markup, escape
 from bot.cliq.message import Button, Card, Message
+from bot.i18n import Words
 
 BOARD_KEY = "attboard"
 """Button prefix: `attboard:<page>` shows that page of the board."""
@@ -37,16 +40,21 @@ def shown_name(agent: AgentState) -> str:
     return agent.name or agent.email
 
 
-def _line(agent: AgentState, now: datetime, zone: ZoneInfo) -> str:
+def _line(agent: AgentState, now: datetime, zone: ZoneInfo, words: Words) -> str:
     if agent.since is None:
-        return f"{shown_name(agent)} (not checked in yet)"
-    return f"{shown_name(agent)} (since {when.local(agent.since, zone, now)})"
+        return words.gettext("{name} (not checked in yet)", name=shown_name(agent))
+    since = at(agent.since, zone, now, words)
+    return words.gettext("{name} (since {time})", name=shown_name(agent), time=since)
 
 
-def board_page(board: Board, page: int, *, now: datetime, zone: ZoneInfo) -> SlidePage:
+def board_page(
+    board: Board, page: int, *, now: datetime, zone: ZoneInfo, words: Words
+) -> SlidePage:
     """Page `page` of the board: one section per status, its agents by name."""
     sections = [
-        Section(column.status.name, [_line(a, now, zone) for a in column.agents])
+        Section(
+            status_name(column.status, words), [_line(a, now, zone, words) for a in column.agents]
+        )
         for column in board.columns
     ]
     return layout(sections, page, per_page=PER_PAGE)
@@ -61,71 +69,102 @@ def page_agents(board: Board, shown: SlidePage) -> list[AgentState]:
     ]
 
 
-def board_card(board: Board, *, page: int = 1, now: datetime, zone: ZoneInfo) -> Message:
+def board_card(
+    board: Board, *, page: int = 1, now: datetime, zone: ZoneInfo, words: Words
+) -> Message:
     """The board's page `page` (clamped into range): counts, the "N more" line, and buttons for
     the other pages, an agent's report and a check-out."""
-    shown = board_page(board, page, now=now, zone=zone)
+    shown = board_page(board, page, now=now, zone=zone, words=words)
     agents = page_agents(board, shown)
     total = sum(len(c.agents) for c in board.columns)
     checked_in = sum(1 for c in board.columns for a in c.agents if a.checked_in)
     buttons = shown.buttons(BOARD_KEY)
     if agents:
-        buttons.append(Button.invoke("Agent report", key=f"{REPORT_PICK_KEY}:{shown.number}"))
+        label = words.pgettext("button", "Agent report")
+        buttons.append(Button.invoke(label, key=f"{REPORT_PICK_KEY}:{shown.number}"))
     if any(a.checked_in for a in agents):
-        buttons.append(Button.invoke("Check out…", key=f"{CHECKOUT_PICK_KEY}:{shown.number}"))
+        label = words.pgettext("button", "Check out…")
+        buttons.append(Button.invoke(label, key=f"{CHECKOUT_PICK_KEY}:{shown.number}"))
+    counts = words.gettext(
+        "{agents}, {checked_in} checked in, in {statuses}.",
+        agents=words.ngettext("{n} agent", "{n} agents", total),
+        checked_in=words.number(checked_in),
+        statuses=words.ngettext("{n} status", "{n} statuses", len(board.columns)),
+    )
     return Message(
-        text=(
-            f"{total:,} agents, {checked_in:,} checked in, in {len(board.columns)} statuses. "
-            + shown.line("agents", "columns")
-        ),
-        card=Card(title="Attendance board", theme="modern-inline"),
+        text=counts
+        if shown.count == 1
+        else sentences(words, counts, shown.line("agents", "columns")),
+        card=Card(title=words.pgettext("card title", "Attendance board"), theme="modern-inline"),
         slides=shown.slides,
         buttons=buttons,
     )
 
 
-def pick_form(name: str, title: str, agents: list[AgentState], kept: str) -> Form:
+def pick_form(name: str, title: str, agents: list[AgentState], kept: str, words: Words) -> Form:
     """A form choosing one of `agents` (at most a page, so within a select's options); option
     values are positions in the kept list `kept`, since e-mails may exceed an option value."""
     options = [
-        (f"{shown_name(a)}: {a.status.name}"[: limits.OPTION_LABEL], str(i))
+        (
+            words.gettext(
+                "{name}: {status}", name=shown_name(a), status=status_name(a.status, words)
+            )[: limits.OPTION_LABEL],
+            str(i),
+        )
         for i, a in enumerate(agents[:PER_PAGE])
     ]
+    submit = (
+        words.pgettext("button", "Next")
+        if name == CHECKOUT_FORM
+        else words.pgettext("button", "Open report")
+    )
     return Form(
         title=title,
         name=name,
         inputs=[
             SelectInput(
                 name="agent",
-                label="Agent",
-                placeholder="Choose an agent",
+                label=words.pgettext("input label", "Agent"),
+                placeholder=words.pgettext("placeholder", "Choose an agent"),
                 options=options,
                 mandatory=True,
             ),
             HiddenInput(name="kept", value=kept),
         ],
-        button_label="Next" if name == CHECKOUT_FORM else "Open report",
+        button_label=submit,
     )
 
 
 def confirm_checkout(
-    agent: AgentState, kept: str, *, page: int, now: datetime, zone: ZoneInfo
+    agent: AgentState, kept: str, *, page: int, now: datetime, zone: ZoneInfo, words: Words
 ) -> Message:
     """The confirmation step before an admin checks `agent` out (picked on board page `page`)."""
-    since = f" since {when.local(agent.since, zone, now)}" if agent.since else ""
-    started = (
-        f" (checked in {when.local(agent.session_started, zone, now)})"
-        if agent.session_started and agent.session_started != agent.since
-        else ""
-    )
-    name = shown_name(agent)
+    where = escape(status_name(agent.status, words))
+    started = agent.session_started
+    if agent.since and started and started != agent.since:
+        state = words.gettext(
+            "They are in {status} since {time} (checked in {started}).",
+            status=where,
+            time=at(agent.since, zone, now, words),
+            started=at(started, zone, now, words),
+        )
+    elif agent.since:
+        state = words.gettext(
+            "They are in {status} since {time}.",
+            status=where,
+            time=at(agent.since, zone, now, words),
+        )
+    else:
+        state = words.gettext("They are in {status}.", status=where)
+    asked = words.gettext("Check out {name}?", name=Markup("*{}*").format(shown_name(agent)))
+    told = words.gettext("They will be told by DM.")
     return Message(
-        text=Markup("Check out *{}*? They are in {}{}{}. They will be told by DM.").format(
-            name, agent.status.name, since, started
-        ),
-        card=Card(title="Check an agent out", theme="modern-inline"),
+        text=sentences(words, asked, state, told),
+        card=Card(title=words.pgettext("card title", "Check an agent out"), theme="modern-inline"),
         buttons=[
-            Button.invoke("Check out", key=f"{CHECKOUT_KEY}:{kept}", negative=True),
-            Button.invoke("Back to the board", key=f"{BOARD_KEY}:{page}"),
+            Button.invoke(
+                words.pgettext("button", "Check out"), key=f"{CHECKOUT_KEY}:{kept}", negative=True
+            ),
+            Button.invoke(words.pgettext("button", "Back to the board"), key=f"{BOARD_KEY}:{page}"),
         ],
     )

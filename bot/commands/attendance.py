@@ -3,6 +3,12 @@ for admins the board, reports, checking an agent out, the status list and the pu
 
 Who may do what is decided on every call from the caller's Desk role and departments
 (`[attendance]` in bot.toml; light agents are refused by default).
+
+Every answer is in the caller's language (`ctx.words`); the words people type work in every
+language the bot speaks, whatever theirs: a default status's name (出勤 / Check In, 退勤 / Check
+Out, 食事休憩 / Meal Break, 小休憩 / Short Break, even once renamed), the /attendance verbs
+(レポート / report…) and status types (オンライン / online), full width, case and spacing
+forgiven.
 """
 
 from __future__ import annotations
@@ -14,13 +20,16 @@ from pydantic import BaseModel, Field
 
 from attendance.access import Access, AccessPolicy
 from attendance.errors import MoveRefused, UnknownStatus
-from attendance.models import StatusType
+from attendance.models import CHECK_IN, CHECK_OUT, MEAL_BREAK, SHORT_BREAK, StatusType
+from attendance.views import AgentState
+from attendance.words import DEFAULT_NAMES, TYPE_NAMES, sentences, shown_name, type_name
 from bot.cards import people
 from bot.cards.attendance import (
     CHANGE_STATUS_KEY,
     STATUS_FORM,
     change_status_form,
     status_card,
+    status_label,
     statuses_text,
 )
 from bot.cards.keys import number
@@ -33,7 +42,8 @@ from bot.commands.board import checkout_agent, show_board
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
 from bot.dispatch import UsageError
-from bot.router import ANY_OTHER, Router, typed
+from bot.i18n import Languages, Words
+from bot.router import ANY_OTHER, Router, normalise, typed
 from bot.store.answers import AlreadyUsed
 
 router = Router()
@@ -50,11 +60,12 @@ def _access(ctx: DeskContext) -> Access:
     return policy.decide(ctx.role, ctx.agent.associated_department_ids)
 
 
-def _refusal(access: Access) -> Message | Banner | None:
+def _refusal(ctx: DeskContext, access: Access) -> Message | Banner | None:
     """Why the caller may not use attendance for themselves, or None (admin-only calls are
     decided by the router's admin guard instead)."""
     if not access.may_use:
-        return people.refused(access.reason or "Attendance is not available to you.")
+        why = access.why(ctx.words) or ctx.words.gettext("Attendance is not available to you.")
+        return people.refused(why)
     return None
 
 
@@ -62,12 +73,16 @@ def attendance_user(ctx: DeskContext) -> Message | Banner | None:
     """Guard: the caller is a Desk agent who may use attendance for themselves (by default
     light agents may not: `[attendance] roles`); /help then leaves these commands out for
     those who may not."""
-    return desk_agent(ctx) or _refusal(_access(ctx))
+    return desk_agent(ctx) or _refusal(ctx, _access(ctx))
+
+
+def _card(ctx: DeskContext, state: AgentState, note: str = "") -> Message:
+    return status_card(state, now=ctx.clock.now(), zone=ctx.timezone, words=ctx.words, note=note)
 
 
 async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
     access = _access(ctx)
-    refused = _refusal(access)
+    refused = _refusal(ctx, access)
     if refused is not None:
         return refused
     tracker, tz = ctx.attendance, ctx.timezone.key
@@ -76,9 +91,9 @@ async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
         change = await tracker.move(ctx.user.email, status, name=name, tz=tz)
     except MoveRefused as refusal:  # the card shows the moves allowed now
         state = await tracker.status(ctx.user.email, tz=tz)
-        return status_card(state, now=ctx.clock.now(), zone=ctx.timezone, note=str(refusal))
-    note = Markup("Done: *{}*.").format(change.state.status.name)
-    return status_card(change.state, now=ctx.clock.now(), zone=ctx.timezone, note=note)
+        return _card(ctx, state, refusal.text(ctx.words))
+    done = Markup("*{}*").format(shown_name(change.state.status, ctx.words))
+    return _card(ctx, change.state, Markup(ctx.words.gettext("Done: {status}.", status=done)))
 
 
 @router.command(
@@ -89,7 +104,7 @@ async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
     takes=0,
 )
 async def checkin(ctx: DeskContext, args: str) -> Message | Banner:
-    return await _move(ctx, "Check In")
+    return await _move(ctx, CHECK_IN)
 
 
 @router.command(
@@ -100,7 +115,7 @@ async def checkin(ctx: DeskContext, args: str) -> Message | Banner:
     takes=0,
 )
 async def checkout(ctx: DeskContext, args: str) -> Message | Banner:
-    return await _move(ctx, "Check Out")
+    return await _move(ctx, CHECK_OUT)
 
 
 @router.command(
@@ -111,17 +126,20 @@ async def checkout(ctx: DeskContext, args: str) -> Message | Banner:
     requires=attendance_user,
 )
 async def take_break(ctx: DeskContext, args: str) -> Message | Banner:
-    kind = typed(args).strip().casefold() or "short"
-    if kind not in ("meal", "short"):
-        raise UsageError(f"“{kind[:30]}” is not a break: meal or short.")
-    return await _move(ctx, "Meal Break" if kind == "meal" else "Short Break")
+    kind = BREAKS.get(normalise(args).replace(" ", "") or "short")
+    if kind is None:
+        raise UsageError(
+            ctx.words.gettext("“{kind}” is not a break: meal or short.", kind=args.strip()[:30])
+        )
+    return await _move(ctx, kind)
 
 
 ATTENDANCE_MENU = "Attendance"  # a parent menu action: Cliq allows 5 menu actions per bot
 
 
-def _mover(status: str) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
-    """The listener that moves the caller to `status` (one per word and menu sub-action)."""
+def _mover(status: int) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
+    """The listener that moves the caller to the default `status` (one per word and menu
+    sub-action): by id, so it works under any name an admin gave it."""
 
     async def listener(ctx: DeskContext) -> Message | Banner:
         return await _move(ctx, status)
@@ -129,13 +147,35 @@ def _mover(status: str) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
     return listener
 
 
+LANGUAGES = Languages()
+"""Every language the bot speaks: the words people may type are those of all of them."""
+
+
+def in_every_language(english: str) -> list[str]:
+    """`english` (a msgid) as each language the bot speaks says it, English first."""
+    return list(dict.fromkeys(LANGUAGES.words(c).lookup(english) for c in LANGUAGES.available))
+
+
+def default_words(status_id: int) -> list[str]:
+    """A default status's name in every language (how people may type it: `出勤`, `Check In`);
+    `attendance.statuses.DefaultWords` for the service."""
+    english = DEFAULT_NAMES.get(status_id)
+    return in_every_language(english) if english else []
+
+
+BREAKS = {"meal": MEAL_BREAK, "short": SHORT_BREAK, "食事": MEAL_BREAK, "小": SHORT_BREAK}
+"""/break's kinds: `meal`, `short`, or a break's name in any language (`食事休憩`)."""
+for _id in (MEAL_BREAK, SHORT_BREAK):
+    BREAKS.update({normalise(w).replace(" ", ""): _id for w in default_words(_id)})
+
 for _word, _status in (
-    ("check in", "Check In"),
-    ("check out", "Check Out"),
-    ("meal break", "Meal Break"),
-    ("short break", "Short Break"),
+    ("check in", CHECK_IN),
+    ("check out", CHECK_OUT),
+    ("meal break", MEAL_BREAK),
+    ("short break", SHORT_BREAK),
 ):
-    router.keyword(_word, requires=attendance_user)(_mover(_status))
+    _patterns = dict.fromkeys([_word, *(normalise(w) for w in default_words(_status))])
+    router.keyword(*_patterns, requires=attendance_user)(_mover(_status))
     router.menu(ATTENDANCE_MENU, sub_action=_word.title(), requires=attendance_user)(
         _mover(_status)
     )
@@ -145,18 +185,18 @@ for _word, _status in (
 async def move_button(ctx: DeskContext, status_id: str) -> Message | Banner:
     status = number(status_id)
     if status is None:
-        return people.refused("Old card: run /attendance again.")
+        return people.refused(ctx.words.gettext("Old card: run /attendance again."))
     return await _move(ctx, status)
 
 
 @router.button(CHANGE_STATUS_KEY, requires=desk_agent)
 async def change_status(ctx: DeskContext, rest: str) -> Form | Message | Banner:
     """Every status allowed now, in a select (SPEC A1: more than the card's buttons hold)."""
-    refused = _refusal(_access(ctx))
+    refused = _refusal(ctx, _access(ctx))
     if refused is not None:
         return refused
     state = await ctx.attendance.status(ctx.user.email, tz=ctx.timezone.key)
-    return change_status_form(state.allowed)
+    return change_status_form(state.allowed, ctx.words)
 
 
 class _Chosen(BaseModel):
@@ -173,7 +213,7 @@ async def _allowed_now(ctx: DeskContext, values: dict[str, Any]) -> dict[str, li
 async def status_chosen(ctx: DeskContext, values: _Chosen) -> Message | Banner:
     status = number(values.status)
     if status is None:
-        return people.refused("Pick a status from the list.")
+        return people.refused(ctx.words.gettext("Pick a status from the list."))
     return await _move(ctx, status)  # the state machine checks it is allowed now
 
 
@@ -195,7 +235,7 @@ async def typed_status(ctx: DeskContext, text: str) -> Message | Banner | None:
 
 
 ADMIN_VERBS = frozenset({"board", "report", "checkout", "statuses", "purge"})
-VERBS: dict[str, int | None] = {
+TAKES: dict[str, int | None] = {
     "": 0,
     "status": 1,
     "week": None,
@@ -205,16 +245,56 @@ VERBS: dict[str, int | None] = {
     "checkout": 1,
     "statuses": None,
     "purge": 0,
-    ANY_OTHER: None,  # a status's name, looked up when called (SPEC A1)
 }
 """Each /attendance verb → at most how many words follow it (None: the verb reads them)."""
+
+
+def _verb_words(words: Words) -> dict[str, str]:
+    """The /attendance verbs and the words after `statuses` as `words`' language says them →
+    the verb (English)."""
+    return {
+        words.pgettext("verb", "status"): "status",
+        words.pgettext("verb", "week"): "week",
+        words.pgettext("verb", "export"): "export",
+        words.pgettext("verb", "board"): "board",
+        words.pgettext("verb", "report"): "report",
+        words.pgettext("verb", "checkout"): "checkout",
+        words.pgettext("verb", "statuses"): "statuses",
+        words.pgettext("verb", "purge"): "purge",
+        words.pgettext("verb", "add"): "add",
+        words.pgettext("verb", "rename"): "rename",
+        words.pgettext("verb", "to"): "to",
+        words.pgettext("verb", "retype"): "retype",
+        words.pgettext("verb", "delete"): "delete",
+    }
+
+
+SAID: dict[str, str] = {}
+"""A verb as typed in any language the bot speaks (`normalise`d: `レポート`, `report`) → the
+verb."""
+for _code in LANGUAGES.available:
+    SAID.update({normalise(w): v for w, v in _verb_words(LANGUAGES.words(_code)).items()})
+SAID["→"] = "to"
+
+VERBS: dict[str, int | None] = {
+    **TAKES,
+    **{said: TAKES[verb] for said, verb in SAID.items() if verb in TAKES},
+    ANY_OTHER: None,  # a status's name, looked up when called (SPEC A1)
+}
+"""What the router checks: each verb in every language → the words it takes."""
+
+
+def _verb(word: str) -> str:
+    """The verb `word` says in any language (`レポート` → `report`), or `word` normalised."""
+    said = normalise(word)
+    return SAID.get(said, said)
 
 
 def _admin_call(ctx: DeskContext, args: str) -> bool:
     """Admin-only: the admin verbs, and the status of someone else (checked by the router's
     guard on every call; yours is for everyone)."""
     words = args.split()
-    verb = typed(words[0]).casefold() if words else ""
+    verb = _verb(words[0]) if words else ""
     return verb in ADMIN_VERBS or (
         verb == "status" and len(words) > 1 and not _is_me(ctx, words[1])
     )
@@ -230,108 +310,134 @@ def _admin_call(ctx: DeskContext, args: str) -> bool:
 )
 async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
     words = args.split()
-    verb = typed(words[0]).casefold() if words else ""
+    verb = _verb(words[0]) if words else ""
     if not _admin_call(ctx, args):
-        refused = _refusal(_access(ctx))
+        refused = _refusal(ctx, _access(ctx))
         if refused is not None:
             return refused
-    tracker, tz, now = ctx.attendance, ctx.timezone.key, ctx.clock.now()
+    tracker, tz, said = ctx.attendance, ctx.timezone.key, ctx.words
     if not verb:
-        return status_card(await tracker.status(ctx.user.email, tz=tz), now=now, zone=ctx.timezone)
+        return _card(ctx, await tracker.status(ctx.user.email, tz=tz))
     if verb == "status":
         who = await _agent(ctx, words[1]) if len(words) > 1 else ctx.user.email
         state = await tracker.status(who, tz=tz)
-        return status_card(state, now=now, zone=ctx.timezone).model_copy(
-            update={
-                "buttons": None,
-                "text": f"{escape(state.name or who)}: {escape(state.status.name)}.",
-            }
+        text = said.gettext(
+            "{name}: {status}.",
+            name=escape(state.name or who),
+            status=escape(shown_name(state.status, said)),
         )
+        return _card(ctx, state).model_copy(update={"buttons": None, "text": text})
     if verb == "week":
         return await reports.week(ctx, words[1:])
     if verb == "export":
         return await reports.export(ctx, words[1:])
     if verb == "board":
         if len(words) > 2 or (len(words) == 2 and number(words[1], max_digits=6) is None):
-            raise UsageError("Usage: /attendance board [page number]")
+            raise UsageError(said.gettext("Usage: /attendance board [page number]"))
         return await show_board(ctx, number(words[1]) or 1 if len(words) == 2 else 1)
     if verb == "report":
         return await reports.report(ctx, words[1:])
     if verb == "checkout":
         if len(words) != 2:
-            raise UsageError("Usage: /attendance checkout <agent e-mail>")
+            raise UsageError(said.gettext("Usage: /attendance checkout <agent e-mail>"))
         return await checkout_agent(ctx, await _agent(ctx, words[1]))
     if verb == "statuses":
         return await _statuses(ctx, words[1:])
     if verb == "purge":
         kept = await ctx.kept.keep(ctx.user.email, "", {"purge": True})
         return Message(
-            text="This deletes *all* attendance data of every agent, for good. Sure?",
-            card=Card(title="Purge attendance", theme="modern-inline"),
-            buttons=[Button.invoke("Delete everything", key=f"attpurge:{kept}", negative=True)],
+            text=said.gettext("This deletes *all* attendance data of every agent, for good. Sure?"),
+            card=Card(title=said.pgettext("card title", "Purge attendance"), theme="modern-inline"),
+            buttons=[
+                Button.invoke(
+                    said.pgettext("button", "Delete everything"),
+                    key=f"attpurge:{kept}",
+                    negative=True,
+                )
+            ],
         )
     status = await _status_named(ctx, args)
     if status is not None:
         return await _move(ctx, status)
-    statuses = statuses_text(await tracker.statuses())
-    raise UsageError(f"“{escape(args[:40])}” is not an attendance command or status. {statuses}")
+    statuses = statuses_text(await tracker.statuses(), said)
+    problem = said.gettext(
+        "“{typed}” is not an attendance command or status.", typed=escape(args[:40])
+    )
+    raise UsageError(sentences(said, problem, statuses))
 
 
 @router.button("attpurge", admin=True)
 async def purge(ctx: DeskContext, answer_id: str) -> Banner | Message:
+    words = ctx.words
     try:
         kept = await ctx.kept.claim(answer_id, ctx.user.email)  # once, however clicked
     except AlreadyUsed:
-        return people.done("Already done: the attendance data was deleted.")
+        return people.done(words.gettext("Already done: the attendance data was deleted."))
     if kept is None:
-        return people.refused("Confirmation expired; run /attendance purge again.")
+        return people.refused(words.gettext("Confirmation expired; run /attendance purge again."))
     try:
         await ctx.attendance.purge()
     except BaseException:
         await ctx.kept.release(answer_id)
         raise
-    return people.done("All attendance data is deleted.")
+    return people.done(words.gettext("All attendance data is deleted."))
 
 
 async def _statuses(ctx: DeskContext, words: list[str]) -> Message | Banner:
-    tracker = ctx.attendance
-    verb = typed(words[0]).casefold() if words else ""
+    tracker, said = ctx.attendance, ctx.words
+    verb = _verb(words[0]) if words else ""
     rest = words[1:]
+    cut = next((i for i, w in enumerate(rest) if _verb(w) == "to"), None)
     if verb == "add" and len(rest) >= 2:
-        status = await tracker.add_status(" ".join(rest[:-1]), _type(rest[-1]))
-        return people.done(f"Added {status.name} ({status.type.value}).")
-    if verb == "rename" and "to" in rest:
-        cut = rest.index("to")
+        status = await tracker.add_status(" ".join(rest[:-1]), _type(ctx, rest[-1]))
+        return people.done(said.gettext("Added {status}.", status=status_label(status, said)))
+    if verb == "rename" and cut is not None:
         status = await tracker.rename_status(" ".join(rest[:cut]), " ".join(rest[cut + 1 :]))
-        return people.done(f"Renamed to {status.name}.")
+        return people.done(said.gettext("Renamed to {status}.", status=status.name))
     if verb == "retype" and len(rest) >= 2:
-        status = await tracker.retype_status(" ".join(rest[:-1]), _type(rest[-1]))
-        return people.done(f"{status.name} is now {status.type.value}.")
+        status = await tracker.retype_status(" ".join(rest[:-1]), _type(ctx, rest[-1]))
+        return people.done(
+            said.gettext(
+                "{status} is now {type}.",
+                status=shown_name(status, said),
+                type=type_name(status.type, said),
+            )
+        )
     if verb == "delete" and rest:
         status = await tracker.delete_status(" ".join(rest))
-        return people.done(f"Deleted {status.name}.")
+        return people.done(said.gettext("Deleted {status}.", status=shown_name(status, said)))
     if verb:
         raise UsageError(
-            "Usage: /attendance statuses [add <name> online|offline | rename <old> "
-            "to <new> | retype <name> online|offline | delete <name>]"
+            said.gettext(
+                "Usage: /attendance statuses [add <name> online|offline | rename <old> "
+                "to <new> | retype <name> online|offline | delete <name>]"
+            )
         )
     lines = [
-        f"{s.name} ({s.type.value}){'' if s.deletable else ', built in'}"
+        status_label(s, said)
+        if s.deletable
+        else said.gettext("{status}, built in", status=status_label(s, said))
         for s in await tracker.statuses()
     ]
-    shown = layout([Section("Statuses", lines)])  # one page: there are at most 24
+    title = said.pgettext("card title", "Statuses")
+    shown = layout([Section(title, lines)])  # one page: there are at most 24
+    count = said.ngettext("{n} status", "{n} statuses", len(lines))
     return Message(
-        text="Attendance statuses: " + shown.line("statuses"),
-        card=Card(title="Statuses", theme="modern-inline"),
+        text=said.gettext("Attendance statuses: {count}.", count=count),
+        card=Card(title=title, theme="modern-inline"),
         slides=shown.slides,
     )
 
 
-def _type(word: str) -> StatusType:
-    try:
-        return StatusType(typed(word).casefold())
-    except ValueError:
-        raise UsageError(f"“{word[:20]}” is not a type: online or offline.") from None
+def _type(ctx: DeskContext, word: str) -> StatusType:
+    """A status type from its name in any language (`online`, `オンライン`)."""
+    said = normalise(word)
+    for kind, english in TYPE_NAMES.items():
+        if said in {normalise(w) for w in in_every_language(english)}:
+            return kind
+    raise UsageError(
+        ctx.words.gettext("“{word}” is not a type: online or offline.", word=word[:20])
+    )
 
 
 def _is_me(ctx: DeskContext, who: str) -> bool:
@@ -344,4 +450,4 @@ async def _agent(ctx: DeskContext, who: str) -> str:
     for agent in await ctx.directory.all():
         if wanted in ((agent.email_id or "").casefold(), agent.display_name.casefold()):
             return agent.email_id or ""
-    raise UsageError(f"No Desk agent “{who[:40]}”.")
+    raise UsageError(ctx.words.gettext("No Desk agent “{name}”.", name=who[:40]))

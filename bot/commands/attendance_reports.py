@@ -20,6 +20,7 @@ from typing import Any
 from attendance.errors import RangeError
 from attendance.reports import EARLIEST, LATEST, MAX_DAYS, AgentPeriod
 from attendance.service import AttendanceService
+from attendance.words import sentences
 from bot.cards import people
 from bot.cards.attendance_reports import (
     EXPORT_PREFIX,
@@ -38,13 +39,28 @@ from bot.cliq.message import Banner, Button, Card, Message
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
 from bot.dispatch import UsageError
-from bot.router import Router
+from bot.i18n import SOURCE, Words
+from bot.router import Router, typed
 
 router = Router()
 
-WEEK_USAGE = "Usage: /attendance week [YYYY-MM-DD] (any day of the week you want)"
-REPORT_USAGE = "Usage: /attendance report [agents… | all] [from] [to], dates as YYYY-MM-DD"
-EXPORT_USAGE = "Usage: /attendance export [from] [to] [agents…], dates as YYYY-MM-DD"
+
+def week_usage(ctx: DeskContext) -> str:
+    return ctx.words.gettext("Usage: /attendance week [YYYY-MM-DD] (any day of the week you want)")
+
+
+def report_usage(ctx: DeskContext) -> str:
+    return ctx.words.gettext(
+        "Usage: /attendance report [agents… | all] [from] [to], dates as YYYY-MM-DD"
+    )
+
+
+def export_usage(ctx: DeskContext) -> str:
+    return ctx.words.gettext(
+        "Usage: /attendance export [from] [to] [agents…] [lang=ja|en], dates as YYYY-MM-DD"
+    )
+
+
 _DATE_LIKE = re.compile(r"^\d[\d\-/.]*$")
 
 
@@ -54,14 +70,14 @@ _DATE_LIKE = re.compile(r"^\d[\d\-/.]*$")
 async def week(ctx: DeskContext, words: list[str]) -> Message:
     """`/attendance week [date]`: the caller's week holding `date` (default today)."""
     if len(words) > 1:
-        raise UsageError(WEEK_USAGE)
-    day = _date(words[0], WEEK_USAGE) if words else None
+        raise UsageError(week_usage(ctx))
+    day = _date(ctx, words[0], week_usage(ctx)) if words else None
     return await _week(ctx, day, "list", 0)
 
 
 async def _week(ctx: DeskContext, day: date | None, view: View, page: int) -> Message:
     report = await ctx.attendance.week(ctx.user.email, ctx.timezone.key, day)
-    return week_card(report, view=view, page=page)
+    return week_card(report, view=view, page=page, words=ctx.words)
 
 
 @router.button(WEEK_PREFIX, requires=desk_agent)
@@ -70,7 +86,7 @@ async def week_button(ctx: DeskContext, value: str) -> Message | Banner:
     caller's own week, whoever drew the card."""
     found = read_week_key(value)
     if found is None:
-        return people.refused("Old card: run /attendance week again.")
+        return people.refused(ctx.words.gettext("Old card: run /attendance week again."))
     day, view, page = found
     return await _week(ctx, day, view, page)
 
@@ -80,8 +96,9 @@ async def week_button(ctx: DeskContext, value: str) -> Message | Banner:
 
 async def report(ctx: DeskContext, words: list[str]) -> Message:
     """`/attendance report [agents…|all] [from] [to]`: page 1 of the list view."""
-    dates, who = _split_dates(words, REPORT_USAGE)
-    start, end = _period(ctx, dates, REPORT_USAGE)
+    usage = report_usage(ctx)
+    dates, who = _split_dates(ctx, words, usage)
+    start, end = _period(ctx, dates, usage)
     agents = await _agents(ctx, who) if who and who != ["all"] else await _everyone(ctx)
     kept = await ctx.kept.keep(
         ctx.user.email, "", {"agents": agents, "start": str(start), "end": str(end)}
@@ -119,13 +136,15 @@ async def plan_for(
     end: date,
     view: View,
     tz: str,
+    words: Words,
 ) -> ReportPlan:
-    """How the report of `agents` over `start`..`end` is paged in `view`."""
+    """How the report of `agents` over `start`..`end` is paged in `view`, for a reader of
+    `words`."""
     keys = list(dict.fromkeys(a.strip().lower() for a in agents))
     shown = {a: names.get(a, "") for a in keys}
     known = await svc.log.names([a for a in keys if not shown[a]])
     shown.update({a: n for a, n in known.items() if n})
-    return ReportPlan.of(keys, shown, start, end, await svc.columns(end, tz), view)
+    return ReportPlan.of(keys, shown, start, end, await svc.columns(end, tz), view, words)
 
 
 async def _report_page(
@@ -138,7 +157,7 @@ async def _report_page(
     page: int | str,
 ) -> Message:
     svc, tz = ctx.attendance, ctx.timezone.key
-    plan = await plan_for(svc, agents, await _names(ctx), start, end, view, tz)
+    plan = await plan_for(svc, agents, await _names(ctx), start, end, view, tz, ctx.words)
     if isinstance(page, str):  # "g<group>": the page holding that group, after a view switch
         page = plan.page_of_group(int(page[1:])) if page.startswith("g") else int(page) - 1
     page = plan.layout.clamp(page)
@@ -150,11 +169,11 @@ async def report_button(ctx: DeskContext, value: str) -> Message | Banner:
     """A report card's buttons: another page, or the other view."""
     found = read_report_key(value)
     if found is None:
-        return people.refused("Old card: run /attendance report again.")
+        return people.refused(ctx.words.gettext("Old card: run /attendance report again."))
     kept_id, view, at = found
     p = await _kept_report(ctx, kept_id)
     if p is None:
-        return people.refused(TOO_OLD)
+        return people.refused(too_old(ctx))
     start, end = date.fromisoformat(p["start"]), date.fromisoformat(p["end"])
     return await _report_page(ctx, kept_id, p["agents"], start, end, view, at)
 
@@ -164,12 +183,13 @@ async def export_button(ctx: DeskContext, kept_id: str) -> Message | Banner:
     """A report card's Export CSV: the same agents and days, when they fit one export."""
     p = await _kept_report(ctx, kept_id)
     if p is None:
-        return people.refused(TOO_OLD)
+        return people.refused(too_old(ctx))
     start, end = date.fromisoformat(p["start"]), date.fromisoformat(p["end"])
-    return await _export(ctx, list(p["agents"]), start, end)
+    return await _export(ctx, list(p["agents"]), start, end, None)
 
 
-TOO_OLD = "That report is too old (or not yours); run /attendance report again."
+def too_old(ctx: DeskContext) -> str:
+    return ctx.words.gettext("That report is too old (or not yours); run /attendance report again.")
 
 
 async def _kept_report(ctx: DeskContext, kept_id: str) -> dict[str, Any] | None:
@@ -186,67 +206,124 @@ async def _kept_report(ctx: DeskContext, kept_id: str) -> dict[str, Any] | None:
 
 
 async def export(ctx: DeskContext, words: list[str]) -> Message | Banner:
-    """`/attendance export [from] [to] [agents…]`: the caller's own CSV, or (admins) chosen
-    agents'. An agent naming anyone else is refused, saying who may."""
-    dates, who = _split_dates(words, EXPORT_USAGE)
-    start, end = _period(ctx, dates, EXPORT_USAGE)
+    """`/attendance export [from] [to] [agents…] [lang=ja]`: the caller's own CSV, or (admins)
+    chosen agents'. An agent naming anyone else is refused, saying who may. `lang=` names the
+    columns in that language, for people (Excel); without it they are named for programs."""
+    usage = export_usage(ctx)
+    words, lang = _lang(ctx, words, usage)
+    dates, who = _split_dates(ctx, words, usage)
+    start, end = _period(ctx, dates, usage)
     agents = await _agents(ctx, who) if who else [ctx.user.email]
     others = [a for a in agents if a.casefold() != ctx.user.email.casefold()]
     if others and not (await ctx.caller_is_admin()):
         return people.refused(
-            "You can export only your own attendance: /attendance export "
-            f"{start} {end}. An admin can export other agents'."
+            ctx.words.gettext(
+                "You can export only your own attendance: /attendance export {start} {end}."
+                " An admin can export other agents'.",
+                start=start,
+                end=end,
+            )
         )
-    return await _export(ctx, agents, start, end)
+    return await _export(ctx, agents, start, end, lang)
 
 
-async def _export(ctx: DeskContext, agents: list[str], start: date, end: date) -> Message | Banner:
+def _lang(ctx: DeskContext, words: list[str], usage: str) -> tuple[list[str], str | None]:
+    """The words without a `lang=<language>` one, and that language's code (None: none
+    asked). A language the bot does not speak is refused with the usage."""
+    rest, lang = [], None
+    for word in words:
+        key, equals, value = typed(word).partition("=")
+        if not equals or key.casefold() != "lang":
+            rest.append(word)
+            continue
+        spoken = ctx.bot.languages.available
+        lang = ctx.bot.languages.code(value)
+        if lang not in spoken:
+            problem = ctx.words.gettext(
+                "“{language}” is not a language the export speaks: {spoken}.",
+                language=value[:20],
+                spoken=", ".join(spoken),
+            )
+            raise UsageError(sentences(ctx.words, problem, usage))
+    return rest, lang
+
+
+async def _export(
+    ctx: DeskContext, agents: list[str], start: date, end: date, lang: str | None
+) -> Message | Banner:
+    """The download link of `agents`' CSV over `start`..`end`: columns named in `lang` if
+    given; else for programs, with a second link naming them in the caller's language when
+    that is not English (for Excel)."""
+    words = ctx.words
     days = (end - start).days + 1
     if days > MAX_DAYS:
         last = start + timedelta(days=MAX_DAYS - 1)
         return people.refused(
-            f"An export covers at most {MAX_DAYS} days; {span(start, end)} is {days}. "
-            f"Export it in parts, e.g. /attendance export {start} {last} first."
+            words.gettext(
+                "An export covers at most {most} days; {days} is {count}."
+                " Export it in parts, e.g. /attendance export {start} {last} first.",
+                most=MAX_DAYS,
+                days=span(start, end, words),
+                count=words.number(days),
+                start=start,
+                last=last,
+            )
         )
     try:
         await ctx.attendance.columns(end, ctx.timezone.key)  # the zone is known
     except RangeError as exc:
-        return people.refused(str(exc))
+        return people.refused(exc.text(words))
     url = await ctx.export_links.url_for(ctx.user.email, agents, start, end, ctx.timezone.key)
-    who = "Your attendance" if agents == [ctx.user.email] else _count(len(agents))
+    buttons = [Button.url(words.pgettext("button", "Download CSV"), _with_lang(url, lang))]
+    mine = words.language
+    if lang is None and mine != SOURCE and mine in ctx.bot.languages.available:
+        buttons.append(Button.url(words.pgettext("button", "CSV for Excel"), _with_lang(url, mine)))
+    if agents == [ctx.user.email]:
+        who = words.gettext("Your attendance")
+    else:
+        who = words.ngettext("Attendance of {n} agent", "Attendance of {n} agents", len(agents))
     return Message(
-        text=f"{who}, {span(start, end)}, as CSV (times in {escape(ctx.timezone.key)};"
-        " the link works for 15 minutes).",
-        card=Card(title="Attendance export", theme="modern-inline"),
-        buttons=[Button.url("Download CSV", url)],
+        text=words.gettext(
+            "{who}, {days}, as CSV (times in {zone}; the link works for 15 minutes).",
+            who=who,
+            days=span(start, end, words),
+            zone=escape(ctx.timezone.key),
+        ),
+        card=Card(title=words.pgettext("card title", "Attendance export"), theme="modern-inline"),
+        buttons=buttons,
     )
+
+
+def _with_lang(url: str, lang: str | None) -> str:
+    return f"{url}&lang={lang}" if lang else url
 
 
 # --- reading words -------------------------------------------------------------------------
 
 
-def _count(agents: int) -> str:
-    return f"Attendance of {agents:,} agent{'s' if agents != 1 else ''}"
-
-
-def _date(word: str, usage: str) -> date:
+def _date(ctx: DeskContext, word: str, usage: str) -> date:
     try:
         day = date.fromisoformat(word)
     except ValueError:
-        raise UsageError(f"“{word[:20]}” is not a date. {usage}") from None
+        problem = ctx.words.gettext("“{word}” is not a date.", word=word[:20])
+        raise UsageError(sentences(ctx.words, problem, usage)) from None
     if not EARLIEST <= day <= LATEST:
-        raise UsageError(f"Dates run from {EARLIEST} to {LATEST}. {usage}")
+        problem = ctx.words.gettext(
+            "Dates run from {earliest} to {latest}.", earliest=EARLIEST, latest=LATEST
+        )
+        raise UsageError(sentences(ctx.words, problem, usage))
     return day
 
 
-def _split_dates(words: list[str], usage: str) -> tuple[list[str], list[str]]:
+def _split_dates(ctx: DeskContext, words: list[str], usage: str) -> tuple[list[str], list[str]]:
     """The words that look like dates (at most two, wherever they are) and the rest. A word
     that looks like a date but is not one is still taken as a date, so it is refused with the
     usage rather than looked up as an agent."""
-    dates = [w for w in words if _DATE_LIKE.match(w)]
+    dates = [w for w in words if _DATE_LIKE.match(typed(w))]
     if len(dates) > 2:
-        raise UsageError(f"At most two dates, from and to. {usage}")
-    return dates, [w for w in words if not _DATE_LIKE.match(w)]
+        problem = ctx.words.gettext("At most two dates, from and to.")
+        raise UsageError(sentences(ctx.words, problem, usage))
+    return [typed(d) for d in dates], [w for w in words if not _DATE_LIKE.match(typed(w))]
 
 
 def _period(ctx: DeskContext, dates: list[str], usage: str) -> tuple[date, date]:
@@ -255,10 +332,11 @@ def _period(ctx: DeskContext, dates: list[str], usage: str) -> tuple[date, date]
     today = ctx.now().date()
     if not dates:
         return today - timedelta(days=6), today
-    start = _date(dates[0], usage)
-    end = _date(dates[1], usage) if len(dates) > 1 else max(start, today)
+    start = _date(ctx, dates[0], usage)
+    end = _date(ctx, dates[1], usage) if len(dates) > 1 else max(start, today)
     if end < start:
-        raise UsageError(f"The end date is before the start date. {usage}")
+        problem = ctx.words.gettext("The end date is before the start date.")
+        raise UsageError(sentences(ctx.words, problem, usage))
     return start, end
 
 
@@ -293,6 +371,6 @@ async def _agents(ctx: DeskContext, words: list[str]) -> list[str]:
         for word in piece.split():
             key = word.replace("_", " ").casefold()
             if key not in by_key:
-                raise UsageError(f"No Desk agent “{word[:40]}”.")
+                raise UsageError(ctx.words.gettext("No Desk agent “{name}”.", name=word[:40]))
             found.append(by_key[key])
     return list(dict.fromkeys(found))

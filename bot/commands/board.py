@@ -17,7 +17,9 @@ from attendance.access import AccessPolicy
 from attendance.errors import AlreadyCheckedOut
 from attendance.models import EventKind
 from attendance.views import AgentState, Board
-from bot.cards import people, when
+from attendance.words import sentences
+from bot.cards import people
+from bot.cards.attendance import at
 from bot.cards.board import (
     BOARD_KEY,
     CHECKOUT_FORM,
@@ -61,7 +63,7 @@ async def read_board(ctx: DeskContext) -> Board:
 async def show_board(ctx: DeskContext, page: int = 1) -> Message:
     """Page `page` of the board, as read now."""
     board = await read_board(ctx)
-    return board_card(board, page=page, now=ctx.clock.now(), zone=ctx.timezone)
+    return board_card(board, page=page, now=ctx.clock.now(), zone=ctx.timezone, words=ctx.words)
 
 
 @router.button(BOARD_KEY, admin=True, requires=desk_agent)
@@ -73,7 +75,7 @@ async def board_button(ctx: DeskContext, rest: str) -> Message:
 async def _page_agents(ctx: DeskContext, rest: str) -> tuple[int, list[AgentState]]:
     _, page = page_number(rest)
     board = await read_board(ctx)
-    shown = board_page(board, page, now=ctx.clock.now(), zone=ctx.timezone)
+    shown = board_page(board, page, now=ctx.clock.now(), zone=ctx.timezone, words=ctx.words)
     return shown.number, page_agents(board, shown)
 
 
@@ -84,21 +86,23 @@ async def _pick(
     if checked_in:
         agents = [a for a in agents if a.checked_in]
     if not agents:
-        return people.refused("No one on this page is checked in now.")
+        return people.refused(ctx.words.gettext("No one on this page is checked in now."))
     kept = await ctx.kept.keep(
         ctx.user.email, "", {"agents": [a.email for a in agents], "page": page}
     )
-    return pick_form(form, title, agents, kept)
+    return pick_form(form, title, agents, kept, ctx.words)
 
 
 @router.button(REPORT_PICK_KEY, admin=True, requires=desk_agent)
 async def pick_report(ctx: DeskContext, rest: str) -> Form | Banner | Message:
-    return await _pick(ctx, rest, REPORT_FORM, "Agent report", checked_in=False)
+    title = ctx.words.pgettext("form title", "Agent report")
+    return await _pick(ctx, rest, REPORT_FORM, title, checked_in=False)
 
 
 @router.button(CHECKOUT_PICK_KEY, admin=True, requires=desk_agent)
 async def pick_checkout(ctx: DeskContext, rest: str) -> Form | Banner | Message:
-    return await _pick(ctx, rest, CHECKOUT_FORM, "Check an agent out", checked_in=True)
+    title = ctx.words.pgettext("form title", "Check an agent out")
+    return await _pick(ctx, rest, CHECKOUT_FORM, title, checked_in=True)
 
 
 class Picked(BaseModel):
@@ -130,7 +134,7 @@ async def _kept_pick(ctx: DeskContext, values: dict[str, Any]) -> dict[str, list
 async def report_picked(ctx: DeskContext, values: Picked) -> Message | Banner:
     picked = await _picked(ctx, values)
     if picked is None:
-        return people.refused("That form is too old: open the board again.")
+        return people.refused(ctx.words.gettext("That form is too old: open the board again."))
     return await agent_report(ctx, picked[0])
 
 
@@ -146,14 +150,16 @@ async def agent_report(ctx: DeskContext, email: str) -> Message:
 async def checkout_picked(ctx: DeskContext, values: Picked) -> Message | Banner:
     picked = await _picked(ctx, values)
     if picked is None:
-        return people.refused("That form is too old: open the board again.")
+        return people.refused(ctx.words.gettext("That form is too old: open the board again."))
     email, payload = picked
     state = await ctx.attendance.status(email, tz=ctx.timezone.key)
     if not state.checked_in:
         return already_out(ctx, AlreadyCheckedOut(state.email, state.name, state.since))
     kept = await ctx.kept.keep(ctx.user.email, "", {"checkout": email})
     page = int(payload.get("page", 1))
-    return confirm_checkout(state, kept, page=page, now=ctx.clock.now(), zone=ctx.timezone)
+    return confirm_checkout(
+        state, kept, page=page, now=ctx.clock.now(), zone=ctx.timezone, words=ctx.words
+    )
 
 
 @router.button(CHECKOUT_KEY, admin=True, requires=desk_agent)
@@ -161,9 +167,9 @@ async def checkout_confirmed(ctx: DeskContext, answer_id: str) -> Message | Bann
     try:
         kept = await ctx.kept.claim(answer_id, ctx.user.email)  # once, however often clicked
     except AlreadyUsed:
-        return people.done("Already done: that agent was checked out.")
+        return people.done(ctx.words.gettext("Already done: that agent was checked out."))
     if kept is None or "checkout" not in kept.payload:
-        return people.refused("Confirmation expired: open the board again.")
+        return people.refused(ctx.words.gettext("Confirmation expired: open the board again."))
     return await checkout_agent(ctx, kept.payload["checkout"])
 
 
@@ -182,15 +188,24 @@ async def checkout_agent(ctx: DeskContext, email: str) -> Message | Banner:
         )
     except AlreadyCheckedOut as out:
         return already_out(ctx, out, names.get(email, ""))
-    at = when.local(change.event.at, ctx.timezone, ctx.clock.now())
-    name = shown_name(change.state)
-    told = "" if change.event.kind is EventKind.NORMAL else " They are told by DM."
-    return people.done(f"{name} is checked out (by you, at {at}).{told}")
+    words = ctx.words
+    done = words.gettext(
+        "{name} is checked out (by you, at {time}).",
+        name=shown_name(change.state),
+        time=at(change.event.at, ctx.timezone, ctx.clock.now(), words),
+    )
+    if change.event.kind is not EventKind.NORMAL:
+        done = sentences(words, done, words.gettext("They are told by DM."))
+    return people.done(done)
 
 
 def already_out(ctx: DeskContext, out: AlreadyCheckedOut, name: str = "") -> Banner | Message:
-    who = out.name or name or out.email
+    who, words = out.name or name or out.email, ctx.words
     if out.since is None:
-        return people.refused(f"{who} is not checked in (never checked in).")
-    since = when.local(out.since, ctx.timezone, ctx.clock.now())
-    return people.refused(f"{who} is already checked out (since {since}).")
+        return people.refused(
+            words.gettext("{name} is not checked in (never checked in).", name=who)
+        )
+    since = at(out.since, ctx.timezone, ctx.clock.now(), words)
+    return people.refused(
+        words.gettext("{name} is already checked out (since {time}).", name=who, time=since)
+    )

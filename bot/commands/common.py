@@ -181,9 +181,10 @@ def connect_card(error: NotConnected, ctx: DeskContext) -> Message:
     return people.connect_desk(error.connect_url, words=ctx.words)
 
 
-def attendance_refused(error: AttendanceError) -> Banner | Message:
-    """The attendance domain's refusals, whose messages are written to be shown as they are."""
-    return people.refused(str(error))
+def attendance_refused(error: AttendanceError, ctx: DeskContext) -> Banner | Message:
+    """The attendance domain's refusals, whose messages are written to be shown as they are,
+    in the caller's language."""
+    return people.refused(error.text(ctx.words))
 
 
 def store_unavailable_banner(error: StoreUnavailable, ctx: DeskContext) -> Banner | Message:

@@ -67,7 +67,7 @@ async def move(request: web.Request) -> web.StreamResponse:
     access = _access(request, viewer)
     if not access.may_use:
         return render(request, "refused.html", status=403, title="Attendance",
-                      reason=access.reason or "Attendance is not available to you.")  # fmt: skip
+                      reason=access.why() or "Attendance is not available to you.")  # fmt: skip
     chosen = (await request.post()).get("status", "")
     if (
         not isinstance(chosen, str)

@@ -1,5 +1,9 @@
 """`/attendance/export`: attendance CSV behind a short, expiring link (SPEC A8; the links are
-bot.identity.export_links), streamed in constant memory."""
+bot.identity.export_links), streamed in constant memory.
+
+`lang` (optional, e.g. `&lang=ja`) names the columns for people in that language (Excel users)
+instead of for programs (attendance/export.py); it changes no cell, so it is not part of what
+the link's token grants."""
 
 from __future__ import annotations
 
@@ -10,19 +14,26 @@ from aiohttp import web
 
 from attendance.errors import AttendanceError
 from bot.handlers.errors import json_error
+from bot.i18n import Languages, Words
 from bot.parts import ATTENDANCE, EXPORT_LINKS
 from bot.store.links import LinkRefused
 
 
 async def send_csv(
-    request: web.Request, chunks: AsyncIterator[bytes], start: date, end: date
+    request: web.Request,
+    chunks: AsyncIterator[bytes],
+    start: date,
+    end: date,
+    lang: str = "",
 ) -> web.StreamResponse:
     """Stream an attendance CSV (`AttendanceService.export`'s chunks) as the download of the
-    days `start`..`end`: the one response both the chat's links and the console send."""
+    days `start`..`end`: the one response both the chat's links and the console send. `lang`:
+    the language its columns are named in, if any, in the file's name (`…-ja.csv`)."""
+    suffix = f"-{lang}" if lang else ""
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="attendance-{start}-{end}.csv"',
+            "Content-Disposition": f'attachment; filename="attendance-{start}-{end}{suffix}.csv"',
         }
     )
     await response.prepare(request)
@@ -33,19 +44,31 @@ async def send_csv(
 
 
 def routes() -> list[web.RouteDef]:
-    """`GET /attendance/export?k=<token>`: 403 for a link this bot did not make (or one
-    expired, or made for something else), 400 for a period the attendance service refuses."""
+    """`GET /attendance/export?k=<token>[&lang=<language>]`: 403 for a link this bot did not
+    make (or one expired, or made for something else), 400 for a period the attendance
+    service refuses or a language the bot does not speak."""
+    languages = Languages()
 
     async def download(request: web.Request) -> web.StreamResponse:
         try:
             asked = await request.app[EXPORT_LINKS].read(request.query.get("k", ""))
         except LinkRefused as exc:
             return json_error(403, "forbidden", exc.reason)
+        lang = request.query.get("lang")
+        words: Words | None = None
+        if lang is not None:
+            code = languages.code(lang)
+            if code not in languages.available:
+                spoken = ", ".join(languages.available)
+                return json_error(400, "bad_request", f"lang is one of {spoken}, or left out")
+            words = languages.words(code)
         start, end = asked.start, asked.end
         try:
-            chunks = await request.app[ATTENDANCE].export(asked.agents, start, end, asked.zone)
+            chunks = await request.app[ATTENDANCE].export(
+                asked.agents, start, end, asked.zone, words
+            )
         except AttendanceError as exc:
             return json_error(400, "bad_request", str(exc))
-        return await send_csv(request, chunks, start, end)
+        return await send_csv(request, chunks, start, end, words.language if words else "")
 
     return [web.get("/attendance/export", download)]

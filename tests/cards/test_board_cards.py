@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from attendance.models import Status, StatusType
 from attendance.views import AgentState
 from bot.cards.board import confirm_checkout
+from bot.i18n import Languages
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TRAINING = Status(7, "Off-site *training*", StatusType.OFFLINE, builtin=False)
@@ -23,7 +24,10 @@ def test_the_confirmation_names_the_status_and_the_check_in() -> None:
         auto_check_out_at=NOW + timedelta(hours=19),
         worked_today=timedelta(hours=4),
     )
-    card = confirm_checkout(state, "k1", page=3, now=NOW, zone=ZoneInfo("Asia/Tokyo"))
+    english = Languages().words("en")
+    card = confirm_checkout(
+        state, "k1", page=3, now=NOW, zone=ZoneInfo("Asia/Tokyo"), words=english
+    )
     assert card.text == (
         "Check out *Aiko Tanaka*? They are in Off-site ∗training∗ since 17:00 (checked in"
         " 13:00). They will be told by DM."

@@ -15,13 +15,13 @@ async def test_check_in_break_and_out_with_the_allowed_moves_as_buttons(deskbot:
     assert "Check Out" in labels and "Meal Break" in labels and "Check In" not in labels
     deskbot.clock.advance(hours=2)
     on_break = await chat.click("Meal Break")
-    assert "You are *Meal Break*" in on_break.text and "Worked today: 2 h 00 min" in on_break.text
+    assert "You are *Meal Break*" in on_break.text and "Worked today: 2 h." in on_break.text
     deskbot.clock.advance(minutes=30)
     back = await chat.say("check in")
-    assert "Worked today: 2 h 00 min" in back.text  # the break did not count
+    assert "Worked today: 2 h." in back.text  # the break did not count
     deskbot.clock.advance(hours=1)
     out = await chat.command("checkout")
-    assert "You are *Check Out*" in out.text and "3 h 00 min" in out.text
+    assert "You are *Check Out*" in out.text and "3 h." in out.text
 
 
 async def test_a_refused_move_lists_what_is_allowed(deskbot: Deskbot) -> None:
@@ -75,7 +75,7 @@ async def test_board_report_and_admin_checkout(deskbot: Deskbot) -> None:
     assert any("Aiko Tanaka" in name for name in columns["Check In"])
     deskbot.clock.advance(hours=3)
     report = await admin.command("attendance", "report agent@example.com 2026-03-01 2026-03-02")
-    assert report.slides[0]["title"] == "Aiko Tanaka · 1–2 Mar 2026"
+    assert report.slides[0]["title"] == "Aiko Tanaka · 1 – 2 Mar 2026"
     table = await admin.click("Table view")
     assert table.slides[0]["type"] == "table"
     assert table.slides[0]["title"] == "Aiko Tanaka · agent@example.com"
@@ -92,11 +92,11 @@ async def test_board_report_and_admin_checkout(deskbot: Deskbot) -> None:
 async def test_statuses_can_be_added_renamed_retyped_and_deleted(deskbot: Deskbot) -> None:
     admin = deskbot.chat("admin")
     added = await admin.command("attendance", "statuses add Off-site training offline")
-    assert added.output["text"] == "Added Off-site training (offline)."
+    assert added.output["text"] == "Added Off-site training (Offline)."
     await admin.command("attendance", "statuses rename Off-site training to Training")
     await admin.command("attendance", "statuses retype Training online")
     listed = await admin.command("attendance", "statuses")
-    assert "Training (online)" in listed.slides[0]["data"]
+    assert "Training (Online)" in listed.slides[0]["data"]
     refused = await admin.command("attendance", "statuses delete Check In")
     assert refused.kind == "banner"
     assert (await admin.command("attendance", "statuses delete Training")).output["text"] == (
