@@ -12,7 +12,8 @@ runs on the session's event loop: a browser test module says
   `scripts/test` (`DESKBOT_REQUIRE_BROWSER=1`) unless `DESKBOT_ALLOW_NO_BROWSER=1`; elsewhere
   (plain `pytest` by hand) they are skipped, and the run ends with a banner saying so;
 - `page_as(email)`: a page of a new context signed in as that seeded person (`login_hint`);
-- `await screenshot(page, name)`: saves `docs/console/<name>.png`, shown in the README.
+- `await screenshot(page, name)`: saves `<name>.png`, in `docs/console/` (shown in the README)
+  when `DESKBOT_SCREENSHOTS=1`, else in a temporary folder.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -47,7 +49,14 @@ from bot.testing import Conversation, SignedRequests
 from tests.deskbot.conftest import Parts
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "console"
+DOCS_SCREENSHOTS = ROOT / "docs" / "console"
+SCREENSHOTS = (
+    DOCS_SCREENSHOTS
+    if os.environ.get("DESKBOT_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / f"deskbot-console-shots-{os.getpid()}"
+)
+"""Where `screenshot` saves: docs/console/ (shown in the README) only when DESKBOT_SCREENSHOTS=1,
+so an ordinary test run never rewrites committed files; a temporary folder otherwise."""
 CHROMIUM = os.environ.get("DESKBOT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -176,7 +185,8 @@ async def page_as(browser: Browser, served: Served) -> AsyncIterator[PageAs]:
 
 
 async def screenshot(page: Page, name: str) -> Path:
-    """Save the page as `docs/console/<name>.png` (the README shows these)."""
+    """Save the page as `<name>.png` in SCREENSHOTS (docs/console/, which the README shows, when
+    DESKBOT_SCREENSHOTS=1)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
