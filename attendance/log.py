@@ -127,11 +127,16 @@ class EventLog:
         return [_event(row) for row in rows]
 
     async def event(self, event_id: int) -> Event:
+        found = await self.find(event_id)
+        assert found is not None
+        return found
+
+    async def find(self, event_id: int) -> Event | None:
+        """The event numbered `event_id`, or None when there is none."""
         row = await self._db.fetchone(
             f"SELECT {_EVENT_COLUMNS} FROM attendance_events WHERE id = ?", (event_id,)
         )
-        assert row is not None
-        return _event(row)
+        return None if row is None else _event(row)
 
     # --- replaying ------------------------------------------------------------------------
 

@@ -196,11 +196,12 @@ class AttendanceService:
         agent_name: str | None = None,
     ) -> Change:
         """Check an agent out on their behalf, recorded as done by `admin` (SPEC A6); the
-        agent is told (see `attendance.notices`). Raises AlreadyCheckedOut, with the agent's
-        state, if they are not checked in (whoever checked them out, and when)."""
-        if agent_key(admin) == agent_key(agent):
-            return await self.move(agent, CHECK_OUT, tz=tz)  # their own move
+        agent is told (see `attendance.notices`). An admin checking themselves out makes their
+        own move (no notice). Raises AlreadyCheckedOut, with the agent's state, if they are not
+        checked in (whoever checked them out, and when), whoever the agent is."""
         try:
+            if agent_key(admin) == agent_key(agent):
+                return await self.move(agent, CHECK_OUT, tz=tz)  # their own move
             return await self.move(
                 agent,
                 CHECK_OUT,

@@ -11,7 +11,9 @@
 Cookies are HttpOnly, SameSite=Lax, scoped to `/console`, and Secure when the console is served
 over HTTPS (the request's scheme, or `[server] public_url`). Every request that is not a read
 (POST…) must carry the session's CSRF token (form field `csrf`, or header `X-CSRF-Token`):
-`signed_in` checks it before any page runs, so no page can forget it.
+`signed_in` checks it before any page runs, so no page can forget it. Its body must be a form
+that can be read (urlencoded or multipart), else the answer is the console's error page (400, or
+413 above the size limit) and no page runs.
 
 Who the person may be is asked on every request: `requires_agent` (a Desk agent, active, not a
 light agent) and `requires_admin` (Deskbot's one admin rule, `bot.identity.directory.admin_now`,
@@ -25,9 +27,12 @@ import hmac
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from multidict import MultiDictProxy
 
 from bot.console.render import SESSION, VIEWER, NavLink, Viewer, render
 from bot.console.signin import SignInRefused
@@ -73,11 +78,11 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
                 reason="Your session has ended, so nothing was changed. Sign in again.",
                 sign_in=True,
             )
-        given = request.headers.get(CSRF_HEADER, "")
-        if not given:
-            form = await request.post()
-            field = form.get(CSRF_FIELD, "")
-            given = field if isinstance(field, str) else ""
+        form = await _form(request)
+        if isinstance(form, web.Response):
+            return form
+        field = form.get(CSRF_FIELD, "")
+        given = request.headers.get(CSRF_HEADER, "") or (field if isinstance(field, str) else "")
         if not hmac.compare_digest(given.encode(), session.csrf.encode()):
             log.warning("console: a %s to %s without its CSRF token", request.method, request.path)
             return render(
@@ -90,6 +95,33 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
                 back=True,
             )
     return await handler(request)
+
+
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+"""What a console POST may carry (an HTML form's encodings); no body at all is fine too."""
+
+
+async def _form(request: web.Request) -> MultiDictProxy[Any] | web.Response:
+    """The request's form, read once here (pages read it again from aiohttp's cache), or the
+    page refusing a body that is not a readable form: 400 for another content type, a broken
+    multipart or urlencoded body or charset, 413 above the app's `client_max_size`."""
+    if request.body_exists and request.content_type not in FORM_TYPES:
+        return _unreadable(request, 400, "The console takes HTML forms only "
+                           f"({request.content_type[:60]} is not one).")  # fmt: skip
+    try:
+        return await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        return _unreadable(request, 413, "The form sent is too large.")
+    except web.HTTPClientError as exc:  # e.g. too many fields
+        return _unreadable(request, exc.status, f"The form sent was refused ({exc.reason}).")
+    except (ValueError, LookupError, HttpProcessingError) as exc:
+        log.info("console: an unreadable %s to %s: %r", request.method, request.path, exc)
+        return _unreadable(request, 400, "The form sent could not be read.")
+
+
+def _unreadable(request: web.Request, status: int, reason: str) -> web.Response:
+    return render(request, "error.html", status=status, title="Form not read",
+                  reason=f"{reason} Nothing was changed. Reload the page and try again.")  # fmt: skip
 
 
 # --- the guards ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from aiohttp import web
 
 from attendance.access import AccessPolicy
 from attendance.errors import AlreadyCheckedOut
+from attendance.models import CHECK_OUT, EventKind, agent_key
 from attendance.service import AttendanceService
 from attendance.views import AgentState, Board
 from bot.console.auth import requires_admin
@@ -138,8 +139,7 @@ async def read_view(
 
 async def _view(request: web.Request) -> BoardView:
     viewer: Viewer = request[VIEWER]
-    policy = AccessPolicy.from_config(request.config_dict[CONFIG].attendance)
-    people = await board_people(request.config_dict[DIRECTORY], policy)
+    people = await _people(request)
     now = request.config_dict[CLOCK].now()
     return await read_view(request.config_dict[ATTENDANCE], people, now=now, zone=viewer.zone)
 
@@ -147,8 +147,31 @@ async def _view(request: web.Request) -> BoardView:
 @routes.get("/board", name="board")
 @requires_admin
 async def board_page(request: web.Request) -> web.StreamResponse:
-    """The board page."""
-    return await _page(request)
+    """The board page; `?done=<event id>` (where a check-out redirects) says what the viewer's
+    check-out did, if that event is the viewer's check-out (else says nothing)."""
+    return await _page(request, note=await _done_note(request, request.query.get("done", "")))
+
+
+async def _done_note(request: web.Request, done: str) -> str:
+    if not (done.isascii() and done.isdigit() and len(done) <= 18):
+        return ""
+    event = await request.config_dict[ATTENDANCE].log.find(int(done))
+    viewer: Viewer = request[VIEWER]
+    me = viewer_key(request)
+    if event is None or event.actor != me or event.status_id != CHECK_OUT:
+        return ""
+    at = f"{event.at.astimezone(viewer.zone):%H:%M}"
+    if event.agent == me:
+        return f"You are checked out (at {at})."
+    names = {e: a.display_name for e, a in (await _people(request)).items()}
+    return f"{names.get(event.agent) or event.agent} is checked out (by you, at {at})." + (
+        " They are told by DM." if event.kind is EventKind.ADMIN else ""
+    )
+
+
+async def _people(request: web.Request) -> dict[str, Agent]:
+    policy = AccessPolicy.from_config(request.config_dict[CONFIG].attendance)
+    return await board_people(request.config_dict[DIRECTORY], policy)
 
 
 async def _page(
@@ -176,8 +199,7 @@ async def board_columns(request: web.Request) -> web.StreamResponse:
 async def _checked_in_agent(request: web.Request) -> tuple[str, Agent, AgentState] | None:
     """The board agent the path names (e-mail, Desk agent) and their state now, or None."""
     wanted = request.match_info["agent_id"]
-    policy = AccessPolicy.from_config(request.config_dict[CONFIG].attendance)
-    people = await board_people(request.config_dict[DIRECTORY], policy)
+    people = await _people(request)
     found = next(((e, a) for e, a in people.items() if a.id == wanted), None)
     if found is None:
         return None
@@ -193,17 +215,19 @@ async def confirm_checkout(request: web.Request) -> web.StreamResponse:
     found = await _checked_in_agent(request)
     if found is None:
         return _no_agent(request)
-    _, agent, state = found
+    email, agent, state = found
     viewer: Viewer = request[VIEWER]
     now = request.config_dict[CLOCK].now()
+    own = email == viewer_key(request)
     if not state.checked_in:
         return await _page(
-            request, note=_already_out(agent.display_name, state.since, now, viewer.zone)
+            request, note=_already_out(agent.display_name, state.since, now, viewer.zone, own)
         )
     return render(
         request,
         "board_checkout.html",
-        title="Check an agent out",
+        title="Check yourself out" if own else "Check an agent out",
+        own=own,
         agent=agent,
         state=state,
         since=since_text(state.since, now, viewer.zone),
@@ -217,11 +241,14 @@ async def confirm_checkout(request: web.Request) -> web.StreamResponse:
 @requires_admin
 async def checkout(request: web.Request) -> web.StreamResponse:
     """Check the agent out as the signed-in admin (CSRF checked by the console's middleware);
-    they are told by DM, as when an admin checks them out in chat."""
+    they are told by DM, as when an admin checks them out in chat (an admin checking herself
+    out makes her own move). Done: a 303 to the board saying so (a reload does not post again);
+    not checked in: 409 with the board saying since when."""
     found = await _checked_in_agent(request)
     if found is None:
         return _no_agent(request)
     email, agent, _ = found
+    own = email == viewer_key(request)
     viewer: Viewer = request[VIEWER]
     now = request.config_dict[CLOCK].now()
     try:
@@ -233,14 +260,15 @@ async def checkout(request: web.Request) -> web.StreamResponse:
             agent_name=agent.display_name or None,
         )
     except AlreadyCheckedOut as out:
-        note = _already_out(agent.display_name, out.since, now, viewer.zone)
+        note = _already_out(agent.display_name, out.since, now, viewer.zone, own)
         return await _page(request, note=note, alert=True, status=409)
-    at = f"{change.event.at.astimezone(viewer.zone):%H:%M}"
-    own = change.event.kind.value == "normal"
-    told = "" if own else " They are told by DM."
-    return await _page(
-        request, note=f"{agent.display_name} is checked out (by you, at {at}).{told}"
-    )
+    raise web.HTTPSeeOther(f"/console/board?done={change.event.id}")
+
+
+def viewer_key(request: web.Request) -> str:
+    """The signed-in viewer's e-mail as attendance keys agents (trimmed, lower case)."""
+    viewer: Viewer = request[VIEWER]
+    return agent_key(viewer.email)
 
 
 def _no_agent(request: web.Request) -> web.Response:
@@ -253,7 +281,10 @@ def _no_agent(request: web.Request) -> web.Response:
     )
 
 
-def _already_out(name: str, since: datetime | None, now: datetime, zone: ZoneInfo) -> str:
+def _already_out(
+    name: str, since: datetime | None, now: datetime, zone: ZoneInfo, own: bool = False
+) -> str:
+    who, be = ("You", "are") if own else (name, "is")
     if since is None:
-        return f"{name} is not checked in (never checked in)."
-    return f"{name} is already checked out ({since_text(since, now, zone)})."
+        return f"{who} {be} not checked in (never checked in)."
+    return f"{who} {be} already checked out ({since_text(since, now, zone)})."

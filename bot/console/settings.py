@@ -124,8 +124,14 @@ async def settings_page(request: web.Request) -> web.StreamResponse:
 
 
 def _field(form: Any, name: str, limit: int = 200) -> str:
+    """The form's text field `name` ("" when absent); longer than `limit` characters, refused
+    (changes.Refused: 400, nothing changed), never cut to fit."""
     value = form.get(name, "")
-    return value[:limit] if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    if len(value) > limit:
+        raise changes.Refused(f"The {name} sent is too long (at most {limit} characters).")
+    return value
 
 
 async def _department(request: web.Request, department_id: str) -> Department:
@@ -229,10 +235,18 @@ def _type(form: Any) -> StatusType:
         raise changes.Refused("A status type is Online or Offline.") from None
 
 
+STATUS_ID_DIGITS = 9
+"""A status id as the page sends it: a number of at most this many digits."""
+
+
 def _status_id(form: Any) -> int:
-    text = _field(form, "status", 9)
-    if not (text.isascii() and text.isdigit()):
-        raise changes.Refused("Pick a status from the list; reload the page.")
+    value = form.get("status", "")
+    text = value if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= STATUS_ID_DIGITS):
+        raise changes.Refused(
+            f"That is not a status id (a number of at most {STATUS_ID_DIGITS} digits): "
+            "pick a status from the list; reload the page."
+        )
     return int(text)
 
 

@@ -86,6 +86,26 @@ async def test_admin_check_out_is_recorded_with_the_admins_name(
     assert own.event.kind is EventKind.NORMAL
 
 
+@pytest.mark.parametrize("before", [[], ["Check In", "Check Out"], ["Check In", "Meal Break"]])
+async def test_an_admin_checking_herself_out_is_refused_as_anyone_else_is(
+    svc: AttendanceService, before: list[str]
+) -> None:
+    admin = "admin@example.com"
+    for status in before:
+        await svc.move(admin, status)
+    checked_in = bool(before) and before[-1] != "Check Out"
+    for who in (admin, AGENT):  # herself or another agent in the same state: the same refusal
+        if who == AGENT:
+            for status in before:
+                await svc.move(AGENT, status)
+        if checked_in:
+            assert not (await svc.admin_checkout(who, "Admin@Example.com")).state.checked_in
+        with pytest.raises(AlreadyCheckedOut, match="is already checked out") as out:
+            await svc.admin_checkout(who, "Admin@Example.com")
+        assert out.value.email == who
+        assert (out.value.since is None) == (not before)
+
+
 async def test_a_correction_is_a_new_event_that_changes_derived_time(
     svc: AttendanceService, clock: FrozenClock
 ) -> None:

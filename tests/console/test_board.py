@@ -82,8 +82,11 @@ async def checkout_via_board(admin: Console, deskbot: Deskbot, email: str) -> st
     text = await confirm.text()
     assert "They will be told by DM." in text and 'method="post"' in text
     answer = await admin.post(path, {"csrf": await admin.csrf()})
-    assert answer.status == 200, await answer.text()
-    return await answer.text()
+    assert answer.status == 303, await answer.text()  # post/redirect/get: a reload is a GET
+    assert answer.headers["Location"].startswith("/console/board?done=")
+    shown = await admin.get(answer.headers["Location"])
+    assert shown.status == 200
+    return await shown.text()
 
 
 async def test_checking_an_agent_out_tells_them_by_the_chats_dm(deskbot: Deskbot) -> None:
@@ -147,3 +150,54 @@ async def test_an_unknown_agent_is_a_page_saying_so(deskbot: Deskbot, wanted: st
     answer = await admin.get(f"/console/board/checkout/{wanted}")
     assert answer.status == 404
     assert "There is no such agent on the board" in await answer.text()
+
+
+@pytest.mark.parametrize("before", [[], ["checkin", "checkout"], ["checkin", "break meal"]])
+async def test_an_admin_checking_herself_out_is_answered_as_for_anyone(
+    deskbot: Deskbot, before: list[str]
+) -> None:
+    """Her own card: the confirmation says she checks herself out (no DM); done, a 303 to the
+    board saying so; not checked in (a double click, or never), 409 saying since when."""
+    for words in before:  # her chat remembers her zone, Asia/Tokyo (UTC+9)
+        await deskbot.chat("admin").command(*words.split(" ", 1))
+    deskbot.clock.advance(minutes=10)
+    admin = await signed_in_as(deskbot, ADMIN)
+    path = f"/console/board/checkout/{agent_id(deskbot, ADMIN)}"
+    csrf = await admin.csrf()
+    if before and before[-1] != "checkout":
+        confirm = await (await admin.get(path)).text()
+        assert "You are checking yourself out" in confirm and "by DM" not in confirm
+        assert "Check myself out" in confirm
+        done = await admin.post(path, {"csrf": csrf})
+        assert done.status == 303
+        page = await (await admin.get(done.headers["Location"])).text()
+        assert "You are checked out (at 10:10)." in page and "by DM" not in page
+    events = await deskbot.parts.attendance.log.events(ADMIN)
+    for _ in range(2):  # a double click
+        again = await admin.post(path, {"csrf": csrf})
+        assert again.status == 409, await again.text()
+        said = (
+            "You are not checked in (never checked in)."
+            if not before
+            else ("You are already checked out (since 10:")
+        )
+        text = await again.text()
+        assert said in text, text[text.find("<main") :][:1500]
+    assert await deskbot.parts.attendance.log.events(ADMIN) == events
+    # the chat's /attendance checkout gives the same refusal, by the same service
+    chat = await deskbot.chat("admin").command("attendance", f"checkout {ADMIN}")
+    assert chat.kind == "banner" and (
+        "not checked in" in chat.output["text"] or "already checked out" in chat.output["text"]
+    )
+
+
+async def test_the_board_after_a_check_out_says_only_the_viewers_own_check_outs(
+    deskbot: Deskbot,
+) -> None:
+    await deskbot.chat("agent").command("checkin")
+    await deskbot.chat("agent").command("checkout")  # the agent's own event, not the admin's
+    admin = await signed_in_as(deskbot, ADMIN)
+    [_, own] = await deskbot.parts.attendance.log.events(AGENT)
+    for done in (str(own.id), "999999", "x", "9" * 40, ""):
+        page = await (await admin.get(f"/console/board?done={done}")).text()
+        assert 'class="notice"' not in page

@@ -211,3 +211,51 @@ async def test_at_most_20_custom_statuses(deskbot: Deskbot) -> None:
         admin, "/console/settings/statuses/add", name="One more", type="online"
     )
     assert status == 400 and "You already have 20 custom statuses" in notice(page)
+
+
+@pytest.mark.parametrize("action", ["rename", "retype", "delete"])
+@pytest.mark.parametrize("wanted", ["99999999999999", "1000000000", "1" + "0" * 200, "x", "-1"])
+async def test_a_status_id_too_long_or_not_a_number_is_refused_as_such(
+    deskbot: Deskbot, action: str, wanted: str
+) -> None:
+    """Never cut to fit: 99999999999999 is not "no status 999999999", it is not an id at all."""
+    admin = await signed_in_as(deskbot, ADMIN)
+    before = await deskbot.parts.attendance.statuses()
+    status, page = await post(
+        admin, f"/console/settings/statuses/{action}", status=wanted, name="X", type="offline"
+    )
+    assert status == 400
+    assert notice(page).startswith("That is not a status id (a number of at most 9 digits)")
+    assert await deskbot.parts.attendance.statuses() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "fields", "said"),
+    [
+        ("/console/settings/map", {"department": SUPPORT, "channel": "c" * 101}, "channel"),
+        ("/console/settings/map", {"department": SUPPORT + "0" * 40, "channel": "x"}, "department"),
+        ("/console/settings/switch", {"kind": "status" + " " * 40, "where": "dm", "on": "off"},
+         "kind"),
+        ("/console/settings/digest", {"place": "org:desk", "at": "08:00", "zone": "Z" * 65}, "zone"),
+        ("/console/settings/statuses/add", {"name": "N" * 201, "type": "online"}, "name"),
+    ],
+)  # fmt: skip
+async def test_a_field_longer_than_its_limit_is_refused_never_cut(
+    deskbot: Deskbot, path: str, fields: dict[str, str], said: str
+) -> None:
+    admin = await signed_in_as(deskbot, ADMIN)
+    status, page = await post(admin, path, **fields)
+    assert status == 400 and notice(page).startswith(f"The {said} sent is too long (at most")
+    rules = await deskbot.parts.settings.rules()
+    assert not rules.channel_map and rules.dms(Kind.STATUS_CHANGED)
+    assert await deskbot.parts.settings.get("digest_schedule", {}) == {}
+
+
+async def test_a_switch_says_its_state_and_what_it_does(deskbot: Deskbot) -> None:
+    admin = await signed_in_as(deskbot, ADMIN)
+    await post(admin, "/console/settings/switch", kind="status", where="dm", on="off")
+    page = await (await admin.get("/console/settings")).text()
+    buttons = re.findall(r'<button type="submit" id="switch-[^>]*>([^<]*)</button>', page, re.S)
+    assert buttons and set(buttons) == {"On — turn off", "Off — turn on"}
+    dm = re.search(r'id="switch-status-dm"[^>]*aria-pressed="(\w+)"[^>]*>([^<]*)<', page, re.S)
+    assert dm and dm.groups() == ("false", "Off — turn on")
