@@ -1,40 +1,88 @@
 // Deskbot console: the attendance board asks the server for its columns every few seconds and
-// swaps them in, keeping keyboard focus on the same card; it stops once the session ends.
+// swaps them in, keeping keyboard focus on the same card. An answer that fails (Deskbot
+// restarting, the network down) shows a quiet "reconnecting" note and is tried again, waiting
+// twice as long after each failure in a row, up to a minute; the board stops refreshing only when
+// the session has ended, and then offers to sign in again.
 "use strict";
 (function () {
+  var MAX_WAIT_MS = 60000;
+
+  // Milliseconds to wait before the next poll: `every` while the answers come, then `every`,
+  // 2×, 4×… after each failure in a row, never more than MAX_WAIT_MS.
+  function nextWait(every, failures) {
+    if (failures <= 1) { return every; }
+    return Math.min(every * Math.pow(2, failures - 1), Math.max(every, MAX_WAIT_MS));
+  }
+
+  // What an answer to a poll means: "ok" (the columns), "signed-out" (401, or the redirect to
+  // sign in that a page of a session that has ended gets), else "retry".
+  function outcome(answer) {
+    if (answer.type === "opaqueredirect" || answer.status === 401) { return "signed-out"; }
+    return answer.ok ? "ok" : "retry";
+  }
+
   function start() {
     var board = document.getElementById("board");
     if (!board) { return; }
     var url = board.dataset.refresh;
     var every = (Number(board.dataset.every) || 5) * 1000;
-    var timer = null;
-    function refresh() {
-      if (document.hidden) { return; }
-      fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    var failures = 0;
+    var note = null;
+
+    function say(text) {
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "quiet reconnecting";
+        note.setAttribute("role", "status");
+        board.parentNode.insertBefore(note, board);
+      }
+      note.textContent = text;
+      return note;
+    }
+    function swap(html) {
+      var focused = document.activeElement && board.contains(document.activeElement)
+        ? document.activeElement.id : "";
+      board.innerHTML = html;
+      board.dataset.refreshed = String(Number(board.dataset.refreshed || 0) + 1);
+      if (focused) {
+        var again = document.getElementById(focused);
+        if (again) { again.focus(); }
+      }
+    }
+    function later() { setTimeout(poll, nextWait(every, failures)); }
+    function signedOut() {
+      var link = document.createElement("a");
+      link.href = "/console/login?next=" + encodeURIComponent(location.pathname);
+      link.textContent = "Sign in again";
+      say("Your session has ended, so the board stopped refreshing. ").appendChild(link);
+    }
+    function poll() {
+      if (document.hidden) { later(); return; }
+      fetch(url, { credentials: "same-origin", redirect: "manual", headers: { "Accept": "text/html" } })
         .then(function (answer) {
-          if (!answer.ok || answer.redirected) { throw new Error(String(answer.status)); }
-          return answer.text();
-        })
-        .then(function (html) {
-          var focused = document.activeElement && board.contains(document.activeElement)
-            ? document.activeElement.id : "";
-          board.innerHTML = html;
-          board.dataset.refreshed = String(Number(board.dataset.refreshed || 0) + 1);
-          if (focused) {
-            var again = document.getElementById(focused);
-            if (again) { again.focus(); }
-          }
+          var said = outcome(answer);
+          if (said === "signed-out") { signedOut(); return; }
+          if (said === "retry") { throw new Error(String(answer.status)); }
+          return answer.text().then(function (html) {
+            swap(html);
+            failures = 0;
+            if (note) { note.remove(); note = null; }
+            later();
+          });
         })
         .catch(function () {
-          clearInterval(timer);
-          var note = document.createElement("p");
-          note.className = "notice";
-          note.setAttribute("role", "alert");
-          note.textContent = "The board stopped refreshing (signed out, or Deskbot is not answering). Reload the page.";
-          board.parentNode.insertBefore(note, board);
+          failures += 1;
+          var seconds = Math.round(nextWait(every, failures) / 1000);
+          say("Reconnecting… Deskbot is not answering; the board tries again in " + seconds + " s.");
+          later();
         });
     }
-    timer = setInterval(refresh, every);
+    later();
   }
-  document.addEventListener("DOMContentLoaded", start);
+
+  if (typeof module === "object" && module.exports) {
+    module.exports = { nextWait: nextWait, outcome: outcome };  // for the unit test under node
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
+  }
 })();
