@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -69,12 +70,11 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
     yield str(request.param)
 
 
-@pytest.fixture
-async def store_url(engine: str, tmp_path) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
-    """Where a fresh, empty store is, on each engine in turn: a SQLite file or a PostgreSQL
-    schema of its own (several `Database.open` on it share it, as processes would)."""
+async def _fresh_store(engine: str, sqlite_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty store's address: `sqlite_path`, or the URL of a PostgreSQL schema of its
+    own, dropped when the caller is done."""
     if engine == "sqlite":
-        yield str(tmp_path / "store.db")
+        yield str(sqlite_path)
         return
     schema = PostgresSchema(postgres_base())
     await schema.create()
@@ -82,6 +82,14 @@ async def store_url(engine: str, tmp_path) -> AsyncIterator[str]:  # type: ignor
         yield schema.url
     finally:
         await schema.drop()
+
+
+@pytest.fixture
+async def store_url(engine: str, tmp_path) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
+    """Where a fresh, empty store is, on each engine in turn: a SQLite file or a PostgreSQL
+    schema of its own (several `Database.open` on it share it, as processes would)."""
+    async for url in _fresh_store(engine, tmp_path / "store.db"):
+        yield url
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -135,15 +143,8 @@ def app_engine(request: pytest.FixtureRequest) -> str:
 async def app_store(app_engine: str, tmp_path) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
     """Where the app's store is: a SQLite file in the test's folder, or the URL of a fresh
     PostgreSQL schema (dropped after the test)."""
-    if app_engine == "sqlite":
-        yield str(tmp_path / "deskbot.db")
-        return
-    schema = PostgresSchema(postgres_base())
-    await schema.create()
-    try:
-        yield schema.url
-    finally:
-        await schema.drop()
+    async for url in _fresh_store(app_engine, tmp_path / "deskbot.db"):
+        yield url
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
