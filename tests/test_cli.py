@@ -29,8 +29,8 @@ def _one_dead_letter(config: Config, tmp_path: Path) -> tuple[int, Path]:
         outbox = Outbox(db, FrozenClock())
         await outbox.setup()
         await outbox.enqueue(None, "channel", "gone", {"text": "x"}, "k1")
-        [post] = await outbox.due()
-        await outbox.dead(post.id, "404 channel_not_exist: no such channel")
+        [post] = await outbox.claim()
+        await outbox.dead(post, "404 channel_not_exist: no such channel")
         await db.close()
         return post.id
 
@@ -56,7 +56,7 @@ def test_inbox_lists_retries_and_drops_dead_events(config: Config, tmp_path, cap
         inbox = Inbox(db, FrozenClock())
         await inbox.setup()
         await inbox.add([(f"k{n}", "Ticket_Comment_Add", {"n": n}) for n in range(3)])
-        events = await inbox.pending()
+        events = await inbox.claim()
         async with db.transaction() as tx:
             for stored in events[:2]:
                 await inbox.park(tx, stored, "AttributeError: 'str' object has no attribute 'get'")

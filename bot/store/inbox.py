@@ -59,6 +59,8 @@ MIGRATIONS = [
     ALTER TABLE inbox ADD COLUMN claimed_by TEXT;
     CREATE INDEX inbox_claimed ON inbox (claimed_by)
     """,
+    # Each claim's own token: an outcome is written only while its claim still holds.
+    "ALTER TABLE inbox ADD COLUMN claim_token TEXT",
 ]
 PENDING = "processed_at IS NULL AND dead_at IS NULL"
 MAX_ATTEMPTS = 5
@@ -73,6 +75,12 @@ class Stored:
     waits: int = 0
     last_error: str | None = None
     state: str = "pending"  # "pending", "processed" or "dead"
+    claim: str | None = None  # the token of the claim it was read under (outcomes need it)
+
+    @property
+    def last_try(self) -> bool:
+        """Whether failing once more parks it (its MAX_ATTEMPTS-th attempt)."""
+        return self.attempts + 1 >= MAX_ATTEMPTS
 
 
 class _Delivery(NamedTuple):
@@ -145,13 +153,14 @@ class Inbox:
 
     async def claim(self, limit: int = 50) -> list[Stored]:
         """Events due now that no other live process is working on, oldest first; claimed for
-        this process until their outcome is written (or `release`). Claims of processes that
-        are gone come back first."""
+        this process (under one new claim token, in each `Stored.claim`) until their outcome is
+        written. Claims of processes that are gone come back first."""
         for holder in await claims.dead_holders(self._db, "inbox", PENDING):
             await self._db.execute(
-                "UPDATE inbox SET claimed_by = NULL WHERE claimed_by = ?", (holder,)
+                "UPDATE inbox SET claimed_by = NULL, claim_token = NULL WHERE claimed_by = ?",
+                (holder,),
             )
-        rows = await claims.claim(
+        token, rows = await claims.claim(
             self._db,
             "inbox",
             f"{PENDING} AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
@@ -159,7 +168,7 @@ class Inbox:
             (stamp(self._clock.now()),),
             limit,
         )
-        return [_stored(r) for r in rows]
+        return [_stored(r, token) for r in rows]
 
     async def next_attempt(self) -> datetime | None:
         """When the earliest pending event free or this process's is due (now if one is due
@@ -179,37 +188,46 @@ class Inbox:
         at = parse_stamp(row["at"]) if row["at"] else self._clock.now()
         return claims.look_again(at, others, self._clock.now())
 
-    async def mark_processed(self, tx: Tx, event_id: int) -> None:
-        await tx.execute(
-            "UPDATE inbox SET processed_at = ?, claimed_by = NULL WHERE id = ?",
-            (stamp(self._clock.now()), event_id),
-        )
+    async def mark_processed(self, tx: Tx, event: Stored) -> bool:
+        """Processed (its posts are queued in `tx`). Like every outcome below, written only
+        while `event`'s claim still holds: False if another process took it over meanwhile
+        (nothing is written; the caller drops the round's work for it)."""
+        return await self._settle(tx, event, "processed_at = ?", (stamp(self._clock.now()),))
 
     async def failed(self, tx: Tx, event: Stored, error: str, at: datetime) -> bool:
-        """One attempt failed: try again at `at`, or park it as dead once MAX_ATTEMPTS are used.
-        True if it is now dead."""
-        dead = event.attempts + 1 >= MAX_ATTEMPTS
-        await tx.execute(
-            "UPDATE inbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
-            " dead_at = ?, claimed_by = NULL WHERE id = ?",
-            (error[:500], stamp(at), stamp(self._clock.now()) if dead else None, event.id),
-        )
-        return dead
-
-    async def wait(self, tx: Tx, event: Stored, error: str, at: datetime) -> None:
-        """Desk could not answer (down, 5xx, 429): look again at `at`; no attempt is used."""
-        await tx.execute(
-            "UPDATE inbox SET waits = waits + 1, last_error = ?, next_attempt_at = ?,"
-            " claimed_by = NULL WHERE id = ?",
-            (error[:500], stamp(at), event.id),
+        """One attempt failed: try again at `at`, or park it as dead once MAX_ATTEMPTS are used
+        (`event.last_try`). False if the claim was lost (nothing written)."""
+        dead = stamp(self._clock.now()) if event.last_try else None
+        return await self._settle(
+            tx,
+            event,
+            "attempts = attempts + 1, last_error = ?, next_attempt_at = ?, dead_at = ?",
+            (error[:500], stamp(at), dead),
         )
 
-    async def park(self, tx: Tx, event: Stored, error: str) -> None:
-        """A permanent answer (the ticket is gone, access refused): dead now, with the reason."""
-        await tx.execute(
-            "UPDATE inbox SET attempts = attempts + 1, last_error = ?, dead_at = ?,"
-            " claimed_by = NULL WHERE id = ?",
-            (error[:500], stamp(self._clock.now()), event.id),
+    async def wait(self, tx: Tx, event: Stored, error: str, at: datetime) -> bool:
+        """Desk could not answer (down, 5xx, 429): look again at `at`; no attempt is used.
+        False if the claim was lost (nothing written)."""
+        return await self._settle(
+            tx,
+            event,
+            "waits = waits + 1, last_error = ?, next_attempt_at = ?",
+            (error[:500], stamp(at)),
+        )
+
+    async def park(self, tx: Tx, event: Stored, error: str) -> bool:
+        """A permanent answer (the ticket is gone, access refused): dead now, with the reason.
+        False if the claim was lost (nothing written)."""
+        return await self._settle(
+            tx,
+            event,
+            "attempts = attempts + 1, last_error = ?, dead_at = ?",
+            (error[:500], stamp(self._clock.now())),
+        )
+
+    async def _settle(self, tx: Tx, event: Stored, sets: str, params: tuple[Any, ...]) -> bool:
+        return await claims.settle(
+            tx, self._db.holder, "inbox", event.id, event.claim, sets, params
         )
 
     async def dead_letters(self, limit: int = 100) -> list[Stored]:
@@ -259,7 +277,7 @@ class Inbox:
         return {k: int(row[k] or 0) for k in keys} if row else {}
 
 
-def _stored(row: Row) -> Stored:
+def _stored(row: Row, claim: str | None = None) -> Stored:
     return Stored(
         id=row["id"],
         event_type=row["event_type"],
@@ -268,4 +286,5 @@ def _stored(row: Row) -> Stored:
         waits=row["waits"],
         last_error=row["last_error"],
         state="processed" if row["processed_at"] else "dead" if row["dead_at"] else "pending",
+        claim=claim,
     )

@@ -10,7 +10,9 @@ part of every minute's budget to URGENT (bot/workers/sender.py).
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +20,8 @@ from typing import Any
 from bot.clock import Clock
 from bot.store import claims
 from bot.store.db import Database, Row, Tx, parse_stamp, stamp
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = [
     """
@@ -53,6 +57,8 @@ MIGRATIONS = [
     ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
     CREATE INDEX outbox_claimed ON outbox (claimed_by)
     """,
+    # Each claim's own token: an outcome is written only while its claim still holds.
+    "ALTER TABLE outbox ADD COLUMN claim_token TEXT",
 ]
 OPEN = "delivered_at IS NULL AND dead_at IS NULL"
 
@@ -76,6 +82,7 @@ class Post:
     rerouted_from: str | None = None  # "user:<e-mail>" once a refused DM went to `target`
     unsure_since: datetime | None = None  # first attempt whose answer was lost, if any
     priority: int = URGENT  # URGENT posts go first; BULK ones leave part of the pace to them
+    claim: str | None = None  # the token of the claim it was read under (outcomes need it)
 
 
 class Outbox:
@@ -136,8 +143,9 @@ class Outbox:
 
     async def claim(self, limit: int = 100) -> list[Post]:
         """Posts due now that no other live process is working on, URGENT first, then oldest
-        first; claimed for this process until their outcome is written (or `release`)."""
-        rows = await claims.claim(
+        first; claimed for this process (under one new claim token, in each `Post.claim`) until
+        their outcome is written."""
+        token, rows = await claims.claim(
             self._db,
             "outbox",
             f"{OPEN} AND sending_since IS NULL AND next_attempt_at <= ?",
@@ -145,7 +153,20 @@ class Outbox:
             (stamp(self._clock.now()),),
             limit,
         )
-        return [_post(r) for r in rows]
+        return [_post(r, token) for r in rows]
+
+    async def take(self, dedupe_key: str) -> Post | None:
+        """Claim the post stored under `dedupe_key` now, due or not (a person waits on it:
+        Post here); None if it is settled, in flight, or held by another live process."""
+        token, rows = await claims.claim(
+            self._db,
+            "outbox",
+            f"{OPEN} AND sending_since IS NULL AND dedupe_key = ?",
+            "id",
+            (dedupe_key,),
+            1,
+        )
+        return _post(rows[0], token) if rows else None
 
     async def find(self, dedupe_key: str) -> Post | None:
         """The post stored under this dedupe key, in whatever state it is, or None."""
@@ -166,16 +187,17 @@ class Outbox:
         at = parse_stamp(row["at"]) if row and row["at"] else None
         return claims.look_again(at, bool(row and row["others"]), self._clock.now())
 
-    async def sending(self, post_id: int) -> bool:
-        """Mark a post as in flight, durably, before it is handed to Cliq, claiming it for this
-        process: False (send nothing) if another live process holds it or it is settled.
+    async def sending(self, post: Post) -> bool:
+        """Mark a claimed post as in flight, durably, before it is handed to Cliq (the claim is
+        kept): False (send nothing) if its claim was lost or it is settled or in flight.
         Raises `StoreUnavailable` when that cannot be recorded: then it must not be sent."""
-        changed = await self._db.execute(
-            f"UPDATE outbox SET sending_since = ?, claimed_by = ? WHERE id = ? AND {OPEN}"
-            " AND sending_since IS NULL AND (claimed_by IS NULL OR claimed_by = ?)",
-            (stamp(self._clock.now()), self._db.holder, post_id, self._db.holder),
+        return await self._settle(
+            post,
+            "sending_since = ?",
+            (stamp(self._clock.now()),),
+            keep=True,
+            also=f"{OPEN} AND sending_since IS NULL",
         )
-        return changed > 0
 
     async def recover(self) -> int:
         """Take back the claims of processes that are gone (this one's earlier run, or another
@@ -185,12 +207,13 @@ class Outbox:
         for holder in await claims.dead_holders(self._db, "outbox", OPEN):
             found += await self._db.execute(
                 "UPDATE outbox SET unsure_since = COALESCE(unsure_since, sending_since),"
-                f" sending_since = NULL, claimed_by = NULL WHERE claimed_by = ? AND {OPEN}"
-                " AND sending_since IS NOT NULL",
+                " sending_since = NULL, claimed_by = NULL, claim_token = NULL"
+                f" WHERE claimed_by = ? AND {OPEN} AND sending_since IS NOT NULL",
                 (holder,),
             )
             await self._db.execute(
-                "UPDATE outbox SET claimed_by = NULL WHERE claimed_by = ?", (holder,)
+                "UPDATE outbox SET claimed_by = NULL, claim_token = NULL WHERE claimed_by = ?",
+                (holder,),
             )
         if not self._legacy_checked:  # rows marked in flight before claims named their process
             found += await self._db.execute(
@@ -201,32 +224,52 @@ class Outbox:
             self._legacy_checked = True
         return found
 
-    async def delivered(self, post_id: int) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, sending_since = NULL,"
-            " claimed_by = NULL WHERE id = ?",
-            (stamp(self._clock.now()), post_id),
+    # The outcomes of an attempt: each is written only while the post's claim still holds (see
+    # bot/store/claims.py), and gives the claim back; False (nothing written) if it was lost.
+
+    async def delivered(self, post: Post) -> bool:
+        """Cliq has the post. If the claim was lost but nobody has the post in flight or
+        settled (the new holder has not sent it yet), it is still recorded as delivered, so it
+        is not posted twice; True if recorded either way."""
+        now = stamp(self._clock.now())
+        sets = "delivered_at = ?, attempts = attempts + 1, sending_since = NULL"
+        if await self._settle(post, sets, (now,), quiet=post.claim is not None):
+            return True
+        if post.claim is None:  # never claimed, so never sent by this process
+            return False
+        late = await self._db.execute(
+            f"UPDATE outbox SET {sets}, claimed_by = NULL, claim_token = NULL"
+            f" WHERE id = ? AND {OPEN} AND sending_since IS NULL",
+            (now, post.id),
         )
+        log.warning(
+            "post %s: delivered under a claim since taken over by another process; %s",
+            post.id,
+            "recorded as delivered (not sent yet by the other)" if late else "outcome dropped",
+        )
+        return late > 0
 
     async def retry_later(
-        self, post_id: int, at: datetime, error: str, *, count: bool = True
-    ) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET next_attempt_at = ?, last_error = ?,"
-            " attempts = attempts + ?, sending_since = NULL, claimed_by = NULL WHERE id = ?",
-            (stamp(at), error[:500], 1 if count else 0, post_id),
+        self, post: Post, at: datetime, error: str, *, count: bool = True
+    ) -> bool:
+        """Try again at `at` (`count`: the attempt counts towards the backoff)."""
+        return await self._settle(
+            post,
+            "next_attempt_at = ?, last_error = ?, attempts = attempts + ?, sending_since = NULL",
+            (stamp(at), error[:500], 1 if count else 0),
         )
 
     async def reroute(
         self, post: Post, target_kind: str, target: str, payload: dict[str, Any], why: str
-    ) -> Post:
+    ) -> Post | None:
         """Send a post somewhere else instead (a refused DM to its fallback channel), due now;
         the row keeps its dedupe key, so it is still delivered once, and remembers where it was
-        meant to go (counted as `rerouted`)."""
-        await self._db.execute(
-            "UPDATE outbox SET target_kind = ?, target = ?, payload = ?, fallback = NULL,"
-            " rerouted_from = ?, last_error = ?, next_attempt_at = ?, sending_since = NULL"
-            " WHERE id = ?",
+        meant to go (counted as `rerouted`). The post as it now is, still claimed; None if the
+        claim was lost."""
+        moved = await self._settle(
+            post,
+            "target_kind = ?, target = ?, payload = ?, fallback = NULL, rerouted_from = ?,"
+            " last_error = ?, next_attempt_at = ?, sending_since = NULL",
             (
                 target_kind,
                 target,
@@ -234,32 +277,56 @@ class Outbox:
                 f"{post.target_kind}:{post.target}",
                 why[:500],
                 stamp(self._clock.now()),
-                post.id,
             ),
+            keep=True,
         )
-        found = await self.find(post.dedupe_key)
-        assert found is not None
-        return found
+        found = await self.find(post.dedupe_key) if moved else None
+        return dataclasses.replace(found, claim=post.claim) if found else None
 
-    async def unsure(self, post: Post, at: datetime, error: str) -> None:
+    async def unsure(self, post: Post, at: datetime, error: str) -> bool:
         """An attempt's answer was lost: Cliq may have the post. Look again at `at`, and check
         the chat before posting again (the first such attempt's time is kept)."""
-        await self._db.execute(
-            "UPDATE outbox SET unsure_since = COALESCE(unsure_since, ?), next_attempt_at = ?,"
-            " last_error = ?, attempts = attempts + 1, sending_since = NULL, claimed_by = NULL"
-            " WHERE id = ?",
-            (stamp(self._clock.now()), stamp(at), error[:500], post.id),
+        return await self._settle(
+            post,
+            "unsure_since = COALESCE(unsure_since, ?), next_attempt_at = ?, last_error = ?,"
+            " attempts = attempts + 1, sending_since = NULL",
+            (stamp(self._clock.now()), stamp(at), error[:500]),
         )
 
-    async def sure(self, post_id: int) -> None:
-        """Cliq's chat shows the post is not there: the next attempt may post it."""
-        await self._db.execute("UPDATE outbox SET unsure_since = NULL WHERE id = ?", (post_id,))
+    async def sure(self, post: Post) -> bool:
+        """Cliq's chat shows the post is not there: the next attempt may post it (the claim is
+        kept)."""
+        return await self._settle(post, "unsure_since = NULL", (), keep=True)
 
-    async def dead(self, post_id: int, error: str) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET dead_at = ?, last_error = ?, attempts = attempts + 1,"
-            " sending_since = NULL, claimed_by = NULL WHERE id = ?",
-            (stamp(self._clock.now()), error[:500], post_id),
+    async def dead(self, post: Post, error: str) -> bool:
+        """A permanent refusal: parked as a dead letter, with the reason."""
+        return await self._settle(
+            post,
+            "dead_at = ?, last_error = ?, attempts = attempts + 1, sending_since = NULL",
+            (stamp(self._clock.now()), error[:500]),
+        )
+
+    async def _settle(
+        self,
+        post: Post,
+        sets: str,
+        params: tuple[Any, ...],
+        *,
+        keep: bool = False,
+        also: str = "",
+        quiet: bool = False,
+    ) -> bool:
+        return await claims.settle(
+            self._db,
+            self._db.holder,
+            "outbox",
+            post.id,
+            post.claim,
+            sets,
+            params,
+            keep=keep,
+            also=also,
+            quiet=quiet,
         )
 
     async def dead_letters(self) -> list[Post]:
@@ -307,7 +374,7 @@ class Outbox:
         return {k: int(row[k] or 0) for k in keys} if row else {}
 
 
-def _post(row: Row) -> Post:
+def _post(row: Row, claim: str | None = None) -> Post:
     return Post(
         id=row["id"],
         dedupe_key=row["dedupe_key"],
@@ -321,4 +388,5 @@ def _post(row: Row) -> Post:
         rerouted_from=row["rerouted_from"],
         unsure_since=parse_stamp(row["unsure_since"]) if row["unsure_since"] else None,
         priority=row["priority"],
+        claim=claim,
     )

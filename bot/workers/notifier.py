@@ -194,26 +194,30 @@ class Notifier:
         return done
 
     async def _write(self, tx: Tx, stored: Stored, outcome: Outcome) -> int:
-        """Record one event's outcome in `tx`; 1 if it is now processed."""
+        """Record one event's outcome in `tx`; 1 if it is now processed. Each outcome is written
+        only while this round's claim on the event holds: if another process took the event
+        over meanwhile, nothing of it is written (its posts and ticket state included; the
+        inbox logs the dropped outcome) and the new holder's work stands."""
         now = self._clock.now()
         if outcome.kind == "done":
+            if not await self._inbox.mark_processed(tx, stored):
+                return 0
             for route, payload, key in outcome.posts:
                 await self._outbox.enqueue(
                     tx, route.target_kind, route.target, payload, key, fallback=route.fallback
                 )
             if outcome.ticket is not None:
                 await self._states.put(tx, *outcome.ticket)
-            await self._inbox.mark_processed(tx, stored.id)
             return 1
         if outcome.kind == "wait":
             at = now + retry_pause(self._rng, stored.waits, WAIT_CAP)
             await self._inbox.wait(tx, stored, outcome.reason, at)
         elif outcome.kind == "park":
-            log.error("event %s parked: %s", stored.id, outcome.reason)
-            await self._inbox.park(tx, stored, outcome.reason)
+            if await self._inbox.park(tx, stored, outcome.reason):
+                log.error("event %s parked: %s", stored.id, outcome.reason)
         else:
             at = now + retry_pause(self._rng, stored.attempts, 600.0)
-            if await self._inbox.failed(tx, stored, outcome.reason, at):
+            if await self._inbox.failed(tx, stored, outcome.reason, at) and stored.last_try:
                 log.error(
                     "event %s parked after %d attempts: %s",
                     stored.id,

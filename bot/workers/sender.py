@@ -78,7 +78,7 @@ class Sender:
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()  # one delivery round at a time: a post is never sent twice
         self.stats: Counter[str] = Counter()  # since start: rerouted DMs, lost answers (/healthz)
-        self._unrecorded: dict[int, Callable[[], Awaitable[None]]] = {}  # outcomes to write
+        self._unrecorded: dict[int, Callable[[], Awaitable[bool]]] = {}  # outcomes to write
         self.paused = ""  # why nothing is sent right now ("" when sending)
 
     def wake(self) -> None:
@@ -132,10 +132,11 @@ class Sender:
     async def send_now(self, dedupe_key: str) -> Post | None:
         """Make one attempt at a queued post now, for a person waiting on the outcome (Post
         here); the post as it then stands (`state` delivered, dead, or waiting with the reason
-        in `last_error`). A post that already has an outcome is not sent again."""
+        in `last_error`). A post that already has an outcome, or that another process is
+        sending, is not sent again."""
         async with self._round:
-            post = await self._outbox.find(dedupe_key)
-            if post is not None and post.state == "waiting":
+            post = await self._outbox.take(dedupe_key)
+            if post is not None:
                 await self._send(post)
         return await self._outbox.find(dedupe_key)
 
@@ -147,22 +148,22 @@ class Sender:
             window.popleft()
         locked = self._locked.get(endpoint)
         if locked is not None and now < locked[0]:
-            await self._outbox.retry_later(post.id, locked[0], locked[1], count=False)
+            await self._outbox.retry_later(post, locked[0], locked[1], count=False)
             return False
         budget = self._pace if post.priority <= URGENT else self._bulk_pace
         if len(window) >= budget:
             # The oldest call that must leave the window before this post may go.
             turn = window[len(window) - budget] + MINUTE
-            await self._outbox.retry_later(post.id, turn, "paced", count=False)
+            await self._outbox.retry_later(post, turn, "paced", count=False)
             return False
         if post.unsure_since is not None:
             settled = await self._settle_unsure(post, now)
             if settled is not None:
                 return settled
-        if not await self._outbox.sending(post.id):  # durably in flight first, and ours
-            return False  # another process has it (or it is settled): it is not sent twice
+        if not await self._outbox.sending(post):  # durably in flight first, and still ours
+            return False  # another process took it over: it is not sent twice
         window.append(now)  # Cliq counts the call whatever it answers, so count it now
-        outcome: Callable[[], Awaitable[None]]
+        outcome: Callable[[], Awaitable[bool]]
         try:
             await self._poster.deliver(post.target_kind, post.target, post.payload)
         except CliqAmbiguous as exc:
@@ -174,27 +175,28 @@ class Sender:
             at = now + timedelta(seconds=exc.retry_after)
             why = f"rate limited: {exc.code}"
             self._locked[endpoint] = (at, why)  # the whole endpoint waits, not just this post
-            outcome = partial(self._outbox.retry_later, post.id, at, why)
+            outcome = partial(self._outbox.retry_later, post, at, why)
         except CliqRejected as exc:
             if post.target_kind == "user" and post.fallback and refused_dm(exc.code):
                 return await self._reroute(post, exc)
             log.error("dead letter %s: %s", post.id, exc)
             why = f"{exc.status} {exc.code}: {exc.message}"
-            outcome = partial(self._outbox.dead, post.id, why)
+            outcome = partial(self._outbox.dead, post, why)
         except CliqUnavailable as exc:
             retry = now + retry_pause(self._rng, post.attempts, RETRY_CAP)
-            outcome = partial(self._outbox.retry_later, post.id, retry, str(exc))
+            outcome = partial(self._outbox.retry_later, post, retry, str(exc))
         else:
-            await self._record(post.id, partial(self._outbox.delivered, post.id))
-            return True
+            return await self._record(post.id, partial(self._outbox.delivered, post))
         await self._record(post.id, outcome)
         return False
 
-    async def _record(self, post_id: int, outcome: Callable[[], Awaitable[None]]) -> None:
-        """Write an attempt's outcome; if the store refuses, keep it to write later (the post
-        stays marked in flight, so it is never sent again meanwhile) and stop sending."""
+    async def _record(self, post_id: int, outcome: Callable[[], Awaitable[bool]]) -> bool:
+        """Write an attempt's outcome: whether it was written (False: the post's claim was
+        taken over meanwhile, so the outcome is dropped, logged by the outbox, and the new
+        holder decides). If the store refuses, keep it to write later (the post stays marked in
+        flight, so it is never sent again meanwhile) and stop sending."""
         try:
-            await outcome()
+            return await outcome()
         except StoreUnavailable:
             self._unrecorded[post_id] = outcome
             raise
@@ -214,14 +216,14 @@ class Sender:
                 if isinstance(exc, CliqRateLimited)
                 else retry_pause(self._rng, post.attempts, RETRY_CAP)
             )
-            await self._outbox.retry_later(post.id, now + wait, f"checking a lost answer: {exc}")
+            await self._outbox.retry_later(post, now + wait, f"checking a lost answer: {exc}")
             return False
         if found:
             self.stats["lost_answers_found_posted"] += 1
-            await self._outbox.delivered(post.id)
-            return True
+            return await self._outbox.delivered(post)
+        if not await self._outbox.sure(post):
+            return False  # another process took it over meanwhile: it decides
         self.stats["reposted_after_check" if found is False else "reposted_unverifiable"] += 1
-        await self._outbox.sure(post.id)
         return None
 
     async def _reroute(self, post: Post, refusal: CliqRejected) -> bool:
@@ -233,6 +235,8 @@ class Sender:
         moved = await self._outbox.reroute(
             post, "channel", post.fallback, with_mention(post.payload, post.target), why
         )
+        if moved is None:
+            return False  # another process took it over meanwhile: it decides
         self.stats["rerouted_dms"] += 1
         return await self._send(moved)
 

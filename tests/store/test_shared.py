@@ -44,7 +44,7 @@ async def test_two_processes_claim_disjoint_posts_and_all_of_them(
         while batch := await outbox.claim(7):  # a round: claim, settle each
             into.extend(p.id for p in batch)
             for post in batch:
-                await outbox.delivered(post.id)
+                assert await outbox.delivered(post)
 
     await asyncio.gather(take(a, claimed[0]), take(b, claimed[1]))
     assert not set(claimed[0]) & set(claimed[1])
@@ -60,16 +60,17 @@ async def test_a_post_in_flight_is_held_across_processes_until_its_holder_dies(
     await a.enqueue(None, "channel", "desk", {"text": "hi"}, "k1")
     await a.enqueue(None, "channel", "desk", {"text": "later"}, "k2")
     one, two = await a.claim(10)
-    assert await a.sending(one.id)  # in flight in the first process
-    assert not await b.sending(one.id)  # the second may not send it too
-    assert not await b.sending(two.id)  # claimed by the first, though not in flight
+    assert await a.sending(one)  # in flight in the first process
+    assert not await b.sending(one)  # the second may not send it too (the claim is not its)
+    assert not await b.sending(two)  # claimed by the first, though not in flight
     assert await b.claim(10) == [] and await b.recover() == 0  # its holder lives
+    assert await b.take("k2") is None  # nor may it take one for a person waiting
     await first.close()  # the first process dies
     assert await b.recover() == 1  # the one in flight comes back, unsure (check the chat first)
     back = {p.dedupe_key: p for p in await b.claim(10)}
     assert set(back) == {"k1", "k2"}
     assert back["k1"].unsure_since is not None and back["k2"].unsure_since is None
-    assert await b.sending(back["k1"].id)
+    assert await b.sending(back["k1"])
     await second.close()
 
 
