@@ -24,9 +24,9 @@ class AttendanceError(Exception):
 
     def __init__(self, message: str, /, **values: object) -> None:
         self.message, self.values = message, values
-        super().__init__(self.text())
+        super().__init__(self.text(None))
 
-    def text(self, words: Words | None = None) -> str:
+    def text(self, words: Words | None) -> str:
         """The message in the reader's language (English without `words`)."""
         return say(self.message, self.values, words)
 
@@ -50,7 +50,7 @@ class MoveRefused(AttendanceError):
         self.reason = message
         super().__init__(message, **values)
 
-    def text(self, words: Words | None = None) -> str:
+    def text(self, words: Words | None) -> str:
         reason = say(self.reason, self.values, words)
         if not self.allowed:
             return reason

@@ -61,7 +61,7 @@ FIXED_COLUMNS = [
 ]
 
 
-def header(statuses: Sequence[Status], words: Words | None = None) -> list[str]:
+def header(statuses: Sequence[Status], words: Words | None) -> list[str]:
     """The column names: for programs (see above), or for people reading `words`' language."""
     shown = [s for s in statuses if s.id != CHECK_OUT]
     if words is None:
@@ -106,7 +106,7 @@ def row(agent: AgentPeriod, day: DayReport, statuses: Sequence[Status]) -> list[
 
 
 async def stream(
-    periods: AsyncIterator[AgentPeriod], statuses: Sequence[Status], words: Words | None = None
+    periods: AsyncIterator[AgentPeriod], statuses: Sequence[Status], words: Words | None
 ) -> AsyncIterator[bytes]:
     """Yield the CSV as UTF-8 byte chunks of about 64 KiB, BOM first; its column names for
     programs, or in `words`' language."""

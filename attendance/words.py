@@ -39,7 +39,7 @@ TYPE_NAMES: dict[StatusType, str] = {
 """A status type as the product document names it (オンライン, オフライン)."""
 
 
-def shown_name(status: Status, words: Words | None = None) -> str:
+def shown_name(status: Status, words: Words | None) -> str:
     """The status's name for a reader: an unrenamed default's in their language (English
     without `words`), any other as the admin wrote it."""
     if words is None or not status.default_name or status.id not in DEFAULT_NAMES:
@@ -47,13 +47,13 @@ def shown_name(status: Status, words: Words | None = None) -> str:
     return words.lookup(DEFAULT_NAMES[status.id])
 
 
-def type_name(kind: StatusType, words: Words | None = None) -> str:
+def type_name(kind: StatusType, words: Words | None) -> str:
     """`Online` / `オンライン`."""
     english = TYPE_NAMES[kind]
     return english if words is None else words.lookup(english)
 
 
-def listed(items: Sequence[str], words: Words | None = None) -> str:
+def listed(items: Sequence[str], words: Words | None) -> str:
     """Items one after the other as the reader's language lists them: `A, B, C` / `A、B、C`."""
     return (words.pgettext("list", ", ") if words else ", ").join(items)
 
@@ -70,7 +70,7 @@ def sentences(words: Words | None, *texts: str) -> str:
     return joined
 
 
-def say(message: str, values: Mapping[str, object], words: Words | None = None) -> str:
+def say(message: str, values: Mapping[str, object], words: Words | None) -> str:
     """`message` (an English msgid with `{name}` placeholders) in the reader's language, filled
     from `values`: a Status by `shown_name`, a StatusType by `type_name`, a list of statuses
     `listed`; anything else as it is. English without `words`."""

@@ -118,7 +118,7 @@ def late_post(envelope: Envelope, output: Any) -> tuple[str, str, dict[str, Any]
         return None
     who = envelope.params.user.email
     try:
-        place = bot_place(envelope.params.chat, who)
+        place = bot_place(envelope.params.chat, who, words=ENGLISH)  # only where, not shown
     except NoBotPlace:
         if not who or envelope.handler.type == "participation_handler":
             return None  # nobody asked the bot in person: nowhere it may post

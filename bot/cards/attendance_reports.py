@@ -436,7 +436,7 @@ def week_card(report: WeekReport, *, words: Words, view: View = "list", page: in
             key=key(monday + timedelta(days=7), view) + ":1",
         ),
         Button.invoke(view_label(other, words), key=key(monday, other) + ":1"),
-        *nav_buttons(page + 1, layout.pages, key(monday, view)),
+        *nav_buttons(page + 1, layout.pages, key(monday, view), words=words),
     ]
     return Message(
         text=text,
@@ -611,7 +611,7 @@ def report_card(
         )
     other: View = "list" if plan.view == "table" else "table"
     v = plan.view[0]
-    buttons = nav_buttons(page + 1, plan.layout.pages, f"{REPORT_PREFIX}:{key}:{v}")
+    buttons = nav_buttons(page + 1, plan.layout.pages, f"{REPORT_PREFIX}:{key}:{v}", words=words)
     buttons.append(
         Button.invoke(
             view_label(other, words),

@@ -69,6 +69,14 @@ def page_agents(board: Board, shown: SlidePage) -> list[AgentState]:
     ]
 
 
+def _paging_line(shown: SlidePage, words: Words) -> str:
+    """Where a page of the board sits, in the reader's language: "Page 2 of 11: agents 101–200
+    of 1,011, columns 3–4 of 22; 811 more on the next pages." """
+    agents = words.gettext("agents")
+    columns = words.pgettext("board", "columns")  # a board column is a status
+    return shown.line(agents, columns, words=words)
+
+
 def board_card(
     board: Board, *, page: int = 1, now: datetime, zone: ZoneInfo, words: Words
 ) -> Message:
@@ -78,7 +86,7 @@ def board_card(
     agents = page_agents(board, shown)
     total = sum(len(c.agents) for c in board.columns)
     checked_in = sum(1 for c in board.columns for a in c.agents if a.checked_in)
-    buttons = shown.buttons(BOARD_KEY)
+    buttons = shown.buttons(BOARD_KEY, words=words)
     if agents:
         label = words.pgettext("button", "Agent report")
         buttons.append(Button.invoke(label, key=f"{REPORT_PICK_KEY}:{shown.number}"))
@@ -92,9 +100,7 @@ def board_card(
         statuses=words.ngettext("{n} status", "{n} statuses", len(board.columns)),
     )
     return Message(
-        text=counts
-        if shown.count == 1
-        else sentences(words, counts, shown.line("agents", "columns")),
+        text=counts if shown.count == 1 else sentences(words, counts, _paging_line(shown, words)),
         card=Card(title=words.pgettext("card title", "Attendance board"), theme="modern-inline"),
         slides=shown.slides,
         buttons=buttons,

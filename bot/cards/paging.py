@@ -26,7 +26,7 @@ from typing import Any, Generic, Literal, TypeVar
 from bot.cliq import limits
 from bot.cliq.message import Button, LabelSlide, ListSlide, Slide, TableData, TableSlide
 from bot.cliq.outbound import literal
-from bot.i18n import ENGLISH, Words
+from bot.i18n import Words
 
 T = TypeVar("T")
 
@@ -89,7 +89,7 @@ class SlidePage:
         """Entries on later pages."""
         return self.total - self.first - self.shown
 
-    def line(self, noun: str = "", groups: str = "", *, words: Words = ENGLISH) -> str:
+    def line(self, noun: str = "", groups: str = "", *, words: Words) -> str:
         """The honest "N more" line, plain text, in `words`' language: "Page 2 of 5: agents
         101–200 of 1,000; 800 more on the next pages." `noun` names the entries (already in
         that language; "entries" when empty). With `groups` (e.g. "columns") it also says which
@@ -132,7 +132,7 @@ class SlidePage:
             more=more,
         )
 
-    def buttons(self, key: str, *, words: Words = ENGLISH) -> list[Button]:
+    def buttons(self, key: str, *, words: Words) -> list[Button]:
         """Previous/Next as needed, keyed `key:<page>` (`page_number` reads the page back)."""
         return nav_buttons(self.number, self.count, key, words=words)
 
@@ -152,7 +152,7 @@ class Page(Generic[T]):
         """Items on later pages."""
         return self.total - self.first - len(self.items)
 
-    def more(self, noun: str = "", *, words: Words = ENGLISH) -> str:
+    def more(self, noun: str = "", *, words: Words) -> str:
         """ "12 more." (or "12 agents more." with a `noun` in `words`' language) when items
         follow, else ""."""
         if not self.after:
@@ -161,7 +161,7 @@ class Page(Generic[T]):
             return words.gettext("{after} more.", after=words.number(self.after))
         return words.gettext("{after} {noun} more.", after=words.number(self.after), noun=noun)
 
-    def buttons(self, key: str, *, words: Words = ENGLISH) -> list[Button]:
+    def buttons(self, key: str, *, words: Words) -> list[Button]:
         """Previous/Next as needed, keyed `key:<page>`."""
         return nav_buttons(self.number, self.count, key, words=words)
 
@@ -179,7 +179,7 @@ def page_of(items: Sequence[T], number: int = 1, *, per_page: int) -> Page[T]:
     return Page(list(items[first : first + per_page]), number, count, len(items), first)
 
 
-def nav_buttons(number: int, count: int, key: str, *, words: Words = ENGLISH) -> list[Button]:
+def nav_buttons(number: int, count: int, key: str, *, words: Words) -> list[Button]:
     """ "Previous" and "Next" buttons (in `words`' language) for page `number` of `count`, keys
     `key:<page>`."""
     buttons = []

@@ -13,7 +13,7 @@ from bot.cards import when
 from bot.cards.text import render
 from bot.cliq.message import Card, LabelSlide, Message, Slide, TableSlide
 from bot.desk.summaries import DayStats, Pending
-from bot.i18n import ENGLISH, Words
+from bot.i18n import Words
 
 SECTIONS = ("new", "closed", "happiness", "top")
 
@@ -40,7 +40,7 @@ def pending_card(per_department: Sequence[tuple[str, Pending]], *, words: Words)
     )
 
 
-def happiness_line(stats: DayStats, words: Words = ENGLISH) -> str:
+def happiness_line(stats: DayStats, words: Words) -> str:
     """`3 good · 1 okay · 0 bad (75% good)`, in the language and number format of `words`."""
     mood = stats.happiness
     if not mood.total:
@@ -68,7 +68,7 @@ def day_stats_card(
     pending: Pending | None = None,
     late_since: datetime | None = None,
     label_times: bool = False,
-    words: Words = ENGLISH,
+    words: Words,
 ) -> Message:
     """The last 24 hours; with `pending` (the digest, SPEC D9) in two titled sections:
     Resolution (new, closed, median time to close, happiness, top agents) and Unresolved

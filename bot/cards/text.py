@@ -54,7 +54,7 @@ def _environment(words: Words) -> Environment:
     return environment
 
 
-def render(name: str, *, words: Words | None = None, **values: Any) -> Markup:
+def render(name: str, *, words: Words | None, **values: Any) -> Markup:
     """The template's text in `words`' language (English until every caller passes the
     reader's), our markup with every inserted string escaped."""
     template = _environment(words or ENGLISH).get_template(name)

@@ -50,7 +50,7 @@ def action_buttons(
     viewer_role: str | None = None,
     room: int = 5,
     offer_mine: bool | None = None,
-    words: Words = ENGLISH,
+    words: Words,
 ) -> list[Button]:
     """The actions the reader may use (SPEC D5): Status, Assign, Reply and Comment, and Assign
     to me when they aren't the owner; a light agent (`viewer_role == "light"`) gets Comment
@@ -103,7 +103,7 @@ def ticket_card(
     room: int = 5,
     offer_mine: bool | None = None,
     label_times: bool = False,
-    words: Words | None = None,
+    words: Words | None,
 ) -> Message:
     """`words` are the reader's: labels and times in their language (Desk's data as it is;
     English without, times as `bot/cards/when.py` writes them then). `names` maps agent and

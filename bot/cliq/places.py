@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.cliq.envelope import Chat
-from bot.i18n import ENGLISH, N_, Words
+from bot.i18n import N_, Words
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class NoBotPlace(Exception):
     """The bot cannot post into this chat as itself; the message says why, for a person."""
 
 
-def bot_place(chat: Chat | None, user_email: str, *, words: Words = ENGLISH) -> Place:
+def bot_place(chat: Chat | None, user_email: str, *, words: Words) -> Place:
     """Where a post "in this chat" goes, as the bot. Raises NoBotPlace with a plain reason;
     the reason and the place's label are in `words`' language (the caller's)."""
     kind = chat.type if chat is not None else ""

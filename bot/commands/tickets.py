@@ -198,7 +198,7 @@ async def post_here(ctx: DeskContext, answer_id: str) -> Banner | Message:
             words.gettext("Only the person who asked can post this; run the command yourself.")
         )
     try:
-        place = bot_place(ctx.chat, ctx.user.email)
+        place = bot_place(ctx.chat, ctx.user.email, words=words)
     except NoBotPlace as exc:
         return people.refused(str(exc))
     payload = dict(kept.payload)

@@ -17,6 +17,9 @@ from bot.cards.paging import (
 )
 from bot.cliq import limits
 from bot.cliq.message import Button, Message
+from bot.i18n import Languages
+
+EN = Languages().words("en")
 
 TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=80
@@ -40,7 +43,11 @@ def check(sections: list[Section], **kw: int) -> list:
     assert shown_sections == set(range(len(sections)))  # no section dropped, empty ones too
     for page in pages:
         # the framework's model is the judge: these raise past any Cliq limit
-        Message(text=page.line("agents"), slides=page.slides, buttons=page.buttons("k"))
+        Message(
+            text=page.line("agents", words=EN),
+            slides=page.slides,
+            buttons=page.buttons("k", words=EN),
+        )
         assert len(page.slides) <= limits.MAX_SLIDES
         assert page.shown == sum(p.stop - p.start for p in page.parts)
         assert page.first + page.shown + page.after == page.total
@@ -57,8 +64,8 @@ def test_a_thousand_agents_in_22_columns_fit_in_pages() -> None:
     ]
     pages = check(sections)
     assert pages[0].count > 1
-    assert pages[0].line("agents", "columns").startswith("Page 1 of ")
-    assert "more on the next pages" in pages[0].line("agents")
+    assert pages[0].line("agents", "columns", words=EN).startswith("Page 1 of ")
+    assert "more on the next pages" in pages[0].line("agents", words=EN)
     assert pages[-1].after == 0
 
 
@@ -66,7 +73,7 @@ def test_22_empty_columns_are_all_shown() -> None:
     pages = check([Section(f"Status {s}", []) for s in range(22)])
     assert [len(p.slides) for p in pages] == [20, 2]
     assert pages[1].slides[0].title == "Status 20 (0)"
-    assert pages[1].line("agents", "columns") == (
+    assert pages[1].line("agents", "columns", words=EN) == (
         "Page 2 of 2: no agents on this page (0 in all), columns 21–22 of 22."
     )
 
@@ -121,10 +128,10 @@ def test_page_numbers_are_clamped_and_read_back() -> None:
     assert page_number("board:3") == ("board", 3)
     assert page_number("kept:12:2") == ("kept:12", 2)
     assert page_number("junk") == ("junk", 1) and page_number("x:9999999") == ("x:9999999", 1)
-    labels = [b.label for b in nav_buttons(2, 3, "board")]
+    labels = [b.label for b in nav_buttons(2, 3, "board", words=EN)]
     assert labels == ["Previous", "Next"]
-    assert [b.key for b in nav_buttons(2, 3, "board")] == ["board:1", "board:3"]
-    assert nav_buttons(1, 1, "board") == []
+    assert [b.key for b in nav_buttons(2, 3, "board", words=EN)] == ["board:1", "board:3"]
+    assert nav_buttons(1, 1, "board", words=EN) == []
 
 
 def test_fixed_pages_for_buttons_and_options() -> None:
@@ -132,9 +139,12 @@ def test_fixed_pages_for_buttons_and_options() -> None:
     last = page_of(options, 3, per_page=limits.SELECT_OPTIONS)
     assert (last.items[0], len(last.items), last.count, last.after) == (200, 50, 3, 0)
     first = page_of(options, 0, per_page=limits.SELECT_OPTIONS)
-    assert first.number == 1 and first.more() == "150 more."
+    assert first.number == 1 and first.more(words=EN) == "150 more."
     moves = page_of(list("abcdefg"), 1, per_page=limits.MAX_BUTTONS - 2)
-    Message(text="x", buttons=[Button.invoke(m, key=m) for m in moves.items] + moves.buttons("m"))
+    Message(
+        text="x",
+        buttons=[Button.invoke(m, key=m) for m in moves.items] + moves.buttons("m", words=EN),
+    )
     assert page_of([], 1, per_page=5).count == 1
     with pytest.raises(ValueError):
         page_of(options, per_page=0)

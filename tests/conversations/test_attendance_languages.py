@@ -20,7 +20,7 @@ import pytest
 from bot.i18n import Languages
 from bot.sandbox.desk.seed import PEOPLE as SEEDED
 from bot.testing import Answer, Conversation
-from tests.conversations.attendance_world import person
+from tests.conversations.attendance_world import add_desk_agents, person
 from tests.deskbot.conftest import Deskbot
 from tests.words import assert_translated, visible_texts
 
@@ -437,3 +437,118 @@ async def test_a9_a_change_shows_at_once_on_the_board_and_in_reports(
     report = await admin.command("attendance", "report agent@example.com 2026-03-02 2026-03-02")
     assert LANGUAGES.words(admin_lang).duration(_h(0, 30)) in report.all_text()
     reads(report, admin_lang)
+
+
+def labels_of(answer: Answer) -> list[str]:
+    return [b["label"] for b in answer.buttons]
+
+
+def desk_people(world: Deskbot) -> list[str]:
+    """Every sandbox Desk agent's name and e-mail: data, shown as written."""
+    sandboxes = world.parts.sandboxes
+    assert sandboxes is not None
+    return [value for a in sandboxes.desk.agents for value in (a["name"], a["emailId"])]
+
+
+async def every_page(who: Conversation, first: Answer, lang: str) -> list[Answer]:
+    """`first` and each page after it, by its Next button (in the reader's language)."""
+    pages = [first]
+    while term(lang, "Next", "button") in labels_of(pages[-1]):
+        pages.append(await who.click(term(lang, "Next", "button")))
+    return pages
+
+
+@pytest.mark.parametrize("lang", ALL)
+async def test_a6_every_page_of_a_long_board_in_the_readers_language(
+    deskbot: Deskbot, lang: str
+) -> None:
+    """Issue 13's leftover: past page 1, the page line and Previous/Next were English."""
+    add_desk_agents(deskbot, 250)
+    admin = speaker(deskbot, "admin", lang)
+    data = desk_people(deskbot)
+    pages = await every_page(admin, await admin.command("attendance", "board"), lang)
+    assert len(pages) == 3
+    for page in pages:
+        reads(page, lang, data=data)
+    reads(
+        pages[0],
+        lang,
+        en=["Page 1 of 3: agents 1–100 of 261, columns 1–2 of 4; 161 more on the next pages."],
+        ja=[
+            "3ページ中1ページ目: 担当者 1–100件目(全261件)、ステータス 1–2/4。次のページ以降にあと161件。"
+        ],
+        data=data,
+    )
+    assert labels_of(pages[1])[:2] == [
+        term(lang, "Previous", "button"),
+        term(lang, "Next", "button"),
+    ]
+    assert labels_of(pages[1])[:2] == {"en": ["Previous", "Next"], "ja": ["前へ", "次へ"]}.get(
+        lang, labels_of(pages[1])[:2]
+    )
+    back = await admin.click(term(lang, "Previous", "button"))
+    reads(
+        back,
+        lang,
+        en=["Page 2 of 3: agents 101–200"],
+        ja=["3ページ中2ページ目: 担当者 101–200件目"],
+        data=data,
+    )
+    numbered = await admin.command("attendance", "board 3")  # a page asked for by number
+    reads(numbered, lang, en=["Page 3 of 3"], ja=["3ページ中3ページ目"], data=data)
+
+
+@pytest.mark.parametrize("lang", ALL)
+async def test_a7_every_page_of_a_long_week_in_the_readers_language(
+    deskbot: Deskbot, lang: str
+) -> None:
+    """20 custom statuses with long names, each with time: the week runs to two pages."""
+    admin, agent = speaker(deskbot, "admin", lang), speaker(deskbot, "agent", lang)
+    names = [chr(65 + i) * 40 for i in range(20)]
+    for name in names:
+        await admin.command("attendance", f"statuses add {name} online")
+    await agent.command("checkin")
+    for name in names:
+        deskbot.clock.advance(minutes=10)
+        await agent.command("attendance", name)
+    pages = await every_page(agent, await agent.command("attendance", "week"), lang)
+    assert len(pages) == 2
+    for page in pages:
+        reads(page, lang, data=names)
+    reads(
+        pages[0],
+        lang,
+        en=["Page 1 of 2 (1 more)."],
+        ja=["2ページ中1ページ目(残り1ページ)。"],
+        data=names,
+    )
+    reads(
+        pages[1],
+        lang,
+        en=["Page 2 of 2 (the last)."],
+        ja=["2ページ中2ページ目(最後)。"],
+        data=names,
+    )
+    assert term(lang, "Previous", "button") in labels_of(pages[1])
+    back = await agent.click(term(lang, "Previous", "button"))
+    reads(back, lang, en=["Page 1 of 2"], ja=["2ページ中1ページ目"], data=names)
+
+
+@pytest.mark.parametrize("lang", ALL)
+async def test_a7_every_view_and_page_of_a_long_report_in_the_readers_language(
+    deskbot: Deskbot, lang: str
+) -> None:
+    """Every agent over two months: many pages, in the list and the table view."""
+    admin = speaker(deskbot, "admin", lang)
+    data = desk_people(deskbot)
+    first = await admin.command("attendance", "report all 2026-01-01 2026-03-02")
+    second = await admin.click(term(lang, "Next", "button"))
+    for page in (first, second):
+        reads(page, lang, data=data)
+    assert labels_of(second)[:2] == [term(lang, "Previous", "button"), term(lang, "Next", "button")]
+    reads(second, lang, en=["Page 2 of "], ja=["ページ中2ページ目(残り"], data=data)
+    table = await admin.click(term(lang, "Table view", "button"))
+    reads(table, lang, data=data)
+    further = await admin.click(term(lang, "Next", "button"))
+    reads(further, lang, data=data)
+    assert term(lang, "Previous", "button") in labels_of(further)

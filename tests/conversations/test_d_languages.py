@@ -296,6 +296,18 @@ async def test_d8_post_here_in_the_readers_language(reader: Reader) -> None:
     reader.sees(message["body"], en="Status", ja="ステータス")  # as shown to her, for all
 
 
+@pytest.mark.parametrize("kind", ["dm", "chat", "thread", ""])
+async def test_d8_where_the_bot_cannot_post_is_said_in_the_readers_language(
+    reader: Reader, kind: str
+) -> None:
+    """A person's chat the bot cannot post in: why, in their words (it was English)."""
+    chat = reader.chat("agent", id="CT_2200_55500001", type=kind, title="Aiko, Ada")
+    card = await chat.command("ticket", "115")
+    refused = await chat.click(key(card, "post"))
+    reader.sees(refused, en="The bot can't post in", ja="には投稿できません", data=["Cliq"])
+    assert reader.deskbot.cliq_messages == []
+
+
 # --- D1, D2, D9: the admin's settings ------------------------------------------------------
 
 
