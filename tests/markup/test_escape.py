@@ -17,6 +17,7 @@ from bot.cliq.markup import (
     plain,
 )
 from bot.cliq.message import Banner, Button, Card, LabelSlide, ListSlide, Message, TableSlide
+from bot.i18n import ENGLISH
 from bot.sandbox.cliq.text import formats, mentions, restricted
 from tests.deskbot.test_hostile_text import HOSTILE
 
@@ -88,6 +89,7 @@ def test_templates_escape_every_value_but_markup() -> None:
         due="`d`",
         audit=None,
         desk_url=Markup("https://desk.example/1"),
+        words=ENGLISH,
     )
     assert isinstance(text, Markup) and mentions(text) == []
     assert [kind for kind, _ in formats(text)] == ["bold", "link"]  # ours: *subject*, the link

@@ -9,6 +9,7 @@ import pytest
 
 from bot.cards.summaries import SECTIONS, day_stats_card
 from bot.desk.summaries import DayStats, Happiness, Pending
+from bot.i18n import ENGLISH
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RESOLUTION = {"New", "Closed", "Median time to close", "Happiness", "Top agents"}
@@ -56,6 +57,7 @@ def test_the_digest_has_a_resolution_and_an_unresolved_section(
         names={"a1": "Aiko", "a2": "Maria"},
         pending=pending,
         title="Daily digest",
+        words=ENGLISH,
     ).to_wire()
     shown = sections_of(card)
     resolution = shown["Resolution"] | shown.get("Top agents", set()) | shown.get(None, set())
@@ -80,7 +82,7 @@ def test_deskstatus_keeps_its_chosen_sections_without_headings() -> None:
     """/deskstatus (no unresolved counts) shows only what was chosen, untitled."""
     for chosen in (SECTIONS, ("new",), ("closed", "top")):
         card = day_stats_card(
-            stats(2, [("a1", 2)]), zone=ZoneInfo("UTC"), names={}, sections=chosen
+            stats(2, [("a1", 2)]), zone=ZoneInfo("UTC"), names={}, sections=chosen, words=ENGLISH
         ).to_wire()
         shown = sections_of(card)
         assert "Resolution" not in shown and "Unresolved" not in shown
