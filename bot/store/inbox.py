@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from bot.clock import Clock, epoch_ms
-from bot.store import claims
+from bot.store import claims, dead_letters
 from bot.store.db import Database, Row, Tx, parse_stamp, stamp
 from bot.store.group import GroupCommit
 from bot.store.seen import (
@@ -197,12 +197,13 @@ class Inbox:
     async def failed(self, tx: Tx, event: Stored, error: str, at: datetime) -> bool:
         """One attempt failed: try again at `at`, or park it as dead once MAX_ATTEMPTS are used
         (`event.last_try`). False if the claim was lost (nothing written)."""
-        dead = stamp(self._clock.now()) if event.last_try else None
+        if event.last_try:
+            return await self.park(tx, event, error)
         return await self._settle(
             tx,
             event,
-            "attempts = attempts + 1, last_error = ?, next_attempt_at = ?, dead_at = ?",
-            (error[:500], stamp(at), dead),
+            "attempts = attempts + 1, last_error = ?, next_attempt_at = ?",
+            (error[:500], stamp(at)),
         )
 
     async def wait(self, tx: Tx, event: Stored, error: str, at: datetime) -> bool:
@@ -216,13 +217,18 @@ class Inbox:
         )
 
     async def park(self, tx: Tx, event: Stored, error: str) -> bool:
-        """A permanent answer (the ticket is gone, access refused): dead now, with the reason.
-        False if the claim was lost (nothing written)."""
-        return await self._settle(
+        """A permanent answer (the ticket is gone, access refused), or the last attempt failed:
+        dead now, with the reason (bot/store/dead_letters.py). False if the claim was lost
+        (nothing written)."""
+        return await dead_letters.park(
             tx,
-            event,
-            "attempts = attempts + 1, last_error = ?, dead_at = ?",
-            (error[:500], stamp(self._clock.now())),
+            self._db.holder,
+            "inbox",
+            event.id,
+            event.claim,
+            error,
+            self._clock.now(),
+            attempt=event.attempts + 1,
         )
 
     async def _settle(self, tx: Tx, event: Stored, sets: str, params: tuple[Any, ...]) -> bool:
@@ -231,22 +237,14 @@ class Inbox:
         )
 
     async def dead_letters(self, limit: int = 100) -> list[Stored]:
-        rows = await self._db.fetchall(
-            "SELECT * FROM inbox WHERE dead_at IS NOT NULL ORDER BY id LIMIT ?", (limit,)
-        )
-        return [_stored(r) for r in rows]
+        """The parked events, oldest first (at most `limit`)."""
+        return [_stored(r) for r in await dead_letters.listed(self._db, "inbox", limit)]
 
     async def revive(self, event_id: int) -> bool:
         """Process a dead event again, with fresh attempts (`deskbot inbox retry <id>`)."""
-        async with self._db.transaction() as tx:
-            return (
-                await tx.execute(
-                    "UPDATE inbox SET dead_at = NULL, attempts = 0, waits = 0, next_attempt_at = NULL"
-                    " WHERE id = ? AND dead_at IS NOT NULL",
-                    (event_id,),
-                )
-                > 0
-            )
+        return await dead_letters.revive(
+            self._db, "inbox", event_id, "attempts = 0, waits = 0, next_attempt_at = NULL", ()
+        )
 
     async def drop(self, event_id: int) -> bool:
         """Forget a dead event for good (`deskbot inbox drop <id>`); its dedupe key stays

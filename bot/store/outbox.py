@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
-from bot.store import claims
+from bot.store import claims, dead_letters
 from bot.store.db import Database, Row, Tx, parse_stamp, stamp
 
 log = logging.getLogger(__name__)
@@ -299,11 +299,17 @@ class Outbox:
         return await self._settle(post, "unsure_since = NULL", (), keep=True)
 
     async def dead(self, post: Post, error: str) -> bool:
-        """A permanent refusal: parked as a dead letter, with the reason."""
-        return await self._settle(
-            post,
-            "dead_at = ?, last_error = ?, attempts = attempts + 1, sending_since = NULL",
-            (stamp(self._clock.now()), error[:500]),
+        """A permanent refusal: parked as a dead letter, with the reason
+        (bot/store/dead_letters.py)."""
+        return await dead_letters.park(
+            self._db,
+            self._db.holder,
+            "outbox",
+            post.id,
+            post.claim,
+            error,
+            self._clock.now(),
+            attempt=post.attempts + 1,
         )
 
     async def _settle(
@@ -330,20 +336,14 @@ class Outbox:
         )
 
     async def dead_letters(self) -> list[Post]:
-        rows = await self._db.fetchall("SELECT * FROM outbox WHERE dead_at IS NOT NULL ORDER BY id")
-        return [_post(r) for r in rows]
+        """The dead letters, oldest first."""
+        return [_post(r) for r in await dead_letters.listed(self._db, "outbox")]
 
     async def revive(self, post_id: int) -> bool:
-        """Send a dead letter again (`deskbot outbox retry`)."""
-        async with self._db.transaction() as tx:
-            return (
-                await tx.execute(
-                    "UPDATE outbox SET dead_at = NULL, next_attempt_at = ? WHERE id = ?"
-                    " AND dead_at IS NOT NULL",
-                    (stamp(self._clock.now()), post_id),
-                )
-                > 0
-            )
+        """Send a dead letter again, now (`deskbot outbox retry`)."""
+        return await dead_letters.revive(
+            self._db, "outbox", post_id, "next_attempt_at = ?", (stamp(self._clock.now()),)
+        )
 
     async def drop(self, post_id: int) -> bool:
         """Delete a dead letter for good (`deskbot outbox drop`); False if there is none."""

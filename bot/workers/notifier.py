@@ -212,18 +212,11 @@ class Notifier:
         if outcome.kind == "wait":
             at = now + retry_pause(self._rng, stored.waits, WAIT_CAP)
             await self._inbox.wait(tx, stored, outcome.reason, at)
-        elif outcome.kind == "park":
-            if await self._inbox.park(tx, stored, outcome.reason):
-                log.error("event %s parked: %s", stored.id, outcome.reason)
+        elif outcome.kind == "park":  # (logged where it is parked: bot/store/dead_letters.py)
+            await self._inbox.park(tx, stored, outcome.reason)
         else:
             at = now + retry_pause(self._rng, stored.attempts, 600.0)
-            if await self._inbox.failed(tx, stored, outcome.reason, at) and stored.last_try:
-                log.error(
-                    "event %s parked after %d attempts: %s",
-                    stored.id,
-                    stored.attempts + 1,
-                    outcome.reason,
-                )
+            await self._inbox.failed(tx, stored, outcome.reason, at)
         return 0
 
     async def explain(self, event: DeskEvent) -> Decision | None:

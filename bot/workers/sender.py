@@ -179,8 +179,7 @@ class Sender:
         except CliqRejected as exc:
             if post.target_kind == "user" and post.fallback and refused_dm(exc.code):
                 return await self._reroute(post, exc)
-            log.error("dead letter %s: %s", post.id, exc)
-            why = f"{exc.status} {exc.code}: {exc.message}"
+            why = f"{exc.status} {exc.code}: {exc.message}"  # (logged where it is parked)
             outcome = partial(self._outbox.dead, post, why)
         except CliqUnavailable as exc:
             retry = now + retry_pause(self._rng, post.attempts, RETRY_CAP)
