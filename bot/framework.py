@@ -62,6 +62,7 @@ from bot.cliq.message import (
     TableSlide,
     TextSlide,
 )
+from bot.cliq.outbound import OutboundError
 from bot.cliq.replies import Reply
 from bot.cliq.verify import (
     AnyVerifier,
@@ -145,6 +146,7 @@ __all__ = [
     "MessageEdit",
     "NumberInput",
     "Option",
+    "OutboundError",
     "Page",
     "PatternListener",
     "RadioInput",

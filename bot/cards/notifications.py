@@ -77,7 +77,7 @@ def notification_card(
         label_times=reader.labelled,
         words=words,
     )
-    return card.model_copy(update={"text": f"{text}\n\n{card.text}"[:5000]})
+    return card.replace(text=f"{text}\n\n{card.text}"[:5000])
 
 
 def _shown(change: Change, kinds: Sequence[Kind]) -> bool:

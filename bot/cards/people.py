@@ -64,4 +64,4 @@ def with_post_here(message: Message, answer_id: str, *, words: Words) -> Message
     if len(buttons) >= 5:
         buttons = [b for b in buttons if not (b.key or "").startswith("mine:")][:4]
     buttons.append(Button.invoke(words.pgettext("button", "Post here"), key=f"post:{answer_id}"))
-    return message.model_copy(update={"buttons": buttons})
+    return message.replace(buttons=buttons)

@@ -163,7 +163,7 @@ def ticket_card(
 def edited_ticket_card(ticket: Ticket, *, audit: str, **kwargs: Any) -> MessageEdit:
     """The ticket's card as an edit of the message it is in; `kwargs` as for `ticket_card`."""
     card = ticket_card(ticket, audit=audit, **kwargs)
-    return MessageEdit(**card.model_dump(exclude_none=True, exclude={"type"}))
+    return MessageEdit.of(card)
 
 
 def ticket_list_card(

@@ -1,8 +1,9 @@
 """Outbound forms and form errors (reference/cliq.md §2), with Cliq's limits checked on build.
 
 Every rule Cliq's form pages state (https://zoho.com/cliq/help/platform/cliq-form.html and the
-input pages under https://www.zoho.com/cliq/help/platform/cliq-forms.html) is a pydantic
-constraint here: a form these models build is one Cliq takes. Mandatory: the form's title and
+input pages under https://www.zoho.com/cliq/help/platform/cliq-forms.html) is checked here when
+an object is built (bot/cliq/outbound.py; a broken one is an `OutboundError`, a ValueError,
+naming it): a form these objects make is one Cliq takes. Mandatory: the form's title and
 name; every input's label (but a hidden input's); the placeholder of text, textarea and select
 inputs (multi-line-input.html and the text and drop-down pages); a radio input's hint. Limits: a
 textarea's max_length ≤ 5000, a hidden value ≤ 2000 characters (pre-filled-input.html).
@@ -15,14 +16,12 @@ data and left alone."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal
-
-from pydantic import Field, field_validator, model_validator
 
 from bot.cliq import limits
 from bot.cliq.limits import Limit, chars
-from bot.cliq.outbound import Outbound, at_most, literal
+from bot.cliq.outbound import Convert, Outbound, OutboundError, SingleLine, sent
 
 FORM_FUNCTION = "botform"
 """The Cliq function that receives every form submit; the framework routes by form name."""
@@ -31,6 +30,7 @@ _NAME = re.compile(limits.INPUT_NAME_PATTERN)
 
 InputLabel = Annotated[
     str,
+    SingleLine(),
     Limit(
         limits.INPUT_LABEL,
         f"input label is at most {limits.INPUT_LABEL} characters (Cliq limit)",
@@ -38,10 +38,11 @@ InputLabel = Annotated[
         too_few="an input needs a label (Cliq: label is mandatory on every input but hidden)",
     ),
 ]
-"""An input's label: mandatory, 1-50 characters (Cliq's form input pages)."""
+"""An input's label: mandatory, 1-50 characters (Cliq's form input pages), shown literally."""
 
 Placeholder = Annotated[
     str,
+    SingleLine(),
     Limit(
         limits.INPUT_PLACEHOLDER,
         f"input placeholder is at most {limits.INPUT_PLACEHOLDER} characters (Cliq limit)",
@@ -54,31 +55,33 @@ Placeholder = Annotated[
 ]
 """The grey text of an empty text, textarea or select input: mandatory, 1-100 characters."""
 
+Hint = Annotated[str, SingleLine(), chars("input hint", limits.INPUT_HINT)]
+"""An input's (or a form's) hint: at most 100 characters, shown literally."""
+
 
 class Option(Outbound):
-    label: str
-    value: str
+    """One choice of a select, radio or checkbox input: label at most 100 characters (shown
+    literally), value at most 50 (the drop-down and radio pages)."""
 
-    @field_validator("label", mode="before")
-    @classmethod
-    def _shown_label(cls, value: Any) -> Any:
-        return literal(value, limits.OPTION_LABEL)
-
-    @model_validator(mode="after")
-    def _limits(self) -> Option:
-        at_most("option label", limits.OPTION_LABEL, self.label)
-        at_most("option value", limits.OPTION_VALUE, self.value)
-        return self
+    label: Annotated[
+        str, SingleLine(limits.OPTION_LABEL), chars("option label", limits.OPTION_LABEL)
+    ]
+    value: Annotated[str, chars("option value", limits.OPTION_VALUE)]
 
 
-def options_of(choices: Iterable[Option | dict[str, str] | tuple[str, str] | str]) -> list[Option]:
+Choice = Option | dict[str, str] | tuple[str, str] | str
+"""An option as a caller may give it: an Option, a {"label", "value"} dict, a (label, value)
+pair, or a plain string (label == value)."""
+
+
+def options_of(choices: Iterable[Choice]) -> list[Option]:
     """Options from Option objects, (label, value) pairs or plain strings (label == value)."""
     result: list[Option] = []
     for choice in choices:
         if isinstance(choice, Option):
             result.append(choice)
         elif isinstance(choice, dict):
-            result.append(Option.model_validate(choice))
+            result.append(Option.from_wire(choice))
         elif isinstance(choice, tuple):
             result.append(Option(label=choice[0], value=choice[1]))
         else:
@@ -86,47 +89,40 @@ def options_of(choices: Iterable[Option | dict[str, str] | tuple[str, str] | str
     return result
 
 
+def _options(value: Any) -> Any:
+    return options_of(value) if isinstance(value, list | tuple) else value
+
+
 class _Input(Outbound):
+    """What every form input has: a name of 1-50 characters of [A-Za-z0-9_-], a label, a hint
+    and a placeholder of at most 100 characters (Cliq's form input pages)."""
+
     name: str
     label: InputLabel
-    hint: str | None = None
-    placeholder: str | None = None
+    hint: Hint | None = None
+    placeholder: (
+        Annotated[str, SingleLine(), chars("input placeholder", limits.INPUT_PLACEHOLDER)] | None
+    ) = None
     mandatory: bool | None = None
     disabled: bool | None = None
     trigger_on_change: bool | None = None
 
-    @field_validator("label", "hint", "placeholder", mode="before")
-    @classmethod
-    def _shown(cls, value: Any) -> Any:
-        return literal(value)
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if len(value) > limits.INPUT_NAME or not _NAME.match(value):
-            raise ValueError(
-                f"input name must be 1-{limits.INPUT_NAME} characters of [A-Za-z0-9_-] (Cliq limit): {value!r}"
+    def _check(self) -> None:
+        name = self.name
+        if len(name) > limits.INPUT_NAME or not _NAME.match(name):
+            raise OutboundError(
+                f"input name must be 1-{limits.INPUT_NAME} characters of [A-Za-z0-9_-] (Cliq limit): {name!r}"
             )
-        return value
-
-    @model_validator(mode="after")
-    def _text_limits(self) -> _Input:
-        at_most("input hint", limits.INPUT_HINT, self.hint)
-        at_most("input placeholder", limits.INPUT_PLACEHOLDER, self.placeholder)
-        return self
 
 
 class _Choices(_Input):
-    options: list[Option]
+    """An input offering options: Option objects, (label, value) pairs or plain strings."""
 
-    @field_validator("options", mode="before")
-    @classmethod
-    def _coerce(cls, value: Any) -> Any:
-        return options_of(value) if isinstance(value, list) else value
+    options: Annotated[Sequence[Choice], Convert(_options, list[Option])]
 
 
 class TextInput(_Input):
-    type: Literal["text"] = "text"
+    type: Literal["text"] = sent("text")
     placeholder: Placeholder
     format: Literal["email", "tel", "url", "password"] | None = None
     value: str | None = None
@@ -138,15 +134,25 @@ class TextareaInput(_Input):
     """A multi-line input: placeholder mandatory, max_length at most 5000
     (https://zoho.com/cliq/help/platform/cliq-forms/multi-line-input.html)."""
 
-    type: Literal["textarea"] = "textarea"
+    type: Literal["textarea"] = sent("textarea")
     placeholder: Placeholder
     value: str | None = None
     min_length: int | None = None
-    max_length: Annotated[int, Field(le=limits.TEXTAREA_MAX_LENGTH)] | None = None
+    max_length: (
+        Annotated[
+            int,
+            Limit(
+                limits.TEXTAREA_MAX_LENGTH,
+                "a textarea's max_length must be less than or equal to"
+                f" {limits.TEXTAREA_MAX_LENGTH} (Cliq limit)",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class NumberInput(_Input):
-    type: Literal["number"] = "number"
+    type: Literal["number"] = sent("number")
     value: float | None = None
     min: float | None = None
     max: float | None = None
@@ -154,61 +160,58 @@ class NumberInput(_Input):
 
 
 class SelectInput(_Choices):
-    type: Literal["select"] = "select"
+    type: Literal["select"] = sent("select")
     placeholder: Placeholder
     value: str | None = None
     multiple: bool | None = None
     max_selections: int | None = None
 
-    @model_validator(mode="after")
-    def _count(self) -> SelectInput:
+    def _check(self) -> None:
+        super()._check()
         if not self.options or len(self.options) > limits.SELECT_OPTIONS:
-            raise ValueError(
-                f"a select holds 1-{limits.SELECT_OPTIONS} options, got {len(self.options)}"
+            raise OutboundError(
+                f"a select holds 1-{limits.SELECT_OPTIONS} options (Cliq limit), got {len(self.options)}"
             )
-        return self
 
 
 class RadioInput(_Choices):
     """A radio group: `hint` is mandatory and 2-5 options
     (https://zoho.com/cliq/help/platform/cliq-forms/input-type-radio.html)."""
 
-    type: Literal["radio"] = "radio"
+    type: Literal["radio"] = sent("radio")
     value: str | None = None
 
-    @model_validator(mode="after")
-    def _count(self) -> RadioInput:
+    def _check(self) -> None:
+        super()._check()
         if not self.hint:
-            raise ValueError("a radio input needs a hint (Cliq limit: the hint is mandatory)")
+            raise OutboundError("a radio input needs a hint (Cliq limit: the hint is mandatory)")
         low, high = limits.RADIO_OPTIONS
         if not low <= len(self.options) <= high:
-            raise ValueError(
+            raise OutboundError(
                 f"a radio input holds {low}-{high} options (Cliq limit), got {len(self.options)}"
             )
-        return self
 
 
 class CheckboxInput(_Choices):
-    type: Literal["checkbox"] = "checkbox"
+    type: Literal["checkbox"] = sent("checkbox")
     value: str | None = None
 
-    @model_validator(mode="after")
-    def _count(self) -> CheckboxInput:
+    def _check(self) -> None:
+        super()._check()
         low, high = limits.CHECKBOX_OPTIONS
         if not low <= len(self.options) <= high:
-            raise ValueError(
+            raise OutboundError(
                 f"a checkbox input holds {low}-{high} options (Cliq limit), got {len(self.options)}"
             )
-        return self
 
 
 class ToggleInput(_Input):
-    type: Literal["toggle"] = "toggle"
+    type: Literal["toggle"] = sent("toggle")
     value: bool | None = None
 
 
 class DateInput(_Input):
-    type: Literal["date", "datetime"] = "date"
+    type: Literal["date", "datetime"] = sent("date")
     value: str | None = None
 
 
@@ -216,13 +219,13 @@ class HiddenInput(_Input):
     """A value carried with the form, not shown: no label, value at most 2000 characters
     (https://zoho.com/cliq/help/platform/cliq-forms/pre-filled-input.html)."""
 
-    type: Literal["hidden"] = "hidden"
-    label: str | None = None  # type: ignore[assignment]  # the one input without a label
+    type: Literal["hidden"] = sent("hidden")
+    label: Annotated[str, SingleLine()] | None = None  # type: ignore[assignment]  # the one input without a label
     value: Annotated[str, chars("hidden input value", limits.HIDDEN_VALUE)]
 
 
 class NativeSelectInput(_Input):
-    type: Literal["native_select"] = "native_select"
+    type: Literal["native_select"] = sent("native_select")
     data_source: Literal["channels", "conversations", "teams", "contacts"]
     multiple: bool | None = None
 
@@ -232,7 +235,7 @@ class DynamicSelectInput(_Input):
     person types: for more than 100 choices (Cliq's drop-down-developer-defined / dynamic-drop-
     down pages)."""
 
-    type: Literal["dynamic_select"] = "dynamic_select"
+    type: Literal["dynamic_select"] = sent("dynamic_select")
     multiple: bool | None = None
 
 
@@ -240,19 +243,26 @@ class DynamicOptions(Outbound):
     """The dynamic field handler's answer: the options matching what was typed (at most 100).
     https://zoho.com/cliq/help/platform/form_functions_workflow/dynamic-field-handler.html"""
 
-    options: list[Option] = Field(default_factory=list, max_length=limits.SELECT_OPTIONS)
+    options: Annotated[
+        Sequence[Choice],
+        Convert(_options, list[Option]),
+        Limit(
+            limits.SELECT_OPTIONS,
+            f"a dynamic field handler answers at most {limits.SELECT_OPTIONS} options (Cliq limit)",
+        ),
+    ] = sent(factory=list)
 
 
 class LocationInput(_Input):
-    type: Literal["location"] = "location"
+    type: Literal["location"] = sent("location")
     boundary: dict[str, float] | None = None
 
 
 class FileInput(_Input):
-    type: Literal["file"] = "file"
+    type: Literal["file"] = sent("file")
 
 
-Input = Annotated[
+Input = (
     TextInput
     | TextareaInput
     | NumberInput
@@ -265,20 +275,28 @@ Input = Annotated[
     | NativeSelectInput
     | DynamicSelectInput
     | LocationInput
-    | FileInput,
-    Field(discriminator="type"),
-]
+    | FileInput
+)
+"""One of a form's inputs (read back from Cliq's JSON by its `type`)."""
 
 
 class FormAction(Outbound):
-    type: Literal["invoke.function"] = "invoke.function"
-    name: Annotated[str, Field(min_length=1)] = FORM_FUNCTION
+    """The function a form's submit calls (cliq-form.html)."""
+
+    type: Literal["invoke.function"] = sent("invoke.function")
+    name: Annotated[
+        str, Limit(1_000, "a form action names its function", at_least=1, too_few="")
+    ] = sent(FORM_FUNCTION)
 
 
 class Form(Outbound):
-    type: Literal["form"] = "form"
+    """A form (cliq-form.html): title 1-100 characters and name 1-50, both mandatory, 1-25
+    inputs with unique names; title and hint shown literally."""
+
+    type: Literal["form"] = sent("form")
     title: Annotated[
         str,
+        SingleLine(limits.FORM_TITLE),
         Limit(
             limits.FORM_TITLE,
             f"form title is at most {limits.FORM_TITLE} characters (Cliq limit)",
@@ -295,42 +313,31 @@ class Form(Outbound):
             too_few="a form needs a name (Cliq: name is mandatory)",
         ),
     ]
-    inputs: list[Input]
-    hint: str | None = None
+    inputs: Sequence[Input]
+    hint: (
+        Annotated[str, SingleLine(limits.INPUT_HINT), chars("form hint", limits.INPUT_HINT)] | None
+    ) = None
     button_label: str | None = None
-    version: int = 1
+    version: int = sent(1)
     trigger_on_cancel: bool | None = None
-    action: FormAction = Field(default_factory=FormAction)
+    action: FormAction = sent(FormAction())  # (frozen: every form may share it)
 
-    @field_validator("title", mode="before")
-    @classmethod
-    def _shown_title(cls, value: Any) -> Any:
-        return literal(value, limits.FORM_TITLE)
-
-    @field_validator("hint", mode="before")
-    @classmethod
-    def _shown_hint(cls, value: Any) -> Any:
-        return literal(value, limits.INPUT_HINT)
-
-    @model_validator(mode="after")
-    def _limits(self) -> Form:
-        at_most("form hint", limits.INPUT_HINT, self.hint)
+    def _check(self) -> None:
         if not self.inputs:
-            raise ValueError("a form needs at least one input")
+            raise OutboundError("a form needs at least one input")
         if len(self.inputs) > limits.FORM_INPUTS:
-            raise ValueError(
+            raise OutboundError(
                 f"a form holds at most {limits.FORM_INPUTS} inputs (Cliq limit), got {len(self.inputs)}"
             )
         names = [i.name for i in self.inputs]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
-            raise ValueError(f"form input names must be unique: {duplicates}")
-        return self
+            raise OutboundError(f"form input names must be unique: {duplicates}")
 
 
 class FormError(Outbound):
     """Field-level errors for a submitted form: Cliq shows each next to its input."""
 
-    type: Literal["form_error"] = "form_error"
+    type: Literal["form_error"] = sent("form_error")
     text: str
-    inputs: dict[str, str] = Field(default_factory=dict)
+    inputs: dict[str, str] = sent(factory=dict)

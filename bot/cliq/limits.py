@@ -3,11 +3,6 @@ the smaller number, so a message that passes here passes in Cliq."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import GetCoreSchemaHandler
-from pydantic_core import core_schema
-
 MAX_BUTTONS = 5
 BUTTON_LABEL = 20
 BUTTON_KEY = 100
@@ -47,10 +42,13 @@ COMMAND_SUGGESTIONS = 10
 
 
 class Limit:
-    """An `Annotated` marker putting one of these limits on a str, list or dict field, checked by
-    pydantic-core (no Python call per value), with an error that names it:
-    `Annotated[str, Limit(BUTTON_LABEL, "button label is at most 20 characters (Cliq limit)")]`.
-    `at_least`/`too_few` add a lower bound with its own message (e.g. "a button needs a label")."""
+    """An `Annotated` marker putting one of these limits on an outbound field (bot/cliq/outbound.py):
+    a str's characters, a list's items, a dict's keys, or an int's value, with the error that
+    names it: `Annotated[str, Limit(BUTTON_LABEL, "button label is at most 20 characters (Cliq
+    limit)")]`. `at_least`/`too_few` add a lower bound with its own message (e.g. "a button
+    needs a label")."""
+
+    __slots__ = ("at_least", "at_most", "message", "too_few")
 
     def __init__(self, at_most: int, message: str, *, at_least: int = 0, too_few: str = "") -> None:
         self.at_most = at_most
@@ -58,47 +56,7 @@ class Limit:
         self.at_least = at_least
         self.too_few = too_few
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        inner = handler(source)
-        sized = _SIZED[inner["type"]]  # a KeyError here is a marker put on an unsized type
-        steps = [inner]
-        if self.at_least and self.too_few in ("", self.message):
-            # One message for both bounds: one step (each step re-reads a list or dict).
-            steps.append(
-                core_schema.custom_error_schema(
-                    sized(min_length=self.at_least, max_length=self.at_most),
-                    custom_error_type="cliq_limit",
-                    custom_error_message=self.message,
-                )
-            )
-            return core_schema.chain_schema(steps)
-        if self.at_least:
-            steps.append(
-                core_schema.custom_error_schema(
-                    sized(min_length=self.at_least),
-                    custom_error_type="cliq_limit",
-                    custom_error_message=self.too_few or self.message,
-                )
-            )
-        steps.append(
-            core_schema.custom_error_schema(
-                sized(max_length=self.at_most),
-                custom_error_type="cliq_limit",
-                custom_error_message=self.message,
-            )
-        )
-        return core_schema.chain_schema(steps)
-
 
 def chars(what: str, at_most: int) -> Limit:
     """`Limit` for a text field: "`what` is at most `at_most` characters (Cliq limit)"."""
     return Limit(at_most, f"{what} is at most {at_most} characters (Cliq limit)")
-
-
-_SIZED: dict[str, Any] = {
-    "str": core_schema.str_schema,
-    "list": core_schema.list_schema,
-    "dict": core_schema.dict_schema,
-}

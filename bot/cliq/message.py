@@ -7,18 +7,22 @@ literally: a plain string is escaped (`bot/cliq/markup.py`) when the model is bu
 subject can mention anyone or format anything; message `text` is ours (templates and
 `Markup.format` escape what they insert). `to_wire()` gives Cliq's JSON: unset
 fields left out, buttons at the top level, label slides as one-key objects.
+
+The objects are `Outbound` ones (bot/cliq/outbound.py): a broken limit is an `OutboundError` (a
+ValueError) naming it; `replace(**changes)` gives a changed copy, `from_wire(dict)` reads Cliq's
+JSON back. The limits follow Cliq's message-card and bot-response pages (reference/cliq.md §1.6:
+https://www.zoho.com/cliq/help/platform/message-card-objects.html for cards, slides and buttons,
+https://www.zoho.com/cliq/help/restapi/v2/#Post_Message for the text).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
-
-from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from bot.cliq import limits
 from bot.cliq.limits import Limit, chars
-from bot.cliq.outbound import Outbound, SingleLine
+from bot.cliq.outbound import Outbound, OutboundError, SingleLine, sent
 from bot.cliq.outbound import at_most as _at_most
 
 BUTTON_FUNCTION = "botbutton"
@@ -33,6 +37,9 @@ def _confirm(name: str) -> Limit:
 
 
 class Confirm(Outbound):
+    """The confirmation Cliq shows before a button's action runs (message-card-objects.html:
+    each text at most 100 characters, the input's at most 300)."""
+
     title: Annotated[str, _confirm("title")]
     description: Annotated[str, _confirm("description")] | None = None
     input: Annotated[str, chars("confirm input", 300)] | None = None
@@ -42,23 +49,22 @@ class Confirm(Outbound):
 
 
 class ButtonAction(Outbound):
+    """What a click does (message-card-objects.html: a URL at most 256 characters, copied text
+    at most 200). An action is frozen, so many buttons may share one; its limits run once, when
+    it is built, not again for each button holding it."""
+
     type: Literal["invoke.function", "open.url", "preview.url", "system.api", "copy"]
     data: dict[str, str]
     confirm: Confirm | None = None
 
-    @field_validator("data")
-    @classmethod
-    def _limits(cls, data: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        """Limits that depend on the action's type. A field validator, not a model one: an
-        action built once and shared by many buttons (`_invoke`) is then not checked again
-        each time a button holds it (pydantic re-runs a nested model's after-validators)."""
-        kind = info.data.get("type")
+    def _check(self) -> None:
+        """Limits that depend on the action's type."""
+        kind = self.type
         if kind == "open.url":
-            for url in data.values():
+            for url in self.data.values():
                 _at_most("a button URL", limits.URL, url)
-        if kind == "copy":
-            _at_most("copied text", limits.COPY_TEXT, data.get("text"))
-        return data
+        elif kind == "copy":
+            _at_most("copied text", limits.COPY_TEXT, self.data.get("text"))
 
 
 ButtonLabel = Annotated[
@@ -76,9 +82,12 @@ Line = Annotated[str, SingleLine()]
 
 
 class Button(Outbound):
+    """A message button (message-card-objects.html: label 1-20 characters, key and hint at
+    most 100; `+` or `-` for its colour)."""
+
     label: ButtonLabel
     action: ButtonAction
-    type: Literal["+", "-"] = "+"
+    type: Literal["+", "-"] = sent("+")
     key: Annotated[str, chars("button key", limits.BUTTON_KEY)] | None = None
     hint: Annotated[str, chars("button hint", limits.BUTTON_HINT)] | None = None
 
@@ -97,15 +106,11 @@ class Button(Outbound):
             action = _INVOKE.get(function) or _invoke(function)
         else:
             action = ButtonAction(type="invoke.function", data={"name": function}, confirm=confirm)
-        fields = {"label": label, "key": key, "action": action}
-        if negative:
-            fields["type"] = "-"
-        # The same checks as `cls(**fields)`, without `BaseModel.__init__`'s Python frame (every
-        # card's buttons come through here).
-        return cls.__pydantic_validator__.validate_python(fields)  # type: ignore[no-any-return]
+        return cls(label=label, key=key, action=action, type="-" if negative else "+")
 
     @classmethod
     def url(cls, label: str, url: str) -> Button:
+        """A button opening `url` (at most 256 characters) in the browser."""
         return cls(label=label, action=ButtonAction(type="open.url", data={"web": url}))
 
 
@@ -129,27 +134,28 @@ class _Titled(Outbound):
 
 
 class TableData(Outbound):
-    headers: list[Line]
-    rows: list[dict[Line, Line]]
+    """A table slide's headers and rows; every row's keys are headers."""
 
-    @model_validator(mode="after")
-    def _rows_match_headers(self) -> TableData:
+    headers: Sequence[Line]
+    rows: Sequence[dict[Line, Line]]
+
+    def _check(self) -> None:
         known = set(self.headers)
         for row in self.rows:
-            extra = set(row) - known
-            if extra:
-                raise ValueError(f"table row keys must be headers; unknown: {sorted(extra)}")
-        return self
+            if not known.issuperset(row):
+                extra = sorted(set(row) - known)
+                raise OutboundError(f"table row keys must be headers; unknown: {extra}")
 
 
 class TableSlide(_Titled):
-    type: Literal["table"] = "table"
+    type: Literal["table"] = sent("table")
     data: TableData
 
     @classmethod
     def of(
         cls, headers: list[str], rows: Iterable[Mapping[str, Any]], *, title: str | None = None
     ) -> TableSlide:
+        """A table of `rows` (header → cell; cells shown as `str(cell)`) under `headers`."""
         data = TableData(
             headers=headers, rows=[{k: _text(v) for k, v in row.items()} for row in rows]
         )
@@ -157,8 +163,8 @@ class TableSlide(_Titled):
 
 
 class ListSlide(_Titled):
-    type: Literal["list"] = "list"
-    data: list[Line]
+    type: Literal["list"] = sent("list")
+    data: Sequence[Line]
 
 
 _ONE_PAIR = Limit(
@@ -169,29 +175,29 @@ _ONE_PAIR = Limit(
 class LabelSlide(_Titled):
     """Label/value pairs, sent as one-key objects: `[{"Status": "Open"}, …]`."""
 
-    type: Literal["label"] = "label"
-    data: list[Annotated[dict[Line, Line], _ONE_PAIR]]
+    type: Literal["label"] = sent("label")
+    data: Sequence[Annotated[dict[Line, Line], _ONE_PAIR]]
 
     @classmethod
     def of(
         cls, pairs: Mapping[str, Any] | Iterable[tuple[str, Any]], *, title: str | None = None
     ) -> LabelSlide:
-        items = pairs.items() if isinstance(pairs, dict | Mapping) else pairs
+        """Label/value pairs from a mapping or (label, value) pairs (values as `str(value)`)."""
+        items = pairs.items() if isinstance(pairs, dict) or isinstance(pairs, Mapping) else pairs
         data = [  # (`_text`, inlined: every card's labels and values come through here)
             {(k if isinstance(k, str) else str(k)): (v if isinstance(v, str) else str(v))}
             for k, v in items
         ]
-        fields = {"data": data} if title is None else {"data": data, "title": title}
-        return cls.__pydantic_validator__.validate_python(fields)  # type: ignore[no-any-return]
+        return cls(data=data, title=title, type="label")
 
 
 class ImagesSlide(_Titled):
-    type: Literal["images"] = "images"
-    data: list[str]
+    type: Literal["images"] = sent("images")
+    data: Sequence[str]
 
 
 class TextSlide(_Titled):
-    type: Literal["text"] = "text"
+    type: Literal["text"] = sent("text")
     data: str
 
 
@@ -200,15 +206,16 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-Slide = Annotated[
-    TableSlide | ListSlide | LabelSlide | ImagesSlide | TextSlide, Field(discriminator="type")
-]
+Slide = TableSlide | ListSlide | LabelSlide | ImagesSlide | TextSlide
+"""One of a message's slides (read back from Cliq's JSON by its `type`)."""
 
 
 # --- the message -------------------------------------------------------------------------
 
 
 class Card(Outbound):
+    """A message's card: title at most 200 characters, one of Cliq's themes."""
+
     title: (
         Annotated[str, chars("card title", limits.CARD_TITLE), SingleLine(limits.CARD_TITLE)] | None
     ) = None
@@ -234,7 +241,7 @@ class Suggestion(Outbound):
 
 class SuggestionList(Outbound):
     list: Annotated[
-        list[Suggestion],
+        Sequence[Suggestion],
         Limit(
             limits.BOT_SUGGESTIONS, f"at most {limits.BOT_SUGGESTIONS} bot suggestions (Cliq limit)"
         ),
@@ -242,11 +249,15 @@ class SuggestionList(Outbound):
 
 
 class Message(Outbound):
+    """A bot message (message-card-objects.html, Post_Message): text at most 5000 characters,
+    at most 20 slides holding at most 10,000 characters of text in all, at most 5 buttons;
+    something to show (text, a card or slides)."""
+
     text: Annotated[str, chars("message text", limits.TEXT)] | None = None
     card: Card | None = None
     slides: (
         Annotated[
-            list[Slide],
+            Sequence[Slide],
             Limit(
                 limits.MAX_SLIDES,
                 f"a message holds at most {limits.MAX_SLIDES} slides (Cliq limit)",
@@ -256,7 +267,7 @@ class Message(Outbound):
     ) = None
     buttons: (
         Annotated[
-            list[Button],
+            Sequence[Button],
             Limit(
                 limits.MAX_BUTTONS,
                 f"a message holds at most {limits.MAX_BUTTONS} buttons (Cliq limit)",
@@ -268,22 +279,19 @@ class Message(Outbound):
     styles: Styles | None = None
     suggestions: SuggestionList | None = None
 
-    @model_validator(mode="after")
-    def _not_empty_and_slides_fit(self) -> Message:
-        """The rules that need Python, in one step: something to show, and the slides' total
-        size (their count is checked by pydantic-core)."""
+    def _check(self) -> None:
+        """The rules that span fields: something to show, and the slides' total size."""
         if not (self.text or self.card or self.slides):
-            raise ValueError("a message needs text, a card or slides")
+            raise OutboundError("a message needs text, a card or slides")
         if self.slides:
             total = 0
             for slide in self.slides:
                 total += _chars(slide.data) + len(slide.title or "")
             if total > limits.SLIDES_TOTAL_CHARS:
-                raise ValueError(
+                raise OutboundError(
                     f"slides hold at most {limits.SLIDES_TOTAL_CHARS} characters in all"
                     f" (Cliq limit), got {total}"
                 )
-        return self
 
 
 def _chars(value: Any) -> int:
@@ -312,13 +320,21 @@ def _chars(value: Any) -> int:
 class MessageEdit(Message):
     """Replaces the message that carried the clicked button (button and form handlers only)."""
 
-    type: Literal["message_edit"] = "message_edit"
+    type: Literal["message_edit"] = sent("message_edit")
+
+    @classmethod
+    def of(cls, message: Message) -> MessageEdit:
+        """`message` as an edit of the message that carried the clicked button."""
+        return cls(**{name: getattr(message, name) for name in Message.__struct_fields__})
 
 
 class Banner(Outbound):
-    type: Literal["banner"] = "banner"
+    """A banner answer (bot-response pages): text at most 50 characters (Zoho's form-controller
+    banner; Cliq's banner page gives none), shown literally."""
+
+    type: Literal["banner"] = sent("banner")
     text: Annotated[str, chars("banner text", limits.BANNER_TEXT), SingleLine(limits.BANNER_TEXT)]
-    status: Literal["success", "failure"] = "success"
+    status: Literal["success", "failure"] = sent("success")
 
 
 class Suggestions(Outbound):
@@ -329,12 +345,15 @@ class Suggestions(Outbound):
 
     @classmethod
     def of(cls, text: str, *choices: str) -> Suggestions:
+        """`text` offering `choices` (at most 10) as suggestions."""
         return cls(
             text=text, suggestions=SuggestionList(list=[Suggestion(text=c) for c in choices])
         )
 
 
 class CommandSuggestion(Outbound):
+    """One entry of a command's suggestion list (suggestion handler)."""
+
     title: str
     description: str | None = None
     imageurl: str | None = None
@@ -354,6 +373,7 @@ __all__ = [
     "ListSlide",
     "Message",
     "MessageEdit",
+    "OutboundError",
     "Slide",
     "Styles",
     "Suggestions",

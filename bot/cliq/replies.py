@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.cliq.form import Form, FormError
 from bot.cliq.message import Banner, CommandSuggestion, Message, MessageEdit, Suggestions
-from bot.cliq.outbound import Outbound
+from bot.cliq.outbound import Outbound, OutboundError
 
 Reply = (
     Message
@@ -33,8 +33,8 @@ def parse_reply(data: Mapping[str, Any]) -> Outbound:
     """Validate Cliq-shaped JSON as the model its `type` names: `banner`, `message_edit`,
     `form`, `form_error`, suggestions alone, or else a message.
 
-    Raises ValueError for an unknown `type`, pydantic's ValidationError (a ValueError) for a
-    shape or limit Cliq would refuse."""
+    Raises OutboundError (a ValueError) for an unknown `type`, or a shape or limit Cliq would
+    refuse."""
     models: dict[str, type[Outbound]] = {
         "banner": Banner,
         "message_edit": MessageEdit,
@@ -43,11 +43,11 @@ def parse_reply(data: Mapping[str, Any]) -> Outbound:
     }
     kind = data.get("type")
     if kind is None and "suggestions" in data and not ({"card", "slides", "buttons"} & set(data)):
-        return Suggestions.model_validate(data)
+        return Suggestions.from_wire(data)
     model = models.get(str(kind), Message) if kind is not None else Message
     if kind is not None and kind not in models:
-        raise ValueError(f"unknown reply type {kind!r}")
-    return model.model_validate(data)
+        raise OutboundError(f"unknown reply type {kind!r}")
+    return model.from_wire(data)
 
 
 __all__ = ["Reply", "parse_reply"]

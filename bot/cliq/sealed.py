@@ -35,7 +35,7 @@ def seal(form: Form, key: bytes) -> Form:
         )
     names = ",".join(sorted(hidden))
     value = f"{names}.{_mac(key, form.name, hidden)}"
-    return form.model_copy(update={"inputs": [*form.inputs, HiddenInput(name=SEAL, value=value)]})
+    return form.replace(inputs=[*form.inputs, HiddenInput(name=SEAL, value=value)])
 
 
 def opened(name: str, values: dict[str, Any], key: bytes) -> dict[str, Any] | None:

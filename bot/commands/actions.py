@@ -368,11 +368,7 @@ async def _ask_before_overwriting(
         " it looks now. Apply your change anyway?",
         time=changed,
     )
-    return card.model_copy(
-        update={
-            "text": escape(asked),
-            "buttons": [
-                Button.invoke(words.pgettext("button", "Apply anyway"), key=f"confirm:{kept}")
-            ],
-        }
+    return card.replace(
+        text=escape(asked),
+        buttons=[Button.invoke(words.pgettext("button", "Apply anyway"), key=f"confirm:{kept}")],
     )

@@ -326,7 +326,7 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
             name=escape(state.name or who),
             status=escape(shown_name(state.status, said)),
         )
-        return _card(ctx, state).model_copy(update={"buttons": None, "text": text})
+        return _card(ctx, state).replace(buttons=None, text=text)
     if verb == "week":
         return await reports.week(ctx, words[1:])
     if verb == "export":

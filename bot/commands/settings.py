@@ -237,7 +237,7 @@ async def _rules(ctx: DeskContext, said: list[str]) -> Message:
     if not said:
         card = switches_card(await ctx.settings.rules(), words=words)
         test = words.gettext("Test a ticket: /deskbot rules test <ticket> <kind>")
-        return card.model_copy(update={"text": f"{card.text}\n{test}"})
+        return card.replace(text=f"{card.text}\n{test}")
     if (
         len(said) < 3
         or said[0].casefold() != "test"
@@ -311,7 +311,7 @@ async def _digest(ctx: DeskContext, said: list[str]) -> Message | Banner:
     if action == "preview":
         where = await _digest_where(ctx, place, department)
         note = words.gettext("Preview, shown only to you. {where}", where=where)
-        return card.model_copy(update={"text": f"{escape(note)}\n{card.text or ''}"})
+        return card.replace(text=f"{escape(note)}\n{card.text or ''}")
     if place.channel is None:
         assert department is not None
         return people.refused(

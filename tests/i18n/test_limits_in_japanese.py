@@ -6,13 +6,13 @@ here the framework's own, as built)."""
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
 from bot import answers
 from bot.cards.paging import nav_buttons
 from bot.cliq import limits
 from bot.cliq.form import Form, TextInput
 from bot.cliq.message import Banner, Button, Card
+from bot.cliq.outbound import OutboundError
 from bot.i18n import LIMITED, Languages
 
 JA = Languages().words("ja")
@@ -36,7 +36,7 @@ JA = Languages().words("ja")
 )
 def test_the_models_refuse_japanese_over_the_limit(build, most: int) -> None:  # type: ignore[no-untyped-def]
     build("確" * most)  # three bytes each in UTF-8: counted as one character, as Cliq does
-    with pytest.raises(ValidationError):
+    with pytest.raises(OutboundError):
         build("確" * (most + 1))
 
 
