@@ -4,8 +4,9 @@ Which zone is the reader's is chosen in one place (`bot/notify/zones.py`); here 
 written out in the zone given. A `label`led time names its zone ("18:04 JST"): DMs and channel
 posts, read by people who may be elsewhere, are labelled; a reply to the caller is not (it is in
 the caller's own zone, from Cliq). With the reader's `words` (bot/i18n), dates, times and spans
-are Babel's for their language: `4 Mar 10:42` / `3月4日 10:42`, `25 min` / `25分`. Callers not yet
-given the reader's words get the English Deskbot wrote before it spoke two (`Mar 4 10:42`).
+are Babel's for their language: `4 Mar 10:42` / `3月4日 10:42`, `25 min` / `25分`; a date in
+another year than now's names it (`4 Jan 2027 10:42` / `2027年1月4日 10:42`). A caller with no
+reader's words gets English, day first, as every English date reads (`4 Mar 10:42`).
 """
 
 from __future__ import annotations
@@ -42,16 +43,17 @@ def local(
     label: bool = False,
     words: Words | None = None,
 ) -> str:
-    """`10:42` today, `4 Mar 10:42` / `3月4日 10:42` otherwise (in the reader's zone and
-    language; `Mar 4 10:42` without `words`); `10:42 JST` labelled."""
+    """`10:42` on the day of `now`, `4 Mar 10:42` / `3月4日 10:42` on another, with the year
+    when it is not `now`'s (`4 Jan 2027 10:42` / `2027年1月4日 10:42`): in the reader's zone and
+    language (English without `words`); `10:42 JST` labelled."""
+    said = words or ENGLISH
     here = moment.astimezone(zone)
-    today = now is not None and here.date() == now.astimezone(zone).date()
-    if words is None:
-        shown = here.strftime("%H:%M" if today else "%b %-d %H:%M")
-    elif today:
-        shown = words.time(here)
+    there = now.astimezone(zone).date() if now is not None else here.date()
+    if now is not None and here.date() == there:
+        shown = said.time(here)
     else:
-        shown = f"{words.date(here, weekday=False)} {words.time(here)}"
+        day = said.date(here, weekday=False, year=here.year != there.year)
+        shown = f"{day} {said.time(here)}"
     return f"{shown} {zone_label(moment, zone)}" if label else shown
 
 

@@ -288,7 +288,7 @@ async def _digest(ctx: DeskContext, said: list[str]) -> Message | Banner:
                     f"#{place.channel}"
                     + (f" ({names.get(place.department_id, '')})" if place.department_id else ""),
                     f"{place.at:%H:%M} {place.zone.key}",
-                    words.date(last) if last else words.gettext("not yet"),
+                    words.date(last, year=True) if last else words.gettext("not yet"),
                 )
             )
         return digest_card(rows, words=words)

@@ -175,7 +175,8 @@ class Digests:
         department = names.get(place.department_id or "", "")
         day = day or now.astimezone(place.zone).date()
         words = place.reader.words
-        title = words.gettext("Daily digest, {date}", date=words.date(day))  # Mon 30 Nov
+        # a whole day, named as a full date: Mon, 30 Nov 2026 / 2026年11月30日(月)
+        title = words.gettext("Daily digest for {date}", date=words.date(day, year=True))
         return day_stats_card(
             stats,
             zone=place.zone,

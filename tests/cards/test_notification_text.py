@@ -142,7 +142,7 @@ def test_times_are_in_the_readers_zone_and_named() -> None:
     assert "due in 4 min (18:04 JST)" in tokyo["text"]
     assert "due in 4 min (09:04 GMT)" in london["text"]
     summer = when.local(datetime(2026, 7, 1, 8, 0, tzinfo=UTC), LONDON, label=True)
-    assert summer == "Jul 1 09:00 BST"
+    assert summer == "1 Jul 09:00 BST"  # English day first, with or without words
     assert when.local(NOW, ZoneInfo("America/Sao_Paulo"), NOW, label=True) == "06:00 UTC-03"
     assert when.local(NOW, ZoneInfo("Asia/Kolkata"), NOW, label=True) == "14:30 IST"
 
@@ -160,7 +160,7 @@ def test_a_closed_ticket_never_says_was_due_or_overdue(status: str, due: str | N
 
 
 def test_an_open_ticket_says_due_or_overdue() -> None:
-    assert when.due(NOW + timedelta(days=3), NOW, TOKYO) == "due Dec 3 18:00"
+    assert when.due(NOW + timedelta(days=3), NOW, TOKYO) == "due 3 Dec 18:00"
     assert when.due(NOW - timedelta(hours=2), NOW, TOKYO) == "overdue by 2 h"
 
 
@@ -197,3 +197,21 @@ def test_a_new_ticket_shows_what_the_customer_wrote() -> None:
     )
     bare = card((Kind.TICKET_CREATED,), h, ticket(), AGENT)["text"]
     assert "“" not in bare
+
+
+def test_a_date_in_another_year_names_its_year_in_every_language() -> None:
+    """Issue 13's leftover: dates read "Mar 4" where no words were passed, and never had a
+    year; a time in another year than now's is ambiguous without one."""
+    from bot.i18n import Languages
+
+    languages = Languages()
+    new_year = datetime(2027, 1, 4, 1, 42, tzinfo=UTC)
+    now = datetime(2026, 12, 30, 1, 0, tzinfo=UTC)
+    for words, far, near in (
+        (None, "4 Jan 2027 10:42", "31 Dec 10:00"),
+        (languages.words("en"), "4 Jan 2027 10:42", "31 Dec 10:00"),
+        (languages.words("ja"), "2027年1月4日 10:42", "12月31日 10:00"),
+    ):
+        assert when.local(new_year, TOKYO, now, words=words) == far
+        assert when.local(now + timedelta(days=1), TOKYO, now, words=words) == near
+        assert when.due(new_year, now, TOKYO, words=words).endswith(far)

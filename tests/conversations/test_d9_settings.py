@@ -39,7 +39,7 @@ async def test_an_admin_sees_where_the_digest_goes_previews_it_and_sends_one(
     assert preview.text.startswith(
         "Preview, shown only to you. Posted daily at 09:00 (UTC) to #desk."
     )
-    assert preview.title.startswith("Daily digest, Mon 2 Mar")
+    assert preview.title.startswith("Daily digest for Mon, 2 Mar 2026")
     titles = [s.get("title") for s in preview.slides]
     assert titles[0] == "Resolution" and titles[-1] == "Unresolved"
     assert "Top agents" in shown(preview)
