@@ -17,10 +17,11 @@ from types import ModuleType
 
 from aiohttp import web
 
-from bot.console import auth, board, me, outbox, reports, settings
+from bot.console import auth, board, language, me, outbox, reports, settings
 from bot.console.render import NAV, render
 from bot.desk.errors import DeskError
 from bot.handlers.errors import REQUEST_ID
+from bot.i18n import N_, Words
 from bot.store.db import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -49,24 +50,31 @@ async def as_pages(request: web.Request, handler: auth.Handler) -> web.StreamRes
         if exc.status < 400:
             _secure(exc)
             raise
-        response = render(
-            request, "error.html", status=exc.status, title=exc.reason, reason=_said(exc)
-        )
+        words = language.words(request)
+        response = render(request, "error.html", status=exc.status,
+                          title=TITLES.get(exc.status, N_("Request refused")),
+                          reason=_said(exc, words))  # fmt: skip
     except DeskError as exc:
         log.warning("console: Desk unavailable [ref %s]: %s", request.get(REQUEST_ID), exc)
-        response = render(request, "error.html", status=503, title="Zoho Desk is unavailable",
-                          reason="Zoho Desk cannot be asked who you are right now. Try again "
-                          "in a minute.", reference=request.get(REQUEST_ID, ""))  # fmt: skip
+        words = language.words(request)
+        response = render(request, "error.html", status=503, title=N_("Zoho Desk is unavailable"),
+                          reason=words.gettext("Zoho Desk cannot be asked who you are right now. "
+                                               "Try again in a minute."),
+                          reference=request.get(REQUEST_ID, ""))  # fmt: skip
     except StoreUnavailable as exc:
         log.warning("console: store unavailable [ref %s]: %s", request.get(REQUEST_ID), exc)
-        response = render(request, "error.html", status=503, title="Try again later",
-                          reason="Deskbot cannot write its data right now; nothing was changed.",
+        words = language.words(request)
+        response = render(request, "error.html", status=503, title=N_("Try again later"),
+                          reason=words.gettext("Deskbot cannot write its data right now; nothing "
+                                               "was changed."),
                           reference=request.get(REQUEST_ID, ""))  # fmt: skip
     except Exception:
         log.exception("console: unhandled error [ref %s]", request.get(REQUEST_ID))
-        response = render(request, "error.html", status=500, title="Something went wrong",
-                          reason="Deskbot could not show this page. Nothing more was changed "
-                          "than the page said.", reference=request.get(REQUEST_ID, ""))  # fmt: skip
+        words = language.words(request)
+        response = render(request, "error.html", status=500, title=N_("Something went wrong"),
+                          reason=words.gettext("Deskbot could not show this page. Nothing more "
+                                               "was changed than the page said."),
+                          reference=request.get(REQUEST_ID, ""))  # fmt: skip
     _secure(response)
     return response
 
@@ -79,9 +87,28 @@ def _secure(response: web.StreamResponse) -> None:
         response.headers.setdefault("Cache-Control", "no-store")
 
 
-def _said(exc: web.HTTPException) -> str:
-    text = exc.text or ""
-    return "That page does not exist." if exc.status == 404 else text[:200] or exc.reason
+TITLES = {
+    400: N_("Request refused"),
+    403: N_("Not available to you"),
+    404: N_("Not found"),
+    405: N_("Not allowed here"),
+    413: N_("Too large"),
+}
+"""An HTTP error's page title (English msgids, shown in the page's language)."""
+
+
+def _said(exc: web.HTTPException, words: Words) -> str:
+    """What an HTTP error page says: ours for the errors aiohttp raises itself (their text is
+    `<status>: <reason>` in English), the text a console page gave otherwise (in the page's
+    language already)."""
+    text = (exc.text or "")[:200]
+    if exc.status == 404:
+        return words.gettext("That page does not exist.")
+    if exc.status == 405:
+        return words.gettext("This page cannot be used that way.")
+    if not text or text == f"{exc.status}: {exc.reason}":
+        return words.gettext("The request was refused ({status}).", status=exc.status)
+    return text
 
 
 def console_app() -> web.Application:

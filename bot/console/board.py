@@ -26,14 +26,17 @@ from attendance.errors import AlreadyCheckedOut
 from attendance.models import CHECK_OUT, EventKind, agent_key
 from attendance.service import AttendanceService
 from attendance.views import AgentState, Board
+from attendance.words import shown_name
+from bot.console import language
 from bot.console.auth import requires_admin
-from bot.console.render import VIEWER, NavLink, Viewer, duration, render
+from bot.console.render import VIEWER, NavLink, Viewer, local_time, render, since_text
 from bot.desk.people import Agent
+from bot.i18n import ENGLISH, N_, Words
 from bot.identity.directory import AgentDirectory, attendance_agents
 from bot.parts import ATTENDANCE, CLOCK, CONFIG, DIRECTORY
 
 routes = web.RouteTableDef()
-nav = [NavLink("/console/board", "Board", admin=True)]
+nav = [NavLink("/console/board", N_("Board"), admin=True)]
 
 REFRESH_SECONDS = 5
 """How often the page asks for the board again."""
@@ -48,15 +51,15 @@ class BoardCard:
     name: str
     checked_in: bool
     online: bool
-    since: str  # "since 09:12" / "since Mon 30 Nov 09:12" / "not checked in yet"
-    for_how_long: str  # "2 h 05 min", or "" when never checked in
+    since: str  # "since 09:12" / "since 30 Nov 09:12" / "not checked in yet", translated
+    for_how_long: str  # "2 h 5 min" / "2時間5分", or "" when never checked in
     since_iso: str  # the instant, ISO 8601, for <time datetime>
 
 
 @dataclass(frozen=True, slots=True)
 class BoardColumn:
     status_id: int
-    name: str
+    name: str  # in the viewer's language for a default never renamed
     online: bool
     cards: list[BoardCard]
 
@@ -82,29 +85,27 @@ async def board_people(directory: AgentDirectory, policy: AccessPolicy) -> dict[
     return found
 
 
-def since_text(since: datetime | None, now: datetime, zone: ZoneInfo) -> str:
-    """When a status began, in `zone`: the time alone today, the day and time before."""
-    if since is None:
-        return "not checked in yet"
-    local = since.astimezone(zone)
-    if local.date() == now.astimezone(zone).date():
-        return f"since {local:%H:%M}"
-    return f"since {local:%a %-d %b %H:%M}"
-
-
 def board_view(
-    board: Board, people: dict[str, Agent], *, now: datetime, zone: ZoneInfo
+    board: Board,
+    people: dict[str, Agent],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    words: Words = ENGLISH,
 ) -> BoardView:
-    """The page's view of `board` (`people`: e-mail → Desk agent, for ids and names)."""
+    """The page's view of `board` (`people`: e-mail → Desk agent, for ids and names), its
+    words in the viewer's language (`words`)."""
     columns = []
     checked_in = 0
     for column in board.columns:
         cards = []
         for state in column.agents:
-            cards.append(_card(state, people.get(state.email), now, zone))
+            cards.append(_card(state, people.get(state.email), now, zone, words))
             checked_in += state.checked_in
         columns.append(
-            BoardColumn(column.status.id, column.status.name, column.status.online, cards)
+            BoardColumn(
+                column.status.id, shown_name(column.status, words), column.status.online, cards
+            )
         )
     return BoardView(
         columns,
@@ -115,33 +116,46 @@ def board_view(
     )
 
 
-def _card(state: AgentState, agent: Agent | None, now: datetime, zone: ZoneInfo) -> BoardCard:
+def _card(
+    state: AgentState, agent: Agent | None, now: datetime, zone: ZoneInfo, words: Words
+) -> BoardCard:
     return BoardCard(
         agent_id=agent.id if agent else "",
         email=state.email,
         name=(agent.display_name if agent else "") or state.name or state.email,
         checked_in=state.checked_in,
         online=state.status.online,
-        since=since_text(state.since, now, zone),
-        for_how_long="" if state.since is None else duration(now - state.since),
+        since=since_text(state.since, now, zone, words),
+        for_how_long="" if state.since is None else words.duration(now - state.since),
         since_iso="" if state.since is None else state.since.isoformat(timespec="seconds"),
     )
 
 
 async def read_view(
-    attendance: AttendanceService, people: dict[str, Agent], *, now: datetime, zone: ZoneInfo
+    attendance: AttendanceService,
+    people: dict[str, Agent],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    words: Words = ENGLISH,
 ) -> BoardView:
-    """Read the board of `people` now and lay it out for the page."""
+    """Read the board of `people` now and lay it out for the page, in `words`' language."""
     names = {email: agent.display_name for email, agent in people.items()}
     board = await attendance.board(names, tz=zone.key)
-    return board_view(board, people, now=now, zone=zone)
+    return board_view(board, people, now=now, zone=zone, words=words)
 
 
 async def _view(request: web.Request) -> BoardView:
     viewer: Viewer = request[VIEWER]
     people = await _people(request)
     now = request.config_dict[CLOCK].now()
-    return await read_view(request.config_dict[ATTENDANCE], people, now=now, zone=viewer.zone)
+    return await read_view(
+        request.config_dict[ATTENDANCE],
+        people,
+        now=now,
+        zone=viewer.zone,
+        words=language.words(request),
+    )
 
 
 @routes.get("/board", name="board")
@@ -160,13 +174,17 @@ async def _done_note(request: web.Request, done: str) -> str:
     me = viewer_key(request)
     if event is None or event.actor != me or event.status_id != CHECK_OUT:
         return ""
-    at = f"{event.at.astimezone(viewer.zone):%H:%M}"
+    words = language.words(request)
+    at = words.time(event.at.astimezone(viewer.zone))
     if event.agent == me:
-        return f"You are checked out (at {at})."
+        return words.gettext("You are checked out (at {time}).", time=at)
     names = {e: a.display_name for e, a in (await _people(request)).items()}
-    return f"{names.get(event.agent) or event.agent} is checked out (by you, at {at})." + (
-        " They are told by DM." if event.kind is EventKind.ADMIN else ""
-    )
+    name = names.get(event.agent) or event.agent
+    if event.kind is EventKind.ADMIN:
+        return words.gettext(
+            "{name} is checked out (by you, at {time}). They are told by DM.", name=name, time=at
+        )
+    return words.gettext("{name} is checked out (by you, at {time}).", name=name, time=at)
 
 
 async def _people(request: web.Request) -> dict[str, Agent]:
@@ -181,7 +199,7 @@ async def _page(
         request,
         "board.html",
         status=status,
-        title="Attendance board",
+        title=N_("Attendance board"),
         board=await _view(request),
         note=note,
         alert=alert,
@@ -219,20 +237,23 @@ async def confirm_checkout(request: web.Request) -> web.StreamResponse:
     viewer: Viewer = request[VIEWER]
     now = request.config_dict[CLOCK].now()
     own = email == viewer_key(request)
+    words = language.words(request)
     if not state.checked_in:
         return await _page(
-            request, note=_already_out(agent.display_name, state.since, now, viewer.zone, own)
+            request,
+            note=_already_out(agent.display_name, state.since, now, viewer.zone, words, own),
         )
+    started = state.session_started
     return render(
         request,
         "board_checkout.html",
-        title="Check yourself out" if own else "Check an agent out",
+        title=N_("Check yourself out") if own else N_("Check an agent out"),
         own=own,
         agent=agent,
         state=state,
-        since=since_text(state.since, now, viewer.zone),
-        started=since_text(state.session_started, now, viewer.zone)
-        if state.session_started and state.session_started != state.since
+        since=local_time(state.since, viewer.zone, now, words),
+        started=local_time(started, viewer.zone, now, words)
+        if started and started != state.since
         else "",
     )
 
@@ -260,7 +281,8 @@ async def checkout(request: web.Request) -> web.StreamResponse:
             agent_name=agent.display_name or None,
         )
     except AlreadyCheckedOut as out:
-        note = _already_out(agent.display_name, out.since, now, viewer.zone, own)
+        words = language.words(request)
+        note = _already_out(agent.display_name, out.since, now, viewer.zone, words, own)
         return await _page(request, note=note, alert=True, status=409)
     raise web.HTTPSeeOther(f"/console/board?done={change.event.id}")
 
@@ -276,15 +298,21 @@ def _no_agent(request: web.Request) -> web.Response:
         request,
         "refused.html",
         status=404,
-        title="Not found",
-        reason="There is no such agent on the board (not a Desk agent who uses attendance).",
+        title=N_("Not found"),
+        reason=language.words(request).gettext(
+            "There is no such agent on the board (not a Desk agent who uses attendance)."
+        ),
     )
 
 
 def _already_out(
-    name: str, since: datetime | None, now: datetime, zone: ZoneInfo, own: bool = False
+    name: str, since: datetime | None, now: datetime, zone: ZoneInfo, words: Words, own: bool
 ) -> str:
-    who, be = ("You", "are") if own else (name, "is")
     if since is None:
-        return f"{who} {be} not checked in (never checked in)."
-    return f"{who} {be} already checked out ({since_text(since, now, zone)})."
+        if own:
+            return words.gettext("You are not checked in (never checked in).")
+        return words.gettext("{name} is not checked in (never checked in).", name=name)
+    at = local_time(since, zone, now, words)
+    if own:
+        return words.gettext("You are already checked out (since {time}).", time=at)
+    return words.gettext("{name} is already checked out (since {time}).", name=name, time=at)

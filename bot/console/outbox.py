@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.console import language
 from bot.console.auth import requires_admin
 from bot.console.render import NavLink, render
+from bot.i18n import N_, Words
 from bot.parts import INBOX, NOTIFIER, OUTBOX, SENDER
 
 routes = web.RouteTableDef()
-nav = [NavLink("/console/outbox", "Outbox", admin=True)]
+nav = [NavLink("/console/outbox", N_("Outbox"), admin=True)]
 
 EXCERPT = 160
 """Characters of a post's text shown beside it."""
@@ -24,7 +26,7 @@ EXCERPT = 160
 @dataclass(frozen=True, slots=True)
 class DeadRow:
     id: int
-    where: str  # "user agent@example.com", "channel desk", or a Desk event type
+    where: str  # "user agent@example.com", "channel #desk" (translated), or a Desk event type
     what: str  # the post's text, cut; or the event's ticket
     attempts: int
     error: str
@@ -34,10 +36,11 @@ async def _page(
     request: web.Request, *, note: str = "", alert: bool = False, status: int = 200
 ) -> web.Response:
     outbox, inbox = request.config_dict[OUTBOX], request.config_dict[INBOX]
+    words = language.words(request)
     posts = [
         DeadRow(
             p.id,
-            f"{p.target_kind} {p.target}",
+            _target(p.target_kind, p.target, words),
             _excerpt(str(p.payload.get("text", "") or p.payload.get("card", {}).get("title", ""))),
             p.attempts,
             p.last_error or "",
@@ -52,7 +55,7 @@ async def _page(
         request,
         "outbox.html",
         status=status,
-        title="Outbox",
+        title=N_("Outbox"),
         note=note,
         alert=alert,
         posts=posts,
@@ -60,6 +63,19 @@ async def _page(
         outbox_counts=await outbox.counts(),
         inbox_counts=await inbox.counts(),
     )
+
+
+def _target(kind: str, target: str, words: Words) -> str:
+    """Where a post was going, in the page's language: the outbox's target kinds as
+    `CliqClient.deliver` names them (`user agent@example.com`, `channel #desk`, `chat <id>`,
+    a response URL)."""
+    if kind == "user":
+        return words.gettext("user {email}", email=target)
+    if kind == "channel":
+        return words.gettext("channel #{channel}", channel=target)
+    if kind == "chat":
+        return words.gettext("chat {id}", id=target)
+    return words.gettext("reply to {url}", url=target)
 
 
 def _excerpt(text: str) -> str:
@@ -91,15 +107,28 @@ async def act(request: web.Request) -> web.StreamResponse:
     row = int(request.match_info["row"])
     store = request.config_dict[OUTBOX] if queue == "posts" else request.config_dict[INBOX]
     done = await (store.revive(row) if action == "retry" else store.drop(row))
-    what = "post" if queue == "posts" else "Desk event"
+    words = language.words(request)
+    post = queue == "posts"
     if not done:
-        return await _page(
-            request,
-            note=f"There is no dead {what} {row} any more (retried or dropped already?).",
-            alert=True,
-            status=409,
-        )
+        if post:
+            gone = words.gettext(
+                "There is no dead post {id} any more (retried or dropped already?).", id=row
+            )
+        else:
+            gone = words.gettext(
+                "There is no parked Desk event {id} any more (retried or dropped already?).",
+                id=row,
+            )
+        return await _page(request, note=gone, alert=True, status=409)
     if action == "retry":
-        (request.config_dict[SENDER] if queue == "posts" else request.config_dict[NOTIFIER]).wake()
-        return await _page(request, note=f"The {what} {row} is queued again.")
-    return await _page(request, note=f"The {what} {row} is dropped.")
+        (request.config_dict[SENDER] if post else request.config_dict[NOTIFIER]).wake()
+        if post:
+            return await _page(
+                request, note=words.gettext("The post {id} is queued again.", id=row)
+            )
+        return await _page(
+            request, note=words.gettext("The Desk event {id} is queued again.", id=row)
+        )
+    if post:
+        return await _page(request, note=words.gettext("The post {id} is dropped.", id=row))
+    return await _page(request, note=words.gettext("The Desk event {id} is dropped.", id=row))

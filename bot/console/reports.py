@@ -12,7 +12,7 @@ as in chat. Times are in the viewer's zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -21,11 +21,14 @@ from aiohttp import web
 from attendance.access import AccessPolicy
 from attendance.errors import RangeError
 from attendance.reports import EARLIEST, LATEST, MAX_DAYS, AgentPeriod, DayReport, RangeReport
+from attendance.words import shown_name, type_name
+from bot.console import language
 from bot.console.auth import requires_agent
 from bot.console.board import board_people
-from bot.console.render import ENVIRONMENT, VIEWER, NavLink, Viewer, duration, render
+from bot.console.render import VIEWER, NavLink, Viewer, hm, render
 from bot.desk.people import Agent
 from bot.handlers.attendance_export import send_csv
+from bot.i18n import N_, SOURCE, Words
 from bot.identity.directory import admin_now
 from bot.parts import ATTENDANCE, CLOCK, CONFIG, DESK, DIRECTORY
 
@@ -40,7 +43,8 @@ MAX_VIEW_DAYS = 366
 
 
 class Refused(Exception):
-    """A request the page answers with its reason (`str()`), and `status`."""
+    """A request the page answers with its reason (`str()`, in the page's language), and
+    `status`."""
 
     def __init__(self, reason: str, status: int = 400) -> None:
         super().__init__(reason)
@@ -57,36 +61,51 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-def read_day(text: str, what: str) -> date:
-    """A date typed as YYYY-MM-DD, within the days reports may name."""
+def read_day(text: str, first: bool, words: Words) -> date:
+    """A date typed as YYYY-MM-DD, within the days reports may name; `first`: the period's
+    start (else its end), for the refusal."""
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise Refused(f"The {what} date “{text[:20]}” is not a date (YYYY-MM-DD).") from None
+        if first:
+            message = words.gettext(
+                "The start date “{typed}” is not a date (YYYY-MM-DD).", typed=text[:20]
+            )
+        else:
+            message = words.gettext(
+                "The end date “{typed}” is not a date (YYYY-MM-DD).", typed=text[:20]
+            )
+        raise Refused(message) from None
     if not EARLIEST <= day <= LATEST:
-        raise Refused(f"Dates run from {EARLIEST} to {LATEST}.")
+        raise Refused(
+            words.gettext("Dates run from {first} to {last}.", first=EARLIEST, last=LATEST)
+        )
     return day
 
 
-def read_period(start: str, end: str, today: date, *, limit: int) -> Period:
+def read_period(start: str, end: str, today: date, *, limit: int, words: Words) -> Period:
     """From and to as typed (either may be empty: the last `DEFAULT_DAYS` days, or from the
     start to today), refused when the end is before the start or the period has more than
-    `limit` days."""
-    first = read_day(start, "from") if start.strip() else None
-    last = read_day(end, "to") if end.strip() else None
+    `limit` days (in the language of `words`)."""
+    first = read_day(start, True, words) if start.strip() else None
+    last = read_day(end, False, words) if end.strip() else None
     if first is None:
         last = last or today
         first = last - timedelta(days=DEFAULT_DAYS - 1)
     last = last or max(first, today)
     if last < first:
-        raise Refused("The end date is before the start date.")
+        raise Refused(words.gettext("The end date is before the start date."))
     period = Period(first, last)
     if period.days > limit:
-        raise Refused(
-            f"{'An export' if limit == MAX_DAYS else 'A report page'} covers at most {limit} "
-            f"days; {first} to {last} is {period.days:,} days. Choose a shorter period"
-            + (", or export it in parts." if limit == MAX_DAYS else ".")
-        )
+        values = {"limit": words.number(limit), "first": first, "last": last,
+                  "days": words.number(period.days)}  # fmt: skip
+        if limit == MAX_DAYS:
+            raise Refused(words.gettext(
+                "An export covers at most {limit} days; {first} to {last} is {days} days. "
+                "Choose a shorter period, or export it in parts.", **values))  # fmt: skip
+        raise Refused(words.gettext(
+            "A report page covers at most {limit} days; {first} to {last} is {days} days. "
+            "Choose a shorter period.", **values))  # fmt: skip
     return period
 
 
@@ -95,11 +114,12 @@ async def _target(request: web.Request, agent_id: str) -> Agent:
     viewer: Viewer = request[VIEWER]
     if agent_id == viewer.agent.id:
         return viewer.agent
+    words = language.words(request)
     agent = await request.config_dict[DIRECTORY].by_id(agent_id)
     if agent is None or not agent.email_id:
-        raise Refused("There is no such agent.", status=404)
+        raise Refused(words.gettext("There is no such agent."), status=404)
     if not await _is_admin(request):
-        raise Refused("Only admins can see other agents' attendance.", status=403)
+        raise Refused(words.gettext("Only admins can see other agents' attendance."), status=403)
     return agent
 
 
@@ -135,12 +155,13 @@ async def _page(
 ) -> web.Response:
     viewer: Viewer = request[VIEWER]
     zone = viewer.zone
+    words = language.words(request)
     today = request.config_dict[CLOCK].now().astimezone(zone).date()
     try:
-        period = read_period(start, end, today, limit=MAX_VIEW_DAYS)
+        period = read_period(start, end, today, limit=MAX_VIEW_DAYS, words=words)
     except Refused as refusal:
         note, status = str(refusal), refusal.status
-        period = read_period("", "", today, limit=MAX_VIEW_DAYS)
+        period = read_period("", "", today, limit=MAX_VIEW_DAYS, words=words)
     report = await request.config_dict[ATTENDANCE].report(
         [agent.email_id or ""], period.start, period.end, zone.key, limit=None
     )
@@ -148,48 +169,54 @@ async def _page(
         request,
         "report.html",
         status=status,
-        title=f"Attendance of {agent.display_name}",
+        title=words.gettext("Attendance of {name}", name=agent.display_name),
         agent=agent,
         report=report,
         period_of=report.agents[0],
-        per_status=_per_status(report, report.agents[0]),
-        lines=[(d, day_line(d, zone)) for d in report.agents[0].days],
+        per_status=_per_status(report, report.agents[0], words),
+        status_names=[shown_name(s, words) for s in report.statuses],
+        lines=[(d, day_line(d, zone, words)) for d in report.agents[0].days],
         view=view,
         period=period,
         note=note,
         zone=zone,
         choices=await _export_choices(request, agent),
         max_export_days=MAX_DAYS,
+        headers_for_people=csv_language(words, "") is not None,
     )
 
 
-def hm(moment: datetime | None, zone: ZoneInfo) -> str:
-    """`14:05` in `zone` (a report's times: the day is that row's), or "" for None."""
-    return f"{moment.astimezone(zone):%H:%M}" if moment else ""
-
-
-ENVIRONMENT.filters["hm"] = hm
-
-
-def day_line(day: DayReport, zone: ZoneInfo) -> str:
-    """One day of the list view: `checked in 09:00, checked out 18:00, worked 8 h 00 min, away
-    1 h 00 min` (times in `zone`), or `not checked in`."""
+def day_line(day: DayReport, zone: ZoneInfo, words: Words) -> str:
+    """One day of the list view: `checked in 09:00, checked out 18:00, worked 8 h, away 1 h`
+    (times in `zone`, in the language of `words`), or `not checked in` (empty: the template
+    says it)."""
     if not (day.first_check_in or day.worked or day.away):
-        return "not checked in"
+        return ""
     parts = []
     if day.first_check_in:
-        parts.append(f"checked in {hm(day.first_check_in, zone)}")
+        parts.append(words.gettext("checked in {time}", time=hm(day.first_check_in, zone, words)))
     if day.last_check_out:
-        auto = " (automatically, after 24 hours)" if day.auto_check_out else ""
-        parts.append(f"checked out {hm(day.last_check_out, zone)}{auto}")
-    parts.append(f"worked {duration(day.worked)}, away {duration(day.away)}")
-    return ", ".join(parts)
+        at = hm(day.last_check_out, zone, words)
+        if day.auto_check_out:
+            parts.append(words.gettext("checked out {time} (automatically, after 24 hours)",
+                                       time=at))  # fmt: skip
+        else:
+            parts.append(words.gettext("checked out {time}", time=at))
+    parts.append(words.gettext("worked {worked}", worked=words.duration(day.worked)))
+    parts.append(words.gettext("away {away}", away=words.duration(day.away)))
+    return words.pgettext("list", ", ").join(parts)
 
 
-def _per_status(report: RangeReport, period: AgentPeriod) -> list[tuple[str, str, timedelta]]:
-    """(status name, type, time) for the report's statuses, in the status list's order."""
+def _per_status(
+    report: RangeReport, period: AgentPeriod, words: Words
+) -> list[tuple[str, str, timedelta]]:
+    """(status name, type name, time) for the report's statuses, in the status list's order,
+    in the language of `words`."""
     spent = period.per_status()
-    return [(s.name, s.type.value, spent.get(s.id, timedelta())) for s in report.statuses]
+    return [
+        (shown_name(s, words), type_name(s.type, words), spent.get(s.id, timedelta()))
+        for s in report.statuses
+    ]
 
 
 async def _export_choices(request: web.Request, shown: Agent) -> list[tuple[str, str, bool]]:
@@ -211,7 +238,7 @@ def _refused(request: web.Request, refusal: Refused) -> web.Response:
         request,
         "refused.html",
         status=refusal.status,
-        title="Not for you" if refusal.status == 403 else "Not found",
+        title=N_("Not for you") if refusal.status == 403 else N_("Not found"),
         reason=str(refusal),
     )
 
@@ -230,23 +257,46 @@ async def export(request: web.Request) -> web.StreamResponse:
     except Refused:
         back_agent = viewer.agent
     today = request.config_dict[CLOCK].now().astimezone(viewer.zone).date()
+    words = language.words(request)
+    headers = csv_language(words, str(form.get("headers", "")))
     try:
         if not wanted:
-            raise Refused("Choose at least one agent to export.")
+            raise Refused(words.gettext("Choose at least one agent to export."))
         period = read_period(
-            str(form.get("from", "")), str(form.get("to", "")), today, limit=MAX_DAYS
+            str(form.get("from", "")), str(form.get("to", "")), today, limit=MAX_DAYS, words=words
         )
         emails = await _export_agents(request, wanted)
         chunks = await request.config_dict[ATTENDANCE].export(
-            emails, period.start, period.end, viewer.zone.key
+            emails, period.start, period.end, viewer.zone.key, words=headers
         )
     except (Refused, RangeError) as refusal:
-        status = refusal.status if isinstance(refusal, Refused) else 400
+        if isinstance(refusal, Refused):
+            status, said = refusal.status, str(refusal)
+        else:
+            status, said = 400, refusal.text(words)
         if status == 403:
-            return _refused(request, Refused(str(refusal), 403))
+            return _refused(request, Refused(said, 403))
         view: View = "table" if form.get("view") == "table" else "list"
-        return await _page(request, back_agent, "", "", view, note=str(refusal), status=status)
-    return await send_csv(request, chunks, period.start, period.end)
+        return await _page(request, back_agent, "", "", view, note=said, status=status)
+    language_tag = headers.language if headers is not None else ""
+    return await send_csv(request, chunks, period.start, period.end, language_tag)
+
+
+HEADERS = ("people", "programs")
+"""The export form's choice of column names: for people in the page's language (`lang` of the
+chat's download link), or for programs (the chat's plain link: attendance/export.py)."""
+
+
+def csv_language(words: Words, chosen: str) -> Words | None:
+    """The `Words` the CSV's columns are named in (None: for programs). `chosen` is the form's
+    `headers`; absent or unknown, a page in English gets the programs' names (`date`,
+    `agent_name`…, which read well in English) and a page in any other language its own
+    (`日付`, `担当者名`…: a reader of Japanese opens it in Excel)."""
+    if chosen == "programs":
+        return None
+    if chosen == "people" or words.language != SOURCE:
+        return words
+    return None
 
 
 async def _export_agents(request: web.Request, ids: list[str]) -> list[str]:
@@ -254,12 +304,14 @@ async def _export_agents(request: web.Request, ids: list[str]) -> list[str]:
     viewer: Viewer = request[VIEWER]
     if set(ids) == {viewer.agent.id}:
         return [viewer.email]
+    words = language.words(request)
     if not await _is_admin(request):
-        raise Refused(
-            "You can export only your own attendance. An admin can export other agents'.", 403
-        )
+        raise Refused(words.gettext(
+            "You can export only your own attendance. An admin can export other agents'."),
+            403)  # fmt: skip
     by_id = {a.id: a for a in await request.config_dict[DIRECTORY].all() if a.email_id}
     unknown = [i for i in ids if i not in by_id]
     if unknown:
-        raise Refused(f"There is no agent {unknown[0]!r}; reload the page and choose again.")
+        raise Refused(words.gettext(
+            "There is no agent {id}; reload the page and choose again.", id=repr(unknown[0])))  # fmt: skip
     return [(by_id[i].email_id or "").strip().lower() for i in dict.fromkeys(ids)]

@@ -21,6 +21,7 @@ import jwt
 
 from bot.clock import Clock
 from bot.desk.webhook_jwt import JwksCache, JWTError
+from bot.i18n import N_, Words
 from bot.oauth import Accounts, OAuthError
 
 SCOPE = "email"
@@ -28,11 +29,16 @@ LEEWAY = timedelta(minutes=2)  # clock skew allowed between Accounts and us
 
 
 class SignInRefused(Exception):
-    """Accounts did not say who signed in, in a way we can trust; `reason` is fit to show."""
+    """Accounts did not say who signed in, in a way we can trust. `message` is an English msgid
+    (marked with N_) with `{name}` placeholders filled from `values`: `text(words)` in the
+    viewer's language is fit to show; `str()` is the English, for the log."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, message: str, /, **values: object) -> None:
+        super().__init__(message.format(**values))
+        self.message, self.values = message, values
+
+    def text(self, words: Words) -> str:
+        return words.lookup(self.message).format(**self.values)
 
 
 @dataclass
@@ -66,25 +72,27 @@ class ZohoSignIn:
         try:
             body = await self.accounts.redeem_code(code, self.redirect_uri)
         except OAuthError as error:
-            raise SignInRefused(f"Zoho refused the sign-in: {error}") from error
+            raise SignInRefused(N_("Zoho refused the sign-in: {error}"), error=error) from error
         token = body.get("id_token")
         if not isinstance(token, str) or not token:
-            raise SignInRefused("Zoho did not say who signed in (no ID token)")
+            raise SignInRefused(N_("Zoho did not say who signed in (no ID token)."))
         claims = await self._verified(token)
         email = claims.get("email")
         if not isinstance(email, str) or "@" not in email:
-            raise SignInRefused("Zoho's ID token names no e-mail")
+            raise SignInRefused(N_("Zoho's ID token names no e-mail."))
         if claims.get("email_verified") is False:
-            raise SignInRefused(f"{email} is not verified with Zoho yet")
+            raise SignInRefused(N_("{email} is not verified with Zoho yet."), email=email)
         return email.strip()
 
     async def _verified(self, token: str) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
-            raise SignInRefused("Zoho's ID token is malformed") from error
+            raise SignInRefused(N_("Zoho's ID token is malformed.")) from error
         if header.get("alg") != "RS256":
-            raise SignInRefused("Zoho's ID token is not signed with RS256")
+            raise SignInRefused(
+                N_("Zoho's ID token is not signed with {algorithm}."), algorithm="RS256"
+            )
         try:
             key = await self.keys.key(header.get("kid"))
             claims: dict[str, Any] = jwt.decode(
@@ -96,10 +104,12 @@ class ZohoSignIn:
                 options={"verify_exp": False, "verify_iat": False, "require": ["exp"]},
             )
         except (JWTError, jwt.PyJWTError) as error:
-            raise SignInRefused(f"Zoho's ID token does not check out: {error}") from error
+            raise SignInRefused(
+                N_("Zoho's ID token does not check out: {error}"), error=error
+            ) from error
         expires = claims.get("exp")
         if not isinstance(expires, int | float) or isinstance(expires, bool):
-            raise SignInRefused("Zoho's ID token has no expiry")
+            raise SignInRefused(N_("Zoho's ID token has no expiry."))
         if datetime.fromtimestamp(expires, UTC) + LEEWAY < self.clock.now():
-            raise SignInRefused("Zoho's ID token has expired: sign in again")
+            raise SignInRefused(N_("Zoho's ID token has expired: sign in again."))
         return claims

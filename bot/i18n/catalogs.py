@@ -27,9 +27,9 @@ from babel.support import Translations
 log = logging.getLogger(__name__)
 
 LOCALES = Path(__file__).parent / "locales"
-DOMAINS = ("framework", "deskbot", "notices", "attendance")
+DOMAINS = ("framework", "deskbot", "notices", "attendance", "console")
 """The catalogs' domains: the framework's own answers; Deskbot's commands and cards;
-notifications, DMs, digests and reminders; attendance."""
+notifications, DMs, digests and reminders; attendance; the web console."""
 SOURCE = "en"
 """The language of every msgid (and so of every string in the code)."""
 PSEUDO = "qps"

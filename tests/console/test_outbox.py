@@ -68,7 +68,7 @@ async def test_dead_letters_and_parked_events_are_listed(deskbot: Deskbot) -> No
     post, event = await dead_post(deskbot), await parked_event(deskbot)
     admin = await signed_in_as(deskbot, ADMIN)
     page = await (await admin.get("/console/outbox")).text()
-    assert f'<th scope="row">{post}</th><td>channel nowhere</td><td>Hello nowhere</td>' in page
+    assert f'<th scope="row">{post}</th><td>channel #nowhere</td><td>Hello nowhere</td>' in page
     assert f'<th scope="row">{event}</th><td>Ticket_Update</td><td>#115</td>' in page
     assert "Desk: the ticket is gone (404)" in page
     assert f'action="/console/outbox/posts/{post}/retry"' in page

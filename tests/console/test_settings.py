@@ -179,7 +179,7 @@ async def test_the_status_list_as_a1_allows(deskbot: Deskbot) -> None:
     status, page = await post(
         admin, "/console/settings/statuses/add", name="Training", type="online"
     )
-    assert status == 200 and notice(page) == "Added Training (online)."
+    assert status == 200 and notice(page) == "Added Training (Online)."
     training = await deskbot.parts.attendance.book.get("Training")
     status, page = await post(
         admin, "/console/settings/statuses/rename", status=str(training.id), name="Coaching"
@@ -188,7 +188,7 @@ async def test_the_status_list_as_a1_allows(deskbot: Deskbot) -> None:
     status, page = await post(
         admin, "/console/settings/statuses/retype", status=str(training.id), type="offline"
     )
-    assert notice(page) == "Coaching is now offline."
+    assert notice(page) == "Coaching is now Offline."
     # the built-in Check In is not retyped nor deleted, whatever is posted
     status, page = await post(
         admin, "/console/settings/statuses/retype", status="1", type="offline"
@@ -245,7 +245,9 @@ async def test_a_field_longer_than_its_limit_is_refused_never_cut(
 ) -> None:
     admin = await signed_in_as(deskbot, ADMIN)
     status, page = await post(admin, path, **fields)
-    assert status == 400 and notice(page).startswith(f"The {said} sent is too long (at most")
+    assert status == 400 and notice(page).startswith(
+        f"The field “{said}” sent is too long (at most"
+    )
     rules = await deskbot.parts.settings.rules()
     assert not rules.channel_map and rules.dms(Kind.STATUS_CHANGED)
     assert await deskbot.parts.settings.get("digest_schedule", {}) == {}

@@ -136,7 +136,7 @@ def marking_files() -> list[str]:
     """Every source file that marks a string for the catalogs (a gettext call, or `_(` in a
     template)."""
     found = []
-    for pattern in ("bot/**/*.py", "attendance/**/*.py", "bot/**/*.j2"):
+    for pattern in ("bot/**/*.py", "attendance/**/*.py", "bot/**/*.j2", "bot/**/*.html"):
         for path in ROOT.glob(pattern):
             if "sandbox" in path.parts or "testing" in path.parts:
                 continue

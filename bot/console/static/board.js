@@ -1,5 +1,6 @@
 // Deskbot console: the attendance board asks the server for its columns every few seconds and
-// swaps them in, keeping keyboard focus on the same card. An answer that fails (Deskbot
+// swaps them in, keeping keyboard focus on the same card. What it says comes from the page, in
+// the page's language (the board's data-say-* attributes, from the console's catalog). An answer that fails (Deskbot
 // restarting, the network down) shows a quiet "reconnecting" note and is tried again, waiting
 // twice as long after each failure in a row, up to a minute; the board stops refreshing only when
 // the session has ended, and then offers to sign in again.
@@ -53,8 +54,8 @@
     function signedOut() {
       var link = document.createElement("a");
       link.href = "/console/login?next=" + encodeURIComponent(location.pathname);
-      link.textContent = "Sign in again";
-      say("Your session has ended, so the board stopped refreshing. ").appendChild(link);
+      link.textContent = board.dataset.saySignIn;
+      say(board.dataset.sayEnded + " ").appendChild(link);
     }
     function poll() {
       if (document.hidden) { later(); return; }
@@ -73,7 +74,7 @@
         .catch(function () {
           failures += 1;
           var seconds = Math.round(nextWait(every, failures) / 1000);
-          say("Reconnecting… Deskbot is not answering; the board tries again in " + seconds + " s.");
+          say(board.dataset.sayReconnecting.replace("{seconds}", String(seconds)));
           later();
         });
     }
