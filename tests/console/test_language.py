@@ -146,3 +146,33 @@ async def test_pages_before_signing_in_follow_the_browser(deskbot: Deskbot) -> N
     missing = await console.get("/console/nowhere", headers=japanese)
     page = await missing.text()
     assert missing.status == 404 and "そのページはありません。" in page
+
+
+async def exported(console: Console, headers: str | None = None, **http: object) -> list[str]:
+    """The CSV the report page's export form gives for the viewer's own day, its lines."""
+    form = [("csrf", await console.csrf()), ("from", "2026-03-02"), ("to", "2026-03-02")]
+    form += [("agents", await my_id(console))]
+    form += [("headers", headers)] if headers is not None else []
+    answer = await console.deskbot.client.post(
+        "/console/export", data=form, allow_redirects=False, **http
+    )
+    assert answer.status == 200, await answer.text()
+    return (await answer.read()).decode("utf-8-sig").splitlines()
+
+
+async def test_the_csv_headers_follow_the_page_unless_chosen(deskbot: Deskbot) -> None:
+    """A reader of Japanese gets the chat's Excel file (`lang=ja`: Japanese headers), a reader of
+    English the programs' names; the form's Column names choice overrides either."""
+    await deskbot.chat("agent", language="ja").command("checkin")
+    console = await signed_in_as(deskbot, AGENT)
+    page = await (await console.get(f"/console/agents/{await my_id(console)}")).text()
+    assert re.search(r'<option value="people" selected>', page)
+    japanese = await exported(console)
+    assert japanese[0].startswith("日付,担当者名,メールアドレス,タイムゾーン,最初の出勤")
+    assert japanese[1:] == (await exported(console, "programs"))[1:]  # the same cells
+    assert (await exported(console, "programs"))[0].startswith("date,agent_name,agent_email")
+    await switch(console, "en")
+    page = await (await console.get(f"/console/agents/{await my_id(console)}")).text()
+    assert re.search(r'<option value="programs" selected>', page)
+    assert (await exported(console))[0].startswith("date,agent_name,agent_email")
+    assert (await exported(console, "people"))[0].startswith("Date,Agent name,")
