@@ -153,6 +153,21 @@ async def settings_page(request: web.Request) -> web.StreamResponse:
     return await _page(request)
 
 
+FIELD_LABELS = {
+    "channel": N_("channel name"),
+    "department": N_("Department"),
+    "kind": N_("Notification"),
+    "where": N_("switch"),
+    "on": N_("switch"),
+    "place": N_("Posted to"),
+    "at": N_("Every day at"),
+    "zone": N_("Zone"),
+    "name": N_("status name"),
+    "type": N_("Type"),
+}
+"""The settings forms' fields as a refusal names them (their labels on the page)."""
+
+
 def _field(form: Any, name: str, words: Words, limit: int = 200) -> str:
     """The form's text field `name` ("" when absent); longer than `limit` characters, refused
     (changes.Refused: 400, nothing changed, said in the language of `words`), never cut to
@@ -163,7 +178,7 @@ def _field(form: Any, name: str, words: Words, limit: int = 200) -> str:
     if len(value) > limit:
         raise changes.Refused(words.gettext(
             "The field “{field}” sent is too long (at most {limit} characters).",
-            field=name, limit=words.number(limit)))  # fmt: skip
+            field=words.lookup(FIELD_LABELS.get(name, name)), limit=words.number(limit)))  # fmt: skip
     return value
 
 

@@ -232,12 +232,12 @@ async def test_a_status_id_too_long_or_not_a_number_is_refused_as_such(
 @pytest.mark.parametrize(
     ("path", "fields", "said"),
     [
-        ("/console/settings/map", {"department": SUPPORT, "channel": "c" * 101}, "channel"),
-        ("/console/settings/map", {"department": SUPPORT + "0" * 40, "channel": "x"}, "department"),
+        ("/console/settings/map", {"department": SUPPORT, "channel": "c" * 101}, "channel name"),
+        ("/console/settings/map", {"department": SUPPORT + "0" * 40, "channel": "x"}, "Department"),
         ("/console/settings/switch", {"kind": "status" + " " * 40, "where": "dm", "on": "off"},
-         "kind"),
-        ("/console/settings/digest", {"place": "org:desk", "at": "08:00", "zone": "Z" * 65}, "zone"),
-        ("/console/settings/statuses/add", {"name": "N" * 201, "type": "online"}, "name"),
+         "Notification"),
+        ("/console/settings/digest", {"place": "org:desk", "at": "08:00", "zone": "Z" * 65}, "Zone"),
+        ("/console/settings/statuses/add", {"name": "N" * 201, "type": "online"}, "status name"),
     ],
 )  # fmt: skip
 async def test_a_field_longer_than_its_limit_is_refused_never_cut(
