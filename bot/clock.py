@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -70,7 +71,16 @@ def zone_named(name: object) -> ZoneInfo | None:
 
 
 def epoch_ms(when: datetime) -> int:
+    """`when` in milliseconds since the Unix epoch (truncated)."""
     return int(when.timestamp() * 1000)
+
+
+def now_ms(clock: Clock) -> int:
+    """`clock`'s now in epoch milliseconds: `epoch_ms(clock.now())`, the system clock read
+    without building a datetime (a tenth of the cost; asked on every signed call)."""
+    if type(clock) is SystemClock:
+        return time.time_ns() // 1_000_000
+    return epoch_ms(clock.now())
 
 
 def _aware(when: datetime) -> datetime:

@@ -6,20 +6,24 @@ import base64
 import hashlib
 import hmac
 import json
+from datetime import UTC, datetime
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.cliq.verify import (
     AnyVerifier,
     CliqSignatureVerifier,
+    HmacSha256,
     HmacVerifier,
     VerificationError,
     hmac_signature,
     js_stringify,
 )
-from bot.clock import FrozenClock, epoch_ms
+from bot.clock import FrozenClock, SystemClock, epoch_ms, now_ms
 
 BODY = b'{"type":"command","name":"ticket","handler":{"type":"execution_handler"}}'
 
@@ -52,6 +56,14 @@ def test_base64_signature_accepted(hmac_verifier: HmacVerifier, clock: FrozenClo
         ({"X-Deskbot-Signature": "00"}, "missing"),
         ({"X-Deskbot-Timestamp": "1"}, "missing"),
         ({"X-Deskbot-Timestamp": "soon", "X-Deskbot-Signature": "00"}, "epoch"),
+        # digits only, ASCII only, at most 15 of them (epoch ms), whatever else `int()` reads
+        ({"X-Deskbot-Timestamp": "\u0661\u0667\u0660\u0660", "X-Deskbot-Signature": "00"}, "epoch"),
+        ({"X-Deskbot-Timestamp": "\uff11\uff17\uff10\uff10", "X-Deskbot-Signature": "00"}, "epoch"),
+        ({"X-Deskbot-Timestamp": "+1700000000000", "X-Deskbot-Signature": "00"}, "epoch"),
+        ({"X-Deskbot-Timestamp": "-1700000000000", "X-Deskbot-Signature": "00"}, "epoch"),
+        ({"X-Deskbot-Timestamp": "1_700_000_000_000", "X-Deskbot-Signature": "00"}, "epoch"),
+        ({"X-Deskbot-Timestamp": "1" * 16, "X-Deskbot-Signature": "00"}, "epoch"),
+        ({"X-Deskbot-Timestamp": "17.5", "X-Deskbot-Signature": "00"}, "epoch"),
     ],
 )
 def test_missing_or_malformed_headers(
@@ -59,6 +71,21 @@ def test_missing_or_malformed_headers(
 ) -> None:
     with pytest.raises(VerificationError, match=reason):
         hmac_verifier.verify(headers, BODY)
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.binary(max_size=200), message=st.binary(max_size=300))
+def test_hmac_sha256_is_rfc_2104(key: bytes, message: bytes) -> None:
+    """Keys shorter than, as long as and longer than SHA-256's 64-byte block (hashed first)."""
+    assert HmacSha256(key).digest(message) == hmac.digest(key, message, "sha256")
+
+
+@pytest.mark.parametrize("size", [0, 1, 63, 64, 65, 128, 1000])
+def test_hmac_sha256_keys_around_the_block_size(size: int) -> None:
+    key = bytes(range(256)) * 4
+    assert HmacSha256(key[:size]).digest(b"a" * size) == hmac.digest(
+        key[:size], b"a" * size, "sha256"
+    )
 
 
 def test_wrong_signature(hmac_verifier: HmacVerifier, clock: FrozenClock) -> None:
@@ -217,3 +244,13 @@ def test_any_verifier_picks_by_header(rsa_key: rsa.RSAPrivateKey, clock: FrozenC
     both.verify({"X-Cliq-Signature": rsa_sign(rsa_key, body)}, body)
     with pytest.raises(VerificationError, match="unsigned"):
         both.verify({}, BODY)
+
+
+def test_now_ms_is_the_clocks_now_in_epoch_ms(clock: FrozenClock) -> None:
+    """The system clock's shortcut and any other clock's `now()` agree (`bot.clock.now_ms`)."""
+    assert now_ms(clock) == epoch_ms(clock.now())
+    clock.advance(milliseconds=1234)
+    assert now_ms(clock) == epoch_ms(clock.now())
+    before = epoch_ms(datetime.now(UTC))
+    system = now_ms(SystemClock())
+    assert before <= system <= epoch_ms(datetime.now(UTC))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Protocol
 
-from bot.clock import Clock, epoch_ms
+from bot.clock import Clock, now_ms
 
 
 class ReplayGuard(Protocol):
@@ -30,7 +30,7 @@ class MemoryReplays:
     async def first_use(self, credential: str, expires_at_ms: int) -> bool:
         known = self._seen.get(credential)
         if known is not None:  # (only then is the clock asked: a new credential needs no now)
-            if known >= epoch_ms(self._clock.now()):
+            if known >= now_ms(self._clock):
                 return False
             self._seen.move_to_end(credential)  # a new one is added last already
         self._seen[credential] = expires_at_ms

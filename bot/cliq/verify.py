@@ -21,7 +21,6 @@ import binascii
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Protocol
 
@@ -30,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from bot import jsonsafe
-from bot.clock import Clock, epoch_ms
+from bot.clock import Clock, now_ms
 
 TIMESTAMP_HEADER = "X-Deskbot-Timestamp"
 SIGNATURE_HEADER = "X-Deskbot-Signature"
@@ -41,7 +40,6 @@ class VerificationError(Exception):
     """The request is not provably from Cliq: answered with 401 and this reason."""
 
 
-_EPOCH_MS = re.compile(r"[0-9]{1,15}")
 MAX_SIGNATURE_CHARS = 1024  # a 4096-bit RSA signature in base64 is 684 characters
 
 
@@ -74,6 +72,36 @@ class Verifier(Protocol):
         ...
 
 
+class HmacSha256:
+    """HMAC-SHA256 (RFC 2104) under one key, its two padded key blocks hashed once: each call
+    copies two SHA-256 states instead of `hmac`'s whole OpenSSL HMAC context, which costs a
+    quarter more. `digest(message)` gives the same 32 bytes as `hmac.digest(key, message,
+    "sha256")` (a test holds them equal for keys of every length)."""
+
+    BLOCK = 64
+    """SHA-256's block size in bytes: longer keys are hashed first (RFC 2104 §2)."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > self.BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(self.BLOCK, b"\0")
+        self._inner = hashlib.sha256(key.translate(_IPAD))
+        self._outer = hashlib.sha256(key.translate(_OPAD))
+
+    def digest(self, message: bytes) -> bytes:
+        """The 32-byte HMAC-SHA256 of `message`."""
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+"""RFC 2104's inner and outer pads, as `bytes.translate` tables (each key byte XOR the pad)."""
+
+
 def hmac_signature(secret: str, timestamp: str, body: bytes) -> str:
     """The hex signature a shim sends: HMAC-SHA256(secret, timestamp + "." + body)."""
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
@@ -90,7 +118,7 @@ class HmacVerifier(Verifier):
     def __init__(self, secret: str, clock: Clock, window_seconds: int = 300) -> None:
         if not secret:
             raise ValueError("an HMAC verifier needs a secret")
-        self._keyed = hmac.new(secret.encode(), digestmod=hashlib.sha256)  # copied per call
+        self._mac = HmacSha256(secret.encode())
         self._clock = clock
         self._window_ms = window_seconds * 1000
 
@@ -101,28 +129,28 @@ class HmacVerifier(Verifier):
         self._signed_headers(headers)
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
-        timestamp, signature = self._signed_headers(headers)
-        mac = self._keyed.copy()  # the key's pads hashed once, not on every call
-        mac.update(timestamp.encode() + b"." + body)
-        digest = mac.digest()
+        timestamp, timestamp_ms, signature = self._signed_headers(headers)
+        digest = self._mac.digest(timestamp.encode() + b"." + body)
         if not hmac.compare_digest(signature, digest):
             raise VerificationError("bad signature")
-        return Verified(f"hmac:{digest.hex()}", int(timestamp) + self._window_ms)
+        return Verified(f"hmac:{digest.hex()}", timestamp_ms + self._window_ms)
 
-    def _signed_headers(self, headers: Mapping[str, str]) -> tuple[str, bytes]:
-        """The timestamp header and the decoded 32-byte signature, judged once per call:
+    def _signed_headers(self, headers: Mapping[str, str]) -> tuple[str, int, bytes]:
+        """The timestamp header (as sent, and in epoch ms: 1 to 15 ASCII digits) and the decoded
+        32-byte signature, judged once per call:
         present, well-formed, and the timestamp inside the window (VerificationError if not)."""
         timestamp = headers.get(TIMESTAMP_HEADER, "").strip()
         signature_text = headers.get(SIGNATURE_HEADER, "").strip()
         if not timestamp or not signature_text:
             raise VerificationError(f"missing {TIMESTAMP_HEADER} or {SIGNATURE_HEADER}")
-        if not _EPOCH_MS.fullmatch(timestamp):
+        if not (len(timestamp) <= 15 and timestamp.isascii() and timestamp.isdigit()):
             raise VerificationError(f"{TIMESTAMP_HEADER} must be epoch milliseconds")
         signature = _decode_signature(signature_text, 32)
         if len(signature) != 32:  # SHA-256 is 32 bytes
             raise VerificationError(f"{SIGNATURE_HEADER} is not a hex or base64 HMAC-SHA256")
-        _check_fresh(int(timestamp), self._clock, self._window_ms)
-        return timestamp, signature
+        timestamp_ms = int(timestamp)
+        _check_fresh(timestamp_ms, self._clock, self._window_ms)
+        return timestamp, timestamp_ms, signature
 
 
 class CliqSignatureVerifier(Verifier):
@@ -251,7 +279,7 @@ def _js_numbers(value: Any) -> Any:
 
 
 def _check_fresh(timestamp_ms: int, clock: Clock, window_ms: int) -> None:
-    if not -(2**53) < timestamp_ms < 2**53 or abs(epoch_ms(clock.now()) - timestamp_ms) > window_ms:
+    if not -(2**53) < timestamp_ms < 2**53 or abs(now_ms(clock) - timestamp_ms) > window_ms:
         raise VerificationError("stale or future timestamp")
 
 
