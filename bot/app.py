@@ -96,6 +96,7 @@ from bot.parts import (
     SEEN,
     SENDER,
     SETTINGS,
+    STORE_CHECK,
     TASKS,
     WEBHOOKS,
     ZONES,
@@ -106,6 +107,7 @@ from bot.sandbox.run import start_sandboxes
 from bot.store.answers import Answers
 from bot.store.console_sessions import ConsoleSessions
 from bot.store.db import Database, StoreUnavailable
+from bot.store.health import StoreCheck
 from bot.store.inbox import Inbox
 from bot.store.links import Links
 from bot.store.outbox import Outbox
@@ -499,6 +501,7 @@ async def open_parts(
         app[SANDBOX_ADDRESSES] = sandbox_urls
         app[SCHEDULER_LEASE] = scheduler_lease
         app[DB] = db
+        app[STORE_CHECK] = StoreCheck(db, clock)
         app[ACCOUNTS] = accounts
         app[CREDENTIALS] = {DESK_REFRESH_ENV: desk_tokens, CLIQ_REFRESH_ENV: cliq_tokens}
         app[DESK] = desk
@@ -559,15 +562,16 @@ async def _queues(app: web.Application) -> dict[str, dict[str, int]]:
     """The inbox's and outbox's counts (pending, dead…) for /healthz."""
     if INBOX not in app or OUTBOX not in app:
         return {}
-    return {"inbox": await app[INBOX].counts(), "outbox": await app[OUTBOX].counts()}
+    try:
+        return {"inbox": await app[INBOX].counts(), "outbox": await app[OUTBOX].counts()}
+    except StoreUnavailable:  # the store check says why (`problems`)
+        return {}
 
 
 async def _store_problem(app: web.Application) -> str | None:
-    """Why the store cannot be written right now (a live probe), or None."""
-    if DB not in app:
-        return None
-    problem = await app[DB].probe()
-    return f"the store cannot be written ({problem})" if problem else None
+    """Why the store cannot be read or written now, or None (bot/store/health.py: one read per
+    call, a probe write at most once per interval)."""
+    return await app[STORE_CHECK].problem() if STORE_CHECK in app else None
 
 
 async def _install_when_listening(

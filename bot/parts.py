@@ -29,6 +29,7 @@ from bot.sandbox.run import Sandboxes
 from bot.store.answers import Answers
 from bot.store.console_sessions import ConsoleSessions
 from bot.store.db import Database, Lease
+from bot.store.health import StoreCheck
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
 from bot.store.seen import SeenCredentials
@@ -50,6 +51,7 @@ desk_url`, `cliq_url`, `accounts_url`; empty against real Zoho."""
 CLOCK_FOLLOWER = web.AppKey("clock_follower", ClockFollower)
 """Only on sandboxes in another process: keeps CLOCK on theirs (bot/sandbox/follow.py)."""
 DB = web.AppKey("db", Database)
+STORE_CHECK = web.AppKey("store_check", StoreCheck)  # /healthz's store check
 SANDBOXES = web.AppKey("sandboxes", Sandboxes)
 """Only with sandboxes started in this process: absent against real Zoho, and when `[sandbox]`
 names sandboxes running elsewhere (`deskbot sandbox`)."""
