@@ -59,7 +59,7 @@ Hint = Annotated[str, SingleLine(), chars("input hint", limits.INPUT_HINT)]
 """An input's (or a form's) hint: at most 100 characters, shown literally."""
 
 
-class Option(Outbound):
+class Option(Outbound, kw_only=True):
     """One choice of a select, radio or checkbox input: label at most 100 characters (shown
     literally), value at most 50 (the drop-down and radio pages)."""
 
@@ -93,7 +93,7 @@ def _options(value: Any) -> Any:
     return options_of(value) if isinstance(value, list | tuple) else value
 
 
-class _Input(Outbound):
+class _Input(Outbound, kw_only=True):
     """What every form input has: a name of 1-50 characters of [A-Za-z0-9_-], a label, a hint
     and a placeholder of at most 100 characters (Cliq's form input pages)."""
 
@@ -115,13 +115,13 @@ class _Input(Outbound):
             )
 
 
-class _Choices(_Input):
+class _Choices(_Input, kw_only=True):
     """An input offering options: Option objects, (label, value) pairs or plain strings."""
 
     options: Annotated[Sequence[Choice], Convert(_options, list[Option])]
 
 
-class TextInput(_Input):
+class TextInput(_Input, kw_only=True):
     type: Literal["text"] = sent("text")
     placeholder: Placeholder
     format: Literal["email", "tel", "url", "password"] | None = None
@@ -130,7 +130,7 @@ class TextInput(_Input):
     max_length: int | None = None
 
 
-class TextareaInput(_Input):
+class TextareaInput(_Input, kw_only=True):
     """A multi-line input: placeholder mandatory, max_length at most 5000
     (https://zoho.com/cliq/help/platform/cliq-forms/multi-line-input.html)."""
 
@@ -151,7 +151,7 @@ class TextareaInput(_Input):
     ) = None
 
 
-class NumberInput(_Input):
+class NumberInput(_Input, kw_only=True):
     type: Literal["number"] = sent("number")
     value: float | None = None
     min: float | None = None
@@ -159,7 +159,7 @@ class NumberInput(_Input):
     step_value: float | None = None
 
 
-class SelectInput(_Choices):
+class SelectInput(_Choices, kw_only=True):
     type: Literal["select"] = sent("select")
     placeholder: Placeholder
     value: str | None = None
@@ -174,7 +174,7 @@ class SelectInput(_Choices):
             )
 
 
-class RadioInput(_Choices):
+class RadioInput(_Choices, kw_only=True):
     """A radio group: `hint` is mandatory and 2-5 options
     (https://zoho.com/cliq/help/platform/cliq-forms/input-type-radio.html)."""
 
@@ -192,7 +192,7 @@ class RadioInput(_Choices):
             )
 
 
-class CheckboxInput(_Choices):
+class CheckboxInput(_Choices, kw_only=True):
     type: Literal["checkbox"] = sent("checkbox")
     value: str | None = None
 
@@ -205,17 +205,17 @@ class CheckboxInput(_Choices):
             )
 
 
-class ToggleInput(_Input):
+class ToggleInput(_Input, kw_only=True):
     type: Literal["toggle"] = sent("toggle")
     value: bool | None = None
 
 
-class DateInput(_Input):
+class DateInput(_Input, kw_only=True):
     type: Literal["date", "datetime"] = sent("date")
     value: str | None = None
 
 
-class HiddenInput(_Input):
+class HiddenInput(_Input, kw_only=True):
     """A value carried with the form, not shown: no label, value at most 2000 characters
     (https://zoho.com/cliq/help/platform/cliq-forms/pre-filled-input.html)."""
 
@@ -224,13 +224,13 @@ class HiddenInput(_Input):
     value: Annotated[str, chars("hidden input value", limits.HIDDEN_VALUE)]
 
 
-class NativeSelectInput(_Input):
+class NativeSelectInput(_Input, kw_only=True):
     type: Literal["native_select"] = sent("native_select")
     data_source: Literal["channels", "conversations", "teams", "contacts"]
     multiple: bool | None = None
 
 
-class DynamicSelectInput(_Input):
+class DynamicSelectInput(_Input, kw_only=True):
     """A drop-down whose options come from the form function's dynamic field handler as the
     person types: for more than 100 choices (Cliq's drop-down-developer-defined / dynamic-drop-
     down pages)."""
@@ -239,7 +239,7 @@ class DynamicSelectInput(_Input):
     multiple: bool | None = None
 
 
-class DynamicOptions(Outbound):
+class DynamicOptions(Outbound, kw_only=True):
     """The dynamic field handler's answer: the options matching what was typed (at most 100).
     https://zoho.com/cliq/help/platform/form_functions_workflow/dynamic-field-handler.html"""
 
@@ -253,12 +253,12 @@ class DynamicOptions(Outbound):
     ] = sent(factory=list)
 
 
-class LocationInput(_Input):
+class LocationInput(_Input, kw_only=True):
     type: Literal["location"] = sent("location")
     boundary: dict[str, float] | None = None
 
 
-class FileInput(_Input):
+class FileInput(_Input, kw_only=True):
     type: Literal["file"] = sent("file")
 
 
@@ -280,7 +280,7 @@ Input = (
 """One of a form's inputs (read back from Cliq's JSON by its `type`)."""
 
 
-class FormAction(Outbound):
+class FormAction(Outbound, kw_only=True):
     """The function a form's submit calls (cliq-form.html)."""
 
     type: Literal["invoke.function"] = sent("invoke.function")
@@ -289,7 +289,7 @@ class FormAction(Outbound):
     ] = sent(FORM_FUNCTION)
 
 
-class Form(Outbound):
+class Form(Outbound, kw_only=True):
     """A form (cliq-form.html): title 1-100 characters and name 1-50, both mandatory, 1-25
     inputs with unique names; title and hint shown literally."""
 
@@ -335,7 +335,7 @@ class Form(Outbound):
             raise OutboundError(f"form input names must be unique: {duplicates}")
 
 
-class FormError(Outbound):
+class FormError(Outbound, kw_only=True):
     """Field-level errors for a submitted form: Cliq shows each next to its input."""
 
     type: Literal["form_error"] = sent("form_error")

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 
 from bot.cliq import limits
 from bot.cliq.limits import Limit, chars
-from bot.cliq.outbound import Outbound, OutboundError, SingleLine, sent
+from bot.cliq.outbound import Outbound, OutboundError, SingleLine, encode, sent
 from bot.cliq.outbound import at_most as _at_most
 
 BUTTON_FUNCTION = "botbutton"
@@ -36,7 +36,7 @@ def _confirm(name: str) -> Limit:
     return chars(f"confirm {name}", limits.CONFIRM_FIELD)
 
 
-class Confirm(Outbound):
+class Confirm(Outbound, kw_only=True):
     """The confirmation Cliq shows before a button's action runs (message-card-objects.html:
     each text at most 100 characters, the input's at most 300)."""
 
@@ -48,7 +48,7 @@ class Confirm(Outbound):
     emotion: Literal["positive", "neutral", "negative"] | None = None
 
 
-class ButtonAction(Outbound):
+class ButtonAction(Outbound, kw_only=True):
     """What a click does (message-card-objects.html: a URL at most 256 characters, copied text
     at most 200). An action is frozen, so many buttons may share one; its limits run once, when
     it is built, not again for each button holding it."""
@@ -81,7 +81,7 @@ Line = Annotated[str, SingleLine()]
 """Single-line text without a limit of its own (slide titles, table cells, list items, labels)."""
 
 
-class Button(Outbound):
+class Button(Outbound, kw_only=True):
     """A message button (message-card-objects.html: label 1-20 characters, key and hint at
     most 100; `+` or `-` for its colour)."""
 
@@ -127,13 +127,13 @@ _INVOKE: dict[str, ButtonAction] = {}
 # --- slides ------------------------------------------------------------------------------
 
 
-class _Titled(Outbound):
+class _Titled(Outbound, kw_only=True):
     """A slide: its title is a single-line field, shown literally."""
 
     title: Line | None = None
 
 
-class TableData(Outbound):
+class TableData(Outbound, kw_only=True):
     """A table slide's headers and rows; every row's keys are headers."""
 
     headers: Sequence[Line]
@@ -147,7 +147,7 @@ class TableData(Outbound):
                 raise OutboundError(f"table row keys must be headers; unknown: {extra}")
 
 
-class TableSlide(_Titled):
+class TableSlide(_Titled, kw_only=True):
     type: Literal["table"] = sent("table")
     data: TableData
 
@@ -162,7 +162,7 @@ class TableSlide(_Titled):
         return cls(title=title, data=data)
 
 
-class ListSlide(_Titled):
+class ListSlide(_Titled, kw_only=True):
     type: Literal["list"] = sent("list")
     data: Sequence[Line]
 
@@ -172,7 +172,7 @@ _ONE_PAIR = Limit(
 )
 
 
-class LabelSlide(_Titled):
+class LabelSlide(_Titled, kw_only=True):
     """Label/value pairs, sent as one-key objects: `[{"Status": "Open"}, …]`."""
 
     type: Literal["label"] = sent("label")
@@ -191,12 +191,12 @@ class LabelSlide(_Titled):
         return cls(data=data, title=title, type="label")
 
 
-class ImagesSlide(_Titled):
+class ImagesSlide(_Titled, kw_only=True):
     type: Literal["images"] = sent("images")
     data: Sequence[str]
 
 
-class TextSlide(_Titled):
+class TextSlide(_Titled, kw_only=True):
     type: Literal["text"] = sent("text")
     data: str
 
@@ -213,7 +213,7 @@ Slide = TableSlide | ListSlide | LabelSlide | ImagesSlide | TextSlide
 # --- the message -------------------------------------------------------------------------
 
 
-class Card(Outbound):
+class Card(Outbound, kw_only=True):
     """A message's card: title at most 200 characters, one of Cliq's themes."""
 
     title: (
@@ -224,22 +224,22 @@ class Card(Outbound):
     icon: str | None = None
 
 
-class BotSender(Outbound):
+class BotSender(Outbound, kw_only=True):
     name: str
     image: str | None = None
 
 
-class Styles(Outbound):
+class Styles(Outbound, kw_only=True):
     background: Literal["red", "yellow", "green", "blue", "grey"] | None = None
     highlight: bool | None = None
 
 
-class Suggestion(Outbound):
+class Suggestion(Outbound, kw_only=True):
     text: str
     icon: str | None = None
 
 
-class SuggestionList(Outbound):
+class SuggestionList(Outbound, kw_only=True):
     list: Annotated[
         Sequence[Suggestion],
         Limit(
@@ -248,7 +248,7 @@ class SuggestionList(Outbound):
     ]
 
 
-class Message(Outbound):
+class Message(Outbound, kw_only=True):
     """A bot message (message-card-objects.html, Post_Message): text at most 5000 characters,
     at most 20 slides holding at most 10,000 characters of text in all, at most 5 buttons;
     something to show (text, a card or slides)."""
@@ -283,9 +283,12 @@ class Message(Outbound):
         """The rules that span fields: something to show, and the slides' total size."""
         if not (self.text or self.card or self.slides):
             raise OutboundError("a message needs text, a card or slides")
-        if self.slides:
+        slides = self.slides
+        # Their JSON (encoded in C) has at least as many characters as their text: only slides
+        # whose JSON is longer need their text counted (in Python, a few k a label pair).
+        if slides and len(encode(slides)) > limits.SLIDES_TOTAL_CHARS:
             total = 0
-            for slide in self.slides:
+            for slide in slides:
                 total += _chars(slide.data) + len(slide.title or "")
             if total > limits.SLIDES_TOTAL_CHARS:
                 raise OutboundError(
@@ -317,7 +320,7 @@ def _chars(value: Any) -> int:
     return total
 
 
-class MessageEdit(Message):
+class MessageEdit(Message, kw_only=True):
     """Replaces the message that carried the clicked button (button and form handlers only)."""
 
     type: Literal["message_edit"] = sent("message_edit")
@@ -328,7 +331,7 @@ class MessageEdit(Message):
         return cls(**{name: getattr(message, name) for name in Message.__struct_fields__})
 
 
-class Banner(Outbound):
+class Banner(Outbound, kw_only=True):
     """A banner answer (bot-response pages): text at most 50 characters (Zoho's form-controller
     banner; Cliq's banner page gives none), shown literally."""
 
@@ -337,7 +340,7 @@ class Banner(Outbound):
     status: Literal["success", "failure"] = sent("success")
 
 
-class Suggestions(Outbound):
+class Suggestions(Outbound, kw_only=True):
     """A bot reply offering suggestions; clicking one sends its text back to the bot."""
 
     text: str
@@ -351,7 +354,7 @@ class Suggestions(Outbound):
         )
 
 
-class CommandSuggestion(Outbound):
+class CommandSuggestion(Outbound, kw_only=True):
     """One entry of a command's suggestion list (suggestion handler)."""
 
     title: str

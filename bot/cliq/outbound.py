@@ -6,9 +6,13 @@ with the Cliq document that sets it.
 
 An `Outbound` is a `msgspec.Struct` (frozen, keyword-only): it is built, compared, hashed and
 encoded to JSON in C. A subclass declares its fields as annotations (`label: ButtonLabel`,
-`key: str | None = None`); when the class is created the base writes, for that class alone, a
-`__post_init__` checking each field with plain statements: its type, Cliq's limit on it, and
-single-line text escaped. A class's own rules that span fields go in `_check(self)`, run last.
+`key: str | None = None`); the base writes, for that class alone (when its first object is
+built), a `__post_init__` checking each field with plain statements: its type, Cliq's limit on
+it, and single-line text escaped; the usual case of a list (text needing no escape, objects of
+the right class) in one loop, anything else the careful way, which gives each refusal its
+message. A class's own rules that span fields go in `_check(self)`, run last. Each subclass
+says `kw_only=True` (msgspec takes it per class). There is no metaclass of our own: CPython 3.11
+calls a class whose metaclass is written in Python the slow way (its keywords made a dict).
 Every refusal is an `OutboundError` (a ValueError) naming the class, the field and Cliq's limit.
 JSON leaves out the fields set to None and keeps the declared order (msgspec's `omit_defaults`:
 every optional field defaults to None; a default that must be sent, such as a button's `"+"`,
@@ -19,7 +23,8 @@ whatever its checks, so a ticket card (7 objects) cost ~200 k instructions, most
 budget (README, "Instructions per request"); a Struct costs ~1.5 k to build plus its checks.
 
 The type forms a field may take: `str`, `bool`, `int`, `float`, `Any`, `Literal[...]`, an
-Outbound class or a union of them, `list[...]`, `dict[str, ...]`, `X | None`, and
+Outbound class or a union of them, `list[...]` or `Sequence[...]` (held as a list),
+`dict[str, ...]`, `X | None`, and
 `Annotated[X, ...]` with the markers `Limit`/`chars` (limits.py), `SingleLine` and `Convert`.
 """
 
@@ -137,42 +142,22 @@ def _as_str(value: Any) -> str:
     raise NotImplementedError(f"not JSON: {type(value).__name__}")
 
 
-_encode = msgspec.json.Encoder(enc_hook=_as_str).encode
+encode = msgspec.json.Encoder(enc_hook=_as_str).encode
+"""JSON bytes of an outbound object, or of a list or dict holding them (msgspec, in C)."""
 _decode = msgspec.json.decode
 
 
-class _Compiled(msgspec.StructMeta):
-    """Writes each Outbound class's `__post_init__` (msgspec reads it when the class is made,
-    so a placeholder goes in first and receives the compiled code after)."""
-
-    def __new__(
-        mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kw: Any
-    ) -> _Compiled:
-        space: dict[str, Any] = {}
-        placeholder = types.FunctionType(_PLACEHOLDER, space, "__post_init__")
-        outbound = any(isinstance(base, _Compiled) for base in bases)  # not Outbound itself
-        if outbound:
-            if "__post_init__" in namespace:
-                raise TypeError(f"{name}: put the class's own rules in _check, not __post_init__")
-            namespace["__post_init__"] = placeholder
-        kw.setdefault("kw_only", True)
-        cls = super().__new__(mcls, name, bases, namespace, **kw)
-        if outbound:  # (names a class body sees: those of the module, and of a function it is in)
-            _compile(
-                typing.cast("type[Outbound]", cls), placeholder, space, sys._getframe(1).f_locals
-            )
-        return cls
-
-
 def _placeholder(self: Any) -> None:
-    pass
+    # `_first` is found in the globals each class's copy of this code is given (see
+    # `Outbound.__init_subclass__`): it compiles the class's checks, then runs them.
+    _first(self)  # type: ignore[name-defined]  # noqa: F821
 
 
 _PLACEHOLDER = _placeholder.__code__
 
 
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(msgspec.field,))
-class Outbound(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, metaclass=_Compiled):
+class Outbound(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """A reply or post in Cliq's JSON shape: checked when built, frozen, compared by value.
 
     Build one with its keyword arguments (unknown or missing ones are a TypeError, a broken
@@ -180,18 +165,41 @@ class Outbound(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, me
     `to_json()` / `to_wire()` give Cliq's JSON; `from_wire(dict)` reads Cliq's JSON back,
     refusing unknown keys."""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Gives the new class a `__post_init__` of its own (msgspec reads it now), which
+        compiles the class's checks into itself when the first object is built (the fields are
+        known only once msgspec has made the class). A class's own rules go in `_check`."""
+        super().__init_subclass__(**kwargs)
+        if "__post_init__" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: put the class's own rules in _check")
+        space: dict[str, Any] = {}
+        post_init = types.FunctionType(_PLACEHOLDER, space, "__post_init__")
+        local = dict(sys._getframe(1).f_locals)  # (names of a function the class is made in)
+
+        def compile_now() -> None:
+            if cls not in _HINTS:
+                _compile(cls, post_init, space, local)
+
+        def first(self: Outbound) -> None:
+            compile_now()
+            post_init(self)
+
+        space["_first"] = first
+        _PENDING[cls] = compile_now
+        cls.__post_init__ = post_init  # type: ignore[attr-defined]
+
     def _check(self) -> None:
         """The class's rules that span fields (run after the field checks); none here."""
 
     def to_wire(self) -> dict[str, Any]:
         """Cliq's JSON as a new dict (unset fields left out), as `to_json()` encodes it."""
-        wire: dict[str, Any] = _decode(_encode(self))
+        wire: dict[str, Any] = _decode(encode(self))
         return wire
 
     def to_json(self) -> bytes:
         """Cliq's JSON as UTF-8 bytes (the hot path of every reply): fields set to None left
         out, the others in their declared order."""
-        return _encode(self)
+        return encode(self)
 
     def replace(self, **changes: Any) -> Self:
         """A copy with `changes` (field name → new value), every check run again.
@@ -209,7 +217,7 @@ class Outbound(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, me
         broken limit."""
         if not isinstance(data, Mapping):
             raise OutboundError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
-        hints = _HINTS[cls]
+        hints = _hints(cls)
         extra = [key for key in data if key not in hints]
         if extra:
             raise OutboundError(f"{cls.__name__}: extra keys not permitted: {sorted(extra)}")
@@ -222,6 +230,15 @@ class Outbound(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, me
 
 _HINTS: dict[type[Outbound], dict[str, Any]] = {}
 """Each compiled class's fields and their types (with `Annotated` markers), in order."""
+
+_PENDING: dict[type[Outbound], Callable[[], None]] = {}
+"""How to compile each class (run at its first object, or when its fields are asked for)."""
+
+
+def _hints(cls: type[Outbound]) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _PENDING[cls]()
+    return _HINTS[cls]
 
 
 # --- the compiler ------------------------------------------------------------------------
@@ -271,6 +288,7 @@ def _compile(
         _line=_needs_line_escape,
         _literal=literal,
         _force=force_setattr,
+        _ValueError=ValueError,
         _INFINITE=(float("inf"), float("-inf")),
     )
     body: list[str] = []
@@ -396,11 +414,25 @@ def _quick_container_code(
             pair = _quick_text_pair(typing.get_args(item_bare))
             if pair is None:
                 return None
-            item_bounds = [
-                f" or not {m.at_least} <= _len(_i) <= {m.at_most}"
-                for m in item_meta
-                if isinstance(m, Limit)
-            ]
+            item_limits = [m for m in item_meta if isinstance(m, Limit)]
+            if [(m.at_least, m.at_most) for m in item_limits] == [(1, 1)]:
+                # One pair a dict (label slides): unpacked, a ValueError if not exactly one.
+                return [
+                    *code,
+                    "if not _slow:",
+                    "    try:",
+                    f"        for _i in {var}:",
+                    "            if _i.__class__ is not _dict:",
+                    "                _slow = True",
+                    "                break",
+                    "            ((_k, _x),) = _i.items()",
+                    f"            if {pair}:",
+                    "                _slow = True",
+                    "                break",
+                    "    except _ValueError:",
+                    "        _slow = True",
+                ]
+            item_bounds = [f" or not {m.at_least} <= _len(_i) <= {m.at_most}" for m in item_limits]
             return [
                 *code,
                 "if not _slow:",
@@ -465,7 +497,20 @@ def _scalar_code(
         space[error] = _type_error(where, "text")
         code = [f"if not _isinstance({var}, _str): raise {error}({var})"]
         code += _text_code(where, var, meta, space, store)
-        return code
+        if not store:
+            return code
+        # A field: one test for the usual case (plain text within its limits, nothing to
+        # escape), the statements above in a function of their own for anything else.
+        quick = f"{var}.__class__ is not _str"
+        for marker in meta:
+            if isinstance(marker, Limit):
+                quick += f" or not {marker.at_least} <= _len({var}) <= {marker.at_most}"
+            if isinstance(marker, SingleLine):
+                quick += f" or not {var}.isalnum() and _line({var}) is not None"
+        careful = f"_c_{var}"
+        source = f"def {careful}(self, {var}):\n" + "".join(f"    {line}\n" for line in code)
+        exec(source + f"    return {var}\n", space)
+        return [f"if {quick}: {var} = {careful}(self, {var})"]
     if bare is bool:
         space[error] = _type_error(where, "true or false")
         return [f"if {var}.__class__ is not _bool: raise {error}({var})"]
@@ -733,11 +778,11 @@ def _read_object(classes: tuple[type[Outbound], ...], value: Mapping[str, Any]) 
         return classes[0].from_wire(value)
     kind = value.get("type")
     for cls in classes:
-        allowed = _strip(_without_none(_HINTS[cls].get("type", Any)))[0]
+        allowed = _strip(_without_none(_hints(cls).get("type", Any)))[0]
         if typing.get_origin(allowed) is Literal and kind in typing.get_args(allowed):
             return cls.from_wire(value)
     names = sorted(
-        str(a) for cls in classes for a in typing.get_args(_strip(_HINTS[cls].get("type", Any))[0])
+        str(a) for cls in classes for a in typing.get_args(_strip(_hints(cls).get("type", Any))[0])
     )
     raise OutboundError(f"unknown type {kind!r}: expected one of {names}")
 
@@ -748,6 +793,7 @@ __all__ = [
     "OutboundError",
     "SingleLine",
     "at_most",
+    "encode",
     "literal",
     "sent",
 ]
