@@ -131,7 +131,7 @@ PARTS = {
     "verify": "the HMAC verifier judging the headers and body",
     "replays": "the memory of signed calls (first use)",
     "parse": "parse_envelope: the body into the envelope models",
-    "card": "the listener building the ticket card (7 models)",
+    "card": "the listener building the ticket card (7 objects)",
     "encode": "the card's JSON (Outbound.to_json)",
     "dispatch": "Bot.dispatch: routing, context, listener, card and its JSON",
 }

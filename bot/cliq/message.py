@@ -184,8 +184,8 @@ class LabelSlide(_Titled, kw_only=True):
     ) -> LabelSlide:
         """Label/value pairs from a mapping or (label, value) pairs (values as `str(value)`)."""
         items = pairs.items() if isinstance(pairs, dict) or isinstance(pairs, Mapping) else pairs
-        data = [  # (`_text`, inlined: every card's labels and values come through here)
-            {(k if isinstance(k, str) else str(k)): (v if isinstance(v, str) else str(v))}
+        data = [  # (every card's labels and values come through here: plain text the cheap way)
+            {k: v} if k.__class__ is str and v.__class__ is str else {_text(k): _text(v)}
             for k, v in items
         ]
         return cls(data=data, title=title, type="label")

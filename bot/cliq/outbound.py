@@ -388,7 +388,8 @@ def _quick_container_code(
         code = [f"_slow = {var}.__class__ is not _list" + "".join(f" or {b}" for b in bounds)]
         if classes is not None:
             space[f"_cls_{var}"] = classes[0] if len(classes) == 1 else classes
-            test = f"not _isinstance(_i, _cls_{var})"
+            space[f"_exact_{var}"] = frozenset(classes)  # (a class test before `isinstance`)
+            test = f"_i.__class__ not in _exact_{var} and not _isinstance(_i, _cls_{var})"
             return [
                 *code,
                 "if not _slow:",
