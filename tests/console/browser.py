@@ -161,16 +161,21 @@ PageAs = Callable[..., Awaitable[Page]]
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def page_as(browser: Browser, served: Served) -> AsyncIterator[PageAs]:
-    """`await page_as(email, viewport=LAPTOP)`: a page signed in as `email` through the sandbox
-    Accounts (`/console/login?login_hint=…`), in a context of its own (own cookies), on
+    """`await page_as(email, viewport=LAPTOP, locale="en-US")`: a page signed in as `email`
+    through the sandbox Accounts (`/console/login?login_hint=…`), in a context of its own (own
+    cookies; the browser's language `locale`, which it sends as Accept-Language), on
     `/console/` (or the page `next` names). The page's JavaScript clock is Playwright's,
     paused at the bot's time, so the timer moves only with `page.clock.run_for(ms)`."""
     contexts: list[BrowserContext] = []
 
     async def open_page(
-        email: str, *, viewport: ViewportSize = LAPTOP, next: str = "/console/"
+        email: str,
+        *,
+        viewport: ViewportSize = LAPTOP,
+        next: str = "/console/",
+        locale: str = "en-US",
     ) -> Page:
-        context = await browser.new_context(viewport=viewport, locale="en-US", timezone_id="UTC")
+        context = await browser.new_context(viewport=viewport, locale=locale, timezone_id="UTC")
         context.set_default_timeout(WAIT_MS)
         contexts.append(context)
         page = await context.new_page()
