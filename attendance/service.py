@@ -103,6 +103,10 @@ class AttendanceService:
     async def rename_status(self, ref: int | str, new_name: str) -> Status:
         return await self.book.rename(ref, new_name)
 
+    async def restore_status(self, ref: int | str) -> Status:
+        """A default status back under its default name (StatusBook.restore)."""
+        return await self.book.restore(ref)
+
     async def retype_status(self, ref: int | str, type: StatusType | str) -> Status:
         return await self.book.retype(ref, type)
 

@@ -18,6 +18,9 @@ from bot.store.db import Database
 
 MAX_CUSTOM = 20
 MAX_NAME = 40
+"""A status name's most characters, once its spaces are folded (`clean_name`)."""
+MAX_SENT = 4 * MAX_NAME
+"""The most characters read of a name as sent, spaces included (more is refused unread)."""
 
 DEFAULTS: list[tuple[int, str, StatusType]] = [
     (CHECK_IN, DEFAULT_NAMES[CHECK_IN], StatusType.ONLINE),
@@ -44,6 +47,11 @@ def name_key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
+def _as_written(text: str) -> str:
+    """`text` with width and spacing forgiven but its case kept (see `name_key`)."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
 def _status(row: Any) -> Status:
     return Status(
         id=row["id"],
@@ -55,8 +63,44 @@ def _status(row: Any) -> Status:
     )
 
 
-def _clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
+INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Unicode general categories a status name may not hold: control characters (NUL, line
+breaks, tabs), format marks (zero-width spaces, bidi overrides), surrogates, private-use and
+unassigned code points, line and paragraph separators."""
+
+ZWJ = "\u200d"
+"""The zero-width joiner: allowed only inside an emoji sequence (between two symbols)."""
+
+
+def _invisible(name: str) -> bool:
+    for i, char in enumerate(name):
+        if unicodedata.category(char) not in INVISIBLE:
+            continue
+        if char == ZWJ and 0 < i < len(name) - 1:
+            around = unicodedata.category(name[i - 1]), unicodedata.category(name[i + 1])
+            if all(c in ("So", "Sk", "Mn") for c in around):
+                continue  # 👩‍💻: one emoji of joined symbols
+        return True
+    return False
+
+
+def clean_name(name: str) -> str:
+    """A status name as typed (chat or console, add or rename) → as kept: Unicode NFC, runs of
+    spaces (any Unicode space) as one, none at the ends. Raises StatusError (said in the
+    reader's language) when it is empty, longer than MAX_NAME characters (or sent with more than
+    `MAX_SENT` characters, spaces included), or holds a control character or invisible mark
+    (`INVISIBLE`), which a person could neither see nor type back. The one place the limit is
+    said: the console and chat refuse with this message."""
+    if len(name) > MAX_SENT:
+        raise StatusError(N_("A status name can have at most {most} characters."), most=MAX_NAME)
+    if _invisible(name):
+        raise StatusError(
+            N_(
+                "A status name cannot hold control characters or invisible marks (line breaks,"
+                " tabs, zero-width spaces, direction marks); type it again."
+            )
+        )
+    cleaned = " ".join(unicodedata.normalize("NFC", name).split())
     if not cleaned:
         raise StatusError(N_("A status needs a name."))
     if len(cleaned) > MAX_NAME:
@@ -122,7 +166,7 @@ class StatusBook:
         return None
 
     async def add(self, name: str, type: StatusType | str) -> Status:
-        name, kind = _clean_name(name), _type(type)
+        name, kind = clean_name(name), _type(type)
         async with self._db.transaction() as tx:
             await self._check_free(tx, name)
             count, _ = await tx.fetchone(
@@ -149,12 +193,37 @@ class StatusBook:
         return await self.get(name)
 
     async def rename(self, ref: int | str, new_name: str) -> Status:
-        status, name = await self.get(ref), _clean_name(new_name)
+        """Rename a status. A default renamed to its own default name in any language, as
+        written (小休憩 → 小休憩, 'Short Break'; width and spacing forgiven, case kept: 'short
+        break' is a rename), gets its default name back (see `restore`)."""
+        status, name = await self.get(ref), clean_name(new_name)
+        if status.builtin and _as_written(name) in {_as_written(w) for w in self._words(status.id)}:
+            return await self.restore(status.id)
         async with self._db.transaction() as tx:
             await self._check_free(tx, name, except_id=status.id)
             await tx.execute(
                 "UPDATE attendance_statuses SET name = ?, renamed = 1 WHERE id = ?",
                 (name, status.id),
+            )
+        return await self.get(status.id)
+
+    async def restore(self, ref: int | str) -> Status:
+        """Give a default status its default name back: not `renamed` any more, so each reader
+        sees it in their language again. Raises StatusError for a custom status (it has no
+        default name), or when another status now holds the default name."""
+        status = await self.get(ref)
+        default = next((name for sid, name, _ in DEFAULTS if sid == status.id), None)
+        if default is None or not status.builtin:
+            raise StatusError(
+                N_("{status} is a custom status: it has no default name to go back to."),
+                status=status,
+            )
+        async with self._db.transaction() as tx:
+            for word in {default, *self._words(status.id)}:
+                await self._check_free(tx, word, except_id=status.id)
+            await tx.execute(
+                "UPDATE attendance_statuses SET name = ?, renamed = 0 WHERE id = ?",
+                (default, status.id),
             )
         return await self.get(status.id)
 

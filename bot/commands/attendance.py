@@ -265,6 +265,7 @@ def _verb_words(words: Words) -> dict[str, str]:
         words.pgettext("verb", "rename"): "rename",
         words.pgettext("verb", "to"): "to",
         words.pgettext("verb", "retype"): "retype",
+        words.pgettext("verb", "restore"): "restore",
         words.pgettext("verb", "delete"): "delete",
     }
 
@@ -393,7 +394,12 @@ async def _statuses(ctx: DeskContext, words: list[str]) -> Message | Banner:
         return people.done(said.gettext("Added {status}.", status=status_label(status, said)))
     if verb == "rename" and cut is not None:
         status = await tracker.rename_status(" ".join(rest[:cut]), " ".join(rest[cut + 1 :]))
-        return people.done(said.gettext("Renamed to {status}.", status=status.name))
+        return people.done(said.gettext("Renamed to {status}.", status=shown_name(status, said)))
+    if verb == "restore" and rest:
+        status = await tracker.restore_status(" ".join(rest))
+        return people.done(
+            said.gettext("{status} has its default name again.", status=shown_name(status, said))
+        )
     if verb == "retype" and len(rest) >= 2:
         status = await tracker.retype_status(" ".join(rest[:-1]), _type(ctx, rest[-1]))
         return people.done(
@@ -410,7 +416,7 @@ async def _statuses(ctx: DeskContext, words: list[str]) -> Message | Banner:
         raise UsageError(
             said.gettext(
                 "Usage: /attendance statuses [add <name> online|offline | rename <old> "
-                "to <new> | retype <name> online|offline | delete <name>]"
+                "to <new> | restore <name> | retype <name> online|offline | delete <name>]"
             )
         )
     lines = [

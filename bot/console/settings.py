@@ -71,6 +71,7 @@ class StatusRow:
     online: bool
     retypable: bool
     deletable: bool
+    restorable: bool  # a default an admin renamed: its default name can come back
 
 
 async def _page(
@@ -122,7 +123,13 @@ async def _page(
     listed = await request.config_dict[ATTENDANCE].statuses()
     statuses = [
         StatusRow(
-            s.id, shown_name(s, words), type_name(s.type, words), s.online, s.retypable, s.deletable
+            s.id,
+            shown_name(s, words),
+            type_name(s.type, words),
+            s.online,
+            s.retypable,
+            s.deletable,
+            s.builtin and s.renamed,
         )
         for s in listed
     ]
@@ -318,10 +325,18 @@ def _status_id(form: Any, words: Words) -> int:
     return int(text)
 
 
-@routes.post("/settings/statuses/{action:add|rename|retype|delete}")
+def _name(form: Any) -> str:
+    """The form's status name as sent ("" when absent): its length and characters are judged by
+    the status rule (attendance.statuses.clean_name), so the console says the same limit."""
+    value = form.get("name", "")
+    return value if isinstance(value, str) else ""
+
+
+@routes.post("/settings/statuses/{action:add|rename|restore|retype|delete}")
 @requires_admin
 async def statuses(request: web.Request) -> web.StreamResponse:
-    """The status list (SPEC A1): add a status, rename one, change its type, delete one."""
+    """The status list (SPEC A1): add a status, rename one, give a default its default name
+    back, change its type, delete one."""
     form = await request.post()
     tracker = request.config_dict[ATTENDANCE]
     action = request.match_info["action"]
@@ -330,13 +345,18 @@ async def statuses(request: web.Request) -> web.StreamResponse:
 
     async def change() -> str:
         if action == "add":
-            added = await tracker.add_status(_field(form, "name", words), _type(form, words))
+            added = await tracker.add_status(_name(form), _type(form, words))
             return words.gettext("Added {status} ({type}).", status=shown_name(added, words),
                                  type=type_name(added.type, words))  # fmt: skip
         status = _status_id(form, words)
         if action == "rename":
-            renamed = await tracker.rename_status(status, _field(form, "name", words))
+            renamed = await tracker.rename_status(status, _name(form))
             return words.gettext("Renamed to {status}.", status=shown_name(renamed, words))
+        if action == "restore":
+            restored = await tracker.restore_status(status)
+            return words.gettext(
+                "{status} has its default name again.", status=shown_name(restored, words)
+            )
         if action == "retype":
             retyped = await tracker.retype_status(status, _type(form, words))
             return words.gettext("{status} is now {type}.", status=shown_name(retyped, words),

@@ -42,8 +42,8 @@ async def test_defaults_start_unrenamed_and_a_rename_is_recorded(svc: Attendance
     assert renamed.renamed and not renamed.default_name
     custom = await svc.add_status("Training", "offline")
     assert not custom.default_name  # a custom status is always shown as written
-    again = await svc.rename_status("Check In", "Check In")  # the admin wrote it: kept so
-    assert again.renamed
+    again = await svc.rename_status("Check In", "Check In")  # its own default name: restored
+    assert not again.renamed and again.default_name
     await svc.purge()  # the defaults come back under their default names
     assert [s.default_name for s in await svc.statuses()] == [True] * 4
 
@@ -86,8 +86,10 @@ async def test_a_name_that_would_find_another_status_is_refused(
             await bilingual.add_status(clash, "offline")
     with pytest.raises(StatusError, match="already a status named Check In"):
         await bilingual.rename_status("Team meeting", "出勤")
-    # a default may be renamed to its own name in the other language (then shown as written)
-    assert (await bilingual.rename_status("Check Out", "退勤")).name == "退勤"
+    # a default renamed to its own name in the other language gets its default name back
+    # (shown in each reader's language), never pinned as written
+    back = await bilingual.rename_status("Check Out", "退勤")
+    assert back.name == "Check Out" and not back.renamed
 
 
 async def test_a_custom_status_named_like_a_renamed_default_wins_by_its_own_name(

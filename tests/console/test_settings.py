@@ -237,7 +237,6 @@ async def test_a_status_id_too_long_or_not_a_number_is_refused_as_such(
         ("/console/settings/switch", {"kind": "status" + " " * 40, "where": "dm", "on": "off"},
          "Notification"),
         ("/console/settings/digest", {"place": "org:desk", "at": "08:00", "zone": "Z" * 65}, "Zone"),
-        ("/console/settings/statuses/add", {"name": "N" * 201, "type": "online"}, "status name"),
     ],
 )  # fmt: skip
 async def test_a_field_longer_than_its_limit_is_refused_never_cut(
