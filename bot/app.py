@@ -253,8 +253,9 @@ def create_app(
                             [
                                 app[SCHEDULER].run_forever,
                                 partial(app[POLLER].run_forever, config.desk.poll_seconds),
-                                partial(sweep_attendance, app[ATTENDANCE]),
+                                partial(sweep_attendance, app[ATTENDANCE], app[CLOCK]),
                             ],
+                            app[CLOCK],
                         )
                     )
                 )

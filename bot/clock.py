@@ -1,4 +1,9 @@
-"""The one clock: every component that needs "now" takes a Clock, so tests can freeze time."""
+"""The one clock: every component that needs "now" takes a Clock, so tests can freeze time.
+
+Workers wait on the same clock (`Clock.sleep`): on the system clock that is a real pause; on a
+test's `FrozenClock` it ends when the test moves the clock past it, so tests move time instead
+of sleeping; on the sandbox world's `MovableClock` it ends when real time or a move gets there.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,10 @@ class Clock(Protocol):
         """The current time, timezone-aware, in UTC."""
         ...
 
+    async def sleep(self, seconds: float) -> None:
+        """Return once this clock has moved `seconds` forward (at once if ≤ 0)."""
+        ...
+
 
 class SystemClock:
     """Wall-clock time."""
@@ -30,6 +39,10 @@ class SystemClock:
         """The current time, timezone-aware, in UTC."""
         return datetime.now(UTC)
 
+    async def sleep(self, seconds: float) -> None:
+        """A real pause of `seconds`."""
+        await asyncio.sleep(max(0.0, seconds))
+
 
 class FrozenClock:
     """A clock that moves only when told to: deterministic tests without sleeps."""
@@ -37,19 +50,47 @@ class FrozenClock:
     def __init__(self, start: datetime | str = "2026-01-05T09:00:00+00:00") -> None:
         """`start` is an aware datetime or an ISO 8601 string; a naive one is taken as UTC."""
         self._now = _aware(datetime.fromisoformat(start) if isinstance(start, str) else start)
+        self._sleepers: list[tuple[datetime, asyncio.Future[None]]] = []
 
     def now(self) -> datetime:
         """The frozen instant (UTC); it changes only through `set` and `advance`."""
         return self._now
 
     def set(self, when: datetime | str) -> None:
-        """Jump to `when` (an aware datetime or ISO 8601 string), forward or back."""
+        """Jump to `when` (an aware datetime or ISO 8601 string), forward or back; the sleeps
+        it reaches end."""
         self._now = _aware(datetime.fromisoformat(when) if isinstance(when, str) else when)
+        self._wake_sleepers()
 
     def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
-        """Move forward by `delta` or by timedelta keyword arguments (`minutes=5`)."""
+        """Move forward by `delta` or by timedelta keyword arguments (`minutes=5`); the sleeps
+        it reaches end."""
         self._now += delta if delta is not None else timedelta(**kwargs)
+        self._wake_sleepers()
         return self._now
+
+    @property
+    def wakes(self) -> list[datetime]:
+        """When the sleeps waiting on this clock now end (tests wait until a worker sleeps)."""
+        return sorted(at for at, woken in self._sleepers if not woken.done())
+
+    async def sleep(self, seconds: float) -> None:
+        """Return once the clock has been moved `seconds` forward (never by itself)."""
+        until = self._now + timedelta(seconds=seconds)
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sleepers.append((until, woken))
+        try:
+            await woken
+        finally:
+            self._sleepers = [(at, f) for at, f in self._sleepers if f is not woken]
+
+    def _wake_sleepers(self) -> None:
+        for until, woken in self._sleepers:
+            if until <= self._now and not woken.done() and not woken.get_loop().is_closed():
+                woken.set_result(None)
 
 
 @cache
@@ -152,6 +193,20 @@ class MovableClock:
                 await listener()
             except Exception:
                 log.exception("a listener of the movable clock failed")
+
+    async def sleep(self, seconds: float) -> None:
+        """Return once this clock has reached `seconds` from now: as its base clock's time
+        passes, or at once when a move gets there."""
+        until = self.now() + timedelta(seconds=seconds)
+        while (left := (until - self.now()).total_seconds()) > 0:
+            passing = asyncio.ensure_future(self.base.sleep(left))
+            moved = asyncio.ensure_future(self.wait_moved(self.version))
+            try:
+                await asyncio.wait((passing, moved), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in (passing, moved):
+                    waiting.cancel()
+                await asyncio.gather(passing, moved, return_exceptions=True)
 
     async def wait_moved(self, after: int) -> int:
         """Wait until `version` is other than `after` (the clock moved since, or it is another

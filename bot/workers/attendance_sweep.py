@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from attendance.service import AttendanceService
+from bot.clock import Clock
 from bot.store.db import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -16,11 +15,9 @@ EVERY_SECONDS = 60.0
 """Seconds between sweeps."""
 
 
-async def sweep_attendance(
-    attendance: AttendanceService, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-) -> None:
-    """Sweep every `EVERY_SECONDS` until cancelled; a failed sweep is logged and retried at
-    the next one (a store that cannot be written is waited out)."""
+async def sweep_attendance(attendance: AttendanceService, clock: Clock) -> None:
+    """Sweep every `EVERY_SECONDS` of `clock` until cancelled; a failed sweep is logged and
+    retried at the next one (a store that cannot be written is waited out)."""
     while True:
         try:
             await attendance.sweep()
@@ -28,4 +25,4 @@ async def sweep_attendance(
             log.warning("attendance sweep waits: the store cannot be written (%s)", exc.reason)
         except Exception:
             log.exception("attendance sweep failed")
-        await sleep(EVERY_SECONDS)
+        await clock.sleep(EVERY_SECONDS)

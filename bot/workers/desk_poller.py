@@ -17,7 +17,6 @@ is still seen; seeing it twice is harmless (the inbox drops the repeated dedupe 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -89,7 +88,7 @@ class DeskPoller:
         return accepted
 
     async def run_forever(self, every: float) -> None:
-        """Poll every `every` seconds (`[desk] poll_seconds`)."""
+        """Poll every `every` seconds (`[desk] poll_seconds`) of the injected clock."""
         while True:
             try:
                 await self.run_once()
@@ -97,7 +96,7 @@ class DeskPoller:
                 log.warning("Desk poll waits for Desk: %s", exc)
             except Exception:
                 log.exception("Desk poll failed")
-            await asyncio.sleep(every)
+            await self._clock.sleep(every)
 
     async def _remember_unresolved(self) -> None:
         """Snapshot every ticket not closed (once, on the first poll), so their later

@@ -15,6 +15,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
+from bot.clock import Clock
 from bot.store.db import Lease
 
 log = logging.getLogger(__name__)
@@ -27,13 +28,13 @@ CHECK_SECONDS = 5.0
 async def lead(
     lease: Lease,
     loops: Sequence[Callable[[], Awaitable[None]]],
+    clock: Clock,
     *,
     every: float = CHECK_SECONDS,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
-    """Run `loops` (each a worker's run-forever) while this process holds `lease`; wait for it
-    while another process does; stop them if it is lost. Runs until cancelled (then gives the
-    lease up)."""
+    """Run `loops` (each a worker's run-forever) while this process holds `lease`, asking every
+    `every` seconds of `clock`; wait for it while another process does; stop them if it is
+    lost. Runs until cancelled (then gives the lease up)."""
     running: list[asyncio.Future[None]] = []
     try:
         while True:
@@ -45,7 +46,7 @@ async def lead(
                 log.warning("the %s lease was lost: another process runs the scheduler", LEASE)
                 await _stop(running)
                 running = []
-            await sleep(every)
+            await clock.sleep(every)
     finally:
         await _stop(running)
         await lease.release()

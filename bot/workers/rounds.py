@@ -39,7 +39,7 @@ async def run_rounds(
 
     After each round: if `paused()`, wait the pause backoff; else ask `next_due()` (a UTC
     datetime, or None when nothing waits) and start the next round at once when it is due,
-    otherwise wait until then, at most `IDLE_SECONDS`, or until `wake` is set."""
+    otherwise wait until then on `clock`, at most `IDLE_SECONDS`, or until `wake` is set."""
     paused_for = 0.0
     while True:
         wake.clear()
@@ -57,7 +57,16 @@ async def run_rounds(
             wait = IDLE_SECONDS if upcoming is None else (upcoming - clock.now()).total_seconds()
             if wait <= 0:
                 continue  # more is due already: no pause between rounds
-        try:
-            await asyncio.wait_for(wake.wait(), timeout=min(wait, IDLE_SECONDS))
-        except TimeoutError:
-            pass
+        await woken_or_slept(wake, clock, min(wait, IDLE_SECONDS))
+
+
+async def woken_or_slept(wake: asyncio.Event, clock: Clock, seconds: float) -> None:
+    """Return once `wake` is set or `clock` has moved `seconds` forward, whichever is first."""
+    woken = asyncio.ensure_future(wake.wait())
+    slept = asyncio.ensure_future(clock.sleep(seconds))
+    try:
+        await asyncio.wait((woken, slept), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiting in (woken, slept):
+            waiting.cancel()
+        await asyncio.gather(woken, slept, return_exceptions=True)

@@ -15,7 +15,6 @@ round, and one job failing never stops the others.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -93,6 +92,7 @@ class Scheduler:
         return queued
 
     async def run_forever(self, every: float = 60.0) -> None:
+        """A round every `every` seconds of the injected clock, until cancelled."""
         while True:
             try:
                 await self.run_once()
@@ -100,7 +100,7 @@ class Scheduler:
                 log.warning("scheduler waits: the store cannot be written (%s)", exc.reason)
             except Exception:
                 log.exception("scheduler round failed")
-            await asyncio.sleep(every)
+            await self._clock.sleep(every)
 
     # --- the daily digest (SPEC D9) ----------------------------------------------------------
 

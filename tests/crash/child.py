@@ -113,7 +113,7 @@ async def lead_digests(path: str, day: str) -> None:
             await asyncio.sleep(0.2)
 
     print("ready", flush=True)
-    await lead(db.lease(LEASE), [digests], every=0.2)
+    await lead(db.lease(LEASE), [digests], SystemClock(), every=0.2)
 
 
 def whole_store_locks() -> None:

@@ -3,12 +3,16 @@ same notifications arrive through the same inbox with the same dedupe (issue 9).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import pytest
 
 from bot.config import Config
 from bot.desk.errors import DeskError
 from tests.deskbot.conftest import Deskbot
 from tests.deskbot.test_notifications import change, comment, settle
+from tests.deskbot.test_worker_waits import asleep
 
 
 @pytest.fixture
@@ -90,3 +94,40 @@ async def test_a_poll_that_fails_midway_loses_no_change(deskbot: Deskbot) -> Non
     assert await polled(deskbot) == 2
     texts = [m["body"]["text"] for m in await settle(deskbot)]
     assert any("On Hold" in t for t in texts) and any("Comment added" in t for t in texts)
+
+
+async def test_the_poller_polls_again_when_the_clock_has_moved_its_interval(
+    deskbot: Deskbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = str(deskbot.client.make_url("")).rstrip("/")
+    deskbot.subscribe()
+    await deskbot.parts.installation.install(url)  # its first poll starts the window
+    poller = deskbot.parts.poller
+    polls: list[int] = []
+    polled_now = asyncio.Event()
+    poll = poller.run_once
+
+    async def counted() -> int:
+        polls.append(await poll())
+        polled_now.set()
+        return polls[-1]
+
+    monkeypatch.setattr(poller, "run_once", counted)
+    running = asyncio.ensure_future(poller.run_forever(60))
+    try:
+        await asyncio.wait_for(polled_now.wait(), 30)  # the loop's first poll, at once
+        await change(deskbot, 115, actor="maria@example.com", status="Closed")
+        polled_now.clear()
+        await asleep(deskbot.clock, 60)
+        deskbot.clock.advance(seconds=59)  # not yet: the poller sleeps on for the last second
+        await asleep(deskbot.clock, 1)
+        assert polls == [0]
+        deskbot.clock.advance(seconds=1)  # its minute has passed: it polls, no real time spent
+        await asyncio.wait_for(polled_now.wait(), 30)
+        assert polls == [0, 1]  # and finds the change
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+    [closed] = await settle(deskbot)
+    assert "Ticket closed" in closed["body"]["text"]
