@@ -254,17 +254,18 @@ class Bot:
         return None
 
     def _command(self, env: Envelope) -> Run:
-        command = self.find_command(env.name)
+        command = self.router.find_command(env.name)
         if command is None:
             log.warning("no command listener for /%s: answered usage", env.name)
             return _constant(
                 lambda ctx: answers.usage(self, env, ctx.words, unknown=f"/{env.name}")
             )
-        args = env.params.arguments if isinstance(env.params.arguments, str) else ""
-        if env.params.selections and env.selected:
+        params = env.params
+        args = params.arguments if isinstance(params.arguments, str) else ""
+        if params.selections and env.selected:
             # A picked suggestion is what the user meant: `/ticket 11` + "#115" → "#115".
             args = " ".join(env.selected)
-        if command.extra_words(args, ENGLISH) is not None:
+        if command.takes is not None and command.extra_words(args, ENGLISH) is not None:
             log.info("/%s with more than it takes: answered usage", command.name)
             return _constant(
                 lambda ctx: answers.usage(
@@ -272,12 +273,14 @@ class Bot:
                 )
             )
         args = args.strip()
-        return _guarded(
-            lambda ctx: command.listener(ctx, args),
-            admin=command.admin,
-            requires=command.requires,
-            args=args,
-        )
+        listener = command.listener
+
+        def call(ctx: Context) -> Awaitable[Any]:
+            return listener(ctx, args)
+
+        if command.admin is False and command.requires is None:
+            return call  # (most commands: no guard to wrap it in)
+        return _guarded(call, admin=command.admin, requires=command.requires, args=args)
 
     def _suggestion(self, env: Envelope) -> Run | None:
         name = env.name.lstrip("/").lower()
