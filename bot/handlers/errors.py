@@ -18,22 +18,25 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _PREFIX = os.urandom(3).hex()
 _counter = itertools.count(1)
 REQUEST_ID = web.RequestKey("request_id", str)
+BUSY: set[object] = set()
+"""Connections (aiohttp request handlers) running a request right now, removed when it ends:
+the connection cap (`bot.handlers.serving.ConnectionCap`) never closes one of these."""
 
 
 def json_error(status: int, error: str, reason: str, **extra: str) -> web.Response:
     return web.json_response({"error": error, "reason": reason, **extra}, status=status)
 
 
-def new_request_id() -> str:
-    """Cheap, unique within a process, and distinct across restarts."""
-    return f"{_PREFIX}-{next(_counter)}"
-
-
 @web.middleware
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Give every request an id, and turn every failure into a JSON body."""
-    request_id = new_request_id()
+    """Give every request an id (`REQUEST_ID`, and the `X-Request-Id` header of its answer),
+    note its connection as running a request meanwhile (`BUSY`), and turn every failure into a
+    JSON body. (One middleware for all three: each layer costs aiohttp a coroutine per request.)
+    """
+    request_id = f"{_PREFIX}-{next(_counter)}"  # unique in the process, distinct across restarts
     request[REQUEST_ID] = request_id
+    protocol = request.protocol
+    BUSY.add(protocol)
     try:
         response = await handler(request)
     except web.HTTPException as exc:
@@ -52,6 +55,8 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
     except Exception:
         log.exception("unhandled error [ref %s]", request_id)
         response = json_error(500, "internal_error", "unexpected error", reference=request_id)
+    finally:
+        BUSY.discard(protocol)
     if not response.prepared:  # an overrun answer went out early, with its id already set
         response.headers["X-Request-Id"] = request_id
         if request.body_exists and not request.content.is_eof():

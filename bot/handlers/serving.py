@@ -28,11 +28,10 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
-from aiohttp.typedefs import Middleware
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
-from bot.handlers.errors import json_error
+from bot.handlers.errors import BUSY, json_error
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +53,6 @@ class EdgeLimits:
 
 
 LIMITS = web.AppKey("edge_limits", EdgeLimits)
-BUSY: set[object] = set()
-"""Connections (aiohttp request handlers) running a request right now (removed when it ends)."""
 
 
 class BodyTimeout(Exception):
@@ -126,22 +123,6 @@ def body_timeout_answer(error: BodyTimeout) -> web.Response:
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def marking_busy(middleware: Middleware) -> Middleware:
-    """`middleware`, with the connection noted as running a request (`BUSY`) meanwhile, so the
-    cap never closes it: one aiohttp layer for both (each layer costs a coroutine per request)."""
-
-    @web.middleware
-    async def marked(request: web.Request, handler: Handler) -> web.StreamResponse:
-        protocol = request.protocol
-        BUSY.add(protocol)
-        try:
-            return await middleware(request, handler)
-        finally:
-            BUSY.discard(protocol)
-
-    return marked
 
 
 class _QuietProtocolErrors(logging.Filter):
@@ -353,7 +334,6 @@ __all__ = [
     "GuardedSite",
     "body_timeout_answer",
     "expect_judged",
-    "marking_busy",
     "read_body",
     "start_server",
 ]

@@ -9,7 +9,7 @@ from bot.cliq.verify import Verifier
 from bot.dispatch import Bot
 from bot.handlers import cliq, health
 from bot.handlers.errors import errors_as_json
-from bot.handlers.serving import LIMITS, EdgeLimits, marking_busy, quiet_protocol_errors
+from bot.handlers.serving import LIMITS, EdgeLimits, quiet_protocol_errors
 
 
 def make_web_app(
@@ -23,9 +23,7 @@ def make_web_app(
     """
     limits = limits or EdgeLimits()
     quiet_protocol_errors()
-    app = web.Application(
-        middlewares=[marking_busy(errors_as_json)], client_max_size=limits.max_body_bytes
-    )
+    app = web.Application(middlewares=[errors_as_json], client_max_size=limits.max_body_bytes)
     app[LIMITS] = limits
     app[cliq.BOT] = bot
     app[cliq.VERIFIER] = verifier
