@@ -13,7 +13,12 @@ divided by the difference of requests is the instructions one request costs, sta
 out. Unlike requests/second on a shared machine, the count barely moves from run to run, so it
 shows what a change to the code is worth. `--parts` also counts deskbot's parts one by one
 (verification, replay memory, parsing, the card, its JSON, dispatch), each alone on the same
-inputs, and what is left beyond the bare handler (the edge).
+inputs, and what is left beyond the bare handler (the edge). `--profile NAME` runs one server
+or part under `valgrind --tool=callgrind` instead and prints the C functions that cost the most
+per request (inclusive, the same difference of two runs): where the interpreter spends it
+(`slot_tp_getattr_hook` is a pydantic model's attribute read, `_hashlib` the HMAC, the
+`_pydantic_core` addresses the models, `lru_cache_call`/`partial_call` aiohttp's middleware;
+a recursive function, marked `'2`, is counted once per level it nests).
 """
 
 from __future__ import annotations
@@ -212,6 +217,55 @@ def count_instructions(name: str, count: int) -> int:
         return int(summary.group(1))
 
 
+def callgrind_functions(name: str, count: int) -> dict[str, int]:
+    """Inclusive instructions by C function over a whole run of `name` with `count` requests."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder, "cg.out")
+        subprocess.run(
+            [
+                *("valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"),
+                *(sys.executable, __file__, "--serve", name, "--count", str(count)),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        listing = subprocess.run(
+            ["callgrind_annotate", "--inclusive=yes", "--threshold=100", str(out)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    found: dict[str, int] = {}
+    for line in listing.splitlines():
+        row = re.match(r"\s*([\d,]+) \([^)]*\)\s+\S*?([^/\s]+:[^\s\[]+)(?: \[.*/([^/]+)\])?", line)
+        if row:
+            function = row.group(2)
+            if function.startswith("???") and row.group(3):  # no symbol: name its library
+                function += f" in {row.group(3).split('.')[0]}"
+            found[function] = found.get(function, 0) + int(row.group(1).replace(",", ""))
+    return found
+
+
+PLUMBING = re.compile(
+    r"^(\?\?\?:0x0000000004|\?\?\?:\(below|ceval|pycore_c|call\.c|pythonrun|main\.c|python\.c|"
+    r"libc|genobject|abstract\.c|methodobject|context\.c|classobject|_asynciomodule\.c:task_)"
+)
+"""The interpreter's own call machinery, around everything: left out of the profile."""
+
+
+def profile(name: str, shown: int = 60) -> None:
+    """Print the C functions of `name` by inclusive instructions per request."""
+    few, many = callgrind_functions(name, FEW), callgrind_functions(name, MANY)
+    per = {
+        f: (many.get(f, 0) - few.get(f, 0)) / (MANY - FEW)
+        for f in set(few) | set(many)
+        if not PLUMBING.match(f)
+    }
+    print(f"{name}: inclusive instructions per request by C function (callgrind)")
+    for function, count in sorted(per.items(), key=lambda item: -item[1])[:shown]:
+        print(f"{count / 1000:>9.1f} k  {function}")
+
+
 def per_request(name: str) -> float:
     return (count_instructions(name, MANY) - count_instructions(name, FEW)) / (MANY - FEW)
 
@@ -224,9 +278,15 @@ def main() -> None:
     parser.add_argument(
         "--parts", action="store_true", help="also count deskbot's parts, each on its own"
     )
+    parser.add_argument(
+        "--profile", choices=SERVERS + list(PARTS), help="the C functions of one, by cost"
+    )
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.count)
+        return
+    if args.profile:
+        profile(args.profile)
         return
     results = {name: per_request(name) for name in args.only or SERVERS}
     for name, count in results.items():
