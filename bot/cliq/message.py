@@ -10,9 +10,10 @@ fields left out, buttons at the top level, label slides as one-key objects.
 
 The objects are `Outbound` ones (bot/cliq/outbound.py): a broken limit is an `OutboundError` (a
 ValueError) naming it; `replace(**changes)` gives a changed copy, `from_wire(dict)` reads Cliq's
-JSON back. The limits follow Cliq's message-card and bot-response pages (reference/cliq.md §1.6:
-https://www.zoho.com/cliq/help/platform/message-card-objects.html for cards, slides and buttons,
-https://www.zoho.com/cliq/help/restapi/v2/#Post_Message for the text).
+JSON back. The limits are those of reference/cliq.md §1.6, where sources differ the smaller:
+Cliq's v3 message-card and button documents (https://www.zoho.com/cliq/help/restapi/v3/messagecards/
+for cards and slides, https://www.zoho.com/cliq/help/restapi/v3/buttons/ for buttons and their
+actions) and the REST message posts for the text (5000 characters).
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ def _confirm(name: str) -> Limit:
 
 
 class Confirm(Outbound, kw_only=True):
-    """The confirmation Cliq shows before a button's action runs (message-card-objects.html:
-    each text at most 100 characters, the input's at most 300)."""
+    """The confirmation Cliq shows before a button's action runs (v3 buttons document: each
+    text at most 100 characters, the input's at most 300)."""
 
     title: Annotated[str, _confirm("title")]
     description: Annotated[str, _confirm("description")] | None = None
@@ -49,8 +50,8 @@ class Confirm(Outbound, kw_only=True):
 
 
 class ButtonAction(Outbound, kw_only=True):
-    """What a click does (message-card-objects.html: a URL at most 256 characters, copied text
-    at most 200). An action is frozen, so many buttons may share one; its limits run once, when
+    """What a click does (v3 buttons document: a URL at most 256 characters, copied text at
+    most 200). An action is frozen, so many buttons may share one; its limits run once, when
     it is built, not again for each button holding it."""
 
     type: Literal["invoke.function", "open.url", "preview.url", "system.api", "copy"]
@@ -82,8 +83,8 @@ Line = Annotated[str, SingleLine()]
 
 
 class Button(Outbound, kw_only=True):
-    """A message button (message-card-objects.html: label 1-20 characters, key and hint at
-    most 100; `+` or `-` for its colour)."""
+    """A message button (https://www.zoho.com/cliq/help/restapi/v3/buttons/: label 1-20
+    characters, key and hint at most 100; `+` or `-` for its colour)."""
 
     label: ButtonLabel
     action: ButtonAction
@@ -249,7 +250,7 @@ class SuggestionList(Outbound, kw_only=True):
 
 
 class Message(Outbound, kw_only=True):
-    """A bot message (message-card-objects.html, Post_Message): text at most 5000 characters,
+    """A bot message (v3 messagecards; the REST posts' text limit): text at most 5000 characters,
     at most 20 slides holding at most 10,000 characters of text in all, at most 5 buttons;
     something to show (text, a card or slides)."""
 
@@ -321,7 +322,8 @@ def _chars(value: Any) -> int:
 
 
 class MessageEdit(Message, kw_only=True):
-    """Replaces the message that carried the clicked button (button and form handlers only)."""
+    """Replaces the message that carried the clicked button (button and form handlers only;
+    https://www.zoho.com/cliq/help/platform/cliq-message-edit.html)."""
 
     type: Literal["message_edit"] = sent("message_edit")
 
@@ -332,8 +334,9 @@ class MessageEdit(Message, kw_only=True):
 
 
 class Banner(Outbound, kw_only=True):
-    """A banner answer (bot-response pages): text at most 50 characters (Zoho's form-controller
-    banner; Cliq's banner page gives none), shown literally."""
+    """A banner answer (https://www.zoho.com/cliq/help/platform/cliq-banner.html): text at most
+    50 characters (Zoho's form-controller banner; Cliq's banner page gives none), shown
+    literally."""
 
     type: Literal["banner"] = sent("banner")
     text: Annotated[str, chars("banner text", limits.BANNER_TEXT), SingleLine(limits.BANNER_TEXT)]
@@ -355,7 +358,8 @@ class Suggestions(Outbound, kw_only=True):
 
 
 class CommandSuggestion(Outbound, kw_only=True):
-    """One entry of a command's suggestion list (suggestion handler)."""
+    """One entry of a command's suggestion list (suggestion handler; at most 10 in a list,
+    https://www.zoho.com/cliq/help/platform/command-suggestion.html)."""
 
     title: str
     description: str | None = None

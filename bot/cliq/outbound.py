@@ -174,7 +174,9 @@ class Outbound(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
             raise TypeError(f"{cls.__name__}: put the class's own rules in _check")
         space: dict[str, Any] = {}
         post_init = types.FunctionType(_PLACEHOLDER, space, "__post_init__")
-        local = dict(sys._getframe(1).f_locals)  # (names of a function the class is made in)
+        frame = sys._getframe(1)  # where the class statement runs
+        # (the names of a function the class is made in; a module's are read live)
+        local = {} if frame.f_locals is frame.f_globals else dict(frame.f_locals)
 
         def compile_now() -> None:
             if cls not in _HINTS:
