@@ -319,6 +319,8 @@ async def test_a7_the_week_and_the_report_in_the_readers_language(
         en=["My week", "Week of 2 – 8 Mar 2026 (Asia/Tokyo): 8 h worked.", "Mon 2 Mar"],
         ja=["今週の出退勤", "2026年3月2日～8日の週(Asia/Tokyo):労働時間 8時間。", "3月2日(月)"],
     )
+    labels = [label for pair in week.slides[0]["data"] for label in pair]
+    assert len(labels) == len(set(labels)), labels  # the times (In/Out) are not the statuses
     monday = dict(p for pair in week.slides[0]["data"] for p in pair.items())
     assert monday == {
         term(lang, "In", "report"): "10:00",
@@ -329,6 +331,10 @@ async def test_a7_the_week_and_the_report_in_the_readers_language(
     }
     table = await agent.click(term(lang, "Table view", "button"))
     reads(table, lang, en=["Your week", "Mon 2", "Total"], ja=["今週", "2日(月)", "合計"])
+    rows = [next(iter(row.values())) for row in table.slides[0]["data"]["rows"]]
+    assert len(rows) == len(set(rows)), rows
+    if lang == "ja":
+        assert {"出勤時刻", "退勤時刻", "出勤"} <= set(labels) & set(rows), (labels, rows)
     report = await admin.command("attendance", "レポート agent@example.com 2026-03-02 2026-03-02")
     reads(
         report,
