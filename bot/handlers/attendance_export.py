@@ -13,7 +13,7 @@ from datetime import date
 from aiohttp import web
 
 from attendance.errors import AttendanceError
-from bot.handlers.errors import json_error
+from bot.handlers.pages import link_refused, reader_words, refusal
 from bot.i18n import Languages, Words
 from bot.parts import ATTENDANCE, EXPORT_LINKS
 from bot.store.links import LinkRefused
@@ -44,23 +44,48 @@ async def send_csv(
 
 
 def routes() -> list[web.RouteDef]:
-    """`GET /attendance/export?k=<token>[&lang=<language>]`: 403 for a link this bot did not
-    make (or one expired, or made for something else), 400 for a period the attendance
-    service refuses or a language the bot does not speak."""
+    """`GET /attendance/export?k=<token>[&lang=<language>]`: 403 for a link that opens no
+    export (not ours, expired, made for something else), 400 for a period the attendance
+    service refuses or a language the bot does not speak. A refusal is a page in its reader's
+    language (the link's person's, else the browser's: bot/handlers/pages.py), or JSON to a
+    client that asks for it."""
     languages = Languages()
 
     async def download(request: web.Request) -> web.StreamResponse:
         try:
             asked = await request.app[EXPORT_LINKS].read(request.query.get("k", ""))
         except LinkRefused as exc:
-            return json_error(403, "forbidden", exc.reason)
+            reader = await reader_words(request, exc.owner)
+            return refusal(
+                request,
+                403,
+                "forbidden",
+                exc.reason,
+                reader,
+                reader.gettext("No attendance export"),
+                link_refused(reader, exc),
+                reader.gettext("Ask Deskbot for a new link with /attendance export."),
+            )
         lang = request.query.get("lang")
         words: Words | None = None
         if lang is not None:
             code = languages.code(lang)
             if code not in languages.available:
                 spoken = ", ".join(languages.available)
-                return json_error(400, "bad_request", f"lang is one of {spoken}, or left out")
+                reader = await reader_words(request, asked.owner)
+                return refusal(
+                    request,
+                    400,
+                    "bad_request",
+                    f"lang is one of {spoken}, or left out",
+                    reader,
+                    reader.gettext("No attendance export"),
+                    reader.gettext(
+                        "The file's columns can be named in {languages}; leave lang= out for"
+                        " the names programs read.",
+                        languages=spoken,
+                    ),
+                )
             words = languages.words(code)
         start, end = asked.start, asked.end
         try:
@@ -68,7 +93,9 @@ def routes() -> list[web.RouteDef]:
                 asked.agents, start, end, asked.zone, words
             )
         except AttendanceError as exc:
-            return json_error(400, "bad_request", str(exc))
+            reader = await reader_words(request, asked.owner)
+            title = reader.gettext("No attendance export")
+            return refusal(request, 400, "bad_request", str(exc), reader, title, exc.text(reader))
         return await send_csv(request, chunks, start, end, words.language if words else "")
 
     return [web.get("/attendance/export", download)]

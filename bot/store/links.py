@@ -42,15 +42,29 @@ MIGRATIONS = [
 
 TOKEN_BYTES = 18  # 24 characters in base64url, no padding
 TOKEN_LENGTH = 24
-MAX_TOKEN = 64  # longer input is not ours: refused before hashing
 
 
 class LinkRefused(Exception):
-    """A token that is not (or no longer) a link for this purpose; `reason` is fit to show."""
+    """A token that is not (or no longer) a link for this purpose.
 
-    def __init__(self, reason: str) -> None:
+    `kind` says which, for a page to explain in its reader's words: `forged` (not shaped like
+    any token this module makes: never ours), `unknown` (shaped like ours but not stored: it
+    expired and was deleted, or never was; the two cannot be told apart, since only digests are
+    stored), `expired` (stored, past its time), `elsewhere` (ours, made for another purpose).
+    `reason` is the English fit to show; `owner` the e-mail of the person the link was made
+    for, where the store still knows it (`expired`, `elsewhere`), else None."""
+
+    def __init__(self, kind: str, reason: str, owner: str | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.kind, self.reason, self.owner = kind, reason, owner
+
+
+FORGED = "this link was not made by this bot"
+UNKNOWN = "this link is not valid or has expired; ask the bot for a new one"
+EXPIRED = "this link has expired; ask the bot for a new one"
+ELSEWHERE = "this link is not for this page; ask the bot for a new one"
+TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+"""base64url without padding (RFC 4648 §5): what `secrets.token_urlsafe` writes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +106,21 @@ class Links:
         return token
 
     async def redeem(self, purpose: str, token: str) -> Link:
-        """What the link `token` was issued for; LinkRefused when it is not a link of ours for
-        `purpose`, or has expired. Any text is judged (empty, non-ASCII, oversize included)."""
-        if not token or len(token) > MAX_TOKEN or not token.isascii():
-            raise LinkRefused("this link was not made by this bot")
+        """What the link `token` was issued for; LinkRefused (its `kind` says why) when it is not
+        a link of ours for `purpose`, or has expired. Any text is judged (empty, non-ASCII,
+        oversize included): only a token of `TOKEN_LENGTH` base64url characters is looked up."""
+        if len(token) != TOKEN_LENGTH or not TOKEN_ALPHABET.issuperset(token):
+            raise LinkRefused("forged", FORGED)
         row = await self._db.fetchone(
             "SELECT purpose, owner, payload, expires_ms FROM links WHERE digest = ?",
             (_digest(token),),
         )
-        if row is None or row["purpose"] != purpose:
-            raise LinkRefused("this link was not made by this bot")
+        if row is None:
+            raise LinkRefused("unknown", UNKNOWN)
+        if row["purpose"] != purpose:
+            raise LinkRefused("elsewhere", ELSEWHERE, row["owner"])
         if row["expires_ms"] < self._now_ms():
-            raise LinkRefused("this link has expired; ask the bot for a new one")
+            raise LinkRefused("expired", EXPIRED, row["owner"])
         return Link(row["purpose"], row["owner"], json.loads(row["payload"]))
 
     def _now_ms(self) -> int:

@@ -410,7 +410,10 @@ async def test_a8_the_csv_keeps_its_column_names_and_lang_names_them_for_people(
     assert japanese[1][7:10] == ["2:00:00", "7200", "900"]
     plain = url.removesuffix("&lang=ja")
     assert rows_of(await download(deskbot, plain + "&lang=en_GB"))[0][:2] == ["Date", "Agent name"]
-    bad = await deskbot.client.get(plain[plain.index("/attendance/export") :] + "&lang=fr")
+    bad = await deskbot.client.get(
+        plain[plain.index("/attendance/export") :] + "&lang=fr",
+        headers={"Accept": "application/json"},
+    )
     assert bad.status == 400 and "lang" in (await bad.json())["reason"]
     refused = await agent.command("attendance", "export lang=fr")
     problem = refused.text.splitlines()[0]  # then the command's usage, the framework's

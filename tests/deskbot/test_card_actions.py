@@ -41,10 +41,15 @@ async def test_the_connect_flow_stores_the_agents_token(deskbot: Deskbot) -> Non
     response = await deskbot.client.get(callback)
     assert response.status == 200 and "connected for agent@example.com" in await response.text()
     assert await deskbot.parts.connections.refresh_token("agent@example.com")
-    again = await deskbot.client.get(callback)  # a state (and a code) works once
+    again = await deskbot.client.get(
+        callback, headers={"Accept": "application/json"}
+    )  # a state (and a code) works once
     assert again.status == 400 and "already used" in (await again.json())["reason"]
     query = parse_qs(back.query)
-    forged = await deskbot.client.get(f"/oauth/callback?code={query['code'][0]}&state=forged.x")
+    forged = await deskbot.client.get(
+        f"/oauth/callback?code={query['code'][0]}&state=forged.x",
+        headers={"Accept": "application/json"},
+    )
     assert forged.status == 400 and (await forged.json())["error"] == "bad_state"
     bye = await deskbot.chat().command("deskbot", "disconnect")
     assert bye.output["text"] == "Your Desk connection is removed."

@@ -244,7 +244,9 @@ async def test_fuzz_desk_events(deskbot: Deskbot, errors, body, extra, token) ->
         max_size=4,
     ),
     headers=st.dictionaries(
-        st.sampled_from(["Cookie", "Accept", "X-Forwarded-For"]), header_text, max_size=2
+        st.sampled_from(["Cookie", "Accept", "Accept-Language", "X-Forwarded-For"]),
+        header_text,
+        max_size=2,
     ),
 )
 async def test_fuzz_oauth_and_export(deskbot: Deskbot, errors, path, query, headers) -> None:  # type: ignore[no-untyped-def]

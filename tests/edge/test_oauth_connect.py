@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from tests.deskbot.conftest import Deskbot
 
+JSON = {"Accept": "application/json"}  # a program's call: the refusal as JSON
+
 
 async def consent_link(deskbot: Deskbot, who: str = "agent") -> str:
     """The Connect button's link from `/deskbot connect`, as a path on our host."""
@@ -27,7 +29,7 @@ async def test_a_callback_works_once(deskbot: Deskbot) -> None:
     callback = await through_zoho(deskbot, await consent_link(deskbot))
     assert (await deskbot.client.get(callback)).status == 200
     for _ in range(3):
-        again = await deskbot.client.get(callback)
+        again = await deskbot.client.get(callback, headers=JSON)
         body = await again.json()
         assert again.status == 400 and body["error"] == "bad_state"
         assert "already used" in body["reason"]
@@ -36,7 +38,7 @@ async def test_a_callback_works_once(deskbot: Deskbot) -> None:
 async def test_a_state_expires_after_ten_minutes(deskbot: Deskbot) -> None:
     callback = await through_zoho(deskbot, await consent_link(deskbot))
     deskbot.clock.advance(minutes=10, seconds=1)
-    late = await deskbot.client.get(callback)
+    late = await deskbot.client.get(callback, headers=JSON)
     assert late.status == 400 and "expired" in (await late.json())["reason"]
     assert await deskbot.parts.connections.refresh_token("agent@example.com") is None
 
@@ -54,7 +56,7 @@ async def test_another_person_consenting_through_an_agents_link_connects_nobody(
     page = await refused.text()
     assert refused.status == 403 and refused.content_type == "text/html"
     assert "agent@example.com" in page and "maria@example.com" in page
-    assert "Nothing was connected" in page
+    assert "Nothing was connected" in page and '<html lang="en">' in page
     for email in ("agent@example.com", "maria@example.com"):
         assert await deskbot.parts.connections.refresh_token(email) is None
     # The agent, signed in as themselves, connects with a new link.
@@ -75,9 +77,14 @@ async def test_a_consent_by_someone_desk_does_not_know_connects_nobody(deskbot: 
     assert await deskbot.parts.connections.refresh_token("stranger@elsewhere.example") is None
 
 
-async def test_malformed_states_are_400_json(deskbot: Deskbot) -> None:
+async def test_malformed_states_are_400_json_to_a_program_and_a_page_to_a_browser(
+    deskbot: Deskbot,
+) -> None:
     for state in ("", ".", "x" * 5000, "é.é", "e30.AAAA", "%ff%fe"):
         for path in ("/oauth/callback?code=1&state=", "/oauth/connect?k="):
-            answer = await deskbot.client.get(path + state, allow_redirects=False)
+            answer = await deskbot.client.get(path + state, headers=JSON, allow_redirects=False)
             assert answer.status == 400, (path, state, await answer.text())
             assert (await answer.json())["error"] in ("bad_state", "bad_request", "bad_link")
+            page = await deskbot.client.get(path + state, allow_redirects=False)
+            assert page.status == 400 and page.content_type == "text/html"
+            assert "/deskbot connect" in await page.text()

@@ -42,7 +42,7 @@ async def test_only_the_tokens_digest_is_stored(links: Links) -> None:
 
 async def test_a_link_opens_only_what_it_was_made_for(links: Links) -> None:
     token = await links.issue("attendance-export", "a@b.co", {}, lifetime=timedelta(minutes=5))
-    with pytest.raises(LinkRefused, match="not made by this bot"):
+    with pytest.raises(LinkRefused, match="not for this page"):
         await links.redeem("desk-connect", token)
     assert (await links.redeem("attendance-export", token)).owner == "a@b.co"
 
@@ -74,3 +74,29 @@ async def test_anything_else_is_refused(links: Links, token: str) -> None:
     await links.issue("p", "a@b.co", {}, lifetime=timedelta(minutes=1))
     with pytest.raises(LinkRefused):
         await links.redeem("p", token)
+
+
+async def test_a_refusal_says_why_and_never_calls_a_link_of_ours_forged(
+    links: Links, clock: FrozenClock
+) -> None:
+    """Only a token no link could have is "not made by this bot"; one shaped like ours that is
+    not stored (an expired link's row is deleted) may have been ours: "not valid or expired"."""
+    token = await links.issue("p", "a@b.co", {}, lifetime=timedelta(minutes=1))
+    with pytest.raises(LinkRefused) as elsewhere:
+        await links.redeem("q", token)
+    assert (elsewhere.value.kind, elsewhere.value.owner) == ("elsewhere", "a@b.co")
+    clock.advance(minutes=2)
+    with pytest.raises(LinkRefused) as expired:
+        await links.redeem("p", token)
+    assert (expired.value.kind, expired.value.owner) == ("expired", "a@b.co")
+    await links.issue("p", "c@d.co", {}, lifetime=timedelta(minutes=1))  # deletes the old row
+    for gone in (token, "A" * TOKEN_LENGTH, "-_" * (TOKEN_LENGTH // 2)):
+        with pytest.raises(LinkRefused) as unknown:
+            await links.redeem("p", gone)
+        assert unknown.value.kind == "unknown" and unknown.value.owner is None
+        assert "not made by this bot" not in unknown.value.reason
+        assert "not valid or has expired" in unknown.value.reason
+    for forged in ("", "x", "A" * (TOKEN_LENGTH + 1), "é" * TOKEN_LENGTH, "A=" * 12, "A/" * 12):
+        with pytest.raises(LinkRefused, match="not made by this bot") as made:
+            await links.redeem("p", forged)
+        assert made.value.kind == "forged"
