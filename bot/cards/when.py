@@ -22,11 +22,19 @@ def span(delta: timedelta, words: Words = ENGLISH) -> str:
     return words.span(delta)
 
 
+UNIVERSAL = frozenset({"UTC", "GMT", "UCT", "Z"})
+"""The tz database's names for offset zero as such (`GMT` in `Etc/GMT`, `Europe/London` in
+winter): all labelled `UTC`, the name the digest's settings and every offset label use."""
+
+
 def zone_label(moment: datetime, zone: ZoneInfo) -> str:
-    """The zone's short name at `moment` (`JST`, `BST`, `UTC`), or its offset where the tz
-    database has no letters for it (`UTC-03`)."""
+    """The zone's short name at `moment` (`JST`, `BST`), `UTC` for universal time by any of
+    its names (`GMT` included: one name in every post), or its offset where the tz database
+    has no letters for it (`UTC-03`)."""
     here = moment.astimezone(zone)
     short = here.strftime("%Z")
+    if short in UNIVERSAL:
+        return "UTC"
     if short.isalpha():
         return short
     offset = here.utcoffset() or timedelta(0)

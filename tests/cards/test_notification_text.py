@@ -135,12 +135,12 @@ def test_an_activity_names_its_subject_and_due_time(kind: Kind, due: str | None,
 
 def test_times_are_in_the_readers_zone_and_named() -> None:
     """The reported case: the same ticket due 09:04 UTC is 18:04 JST for a reader in Tokyo and
-    09:04 GMT for one in London; a channel's reader sees its configured zone."""
+    09:04 UTC for one in London (winter); a channel's reader sees its configured zone."""
     h = happened(Kind.DUE_IN_30M)
     tokyo = card((Kind.DUE_IN_30M,), h, ticket(), AGENT)
     london = card((Kind.DUE_IN_30M,), h, ticket(), Reader(LONDON, role="agent"))
     assert "due in 4 min (18:04 JST)" in tokyo["text"]
-    assert "due in 4 min (09:04 GMT)" in london["text"]
+    assert "due in 4 min (09:04 UTC)" in london["text"]
     summer = when.local(datetime(2026, 7, 1, 8, 0, tzinfo=UTC), LONDON, label=True)
     assert summer == "1 Jul 09:00 BST"  # English day first, with or without words
     assert when.local(NOW, ZoneInfo("America/Sao_Paulo"), NOW, label=True) == "06:00 UTC-03"

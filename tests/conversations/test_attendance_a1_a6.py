@@ -293,7 +293,7 @@ async def test_a3_the_dm_is_in_the_zone_the_agents_cliq_last_told(deskbot: Deskb
     await deskbot.parts.attendance.sweep()
     await deskbot.deliver()
     [dm] = deskbot.parts.sandboxes.cliq.to("user", "agent@example.com")
-    assert "checked out automatically at *Tue 3 Mar 01:00 GMT*" in dm["body"]["text"]
+    assert "checked out automatically at *Tue 3 Mar 01:00 UTC*" in dm["body"]["text"]
 
 
 async def test_forms_take_only_what_they_offered(deskbot: Deskbot) -> None:

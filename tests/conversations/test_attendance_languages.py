@@ -262,7 +262,7 @@ async def test_a6_the_board_and_a_check_out_on_behalf_each_in_its_readers_langua
         admin_lang,
         en=["11 agents, 1 checked in, in 4 statuses.", "Aiko Tanaka (since 01:00)"],
         ja=["担当者11人、出勤中1人、ステータス4件。", "Aiko Tanaka(1:00から)"],
-        data=["GMT"],
+        data=["UTC"],
     )
     titles = [s["title"] for s in board.slides]
     assert titles[0] == f"{term(admin_lang, 'Check In')} (1)"
@@ -278,14 +278,18 @@ async def test_a6_the_board_and_a_check_out_on_behalf_each_in_its_readers_langua
         asked,
         admin_lang,
         en=["Check out *Aiko Tanaka*? They are in Check In since 01:00. They will be told by DM."],
-        ja=["*Aiko Tanaka*を退勤させますか？1:00から出勤です。担当者にはDMで伝えます。"],
+        ja=[
+            "*Aiko Tanaka*を退勤させますか？1:00から出勤です。担当者にはダイレクトメッセージで伝えます。"
+        ],
     )
     done = await admin.click(term(admin_lang, "Check out", "button"))
     reads(
         done,
         admin_lang,
         en=["Aiko Tanaka is checked out (by you, at 09:00). They are told by DM."],
-        ja=["Aiko Tanakaを退勤させました(あなたが9:00に)。担当者にはDMで伝えます。"],
+        ja=[
+            "Aiko Tanakaを退勤させました(あなたが9:00に)。担当者にはダイレクトメッセージで伝えます。"
+        ],
     )
     await deskbot.deliver()
     [dm] = deskbot.parts.sandboxes.cliq.to("user", "agent@example.com")

@@ -267,7 +267,7 @@ async def test_d5_desk_failures_are_explained_in_the_readers_language(reader: Re
     reader.sees(
         refused,
         en="Light agents can't change tickets in Desk.",
-        ja="ライト担当者はDeskの問い合わせを変更できません。",
+        ja="制限付き担当者はDeskの問い合わせを変更できません。",
     )
     stranger = await reader.chat("stranger").command("ticket", "115")
     reader.sees(

@@ -60,14 +60,15 @@ async def test_someone_who_never_spoke_to_the_bot_reads_their_desk_profiles_zone
     deskbot: Deskbot,
 ) -> None:
     """Kenji (Desk: Asia/Tokyo) and Aiko (Desk: Europe/London) never spoke to the bot: Kenji's
-    DM is in JST, and Aiko, whose ticket it was, is told in GMT."""
+    DM is in JST, and Aiko, whose ticket it was, is told in UTC (London's
+    winter time, named as every universal time is)."""
     await installed(deskbot)
     await change(deskbot, 115, actor="maria@example.com", assignee="kenji@example.com")
     posts = await settle(deskbot)
     [kenji] = to(posts, "kenji@example.com")
     [aiko] = to(posts, "agent@example.com")
     assert re.search(r"\(\d\d:\d\d JST\)", seen(kenji)), seen(kenji)
-    assert re.search(r"\(\d\d:\d\d GMT\)", seen(aiko)), seen(aiko)
+    assert re.search(r"\(\d\d:\d\d UTC\)", seen(aiko)), seen(aiko)
 
 
 async def test_a_due_soon_reminder_is_in_the_owners_zone(deskbot: Deskbot) -> None:
@@ -261,7 +262,7 @@ async def test_a_closed_ticket_never_says_it_was_due(
     closed = to(await settle(deskbot), "agent@example.com")[-1]
     assert "Ticket closed" in seen(closed)
     assert "was due" not in seen(closed) and "overdue" not in seen(closed)
-    assert re.search(r"closed \d\d:\d\d GMT", seen(closed)), seen(closed)
+    assert re.search(r"closed \d\d:\d\d UTC", seen(closed)), seen(closed)
 
 
 async def test_a_change_right_after_another_is_not_lost(deskbot: Deskbot) -> None:
