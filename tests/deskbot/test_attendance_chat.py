@@ -118,7 +118,7 @@ async def test_export_link_downloads_a_csv_and_is_signed(deskbot: Deskbot) -> No
     forged = await deskbot.client.get(path[:-3] + "abc")
     assert forged.status == 403
     deskbot.clock.advance(minutes=16)
-    expired = await deskbot.client.get(path)
+    expired = await deskbot.client.get(path, headers={"Accept": "application/json"})
     assert expired.status == 403 and "expired" in (await expired.json())["reason"]
     too_long = await chat.command("attendance", "export 2026-01-01 2026-03-02")
     assert "at most 30 days" in too_long.text  # with the fix:
