@@ -313,5 +313,5 @@ async def _export_agents(request: web.Request, ids: list[str]) -> list[str]:
     unknown = [i for i in ids if i not in by_id]
     if unknown:
         raise Refused(words.gettext(
-            "There is no agent {id}; reload the page and choose again.", id=repr(unknown[0])))  # fmt: skip
+            "There is no agent “{id}”; reload the page and choose again.", id=unknown[0][:40]))  # fmt: skip
     return [(by_id[i].email_id or "").strip().lower() for i in dict.fromkeys(ids)]

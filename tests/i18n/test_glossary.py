@@ -4,7 +4,9 @@ fails here with the domain, msgid and the word to use."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +108,36 @@ def test_side_by_side_texts_read_differently(texts: list[tuple[str, str | None, 
         assert message is not None and message.string, (domain, context, msgid)
         shown.append(message.string)
     assert len(set(shown)) == len(shown), shown
+
+
+GETTEXT = {"gettext", "ngettext", "pgettext", "npgettext"}
+
+
+def quoted_values(source: str) -> list[int]:
+    """Lines where a catalog text gets a value through `repr()` or `!r` (Python's quotes, 'x',
+    inside a sentence whose own quotes are the catalog's: 「」 in Japanese, “” in English)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or getattr(node.func, "attr", None) not in GETTEXT:
+            continue
+        for value in [k.value for k in node.keywords]:
+            for inner in ast.walk(value):
+                if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) == "repr":
+                    found.append(inner.lineno)
+                if isinstance(inner, ast.FormattedValue) and inner.conversion == ord("r"):
+                    found.append(inner.lineno)
+    return found
+
+
+def test_no_catalog_text_is_filled_with_pythons_quotes() -> None:
+    root = Path(__file__).resolve().parents[2]
+    files = [*(root / "bot").rglob("*.py"), *(root / "attendance").rglob("*.py")]
+    assert len(files) > 50
+    wrong = {
+        str(path.relative_to(root)): lines
+        for path in files
+        if (lines := quoted_values(path.read_text(encoding="utf-8")))
+    }
+    assert wrong == {}
+    slip = 'words.gettext("There is no agent {id}.", id=repr(x))\nw.pgettext("c", "m", v=f"{y!r}")'
+    assert quoted_values(slip) == [1, 2]
