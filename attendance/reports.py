@@ -97,6 +97,13 @@ class RangeReport:
                 yield agent, day
 
 
+def longest_within(start: date, end: date, *, limit: int = MAX_DAYS) -> tuple[date, date]:
+    """The part of `start`..`end` (inclusive, end not before start) that one report or export
+    may cover: the whole period when it has at most `limit` days, else its last `limit` days
+    (the most recent, today's when the period ends today)."""
+    return max(start, end - timedelta(days=limit - 1)), end
+
+
 def days_between(start: date, end: date, *, limit: int | None = MAX_DAYS) -> list[date]:
     """The days from `start` to `end` inclusive; at most `limit` of them (None: no cap).
 
@@ -105,8 +112,16 @@ def days_between(start: date, end: date, *, limit: int | None = MAX_DAYS) -> lis
         raise RangeError(N_("The end date is before the start date."))
     count = (end - start).days + 1
     if limit is not None and count > limit:
+        first, last = longest_within(start, end, limit=limit)
         raise RangeError(
-            N_("A report covers at most {most} days (this one: {count})."), most=limit, count=count
+            N_(
+                "A report covers at most {most} days (this one: {count}); the longest ending"
+                " {last} is {first} to {last}."
+            ),
+            most=limit,
+            count=count,
+            first=first.isoformat(),
+            last=last.isoformat(),
         )
     return [start + timedelta(days=i) for i in range(count)]
 

@@ -20,7 +20,15 @@ from aiohttp import web
 
 from attendance.access import AccessPolicy
 from attendance.errors import RangeError
-from attendance.reports import EARLIEST, LATEST, MAX_DAYS, AgentPeriod, DayReport, RangeReport
+from attendance.reports import (
+    EARLIEST,
+    LATEST,
+    MAX_DAYS,
+    AgentPeriod,
+    DayReport,
+    RangeReport,
+    longest_within,
+)
 from attendance.words import shown_name, type_name
 from bot.console import language
 from bot.console.auth import requires_agent
@@ -100,9 +108,11 @@ def read_period(start: str, end: str, today: date, *, limit: int, words: Words) 
         values = {"limit": words.number(limit), "first": first, "last": last,
                   "days": words.number(period.days)}  # fmt: skip
         if limit == MAX_DAYS:
+            start, _ = longest_within(first, last)
             raise Refused(words.gettext(
                 "An export covers at most {limit} days; {first} to {last} is {days} days. "
-                "Choose a shorter period, or export it in parts.", **values))  # fmt: skip
+                "Choose a shorter period (the longest ending {last}: {start} to {last}), or "
+                "export it in parts.", start=start, **values))  # fmt: skip
         raise Refused(words.gettext(
             "A report page covers at most {limit} days; {first} to {last} is {days} days. "
             "Choose a shorter period.", **values))  # fmt: skip
@@ -178,6 +188,7 @@ async def _page(
         lines=[(d, day_line(d, zone, words)) for d in report.agents[0].days],
         view=view,
         period=period,
+        export_period=Period(*longest_within(period.start, period.end)),
         note=note,
         zone=zone,
         choices=await _export_choices(request, agent),

@@ -9,6 +9,7 @@ import pytest
 
 from attendance import AttendanceService, RangeError
 from attendance.errors import AttendanceError
+from attendance.reports import MAX_DAYS, days_between, longest_within
 from bot.clock import FrozenClock
 
 AGENT = "agent@example.com"
@@ -159,3 +160,18 @@ async def test_several_agents_rows_and_columns(svc: AttendanceService, clock: Fr
         ("Ann", 2),
     ]
     assert rows[1][1].away == H and rows[3][1].worked == H
+
+
+def test_a_period_over_the_limit_is_refused_naming_the_longest_allowed() -> None:
+    with pytest.raises(RangeError) as refused:
+        days_between(date(2026, 10, 1), date(2026, 10, 31))
+    assert str(refused.value) == (
+        "A report covers at most 30 days (this one: 31); the longest ending 2026-10-31 is"
+        " 2026-10-02 to 2026-10-31."
+    )
+    first, last = longest_within(date(2026, 10, 1), date(2026, 10, 31))
+    assert len(days_between(first, last)) == MAX_DAYS
+    assert longest_within(date(2026, 10, 1), date(2026, 10, 7)) == (
+        date(2026, 10, 1),
+        date(2026, 10, 7),
+    )

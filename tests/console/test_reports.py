@@ -152,3 +152,35 @@ async def test_an_export_of_no_or_unknown_agents_is_refused(
     status, body = await export(admin, agents, "2026-03-01", "2026-03-02")
     assert status == 400
     assert b"Choose at least one agent" in body or b"There is no agent" in body
+
+
+EXPORT_FROM = re.compile(r'id="export-from" name="from" value="([^"]+)"')
+EXPORT_TO = re.compile(r'id="export-to" name="to" value="([^"]+)"')
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "offered"),
+    [
+        ("2026-01-01", "2026-01-31", ("2026-01-02", "2026-01-31")),  # a 31-day month
+        ("2025-03-03", "2026-03-02", ("2026-02-01", "2026-03-02")),  # 366 days, the most shown
+        ("2026-02-01", "2026-03-02", ("2026-02-01", "2026-03-02")),  # 30 days: all of it
+        ("2026-02-24", "2026-03-02", ("2026-02-24", "2026-03-02")),
+    ],
+)
+async def test_the_export_form_offers_only_what_an_export_allows(
+    deskbot: Deskbot, start: str, end: str, offered: tuple[str, str]
+) -> None:
+    """The report's period pre-fills the export form, capped to the export's 30 days (its last
+    ones, said on the page), so the download as offered is never refused."""
+    await a_day_of_work(deskbot)
+    admin = await signed_in_as(deskbot, ADMIN)
+    aiko = agent_id(deskbot, AGENT)
+    page = await (await admin.get(f"/console/agents/{aiko}?from={start}&to={end}")).text()
+    found_from, found_to = EXPORT_FROM.search(page), EXPORT_TO.search(page)
+    assert found_from and found_to, page
+    assert (found_from.group(1), found_to.group(1)) == offered
+    assert ('id="export-capped"' in page) == (offered[0] != start)
+    if offered[0] != start:
+        assert "more than an export may: the form offers its last 30 days" in page
+    status, _ = await export(admin, [aiko], *offered)
+    assert status == 200
