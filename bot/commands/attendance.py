@@ -41,6 +41,8 @@ from bot.commands import attendance_reports as reports
 from bot.commands.board import checkout_agent, show_board
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
+from bot.commands.names import fold
+from bot.commands.names import words as names_words
 from bot.dispatch import UsageError
 from bot.i18n import Languages, Words
 from bot.router import ANY_OTHER, Router, normalise, typed
@@ -74,6 +76,16 @@ def attendance_user(ctx: DeskContext) -> Message | Banner | None:
     light agents may not: `[attendance] roles`); /help then leaves these commands out for
     those who may not."""
     return desk_agent(ctx) or _refusal(ctx, _access(ctx))
+
+
+def attendance_reader(ctx: DeskContext) -> Message | Banner | None:
+    """Guard of /attendance: a Desk agent who may use attendance or administers it (README: a
+    light agent sees no attendance, so /help does not list it to them)."""
+    refused = desk_agent(ctx)
+    if refused is not None:
+        return refused
+    access = _access(ctx)
+    return _refusal(ctx, access) if access.refused else None
 
 
 def _card(ctx: DeskContext, state: AgentState, note: str = "") -> Message:
@@ -237,12 +249,12 @@ async def typed_status(ctx: DeskContext, text: str) -> Message | Banner | None:
 ADMIN_VERBS = frozenset({"board", "report", "checkout", "statuses", "purge"})
 TAKES: dict[str, int | None] = {
     "": 0,
-    "status": 1,
+    "status": None,
     "week": None,
     "export": None,
     "board": 1,
     "report": None,
-    "checkout": 1,
+    "checkout": None,
     "statuses": None,
     "purge": 0,
 }
@@ -297,7 +309,7 @@ def _admin_call(ctx: DeskContext, args: str) -> bool:
     words = args.split()
     verb = _verb(words[0]) if words else ""
     return verb in ADMIN_VERBS or (
-        verb == "status" and len(words) > 1 and not _is_me(ctx, words[1])
+        verb == "status" and len(words) > 1 and not _is_me(ctx, words[1:])
     )
 
 
@@ -306,7 +318,7 @@ def _admin_call(ctx: DeskContext, args: str) -> bool:
     usage=USAGE,
     description="With no words: your status and today's time; the words in the usage do the rest.",
     admin=_admin_call,
-    requires=desk_agent,
+    requires=attendance_reader,
     takes=VERBS,
 )
 async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
@@ -320,11 +332,15 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
     if not verb:
         return _card(ctx, await tracker.status(ctx.user.email, tz=tz))
     if verb == "status":
-        who = await _agent(ctx, words[1]) if len(words) > 1 else ctx.user.email
+        who = (
+            await _agent(ctx, words[1:], status_usage(said))
+            if len(words) > 1 and not _is_me(ctx, words[1:])
+            else ctx.user.email
+        )
         state = await tracker.status(who, tz=tz)
         text = said.gettext(
             "{name}: {status}.",
-            name=escape(state.name or who),
+            name=escape(state.name or await _desk_name(ctx, who)),
             status=escape(shown_name(state.status, said)),
         )
         return _card(ctx, state).replace(buttons=None, text=text)
@@ -339,9 +355,10 @@ async def attendance(ctx: DeskContext, args: str) -> Message | Banner:
     if verb == "report":
         return await reports.report(ctx, words[1:])
     if verb == "checkout":
-        if len(words) != 2:
-            raise UsageError(said.gettext("Usage: /attendance checkout <agent e-mail>"))
-        return await checkout_agent(ctx, await _agent(ctx, words[1]))
+        usage = said.gettext("Usage: /attendance checkout <agent: name or e-mail>")
+        if len(words) < 2:
+            raise UsageError(usage)
+        return await checkout_agent(ctx, await _agent(ctx, words[1:], usage))
     if verb == "statuses":
         return await _statuses(ctx, words[1:])
     if verb == "purge":
@@ -446,14 +463,29 @@ def _type(ctx: DeskContext, word: str) -> StatusType:
     )
 
 
-def _is_me(ctx: DeskContext, who: str) -> bool:
-    return typed(who).casefold() == ctx.user.email.casefold()
+def status_usage(said: Words) -> str:
+    return said.gettext("Usage: /attendance status [agent: name or e-mail]")
 
 
-async def _agent(ctx: DeskContext, who: str) -> str:
-    """An agent's e-mail from an e-mail or a name (spaces as _)."""
-    wanted = typed(who).replace("_", " ").casefold()
-    for agent in await ctx.directory.all():
-        if wanted in ((agent.email_id or "").casefold(), agent.display_name.casefold()):
-            return agent.email_id or ""
-    raise UsageError(ctx.words.gettext("No Desk agent “{name}”.", name=who[:40]))
+def _is_me(ctx: DeskContext, said: list[str]) -> bool:
+    """Whether the words after `status` name the caller: their e-mail or their Cliq name."""
+    who = fold(" ".join(names_words(" ".join(said))))
+    mine = {fold(ctx.user.email), fold(ctx.user.display_name)}
+    return bool(who) and who in mine
+
+
+async def _agent(ctx: DeskContext, said: list[str], usage: str) -> str:
+    """One agent's e-mail from the words naming them (`reports.named_agents`: a full name
+    with spaces, quoted or not, an e-mail, an unambiguous first name). Raises UsageError with
+    `usage` for no one, several people, or more than one agent named."""
+    found = await reports.named_agents(ctx, said, usage)
+    if len(found) != 1:
+        problem = ctx.words.gettext("Name one agent.")
+        raise UsageError(sentences(ctx.words, problem, usage))
+    return found[0]
+
+
+async def _desk_name(ctx: DeskContext, email: str) -> str:
+    """The agent's name in Desk (their e-mail when Desk has none)."""
+    agent = await ctx.directory.by_email(email)
+    return agent.display_name if agent is not None else email

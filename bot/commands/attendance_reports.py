@@ -17,6 +17,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from attendance.access import AccessPolicy
 from attendance.errors import RangeError
 from attendance.reports import EARLIEST, LATEST, MAX_DAYS, AgentPeriod
 from attendance.service import AttendanceService
@@ -36,10 +37,13 @@ from bot.cards.attendance_reports import (
 )
 from bot.cliq.markup import escape
 from bot.cliq.message import Banner, Button, Card, Message
+from bot.commands.agent_names import NameProblem, pick
 from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
+from bot.desk.people import Agent
 from bot.dispatch import UsageError
 from bot.i18n import SOURCE, Words
+from bot.identity.directory import attendance_agents
 from bot.router import Router, typed
 
 router = Router()
@@ -99,7 +103,7 @@ async def report(ctx: DeskContext, words: list[str]) -> Message:
     usage = report_usage(ctx)
     dates, who = _split_dates(ctx, words, usage)
     start, end = _period(ctx, dates, usage)
-    agents = await _agents(ctx, who) if who and who != ["all"] else await _everyone(ctx)
+    agents = await named_agents(ctx, who, usage) if who and who != ["all"] else await _everyone(ctx)
     kept = await ctx.kept.keep(
         ctx.user.email, "", {"agents": agents, "start": str(start), "end": str(end)}
     )
@@ -213,7 +217,7 @@ async def export(ctx: DeskContext, words: list[str]) -> Message | Banner:
     words, lang = _lang(ctx, words, usage)
     dates, who = _split_dates(ctx, words, usage)
     start, end = _period(ctx, dates, usage)
-    agents = await _agents(ctx, who) if who else [ctx.user.email]
+    agents = await named_agents(ctx, who, usage) if who else [ctx.user.email]
     others = [a for a in agents if a.casefold() != ctx.user.email.casefold()]
     if others and not (await ctx.caller_is_admin()):
         return people.refused(
@@ -345,32 +349,44 @@ async def _names(ctx: DeskContext) -> dict[str, str]:
     return {a.email_id.lower(): a.display_name for a in await ctx.directory.all() if a.email_id}
 
 
+async def attendance_pool(ctx: DeskContext) -> list[Agent]:
+    """The Desk agents attendance counts: the board's (`attendance_agents`: active, and let use
+    attendance by the policy; a light agent is not), so a report of `all` and a name typed
+    after status/checkout/report/export find the people the board lists, and no one else."""
+    policy = AccessPolicy.from_config(ctx.config.attendance)
+    counted = await attendance_agents(ctx.directory, policy)
+    return [a for a in await ctx.directory.all() if (a.email_id or "").lower() in counted]
+
+
 async def _everyone(ctx: DeskContext) -> list[str]:
-    return sorted(
-        {a.email_id.lower() for a in await ctx.directory.all() if a.email_id},
+    return sorted({(a.email_id or "").lower() for a in await attendance_pool(ctx)})
+
+
+async def named_agents(ctx: DeskContext, said: list[str], usage: str) -> list[str]:
+    """The e-mails (lower case) of the agents `said` names (`bot.commands.agent_names.pick`:
+    full names with spaces, quoted names, e-mails, an unambiguous first name; comma or space
+    separated) among `attendance_pool`. Raises UsageError with `usage` (the sub-command's)
+    for a name that finds no one, or several (listing them)."""
+    pool = await attendance_pool(ctx)
+    try:
+        found = pick(said, pool)
+    except NameProblem as problem:
+        words = ctx.words
+        if problem.matches:
+            listed = listed_names(problem.matches, words)
+            text = words.gettext(
+                "“{name}” is more than one agent: {agents}. Type a full name or an e-mail.",
+                name=problem.typed[:40],
+                agents=listed,
+            )
+        else:
+            text = words.gettext("No Desk agent “{name}”.", name=problem.typed[:40])
+        raise UsageError(sentences(words, text, usage)) from None
+    return [(a.email_id or "").lower() for a in found]
+
+
+def listed_names(agents: list[Agent], words: Words) -> str:
+    """`Yuki Sato (yuki@…), Yuki Tanaka (…)` in the reader's list style."""
+    return words.pgettext("list", ", ").join(
+        f"{a.display_name} ({a.email_id})" if a.email_id else a.display_name for a in agents
     )
-
-
-async def _agents(ctx: DeskContext, words: list[str]) -> list[str]:
-    """Agents' e-mails from e-mails or names (comma- or space-separated; a name's spaces may be
-    written as _ , or kept between commas). Unknown ones are refused by name."""
-    by_key: dict[str, str] = {}
-    for agent in await ctx.directory.all():
-        address = (agent.email_id or "").lower()
-        if address:
-            by_key.setdefault(address.casefold(), address)
-            by_key.setdefault(" ".join(agent.display_name.split()).casefold(), address)
-    found: list[str] = []
-    for piece in " ".join(words).split(","):
-        whole = " ".join(piece.replace("_", " ").split()).casefold()
-        if not whole:
-            continue
-        if whole in by_key:
-            found.append(by_key[whole])
-            continue
-        for word in piece.split():
-            key = word.replace("_", " ").casefold()
-            if key not in by_key:
-                raise UsageError(ctx.words.gettext("No Desk agent “{name}”.", name=word[:40]))
-            found.append(by_key[key])
-    return list(dict.fromkeys(found))

@@ -108,11 +108,11 @@ def read_period(start: str, end: str, today: date, *, limit: int, words: Words) 
         values = {"limit": words.number(limit), "first": first, "last": last,
                   "days": words.number(period.days)}  # fmt: skip
         if limit == MAX_DAYS:
-            start, _ = longest_within(first, last)
+            earliest, _ = longest_within(first, last)
             raise Refused(words.gettext(
                 "An export covers at most {limit} days; {first} to {last} is {days} days. "
                 "Choose a shorter period (the longest ending {last}: {start} to {last}), or "
-                "export it in parts.", start=start, **values))  # fmt: skip
+                "export it in parts.", start=earliest, **values))  # fmt: skip
         raise Refused(words.gettext(
             "A report page covers at most {limit} days; {first} to {last} is {days} days. "
             "Choose a shorter period.", **values))  # fmt: skip
