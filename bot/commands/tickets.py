@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time, timedelta
 
 from bot.cards import people
 from bot.cards.keys import number
@@ -95,6 +96,16 @@ def typed_words(text: str) -> list[str]:
     return [w.lstrip("#") for w in typed(text).casefold().split() if w.lstrip("#")]
 
 
+async def _statuses_of(ctx: DeskContext, *, closed: bool) -> list[str]:
+    """The portal's statuses (Desk's own list from `/organizationFields`, custom ones included)
+    whose `statusType` is Closed (`closed`), or is not (Open and On Hold: still to be done)."""
+    return [
+        s.value
+        for s in await ctx.statuses()
+        if ((s.status_type or "").casefold() == "closed") == closed
+    ]
+
+
 async def open_statuses(ctx: DeskContext) -> dict[str, object]:
     """The `/tickets` filter for open tickets: every status of the portal whose `statusType` is
     Open (Desk's own list from `/organizationFields`: custom statuses included)."""
@@ -102,15 +113,15 @@ async def open_statuses(ctx: DeskContext) -> dict[str, object]:
     return {"status": names or ["Open"]}
 
 
+Fetch = Callable[[DeskContext], Awaitable[list[Ticket]]]
+"""A keyword's tickets for the caller."""
 Texts = Callable[[Words], tuple[str, str]]
 """A keyword's card title and its text when nothing is found, in the reader's language."""
 
 
-def _keyword(
-    texts: Texts, filters: Callable[[DeskContext], Awaitable[dict[str, object]]]
-) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
+def _keyword(texts: Texts, fetch: Fetch) -> Callable[[DeskContext], Awaitable[Message | Banner]]:
     async def listener(ctx: DeskContext) -> Message | Banner:
-        found = await ctx.desk.tickets(limit=LATEST, **await filters(ctx))
+        found = await fetch(ctx)
         title, empty = texts(ctx.words)
         return await _shown_list(ctx, title, found, empty)
 
@@ -120,11 +131,34 @@ def _keyword(
 TICKETS_MENU = "Tickets"  # a parent menu action: Cliq allows 5 menu actions per bot
 
 
-def _fixed(**filters: object) -> Callable[[DeskContext], Awaitable[dict[str, object]]]:
-    async def given(ctx: DeskContext) -> dict[str, object]:
-        return filters
+async def overdue_tickets(ctx: DeskContext) -> list[Ticket]:
+    """Tickets still to be done (not in a Closed status) whose due time has passed: `GET
+    /tickets?dueDate=overdue` (Ticket.json `getTickets`), with those statuses named."""
+    unclosed = await _statuses_of(ctx, closed=False)
+    return await ctx.desk.tickets(limit=LATEST, due_date="overdue", status=unclosed or None)
 
-    return given
+
+def today_in(ctx: DeskContext) -> tuple[datetime, datetime]:
+    """The reader's today as a UTC range for Desk (from its first millisecond to its last:
+    Search.json `dueDateRange` is `from,to`, both included), in the reader's time zone."""
+    zone = ctx.timezone
+    day = ctx.now().date()
+    start = datetime.combine(day, time(), zone)
+    end = datetime.combine(day + timedelta(days=1), time(), zone) - timedelta(milliseconds=1)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+async def due_today_tickets(ctx: DeskContext) -> list[Ticket]:
+    """Tickets still to be done (not in a Closed status) due today in the reader's time zone:
+    `GET /tickets/search?dueDateRange=…&status=…` (Search.json `searchTickets`). Not
+    `/tickets?dueDate=today`, whose day is not the reader's (in the sandbox, UTC's) and which
+    keeps closed tickets."""
+    unclosed = await _statuses_of(ctx, closed=False)
+    return await ctx.desk.search(limit=LATEST, due=today_in(ctx), status=unclosed or None)
+
+
+async def open_tickets(ctx: DeskContext) -> list[Ticket]:
+    return await ctx.desk.tickets(limit=LATEST, **await open_statuses(ctx))
 
 
 def _overdue(words: Words) -> tuple[str, str]:
@@ -140,11 +174,11 @@ def _open(words: Words) -> tuple[str, str]:
 
 
 KEYWORDS = (
-    ("Overdue Tickets", "遅延中の問い合わせ", _overdue, _fixed(due_date="overdue")),
-    ("Due Today", "今日が期限", _due_today, _fixed(due_date="today")),
-    ("Open Tickets", "未完了の問い合わせ", _open, open_statuses),
+    ("Overdue Tickets", "遅延中の問い合わせ", _overdue, overdue_tickets),
+    ("Due Today", "今日が期限", _due_today, due_today_tickets),
+    ("Open Tickets", "未完了の問い合わせ", _open, open_tickets),
 )
-"""SPEC D7's keywords: (English, Japanese — the product document's names —, texts, filter).
+"""SPEC D7's keywords: (English, Japanese — the product document's names —, texts, tickets).
 Either works whatever the reader's language; the answer is in the reader's language."""
 
 
@@ -169,8 +203,8 @@ def _with_match(
     return matched
 
 
-for _english, _japanese, _texts, _filters in KEYWORDS:
-    _listener = _keyword(_texts, _filters)
+for _english, _japanese, _texts, _fetch in KEYWORDS:
+    _listener = _keyword(_texts, _fetch)
     router.keyword(_english, _japanese, requires=desk_agent)(_listener)
     router.keyword(japanese_forms(_japanese), requires=desk_agent)(_with_match(_listener))
     router.menu(TICKETS_MENU, sub_action=_english, requires=desk_agent)(_listener)
