@@ -80,7 +80,7 @@ def _paging_line(shown: SlidePage, words: Words) -> str:
 def board_card(
     board: Board, *, page: int = 1, now: datetime, zone: ZoneInfo, words: Words
 ) -> Message:
-    """The board's page `page` (clamped into range): counts, the "N more" line, and buttons for
+    """The board's page `page` (clamped into range; past the last page, the last, saying so): counts, the "N more" line, and buttons for
     the other pages, an agent's report and a check-out."""
     shown = board_page(board, page, now=now, zone=zone, words=words)
     agents = page_agents(board, shown)
@@ -99,8 +99,17 @@ def board_card(
         checked_in=words.number(checked_in),
         statuses=words.ngettext("{n} status", "{n} statuses", len(board.columns)),
     )
+    text = counts if shown.count == 1 else sentences(words, counts, _paging_line(shown, words))
+    if page > shown.count:  # asked past the end: said, not silently another page
+        past = words.ngettext(
+            "There is no page {asked}: the board has {n} page, shown here.",
+            "There is no page {asked}: the board has {n} pages; here is the last.",
+            shown.count,
+            asked=words.number(page),
+        )
+        text = sentences(words, past, text)
     return Message(
-        text=counts if shown.count == 1 else sentences(words, counts, _paging_line(shown, words)),
+        text=text,
         card=Card(title=words.pgettext("card title", "Attendance board"), theme="modern-inline"),
         slides=shown.slides,
         buttons=buttons,

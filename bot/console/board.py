@@ -162,8 +162,21 @@ async def _view(request: web.Request) -> BoardView:
 @requires_admin
 async def board_page(request: web.Request) -> web.StreamResponse:
     """The board page; `?done=<event id>` (where a check-out redirects) says what the viewer's
-    check-out did, if that event is the viewer's check-out (else says nothing)."""
-    return await _page(request, note=await _done_note(request, request.query.get("done", "")))
+    check-out did, if that event is the viewer's check-out (else says nothing); `?page=` other
+    than 1 is said not to exist."""
+    note = await _done_note(request, request.query.get("done", ""))
+    return await _page(request, note=note or _no_such_page(request))
+
+
+def _no_such_page(request: web.Request) -> str:
+    """`?page=N` (as the chat's board pages): this page shows every agent, so any page but 1
+    is said not to exist rather than silently ignored."""
+    asked = request.query.get("page", "").strip()
+    if asked in ("", "1"):
+        return ""
+    return language.words(request).gettext(
+        "There is no page {page}: this board shows every agent on one page.", page=asked[:12]
+    )
 
 
 async def _done_note(request: web.Request, done: str) -> str:

@@ -201,3 +201,21 @@ async def test_the_board_after_a_check_out_says_only_the_viewers_own_check_outs(
     for done in (str(own.id), "999999", "x", "9" * 40, ""):
         page = await (await admin.get(f"/console/board?done={done}")).text()
         assert 'class="notice"' not in page
+
+
+@pytest.mark.parametrize("page", ["99", "2", "0", "x"])
+async def test_a_board_page_that_does_not_exist_is_said_not_ignored(
+    deskbot: Deskbot, page: str
+) -> None:
+    admin = await signed_in_as(deskbot, "admin@example.com")
+    shown = await (await admin.get(f"/console/board?page={page}")).text()
+    assert f"There is no page {page}: this board shows every agent on one page." in shown
+    plain = await (await admin.get("/console/board?page=1")).text()
+    assert "There is no page" not in plain
+
+
+async def test_the_chat_board_past_its_last_page_says_so(deskbot: Deskbot) -> None:
+    answer = await deskbot.chat("admin").command("attendance", "board 99")
+    assert answer.text.startswith("There is no page 99: the board has 1 page, shown here.")
+    ja = await deskbot.chat("admin", language="ja").command("attendance", "board 5")
+    assert "5ページ目はありません" in ja.text, ja.text

@@ -323,6 +323,7 @@ async def test_a6_a_board_page_can_be_asked_for_by_number(deskbot: Deskbot) -> N
     assert [b["label"] for b in second.buttons][:2] == ["Previous", "Next"]
     beyond = await admin.command("attendance", "board 99")  # the last page, not an error
     assert "Page 3 of 3: agents 201–261 of 261, columns 2–4 of 4." in beyond.text
+    assert beyond.text.startswith("There is no page 99: the board has 3 pages; here is the last.")
     bad = await admin.command("attendance", "board two")
     assert "Usage: /attendance board [page number]" in bad.text
 
