@@ -72,7 +72,10 @@ ZWJ = "\u200d"
 """The zero-width joiner: allowed only inside an emoji sequence (between two symbols)."""
 
 
-def _invisible(name: str) -> bool:
+def has_invisible(name: str) -> bool:
+    """Whether `name` holds a character of `INVISIBLE` (a zero-width joiner inside an emoji
+    aside): the one test for every name an admin gives (statuses here, channels in
+    bot.notify.changes)."""
     for i, char in enumerate(name):
         if unicodedata.category(char) not in INVISIBLE:
             continue
@@ -93,7 +96,7 @@ def clean_name(name: str) -> str:
     said: the console and chat refuse with this message."""
     if len(name) > MAX_SENT:
         raise StatusError(N_("A status name can have at most {most} characters."), most=MAX_NAME)
-    if _invisible(name):
+    if has_invisible(name):
         raise StatusError(
             N_(
                 "A status name cannot hold control characters or invisible marks (line breaks,"

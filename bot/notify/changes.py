@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
+from attendance.statuses import has_invisible
 from bot.cliq.client import CliqClient
 from bot.cliq.errors import CliqError, CliqRateLimited, CliqRejected
 from bot.clock import zone_named
@@ -55,6 +56,13 @@ async def map_department(
     typed: its unique name or its name, `#` forgiven), from `at` on. `create` makes the channel
     when Cliq has none of that name. The bot is added to the channel first."""
     typed_channel = typed_channel.strip().lstrip("#").strip()
+    if has_invisible(typed_channel):
+        raise Refused(
+            words.gettext(
+                "A channel name cannot hold control characters or invisible marks (line breaks,"
+                " tabs, zero-width spaces, direction marks); type it again."
+            )
+        )
     if not compact(typed_channel):
         raise Refused(words.gettext("“{name}” is not a channel name.", name=typed_channel[:40]))
     if create:

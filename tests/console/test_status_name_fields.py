@@ -10,7 +10,7 @@ import pytest
 from attendance.models import SHORT_BREAK
 from attendance.statuses import MAX_NAME
 from tests.console.conftest import signed_in_as
-from tests.console.test_settings import ADMIN, notice, post
+from tests.console.test_settings import ADMIN, SUPPORT, notice, post
 from tests.deskbot.conftest import Deskbot
 
 pytestmark = pytest.mark.both_engines
@@ -84,3 +84,21 @@ async def test_chat_refuses_unseen_characters_and_restores_a_default(deskbot: De
         again.text == "Renamed to Short Break."
         and not (await deskbot.parts.attendance.book.get(SHORT_BREAK)).renamed
     )
+
+
+@pytest.mark.parametrize("channel", ["a\x00b", "sup\u200bport", "x\u202ey", "a\nb", "a\tb"])
+async def test_a_channel_name_with_unseen_characters_is_refused_in_chat_and_console(
+    deskbot: Deskbot, channel: str
+) -> None:
+    """The same class for the other name an admin types: a department's channel."""
+    admin = await signed_in_as(deskbot, ADMIN)
+    for create in ("", "1"):
+        status, page = await post(
+            admin, "/console/settings/map", department=SUPPORT, channel=channel, create=create
+        )
+        assert status == 400 and "cannot hold control characters or invisible marks" in notice(page)
+    assert not (await deskbot.parts.settings.rules()).channel_map
+    if "\n" not in channel and "\t" not in channel:  # a chat message's words lose those
+        said = await deskbot.chat("admin").command("deskbot", f"map Support {channel} create")
+        assert "cannot hold control characters or invisible marks" in said.text, said.text
+        assert not (await deskbot.parts.settings.rules()).channel_map
