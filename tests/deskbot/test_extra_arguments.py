@@ -34,8 +34,20 @@ from tests.deskbot.conftest import Deskbot
             "purge now",
             "/attendance purge takes nothing more: “now” is extra.",
         ),
-        ("admin", "attendance", "checkout a@b.c x", "/attendance checkout takes at most 1 word"),
-        ("agent", "attendance", "status me you", "/attendance status takes at most 1 word"),
+        # an agent's name may have spaces: a word past it that names no one is said, with the
+        # sub-command's usage
+        (
+            "admin",
+            "attendance",
+            "checkout Aiko Tanaka x",
+            "No Desk agent “x”. Usage: /attendance checkout",
+        ),
+        (
+            "admin",
+            "attendance",
+            "status Ada Admin you",
+            "No Desk agent “you”. Usage: /attendance status",
+        ),
     ],
 )
 async def test_extra_words_get_the_usage_card(
