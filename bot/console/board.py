@@ -16,7 +16,8 @@ its transaction). No rule of attendance is written here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -116,6 +117,19 @@ def board_view(
     )
 
 
+@lru_cache(maxsize=8192)
+def _since(words: Words, since: datetime, zone: ZoneInfo, today: date) -> str:
+    """`since_text` of a minute (`since` cut to it) on the viewer's day `today`: a board shows
+    many agents who changed in the same minute, and Babel's formatting is its largest cost."""
+    return since_text(since, datetime.combine(today, time(12), zone), zone, words)
+
+
+@lru_cache(maxsize=8192)
+def _for(words: Words, minutes: int) -> str:
+    """`Words.duration` of whole minutes (what it shows), kept for the next card."""
+    return words.duration(timedelta(minutes=minutes))
+
+
 def _card(
     state: AgentState, agent: Agent | None, now: datetime, zone: ZoneInfo, words: Words
 ) -> BoardCard:
@@ -125,10 +139,18 @@ def _card(
         name=(agent.display_name if agent else "") or state.name or state.email,
         checked_in=state.checked_in,
         online=state.status.online,
-        since=since_text(state.since, now, zone, words),
-        for_how_long="" if state.since is None else words.duration(now - state.since),
+        since=since_text(None, now, zone, words)
+        if state.since is None
+        else _since(words, state.since.replace(second=0, microsecond=0), zone, today(now, zone)),
+        for_how_long=""
+        if state.since is None
+        else _for(words, int((now - state.since).total_seconds() // 60)),
         since_iso="" if state.since is None else state.since.isoformat(timespec="seconds"),
     )
+
+
+def today(now: datetime, zone: ZoneInfo) -> date:
+    return now.astimezone(zone).date()
 
 
 async def read_view(
