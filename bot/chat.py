@@ -2,6 +2,9 @@
 
 Cards are drawn as text, the buttons that call the bot are numbered (type the number to click;
 links are shown with their URL), and forms are asked for one input at a time. It talks HTTP to `/cliq` exactly as Cliq would, signed with the secret.
+The chat's own words (its help line, prompts, notes) are in the person's language, the
+`user.language` the conversation sends (`deskbot chat --lang ja`); what the bot answers is the
+bot's own.
 """
 
 from __future__ import annotations
@@ -21,19 +24,34 @@ import aiohttp
 from aiohttp import web
 
 from bot.clock import SystemClock
+from bot.i18n import Languages, Words
 from bot.testing.conversation import Answer, Conversation
 from bot.testing.signing import SignedRequests
 
-HELP = (
-    "Type a message (end a line with \\ to go on to the next), a /command, a button number,"
-    " or 'quit'. In a form, a line with only a dot (.) drops the form."
-)
 DROP_FORM = "."
 """Typed alone at a form's prompt: the form is dropped (Cliq's Cancel), nothing is submitted."""
 
 
-def render(answer: Answer) -> str:
-    """An answer as plain text, buttons numbered from 1."""
+QUIT = ("quit", "exit", "終了")
+"""Typed alone at the chat's prompt: the chat ends (in either language)."""
+
+
+def words_for(conversation: Conversation) -> Words:
+    """The chat's own words: the language the person's Cliq says (`user.language`)."""
+    return Languages().words(str(conversation.user.get("language") or ""))
+
+
+def help_line(words: Words) -> str:
+    """What to type, said once when the chat starts."""
+    return words.gettext(
+        "Type a message (end a line with \\ to go on to the next), a /command, a button number,"
+        " or “quit”. In a form, a line with only a dot (.) drops the form."
+    )
+
+
+def render(answer: Answer, words: Words) -> str:
+    """An answer as plain text, buttons numbered from 1; the chat's own marks in `words`'
+    language."""
     if answer.status != 200:
         return f"[HTTP {answer.status}] {answer.body}"
     out = answer.output
@@ -42,13 +60,13 @@ def render(answer: Answer) -> str:
             f"  • {item.get('title', '')}  {item.get('description', '')}" for item in out
         )
     if not out:
-        return "(no answer)"
+        return words.gettext("(no answer)")
     kind = answer.kind
     if kind == "banner":
         mark = "✔" if out.get("status") == "success" else "✖"
         return f"{mark} {out.get('text', '')}"
     if kind == "form":
-        return f"[form] {out.get('title', '')}"
+        return words.gettext("[form] {title}", title=out.get("title", ""))
     if kind == "form_error":
         return f"✖ {out.get('text', '')} " + ", ".join(
             f"{k}: {v}" for k, v in out.get("inputs", {}).items()
@@ -62,7 +80,7 @@ def render(answer: Answer) -> str:
         lines.extend(_slide(slide))
     for number, button in enumerate(clickable(answer), start=1):
         lines.append(f"  [{number}] {button.get('label', '')}")
-    lines += [_not_clickable(button) for button in answer.buttons if not _invokes(button)]
+    lines += [_not_clickable(button, words) for button in answer.buttons if not _invokes(button)]
     for suggestion in (out.get("suggestions") or {}).get("list", []):
         lines.append(f"  > {suggestion.get('text', '')}")
     return "\n".join(lines)
@@ -78,7 +96,7 @@ def clickable(answer: Answer) -> list[dict[str, Any]]:
     return [button for button in answer.buttons if _invokes(button)]
 
 
-def _not_clickable(button: dict[str, Any]) -> str:
+def _not_clickable(button: dict[str, Any], words: Words) -> str:
     """A button the terminal cannot click, said as what Cliq would do with it."""
     label = button.get("label", "")
     action = button.get("action") or {}
@@ -86,10 +104,14 @@ def _not_clickable(button: dict[str, Any]) -> str:
     kind = action.get("type", "")
     if kind in ("open.url", "preview.url"):
         url = data.get("web") or next(iter(data.values()), "")
-        return f"  [link] {label}: {url}  (open it in a browser)"
+        return words.gettext(
+            "  [link] {label}: {url}  (open it in a browser)", label=label, url=url
+        )
     if kind == "copy":
-        return f"  [copy] {label}: {data.get('text', '')}"
-    return f"  [{label}] (a Cliq {kind or 'client'} action; only in Cliq)"
+        return words.gettext("  [copy] {label}: {text}", label=label, text=data.get("text", ""))
+    return words.gettext(
+        "  [{label}] (a Cliq {kind} action; only in Cliq)", label=label, kind=kind or "client"
+    )
 
 
 def _slide(slide: dict[str, Any]) -> list[str]:
@@ -156,6 +178,7 @@ async def _fill_form(
     form: dict[str, Any],
     ask: Ask,
     show: Show,
+    words: Words,
     values: dict[str, Any] | None = None,
     only: set[str] | None = None,
 ) -> dict[str, Any]:
@@ -164,7 +187,8 @@ async def _fill_form(
     option of a select or radio. Raises FormDropped when `DROP_FORM` is typed, EOFError when
     input ends."""
     values = dict(values or {})
-    show(f"== {form.get('title', 'Form')} ==  {form.get('hint', '')}")
+    title = form.get("title") or words.gettext("Form")
+    show(f"== {title} ==  {form.get('hint', '')}")
     for field in form.get("inputs", []):
         if field.get("type") == "hidden" or (only is not None and field["name"] not in only):
             continue
@@ -189,7 +213,7 @@ async def _fill_form(
 
 
 async def _complete_form(
-    conversation: Conversation, answer: Answer, ask: Ask, show: Show
+    conversation: Conversation, answer: Answer, ask: Ask, show: Show, words: Words
 ) -> Answer | None:
     """Fill and submit the form `answer` holds, as Cliq keeps a form open while its submit is
     answered with a form_error: the error is shown and the flagged fields (every field when it
@@ -198,36 +222,38 @@ async def _complete_form(
     while answer.kind == "form":
         form: dict[str, Any] = answer.output
         try:
-            values = await _fill_form(form, ask, show)
+            values = await _fill_form(form, ask, show, words)
             answer = await conversation.submit(values, form=form)
             while answer.kind == "form_error":
-                show(render(answer))
+                show(render(answer, words))
                 flagged = set((answer.output or {}).get("inputs") or {})
                 names = {field["name"] for field in form.get("inputs", [])}
                 values = await _fill_form(
-                    form, ask, show, values, flagged & names if flagged & names else None
+                    form, ask, show, words, values, flagged & names if flagged & names else None
                 )
                 answer = await conversation.submit(values, form=form)
         except FormDropped:
-            show("(form dropped: nothing was sent)")
+            show(words.gettext("(form dropped: nothing was sent)"))
             return None
     return answer
 
 
 async def converse(conversation: Conversation, ask: Ask = _ask, show: Show = print) -> None:
-    """Read lines with `ask`, show answers with `show` (the terminal by default; tests script it)."""
-    show(HELP)
+    """Read lines with `ask`, show answers with `show` (the terminal by default; tests script it),
+    the chat's own words in the person's language (`words_for`)."""
+    words = words_for(conversation)
+    show(help_line(words))
     while True:
         try:
-            line = await ask("you> ")
+            line = await ask(words.pgettext("prompt", "you> "))
         except EOFError:
             return
         while line.endswith("\\"):  # a trailing backslash: the message goes on
             try:
-                line = line[:-1] + "\n" + await ask("...> ")
+                line = line[:-1] + "\n" + await ask(words.pgettext("prompt", "...> "))
             except EOFError:
                 line = line[:-1]
-        if line in ("quit", "exit"):
+        if line in QUIT:
             return
         if not line:
             continue
@@ -246,12 +272,12 @@ async def converse(conversation: Conversation, ask: Ask = _ask, show: Show = pri
         else:
             answer = await conversation.say(line)
         try:
-            completed = await _complete_form(conversation, answer, ask, show)
+            completed = await _complete_form(conversation, answer, ask, show, words)
         except EOFError:
-            show("(input ended in a form: nothing was sent)")
+            show(words.gettext("(input ended in a form: nothing was sent)"))
             return
         if completed is not None:
-            show(render(completed))
+            show(render(completed, words))
 
 
 class AppSpecError(ValueError):

@@ -235,7 +235,9 @@ def _form_bot(heard: list[dict[str, object]]):  # type: ignore[no-untyped-def]
     return build
 
 
-async def _chat_with_form_bot(lines: list[str]) -> tuple[str, list[dict[str, object]]]:
+async def _chat_with_form_bot(
+    lines: list[str], language: str = "en"
+) -> tuple[str, list[dict[str, object]]]:
     """Chat with `_form_bot`, typing `lines`; input then ends (EOFError, as Ctrl-D or a pipe's
     end). Returns the screen and the calls the bot heard."""
     from bot.chat import run_chat
@@ -251,7 +253,9 @@ async def _chat_with_form_bot(lines: list[str]) -> tuple[str, list[dict[str, obj
         except StopIteration:
             raise EOFError from None
 
-    await run_chat(secret="s", app_at=_form_bot(heard), ask=ask, show=screen.append)
+    await run_chat(
+        secret="s", app_at=_form_bot(heard), ask=ask, show=screen.append, language=language
+    )
     return "\n".join(screen), heard
 
 
@@ -288,6 +292,45 @@ async def test_chat_input_ending_or_a_dot_in_a_form_sends_nothing_and_never_rais
         screen, heard = await _chat_with_form_bot(lines)
         assert "form dropped: nothing was sent" in screen and not _submits(heard), lines
         assert screen.count("you> ") == 2, lines  # back at the prompt, then quit
+
+
+@pytest.mark.parametrize("language", ["ja", "qps"])
+async def test_the_chats_own_words_are_in_the_persons_language(language: str) -> None:
+    """`deskbot chat --lang ja`: the help line, prompts and the chat's own notes (a link to open,
+    a form dropped, a form cut short) in Japanese; in the pseudo-language none escapes."""
+    from bot.chat import run_chat
+    from tests.words import assert_translated
+
+    heard: list[dict[str, object]] = []
+    prompts: list[str] = []
+    screen: list[str] = []
+    typed: Iterator[str] = iter(["hello", "終了"])
+
+    async def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(typed)
+
+    await run_chat(
+        secret="s", app_at=_card_bot(heard), ask=ask, show=screen.append, language=language
+    )
+    cards, bots = "\n".join(screen), ["Connect Desk", "Preview", "Copy id", "T-42", "Call"]
+    bots += ["card", "Refresh", "system.api", "http://127.0.0.1:1/connect", "http://127.0.0.1:1/p"]
+    if language == "ja":
+        assert prompts == ["あなた> ", "あなた> "]  # 終了 ends it, as quit does
+        assert "「quit」か「終了」を入力してください" in screen[0]
+        assert (
+            "[リンク] Connect Desk: http://127.0.0.1:1/connect  (ブラウザーで開いてください)"
+            in cards
+        )
+        assert "[コピー] Copy id: T-42" in cards and "Cliqでのみ使えます" in cards
+    else:
+        ours = [line for line in screen if "== " not in line]  # the bot's card title is its own
+        assert_translated({"text": "\n".join([*prompts, *ours])}, data=[*bots, "quit", "終了"])
+    form_screen, _ = await _chat_with_form_bot(["hello", "."], language=language)
+    more, _ = await _chat_with_form_bot(["hello", "Thanks"], language=language)
+    if language == "ja":
+        assert "(フォームを取り消しました。何も送信していません)" in form_screen
+        assert "(フォームの途中で入力が終わりました。何も送信していません)" in more
 
 
 def test_ctrl_c_ends_the_chat_at_once_without_a_traceback(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Each place's language as it stands (SPEC X6): what `/deskbot language` shows alone, in the
-admin's language (language names in their own: English, 日本語)."""
+admin's language, each place's language named in it too (英語 to a Japanese admin); the codes to
+type are listed with each language's own name (en (English), ja (日本語))."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.cliq.message import Card, Message, TableSlide
-from bot.config import spoken_languages
 from bot.i18n import Words
 
 
@@ -26,7 +26,6 @@ def languages_card(
     places: Sequence[PlaceRow], *, org_channel: str, usage: str, accepted: str, words: Words
 ) -> Message:
     """The table of places; `usage` and `accepted` (the language codes) say how to change one."""
-    names = spoken_languages()
     columns = [
         words.pgettext("column", "Channel"),
         words.pgettext("column", "Department"),
@@ -41,7 +40,7 @@ def languages_card(
                 [
                     p.channel,
                     p.department or words.pgettext("place", "(org channel)"),
-                    names[p.language],
+                    words.language_name(p.language),
                     chosen_by[p.chosen_by],
                 ],
                 strict=True,

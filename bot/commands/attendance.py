@@ -44,15 +44,17 @@ from bot.commands.context import DeskContext
 from bot.commands.names import fold
 from bot.commands.names import words as names_words
 from bot.dispatch import UsageError
-from bot.i18n import Languages, Words
+from bot.i18n import N_, Languages, Words
 from bot.router import ANY_OTHER, Router, normalise, typed
 from bot.store.answers import AlreadyUsed
 
 router = Router()
-USAGE = (
+USAGE = N_(
     "/attendance [<status name> | status <agent> | week [date] | export [from] [to] [agents…]"
     " | board [page] | report [agents…|all] [from] [to] | checkout <agent> | statuses … | purge]"
 )
+"""The usage card's line (translated where it is shown; the verbs as typed, with their Japanese
+aliases in the Japanese line)."""
 
 
 def _access(ctx: DeskContext) -> Access:
@@ -111,7 +113,7 @@ async def _move(ctx: DeskContext, status: int | str) -> Message | Banner:
 @router.command(
     "checkin",
     usage="/checkin",
-    description="Check in (start your day).",
+    description=N_("Check in (start your day)."),
     requires=attendance_user,
     takes=0,
 )
@@ -122,7 +124,7 @@ async def checkin(ctx: DeskContext, args: str) -> Message | Banner:
 @router.command(
     "checkout",
     usage="/checkout",
-    description="Check out (end your day).",
+    description=N_("Check out (end your day)."),
     requires=attendance_user,
     takes=0,
 )
@@ -132,9 +134,9 @@ async def checkout(ctx: DeskContext, args: str) -> Message | Banner:
 
 @router.command(
     "break",
-    usage="/break [meal | short]",
+    usage=N_("/break [meal | short]"),
     takes=1,
-    description="Take a meal or short break.",
+    description=N_("Take a meal or short break."),
     requires=attendance_user,
 )
 async def take_break(ctx: DeskContext, args: str) -> Message | Banner:
@@ -316,7 +318,9 @@ def _admin_call(ctx: DeskContext, args: str) -> bool:
 @router.command(
     "attendance",
     usage=USAGE,
-    description="With no words: your status and today's time; the words in the usage do the rest.",
+    description=N_(
+        "With no words: your status and today's time; the words in the usage do the rest."
+    ),
     admin=_admin_call,
     requires=attendance_reader,
     takes=VERBS,

@@ -16,9 +16,10 @@ from bot.i18n import N_
 from bot.router import Router, typed
 
 router = Router()
-USAGE = (
+USAGE = N_(
     "/deskbot connect | disconnect | channels | map | unmap | notify | rules | digest | language"
 )
+"""The verbs as typed; the Japanese line says what each does beside it."""
 ADMIN_VERBS = frozenset(VERBS)
 TAKES: dict[str, int | None] = {"connect": 0, "disconnect": 0, "channels": 0} | {
     verb: None for verb in VERBS if verb != "channels"

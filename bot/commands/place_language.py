@@ -20,7 +20,13 @@ from bot.desk.people import Department
 from bot.dispatch import UsageError
 from bot.i18n import Words
 
-USAGE = "/deskbot language <department> <language>|default"
+
+def usage_of(words: Words) -> str:
+    """`/deskbot language <department> <language>|default`, its placeholders in `words`'
+    language (the verb and `default` as typed)."""
+    return words.gettext("/deskbot language <department> <language>|default")
+
+
 DEFAULT = "default"
 
 
@@ -33,7 +39,7 @@ async def language_verb(ctx: DeskContext, said: list[str]) -> Message | Banner:
         raise UsageError(
             words.gettext(
                 "Name a department and a language. Usage: {usage}. Languages: {languages}",
-                usage=USAGE,
+                usage=usage_of(words),
                 languages=_accepted(),
             )
         )
@@ -51,7 +57,7 @@ async def language_verb(ctx: DeskContext, said: list[str]) -> Message | Banner:
     department = await _department(ctx, " ".join(said[:-1]), words)
     name = department.name or department.id
     await ctx.settings.choose_place_language(department.id, language)
-    now = spoken_languages()[await ctx.digests.place_language(department.id)]
+    now = words.language_name(await ctx.digests.place_language(department.id))
     mapped = (await ctx.settings.channel_map()).get(department.id)
     if mapped:
         return people.done(
@@ -90,7 +96,7 @@ async def _department(ctx: DeskContext, typed_name: str, words: Words) -> Depart
                 "No department “{typed}”. Departments: {departments}. Usage: {usage}",
                 typed=typed_name[:60],
                 departments=", ".join(shown(d.name or d.id) for d in await ctx.departments()),
-                usage=USAGE,
+                usage=usage_of(words),
             )
         )
     return named
@@ -111,4 +117,6 @@ async def _places(ctx: DeskContext) -> Message:
                 "admin" if department.id in chosen else "bot.toml",
             )
         )
-    return languages_card(rows, org_channel=org, usage=USAGE, accepted=_accepted(), words=ctx.words)
+    return languages_card(
+        rows, org_channel=org, usage=usage_of(ctx.words), accepted=_accepted(), words=ctx.words
+    )

@@ -146,7 +146,8 @@ async def _map(ctx: DeskContext, said: list[str]) -> Banner | Message:
     found = leading(said, await _departments(ctx), leave=1)
     if found is None:
         if len(said) < 2:
-            raise UsageError(f"{words.gettext('Name a department and a channel.')} {usage}")
+            named = words.gettext("Name a department and a channel.")
+            raise UsageError(f"{named} {usage}")
         raise await _no_department(ctx, " ".join(said[:-1]), usage)
     department, taken = found
     typed_channel = " ".join(said[taken:]).strip().lstrip("#").strip()

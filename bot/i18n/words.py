@@ -123,6 +123,15 @@ class Words:
             return self.pgettext("relative", "in {span}", span=self.span(delta))
         return self.pgettext("relative", "{span} ago", span=self.span(delta))
 
+    def language_name(self, code: str) -> str:
+        """The language `code` (`en`, `ja`) named in this language, as CLDR names it: `English`
+        / `英語`, `Japanese` / `日本語`; the code itself for one CLDR does not know."""
+        try:
+            name = Locale.parse(code).get_display_name(self.locale)
+        except (ValueError, TypeError):
+            name = None
+        return self._shown(name) if name else code
+
     def _shown(self, text: str) -> str:
         """Text written by Babel: in the pseudo-language, full width, as catalog text is."""
         return full_width(text) if self.language == PSEUDO else text

@@ -40,7 +40,7 @@ async def test_the_verb_alone_shows_every_places_language_and_who_chose_it(
         and shown["(org channel)"]["Language"] == "English"
     )
     assert shown["Support"]["Channel"] == "#support" and shown["Support"]["Language"] == "English"
-    assert shown["Billing"]["Channel"] == "(#desk)" and shown["Billing"]["Language"] == "日本語"
+    assert shown["Billing"]["Channel"] == "(#desk)" and shown["Billing"]["Language"] == "Japanese"
     assert {r["Set by"] for r in shown.values()} == {"bot.toml"}
 
 
@@ -51,10 +51,10 @@ async def test_an_admin_sets_a_departments_language_in_any_of_its_forms(
     admin = deskbot.chat("admin")
     await admin.command("deskbot", "map Japan_Support support-jp create")
     done = await admin.command("deskbot", f"language 「Japan Support」 {typed}")
-    assert done.output["text"] == "Japan Support posts in 日本語 in #supportjp.", done.text
+    assert done.output["text"] == "Japan Support posts in Japanese in #supportjp.", done.text
     assert await deskbot.parts.settings.place_languages() == {JAPAN: "ja"}
     shown = rows(await admin.command("deskbot", "language"))["Japan Support"]
-    assert (shown["Language"], shown["Set by"]) == ("日本語", "an admin")
+    assert (shown["Language"], shown["Set by"]) == ("Japanese", "an admin")
     back = await admin.command("deskbot", "language Japan Support default")
     assert back.output["text"] == "Japan Support posts in English in #supportjp."
     assert await deskbot.parts.settings.place_languages() == {}
@@ -67,7 +67,7 @@ async def test_an_admins_choice_wins_over_bot_toml_and_default_gives_it_back(
     await admin.command("deskbot", "language Billing en")
     assert rows(await admin.command("deskbot", "language"))["Billing"]["Language"] == "English"
     await admin.command("deskbot", "language Billing default")
-    assert rows(await admin.command("deskbot", "language"))["Billing"]["Language"] == "日本語"
+    assert rows(await admin.command("deskbot", "language"))["Billing"]["Language"] == "Japanese"
 
 
 @pytest.mark.parametrize("typed", ["fr", "klingon", "jp", "english please"])
@@ -113,3 +113,18 @@ def test_bot_toml_takes_a_language_in_any_of_its_forms(tmp_path: Path) -> None:
     )
     notifications = load_config(path).notifications
     assert (notifications.language, notifications.department_languages) == ("ja", {"1": "en"})
+
+
+async def test_a_japanese_admin_reads_each_places_language_named_in_japanese(
+    deskbot: Deskbot,
+) -> None:
+    """Issue 13's leftover: the table named languages in their own words ("English" to a
+    Japanese admin); the codes to type keep their own names beside them."""
+    admin = deskbot.chat("admin", language="ja")
+    listed = await admin.command("deskbot", "language")
+    [table] = listed.slides
+    column = table["data"]["headers"][2]
+    assert [r[column] for r in table["data"]["rows"]] == ["英語", "英語", "日本語", "英語"]
+    assert "en (English), ja (日本語)" in listed.text  # what to type, each in its own name
+    done = await admin.command("deskbot", "language Billing en")
+    assert "英語" in done.text and "English" not in done.text, done.text
