@@ -12,8 +12,8 @@ from bot.commands.common import desk_agent
 from bot.commands.context import DeskContext
 from bot.commands.settings import VERBS, settings_verb
 from bot.dispatch import UsageError
-from bot.i18n import N_
-from bot.router import Router, typed
+from bot.i18n import N_, Languages, Words
+from bot.router import Router, normalise, typed
 
 router = Router()
 USAGE = N_(
@@ -27,10 +27,36 @@ TAKES: dict[str, int | None] = {"connect": 0, "disconnect": 0, "channels": 0} | 
 """Each /deskbot verb → at most how many words follow it (None: the verb reads them)."""
 
 
+def _verb_words(words: Words) -> dict[str, str]:
+    """The /deskbot verbs as `words`' language says them (Japanese: 接続, チャンネル, 関連付け…)
+    → the verb. The words after a verb (on/off, create, preview…) are typed as they are."""
+    return {
+        words.pgettext("deskbot verb", "connect"): "connect",
+        words.pgettext("deskbot verb", "disconnect"): "disconnect",
+        words.pgettext("deskbot verb", "channels"): "channels",
+        words.pgettext("deskbot verb", "map"): "map",
+        words.pgettext("deskbot verb", "unmap"): "unmap",
+        words.pgettext("deskbot verb", "notify"): "notify",
+        words.pgettext("deskbot verb", "rules"): "rules",
+        words.pgettext("deskbot verb", "digest"): "digest",
+        words.pgettext("deskbot verb", "language"): "language",
+    }
+
+
+_LANGUAGES = Languages()
+SAID: dict[str, str] = {}
+"""A verb as typed in any language the bot speaks (`normalise`d: `チャンネル`, `channels`) → the
+verb."""
+for _code in _LANGUAGES.available:
+    SAID.update({normalise(w): v for w, v in _verb_words(_LANGUAGES.words(_code)).items()})
+TAKES.update({said: TAKES[verb] for said, verb in SAID.items()})
+
+
 def _verb(args: str) -> tuple[str, str]:
-    """(The first word, case-folded; the rest as typed)."""
+    """(The verb the first word says in any language, else that word case-folded; the rest as
+    typed)."""
     first, *rest = typed(args).split(maxsplit=1) or [""]
-    return first.casefold(), rest[0] if rest else ""
+    return SAID.get(normalise(first), first.casefold()), rest[0] if rest else ""
 
 
 def _admin_verb(ctx: DeskContext, args: str) -> bool:

@@ -452,3 +452,35 @@ async def test_help_describes_the_commands_in_the_readers_language(
         ja="自分に割り当てられた直近3件の問い合わせ",
         data=[*DESKBOTS, *words],
     )
+
+
+async def test_d9_the_deskbot_verbs_may_be_typed_in_japanese(reader: Reader) -> None:
+    """/deskbot's verbs in Japanese (its usage line shows them beside the English ones), in
+    whatever language the reader reads; the words after a verb stay as typed (on/off, create)."""
+    deskbot = reader.deskbot
+    await installed(deskbot)
+    ada, aiko = reader.chat("admin"), reader.chat("agent")
+    for japanese, english in (
+        ("チャンネル", "channels"),
+        ("通知", "notify"),
+        ("ルール", "rules"),
+        ("ダイジェスト", "digest"),
+        ("言語", "language"),
+    ):
+        typed, plain = await ada.command("deskbot", japanese), await ada.command("deskbot", english)
+        assert typed.output == plain.output, (japanese, typed.text)
+    mapped = await ada.command("deskbot", "関連付け Billing billing create")
+    reader.sees(
+        mapped,
+        en="Billing now posts to #billing.",
+        ja="Billing は今後 #billing に投稿します。",
+        data=["#billing"],
+    )
+    refused = await aiko.command("deskbot", "チャンネル")  # an admin verb in any language
+    assert refused.kind == "banner" and refused.output["status"] == "failure"
+    gone = await aiko.command("deskbot", "接続解除")
+    reader.sees(gone, en="You had no Desk connection.", ja="Desk接続はありませんでした。")
+    usage = await aiko.command("deskbot", "")
+    reader.sees(
+        usage, en="/deskbot connect | disconnect", ja="channels(チャンネル)", data=["/deskbot"]
+    )

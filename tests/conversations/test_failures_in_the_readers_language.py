@@ -53,10 +53,12 @@ def calls() -> Iterator[tuple[str, str]]:
 
 def typed_words() -> list[str]:
     """What a person types that is shown back as typed: commands, verbs, kinds, languages."""
-    said = [*TYPED, "Deskbot", "bot.toml", "ping", "on", "off", "channel", "dm", "create"]
+    said = [*TYPED, *MESSAGES, "Deskbot", "bot.toml", "on", "off", "channel", "dm", "create"]
     said += ["disable", "preview", "send", "at", "test", "default", "all", "meal", "short"]
     for name, verbs in commands():
         said += [f"/{name}", name, *verbs]
+    said += ["overdue tickets", "due today", "open tickets", "check in", "check out"]  # keywords
+    said += ["meal break", "short break", "pong"]  # ping answers pong, in every language
     said += [kind.value for kind in Kind]
     said += [f"{code} ({name})" for code, name in spoken_languages().items()]
     said += [p["email"] for p in PEOPLE.values()]
@@ -95,7 +97,7 @@ async def sweep(deskbot: Deskbot, language: str, data: list[str]) -> int:
 
 async def stale_calls(chat: Conversation) -> list[tuple[Answer, str]]:
     """Each button prefix with a stale key, each form forged (not the bot's own), each menu
-    action and sub-action."""
+    action and sub-action; messages and mentions the bot half knows or does not; the welcome."""
     answers = []
     for router in routers():
         for route in router.buttons:
@@ -107,7 +109,14 @@ async def stale_calls(chat: Conversation) -> list[tuple[Answer, str]]:
         for menu in router.menus:
             answer = await chat.menu(menu.name, menu.sub_action)
             answers.append((answer, f"menu {menu.name} {menu.sub_action}"))
+    for text in MESSAGES:  # a word the bot does not know, one close to a keyword, one it knows
+        answers.append((await chat.say(text), f"message {text}"))
+        answers.append((await chat.mention(text), f"mention {text}"))
+    answers.append((await chat.welcome(), "welcome"))
     return answers
+
+
+MESSAGES = ("zzz", "overdue", "check", "遅延", "ping", "open tickets", "出勤")
 
 
 @pytest.mark.parametrize("language", ["qps", "ja"])
