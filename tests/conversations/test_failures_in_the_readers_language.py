@@ -44,6 +44,8 @@ def calls() -> Iterator[tuple[str, str]]:
     """(command, arguments): nothing, a wrong word, too many words; each verb alone, with a wrong
     word, with too many."""
     many = " ".join(TYPED * 4)
+    yield "zzz", ""  # a command the bot does not have
+    yield "tickt", "115"  # one close to one it has
     for name, verbs in commands():
         for verb in ["", *verbs]:
             yield name, verb
@@ -53,7 +55,20 @@ def calls() -> Iterator[tuple[str, str]]:
 
 def typed_words() -> list[str]:
     """What a person types that is shown back as typed: commands, verbs, kinds, languages."""
-    said = [*TYPED, *MESSAGES, "Deskbot", "bot.toml", "on", "off", "channel", "dm", "create"]
+    said = [
+        *TYPED,
+        *MESSAGES,
+        "/zzz",
+        "/tickt",
+        "tickt",
+        "Deskbot",
+        "bot.toml",
+        "on",
+        "off",
+        "channel",
+        "dm",
+        "create",
+    ]
     said += ["disable", "preview", "send", "at", "test", "default", "all", "meal", "short"]
     for name, verbs in commands():
         said += [f"/{name}", name, *verbs]
