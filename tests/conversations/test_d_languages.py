@@ -464,7 +464,7 @@ async def test_d9_the_deskbot_verbs_may_be_typed_in_japanese(reader: Reader) -> 
         ("チャンネル", "channels"),
         ("通知", "notify"),
         ("ルール", "rules"),
-        ("概要", "digest"),
+        ("ダイジェスト", "digest"),
         ("言語", "language"),
     ):
         typed, plain = await ada.command("deskbot", japanese), await ada.command("deskbot", english)

@@ -111,7 +111,7 @@ async def test_a_japanese_channels_digest_is_japanese_and_the_org_channels_engli
     [org] = to(posts, "desk")
     [japan] = to(posts, "supportjp")
     assert title(org) == "Daily digest for Mon, 2 Mar 2026"  # a whole day: its full date
-    assert title(japan) == "毎日の概要 2026年3月2日(月) · Japan Support"
+    assert title(japan) == "デイリーダイジェスト 2026年3月2日(月) · Japan Support"
     titles = [[s.get("title") for s in m["body"]["slides"]] for m in (org, japan)]
     assert [(t[0], t[-1]) for t in titles] == [("Resolution", "Unresolved"), ("解決状況", "未解決")]
     assert "過去24時間" in seen(japan) and "*Japan Support*" in seen(japan)
@@ -140,7 +140,7 @@ async def test_a_late_digest_says_so_in_its_places_language(deskbot: Deskbot) ->
     [org] = to(posts, "desk")[-1:]
     [japan] = to(posts, "supportjp")[-1:]
     assert "This digest is late" in seen(org) and "late" not in seen(japan)
-    assert title(japan) == "毎日の概要 2026年3月3日(火) · Japan Support"
+    assert title(japan) == "デイリーダイジェスト 2026年3月3日(火) · Japan Support"
 
 
 async def test_a_digest_has_no_word_outside_the_catalogs(deskbot: Deskbot) -> None:
