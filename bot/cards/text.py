@@ -14,15 +14,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.cliq.markup import Markup, escape, needs_escape
 from bot.i18n import ENGLISH, Words
+from bot.i18n.templates import install_words
 
 
 def _shown(value: Any) -> Any:
     """What `{{ value }}` prints: people's text escaped, our `Markup` as it is."""
     return escape(value) if isinstance(value, str) and needs_escape(value) else value
-
-
-def _marked(text: str, values: dict[str, Any]) -> Markup:
-    return Markup(text).format(**values) if values else Markup(text)
 
 
 @cache
@@ -38,19 +35,7 @@ def _environment(words: Words) -> Environment:
         auto_reload=False,  # shipped with the code: no need to stat each file on every render
         extensions=["jinja2.ext.i18n"],
     )
-    environment.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
-        gettext=lambda message, **values: _marked(words.lookup(message), values),
-        ngettext=lambda one, many, n, **values: _marked(
-            words.lookup(one, many, n), {"n": words.number(n), **values}
-        ),
-        pgettext=lambda context, message, **values: _marked(
-            words.lookup(message, context=context), values
-        ),
-        npgettext=lambda context, one, many, n, **values: _marked(
-            words.lookup(one, many, n, context=context), {"n": words.number(n), **values}
-        ),
-        newstyle=False,
-    )
+    install_words(environment, words, Markup)
     return environment
 
 

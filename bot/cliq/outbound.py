@@ -277,22 +277,7 @@ def _compile(
         if cls.__struct_defaults__
         else {}
     )
-    space.update(
-        _E=OutboundError,
-        _isinstance=isinstance,
-        _len=len,
-        _str=str,
-        _bool=bool,
-        _int=int,
-        _float=float,
-        _list=list,
-        _dict=dict,
-        _line=_needs_line_escape,
-        _literal=literal,
-        _force=force_setattr,
-        _ValueError=ValueError,
-        _INFINITE=(float("inf"), float("-inf")),
-    )
+    space.update(_CHECK_NAMES, _list=list, _dict=dict, _force=force_setattr, _ValueError=ValueError)
     body: list[str] = []
     for name, default in defaults.items():
         if isinstance(default, _Sent):
@@ -642,19 +627,23 @@ def _same(value: Any) -> Any:
     return value
 
 
+_CHECK_NAMES: dict[str, Any] = {
+    "_E": OutboundError,
+    "_isinstance": isinstance,
+    "_len": len,
+    "_str": str,
+    "_bool": bool,
+    "_int": int,
+    "_float": float,
+    "_line": _needs_line_escape,
+    "_literal": literal,
+    "_INFINITE": (float("inf"), float("-inf")),
+}
+"""The names the generated checks read (bound once, so a check looks them up as globals)."""
+
+
 def _function(code: list[str], space: dict[str, Any]) -> Callable[[Any], Any]:
-    space.update(
-        _E=OutboundError,
-        _isinstance=isinstance,
-        _len=len,
-        _str=str,
-        _bool=bool,
-        _int=int,
-        _float=float,
-        _line=_needs_line_escape,
-        _literal=literal,
-        _INFINITE=(float("inf"), float("-inf")),
-    )
+    space.update(_CHECK_NAMES)
     source = "def check(v):\n" + "".join(f"    {line}\n" for line in code) + "    return v\n"
     exec(source, space)
     check: Callable[[Any], Any] = space["check"]

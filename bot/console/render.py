@@ -29,12 +29,8 @@ from bot.cards import when
 from bot.console import language
 from bot.desk.people import Agent
 from bot.i18n import PSEUDO, Words
+from bot.i18n.templates import install_words
 from bot.store.console_sessions import ConsoleSession
-
-
-def _marked(text: str, values: dict[str, Any]) -> Markup:
-    """Catalog text (our HTML) with `values` filled in, each escaped."""
-    return Markup(text).format(**values) if values else Markup(text)
 
 
 @cache
@@ -49,19 +45,7 @@ def environment(words: Words) -> jinja2.Environment:
         auto_reload=False,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
-        gettext=lambda message, **values: _marked(words.lookup(message), values),
-        ngettext=lambda one, many, n, **values: _marked(
-            words.lookup(one, many, n), {"n": words.number(n), **values}
-        ),
-        pgettext=lambda context, message, **values: _marked(
-            words.lookup(message, context=context), values
-        ),
-        npgettext=lambda context, one, many, n, **values: _marked(
-            words.lookup(one, many, n, context=context), {"n": words.number(n), **values}
-        ),
-        newstyle=False,
-    )
+    install_words(env, words, Markup)
     env.filters.update(
         duration=words.duration,
         local_time=lambda moment, zone, now=None: local_time(moment, zone, now, words),

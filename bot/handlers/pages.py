@@ -3,7 +3,7 @@ HTML page in the reader's language, or the same refusal as JSON to a client that
 
 The language, first match wins: the link's person's language as Cliq last sent it (the one
 their DMs are in, bot/store/zones.py), the browser's `Accept-Language` by its q-weights (Babel's
-`negotiate_locale`, as the console chooses: bot/console/language.py), else `[bot] language`.
+`negotiate_locale`, as the console chooses: bot/i18n/browser.py), else `[bot] language`.
 
 JSON is sent when the request's `Accept` weighs `application/json` above `text/html` (RFC 9110
 §12.5.1; `*/*` counts for neither), with the error code and English reason the API always had.
@@ -16,9 +16,9 @@ import html
 
 from aiohttp import web
 
-from bot.console.language import choose
 from bot.handlers.errors import json_error
 from bot.i18n import Words
+from bot.i18n.browser import choose
 from bot.parts import READERS, ZONES
 from bot.store.db import StoreUnavailable
 from bot.store.links import LinkRefused

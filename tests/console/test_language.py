@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from bot.console.language import COOKIE, accepted, choose, from_browser
+from bot.console.language import COOKIE
 from bot.i18n import Languages
+from bot.i18n.browser import accepted, choose, from_browser
 from tests.console.conftest import Console, signed_in_as
 from tests.deskbot.conftest import Deskbot
 
