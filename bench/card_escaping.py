@@ -5,7 +5,7 @@ Run by hand (not by CI):
 
     .venv/bin/python bench/card_escaping.py [--rounds 20000]
 
-Each build is the real card code (jinja2 template, pydantic models, limits) for a ticket whose
+Each build is the real card code (jinja2 template, the outbound structs, limits) for a ticket whose
 subject, customer and names are plain text, then for one full of Cliq markup. "Off" replaces the
 escaping function by one returning its input, everywhere it is used, so the difference is the
 escaping alone. The two are measured in turn, five times, and the best of each is kept. Prints
@@ -25,14 +25,18 @@ from zoneinfo import ZoneInfo
 
 import bot.cards.text as card_text
 import bot.cliq.markup as markup
-import bot.cliq.message as message
+import bot.cliq.outbound as outbound
 from bot.cards.notifications import notification_card
 from bot.cards.tickets import ticket_card
 from bot.desk.tickets import Ticket
+from bot.i18n import ENGLISH
+from bot.notify.classify import Happening
 from bot.notify.kinds import Kind
+from bot.notify.readers import Reader
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Tokyo")
+READER = Reader(ZONE, role="agent", agent_id="9")
 
 
 def ticket(subject: str, email: str) -> Ticket:
@@ -64,9 +68,16 @@ CASES = {
 
 def build(case: str) -> None:
     item, names = CASES[case]
-    ticket_card(item, now=NOW, zone=ZONE, names=names, viewer_agent_id="9").to_json()
+    ticket_card(item, now=NOW, zone=ZONE, names=names, viewer_agent_id="9", words=ENGLISH).to_json()
+    happening = Happening((Kind.TICKET_CLOSED,), item.id, "1", "1", "2", subject=item.subject)
     notification_card(
-        (Kind.TICKET_CLOSED,), item, now=NOW, zone=ZONE, names=names, actor=names["1"]
+        (Kind.TICKET_CLOSED,),
+        happening,
+        item,
+        reader=READER,
+        now=NOW,
+        names=names,
+        actor=names["1"],
     ).to_json()
 
 
@@ -75,12 +86,12 @@ def escaping_off() -> Iterator[None]:
     def same(text: object, **_: Any) -> Any:
         return text if isinstance(text, str) else ("" if text is None else str(text))
 
-    saved = (markup.escape, message.plain, card_text.escape)
-    markup.escape, message.plain, card_text.escape = same, same, same  # type: ignore[assignment]
+    saved = (markup.escape, outbound.plain, card_text.escape)
+    markup.escape, outbound.plain, card_text.escape = same, same, same  # type: ignore[assignment]
     try:
         yield
     finally:
-        markup.escape, message.plain, card_text.escape = saved
+        markup.escape, outbound.plain, card_text.escape = saved
 
 
 def per_card(run: Callable[[], None], rounds: int) -> float:
