@@ -189,7 +189,10 @@ async def _listen(app: web.Application, host: str, port: int) -> None:
     from bot.handlers.serving import start_server
 
     runner, _ = await start_server(app, host, port, handle_signals=True, **ACCESS_LOG)
-    print(f"deskbot listening on http://{host}:{port} (POST /cliq, GET /healthz)", flush=True)
+    print(
+        f"deskbot listening on http://{host}:{port} (POST /cliq, GET /healthz; the web console at /console/)",
+        flush=True,
+    )
     try:
         await asyncio.Event().wait()
     finally:

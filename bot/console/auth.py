@@ -71,6 +71,8 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
     if session is not None:
         request[SESSION] = session
     words = (await language.chosen(request, session)).words
+    if request.match_info.http_exception is not None:
+        return await handler(request)  # no such page or method (404/405): nothing to protect
     if request.method not in SAFE_METHODS:
         if session is None:
             return render(

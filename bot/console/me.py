@@ -42,7 +42,7 @@ async def my_status(request: web.Request) -> web.StreamResponse:
     words = language.words(request)
     note = (
         words.gettext("Done: you are {status} now.", status=shown_name(state.status, words))
-        if request.query.get("moved")
+        if request.query.get("moved") == "1"
         else ""
     )
     return await _page(request, viewer, state, note=note)

@@ -269,8 +269,13 @@ async def export(request: web.Request) -> web.StreamResponse:
         back_agent = viewer.agent
     today = request.config_dict[CLOCK].now().astimezone(viewer.zone).date()
     words = language.words(request)
-    headers = csv_language(words, str(form.get("headers", "")))
+    chosen = str(form.get("headers", ""))
+    headers = csv_language(words, chosen)
     try:
+        if chosen not in ("", *HEADERS):
+            raise Refused(
+                words.gettext("Choose column names in this page's language or for programs.")
+            )
         if not wanted:
             raise Refused(words.gettext("Choose at least one agent to export."))
         period = read_period(

@@ -184,3 +184,22 @@ async def test_the_export_form_offers_only_what_an_export_allows(
         assert "more than an export may: the form offers its last 30 days" in page
     status, _ = await export(admin, [aiko], *offered)
     assert status == 200
+
+
+@pytest.mark.parametrize("headers", ["klingon", "PEOPLE", " programs", "people,programs"])
+async def test_an_export_with_column_names_the_form_does_not_offer_is_refused(
+    deskbot: Deskbot, headers: str
+) -> None:
+    admin = await signed_in_as(deskbot, ADMIN)
+    form = [("csrf", await admin.csrf()), ("from", "2026-03-01"), ("to", "2026-03-02")]
+    form += [("agents", agent_id(deskbot, AGENT)), ("headers", headers)]
+    answer = await deskbot.client.post("/console/export", data=form, allow_redirects=False)
+    assert answer.status == 400
+    assert "text/csv" not in answer.headers.get("Content-Type", "")
+    assert "Choose column names in this page&#39;s language or for programs." in (
+        await answer.text()
+    )
+    for offered in ("people", "programs"):
+        form[-1] = ("headers", offered)
+        answer = await deskbot.client.post("/console/export", data=form, allow_redirects=False)
+        assert answer.status == 200 and answer.content_type == "text/csv"
