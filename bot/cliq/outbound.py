@@ -377,27 +377,13 @@ def _quick_container_code(
             space[f"_cls_{var}"] = classes[0] if len(classes) == 1 else classes
             space[f"_exact_{var}"] = frozenset(classes)  # (a class test before `isinstance`)
             test = f"_i.__class__ not in _exact_{var} and not _isinstance(_i, _cls_{var})"
-            return [
-                *code,
-                "if not _slow:",
-                f"    for _i in {var}:",
-                f"        if {test}:",
-                "            _slow = True",
-                "            break",
-            ]
+            return [*code, *_scan(var, test)]
         if item_bare is str and not [m for m in item_meta if isinstance(m, Limit)]:
             line = any(isinstance(m, SingleLine) for m in item_meta)
             test = "_i.__class__ is not _str" + (
                 " or not _i.isalnum() and _line(_i) is not None" if line else ""
             )
-            return [
-                *code,
-                "if not _slow:",
-                f"    for _i in {var}:",
-                f"        if {test}:",
-                "            _slow = True",
-                "            break",
-            ]
+            return [*code, *_scan(var, test)]
         if typing.get_origin(item_bare) is dict:
             pair = _quick_text_pair(typing.get_args(item_bare))
             if pair is None:
@@ -640,6 +626,17 @@ _CHECK_NAMES: dict[str, Any] = {
     "_INFINITE": (float("inf"), float("-inf")),
 }
 """The names the generated checks read (bound once, so a check looks them up as globals)."""
+
+
+def _scan(var: str, test: str) -> list[str]:
+    """Generated lines that set `_slow` when any item `_i` of the list `var` fails `test`."""
+    return [
+        "if not _slow:",
+        f"    for _i in {var}:",
+        f"        if {test}:",
+        "            _slow = True",
+        "            break",
+    ]
 
 
 def _function(code: list[str], space: dict[str, Any]) -> Callable[[Any], Any]:

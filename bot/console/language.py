@@ -61,6 +61,11 @@ async def chosen(request: web.Request, session: ConsoleSession | None) -> Chosen
             stored = await request.config_dict[ZONES].language_of(session.email)
         except StoreUnavailable:
             stored = None
+    return _keep(request, stored)
+
+
+def _keep(request: web.Request, stored: str | None) -> Chosen:
+    """Choose from the switch's cookie, `stored` and the browser's header; kept on the request."""
     found = choose(
         languages(request),
         switched=request.cookies.get(COOKIE),
@@ -75,15 +80,7 @@ def of(request: web.Request) -> Chosen:
     """The request's language: as `chosen` set it, else (a page answered before the session
     was read) from the switch and the browser alone."""
     found = request.get(CHOSEN)
-    if found is None:
-        found = choose(
-            languages(request),
-            switched=request.cookies.get(COOKIE),
-            stored=None,
-            accept=request.headers.get("Accept-Language", ""),
-        )
-        request[CHOSEN] = found
-    return found
+    return found if found is not None else _keep(request, None)
 
 
 def words(request: web.Request) -> Words:
