@@ -8,6 +8,9 @@ Each server runs alone in its own process on loopback; wrk loads it with 64 conn
 with one. The request is a signed slash command whose listener returns a ticket card with four
 buttons and does no I/O:
 - bare:    an aiohttp handler returning fixed JSON (the ceiling);
+- floor:   the work no bot with these models can skip (the HMAC, the envelope models, the card
+           and its JSON) in a bare aiohttp handler, nothing of the framework: the lower bound
+           the framework's cost is measured from (`bench/cliq_account.py` splits it up);
 - deskbot: the framework's app (verification, parsing, dispatch, card models, serialisation),
            signed calls remembered in memory (a bare framework app's replay memory);
 - deskbot-store: the same, remembering signed calls in a SQLite store as `deskbot serve` does
@@ -39,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SECRET = "bench-secret"
-SERVERS = ["bare", "deskbot", "deskbot-store", "bolt", "bolt-pbr"]
+SERVERS = ["bare", "floor", "deskbot", "deskbot-store", "bolt", "bolt-pbr"]
 PEAK_RPS = 30_000  # more than any server here answers on this machine
 
 
@@ -65,6 +68,54 @@ def serve_bare(port: int) -> None:
     from aiohttp import web
 
     web.run_app(bare_app(), host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+def floor_app() -> Any:
+    """The work no Cliq bot with these models can skip, in a bare aiohttp handler: the HMAC
+    checked (`hmac.digest`, one C call), the body parsed into the envelope models (pydantic-core,
+    no Python step), the listener's ticket card built (its limits checked) and encoded. No replay
+    memory, deadline, routing, error handling or request id: a lower bound for `deskbot`."""
+    import hmac as hmac_
+
+    from aiohttp import web
+
+    from bot.cliq.envelope import Envelope
+    from bot.context import Context
+
+    bot = deskbot_bot()
+    command = bot.find_command("ticket")
+    assert command is not None
+    listener = command.listener
+    key = SECRET.encode()
+    parse = Envelope.__pydantic_validator__.validate_json
+
+    async def handle(request: web.Request) -> web.Response:
+        body = await request.read()
+        headers = request.headers
+        signed = headers["X-Deskbot-Timestamp"].encode() + b"." + body
+        signature = bytes.fromhex(headers["X-Deskbot-Signature"])
+        if not hmac_.compare_digest(hmac_.digest(key, signed, "sha256"), signature):
+            return web.Response(status=401)
+        envelope = parse(body)
+        ctx = Context(envelope=envelope, bot=bot, clock=bot.clock, request_id="")
+        message = await listener(ctx, envelope.params.arguments)
+        return web.Response(
+            body=b'{"output":' + message.to_json() + b"}", content_type="application/json"
+        )
+
+    app = web.Application()
+    app.router.add_post("/cliq", handle)
+    return app
+
+
+def serve_floor(port: int) -> None:
+    import gc
+
+    from aiohttp import web
+
+    app = floor_app()
+    gc.freeze()
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
 
 
 def deskbot_bot() -> Any:
@@ -416,6 +467,8 @@ def main() -> None:
     if args.serve:
         if args.serve == "bare":
             serve_bare(args.port)
+        elif args.serve == "floor":
+            serve_floor(args.port)
         elif args.serve.startswith("deskbot"):
             serve_deskbot(args.port, store=args.serve == "deskbot-store")
         else:
@@ -437,6 +490,13 @@ def main() -> None:
         return
     print()
     goals = {"bare": "goal >= 0.5x", "bolt": "goal >= 2.5x", "bolt-pbr": "goal >= 2.5x"}
+    if "floor" in results:
+        for other in goals:
+            if other in results:
+                ratio = results["floor"]["c64"]["rps"] / results[other]["c64"]["rps"]
+                print(
+                    f"floor   / {other:<9} (rps, 64 conn): {ratio:.2f}x  (the required work alone)"
+                )
     for other, goal in goals.items():
         if other in results:
             ratio = desk["c64"]["rps"] / results[other]["c64"]["rps"]

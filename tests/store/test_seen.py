@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
+
 from bot.cliq.replays import MemoryReplays
-from bot.clock import FrozenClock, epoch_ms
+from bot.clock import FrozenClock, SystemClock, epoch_ms
 from bot.store.db import WHOLE_STORE, Database, Tx
 from bot.store.seen import SeenCredentials, Use
 
@@ -33,13 +35,17 @@ async def test_credentials_are_forgotten_when_their_window_closes(
     await db.close()
 
 
-async def test_the_in_memory_guard_is_bounded(clock: FrozenClock) -> None:
+async def test_the_in_memory_guard_is_bounded_and_remembers_the_last_max_entries(
+    clock: FrozenClock,
+) -> None:
     guard = MemoryReplays(clock, max_entries=50)
     until = epoch_ms(clock.now()) + 300_000
     for n in range(200):
         assert await guard.first_use(f"c{n}", until)
-    assert not await guard.first_use("c199", until)
-    assert len(guard._seen) == 50
+        assert 1 <= len(guard) <= 100  # never more than twice max_entries held
+    for n in range(150, 200):  # the last 50 are all remembered: each is a replay
+        assert not await guard.first_use(f"c{n}", until)
+    assert await guard.first_use("c0", until)  # long forgotten: memory is bounded
 
 
 async def test_the_in_memory_guard_takes_a_credential_again_once_its_window_closed(
@@ -54,8 +60,14 @@ async def test_the_in_memory_guard_takes_a_credential_again_once_its_window_clos
     later = epoch_ms(clock.now()) + 300_000
     assert await guard.first_use("a", later)  # its window closed: a new call
     assert not await guard.first_use("a", later)
-    assert await guard.first_use("d", later)  # the oldest entry ("b") makes room, not "a"
-    assert list(guard._seen) == ["c", "a", "d"]
+    assert await guard.first_use("d", later)
+    for name in ("a", "d"):  # the newest are remembered across the turn-over
+        assert not await guard.first_use(name, later)
+
+
+def test_the_in_memory_guard_needs_room_for_one() -> None:
+    with pytest.raises(ValueError, match="max_entries"):
+        MemoryReplays(SystemClock(), max_entries=0)
 
 
 async def test_calls_together_share_one_commit_and_each_returns_after_it(
