@@ -2,7 +2,8 @@
 
 Run by hand (needs `valgrind`: `apt-get install valgrind`):
 
-    .venv/bin/python bench/cliq_instructions.py [--only bare deskbot] [--profile deskbot]
+    .venv/bin/python bench/cliq_instructions.py [--only bare deskbot] [--parts] [--account]
+    .venv/bin/python bench/cliq_instructions.py --profile deskbot
 
 The same apps as `bench/cliq_endpoint.py` (same request, same card, signature checking on), but
 served inside one process with no sockets: each request's bytes are handed to aiohttp's own
@@ -11,7 +12,8 @@ that only collects bytes. Each server is run twice under `valgrind --tool=cacheg
 and many requests, every request signed beforehand in both); the difference of the two counts
 divided by the difference of requests is the instructions one request costs, start-up left
 out. Unlike requests/second on a shared machine, the count barely moves from run to run, so it
-shows what a change to the code is worth. `--parts` also counts deskbot's parts one by one
+shows what a change to the code is worth. `--account` also counts `bench/cliq_account.py`'s
+variants (deskbot with one part taken out at a time, replaced by its result). `--parts` also counts deskbot's parts one by one
 (verification, replay memory, parsing, the card, its JSON, dispatch), each alone on the same
 inputs, and what is left beyond the bare handler (the edge). `--profile NAME` runs one server
 or part under `valgrind --tool=callgrind` instead and prints the C functions that cost the most
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import subprocess
 import sys
@@ -36,7 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-SERVERS = ["bare", "deskbot"]
+from cliq_account import VARIANTS as ACCOUNT_VARIANTS  # noqa: E402 (bench/ is on the path now)
+
+SERVERS = ["bare", "floor", "deskbot"]
 FEW, MANY = 200, 1200
 
 
@@ -118,9 +123,9 @@ def raw_requests(name: str, count: int) -> list[bytes]:
 
 
 def make_app(name: str) -> Any:
-    from cliq_endpoint import bare_app, deskbot_app
+    from cliq_endpoint import bare_app, deskbot_app, floor_app
 
-    return bare_app() if name == "bare" else deskbot_app()
+    return {"bare": bare_app, "floor": floor_app, "deskbot": deskbot_app}[name]()
 
 
 def serve(name: str, count: int) -> None:
@@ -128,7 +133,12 @@ def serve(name: str, count: int) -> None:
     if name in PARTS:
         run_part(name, count)
         return
-    app = make_app(name)
+    if name in ACCOUNT:
+        from cliq_account import make_app as account_app
+
+        app = account_app(name, requests[0].split(b"\r\n\r\n", 1)[1])
+    else:
+        app = make_app(name)
     asyncio.run(drive(app, requests[:count]))
 
 
@@ -142,6 +152,10 @@ PARTS = {
 }
 """Parts of deskbot's request, each counted alone in the same way (their own instructions,
 run back to back on the same inputs, without aiohttp)."""
+
+
+ACCOUNT = [v for v in ACCOUNT_VARIANTS if v.startswith("deskbot-")]
+"""`bench/cliq_account.py`'s variants (deskbot with one part taken out), counted here too."""
 
 
 def run_part(name: str, count: int) -> None:
@@ -193,6 +207,11 @@ def done(awaitable: Any) -> Any:
     raise RuntimeError("the part waited")
 
 
+STEADY = {**os.environ, "PYTHONHASHSEED": "0"}
+"""The environment of every counted run: string hashes fixed, so dicts and sets probe the same
+way in each (a random seed moves a count by a few thousand)."""
+
+
 def count_instructions(name: str, count: int) -> int:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder, "cg.out")
@@ -211,6 +230,7 @@ def count_instructions(name: str, count: int) -> int:
             ],
             check=True,
             capture_output=True,
+            env=STEADY,
         )
         summary = re.search(r"^summary:\s+(\d+)", out.read_text(), re.MULTILINE)
         assert summary is not None
@@ -228,6 +248,7 @@ def callgrind_functions(name: str, count: int) -> dict[str, int]:
             ],
             check=True,
             capture_output=True,
+            env=STEADY,
         )
         listing = subprocess.run(
             ["callgrind_annotate", "--inclusive=yes", "--threshold=100", str(out)],
@@ -272,11 +293,16 @@ def per_request(name: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--serve", choices=SERVERS + list(PARTS))
+    parser.add_argument("--serve", choices=SERVERS + list(PARTS) + ACCOUNT)
     parser.add_argument("--count", type=int, default=MANY)
     parser.add_argument("--only", nargs="+", choices=SERVERS)
     parser.add_argument(
         "--parts", action="store_true", help="also count deskbot's parts, each on its own"
+    )
+    parser.add_argument(
+        "--account",
+        action="store_true",
+        help="also count bench/cliq_account.py's variants (deskbot with each part taken out)",
     )
     parser.add_argument(
         "--profile", choices=SERVERS + list(PARTS), help="the C functions of one, by cost"
@@ -293,6 +319,12 @@ def main() -> None:
         print(f"{name:<8} {count / 1000:>8.1f} k instructions per request")
     if "bare" in results and "deskbot" in results:
         print(f"deskbot / bare: {results['deskbot'] / results['bare']:.2f}x the instructions")
+    if args.account:
+        print()
+        whole = results.get("deskbot") or per_request("deskbot")
+        for name in ACCOUNT:
+            count = per_request(name)
+            print(f"{name:<20} {count / 1000:>8.1f} k  saves {(whole - count) / 1000:>6.1f} k")
     if args.parts:
         print()
         parts = {name: per_request(name) for name in PARTS}
