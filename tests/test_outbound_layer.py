@@ -4,6 +4,8 @@ are frozen and compared by value, and a wrong type is refused naming the field."
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +15,7 @@ from bot.cliq.form import Form, NumberInput, Option, TextInput
 from bot.cliq.markup import LINE_MARKUP, Markup
 from bot.cliq.message import (
     Button,
+    ButtonAction,
     Card,
     LabelSlide,
     ListSlide,
@@ -145,3 +148,103 @@ def test_every_outbound_class_compiles() -> None:
     assert len(classes) > 30
     for cls in classes:
         assert list(_hints(cls)) == list(cls.__struct_fields__)
+
+
+# --- the shortcuts of our own classmethods agree with the constructor ----------------------
+
+# Anything a caller may pass where text is expected: text (plain, markup, empty, at and over
+# a limit, our Markup) and what is not text at all.
+NOT_TEXT = st.none() | st.integers(-2, 200) | st.sampled_from([1.5, True, b"bytes", ["a"]])
+ANYTHING = TEXT | TEXT.map(Markup) | st.text(alphabet="ab _*", max_size=120) | NOT_TEXT
+LABELS = st.sampled_from(["Go", "x" * 20, "x" * 21, "", "a*b"]) | ANYTHING
+KEYS = st.sampled_from(["status:115", "k" * 100, "k" * 101, ""]) | ANYTHING
+
+
+def outcome(build: Any) -> tuple[str, Any]:
+    """What building gives: the object, its JSON and its label's class, or the refusal."""
+    try:
+        made = build()
+    except OutboundError as exc:
+        return ("refused", str(exc))
+    return ("built", (made, type(made), made.to_json(), [type(v) for v in _texts(made)]))
+
+
+def _texts(made: Any) -> list[Any]:
+    if isinstance(made, Button):
+        return [made.label, made.key]
+    return [made.title, *(v for pair in made.data for item in pair.items() for v in item)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    label=LABELS,
+    key=KEYS,
+    function=st.sampled_from(["botbutton", "other"]),
+    negative=st.sampled_from([False, True, 0, 1, "", "x"]),
+)
+def test_button_invoke_builds_what_the_constructor_builds(
+    label: Any, key: Any, function: str, negative: Any
+) -> None:
+    """`Button.invoke` copies an earlier button of the same label instead of checking again:
+    for any label and key (markup, too long, empty, not text) it gives exactly what
+    `Button(...)` gives or refuses with the same words, the first time and the next."""
+
+    def constructor() -> Button:
+        action = ButtonAction(type="invoke.function", data={"name": function})
+        return Button(label=label, key=key, action=action, type="-" if negative else "+")
+
+    def invoke(key: Any) -> Button:
+        return Button.invoke(label, key=key, function=function, negative=negative)
+
+    expected = outcome(constructor)
+    assert outcome(lambda: invoke(key)) == expected
+    outcome(lambda: invoke("k"))  # a button with that label kept, when it is one
+    assert outcome(lambda: invoke(key)) == expected
+
+
+def test_button_invoke_keeps_a_bounded_number_of_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cliq import message
+
+    monkeypatch.setattr(message, "_PLUS", {})
+    monkeypatch.setattr(message, "_LABELS_KEPT", 3)
+    for n in range(10):
+        assert Button.invoke(f"L{n}", key=f"k{n}") == Button(
+            label=f"L{n}",
+            key=f"k{n}",
+            action=ButtonAction(type="invoke.function", data={"name": "botbutton"}),
+        )
+    assert list(message._PLUS["botbutton"]) == ["L0", "L1", "L2"]
+    assert Button.invoke("L9", key="k").key == "k" and Button.invoke("L0", key="k").key == "k"
+    with pytest.raises(OutboundError, match="button key is at most 100"):
+        Button.invoke("L0", key="k" * 101)
+
+
+def test_button_invoke_on_a_subclass_builds_the_subclass() -> None:
+    class Mine(Button, kw_only=True):
+        pass
+
+    Button.invoke("Go", key="k")
+    made = Mine.invoke("Go", key="k")
+    assert type(made) is Mine and made.label == "Go"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    pairs=st.dictionaries(ANYTHING.filter(lambda k: k.__hash__ is not None), ANYTHING, max_size=4),
+    title=ANYTHING,
+)
+def test_label_slide_of_builds_what_the_constructor_builds(
+    pairs: dict[Any, Any], title: Any
+) -> None:
+    """`LabelSlide.of` skips the constructor's checks for plain text: for any pairs and title
+    (markup, not text, our Markup) it gives what `LabelSlide(...)` gives (values as
+    `str(value)`), or refuses with the same words."""
+
+    def text(value: Any) -> Any:
+        return value if isinstance(value, str) else str(value)
+
+    expected = outcome(
+        lambda: LabelSlide(data=[{text(k): text(v)} for k, v in pairs.items()], title=title)
+    )
+    assert outcome(lambda: LabelSlide.of(pairs, title=title)) == expected
+    assert outcome(lambda: LabelSlide.of(list(pairs.items()), title=title)) == expected

@@ -21,10 +21,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
+from msgspec.structs import force_setattr as _force
+
 from bot.cliq import limits
 from bot.cliq.limits import Limit, chars
 from bot.cliq.outbound import Outbound, OutboundError, SingleLine, encode, sent
 from bot.cliq.outbound import at_most as _at_most
+from bot.cliq.outbound import needs_line_escape as _line
 
 BUTTON_FUNCTION = "botbutton"
 """The Cliq function that receives every button click; the framework routes by the key's prefix."""
@@ -102,12 +105,36 @@ class Button(Outbound, kw_only=True):
         negative: bool = False,
         confirm: Confirm | None = None,
     ) -> Button:
-        """A button that calls back into the bot; `key` says what was clicked (`status:115`)."""
-        if confirm is None:
-            action = _INVOKE.get(function) or _invoke(function)
-        else:
+        """A button that calls back into the bot; `key` says what was clicked (`status:115`).
+
+        Raises OutboundError as `Button(...)` does (a label of 1-20 characters, a key of at
+        most 100); a label holding markup is shown literally."""
+        if confirm is not None:
             action = ButtonAction(type="invoke.function", data={"name": function}, confirm=confirm)
-        return cls(label=label, key=key, action=action, type="-" if negative else "+")
+            return cls(label=label, key=key, action=action, type="-" if negative else "+")
+        # The usual button (a label seen before, a key of plain text within its limit, one of
+        # our actions) is a copy of the earlier button with that label with its key swapped:
+        # exactly what the constructor would build (its label checked and escaped the same).
+        made = (_MINUS if negative else _PLUS).get(function)
+        if (
+            made is not None
+            and label.__class__ is str
+            and key.__class__ is str
+            and len(key) <= _KEY_MAX
+            and cls is Button
+        ):
+            earlier = made.get(label)
+            if earlier is not None:
+                button = earlier.__copy__()
+                _force(button, "key", key)
+                return button
+        action = _INVOKE.get(function) or _invoke(function)
+        button = cls(label=label, key=key, action=action, type="-" if negative else "+")
+        if cls is Button and label.__class__ is str:
+            made = (_MINUS if negative else _PLUS).setdefault(function, {})
+            if len(made) < _LABELS_KEPT:
+                made[label] = button
+        return button
 
     @classmethod
     def url(cls, label: str, url: str) -> Button:
@@ -123,6 +150,12 @@ def _invoke(function: str) -> ButtonAction:
 
 
 _INVOKE: dict[str, ButtonAction] = {}
+_PLUS: dict[str, dict[str, Button]] = {}
+_MINUS: dict[str, dict[str, Button]] = {}
+"""Function → label → a checked button (`+` or `-`) with that label, which `Button.invoke`
+copies; at most `_LABELS_KEPT` labels a function (labels are nearly always our own words)."""
+_LABELS_KEPT = 256
+_KEY_MAX = limits.BUTTON_KEY
 
 
 # --- slides ------------------------------------------------------------------------------
@@ -183,13 +216,43 @@ class LabelSlide(_Titled, kw_only=True):
     def of(
         cls, pairs: Mapping[str, Any] | Iterable[tuple[str, Any]], *, title: str | None = None
     ) -> LabelSlide:
-        """Label/value pairs from a mapping or (label, value) pairs (values as `str(value)`)."""
+        """Label/value pairs from a mapping or (label, value) pairs (values as `str(value)`).
+
+        Raises OutboundError as `LabelSlide(...)` does; labels, values and the title holding
+        markup are shown literally."""
+        if pairs.__class__ is dict and cls is LabelSlide:
+            # The usual slide (a dict of plain text needing no escape, a plain title or none):
+            # an empty slide copied with its data set, exactly what the constructor would build.
+            data = []
+            for k, v in pairs.items():
+                if (
+                    k.__class__ is not str
+                    or v.__class__ is not str
+                    or (not k.isalnum() and _line(k) is not None)
+                    or (not v.isalnum() and _line(v) is not None)
+                ):
+                    break
+                data.append({k: v})
+            else:
+                if title is None:
+                    slide = _NO_LABELS.__copy__()
+                    _force(slide, "data", data)
+                    return slide
+                if title.__class__ is str and (title.isalnum() or _line(title) is None):
+                    slide = _NO_LABELS.__copy__()
+                    _force(slide, "data", data)
+                    _force(slide, "title", title)
+                    return slide
         items = pairs.items() if isinstance(pairs, dict) or isinstance(pairs, Mapping) else pairs
         data = [  # (every card's labels and values come through here: plain text the cheap way)
             {k: v} if k.__class__ is str and v.__class__ is str else {_text(k): _text(v)}
             for k, v in items
         ]
         return cls(data=data, title=title, type="label")
+
+
+_NO_LABELS = LabelSlide(data=[])
+"""The slide `LabelSlide.of` copies."""
 
 
 class ImagesSlide(_Titled, kw_only=True):

@@ -18,6 +18,14 @@ JSON leaves out the fields set to None and keeps the declared order (msgspec's `
 every optional field defaults to None; a default that must be sent, such as a button's `"+"`,
 is declared with `sent(...)`).
 
+Outbound objects are left out of Python's cycle collector (msgspec's `gc=False`: cheaper to
+make, and no collector pass counts them); they hold text, numbers, lists, dicts and one another,
+built before the object that holds them, so they form no cycles (a list put back into itself
+after the fact would only stay in memory). Our own classmethods that build the usual object from
+parts already checked (`Button.invoke`, `LabelSlide.of`) may copy a checked object (`__copy__`,
+which runs no checks) and set the fields they checked themselves (`force_setattr`); they fall back
+to the constructor for anything else, so they build exactly what it builds, or refuse the same.
+
 Why not pydantic: one `BaseModel` costs 5-11 k CPU instructions to build and 2-4 k to serialise
 whatever its checks, so a ticket card (7 objects) cost ~200 k instructions, most of a request's
 budget (README, "Instructions per request"); a Struct costs ~1.5 k to build plus its checks.
@@ -35,7 +43,17 @@ import sys
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, Literal, Self, TypeVar, Union, dataclass_transform, overload
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    Self,
+    TypeVar,
+    Union,
+    dataclass_transform,
+    overload,
+)
 
 import msgspec
 from msgspec.structs import force_setattr
@@ -128,8 +146,9 @@ def literal(value: Any, limit: int | None = None) -> Any:
     return shown
 
 
-_needs_line_escape = _ANYTHING_TO_DO_IN_A_LINE.search
-"""Finds a character a single-line rule looks at (C regex; None for nearly all text)."""
+needs_line_escape = _ANYTHING_TO_DO_IN_A_LINE.search
+"""`needs_line_escape(text)`: the first character of `text` a single-line rule looks at (a
+match, from a C regex), or None when `literal(text)` would give `text` back (nearly all text)."""
 
 
 # --- the base ----------------------------------------------------------------------------
@@ -157,7 +176,7 @@ _PLACEHOLDER = _placeholder.__code__
 
 
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(msgspec.field,))
-class Outbound(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class Outbound(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False):
     """A reply or post in Cliq's JSON shape: checked when built, frozen, compared by value.
 
     Build one with its keyword arguments (unknown or missing ones are a TypeError, a broken
@@ -189,6 +208,13 @@ class Outbound(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
         space["_first"] = first
         _PENDING[cls] = compile_now
         cls.__post_init__ = post_init  # type: ignore[attr-defined]
+
+    if TYPE_CHECKING:  # (msgspec's, in C; its stubs leave it out)
+
+        def __copy__(self) -> Self:
+            """A shallow copy, made without running the checks again: only for our own
+            classmethods, which then set fields they checked themselves (`force_setattr`)."""
+            ...
 
     def _check(self) -> None:
         """The class's rules that span fields (run after the field checks); none here."""
@@ -257,6 +283,9 @@ def _compile(
     module = sys.modules[cls.__module__].__dict__
     hints: dict[str, Any] = {}
     for base in reversed(cls.__mro__):
+        if base is not cls and base in _PENDING:  # (read where that class was written)
+            hints.update(_hints(base))
+            continue
         for name, annotation in inspect.get_annotations(base).items():
             if name in cls.__struct_fields__:
                 hints[name] = (
@@ -364,7 +393,7 @@ def _quick_container_code(
     of the right classes, of text needing no escape, or of dicts of such text (label pairs, table
     rows), within its limits. None for shapes left to the careful check."""
     sized = [m for m in meta if isinstance(m, Limit)]
-    bounds = [f"not {m.at_least} <= _len({var}) <= {m.at_most}" for m in sized]
+    bounds = [_outside(f"_len({var})", m) for m in sized]
     origin = typing.get_origin(bare)
     if any(isinstance(m, Convert) for m in meta):
         return None
@@ -375,8 +404,11 @@ def _quick_container_code(
         code = [f"_slow = {var}.__class__ is not _list" + "".join(f" or {b}" for b in bounds)]
         if classes is not None:
             space[f"_cls_{var}"] = classes[0] if len(classes) == 1 else classes
-            space[f"_exact_{var}"] = frozenset(classes)  # (a class test before `isinstance`)
-            test = f"_i.__class__ not in _exact_{var} and not _isinstance(_i, _cls_{var})"
+            if len(classes) == 1:  # (a class test before `isinstance`)
+                test = f"_i.__class__ is not _cls_{var} and not _isinstance(_i, _cls_{var})"
+            else:
+                space[f"_exact_{var}"] = frozenset(classes)
+                test = f"_i.__class__ not in _exact_{var} and not _isinstance(_i, _cls_{var})"
             return [*code, *_scan(var, test)]
         if item_bare is str and not [m for m in item_meta if isinstance(m, Limit)]:
             line = any(isinstance(m, SingleLine) for m in item_meta)
@@ -438,6 +470,13 @@ def _quick_container_code(
     return None
 
 
+def _outside(size: str, limit: Limit) -> str:
+    """The test that `size` (an expression) breaks `limit`."""
+    if limit.at_least:
+        return f"not {limit.at_least} <= {size} <= {limit.at_most}"
+    return f"{size} > {limit.at_most}"
+
+
 def _quick_text_pair(args: tuple[Any, ...]) -> str | None:
     """The test of a text → text dict's `_k`, `_x` that sends it the careful way: not plain
     text, or (single-line) text holding a character to escape. None for other dicts."""
@@ -450,8 +489,11 @@ def _quick_text_pair(args: tuple[Any, ...]) -> str | None:
     key_line = any(isinstance(m, SingleLine) for m in key_meta)
     value_line = any(isinstance(m, SingleLine) for m in value_meta)
     if key_line and value_line:
-        # (one search: each rule starts at one character)
-        return test + " or not (_s := _k + _x).isalnum() and _line(_s) is not None"
+        return (
+            test
+            + " or not _k.isalnum() and _line(_k) is not None"
+            + " or not _x.isalnum() and _line(_x) is not None"
+        )
     if key_line:
         return test + " or not _k.isalnum() and _line(_k) is not None"
     if value_line:
@@ -478,7 +520,7 @@ def _scalar_code(
         quick = f"{var}.__class__ is not _str"
         for marker in meta:
             if isinstance(marker, Limit):
-                quick += f" or not {marker.at_least} <= _len({var}) <= {marker.at_most}"
+                quick += " or " + _outside(f"_len({var})", marker)
             if isinstance(marker, SingleLine):
                 quick += f" or not {var}.isalnum() and _line({var}) is not None"
         careful = f"_c_{var}"
@@ -513,7 +555,10 @@ def _scalar_code(
     if classes is not None:
         space[f"_cls_{var}"] = classes[0] if len(classes) == 1 else classes
         space[error] = _type_error(where, " or ".join(c.__name__ for c in classes))
-        return [f"if not _isinstance({var}, _cls_{var}): raise {error}({var})"]
+        test = f"not _isinstance({var}, _cls_{var})"
+        if len(classes) == 1:  # (a class test before `isinstance`)
+            test = f"{var}.__class__ is not _cls_{var} and {test}"
+        return [f"if {test}: raise {error}({var})"]
     return None
 
 
@@ -621,7 +666,7 @@ _CHECK_NAMES: dict[str, Any] = {
     "_bool": bool,
     "_int": int,
     "_float": float,
-    "_line": _needs_line_escape,
+    "_line": needs_line_escape,
     "_literal": literal,
     "_INFINITE": (float("inf"), float("-inf")),
 }
@@ -714,8 +759,8 @@ def _dict_checker(where: str, args: tuple[Any, Any], meta: list[Any]) -> Callabl
             for key, item in value.items():
                 if not (isinstance(key, str) and isinstance(item, str)):
                     raise bad(item if isinstance(key, str) else key)
-                if (keys_line and _needs_line_escape(key) is not None) or (
-                    values_line and _needs_line_escape(item) is not None
+                if (keys_line and needs_line_escape(key) is not None) or (
+                    values_line and needs_line_escape(item) is not None
                 ):
                     escape = True
             if escape:
@@ -784,5 +829,6 @@ __all__ = [
     "at_most",
     "encode",
     "literal",
+    "needs_line_escape",
     "sent",
 ]
