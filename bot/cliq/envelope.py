@@ -19,9 +19,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import core_schema
+from pydantic_core import SchemaValidator, core_schema
 
 from bot import jsonsafe
+from bot.cliq import direct
 from bot.cliq.deluge import ENCODING, DelugeValueError, decode_params, json_shaped
 
 ComponentType = Literal[
@@ -431,7 +432,7 @@ def parse_envelope(body: bytes) -> Envelope:
         except ValidationError:
             pass  # (the careful way says why)
         else:
-            if envelope.encoding != ENCODING and all(map(_checked, _free_values(envelope))):
+            if envelope.encoding != ENCODING:
                 return envelope
     try:
         data = jsonsafe.loads(body)
@@ -472,9 +473,6 @@ def _other_branch(error: Any) -> bool:
     return error["type"] in ("model_type", "string_type", "dict_type")
 
 
-_FROM_JSON = Envelope.__pydantic_validator__.validate_json
-
-
 def _plain(body: bytes) -> bool:
     """Whether `body` may take the direct way: UTF-8 JSON opening with `{` (pydantic-core's
     parser reads UTF-8 only; other encodings and odd openings go the careful way), and not an
@@ -486,12 +484,20 @@ def _plain(body: bytes) -> bool:
 _SHIM_ENCODED = ENCODING.encode()
 
 
-# What the direct way leaves to the models, and why nothing slips through that the careful way
-# refuses: pydantic-core's parser refuses lone surrogates and over-long numbers itself, and nests
-# at most 200 deep; the typed float fields refuse NaN and infinity (`allow_inf_nan=False`); the
-# int and bool fields refuse them as not numbers; the free fields (`FREE_FIELDS`) are walked
-# for them and for nesting. A text field that takes numbers (`coerce_numbers_to_str`) reads
-# `NaN` or `1e999` as the text "NaN" or "inf", harmless as text; the careful way refuses them.
+# The direct way: a validator of its own (`_direct_envelope`, built from the models' own field
+# schemas by `bot.cliq.direct`) reads a body straight into the same model classes, with no
+# Python step for the usual call (parts as maps, a command's text or a button's map, a message as
+# text or an object with its text, known handler types), and refuses whatever it cannot read as
+# the careful way reads it; the careful way then reads every leniency and names every refusal.
+# So the direct way may refuse more, never less, and never reads differently. Why nothing slips
+# through that the careful way refuses: pydantic-core's parser refuses lone surrogates and
+# over-long numbers itself, and nests at most 200 deep; the typed float fields refuse NaN and
+# infinity (`allow_inf_nan=False`); the int and bool fields refuse them as not numbers; the free
+# fields (`FREE_FIELDS`) take only finite JSON values nesting at most `_FREE_DEPTH` deep. A text
+# field that takes numbers (`coerce_numbers_to_str`) reads `NaN` or `1e999` as the text "NaN" or
+# "inf", harmless as text; the careful way refuses them. Keys the models do not have are
+# ignored whichever way (the careful way still refuses a body breaking a `bot.jsonsafe` rule
+# inside one).
 FREE_FIELDS = frozenset(
     {
         ("Params", "arguments"),
@@ -503,39 +509,119 @@ FREE_FIELDS = frozenset(
         ("Access", "organization"),
     }
 )
-"""The fields that take any JSON value (typed `Any` inside): what `_free_values` hands to
-`jsonsafe.finite` after a direct parse. A test keeps this list equal to the models' fields."""
+"""The fields that take any JSON value (typed `Any` inside): the direct way reads them as
+finite JSON values (`bot.cliq.direct.json_value`). A test keeps this list equal to the models'
+fields."""
 
 
-_FREE_DEPTH = jsonsafe.MAX_DEPTH - 5
-"""How deep a free value may nest for the direct way (the deepest free field, a message
-sender under `params.data.message`, already sits 5 levels down); deeper goes the careful way,
-which applies `jsonsafe.MAX_DEPTH` exactly."""
+_FREE_DEPTH = 8
+"""How deep a free value may nest for the direct way; deeper ones (rare) go the careful way,
+which applies `jsonsafe.MAX_DEPTH` to the whole body (the deepest free field, a message sender
+under `params.data.message`, sits 5 levels down, so 8 more stay well inside it)."""
+
+_TEXT_NOT_A_BUTTON_MAP = direct.opening_not(r"\{", r"\s")
+"""A command's text: one `_ButtonArgumentsAsText` leaves as it is (it tries `^\\s*\\{`)."""
+
+_TEXT_NOT_AN_OPTION = direct.opening_not(r"\{\[", direct.PYTHON_SPACES)
+"""A form value that `_option_shaped` leaves as text: not `{` or `[` first once stripped."""
 
 
-def _checked(value: Any) -> bool:
-    return jsonsafe.finite(value, _FREE_DEPTH)
+def _message_of_text(text: str) -> dict[str, str]:
+    return {"text": text}
 
 
-def _free_values(envelope: Envelope) -> list[Any]:
-    """The values of `FREE_FIELDS` in `envelope` that are set (empty ones left out). (Plain
-    statements: a comprehension costs a frame, and this runs on every call.)"""
-    p = envelope.params
-    found: list[Any] = []
-    if p.options:
-        found.append(p.options)
-    if p.selections:
-        found.append(p.selections)
-    if not isinstance(p.arguments, str):
-        found.append(p.arguments)
-    if p.message is not None and p.message.sender:
-        found.append(p.message.sender)
-    if p.data is not None and p.data.message is not None and p.data.message.sender:
-        found.append(p.data.message.sender)
-    if p.target is not None and p.target.value is not None:
-        found.append(p.target.value)
-    if p.form is not None and p.form.values:
-        found.append(p.form.values)
-    if p.access is not None and p.access.organization:
-        found.append(p.access.organization)
-    return found
+def _direct_envelope() -> SchemaValidator:
+    """The direct way's validator: one choice per component, keyed on `type`, whose handler's
+    type must be one of the component's (`HANDLER_TYPES`: the rule costs no Python step); the
+    older `handler` string, a `handler_name`, parts as text, `null` lists and maps, a message
+    without its `text`, and texts that may hold a map (a button's arguments, a form's option)
+    are refused, for the careful way to read."""
+    models = direct.Models()
+    free = _FREE_DEPTH
+
+    def message() -> core_schema.CoreSchema:
+        model = models.model(
+            IncomingMessage,
+            text=direct.TEXT,
+            sender=direct.optional(IncomingMessage, "sender", direct.json_map(free - 1)),
+        )
+        as_text = core_schema.chain_schema(
+            [
+                core_schema.str_schema(strict=True),
+                core_schema.no_info_plain_validator_function(_message_of_text),
+                model,
+            ]
+        )
+        return core_schema.union_schema([model, as_text], mode="left_to_right")
+
+    arguments = core_schema.union_schema(
+        [
+            core_schema.str_schema(strict=True, pattern=_TEXT_NOT_A_BUTTON_MAP),
+            direct.json_map(free - 1),
+        ],
+        mode="left_to_right",
+    )
+    option_text = core_schema.str_schema(strict=True, pattern=_TEXT_NOT_AN_OPTION)
+    form = models.model(
+        FormSubmission,
+        values=direct.like(
+            FormSubmission,
+            "values",
+            core_schema.dict_schema(
+                core_schema.str_schema(strict=True), direct.json_value(free - 1, option_text)
+            ),
+        ),
+    )
+    participation = models.model(
+        ParticipationData, message=direct.optional(ParticipationData, "message", message())
+    )
+    params = models.model(
+        Params,
+        user=direct.like(Params, "user", models.model(User)),
+        chat=direct.optional(Params, "chat", models.model(Chat)),
+        message=direct.optional(Params, "message", message()),
+        mentions=direct.like(Params, "mentions", core_schema.list_schema(models.model(Mention))),
+        location=direct.optional(Params, "location", models.model(Location)),
+        arguments=direct.like(Params, "arguments", arguments),
+        options=direct.like(Params, "options", direct.json_map(free - 1)),
+        selections=direct.like(
+            Params, "selections", core_schema.list_schema(direct.json_map(free - 2))
+        ),
+        target=direct.optional(
+            Params,
+            "target",
+            models.model(Target, value=direct.like(Target, "value", direct.json_ref(free))),
+        ),
+        form=direct.optional(Params, "form", form),
+        access=direct.optional(
+            Params,
+            "access",
+            models.model(
+                Access,
+                organization=direct.optional(Access, "organization", direct.json_map(free - 1)),
+            ),
+        ),
+        environment=direct.optional(Params, "environment", models.model(Environment)),
+        data=direct.optional(Params, "data", participation),
+    )
+    choices: dict[Any, core_schema.CoreSchema] = {}
+    for component, handler_types in HANDLER_TYPES.items():
+        handler = models.model(Handler, type=core_schema.literal_schema(sorted(handler_types)))
+        one = models.model(
+            Envelope,
+            handler=handler,
+            handler_name=direct.like(Envelope, "handler_name", core_schema.none_schema()),
+            params=direct.like(Envelope, "params", params),
+        )
+        choices[component] = one["schema"]
+    _, config = direct.model_fields(Envelope)
+    envelope = core_schema.model_schema(
+        Envelope,
+        core_schema.tagged_union_schema(choices, discriminator="type"),
+        config=config,  # type: ignore[arg-type]
+    )
+    return models.validator(core_schema.definitions_schema(envelope, direct.json_levels(free)))
+
+
+_FROM_JSON = _direct_envelope().validate_json
+"""The direct way: a body (JSON bytes) into an `Envelope`; ValidationError for anything else."""
