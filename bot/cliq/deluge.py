@@ -52,32 +52,68 @@ def decode_params(params: Any, where: str = "params") -> Any:
 
     Raises DelugeValueError naming the first value that is not a tagged leaf.
     """
-    if isinstance(params, dict):
+    try:
+        return _decoded(params)
+    except _Undecodable as exc:
+        raise DelugeValueError(f"{where}{''.join(reversed(exc.path))}: {exc.reason}") from None
+
+
+class _Undecodable(Exception):
+    """A value that is not a tagged leaf; its path is written on the way out (only then)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.path: list[str] = []
+
+
+def _decoded(value: Any) -> Any:
+    """`decode_params` for one value. (Plain statements: this runs for every value of a shim's
+    call; a failure's path is put together only if there is one.)"""
+    if isinstance(value, str):
+        return _leaf(value)
+    if isinstance(value, dict):
         decoded: dict[str, Any] = {}
-        for key, value in params.items():
-            found = decode_params(value, f"{where}.{key}")
+        for key, item in value.items():
+            try:
+                found = _decoded(item)
+            except _Undecodable as exc:
+                exc.path.append(f".{key}")
+                raise
             if found is not _DROPPED:
                 decoded[key] = found
         return decoded
-    if isinstance(params, list):
-        items = (decode_params(item, f"{where}[{i}]") for i, item in enumerate(params))
-        return [item for item in items if item is not _DROPPED]
-    if isinstance(params, str):
-        return decode_leaf(params, where)
-    if params is None:
+    if isinstance(value, list):
+        items: list[Any] = []
+        for index, item in enumerate(value):
+            try:
+                found = _decoded(item)
+            except _Undecodable as exc:
+                exc.path.append(f"[{index}]")
+                raise
+            if found is not _DROPPED:
+                items.append(found)
+        return items
+    if value is None:
         return None
-    raise DelugeValueError(f"{where}: expected a tagged text, got {type(params).__name__}")
+    raise _Undecodable(f"expected a tagged text, got {type(value).__name__}")
 
 
 def decode_leaf(leaf: str, where: str = "value") -> Any:
     """`t<base64>` → the text; `j<base64>` → the JSON value (dropped if it is not JSON)."""
-    tag, payload = leaf[:1], leaf[1:]
-    if tag not in (TEXT_TAG, JSON_TAG):
-        raise DelugeValueError(f"{where}: not a Deluge-safe value (expected t… or j…)")
     try:
-        text = base64.b64decode(payload, validate=True).decode("utf-8")
+        return _leaf(leaf)
+    except _Undecodable as exc:
+        raise DelugeValueError(f"{where}: {exc.reason}") from None
+
+
+def _leaf(leaf: str) -> Any:
+    tag = leaf[:1]
+    if tag != TEXT_TAG and tag != JSON_TAG:
+        raise _Undecodable("not a Deluge-safe value (expected t… or j…)")
+    try:  # (`base64.b64decode(…, validate=True)` without its Python wrapper)
+        text = binascii.a2b_base64(leaf[1:], strict_mode=True).decode("utf-8")
     except (binascii.Error, ValueError):
-        raise DelugeValueError(f"{where}: not base64 of UTF-8 text") from None
+        raise _Undecodable("not base64 of UTF-8 text") from None
     if tag == TEXT_TAG:
         return text
     try:

@@ -421,12 +421,15 @@ def parse_envelope(body: bytes) -> Envelope:
 
     Raises EnvelopeError, naming the field, when the body is not a handler envelope.
 
-    A plain body that cannot break a `bot.jsonsafe` rule is read straight into the models by
-    pydantic-core's own JSON parser (one pass, no dict in between; it refuses lone surrogates
-    and unreadable numbers itself); anything else, or anything it refuses, is read the careful
-    way below, which gives every refusal its reason.
+    A plain body (UTF-8 JSON, not a shim's) is read the direct way (`_FROM_JSON`: pydantic-core's
+    own JSON parser straight into the models, one pass, no Python step; see `_direct_envelope`).
+    Anything else, or anything it refuses, is read the careful way: `bot.jsonsafe`, a shim's
+    values decoded, then the direct way's validator on the values if it was not tried (a
+    shim's call, usually), else the models' own validator, which reads every leniency and
+    gives every refusal its reason.
     """
-    if _plain(body):
+    direct_tried = _plain(body)
+    if direct_tried:
         try:
             envelope: Envelope = _FROM_JSON(body)
         except ValidationError:
@@ -443,6 +446,13 @@ def parse_envelope(body: bytes) -> Envelope:
             data = {**data, "params": decode_params(data.get("params") or {})}
         except DelugeValueError as exc:
             raise EnvelopeError(str(exc)) from None
+    if not direct_tried:  # (a shim's call: its decoded values, read without a Python step)
+        try:
+            envelope = _FROM_DATA(data)
+        except ValidationError:
+            pass
+        else:
+            return envelope
     try:
         return Envelope.model_validate(data)
     except ValidationError as exc:
@@ -493,11 +503,11 @@ _SHIM_ENCODED = ENCODING.encode()
 # through that the careful way refuses: pydantic-core's parser refuses lone surrogates and
 # over-long numbers itself, and nests at most 200 deep; the typed float fields refuse NaN and
 # infinity (`allow_inf_nan=False`); the int and bool fields refuse them as not numbers; the free
-# fields (`FREE_FIELDS`) take only finite JSON values nesting at most `_FREE_DEPTH` deep. A text
-# field that takes numbers (`coerce_numbers_to_str`) reads `NaN` or `1e999` as the text "NaN" or
-# "inf", harmless as text; the careful way refuses them. Keys the models do not have are
-# ignored whichever way (the careful way still refuses a body breaking a `bot.jsonsafe` rule
-# inside one).
+# fields (`FREE_FIELDS`) take only finite JSON values nesting at most `_FREE_DEPTH` deep; a text
+# field takes a whole number but no float (`bot.cliq.direct.TEXT`). What neither way reads is
+# not checked by the direct way: a key the models do not have is skipped by pydantic-core's
+# parser whatever it holds (nesting up to its own limit, NaN, `1e999`), where the careful way
+# refuses the whole body for it; harmless, as nothing reads such a value.
 FREE_FIELDS = frozenset(
     {
         ("Params", "arguments"),
@@ -623,5 +633,8 @@ def _direct_envelope() -> SchemaValidator:
     return models.validator(core_schema.definitions_schema(envelope, direct.json_levels(free)))
 
 
-_FROM_JSON = _direct_envelope().validate_json
+_DIRECT = _direct_envelope()
+_FROM_JSON = _DIRECT.validate_json
 """The direct way: a body (JSON bytes) into an `Envelope`; ValidationError for anything else."""
+_FROM_DATA = _DIRECT.validate_python
+"""The direct way for a body already read (by `jsonsafe`, a shim's values decoded)."""
