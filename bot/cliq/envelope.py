@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import SchemaValidator, core_schema
+from pydantic_core import SchemaValidator, core_schema, from_json
 
 from bot import jsonsafe
 from bot.cliq import direct
@@ -423,13 +423,12 @@ def parse_envelope(body: bytes) -> Envelope:
 
     A plain body (UTF-8 JSON, not a shim's) is read the direct way (`_FROM_JSON`: pydantic-core's
     own JSON parser straight into the models, one pass, no Python step; see `_direct_envelope`).
-    Anything else, or anything it refuses, is read the careful way: `bot.jsonsafe`, a shim's
-    values decoded, then the direct way's validator on the values if it was not tried (a
-    shim's call, usually), else the models' own validator, which reads every leniency and
-    gives every refusal its reason.
+    Any other body (a shim's, usually) is read by pydantic-core's parser, its values decoded,
+    then by the direct way's validator (`_read_direct`). Anything either refuses is read the
+    careful way: `bot.jsonsafe`, a shim's values decoded, then the models' own validator,
+    which reads every leniency and gives every refusal its reason.
     """
-    direct_tried = _plain(body)
-    if direct_tried:
+    if _plain(body):
         try:
             envelope: Envelope = _FROM_JSON(body)
         except ValidationError:
@@ -437,6 +436,10 @@ def parse_envelope(body: bytes) -> Envelope:
         else:
             if envelope.encoding != ENCODING:
                 return envelope
+    else:
+        read = _read_direct(body)
+        if read is not None:
+            return read
     try:
         data = jsonsafe.loads(body)
     except jsonsafe.JsonBodyError as exc:
@@ -446,17 +449,24 @@ def parse_envelope(body: bytes) -> Envelope:
             data = {**data, "params": decode_params(data.get("params") or {})}
         except DelugeValueError as exc:
             raise EnvelopeError(str(exc)) from None
-    if not direct_tried:  # (a shim's call: its decoded values, read without a Python step)
-        try:
-            envelope = _FROM_DATA(data)
-        except ValidationError:
-            pass
-        else:
-            return envelope
     try:
         return Envelope.model_validate(data)
     except ValidationError as exc:
         raise EnvelopeError(describe(exc)) from None
+
+
+def _read_direct(body: bytes) -> Envelope | None:
+    """A body the direct way does not take whole (a shim's, usually), read by pydantic-core's
+    parser (finite numbers only), a shim's values decoded, then by the direct way's validator:
+    no Python step but the decoding. None if any step refuses (the careful way then says why)."""
+    try:
+        data = from_json(body, allow_inf_nan=False)
+        if isinstance(data, dict) and data.get("encoding") == ENCODING:
+            data = {**data, "params": decode_params(data.get("params") or {})}
+        envelope: Envelope = _FROM_DATA(data)
+    except ValueError:  # (what each step raises: JSON, DelugeValueError, ValidationError)
+        return None
+    return envelope
 
 
 def describe(exc: ValidationError) -> str:
