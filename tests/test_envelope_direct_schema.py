@@ -410,14 +410,19 @@ spaced_text = st.text(
 @PROPERTY
 @given(spaced_text)
 def test_a_command_text_is_direct_exactly_when_it_cannot_be_a_button_map(text: str) -> None:
-    # (the careful way reads a text as a button's map only after `^\s*\{`, in the same engine)
-    assert matches(module._TEXT_NOT_A_BUTTON_MAP, text) != matches(r"^\s*\{", text)
+    # (the careful way reads a text as a button's map only if `_MAYBE_BUTTON_MAP` matches it)
+    assert matches(module._TEXT_NOT_A_BUTTON_MAP, text) != matches(module._MAYBE_BUTTON_MAP, text)
 
 
 @PROPERTY
 @given(spaced_text)
 def test_a_form_value_text_is_direct_exactly_when_it_cannot_be_an_option(text: str) -> None:
     assert matches(module._TEXT_NOT_AN_OPTION, text) == (text.strip()[:1] not in ("{", "["))
+
+
+def test_the_spaces_named_are_those_python_strips() -> None:
+    spaces = [code for code in range(0x110000) if chr(code).isspace()]
+    assert spaces == list(direct.PYTHON_SPACE_CODES)
 
 
 def test_a_field_that_is_not_a_plain_value_must_be_given_its_direct_schema() -> None:

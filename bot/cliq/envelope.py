@@ -284,6 +284,10 @@ def _button_arguments(value: str) -> Any:
     return found if isinstance(found, dict) and set(found) == {"key"} else value
 
 
+_MAYBE_BUTTON_MAP = r"^\s*\{"
+"""A text that may be a button's `arguments` map sent as text (a command's text stays text)."""
+
+
 class _ButtonArgumentsAsText:
     """`Annotated` marker for `Params.arguments`: only text opening with `{` (after spaces) goes
     through `_button_arguments`; a command's words and a map pass in pydantic-core alone."""
@@ -294,7 +298,7 @@ class _ButtonArgumentsAsText:
         plain = handler(source)
         map_as_text = core_schema.chain_schema(
             [
-                core_schema.str_schema(pattern=r"^\s*\{", strict=True),
+                core_schema.str_schema(pattern=_MAYBE_BUTTON_MAP, strict=True),
                 core_schema.no_info_plain_validator_function(_button_arguments),
                 plain,
             ]
@@ -540,7 +544,8 @@ which applies `jsonsafe.MAX_DEPTH` to the whole body (the deepest free field, a 
 under `params.data.message`, sits 5 levels down, so 8 more stay well inside it)."""
 
 _TEXT_NOT_A_BUTTON_MAP = direct.opening_not(r"\{", r"\s")
-"""A command's text: one `_ButtonArgumentsAsText` leaves as it is (it tries `^\\s*\\{`)."""
+"""A command's text: one `_ButtonArgumentsAsText` leaves as it is (`_MAYBE_BUTTON_MAP` does not
+match it; a test holds the two patterns to that)."""
 
 _TEXT_NOT_AN_OPTION = direct.opening_not(r"\{\[", direct.PYTHON_SPACES)
 """A form value that `_option_shaped` leaves as text: not `{` or `[` first once stripped."""
