@@ -150,3 +150,78 @@ def test_the_free_fields_are_every_field_that_takes_any_value() -> None:
         if _mentions_any(field.annotation)
     }
     assert found == FREE_FIELDS
+
+
+# What `bot.jsonsafe` refuses in the whole body (not only in the fields the models read): a key
+# the models do not have is skipped by pydantic-core's parser, so these are judged on the bytes.
+ANYWHERE = {
+    "NaN": b"NaN",
+    "Infinity": b"Infinity",
+    "-Infinity": b"-Infinity",
+    "nesting past the limit": json.dumps(deep(jsonsafe.MAX_DEPTH)).encode(),
+}
+UNKNOWN_KEY_AT = {
+    "the top": lambda value: b'{"zz": ' + value + b", " + json.dumps(BASE).encode()[1:],
+    "params": lambda value: body_of(b'{"params": {"zz": ' + value + b', "arguments": "1"}}'),
+    "a part": lambda value: body_of(b'{"params": {"user": {"id": "5", "zz": ' + value + b"}}}"),
+    "a list of parts": lambda value: body_of(b'{"params": {"mentions": [{"zz": ' + value + b"}]}}"),
+}
+
+
+@pytest.mark.parametrize("where", sorted(UNKNOWN_KEY_AT))
+@pytest.mark.parametrize("what", sorted(ANYWHERE))
+def test_a_body_breaking_a_whole_body_rule_is_refused_under_any_key(what: str, where: str) -> None:
+    body = UNKNOWN_KEY_AT[where](ANYWHERE[what])
+    with pytest.raises(EnvelopeError) as expected:
+        careful(body)
+    with pytest.raises(EnvelopeError) as got:
+        parse_envelope(body)
+    assert str(got.value) == str(expected.value)
+    assert "NaN" in str(got.value) or "Infinity" in str(got.value) or "deeper" in str(got.value)
+
+
+@pytest.mark.parametrize("what", sorted(ANYWHERE))
+def test_a_shim_body_breaking_a_whole_body_rule_is_refused_under_any_key(what: str) -> None:
+    from bot.cliq.shim import shim_body
+
+    body = shim_body({**BASE, "params": {"arguments": "115", "user": {"id": "5"}}})
+    body = b'{"zz": ' + ANYWHERE[what] + b", " + body[1:]
+    with pytest.raises(EnvelopeError, match=r"NaN|Infinity|deeper"):
+        parse_envelope(body)
+
+
+def test_those_words_and_brackets_in_text_are_read_the_same_both_ways() -> None:
+    # Only their bytes are looked at first: text holding them takes the careful way, which
+    # reads it as the direct way would.
+    text = "NaN Infinity " + "[{" * jsonsafe.MAX_DEPTH
+    body = json.dumps({**BASE, "params": {"arguments": text, "zz": text}}).encode()
+    assert parse_envelope(body) == careful(body)
+    assert parse_envelope(body).params.arguments == text
+
+
+WRONG_SHAPES: list[Any] = [["115"], True, 5, {"a": [1]}, None]
+
+
+@pytest.mark.parametrize("field", ["arguments", "user", "chat", "mentions", "form", "target"])
+@pytest.mark.parametrize("value", WRONG_SHAPES, ids=range(len(WRONG_SHAPES)))
+def test_a_refusal_names_the_field_as_the_sender_wrote_it(field: str, value: Any) -> None:
+    """The reason's path is made of field names and list positions only: never the names
+    pydantic-core gives a union's branches (`union[str,dict[str,any]]`, `(as map)`)."""
+    body = json.dumps({**BASE, "params": {field: value}}).encode()
+    try:
+        parse_envelope(body)
+    except EnvelopeError as exc:
+        where, _, message = str(exc).partition(": ")
+        assert where.startswith(f"params.{field}"), str(exc)
+        assert all(part.isidentifier() or part.isdigit() for part in where.split(".")), str(exc)
+        assert "[" not in str(exc) and "(as " not in str(exc)
+        assert message.startswith(("Input should", "Field required")), str(exc)
+
+
+def test_a_field_taking_text_or_a_map_says_both() -> None:
+    body = json.dumps({**BASE, "params": {"arguments": ["115"]}}).encode()
+    with pytest.raises(EnvelopeError) as got:
+        parse_envelope(body)
+    assert str(got.value) == (
+        "params.arguments: Input should be a valid string or a valid dictionary"
+    )

@@ -463,6 +463,8 @@ def _read_direct(body: bytes) -> Envelope | None:
     """A body the direct way does not take whole (a shim's, usually), read by pydantic-core's
     parser (finite numbers only), a shim's values decoded, then by the direct way's validator:
     no Python step but the decoding. None if any step refuses (the careful way then says why)."""
+    if not _whole_body_rules_hold(body):
+        return None
     try:
         data = from_json(body, allow_inf_nan=False)
         if isinstance(data, dict) and data.get("encoding") == ENCODING:
@@ -474,18 +476,44 @@ def _read_direct(body: bytes) -> Envelope | None:
 
 
 def describe(exc: ValidationError) -> str:
-    """The first problem, naming the field: `params.user: Input should be an object`."""
+    """The first problem, naming the field: `params.user: Input should be an object`; where a
+    field takes one of several shapes, each shape it was not: `params.arguments: Input should
+    be a valid string or a valid dictionary`. (pydantic-core's names for a union's branches,
+    such as `union[str,dict[str,any]]`, are left out of the field's path.)"""
     errors = exc.errors(include_url=False)
     error = next((e for e in errors if not _other_branch(e)), errors[0])
     if error["type"] == "json_invalid":
         return f"malformed JSON: {error.get('ctx', {}).get('error', 'invalid')}"
-    message = error["msg"].removeprefix("Value error, ")
-    where = ".".join(str(part) for part in error["loc"] if part not in (AS_MAP, AS_TEXT))
+    where = _field_path(error["loc"])
+    messages = [error["msg"].removeprefix("Value error, ")]
+    for other in errors:
+        if other is error or _other_branch(other) or _field_path(other["loc"]) != where:
+            continue
+        message = other["msg"].removeprefix("Value error, ")
+        if message not in messages:
+            messages.append(message)
+    message = messages[0] + "".join(
+        f" or {m.removeprefix('Input should be ')}" for m in messages[1:]
+    )
     if not where:
         if error["type"] == "model_type":
             return "the body must be a JSON object (the handler envelope)"
         return message
     return f"{where}: {message}"
+
+
+_BRANCH_TYPES = frozenset({"str", "int", "float", "bool", "none", "bytes", "list", "dict"})
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    """`loc` as the dotted path of fields and list positions, without the union branches'
+    labels (`(as map)`, `(as text)`) and the names pydantic-core gives unlabelled branches
+    (`str`, `dict[str,any]`, `chain[…]`: never a field's name, which is an identifier)."""
+    return ".".join(
+        str(part)
+        for part in loc
+        if not isinstance(part, str) or (part.isidentifier() and part not in _BRANCH_TYPES)
+    )
 
 
 def _other_branch(error: Any) -> bool:
@@ -501,8 +529,30 @@ def _plain(body: bytes) -> bool:
     """Whether `body` may take the direct way: UTF-8 JSON opening with `{` (pydantic-core's
     parser reads UTF-8 only; other encodings and odd openings go the careful way), and not an
     envelope a Deluge shim encoded (its params are tagged text that only `decode_params` reads:
-    trying the models on them first would only fail, at the cost of a whole validation)."""
-    return body[:1] == b"{" and body[1:2] != b"\x00" and _SHIM_ENCODED not in body
+    trying the models on them first would only fail, at the cost of a whole validation); and
+    none of what `_whole_body_rules_hold` sends the careful way."""
+    return (
+        body[:1] == b"{"
+        and body[1:2] != b"\x00"
+        and _SHIM_ENCODED not in body
+        and _whole_body_rules_hold(body)
+    )
+
+
+def _whole_body_rules_hold(body: bytes) -> bool:
+    """Whether `body` surely breaks none of `bot.jsonsafe`'s rules that concern the whole body,
+    not only the fields the models read: no `NaN` or `Infinity` token anywhere, and no nesting
+    past `jsonsafe.MAX_DEPTH` (fewer `{` and `[` in all than that cannot nest deeper). A key the
+    models do not have is skipped by pydantic-core's parser whatever it holds, so without this a
+    `NaN` there would be read the direct way and refused the careful way (a webhook-type
+    extension's body is parsed whole by its verifier). Bytes scans in C (~0.1 µs each); a body
+    that only holds those characters in its text goes the careful way, which reads it the same.
+    """
+    return (
+        b"NaN" not in body
+        and b"Infinity" not in body
+        and body.count(b"{") + body.count(b"[") <= jsonsafe.MAX_DEPTH
+    )
 
 
 _SHIM_ENCODED = ENCODING.encode()
@@ -518,10 +568,13 @@ _SHIM_ENCODED = ENCODING.encode()
 # over-long numbers itself, and nests at most 200 deep; the typed float fields refuse NaN and
 # infinity (`allow_inf_nan=False`); the int and bool fields refuse them as not numbers; the free
 # fields (`FREE_FIELDS`) take only finite JSON values nesting at most `_FREE_DEPTH` deep; a text
-# field takes a whole number but no float (`bot.cliq.direct.TEXT`). What neither way reads is
-# not checked by the direct way: a key the models do not have is skipped by pydantic-core's
-# parser whatever it holds (nesting up to its own limit, NaN, `1e999`), where the careful way
-# refuses the whole body for it; harmless, as nothing reads such a value.
+# field takes a whole number but no float (`bot.cliq.direct.TEXT`). A key the models do not have
+# is skipped by pydantic-core's parser whatever it holds, so the rules that concern the whole
+# body are judged on its bytes first (`_whole_body_rules_hold`: a `NaN` or `Infinity` token, or
+# nesting that may pass `jsonsafe.MAX_DEPTH`, sends it the careful way, which refuses it). One
+# case is left: a number too large for a float (`1e999`) under such a key is skipped, where the
+# careful way refuses the whole body; nothing reads it (finding it in the bytes would need a
+# regular expression over every body, ~1.5 µs a call).
 FREE_FIELDS = frozenset(
     {
         ("Params", "arguments"),
