@@ -58,6 +58,11 @@ def decode_params(params: Any, where: str = "params") -> Any:
         raise DelugeValueError(f"{where}{''.join(reversed(exc.path))}: {exc.reason}") from None
 
 
+_a2b_base64 = binascii.a2b_base64
+"""`base64.b64decode(…, validate=True)` without its Python wrapper (`strict_mode=True` is what
+`validate=True` passes; a text that is not ASCII is a ValueError either way)."""
+
+
 class _Undecodable(Exception):
     """A value that is not a tagged leaf; its path is written on the way out (only then)."""
 
@@ -74,6 +79,12 @@ def _decoded(value: Any) -> Any:
     if isinstance(value, dict):
         decoded: dict[str, Any] = {}
         for key, item in value.items():
+            if type(item) is str and item[:1] == TEXT_TAG:  # (the usual value: a text, inline)
+                try:
+                    decoded[key] = _a2b_base64(item[1:], strict_mode=True).decode("utf-8")
+                    continue
+                except ValueError:  # (binascii.Error is one; `_leaf` below names the fault)
+                    pass
             try:
                 found = _decoded(item)
             except _Undecodable as exc:
@@ -110,8 +121,8 @@ def _leaf(leaf: str) -> Any:
     tag = leaf[:1]
     if tag != TEXT_TAG and tag != JSON_TAG:
         raise _Undecodable("not a Deluge-safe value (expected t… or j…)")
-    try:  # (`base64.b64decode(…, validate=True)` without its Python wrapper)
-        text = binascii.a2b_base64(leaf[1:], strict_mode=True).decode("utf-8")
+    try:
+        text = _a2b_base64(leaf[1:], strict_mode=True).decode("utf-8")
     except (binascii.Error, ValueError):
         raise _Undecodable("not base64 of UTF-8 text") from None
     if tag == TEXT_TAG:
