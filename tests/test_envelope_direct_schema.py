@@ -20,6 +20,7 @@ from bot.cliq import envelope as module
 from bot.cliq.deluge import ENCODING, DelugeValueError, decode_params, is_text_of_maps
 from bot.cliq.envelope import HANDLER_TYPES, Envelope, EnvelopeError, parse_envelope
 from bot.cliq.shim import HANDLERS, shim_body
+from tests.test_envelope_direct import envelope_models
 
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -450,13 +451,7 @@ def test_a_field_that_is_not_a_plain_value_must_be_given_its_direct_schema() -> 
 
 def test_the_models_own_validators_still_read_every_leniency() -> None:
     # Building the direct way leaves the models' own validators as they were.
-    models = [
-        value
-        for value in vars(module).values()
-        if isinstance(value, type)
-        and issubclass(value, BaseModel)
-        and value.__module__ == module.__name__
-    ]
+    models = envelope_models()
     assert len(models) > 10 and all(model.__pydantic_complete__ for model in models)
     env = Envelope.model_validate(
         {
