@@ -242,3 +242,65 @@ def test_a_field_taking_text_or_a_map_says_both() -> None:
     assert str(got.value) == (
         "params.arguments: Input should be a valid string or a valid dictionary"
     )
+
+
+FULL_PARAMS: dict[str, Any] = {
+    "arguments": "115",
+    "user": {"id": "5", "email": "a@example.com", "timezone": "Asia/Tokyo", "admin": True},
+    "chat": {"id": "CT_1", "type": "channel", "title": "desk"},
+    "message": {"text": "hi", "id": "m1", "time": 5},
+    "location": {"latitude": 35.6, "longitude": 139.7, "status": "granted"},
+    "target": {"id": "t", "name": "n", "value": 1},
+    "options": {"a": "b"},
+    "mentions": [{"id": "m", "name": "Aiko"}],
+    "selections": [{"title": "#115"}],
+    "access": {"user_id": "5", "organization": {"id": 1}},
+    "environment": {"tld": "com"},
+    "operation": "added",
+    "sub_action": "open",
+}
+
+
+def _null_at(data: dict[str, Any], path: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Copies of `data`: with the key at `path` set to null, and with it left out."""
+    nulled, dropped = json.loads(json.dumps(data)), json.loads(json.dumps(data))
+    *parents, last = path
+    inner_nulled, inner_dropped = nulled, dropped
+    for key in parents:
+        inner_nulled, inner_dropped = inner_nulled[key], inner_dropped[key]
+    inner_nulled[last] = None
+    del inner_dropped[last]
+    return nulled, dropped
+
+
+def _paths(data: dict[str, Any], at: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for key, value in data.items():
+        found.append((*at, key))
+        if isinstance(value, dict) and key not in ("options", "organization"):
+            found.extend(_paths(value, (*at, key)))
+    return found
+
+
+ENVELOPE = {**BASE, "unique_name": "t", "response_url": "https://x", "timestamp": 5}
+ENVELOPE["params"] = FULL_PARAMS
+
+
+@pytest.mark.parametrize("path", _paths(ENVELOPE), ids=".".join)
+def test_a_key_sent_as_null_is_read_as_if_absent(path: tuple[str, ...]) -> None:
+    """Null for any key the models read is its absence: the field's default (an empty text,
+    list or map, no part), the same both ways; a required key sent as null is refused as
+    missing, naming it."""
+    nulled, dropped = _null_at(ENVELOPE, path)
+    body, without = json.dumps(nulled).encode(), json.dumps(dropped).encode()
+    try:
+        expected = parse_envelope(without)
+    except EnvelopeError as exc:
+        with pytest.raises(EnvelopeError) as got:
+            parse_envelope(body)
+        assert str(got.value) == str(exc)
+        assert "Field required" in str(got.value)
+        return
+    got_envelope = parse_envelope(body)
+    assert got_envelope == expected
+    assert careful(body) == expected

@@ -1,7 +1,8 @@
 """Inbound: the handler-call envelope Cliq (or a Deluge shim) sends us (reference/cliq.md §3).
 
-Parsing is lenient where Cliq varies (unknown keys ignored, optional keys optional, a message as
-a plain string or an object, `handler` as an object or the older string plus `handler_name`) and
+Parsing is lenient where Cliq varies (unknown keys ignored, optional keys optional and a key sent
+as `null` read as absent, a message as a plain string or an object, `handler` as an object or the
+older string plus `handler_name`) and
 strict about the types of the keys we read, so a wrong type is a 400 naming the field.
 """
 
@@ -98,6 +99,26 @@ class Wire(BaseModel):
         coerce_numbers_to_str=True,
         allow_inf_nan=False,  # (as `bot.jsonsafe` refuses them in a body, whichever way it is read)
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        """A key sent as `null` where its field takes no `None` is read as if it were absent:
+        the field takes its default (an empty text, list or map, a part with nothing set), and
+        a required one is refused as missing. (A field that takes `None` has `None` for its
+        default: its `null` is kept, and counts as said, as the direct way reads it.)"""
+        if isinstance(data, dict) and None in data.values():
+            keep = _NULLABLE.get(cls)
+            if keep is None:
+                keep = _NULLABLE[cls] = frozenset(
+                    name for name, field in cls.model_fields.items() if field.default is None
+                )
+            return {key: value for key, value in data.items() if value is not None or key in keep}
+        return data
+
+
+_NULLABLE: dict[type[BaseModel], frozenset[str]] = {}
+"""Each model's fields whose default is `None` (the ones that take it), found at first need."""
 
 
 AS_MAP, AS_TEXT = "(as map)", "(as text)"
