@@ -116,6 +116,18 @@ def epoch_ms(when: datetime) -> int:
     return int(when.timestamp() * 1000)
 
 
+async def first_of(*waits: Awaitable[object]) -> None:
+    """Return once the first of `waits` has finished; the others are cancelled and reaped
+    (their results and errors dropped) before it returns, also when the caller is cancelled."""
+    tasks = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def now_ms(clock: Clock) -> int:
     """`clock`'s now in epoch milliseconds: `epoch_ms(clock.now())`, the system clock read
     without building a datetime (a tenth of the cost; asked on every signed call)."""
@@ -199,14 +211,7 @@ class MovableClock:
         passes, or at once when a move gets there."""
         until = self.now() + timedelta(seconds=seconds)
         while (left := (until - self.now()).total_seconds()) > 0:
-            passing = asyncio.ensure_future(self.base.sleep(left))
-            moved = asyncio.ensure_future(self.wait_moved(self.version))
-            try:
-                await asyncio.wait((passing, moved), return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for waiting in (passing, moved):
-                    waiting.cancel()
-                await asyncio.gather(passing, moved, return_exceptions=True)
+            await first_of(self.base.sleep(left), self.wait_moved(self.version))
 
     async def wait_moved(self, after: int) -> int:
         """Wait until `version` is other than `after` (the clock moved since, or it is another

@@ -234,14 +234,13 @@ class LabelSlide(_Titled, kw_only=True):
                     break
                 data.append({k: v})
             else:
-                if title is None:
+                if title is None or (
+                    title.__class__ is str and (title.isalnum() or _line(title) is None)
+                ):
                     slide = _NO_LABELS.__copy__()
                     _force(slide, "data", data)
-                    return slide
-                if title.__class__ is str and (title.isalnum() or _line(title) is None):
-                    slide = _NO_LABELS.__copy__()
-                    _force(slide, "data", data)
-                    _force(slide, "title", title)
+                    if title is not None:
+                        _force(slide, "title", title)
                     return slide
         items = pairs.items() if isinstance(pairs, dict) or isinstance(pairs, Mapping) else pairs
         data = [  # (every card's labels and values come through here: plain text the cheap way)

@@ -13,7 +13,7 @@ import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.clock import Clock
+from bot.clock import Clock, first_of
 
 IDLE_SECONDS = 30.0
 """The longest a worker sleeps without a wake-up, even when nothing is due."""
@@ -62,11 +62,4 @@ async def run_rounds(
 
 async def woken_or_slept(wake: asyncio.Event, clock: Clock, seconds: float) -> None:
     """Return once `wake` is set or `clock` has moved `seconds` forward, whichever is first."""
-    woken = asyncio.ensure_future(wake.wait())
-    slept = asyncio.ensure_future(clock.sleep(seconds))
-    try:
-        await asyncio.wait((woken, slept), return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiting in (woken, slept):
-            waiting.cancel()
-        await asyncio.gather(woken, slept, return_exceptions=True)
+    await first_of(wake.wait(), clock.sleep(seconds))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from attendance import AttendanceService
+from attendance.models import CHECK_IN, CHECK_OUT, MEAL_BREAK, SHORT_BREAK
 from bot.clock import FrozenClock
 from bot.store.db import Database
 from tests.attendance import org
@@ -34,4 +35,28 @@ async def big_org(big_org_file: Path) -> AsyncIterator[AttendanceService]:
     """The large organisation, read-only, on a clock after its 30 days."""
     db = await Database.open(big_org_file)
     yield AttendanceService(db, FrozenClock(org.AFTER))
+    await db.close()
+
+
+JAPANESE = {CHECK_IN: "出勤", CHECK_OUT: "退勤", MEAL_BREAK: "食事休憩", SHORT_BREAK: "小休憩"}
+ENGLISH = {
+    CHECK_IN: "Check In",
+    CHECK_OUT: "Check Out",
+    MEAL_BREAK: "Meal Break",
+    SHORT_BREAK: "Short Break",
+}
+
+
+def both(status_id: int) -> list[str]:
+    """The default words of the product document, in English and Japanese."""
+    return [ENGLISH[status_id], JAPANESE[status_id]]
+
+
+@pytest.fixture
+async def bilingual(store_url: str, clock: FrozenClock) -> AsyncIterator[AttendanceService]:
+    """An attendance service whose default status names are in English and Japanese."""
+    db = await Database.open(store_url)
+    service = AttendanceService(db, clock, words=both)
+    await service.setup()
+    yield service
     await db.close()

@@ -10,9 +10,6 @@ import pytest
 from attendance import AttendanceService, StatusError
 from attendance.models import SHORT_BREAK
 from attendance.statuses import MAX_NAME, MAX_SENT, clean_name
-from bot.clock import FrozenClock
-from bot.store.db import Database
-from tests.attendance.test_status_names import both
 
 UNSEEN = [
     "a\x00b",  # NUL: PostgreSQL refuses it in text
@@ -66,15 +63,6 @@ def test_one_length_limit_said_one_way() -> None:
             clean_name(name)
         assert str(refused.value) == f"A status name can have at most {MAX_NAME} characters."
     assert clean_name(" " * 20 + "x" * MAX_NAME + " " * 20) == "x" * MAX_NAME
-
-
-@pytest.fixture
-async def bilingual(store_url: str, clock: FrozenClock):  # type: ignore[no-untyped-def]
-    db = await Database.open(store_url)
-    service = AttendanceService(db, clock, words=both)
-    await service.setup()
-    yield service
-    await db.close()
 
 
 @pytest.mark.parametrize("typed", ["小休憩", "Short Break", " Short  Break", "Ｓｈｏｒｔ　Break"])

@@ -13,28 +13,6 @@ from attendance.statuses import name_key
 from bot.clock import FrozenClock
 from bot.store.db import Database
 
-JAPANESE = {CHECK_IN: "出勤", CHECK_OUT: "退勤", MEAL_BREAK: "食事休憩", SHORT_BREAK: "小休憩"}
-ENGLISH = {
-    CHECK_IN: "Check In",
-    CHECK_OUT: "Check Out",
-    MEAL_BREAK: "Meal Break",
-    SHORT_BREAK: "Short Break",
-}
-
-
-def both(status_id: int) -> list[str]:
-    """The default words of the product document, in English and Japanese."""
-    return [ENGLISH[status_id], JAPANESE[status_id]]
-
-
-@pytest.fixture
-async def bilingual(store_url: str, clock: FrozenClock):  # type: ignore[no-untyped-def]
-    db = await Database.open(store_url)
-    service = AttendanceService(db, clock, words=both)
-    await service.setup()
-    yield service
-    await db.close()
-
 
 async def test_defaults_start_unrenamed_and_a_rename_is_recorded(svc: AttendanceService) -> None:
     assert [s.default_name for s in await svc.statuses()] == [True] * 4
