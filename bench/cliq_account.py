@@ -19,7 +19,7 @@ Each variant runs in a fresh process; the best of `--repeat` runs is kept. The v
 - `deskbot -X`: the same with part X taken out, replaced by its result computed beforehand:
   `verify` (the signature check), `replays` (the replay memory), `parse` (the envelope
   models), `dispatch` (routing, context, listener, card, JSON), `deadline` (the watch for
-  overruns), `middleware` (aiohttp's middleware layer: the error mapping called directly);
+  overruns), `edge` (the wrapper every route's handler runs in: request id, JSON errors);
   `all` takes out every one of them.
 What a part costs is the time it saves when taken out (parts share the caches, so the savings
 add up to more than the whole).
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-PARTS = ["verify", "replays", "parse", "dispatch", "deadline", "middleware"]
+PARTS = ["verify", "replays", "parse", "dispatch", "deadline", "edge"]
 VARIANTS = ["bare", "floor", "deskbot", *(f"deskbot-{p}" for p in PARTS), "deskbot-all"]
 CONNECTIONS = 64
 
@@ -57,7 +57,7 @@ def make_app(variant: str, first_body: bytes) -> Any:
     from bot.cliq.envelope import parse_envelope
     from bot.cliq.verify import SIGNATURE_HEADER, Verified
     from bot.handlers import cliq
-    from bot.handlers.errors import errors_as_json
+    from bot.handlers.errors import REQUEST_ID
 
     app = deskbot_app()
     out = set(PARTS) if variant == "deskbot-all" else {variant.removeprefix("deskbot-")}
@@ -99,15 +99,14 @@ def make_app(variant: str, first_body: bytes) -> Any:
                 pass
 
         app[cliq.DEADLINES] = Watch()  # type: ignore[assignment]
-    if "middleware" in out:
-        app._middlewares = web.Application()._middlewares  # aiohttp's layer gone
+    if "edge" in out:
         route = next(r for r in app.router.routes() if r.method == "POST")
-        handler = route._handler
 
-        async def mapped(request: web.Request) -> web.StreamResponse:
-            return await errors_as_json(request, handler)
+        async def bare_edge(request: web.Request) -> web.StreamResponse:
+            request[REQUEST_ID] = "r"  # (what the listener's context reads of the edge)
+            return await cliq.handle_cliq(request)
 
-        route._handler = mapped
+        route._handler = bare_edge
     return app
 
 

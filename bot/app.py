@@ -54,7 +54,7 @@ from bot.dispatch import Bot, ContextFactory, LateReply
 from bot.handlers import attendance_export, desk_events, oauth_callback
 from bot.handlers.cliq import REPLAYS
 from bot.handlers.health import HEALTH_CHECKS, HEALTH_PARTS, SANDBOX_URLS
-from bot.handlers.web import make_web_app
+from bot.handlers.web import add_routes, make_web_app
 from bot.i18n import Languages
 from bot.identity.agent_desks import AgentDesks
 from bot.identity.connections import AgentConnections, NotConnected
@@ -273,9 +273,10 @@ def create_app(
                     await worker
 
     _add_health(app, config)
-    app.add_routes(oauth_callback.routes())
-    app.add_routes(attendance_export.routes())
-    app.add_routes(
+    add_routes(app, oauth_callback.routes())
+    add_routes(app, attendance_export.routes())
+    add_routes(
+        app,
         desk_events.routes(
             lambda: app[INBOX], lambda: app[WEBHOOKS].verify, lambda: app[NOTIFIER].wake()
         )

@@ -54,3 +54,28 @@ async def test_calls_finished_in_time_leave_one_timer_not_one_each() -> None:
         watch.finish(call)  # type: ignore[arg-type]
     watch._fire()  # the timer's moment, reached early: nobody is left to answer
     assert fired == [] and watch._timer is None
+
+
+def test_a_watch_served_again_on_another_loop_answers_there() -> None:
+    """The watch keeps the loop it last ran on (looking it up costs a system call a request);
+    an app served again on a new loop (a restart in tests, `deskbot chat`) is watched on the new
+    one: its overrun is answered, and the old loop's calls are forgotten."""
+    watch = DeadlineWatch()
+    fired: list[str] = []
+
+    async def serve(name: str, deadline: float, finish: bool) -> None:
+        done = asyncio.Event()
+        call = _Call(name, fired, done)
+        watch.start(call, deadline)  # type: ignore[arg-type]
+        if finish:
+            watch.finish(call)  # type: ignore[arg-type]
+            return
+        await asyncio.wait_for(done.wait(), 5)
+
+    async def abandon() -> None:  # a call still in flight when its loop stops
+        watch.start(_Call("abandoned", fired, asyncio.Event()), 0.01)  # type: ignore[arg-type]
+
+    asyncio.run(serve("first", 0.01, finish=False))
+    asyncio.run(abandon())
+    asyncio.run(serve("second", 0.01, finish=False))
+    assert fired == ["first", "second"]

@@ -23,7 +23,7 @@ from bot.cliq.verify import HmacVerifier
 from bot.clock import SystemClock, epoch_ms
 from bot.dispatch import Bot
 from bot.handlers.serving import EdgeLimits, start_server
-from bot.handlers.web import make_web_app
+from bot.handlers.web import add_routes, make_web_app
 
 LIMITS = EdgeLimits(header_timeout=0.5, body_timeout=0.5, max_connections=40)
 
@@ -138,7 +138,7 @@ async def test_the_cap_never_closes_a_connection_running_a_request() -> None:
         await release.wait()
         return web.json_response({"done": True})
 
-    app.router.add_get("/slow", slow)
+    add_routes(app, [web.get("/slow", slow)])
     runner, site = await start_server(app, "127.0.0.1", 0)
     try:
         busy = [await asyncio.open_connection("127.0.0.1", site.port) for _ in range(3)]

@@ -181,13 +181,13 @@ async def test_a_full_disk_is_told_apart_and_passes_by_itself(tmp_path: Path) ->
 async def test_any_route_that_cannot_save_answers_503_not_500(aiohttp_client) -> None:  # type: ignore[no-untyped-def]
     from aiohttp import web
 
-    from bot.handlers.errors import errors_as_json
+    from bot.handlers.errors import edge
 
     async def saving(request: web.Request) -> web.Response:
         raise StoreUnavailable("read-only: attempt to write a readonly database")
 
-    app = web.Application(middlewares=[errors_as_json])
-    app.router.add_post("/save", saving)
+    app = web.Application()
+    app.router.add_post("/save", edge(saving))
     client = await aiohttp_client(app)
     answer = await client.post("/save")
     assert answer.status == 503
