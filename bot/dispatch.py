@@ -183,7 +183,10 @@ class Bot:
         run = self._resolve(envelope)
         if run is None:
             return NO_SUGGESTIONS if _wants_list(envelope) else EMPTY
-        ctx = await self.context_factory(envelope, self, request_id)
+        if self.context_factory is Bot._plain_context:  # (the plain context, with no coroutine)
+            ctx = Context(envelope=envelope, bot=self, clock=self.clock, request_id=request_id)
+        else:
+            ctx = await self.context_factory(envelope, self, request_id)
         try:
             reply = await run(ctx)
             if self.form_key is not None and isinstance(reply, Form):

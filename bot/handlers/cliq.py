@@ -51,7 +51,10 @@ async def handle_cliq(request: web.Request) -> web.StreamResponse:
         return json_error(400, "bad_request", str(exc))
     except VerificationError as exc:
         return json_error(401, "unauthorized", str(exc))
-    if not await app[REPLAYS].first_use(verified.credential, verified.expires_at_ms):
+    fresh = app[REPLAYS].first_use(verified.credential, verified.expires_at_ms)
+    if not isinstance(fresh, bool):  # (a store's answer is awaited; the memory's is at hand)
+        fresh = await fresh
+    if not fresh:
         return json_error(409, "replayed", "this signed call was already received")
     try:
         envelope = parse_envelope(body)

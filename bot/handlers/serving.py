@@ -65,16 +65,16 @@ async def read_body(request: web.Request) -> bytes:
     A body already received whole (the usual case: it came with the headers) is read without
     arming the timer, since reading it cannot wait, and taken from aiohttp's buffer in one call.
     The body is consumed: read it once, through this."""
-    length = request.content_length
     limit = request.app._client_max_size
-    if length is not None and length > limit:
-        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=length)
     content = request.content
-    if content.is_eof():
+    if content.is_eof():  # (judged by its size, whatever its Content-Length or chunks said)
         body = content.read_nowait()
-        if len(body) > limit:  # (a chunked body has no Content-Length to judge beforehand)
+        if len(body) > limit:
             raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
         return body
+    length = request.content_length
+    if length is not None and length > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=length)
     limits = request.app.get(LIMITS) or EdgeLimits()
     try:
         async with asyncio.timeout(limits.body_timeout):

@@ -87,7 +87,7 @@ class SeenCredentials:
             return await self.use(credential, "", expires_at_ms) is Use.FIRST
         except StoreUnavailable as exc:
             log.warning("replay guard in memory only: %s", exc.reason)
-            return await self._fallback.first_use(credential, expires_at_ms)
+            return self._fallback.first_use(credential, expires_at_ms)
 
     async def count(self) -> int:
         row = await self._db.fetchone("SELECT COUNT(*) AS n FROM seen_credentials")

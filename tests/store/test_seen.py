@@ -41,11 +41,11 @@ async def test_the_in_memory_guard_is_bounded_and_remembers_the_last_max_entries
     guard = MemoryReplays(clock, max_entries=50)
     until = epoch_ms(clock.now()) + 300_000
     for n in range(200):
-        assert await guard.first_use(f"c{n}", until)
+        assert guard.first_use(f"c{n}", until)
         assert 1 <= len(guard) <= 100  # never more than twice max_entries held
     for n in range(150, 200):  # the last 50 are all remembered: each is a replay
-        assert not await guard.first_use(f"c{n}", until)
-    assert await guard.first_use("c0", until)  # long forgotten: memory is bounded
+        assert not guard.first_use(f"c{n}", until)
+    assert guard.first_use("c0", until)  # long forgotten: memory is bounded
 
 
 async def test_the_in_memory_guard_takes_a_credential_again_once_its_window_closed(
@@ -54,15 +54,15 @@ async def test_the_in_memory_guard_takes_a_credential_again_once_its_window_clos
     guard = MemoryReplays(clock, max_entries=3)
     until = epoch_ms(clock.now()) + 300_000
     for name in ("a", "b", "c"):
-        assert await guard.first_use(name, until)
-    assert not await guard.first_use("a", until)  # inside its window: a replay
+        assert guard.first_use(name, until)
+    assert not guard.first_use("a", until)  # inside its window: a replay
     clock.advance(minutes=5, seconds=1)
     later = epoch_ms(clock.now()) + 300_000
-    assert await guard.first_use("a", later)  # its window closed: a new call
-    assert not await guard.first_use("a", later)
-    assert await guard.first_use("d", later)
+    assert guard.first_use("a", later)  # its window closed: a new call
+    assert not guard.first_use("a", later)
+    assert guard.first_use("d", later)
     for name in ("a", "d"):  # the newest are remembered across the turn-over
-        assert not await guard.first_use(name, later)
+        assert not guard.first_use(name, later)
 
 
 def test_the_in_memory_guard_needs_room_for_one() -> None:
