@@ -279,7 +279,7 @@ def create_app(
         app,
         desk_events.routes(
             lambda: app[INBOX], lambda: app[WEBHOOKS].verify, lambda: app[NOTIFIER].wake()
-        )
+        ),
     )
     add_console(app)
     app.cleanup_ctx.insert(0, lifetime)

@@ -47,7 +47,9 @@ def edge(handler: Handler) -> Handler:
     with the id as `reference` and logged. (Redirects and other statuses under 400 pass.)"""
 
     async def at_edge(request: web.Request) -> web.StreamResponse:
-        request_id = f"{_PREFIX}-{next(_counter)}"  # unique in the process, distinct across restarts
+        request_id = (
+            f"{_PREFIX}-{next(_counter)}"  # unique in the process, distinct across restarts
+        )
         request[REQUEST_ID] = request_id
         protocol = request.protocol
         BUSY.add(protocol)

@@ -113,7 +113,9 @@ async def test_a_route_added_around_the_edge_stops_the_app_from_starting(add) ->
     await runner.cleanup()
 
 
-async def test_sub_applications_and_static_files_keep_their_own_rules(aiohttp_client, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_sub_applications_and_static_files_keep_their_own_rules(
+    aiohttp_client, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     app = framework_app()
     (tmp_path / "a.txt").write_text("static")
     sub = web.Application()
