@@ -8,7 +8,7 @@ listener of the wrong shape); the replies a listener returns (`Reply`: `Message`
 `Button`, slides, `Banner`, `Suggestions`, `Form` and its inputs, `FormError`; a dynamic select's
 `DynamicOptions`); lists of any length in pages within Cliq's limits (`Section`, `layout`,
 `SlidePage`, `page_of`, `Page`, `page_number`); what Cliq sends (`Envelope`, `parse_envelope`); the HTTP edge
-(`make_web_app`, `add_routes`, `EdgeLimits`, `start_server`) and its verifiers (`HmacVerifier` for Deluge
+(`make_web_app`, `add_routes`, `add_subapp`, `EdgeLimits`, `start_server`) and its verifiers (`HmacVerifier` for Deluge
 shims, `CliqSignatureVerifier` for extensions' X-Cliq-Signature); the REST client (`CliqClient`,
 its errors, `TokenManager`); clocks; languages (`Languages`, `Words`: `ctx.words` is the
 caller's). The test kit is `bot.testing`. The guide is
@@ -76,7 +76,7 @@ from bot.clock import Clock, FrozenClock, SystemClock
 from bot.context import Context
 from bot.dispatch import Bot, UsageError
 from bot.handlers.serving import EdgeLimits, start_server
-from bot.handlers.web import add_routes, make_web_app
+from bot.handlers.web import add_routes, add_subapp, make_web_app
 from bot.i18n import Languages, Words
 from bot.oauth import FixedToken, TokenManager, token_url
 from bot.router import (
@@ -171,6 +171,7 @@ __all__ = [
     "WelcomeListener",
     "Words",
     "add_routes",
+    "add_subapp",
     "cliq_base_url",
     "escape",
     "layout",

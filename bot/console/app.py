@@ -21,6 +21,7 @@ from bot.console import auth, board, language, me, outbox, reports, settings
 from bot.console.render import NAV, render
 from bot.desk.errors import DeskError
 from bot.handlers.errors import REQUEST_ID
+from bot.handlers.web import add_subapp
 from bot.i18n import N_, Words
 from bot.store.db import StoreUnavailable
 
@@ -122,5 +123,6 @@ def console_app() -> web.Application:
 
 
 def add_console(app: web.Application) -> None:
-    """Serve the console at `/console/` in `app`, whose parts (bot.parts) it reads."""
-    app.add_subapp("/console", console_app())
+    """Serve the console at `/console/` in `app`, whose parts (bot.parts) it reads, inside the
+    HTTP edge (request ids, and its connections counted busy)."""
+    add_subapp(app, "/console", console_app())

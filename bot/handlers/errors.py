@@ -41,11 +41,32 @@ def json_error(status: int, error: str, reason: str, **extra: str) -> web.Respon
 
 def edge(handler: Handler) -> Handler:
     """`handler` inside the edge. Each request gets an id (`request[REQUEST_ID]`, and the
-    `X-Request-Id` header of its answer); its connection is noted as running a request meanwhile
-    (`BUSY`); and every failure becomes a JSON body: an `HTTPException` from 400 up keeps its
-    status (`{"error": "not_found", …}`), `StoreUnavailable` is 503 and anything else 500, both
-    with the id as `reference` and logged. (Redirects and other statuses under 400 pass.)"""
+    `X-Request-Id` header of its answer, redirects included); its connection is noted as running
+    a request meanwhile (`BUSY`); and every failure becomes a JSON body: an `HTTPException` from
+    400 up keeps its status (`{"error": "not_found", …}`), `StoreUnavailable` is 503 and
+    anything else 500 (a handler returning no response too), both with the id as `reference`
+    and logged. (Redirects and other statuses under 400 pass, with the id.)"""
+    at_edge = _wrap(handler)
+    at_edge.__name__ = at_edge.__qualname__ = getattr(handler, "__name__", "handler")
+    at_edge.__doc__ = handler.__doc__
+    EDGED.add(at_edge)
+    return at_edge
 
+
+@web.middleware
+async def edge_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The edge for a sub-application's requests (`bot.handlers.web.add_subapp` puts it first
+    among its middlewares): the same id, `BUSY` and JSON for what its own middlewares let
+    through (the console answers its errors as pages itself)."""
+    return await _wrap(handler)(request)
+
+
+def new_request_id() -> str:
+    """A request id for an answer given outside `edge` (an `Expect` refusal)."""
+    return f"{_PREFIX}-{next(_counter)}"
+
+
+def _wrap(handler: Handler) -> Handler:
     async def at_edge(request: web.Request) -> web.StreamResponse:
         request_id = (
             f"{_PREFIX}-{next(_counter)}"  # unique in the process, distinct across restarts
@@ -55,31 +76,39 @@ def edge(handler: Handler) -> Handler:
         BUSY.add(protocol)
         try:
             response = await handler(request)
+            try:
+                prepared = response.prepared
+            except AttributeError:
+                raise TypeError(
+                    f"{getattr(handler, '__name__', 'the handler')} returned "
+                    f"{type(response).__name__}, not a web.StreamResponse"
+                ) from None
         except web.HTTPException as exc:
             if exc.status < 400:
+                exc.headers["X-Request-Id"] = request_id
                 raise
-            response = _as_json(exc)
+            response, prepared = as_json(exc), False
         except StoreUnavailable as exc:  # disk full, read-only: the caller may try again later
             log.warning("store unavailable [ref %s]: %s", request_id, exc.reason)
             response = json_error(503, "store_unavailable", exc.reason, reference=request_id)
+            prepared = False
         except Exception:
             log.exception("unhandled error [ref %s]", request_id)
             response = json_error(500, "internal_error", "unexpected error", reference=request_id)
+            prepared = False
         finally:
             BUSY.discard(protocol)
-        if not response.prepared:  # an overrun answer went out early, with its id already set
+        if not prepared:  # an overrun answer went out early, with its id already set
             response.headers["X-Request-Id"] = request_id
             if not request.content.is_eof() and request.body_exists:
                 response.force_close()  # unread body: the connection closes, so say so
         return response
 
-    at_edge.__name__ = at_edge.__qualname__ = getattr(handler, "__name__", "handler")
-    at_edge.__doc__ = handler.__doc__
-    EDGED.add(at_edge)
     return at_edge
 
 
-def _as_json(exc: web.HTTPException) -> web.StreamResponse:
+def as_json(exc: web.HTTPException) -> web.StreamResponse:
+    """An HTTP error (400 up) as the edge's JSON body, keeping its status and `Allow`."""
     if exc.content_type == "application/json":
         return exc
     reason = exc.text or exc.reason

@@ -31,7 +31,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
-from bot.handlers.errors import BUSY, json_error
+from bot.handlers.errors import BUSY, json_error, new_request_id
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,8 @@ def expect_judged(judge: Judge) -> Callable[[web.Request], Awaitable[web.StreamR
     (`judge`, then a declared Content-Length over the app's size limit is 413) before `100
     Continue` invites its body, so a refused client uploads nothing (RFC 9110 §10.1.1). A refusal
     closes the connection, saying `Connection: close`, since the body was never read; another
-    Expect value is 417. The refusal skips the app's middlewares (aiohttp answers it directly)."""
+    Expect value is 417. The refusal skips the app's middlewares and the route's edge (aiohttp
+    answers it directly), so it is given its request id (`X-Request-Id`) here."""
 
     async def expect(request: web.Request) -> web.StreamResponse | None:
         refusal = await judge(request)
@@ -105,6 +106,7 @@ def expect_judged(judge: Judge) -> Callable[[web.Request], Awaitable[web.StreamR
         if refusal is None and request.headers.get("Expect", "").lower() != "100-continue":
             refusal = json_error(417, "expectation_failed", "only Expect: 100-continue is known")
         if refusal is not None:
+            refusal.headers["X-Request-Id"] = new_request_id()
             refusal.force_close()
             return refusal
         if request.version >= (1, 1):

@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aiohttp import web
+from yarl import URL
 
 from bot.cliq.replays import MemoryReplays
 from bot.cliq.verify import Verifier
 from bot.dispatch import Bot
 from bot.handlers import cliq, health
-from bot.handlers.errors import EDGED, UNROUTED, edge, unrouted
-from bot.handlers.serving import LIMITS, EdgeLimits, quiet_protocol_errors
+from bot.handlers.errors import (
+    EDGED,
+    UNROUTED,
+    as_json,
+    edge,
+    edge_middleware,
+    unrouted,
+)
+from bot.handlers.serving import LIMITS, EdgeLimits, expect_judged, quiet_protocol_errors
 
 
 def make_web_app(
@@ -25,7 +33,9 @@ def make_web_app(
     calls are remembered in memory against replays unless `app[cliq.REPLAYS]` is replaced.
     Every route goes through the HTTP edge (`bot.handlers.errors.edge`: request ids, JSON
     errors); starting the app raises RuntimeError, naming the route, if one was added around
-    it (with `app.add_routes` or `app.router` directly). What no route takes is 404 or 405 JSON.
+    it (with `app.add_routes` or `app.router` directly), or a sub-application mounted around it
+    (mount them with `add_subapp`). What no route takes is 404 or 405 JSON, whatever the request
+    target (`OPTIONS *` too), refused before `100 Continue` invites a body.
     """
     limits = limits or EdgeLimits()
     quiet_protocol_errors()
@@ -54,18 +64,78 @@ def add_routes(app: web.Application, routes: Iterable[web.AbstractRouteDef]) -> 
     )
 
 
+def add_subapp(app: web.Application, prefix: str, subapp: web.Application) -> None:
+    """Mount `subapp` at `prefix` in `app` with the HTTP edge first among its middlewares
+    (`edge_middleware`: request ids, `BUSY`, JSON for what its own middlewares let through).
+    Its own middlewares keep answering its errors their way (the console's are pages)."""
+    subapp.middlewares.insert(0, edge_middleware)
+    app.add_subapp(prefix, subapp)
+
+
 async def _close_routing(app: web.Application) -> None:
-    """At start-up, once every route is added: refuse one that bypasses the edge, and add the
-    catch-all answering what no route takes (last, so it is tried last)."""
+    """At start-up, once every route is added: refuse a route or sub-application that bypasses
+    the edge, and add the catch-all answering what no route takes (last, so it is tried last)."""
     if UNROUTED in app.router:  # (started before)
         return
     for resource in app.router.resources():
+        if isinstance(resource, web.PrefixedSubAppResource):  # (and those matched by domain)
+            if list(resource.get_info()["app"].middlewares[:1]) != [edge_middleware]:
+                raise RuntimeError(
+                    f"the sub-application at {resource.canonical or '/'} was mounted around the "
+                    "HTTP edge: mount it with bot.handlers.web.add_subapp (bot.framework.add_subapp)"
+                )
+            continue
         if not isinstance(resource, web.PlainResource | web.DynamicResource):
-            continue  # a sub-application (it has its own rules), static files
+            continue  # static files
         for route in resource:
             if route.handler not in EDGED:
                 raise RuntimeError(
                     f"{route.method} {resource.canonical} was added around the HTTP edge: add "
                     "routes with bot.handlers.web.add_routes (bot.framework.add_routes)"
                 )
-    app.router.add_route("*", "/{path:.*}", edge(unrouted), name=UNROUTED)
+    app.router.register_resource(_Unrouted())
+
+
+async def _refuse_unrouted(request: web.Request) -> web.StreamResponse:
+    try:
+        return await unrouted(request)
+    except web.HTTPException as exc:
+        return as_json(exc)
+
+
+class _Unrouted(web.AbstractResource):
+    """The catch-all resource, tried after every other (indexed under `/`, registered last): it
+    takes any method and any request target, including those not starting with `/` (`OPTIONS *`,
+    `CONNECT host:port`) that no path pattern matches. `Expect: 100-continue` is refused at once
+    (404 or 405, closing) rather than inviting a body no route reads."""
+
+    def __init__(self) -> None:
+        super().__init__(name=UNROUTED)
+        self._route = web.ResourceRoute(
+            "*", edge(unrouted), self, expect_handler=expect_judged(_refuse_unrouted)
+        )
+
+    @property
+    def canonical(self) -> str:
+        return "/"
+
+    def url_for(self, **kwargs: str) -> URL:
+        return URL.build(path="/")
+
+    async def resolve(self, request: web.Request) -> tuple[web.UrlMappingMatchInfo, set[str]]:
+        return web.UrlMappingMatchInfo({}, self._route), {"*"}
+
+    def add_prefix(self, prefix: str) -> None:
+        raise RuntimeError("the catch-all belongs to the main application")
+
+    def get_info(self) -> dict[str, object]:  # type: ignore[override]
+        return {}
+
+    def raw_match(self, path: str) -> bool:
+        return True
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter([self._route])

@@ -45,3 +45,23 @@ async def test_every_page_names_a_favicon_that_is_served(deskbot: Deskbot) -> No
     icon = await agent.get("/console/static/icon.svg")
     assert icon.status == 200 and icon.content_type == "image/svg+xml"
     assert (await icon.text()).startswith("<svg")
+
+
+async def test_console_answers_carry_a_request_id_and_an_error_page_names_it(
+    deskbot: Deskbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console is mounted inside the HTTP edge: every answer (redirect, page, static file,
+    404 page) has an `X-Request-Id`, and a failed page gives that id as its reference."""
+    for path in ("/console", "/console/", "/console/nowhere", "/console/static/icon.svg"):
+        answer = await deskbot.client.get(path, allow_redirects=False)
+        assert answer.headers.get("X-Request-Id"), (path, answer.status)
+    agent = await signed_in_as(deskbot, AGENT)
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(deskbot.parts.attendance, "status", broken)
+    failed = await agent.get("/console/")
+    assert failed.status == 500 and failed.content_type == "text/html"
+    reference = failed.headers["X-Request-Id"]
+    assert f"<code>{reference}</code>" in await failed.text()

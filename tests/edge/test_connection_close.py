@@ -106,8 +106,11 @@ async def test_a_keep_alive_client_goes_on_after_a_refusal(base) -> None:  # typ
     [
         (partial(head, 100_000, signed=False, expect=True), b"401"),
         (partial(head, 5_000_000, signed=True, expect=True), b"413"),
+        (partial(head, 100_000, signed=True, expect=True, path="/nowhere"), b"404"),
+        (partial(head, 100_000, signed=False, expect=True, path="/cliq/more"), b"404"),
+        (partial(head, 100_000, signed=False, expect=True, path="/healthz"), b"405"),
     ],
-    ids=["unsigned-401", "too-large-413"],
+    ids=["unsigned-401", "too-large-413", "no-route-404", "under-a-route-404", "wrong-method-405"],
 )
 async def test_expect_100_continue_is_refused_on_the_headers_before_any_body(
     base, request_head: Callable[[], bytes], status: bytes
@@ -119,6 +122,8 @@ async def test_expect_100_continue_is_refused_on_the_headers_before_any_body(
     writer.close()
     assert answer.startswith(b"HTTP/1.1 " + status), answer[:200]
     assert b"100 Continue" not in answer and b"connection: close" in answer.lower()
+    top, _, body = answer.partition(b"\r\n\r\n")
+    assert b"\r\nx-request-id: " in top.lower() and json.loads(body)["error"], answer[:300]
 
 
 async def test_expect_100_continue_with_good_headers_is_invited_and_answered(base) -> None:  # type: ignore[no-untyped-def]

@@ -4,12 +4,16 @@ no aiohttp middleware: added with `add_routes`, checked at start-up, and what no
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import pytest
 from aiohttp import web
 
 from bot.clock import FrozenClock
 from bot.framework import Bot, HmacVerifier, add_routes, make_web_app
-from bot.handlers.errors import REQUEST_ID
+from bot.handlers.errors import BUSY, REQUEST_ID
+from bot.handlers.web import add_subapp
 
 
 def framework_app() -> web.Application:
@@ -41,11 +45,18 @@ async def test_a_route_added_with_add_routes_gets_an_id_and_json_errors(aiohttp_
     async def moved(request: web.Request) -> web.Response:
         raise web.HTTPFound("/fine")
 
+    async def forgot(request: web.Request) -> web.Response:
+        return None  # type: ignore[return-value]
+
+    async def wrong(request: web.Request) -> web.Response:
+        return {"ok": True}  # type: ignore[return-value]
+
     routes = web.RouteTableDef()
     routes.get("/fine")(fine)
     routes.post("/broken/{n}")(broken)
     add_routes(app, routes)
     add_routes(app, [web.get("/refused", refused), web.get("/moved", moved)])
+    add_routes(app, [web.get("/forgot", forgot), web.post("/wrong", wrong)])
     client = await aiohttp_client(app)
 
     answer = await client.get("/fine")
@@ -58,6 +69,10 @@ async def test_a_route_added_with_add_routes_gets_an_id_and_json_errors(aiohttp_
     assert body == {"error": "forbidden", "reason": "not yours"}
     moved_answer = await client.get("/moved", allow_redirects=False)
     assert moved_answer.status == 302 and moved_answer.headers["Location"] == "/fine"
+    assert moved_answer.headers["X-Request-Id"]  # (a redirect carries its id too)
+    for no_response in (await client.get("/forgot"), await client.post("/wrong")):
+        body = await json_answer(no_response, 500)  # a handler that returned no response
+        assert body["reference"] == no_response.headers["X-Request-Id"]
 
 
 @pytest.mark.parametrize(
@@ -113,23 +128,90 @@ async def test_a_route_added_around_the_edge_stops_the_app_from_starting(add) ->
     await runner.cleanup()
 
 
-async def test_sub_applications_and_static_files_keep_their_own_rules(
+async def test_sub_applications_answer_through_the_edge_with_their_own_rules(
     aiohttp_client, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
+    """A sub-application mounted with add_subapp: its answers carry ids, its connection is busy
+    meanwhile, its own middlewares answer its errors their way, and what they let through is
+    JSON; static files are served as they are."""
     app = framework_app()
     (tmp_path / "a.txt").write_text("static")
-    sub = web.Application()
+    busy: list[bool] = []
 
     async def page(request: web.Request) -> web.Response:
+        busy.append(request.protocol in BUSY and bool(request[REQUEST_ID]))
         return web.Response(text="<p>page</p>", content_type="text/html")
 
-    sub.router.add_get("/page", page)
-    app.add_subapp("/sub", sub)
+    async def away(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/sub/page")
+
+    @web.middleware
+    async def as_pages(request: web.Request, handler):  # type: ignore[no-untyped-def]
+        try:
+            return await handler(request)
+        except web.HTTPNotFound:
+            return web.Response(text="<p>no page</p>", content_type="text/html", status=404)
+
+    plain, paged = web.Application(), web.Application(middlewares=[as_pages])
+    for sub in (plain, paged):
+        sub.router.add_get("/page", page)
+        sub.router.add_get("/away", away)
+    add_subapp(app, "/sub", plain)
+    add_subapp(app, "/paged", paged)
     add_routes(app, [web.static("/files", tmp_path)])
     client = await aiohttp_client(app)
-    assert await (await client.get("/sub/page")).text() == "<p>page</p>"
+    for prefix in ("/sub", "/paged"):
+        answer = await client.get(f"{prefix}/page")
+        assert await answer.text() == "<p>page</p>" and answer.headers["X-Request-Id"]
+        away_answer = await client.get(f"{prefix}/away", allow_redirects=False)
+        assert away_answer.status == 302 and away_answer.headers["X-Request-Id"]
+    assert busy == [True, True]
+    await json_answer(await client.get("/sub/missing"), 404)  # (no middleware of its own)
+    await json_answer(await client.post("/sub/page"), 405)
+    await json_answer(await client.get("/sub"), 404)
+    missing = await client.get("/paged/missing")
+    assert missing.status == 404 and await missing.text() == "<p>no page</p>"
+    assert missing.headers["X-Request-Id"]
     assert await (await client.get("/files/a.txt")).text() == "static"
     await json_answer(await client.get("/elsewhere"), 404)
+    await json_answer(await client.get("/subx"), 404)
+
+
+async def test_a_sub_application_mounted_around_the_edge_stops_the_app_from_starting() -> None:
+    app = framework_app()
+    app.add_subapp("/sub", web.Application())
+    runner = web.AppRunner(app)
+    with pytest.raises(RuntimeError, match="/sub was mounted around the HTTP edge: mount it"):
+        await runner.setup()
+    await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("request_line", "status"),
+    [
+        (b"OPTIONS * HTTP/1.1", b"404"),
+        (b"GET http://elsewhere.example/cliq HTTP/1.1", b"405"),
+        (b"GET http://elsewhere.example/nowhere HTTP/1.1", b"404"),
+        (b"GET /a%00b/%2F%2e%2e//x HTTP/1.1", b"404"),
+        (b"GET /" + b"x" * 8000 + b" HTTP/1.1", b"404"),
+    ],
+    ids=["asterisk", "absolute-405", "absolute-404", "encoded", "long"],
+)
+async def test_any_request_target_no_route_takes_is_json(  # type: ignore[no-untyped-def]
+    aiohttp_client, request_line: bytes, status: bytes
+) -> None:
+    """Request targets that are not a plain path (`*`, an absolute URL) or odd ones reach the
+    catch-all too."""
+    client = await aiohttp_client(framework_app())
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
+    writer.write(request_line + b"\r\nHost: x\r\nConnection: close\r\n\r\n")
+    answer = await asyncio.wait_for(reader.read(), timeout=10)
+    writer.close()
+    top, _, body = answer.partition(b"\r\n\r\n")
+    assert top.split(b" ")[1] == status, answer[:300]
+    assert b"content-type: application/json" in top.lower()
+    assert b"\r\nx-request-id: " in top.lower()
+    assert json.loads(body)["error"]
 
 
 async def test_an_app_started_again_is_routed_the_same(aiohttp_client) -> None:  # type: ignore[no-untyped-def]
