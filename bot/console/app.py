@@ -55,6 +55,8 @@ async def as_pages(request: web.Request, handler: auth.Handler) -> web.StreamRes
         response = render(request, "error.html", status=exc.status,
                           title=TITLES.get(exc.status, N_("Request refused")),
                           reason=_said(exc, words))  # fmt: skip
+        if "Allow" in exc.headers:  # a 405 names the methods the page takes (RFC 9110 §15.5.6)
+            response.headers["Allow"] = exc.headers["Allow"]
     except DeskError as exc:
         log.warning("console: Desk unavailable [ref %s]: %s", request.get(REQUEST_ID), exc)
         words = language.words(request)

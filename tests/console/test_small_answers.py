@@ -1,5 +1,6 @@
 """Small answers a person meets around the console's pages: a notice only after a move, a
-method no page takes answered 405 (not a CSRF refusal), and a favicon the pages name."""
+method no page takes answered 405 naming those it takes (not a CSRF refusal), and a favicon the
+pages name."""
 
 from __future__ import annotations
 
@@ -27,9 +28,11 @@ async def test_a_method_no_page_takes_is_405_signed_in_or_not(
 ) -> None:
     answer = await deskbot.client.request(method, path, allow_redirects=False)
     assert answer.status == 405, (method, path, answer.status)
+    assert {"GET", "HEAD"} <= set(answer.headers["Allow"].split(",")), answer.headers
     await signed_in_as(deskbot, AGENT)
     answer = await deskbot.client.request(method, path, allow_redirects=False)
     assert answer.status == 405, (method, path, answer.status)
+    assert method not in answer.headers["Allow"].split(","), answer.headers
 
 
 async def test_a_post_to_no_page_is_404_not_a_csrf_refusal(deskbot: Deskbot) -> None:
