@@ -11,9 +11,11 @@ route takes is answered 404 or 405 in JSON by `unrouted`, added last.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import logging
 import os
+import weakref
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -30,8 +32,9 @@ REQUEST_ID = web.RequestKey("request_id", str)
 BUSY: set[object] = set()
 """Connections (aiohttp request handlers) running a request right now, removed when it ends:
 the connection cap (`bot.handlers.serving.ConnectionCap`) never closes one of these."""
-EDGED: set[Handler] = set()
-"""The handlers `edge` made: how `make_web_app` tells a route that bypasses the edge."""
+EDGED: weakref.WeakSet[Handler] = weakref.WeakSet()
+"""The handlers `edge` made: how `make_web_app` tells a route that bypasses the edge. (Weak: a
+handler, and the app its closure may hold, goes when its app goes.)"""
 
 
 def json_error(status: int, error: str, reason: str, **extra: str) -> web.Response:
@@ -45,7 +48,11 @@ def edge(handler: Handler) -> Handler:
     a request meanwhile (`BUSY`); and every failure becomes a JSON body: an `HTTPException` from
     400 up keeps its status (`{"error": "not_found", …}`), `StoreUnavailable` is 503 and
     anything else 500 (a handler returning no response too), both with the id as `reference`
-    and logged. (Redirects and other statuses under 400 pass, with the id.)"""
+    and logged. (Redirects and other statuses under 400 pass, with the id.) `handler` is an async
+    function, a plain one (as aiohttp takes them; an awaitable it returns is awaited) or an
+    `AbstractView` class."""
+    if not inspect.iscoroutinefunction(handler) and not isinstance(handler, type):
+        handler = _awaited(handler)  # a plain function, as aiohttp takes them (a view: awaited)
     at_edge = _wrap(handler)
     at_edge.__name__ = at_edge.__qualname__ = getattr(handler, "__name__", "handler")
     at_edge.__doc__ = handler.__doc__
@@ -64,6 +71,15 @@ async def edge_middleware(request: web.Request, handler: Handler) -> web.StreamR
 def new_request_id() -> str:
     """A request id for an answer given outside `edge` (an `Expect` refusal)."""
     return f"{_PREFIX}-{next(_counter)}"
+
+
+def _awaited(plain: Callable[[web.Request], object]) -> Handler:
+    async def awaited(request: web.Request) -> web.StreamResponse:
+        answer = plain(request)
+        return await answer if inspect.isawaitable(answer) else answer  # type: ignore[return-value]
+
+    awaited.__name__ = getattr(plain, "__name__", "handler")
+    return awaited
 
 
 def _wrap(handler: Handler) -> Handler:

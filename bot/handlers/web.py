@@ -54,14 +54,22 @@ def make_web_app(
 
 
 def add_routes(app: web.Application, routes: Iterable[web.AbstractRouteDef]) -> None:
-    """Add `routes` (`web.get(…)`, `web.post(…)`, a `web.RouteTableDef`) to `app`, each handler
-    inside the HTTP edge (`edge`); static routes (`web.static`) are added as they are."""
-    app.add_routes(
-        web.RouteDef(route.method, route.path, edge(route.handler), route.kwargs)
-        if isinstance(route, web.RouteDef)
-        else route
-        for route in routes
-    )
+    """Add `routes` (`web.get(…)`, `web.post(…)`, `web.view(…)`, a `web.RouteTableDef`) to
+    `app`, each handler inside the HTTP edge (`edge`). Static files (`web.static(prefix, path)`)
+    are served by a sub-application of their own at `prefix`, inside the edge too (an
+    `X-Request-Id`; a path outside the folder or a folder is 404 or 403 JSON; a missing file is
+    aiohttp's empty 404)."""
+    for route in routes:
+        if isinstance(route, web.RouteDef):
+            web.RouteDef(route.method, route.path, edge(route.handler), route.kwargs).register(
+                app.router
+            )
+        elif isinstance(route, web.StaticDef):
+            files = web.Application()
+            files.router.add_static("/", route.path, **route.kwargs)
+            add_subapp(app, route.prefix, files)
+        else:
+            raise TypeError(f"{route!r} is neither a route nor static files")
 
 
 def add_subapp(app: web.Application, prefix: str, subapp: web.Application) -> None:
@@ -85,8 +93,11 @@ async def _close_routing(app: web.Application) -> None:
                     "HTTP edge: mount it with bot.handlers.web.add_subapp (bot.framework.add_subapp)"
                 )
             continue
-        if not isinstance(resource, web.PlainResource | web.DynamicResource):
-            continue  # static files
+        if isinstance(resource, web.StaticResource):
+            raise RuntimeError(
+                f"the static files at {resource.canonical} were added around the HTTP edge: add "
+                "them with bot.handlers.web.add_routes (bot.framework.add_routes)"
+            )
         for route in resource:
             if route.handler not in EDGED:
                 raise RuntimeError(

@@ -5,7 +5,9 @@ no aiohttp middleware: added with `add_routes`, checked at start-up, and what no
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import weakref
 
 import pytest
 from aiohttp import web
@@ -51,12 +53,20 @@ async def test_a_route_added_with_add_routes_gets_an_id_and_json_errors(aiohttp_
     async def wrong(request: web.Request) -> web.Response:
         return {"ok": True}  # type: ignore[return-value]
 
+    def plain(request: web.Request) -> web.Response:  # (aiohttp takes plain functions too)
+        return web.json_response({"plain": True})
+
+    class Things(web.View):
+        async def get(self) -> web.Response:
+            return web.json_response({"view": True})
+
     routes = web.RouteTableDef()
     routes.get("/fine")(fine)
     routes.post("/broken/{n}")(broken)
     add_routes(app, routes)
     add_routes(app, [web.get("/refused", refused), web.get("/moved", moved)])
     add_routes(app, [web.get("/forgot", forgot), web.post("/wrong", wrong)])
+    add_routes(app, [web.get("/plain", plain), web.view("/things", Things)])
     client = await aiohttp_client(app)
 
     answer = await client.get("/fine")
@@ -70,6 +80,10 @@ async def test_a_route_added_with_add_routes_gets_an_id_and_json_errors(aiohttp_
     moved_answer = await client.get("/moved", allow_redirects=False)
     assert moved_answer.status == 302 and moved_answer.headers["Location"] == "/fine"
     assert moved_answer.headers["X-Request-Id"]  # (a redirect carries its id too)
+    for path, said in (("/plain", {"plain": True}), ("/things", {"view": True})):
+        answer = await client.get(path)
+        assert await answer.json() == said and answer.headers["X-Request-Id"]
+    await json_answer(await client.delete("/things"), 405)
     for no_response in (await client.get("/forgot"), await client.post("/wrong")):
         body = await json_answer(no_response, 500)  # a handler that returned no response
         assert body["reference"] == no_response.headers["X-Request-Id"]
@@ -113,6 +127,7 @@ async def test_what_no_route_takes_is_404_or_405_json(  # type: ignore[no-untype
         lambda app, handler: app.router.add_get("/plain", handler),
         lambda app, handler: app.add_routes([web.post("/plain/{n}", handler)]),
         lambda app, handler: app.router.add_route("*", "/any", handler),
+        lambda app, handler: app.router.add_static("/files", "."),
     ],
 )
 async def test_a_route_added_around_the_edge_stops_the_app_from_starting(add) -> None:  # type: ignore[no-untyped-def]
@@ -123,17 +138,17 @@ async def test_a_route_added_around_the_edge_stops_the_app_from_starting(add) ->
 
     add(app, handler)
     runner = web.AppRunner(app)
-    with pytest.raises(RuntimeError, match="around the HTTP edge: add routes with"):
+    with pytest.raises(RuntimeError, match=r"around the HTTP edge: add (routes|them) with"):
         await runner.setup()
     await runner.cleanup()
 
 
-async def test_sub_applications_answer_through_the_edge_with_their_own_rules(
+async def test_sub_applications_and_static_files_answer_through_the_edge(
     aiohttp_client, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     """A sub-application mounted with add_subapp: its answers carry ids, its connection is busy
     meanwhile, its own middlewares answer its errors their way, and what they let through is
-    JSON; static files are served as they are."""
+    JSON; static files are served by a sub-application of their own."""
     app = framework_app()
     (tmp_path / "a.txt").write_text("static")
     busy: list[bool] = []
@@ -172,7 +187,13 @@ async def test_sub_applications_answer_through_the_edge_with_their_own_rules(
     missing = await client.get("/paged/missing")
     assert missing.status == 404 and await missing.text() == "<p>no page</p>"
     assert missing.headers["X-Request-Id"]
-    assert await (await client.get("/files/a.txt")).text() == "static"
+    served = await client.get("/files/a.txt")
+    assert await served.text() == "static" and served.headers["X-Request-Id"]
+    (tmp_path / "folder").mkdir()
+    await json_answer(await client.get("/files/folder"), 403)
+    await json_answer(await client.get("/files/%2e%2e/%2e%2e/etc/passwd"), 404)
+    refused = await json_answer(await client.post("/files/a.txt"), 405)
+    assert refused["error"] == "method_not_allowed"
     await json_answer(await client.get("/elsewhere"), 404)
     await json_answer(await client.get("/subx"), 404)
 
@@ -222,3 +243,28 @@ async def test_an_app_started_again_is_routed_the_same(aiohttp_client) -> None: 
     client = await aiohttp_client(app)
     await json_answer(await client.get("/nowhere"), 404)
     await json_answer(await client.get("/cliq"), 405)
+
+
+async def test_an_app_dropped_after_serving_is_not_kept_by_the_edge() -> None:
+    """The edge's record of its handlers holds none of them: an app served and dropped goes,
+    with what its handlers' closures hold (Deskbot's hold the app itself)."""
+
+    class Held:
+        pass
+
+    gone: list[weakref.ref[object]] = []
+    for _ in range(3):
+        app, held = framework_app(), Held()
+
+        async def handler(request: web.Request, held: Held = held) -> web.Response:
+            return web.json_response({})
+
+        add_routes(app, [web.get("/held", handler)])
+        add_subapp(app, "/sub", web.Application())
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await runner.cleanup()
+        gone += [weakref.ref(app), weakref.ref(held)]
+        del app, held, handler, runner
+    gc.collect()
+    assert [ref() for ref in gone] == [None] * len(gone)
