@@ -49,6 +49,7 @@ def make_web_app(
     app[health.HEALTH_PARTS] = {}
     app[health.HEALTH_CHECKS] = {}
     add_routes(app, cliq.routes() + health.routes())
+    app.router.register_resource(_Unrouted())
     app.on_startup.append(_close_routing)
     return app
 
@@ -82,9 +83,9 @@ def add_subapp(app: web.Application, prefix: str, subapp: web.Application) -> No
 
 async def _close_routing(app: web.Application) -> None:
     """At start-up, once every route is added: refuse a route or sub-application that bypasses
-    the edge, and add the catch-all answering what no route takes (last, so it is tried last)."""
-    if UNROUTED in app.router:  # (started before)
-        return
+    the edge, and put the catch-all answering what no route takes last among the resources
+    tried for its path, so it is tried last. (Also when `app` is itself mounted in another:
+    its routes are final then.)"""
     for resource in app.router.resources():
         if isinstance(resource, web.PrefixedSubAppResource):  # (and those matched by domain)
             if list(resource.get_info()["app"].middlewares[:1]) != [edge_middleware]:
@@ -104,7 +105,9 @@ async def _close_routing(app: web.Application) -> None:
                     f"{route.method} {resource.canonical} was added around the HTTP edge: add "
                     "routes with bot.handlers.web.add_routes (bot.framework.add_routes)"
                 )
-    app.router.register_resource(_Unrouted())
+    catch_all = app.router[UNROUTED]
+    app.router.unindex_resource(catch_all)  # (aiohttp's own way to move a resource)
+    app.router.index_resource(catch_all)
 
 
 async def _refuse_unrouted(request: web.Request) -> web.StreamResponse:
@@ -115,35 +118,38 @@ async def _refuse_unrouted(request: web.Request) -> web.StreamResponse:
 
 
 class _Unrouted(web.AbstractResource):
-    """The catch-all resource, tried after every other (indexed under `/`, registered last): it
-    takes any method and any request target, including those not starting with `/` (`OPTIONS *`,
-    `CONNECT host:port`) that no path pattern matches. `Expect: 100-continue` is refused at once
-    (404 or 405, closing) rather than inviting a body no route reads."""
+    """The catch-all resource, tried after every other (indexed under `/`, or the prefix the app
+    is mounted at, and moved last there at start-up): it takes any method and any path, including
+    a request target no path pattern matches (`OPTIONS *`). `Expect: 100-continue` is refused at
+    once (404 or 405, closing) rather than inviting a body no route reads."""
 
     def __init__(self) -> None:
         super().__init__(name=UNROUTED)
+        self._prefix = ""
         self._route = web.ResourceRoute(
             "*", edge(unrouted), self, expect_handler=expect_judged(_refuse_unrouted)
         )
 
     @property
     def canonical(self) -> str:
-        return "/"
+        return self._prefix or "/"
 
     def url_for(self, **kwargs: str) -> URL:
-        return URL.build(path="/")
+        return URL.build(path=self.canonical)
 
     async def resolve(self, request: web.Request) -> tuple[web.UrlMappingMatchInfo, set[str]]:
         return web.UrlMappingMatchInfo({}, self._route), {"*"}
 
     def add_prefix(self, prefix: str) -> None:
-        raise RuntimeError("the catch-all belongs to the main application")
+        """(The app is mounted at `prefix` in another: its router is only asked about paths
+        under `prefix`.)"""
+        self._prefix = prefix + self._prefix
 
     def get_info(self) -> dict[str, object]:  # type: ignore[override]
         return {}
 
     def raw_match(self, path: str) -> bool:
-        return True
+        return path.startswith(self._prefix)
 
     def __len__(self) -> int:
         return 1

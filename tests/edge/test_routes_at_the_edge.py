@@ -268,3 +268,33 @@ async def test_an_app_dropped_after_serving_is_not_kept_by_the_edge() -> None:
         del app, held, handler, runner
     gc.collect()
     assert [ref() for ref in gone] == [None] * len(gone)
+
+
+async def test_routes_at_the_root_are_tried_before_the_catch_all(aiohttp_client) -> None:  # type: ignore[no-untyped-def]
+    app = framework_app()
+
+    async def home(request: web.Request) -> web.Response:
+        return web.json_response({"home": True})
+
+    async def named(request: web.Request) -> web.Response:
+        return web.json_response({"name": request.match_info["name"]})
+
+    add_routes(app, [web.get("/", home), web.get("/{name}", named)])
+    client = await aiohttp_client(app)
+    assert await (await client.get("/")).json() == {"home": True}
+    assert await (await client.get("/ada")).json() == {"name": "ada"}
+    await json_answer(await client.post("/ada"), 405)
+    await json_answer(await client.get("/ada/more"), 404)
+
+
+async def test_a_framework_app_mounted_in_another_app_is_routed_under_its_prefix(  # type: ignore[no-untyped-def]
+    aiohttp_client,
+) -> None:
+    """A framework app is an aiohttp app: mounted in an author's own, its routes, 404 and 405
+    answer under the prefix through its edge (its routes are final once mounted)."""
+    outer = web.Application()
+    outer.add_subapp("/bot", framework_app())
+    client = await aiohttp_client(outer)
+    assert (await (await client.get("/bot/healthz")).json())["ok"] is True
+    await json_answer(await client.get("/bot/cliq"), 405)
+    await json_answer(await client.get("/bot/nowhere"), 404)
