@@ -88,7 +88,7 @@ class HmacVerifier(Verifier):
     def __init__(self, secret: str, clock: Clock, window_seconds: int = 300) -> None:
         if not secret:
             raise ValueError("an HMAC verifier needs a secret")
-        self._keyed = hmac.new(secret.encode(), digestmod=hashlib.sha256)  # copied per call
+        self._key = secret.encode()
         self._clock = clock
         self._window_ms = window_seconds * 1000
 
@@ -100,9 +100,10 @@ class HmacVerifier(Verifier):
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> Verified:
         timestamp, timestamp_ms, signature = self._signed_headers(headers)
-        mac = self._keyed.copy()  # the key's pads hashed once, not on every call
-        mac.update(timestamp.encode() + b"." + body)
-        digest = mac.digest()
+        # One C call: under load it costs ~2.5 µs less than copying a keyed `hmac.HMAC` and
+        # feeding it through its Python methods, though it hashes the key's pads every time
+        # (bench/cliq_account.py).
+        digest = hmac.digest(self._key, timestamp.encode() + b"." + body, "sha256")
         if not hmac.compare_digest(signature, digest):
             raise VerificationError("bad signature")
         return Verified(f"hmac:{digest.hex()}", timestamp_ms + self._window_ms)
@@ -111,17 +112,25 @@ class HmacVerifier(Verifier):
         """The timestamp header (as sent, and in epoch ms: 1 to 15 ASCII digits) and the decoded
         32-byte signature, judged once per call:
         present, well-formed, and the timestamp inside the window (VerificationError if not)."""
+        # (Written out in one function: this runs on every call, and under load each function
+        # a call passes through costs more than its own work.)
         timestamp = headers.get(TIMESTAMP_HEADER, "").strip()
         signature_text = headers.get(SIGNATURE_HEADER, "").strip()
         if not timestamp or not signature_text:
             raise VerificationError(f"missing {TIMESTAMP_HEADER} or {SIGNATURE_HEADER}")
         if not (len(timestamp) <= 15 and timestamp.isascii() and timestamp.isdigit()):
             raise VerificationError(f"{TIMESTAMP_HEADER} must be epoch milliseconds")
-        signature = _decode_signature(signature_text, 32)
+        try:  # hex, as shims send it, else base64
+            signature = bytes.fromhex(signature_text) if len(signature_text) == 64 else b""
+        except ValueError:
+            signature = b""
+        if not signature:
+            signature = _decode_base64(signature_text)
         if len(signature) != 32:  # SHA-256 is 32 bytes
             raise VerificationError(f"{SIGNATURE_HEADER} is not a hex or base64 HMAC-SHA256")
         timestamp_ms = int(timestamp)
-        _check_fresh(timestamp_ms, self._clock, self._window_ms)
+        if abs(now_ms(self._clock) - timestamp_ms) > self._window_ms:  # (15 digits at most: no overflow)
+            raise VerificationError("stale or future timestamp")
         return timestamp, timestamp_ms, signature
 
 
@@ -255,13 +264,8 @@ def _check_fresh(timestamp_ms: int, clock: Clock, window_ms: int) -> None:
         raise VerificationError("stale or future timestamp")
 
 
-def _decode_signature(signature: str, size: int) -> bytes:
-    """Hex or base64; anything else becomes bytes that cannot match."""
-    if len(signature) == size * 2:
-        try:
-            return bytes.fromhex(signature)
-        except ValueError:
-            pass
+def _decode_base64(signature: str) -> bytes:
+    """Base64, or no bytes (which cannot match) for anything else."""
     try:
         return base64.b64decode(signature, validate=True)
     except (binascii.Error, ValueError):
