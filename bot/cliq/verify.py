@@ -129,7 +129,9 @@ class HmacVerifier(Verifier):
         if len(signature) != 32:  # SHA-256 is 32 bytes
             raise VerificationError(f"{SIGNATURE_HEADER} is not a hex or base64 HMAC-SHA256")
         timestamp_ms = int(timestamp)
-        if abs(now_ms(self._clock) - timestamp_ms) > self._window_ms:  # (15 digits at most: no overflow)
+        if (
+            abs(now_ms(self._clock) - timestamp_ms) > self._window_ms
+        ):  # (15 digits at most: no overflow)
             raise VerificationError("stale or future timestamp")
         return timestamp, timestamp_ms, signature
 

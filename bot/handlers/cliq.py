@@ -18,7 +18,13 @@ from bot.cliq.replays import ReplayGuard
 from bot.cliq.verify import UnusableBody, VerificationError, Verifier
 from bot.dispatch import EMPTY, NO_SUGGESTIONS, Bot
 from bot.handlers.errors import REQUEST_ID, json_error
-from bot.handlers.serving import BodyTimeout, body_timeout_answer, expect_judged, read_body
+from bot.handlers.serving import (
+    BodyTimeout,
+    body_timeout_answer,
+    expect_judged,
+    read_body,
+    received_body,
+)
 from bot.i18n import Words
 
 BOT = web.AppKey("bot", Bot)
@@ -26,53 +32,69 @@ VERIFIER = web.AppKey("verifier", Verifier)
 REPLAYS = web.AppKey("replays", ReplayGuard)
 
 
-async def handle_cliq(request: web.Request) -> web.StreamResponse:
-    """`POST /cliq`: one Cliq handler call in, `{"output": …}` out (reference/cliq.md §3).
+class CliqEndpoint:
+    """`POST /cliq`, bound at start-up to its app's parts (`VERIFIER`, `REPLAYS`, `BOT`,
+    `DEADLINES`, read once the app's cleanup contexts have set them up: replace them before the
+    app starts), so a call looks none of them up."""
 
-    Answers 401 (signature headers missing, malformed, stale or wrong), 409 (a replay), 400 (a
-    body that is not a handler envelope, `EnvelopeError`), 408/413 from the edge's limits, else
-    200 with the listener's output; past `bot.deadline` seconds 200 "working on it" at once and
-    the real output to `bot.deliver_late`. Never raises for bad input.
-    """
-    if not request.content.is_eof():
-        # The body is still on its way: a stranger is refused before it is buffered. (A body
-        # that came whole with the headers is judged with them by `verify` below.)
-        refusal = await judge_headers(request)
-        if refusal is not None:
-            return refusal
-    app = request.app
-    try:
-        body = await read_body(request)  # 413 above the app's client_max_size
-    except BodyTimeout as exc:
-        return body_timeout_answer(exc)
-    try:
-        verified = app[VERIFIER].verify(request.headers, body)
-    except UnusableBody as exc:
-        return json_error(400, "bad_request", str(exc))
-    except VerificationError as exc:
-        return json_error(401, "unauthorized", str(exc))
-    fresh = app[REPLAYS].first_use(verified.credential, verified.expires_at_ms)
-    if not isinstance(fresh, bool):  # (a store's answer is awaited; the memory's is at hand)
-        fresh = await fresh
-    if not fresh:
-        return json_error(409, "replayed", "this signed call was already received")
-    try:
-        envelope = parse_envelope(body)
-    except EnvelopeError as exc:
-        return json_error(400, "bad_request", str(exc))
-    bot = app[BOT]
-    overrun = _Overrun(request, envelope)
-    watch = app[DEADLINES]
-    watch.start(overrun, bot.deadline)
-    try:
-        output = await bot.dispatch(envelope, request[REQUEST_ID])
-    finally:
-        watch.finish(overrun)
-    if overrun.sending is None:
-        return _output_response(output)
-    response = await overrun.sending
-    await bot.deliver_late(envelope, output)
-    return response
+    _verifier: Verifier
+    _replays: ReplayGuard
+    _bot: Bot
+    _watch: DeadlineWatch
+    _limit: int  # bytes
+
+    async def bind(self, app: web.Application) -> None:
+        """An `on_startup` handler: take `app`'s parts."""
+        self._verifier, self._replays = app[VERIFIER], app[REPLAYS]
+        self._bot, self._watch = app[BOT], app[DEADLINES]
+        self._limit = app._client_max_size
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """One Cliq handler call in, `{"output": …}` out (reference/cliq.md §3).
+
+        Answers 401 (signature headers missing, malformed, stale or wrong), 409 (a replay), 400
+        (a body that is not a handler envelope, `EnvelopeError`), 408/413 from the edge's
+        limits, else 200 with the listener's output; past `bot.deadline` seconds 200 "working
+        on it" at once and the real output to `bot.deliver_late`. Never raises for bad input.
+        """
+        verifier, replays, bot, watch = self._verifier, self._replays, self._bot, self._watch
+        body = received_body(request, self._limit)  # 413 above the app's client_max_size
+        if body is None:
+            # The body is still on its way: a stranger is refused before it is buffered. (A
+            # body that came whole with the headers is judged with them by `verify` below.)
+            refusal = await judge_headers(request)
+            if refusal is not None:
+                return refusal
+            try:
+                body = await read_body(request)
+            except BodyTimeout as exc:
+                return body_timeout_answer(exc)
+        try:
+            verified = verifier.verify(request.headers, body)
+        except UnusableBody as exc:
+            return json_error(400, "bad_request", str(exc))
+        except VerificationError as exc:
+            return json_error(401, "unauthorized", str(exc))
+        fresh = replays.first_use(verified.credential, verified.expires_at_ms)
+        if not isinstance(fresh, bool):  # (a store's answer is awaited; the memory's is at hand)
+            fresh = await fresh
+        if not fresh:
+            return json_error(409, "replayed", "this signed call was already received")
+        try:
+            envelope = parse_envelope(body)
+        except EnvelopeError as exc:
+            return json_error(400, "bad_request", str(exc))
+        overrun = _Overrun(request, envelope)
+        watch.start(overrun, bot.deadline)
+        try:
+            output = await bot.dispatch(envelope, request[REQUEST_ID])
+        finally:
+            watch.finish(overrun)
+        if overrun.sending is None:
+            return _output_response(output)
+        response = await overrun.sending
+        await bot.deliver_late(envelope, output)
+        return response
 
 
 class _Overrun:
@@ -188,5 +210,6 @@ async def judge_headers(request: web.Request) -> web.StreamResponse | None:
     return None
 
 
-def routes() -> list[web.RouteDef]:
-    return [web.post("/cliq", handle_cliq, expect_handler=expect_judged(judge_headers))]
+def routes(endpoint: CliqEndpoint) -> list[web.RouteDef]:
+    """`POST /cliq`, answered by `endpoint` (bind it to the app at start-up)."""
+    return [web.post("/cliq", endpoint.handle, expect_handler=expect_judged(judge_headers))]

@@ -11,6 +11,7 @@ route takes is answered 404 or 405 in JSON by `unrouted`, added last.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import itertools
 import logging
@@ -54,8 +55,7 @@ def edge(handler: Handler) -> Handler:
     if not inspect.iscoroutinefunction(handler) and not isinstance(handler, type):
         handler = _awaited(handler)  # a plain function, as aiohttp takes them (a view: awaited)
     at_edge = _wrap(handler)
-    at_edge.__name__ = at_edge.__qualname__ = getattr(handler, "__name__", "handler")
-    at_edge.__doc__ = handler.__doc__
+    functools.update_wrapper(at_edge, handler)  # (its name and doc; `__wrapped__` is it)
     EDGED.add(at_edge)
     return at_edge
 
@@ -116,7 +116,7 @@ def _wrap(handler: Handler) -> Handler:
             BUSY.discard(protocol)
         if not prepared:  # an overrun answer went out early, with its id already set
             response.headers["X-Request-Id"] = request_id
-            if not request.content.is_eof() and request.body_exists:
+            if not request.content.is_eof():  # (a request without a body is at its end)
                 response.force_close()  # unread body: the connection closes, so say so
         return response
 

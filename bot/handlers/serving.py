@@ -66,11 +66,8 @@ async def read_body(request: web.Request) -> bytes:
     arming the timer, since reading it cannot wait, and taken from aiohttp's buffer in one call.
     The body is consumed: read it once, through this."""
     limit = request.app._client_max_size
-    content = request.content
-    if content.is_eof():  # (judged by its size, whatever its Content-Length or chunks said)
-        body = content.read_nowait()
-        if len(body) > limit:
-            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
+    body = received_body(request, limit)
+    if body is not None:
         return body
     length = request.content_length
     if length is not None and length > limit:
@@ -84,6 +81,20 @@ async def read_body(request: web.Request) -> bytes:
     finally:
         if (length or 0) > LARGE_BODY:
             ALLOCATOR.trim_soon()
+
+
+def received_body(request: web.Request, limit: int) -> bytes | None:
+    """The body, if it was received whole (the usual case: it came with the headers), taken
+    from aiohttp's buffer in one call; else None (read it with `read_body`). A body over `limit`
+    bytes is refused (`HTTPRequestEntityTooLarge`), judged by its size whatever its
+    Content-Length or chunks said."""
+    content = request.content
+    if not content.is_eof():
+        return None
+    body = content.read_nowait()
+    if len(body) > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
+    return body
 
 
 Judge = Callable[[web.Request], Awaitable[web.StreamResponse | None]]
@@ -337,5 +348,6 @@ __all__ = [
     "body_timeout_answer",
     "expect_judged",
     "read_body",
+    "received_body",
     "start_server",
 ]

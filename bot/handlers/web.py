@@ -48,8 +48,10 @@ def make_web_app(
     app[health.SANDBOX_URLS] = {}
     app[health.HEALTH_PARTS] = {}
     app[health.HEALTH_CHECKS] = {}
-    add_routes(app, cliq.routes() + health.routes())
+    endpoint = cliq.CliqEndpoint()
+    add_routes(app, cliq.routes(endpoint) + health.routes())
     app.router.register_resource(_Unrouted())
+    app.on_startup.append(endpoint.bind)  # (after the cleanup contexts: their parts are set)
     app.on_startup.append(_close_routing)
     return app
 
