@@ -19,8 +19,10 @@ inputs, and what is left beyond the bare handler (the edge). `--profile NAME` ru
 or part under `valgrind --tool=callgrind` instead and prints the C functions that cost the most
 per request (inclusive, the same difference of two runs): where the interpreter spends it
 (`slot_tp_getattr_hook` is a pydantic model's attribute read, `_hashlib` the HMAC, the
-`_pydantic_core` addresses the models, `lru_cache_call`/`partial_call` aiohttp's middleware;
-a recursive function, marked `'2`, is counted once per level it nests).
+`_pydantic_core` addresses the models, `lru_cache_call`/`partial_call` aiohttp's middleware
+layer, which the framework app does without but a sub-app with middlewares, such as Deskbot's
+console, brings back for every route; a recursive function, marked `'2`, is counted once per
+level it nests).
 """
 
 from __future__ import annotations
@@ -338,7 +340,7 @@ def main() -> None:
             )
             print(
                 f"{'edge':<8} {rest / 1000:>8.1f} k  the rest beyond the bare handler: the edge"
-                " (middleware, request id, body, deadline watch, response)"
+                " (request id, body, deadline watch, response)"
             )
 
 
