@@ -55,7 +55,7 @@ def edge(handler: Handler) -> Handler:
     if not inspect.iscoroutinefunction(handler) and not isinstance(handler, type):
         handler = _awaited(handler)  # a plain function, as aiohttp takes them (a view: awaited)
     at_edge = _wrap(handler)
-    functools.update_wrapper(at_edge, handler)  # (its name and doc; `__wrapped__` is it)
+    functools.update_wrapper(at_edge, handler, updated=())  # (its name, doc, `__wrapped__`)
     EDGED.add(at_edge)
     return at_edge
 
