@@ -167,7 +167,8 @@ def quiet_protocol_errors() -> None:
 
 class _JsonErrors(RequestHandler):
     """aiohttp's connection handler, answering what is not HTTP we accept (a request line or
-    header over 8 KB, a bad chunk) with JSON like every other error, in one log line."""
+    header over 8 KB, a bad chunk) with JSON like every other error, in one log line, with a
+    request id (`X-Request-Id`) like every other answer."""
 
     __slots__ = ()
 
@@ -180,13 +181,17 @@ class _JsonErrors(RequestHandler):
     ) -> web.StreamResponse:
         if request.writer.output_size > 0:
             raise ConnectionError("an answer was already sent on this connection")
+        request_id = new_request_id()
         if isinstance(exc, HttpProcessingError):
             reason = f"not HTTP we accept: {exc.message}"[:200]
-            log.info("%s from %s (answered %s)", reason, request.remote, status)
+            log.info(
+                "%s from %s (answered %s) [ref %s]", reason, request.remote, status, request_id
+            )
         else:
             reason = "unexpected error"
-            log.error("unhandled error from %s", request.remote, exc_info=exc)
+            log.error("unhandled error from %s [ref %s]", request.remote, request_id, exc_info=exc)
         response = json_error(status, "bad_request" if status < 500 else "internal_error", reason)
+        response.headers["X-Request-Id"] = request_id
         response.force_close()
         return response
 

@@ -66,6 +66,7 @@ async def closed_within(reader: asyncio.StreamReader, seconds: float) -> bytes:
 async def test_what_is_not_http_is_a_400_json_in_one_log_line(
     server, request_bytes, caplog
 ) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.INFO, logger="bot.handlers.serving")
     host, port, _ = server
     reader, writer = await asyncio.open_connection(host, port)
     writer.write(request_bytes)
@@ -75,6 +76,12 @@ async def test_what_is_not_http_is_a_400_json_in_one_log_line(
     assert head.split(b" ")[1] == b"400" and b"application/json" in head, answer[:300]
     assert json.loads(body)["error"] == "bad_request"
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    request_id = next(
+        line.split(b": ", 1)[1].decode()
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"x-request-id: ")
+    )
+    assert [r for r in caplog.records if f"[ref {request_id}]" in r.getMessage()]
 
 
 async def test_slow_headers_are_closed_within_the_header_timeout(server) -> None:  # type: ignore[no-untyped-def]
