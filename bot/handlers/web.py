@@ -78,9 +78,17 @@ def add_routes(app: web.Application, routes: Iterable[web.AbstractRouteDef]) -> 
 def add_subapp(app: web.Application, prefix: str, subapp: web.Application) -> None:
     """Mount `subapp` at `prefix` in `app` with the HTTP edge first among its middlewares
     (`edge_middleware`: request ids, `BUSY`, JSON for what its own middlewares let through).
-    Its own middlewares keep answering its errors their way (the console's are pages)."""
-    subapp.middlewares.insert(0, edge_middleware)
+    Its own middlewares keep answering its errors their way (the console's are pages). A
+    framework app (`make_web_app`'s) is mounted as it is: its routes are inside the edge."""
+    if not _edged(subapp):
+        subapp.middlewares.insert(0, edge_middleware)
     app.add_subapp(prefix, subapp)
+
+
+def _edged(app: web.Application) -> bool:
+    """Whether every answer of `app` goes through the edge: a framework app, or one mounted with
+    `add_subapp`."""
+    return UNROUTED in app.router or list(app.middlewares[:1]) == [edge_middleware]
 
 
 async def _close_routing(app: web.Application) -> None:
@@ -90,7 +98,7 @@ async def _close_routing(app: web.Application) -> None:
     its routes are final then.)"""
     for resource in app.router.resources():
         if isinstance(resource, web.PrefixedSubAppResource):  # (and those matched by domain)
-            if list(resource.get_info()["app"].middlewares[:1]) != [edge_middleware]:
+            if not _edged(resource.get_info()["app"]):
                 raise RuntimeError(
                     f"the sub-application at {resource.canonical or '/'} was mounted around the "
                     "HTTP edge: mount it with bot.handlers.web.add_subapp (bot.framework.add_subapp)"

@@ -298,3 +298,26 @@ async def test_a_framework_app_mounted_in_another_app_is_routed_under_its_prefix
     assert (await (await client.get("/bot/healthz")).json())["ok"] is True
     await json_answer(await client.get("/bot/cliq"), 405)
     await json_answer(await client.get("/bot/nowhere"), 404)
+
+
+@pytest.mark.parametrize(
+    "mount", [add_subapp, lambda app, prefix, sub: app.add_subapp(prefix, sub)]
+)
+async def test_a_framework_app_mounted_in_another_answers_through_one_edge(  # type: ignore[no-untyped-def]
+    aiohttp_client, mount
+) -> None:
+    """Two bots in one app: the second's routes are inside its own edge already, so one id
+    names each answer (the header and a 500's reference agree)."""
+    outer, inner = framework_app(), framework_app()
+
+    async def broken(request: web.Request) -> web.Response:
+        raise KeyError("a bug")
+
+    add_routes(inner, [web.get("/broken", broken)])
+    mount(outer, "/second", inner)
+    client = await aiohttp_client(outer)
+    answer = await client.get("/second/broken")
+    body = await json_answer(answer, 500)
+    assert body["reference"] == answer.headers["X-Request-Id"]
+    await json_answer(await client.get("/second/nowhere"), 404)
+    assert (await (await client.get("/second/healthz")).json())["ok"] is True
