@@ -2,7 +2,7 @@
 
 Run by hand:
 
-    .venv/bin/python bench/cliq_account.py [--requests 60000] [--repeat 3]
+    .venv/bin/python bench/cliq_account.py [--requests 30000] [--rounds 7]
 
 The apps and the signed request of `bench/cliq_endpoint.py`, served inside one process with no
 sockets (aiohttp's own connection handler fed the bytes, as in `bench/cliq_instructions.py`),
@@ -11,7 +11,9 @@ each phase of aiohttp (parse, handle, write) then runs for many requests at once
 where the cost of a part shows as it does under load (one request at a time keeps every part
 hot in the CPU's caches and hides about half of it).
 
-Each variant runs in a fresh process; the best of `--repeat` runs is kept. The variants:
+Each variant runs in a fresh process, once a round, the variants in turn; the median of
+`--rounds` rounds is kept, and a part's saving is taken within each round (one variant's best
+run against another's moved by ±2 µs with what else the machine did). The variants:
 - `bare`: the aiohttp handler returning fixed JSON (the baseline);
 - `floor`: the work no bot with these models can skip, in a bare aiohttp handler (the HMAC, the
   envelope models, the ticket card and its JSON; `cliq_endpoint.floor_app`);
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import statistics
 import subprocess
 import sys
 import time
@@ -152,37 +155,45 @@ def run(variant: str, count: int) -> float:
     return asyncio.run(serve(app, requests))
 
 
-def measure(variant: str, count: int, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, __file__, "--run", variant, "--requests", str(count)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        best = min(best, float(out))
-    return best
+def measure_once(variant: str, count: int) -> float:
+    """Microseconds per request of `variant`, in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--run", variant, "--requests", str(count)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(out)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=60_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=30_000)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--run", choices=VARIANTS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         print(run(args.run, args.requests))
         return
-    times = {variant: measure(variant, args.requests, args.repeat) for variant in VARIANTS}
-    bare, whole = times["bare"], times["deskbot"]
+    # Every round runs each variant once, so what the machine does meanwhile falls on all of
+    # them alike; a part's saving is taken within each round, and the median of the rounds kept.
+    rounds = [
+        {variant: measure_once(variant, args.requests) for variant in VARIANTS}
+        for _ in range(args.rounds)
+    ]
+    times = {variant: statistics.median(r[variant] for r in rounds) for variant in VARIANTS}
+    bare, whole, floor = times["bare"], times["deskbot"], times["floor"]
     print(f"{'variant':<20} {'us/request':>10} {'bare/this':>10} {'saves':>8}")
     for variant, spent in times.items():
-        saves = f"{whole - spent:>6.1f}us" if variant.startswith("deskbot-") else f"{'':>8}"
-        print(f"{variant:<20} {spent:>10.1f} {bare / spent:>9.2f}x {saves}")
+        saves = ""
+        if variant.startswith("deskbot-"):
+            saved = statistics.median(r["deskbot"] - r[variant] for r in rounds)
+            saves = f"{saved:>6.1f}us"
+        print(f"{variant:<20} {spent:>10.1f} {bare / spent:>9.2f}x {saves:>8}")
+    framework = statistics.median(r["deskbot"] - r["floor"] for r in rounds)
     print(
-        f"\nbeyond bare: deskbot {whole - bare:.1f} us, of which the required work (floor)"
-        f" {times['floor'] - bare:.1f} us and the framework {whole - times['floor']:.1f} us"
+        f"\nmedians of {args.rounds} rounds; beyond bare: deskbot {whole - bare:.1f} us, of which"
+        f" the required work (floor) {floor - bare:.1f} us and the framework {framework:.1f} us"
     )
 
 
