@@ -95,6 +95,9 @@ def make_app(variant: str, first_body: bytes) -> Any:
     if "deadline" in out:
 
         class Watch:
+            def bind(self, loop: Any) -> None:
+                pass
+
             def start(self, call: Any, seconds: float) -> None:
                 pass
 

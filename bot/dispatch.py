@@ -20,6 +20,7 @@ from bot import answers
 from bot.cliq.envelope import Envelope
 from bot.cliq.form import DynamicOptions, Form, FormError
 from bot.cliq.message import Suggestions
+from bot.cliq.outbound import Outbound
 from bot.cliq.replies import Reply
 from bot.cliq.sealed import SEAL, opened, seal
 from bot.clock import Clock, SystemClock
@@ -191,7 +192,7 @@ class Bot:
             reply = await run(ctx)
             if self.form_key is not None and isinstance(reply, Form):
                 reply = seal(reply, self.form_key)
-            output = render(reply)
+            output = reply.to_json() if isinstance(reply, Outbound) else render(reply)
         except UsageError as exc:
             output = answers.usage(self, envelope, ctx.words, problem=str(exc)).to_json()
         except Exception as exc:

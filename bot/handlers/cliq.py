@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -47,6 +49,7 @@ class CliqEndpoint:
         """An `on_startup` handler: take `app`'s parts."""
         self._verifier, self._replays = app[VERIFIER], app[REPLAYS]
         self._bot, self._watch = app[BOT], app[DEADLINES]
+        self._watch.bind(asyncio.get_running_loop())
         self._limit = app._client_max_size
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -142,22 +145,27 @@ class DeadlineWatch:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = math.inf
 
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Watch calls on `loop`: the endpoint binds the watch when its app starts (again, when
+        the app is served again on another loop); calls still watched on the loop before are
+        forgotten. (Looking the running loop up on every call is a system call each time:
+        `asyncio.get_running_loop()` checks `getpid()`.)"""
+        self._calls.clear()
+        self._loop, self._timer, self._timer_at = loop, None, math.inf
+        # asyncio's own loops tell time with `time.monotonic()`: read it without the method.
+        own = type(loop).time is asyncio.BaseEventLoop.time
+        self._now: Callable[[], float] = time.monotonic if own else loop.time
+
     def start(self, call: _Overrun, seconds: float) -> None:
         """Watch `call`: `call.answer_working()` runs `seconds` from now unless it finished.
-
-        Called from a coroutine on the loop serving the app. The loop is looked up only when the
-        one known is not running (the first call, or an app served again on another loop):
-        `asyncio.get_running_loop()` makes a system call (`getpid`) each time (0.15 µs alone,
-        more under load, where the kernel's entry also costs the caches)."""
-        loop = self._loop
-        if loop is None or not loop.is_running():
-            loop = asyncio.get_running_loop()
-            self._calls.clear()
-            self._loop, self._timer, self._timer_at = loop, None, math.inf
-        call.due = loop.time() + seconds
+        Called from a coroutine on the loop the watch is bound to (a watch never bound is bound
+        to the loop it is first started on)."""
+        if self._loop is None:
+            self.bind(asyncio.get_running_loop())
+        call.due = due = self._now() + seconds
         self._calls.add(call)
-        if call.due < self._timer_at:
-            self._arm(call.due)
+        if due < self._timer_at:
+            self._arm(due)
 
     def finish(self, call: _Overrun) -> None:
         """`call` is done: it is no longer watched (its timer, if shared, stays for the rest)."""

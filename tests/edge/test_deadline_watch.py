@@ -56,26 +56,25 @@ async def test_calls_finished_in_time_leave_one_timer_not_one_each() -> None:
     assert fired == [] and watch._timer is None
 
 
-def test_a_watch_served_again_on_another_loop_answers_there() -> None:
-    """The watch keeps the loop it last ran on (looking it up costs a system call a request);
-    an app served again on a new loop (a restart in tests, `deskbot chat`) is watched on the new
-    one: its overrun is answered, and the old loop's calls are forgotten."""
+def test_a_watch_bound_again_to_another_loop_answers_there() -> None:
+    """An app served again on a new loop (a restart in tests, `deskbot chat`) binds its watch to
+    the new loop at start-up: an overrun there is answered, and the calls still watched on the
+    old loop are forgotten. A watch never bound binds itself to the loop it is first used on."""
     watch = DeadlineWatch()
     fired: list[str] = []
 
-    async def serve(name: str, deadline: float, finish: bool) -> None:
+    async def overrun(name: str, bind: bool) -> None:
+        if bind:
+            watch.bind(asyncio.get_running_loop())
         done = asyncio.Event()
-        call = _Call(name, fired, done)
-        watch.start(call, deadline)  # type: ignore[arg-type]
-        if finish:
-            watch.finish(call)  # type: ignore[arg-type]
-            return
+        watch.start(_Call(name, fired, done), 0.01)  # type: ignore[arg-type]
         await asyncio.wait_for(done.wait(), 5)
 
     async def abandon() -> None:  # a call still in flight when its loop stops
+        watch.bind(asyncio.get_running_loop())
         watch.start(_Call("abandoned", fired, asyncio.Event()), 0.01)  # type: ignore[arg-type]
 
-    asyncio.run(serve("first", 0.01, finish=False))
+    asyncio.run(overrun("first", bind=False))
     asyncio.run(abandon())
-    asyncio.run(serve("second", 0.01, finish=False))
+    asyncio.run(overrun("second", bind=True))
     assert fired == ["first", "second"]
