@@ -20,7 +20,7 @@ from aiohttp import web
 from bot.console import auth, board, language, me, outbox, reports, settings
 from bot.console.render import NAV, render
 from bot.desk.errors import DeskError
-from bot.handlers.errors import REQUEST_ID
+from bot.handlers.errors import REQUEST_ID, keep_headers
 from bot.handlers.web import add_subapp
 from bot.i18n import N_, Words
 from bot.store.db import StoreUnavailable
@@ -55,8 +55,7 @@ async def as_pages(request: web.Request, handler: auth.Handler) -> web.StreamRes
         response = render(request, "error.html", status=exc.status,
                           title=TITLES.get(exc.status, N_("Request refused")),
                           reason=_said(exc, words))  # fmt: skip
-        if "Allow" in exc.headers:  # a 405 names the methods the page takes (RFC 9110 §15.5.6)
-            response.headers["Allow"] = exc.headers["Allow"]
+        keep_headers(exc, response)  # a 405's Allow (RFC 9110 §15.5.6), a 401's challenge…
     except DeskError as exc:
         log.warning("console: Desk unavailable [ref %s]: %s", request.get(REQUEST_ID), exc)
         words = language.words(request)

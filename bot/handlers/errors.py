@@ -124,16 +124,27 @@ def _wrap(handler: Handler) -> Handler:
 
 
 def as_json(exc: web.HTTPException) -> web.StreamResponse:
-    """An HTTP error (400 up) as the edge's JSON body, keeping its status and `Allow`."""
+    """An HTTP error (400 up) as the edge's JSON body, keeping its status and headers."""
     if exc.content_type == "application/json":
         return exc
     reason = exc.text or exc.reason
     if exc.status == 413:
         reason = "request body too large"
     response = json_error(exc.status, _slug(exc.reason), reason or exc.reason)
-    if exc.status == 405 and "Allow" in exc.headers:
-        response.headers["Allow"] = exc.headers["Allow"]
+    keep_headers(exc, response)
     return response
+
+
+_BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
+
+
+def keep_headers(exc: web.HTTPException, answer: web.StreamResponse) -> None:
+    """Give `answer`, which replaces `exc`'s body, the headers `exc` was raised with (`Allow` of
+    a 405, `WWW-Authenticate` of a 401, `Retry-After` of a 429 or 503), all but those describing
+    its body."""
+    for name, value in exc.headers.items():
+        if name.lower() not in _BODY_HEADERS:
+            answer.headers.add(name, value)
 
 
 async def unrouted(request: web.Request) -> web.StreamResponse:

@@ -321,3 +321,38 @@ async def test_a_framework_app_mounted_in_another_answers_through_one_edge(  # t
     assert body["reference"] == answer.headers["X-Request-Id"]
     await json_answer(await client.get("/second/nowhere"), 404)
     assert (await (await client.get("/second/healthz")).json())["ok"] is True
+
+
+@pytest.mark.parametrize(
+    ("error", "header"),
+    [
+        (web.HTTPTooManyRequests(headers={"Retry-After": "30"}), ("Retry-After", "30")),
+        (web.HTTPServiceUnavailable(headers={"retry-after": "5"}), ("Retry-After", "5")),
+        (
+            web.HTTPUnauthorized(headers={"WWW-Authenticate": "Bearer"}),
+            ("WWW-Authenticate", "Bearer"),
+        ),
+        (web.HTTPMethodNotAllowed("GET", ["POST"]), ("Allow", "POST")),
+        (
+            web.HTTPRequestRangeNotSatisfiable(headers={"Content-Range": "bytes */9"}),
+            ("Content-Range", "bytes */9"),
+        ),
+    ],
+    ids=["429", "503", "401", "405", "416"],
+)
+async def test_an_http_error_keeps_the_headers_it_was_raised_with(  # type: ignore[no-untyped-def]
+    aiohttp_client, error: web.HTTPException, header: tuple[str, str]
+) -> None:
+    """The edge replaces an error's body with JSON, not the headers that tell the client what
+    to do next (RFC 9110: a 401's challenge, a 405's Allow, a 416's Content-Range; Retry-After)."""
+    app = framework_app()
+
+    async def refusing(request: web.Request) -> web.Response:
+        raise error
+
+    add_routes(app, [web.get("/refusing", refusing)])
+    client = await aiohttp_client(app)
+    answer = await client.get("/refusing")
+    await json_answer(answer, error.status)
+    name, value = header
+    assert answer.headers.getall(name) == [value]
