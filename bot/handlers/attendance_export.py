@@ -13,6 +13,7 @@ from datetime import date
 from aiohttp import web
 
 from attendance.errors import AttendanceError
+from bot.handlers.errors import REQUEST_ID
 from bot.handlers.pages import link_refused, reader_words, refusal
 from bot.i18n import Languages, Words
 from bot.parts import ATTENDANCE, EXPORT_LINKS
@@ -34,6 +35,8 @@ async def send_csv(
         headers={
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": f'attachment; filename="attendance-{start}-{end}{suffix}.csv"',
+            # (sent before the edge sees the answer, so it is named here)
+            "X-Request-Id": request[REQUEST_ID],
         }
     )
     await response.prepare(request)

@@ -93,6 +93,7 @@ async def export(console: Console, agents: list[str], start: str, end: str) -> t
     form = [("csrf", await console.csrf()), ("from", start), ("to", end)]
     form += [("agents", a) for a in agents]
     answer = await console.deskbot.client.post("/console/export", data=form, allow_redirects=False)
+    assert answer.headers["X-Request-Id"]  # (a streamed download too)
     return answer.status, await answer.read()
 
 
@@ -109,7 +110,7 @@ async def test_the_export_is_the_chats_csv_byte_for_byte(deskbot: Deskbot) -> No
     [button] = reply.buttons
     link = urlsplit(str(button["action"]["data"]["web"]))  # on the bot's public URL
     download = await deskbot.client.get(f"{link.path}?{link.query}")
-    assert download.status == 200
+    assert download.status == 200 and download.headers["X-Request-Id"]
     chats = await download.read()
     assert ours == chats
     lines = ours.decode("utf-8-sig").splitlines()

@@ -365,6 +365,7 @@ async def download(world: Deskbot, link: dict[str, Any] | str) -> bytes:
     path = url[url.index("/attendance/export") :]
     response = await world.client.get(path)
     assert response.status == 200, await response.text()
+    assert response.headers["X-Request-Id"]  # (streamed: named before the edge sees it)
     return await response.read()
 
 
