@@ -22,7 +22,7 @@ from bot.cliq.verify import (
     hmac_signature,
     js_stringify,
 )
-from bot.clock import FrozenClock, SystemClock, epoch_ms, now_ms
+from bot.clock import Clock, FrozenClock, SystemClock, epoch_ms, epoch_ns_reader, now_ms
 
 BODY = b'{"type":"command","name":"ticket","handler":{"type":"execution_handler"}}'
 
@@ -32,7 +32,7 @@ def hmac_verifier(clock: FrozenClock) -> HmacVerifier:
     return HmacVerifier("s3cret", clock)
 
 
-def signed(clock: FrozenClock, body: bytes = BODY, *, shift_ms: int = 0) -> dict[str, str]:
+def signed(clock: Clock, body: bytes = BODY, *, shift_ms: int = 0) -> dict[str, str]:
     ts = str(epoch_ms(clock.now()) + shift_ms)
     return {"X-Deskbot-Timestamp": ts, "X-Deskbot-Signature": hmac_signature("s3cret", ts, body)}
 
@@ -256,3 +256,25 @@ def test_now_ms_is_the_clocks_now_in_epoch_ms(clock: FrozenClock) -> None:
     before = epoch_ms(datetime.now(UTC))
     system = now_ms(SystemClock())
     assert before <= system <= epoch_ms(datetime.now(UTC))
+
+
+def test_the_epoch_ns_reader_is_the_clocks_now(clock: FrozenClock) -> None:
+    """The reader the HMAC verifier asks on every call follows a moved clock, and is the
+    system's own `time.time_ns` for the system clock (`bot.clock.epoch_ns_reader`)."""
+    read = epoch_ns_reader(clock)
+    assert read() == epoch_ms(clock.now()) * 1_000_000
+    clock.advance(milliseconds=1234)
+    assert read() // 1_000_000 == epoch_ms(clock.now())
+    system = epoch_ns_reader(SystemClock())
+    before = epoch_ms(datetime.now(UTC))
+    assert before <= system() // 1_000_000 <= epoch_ms(datetime.now(UTC))
+
+
+def test_a_signed_call_is_judged_fresh_by_the_system_clock() -> None:
+    """With the system clock (the production case) a call signed now passes and one signed
+    six minutes ago is stale, to the millisecond of the window's edge."""
+    verifier = HmacVerifier("s3cret", SystemClock())
+    fresh = signed(SystemClock(), shift_ms=0)
+    verifier.verify(fresh, BODY)
+    with pytest.raises(VerificationError, match="stale"):
+        verifier.verify(signed(SystemClock(), shift_ms=-360_000), BODY)

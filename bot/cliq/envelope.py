@@ -453,7 +453,17 @@ def parse_envelope(body: bytes) -> Envelope:
     careful way: `bot.jsonsafe`, a shim's values decoded, then the models' own validator,
     which reads every leniency and gives every refusal its reason.
     """
-    if _plain(body):
+    # Whether `body` may take the direct way: UTF-8 JSON opening with `{` (pydantic-core's
+    # parser reads UTF-8 only; other encodings and odd openings go the careful way), and not an
+    # envelope a Deluge shim encoded (its params are tagged text that only `decode_params` reads:
+    # trying the models on them first would only fail, at the cost of a whole validation); and
+    # none of what `_no_nan_or_infinity` sends the careful way.
+    if (
+        body[:1] == b"{"
+        and body[1:2] != b"\x00"
+        and body.find(_SHIM_ENCODED) < 0  # (a fifth cheaper than `not in`)
+        and _no_nan_or_infinity(body)
+    ):
         try:
             envelope: Envelope = _FROM_JSON(body)
         except ValidationError:
@@ -544,20 +554,6 @@ def _other_branch(error: Any) -> bool:
     if not loc or loc[-1] not in (AS_MAP, AS_TEXT):
         return False
     return error["type"] in ("model_type", "string_type", "dict_type")
-
-
-def _plain(body: bytes) -> bool:
-    """Whether `body` may take the direct way: UTF-8 JSON opening with `{` (pydantic-core's
-    parser reads UTF-8 only; other encodings and odd openings go the careful way), and not an
-    envelope a Deluge shim encoded (its params are tagged text that only `decode_params` reads:
-    trying the models on them first would only fail, at the cost of a whole validation); and
-    none of what `_no_nan_or_infinity` sends the careful way."""
-    return (
-        body[:1] == b"{"
-        and body[1:2] != b"\x00"
-        and body.find(_SHIM_ENCODED) < 0  # (a fifth cheaper than `not in`)
-        and _no_nan_or_infinity(body)
-    )
 
 
 def _no_nan_or_infinity(body: bytes) -> bool:
