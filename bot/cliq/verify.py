@@ -120,11 +120,13 @@ class HmacVerifier(Verifier):
             raise VerificationError(f"missing {TIMESTAMP_HEADER} or {SIGNATURE_HEADER}")
         if not (len(timestamp) <= 15 and timestamp.isascii() and timestamp.isdigit()):
             raise VerificationError(f"{TIMESTAMP_HEADER} must be epoch milliseconds")
-        try:  # hex, as shims send it, else base64
-            signature = bytes.fromhex(signature_text) if len(signature_text) == 64 else b""
-        except ValueError:
-            signature = b""
-        if not signature:
+        signature = b""
+        if len(signature_text) == 64:  # hex, as shims send it
+            try:  # (not `contextlib.suppress`: its two Python calls on every signed call)
+                signature = bytes.fromhex(signature_text)
+            except ValueError:
+                pass
+        if not signature:  # else base64
             signature = _decode_base64(signature_text)
         if len(signature) != 32:  # SHA-256 is 32 bytes
             raise VerificationError(f"{SIGNATURE_HEADER} is not a hex or base64 HMAC-SHA256")

@@ -144,6 +144,7 @@ class DeadlineWatch:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = math.inf
+        self._now: Callable[[], float] = time.monotonic  # (the bound loop's clock: `bind`)
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         """Watch calls on `loop`: the endpoint binds the watch when its app starts (again, when
@@ -154,7 +155,7 @@ class DeadlineWatch:
         self._loop, self._timer, self._timer_at = loop, None, math.inf
         # asyncio's own loops tell time with `time.monotonic()`: read it without the method.
         own = type(loop).time is asyncio.BaseEventLoop.time
-        self._now: Callable[[], float] = time.monotonic if own else loop.time
+        self._now = time.monotonic if own else loop.time
 
     def start(self, call: _Overrun, seconds: float) -> None:
         """Watch `call`: `call.answer_working()` runs `seconds` from now unless it finished.
