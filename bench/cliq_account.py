@@ -123,9 +123,12 @@ async def serve(app: Any, requests: list[bytes]) -> float:
     from aiohttp import web
     from cliq_instructions import _Collector
 
+    from bot.handlers.serving import express
+
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     assert runner.server is not None
+    express(runner.server, app)  # as `start_server` serves it (bare's and floor's: no lane)
     loop = asyncio.get_running_loop()
     connections = []
     for _ in range(CONNECTIONS):

@@ -24,6 +24,7 @@ Access logs are off for every server. Ratios are against figures from the same r
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import hmac
 import json
@@ -158,11 +159,12 @@ def serve_deskbot(port: int, store: bool = False) -> None:
     from aiohttp import web
 
     from bot.handlers import cliq
+    from bot.handlers.serving import start_server
 
     served = deskbot_app()
     gc.freeze()
 
-    async def app() -> web.Application:
+    async def app() -> None:
         clock = served[cliq.BOT].clock
         if store:  # as `deskbot serve`: signed calls remembered in the SQLite store
             from bot.store.db import Database
@@ -177,9 +179,15 @@ def serve_deskbot(port: int, store: bool = False) -> None:
                 await db.close()  # (its thread would keep the process from exiting)
 
             served.on_cleanup.append(close)
-        return served
+        # As `deskbot serve` serves: `start_server`, the framework's way (its limits, the
+        # connection cap, and the express lane for `POST /cliq`).
+        runner, _ = await start_server(served, "127.0.0.1", port, access_log=None)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
 
-    web.run_app(app(), host="127.0.0.1", port=port, access_log=None, print=None)
+    asyncio.run(app())
 
 
 def serve_bolt(port: int, process_before_response: bool) -> None:

@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
@@ -291,7 +291,9 @@ def connection_limit(wanted: int) -> int:
 class _Glibc:
     """glibc's allocator, when this process has it: large buffers strangers make us hold (bodies
     up to `max_body_bytes`) are given back to the system once freed. Measured with 300 stalled
-    1 MB uploads against `deskbot serve`: +57 MB kept with glibc's default, +2 MB with this."""
+    1 MB uploads against `deskbot serve`: +57 MB kept with glibc's default; with this, back to
+    where it was (−3 MB) a second after the last one ends, when the trim runs
+    (tests/edge/test_slow_clients.py)."""
 
     M_MMAP_THRESHOLD = -3
 
@@ -324,6 +326,57 @@ class _Glibc:
 
 ALLOCATOR = _Glibc()
 LARGE_BODY = 128 * 1024
+"""Bytes: a body from this size up has the heap trimmed after it (`ALLOCATOR.trim_soon`)."""
+OWN_MAPPING = 512 * 1024
+"""Bytes: an allocation from this size up gets its own mapping. Above the 256 KiB buffer
+asyncio allocates for every socket read (and shrinks to what arrived): at 128 KiB each read was
+a `mmap` and `munmap` of its own, 14 µs of a `/cliq` call's 60 under load
+(bench/cliq_endpoint.py, `deskbot serve`'s way)."""
+
+
+EXPRESS = web.AppKey("express_routes", list[web.AbstractRoute])
+"""Routes of the app served by `start_server` that are looked up before aiohttp's router: the
+few a bot is called at in volume (`make_web_app` puts `POST /cliq` here). Each must be a plain
+path (no variables), added to that app itself."""
+
+
+def express(server: web.Server, app: web.Application) -> None:
+    """Let `server`, which serves `app`, answer `app[EXPRESS]`'s routes before asking `app`'s
+    router: a request whose method and raw target are exactly a route's (`POST /cliq`, no query)
+    and that carries no `Expect` goes straight to its handler, with the match aiohttp's router
+    would have made (`request.match_info`, `request.app`, `on_response_prepare` as usual).
+    Everything else (another path, a query, a percent-escape, `Expect: 100-continue`) is routed
+    by `app` as before, to the same answer. Nothing changes for an app with middlewares: an
+    express route would skip them.
+
+    aiohttp's router builds the request's URL, resolves it and makes and freezes a match for
+    every request: about 2.5 µs of a `/cliq` call's 45 in process (bench/cliq_account.py).
+    Call before `server` takes its first connection (each connection keeps the handler it was
+    made with)."""
+    routes = app.get(EXPRESS)
+    if not routes or app.middlewares:
+        return
+    lanes: dict[tuple[str, str], tuple[Handler, web.UrlMappingMatchInfo]] = {}
+    for route in routes:
+        resource = route.resource
+        if not isinstance(resource, web.PlainResource) or resource not in app.router.resources():
+            raise ValueError(f"{route!r} is not a plain-path route of this app")
+        match = web.UrlMappingMatchInfo({}, route)
+        match.add_app(app)
+        match.freeze()
+        lanes[(route.method, resource.canonical)] = (route.handler, match)
+    routed = server.request_handler
+
+    async def handle(request: BaseRequest) -> web.StreamResponse:
+        lane = lanes.get((request.method, request.raw_path))
+        if lane is None or hdrs.EXPECT in request.headers:
+            return await routed(request)
+        handler, match = lane
+        # (`request` is the app's `web.Request`: the runner made it with the app's factory.)
+        request._match_info = match  # type: ignore[attr-defined]  # as the app's router does
+        return await handler(request)  # type: ignore[arg-type]
+
+    server.request_handler = handle
 
 
 async def start_server(
@@ -331,7 +384,7 @@ async def start_server(
 ) -> tuple[web.AppRunner, GuardedSite]:
     """Run `app` on host:port under its `LIMITS`; the caller cleans up the runner."""
     limits = app.get(LIMITS) or EdgeLimits()
-    ALLOCATOR.fixed_mmap_threshold(LARGE_BODY)
+    ALLOCATOR.fixed_mmap_threshold(OWN_MAPPING)
     runner = web.AppRunner(
         app,
         keepalive_timeout=limits.header_timeout,
@@ -339,12 +392,19 @@ async def start_server(
         **runner_options,
     )
     await runner.setup()
+    assert runner.server is not None
+    try:
+        express(runner.server, app)
+    except ValueError:
+        await runner.cleanup()
+        raise
     site = GuardedSite(runner, host, port, connection_limit(limits.max_connections))
     await site.start()
     return runner, site
 
 
 __all__ = [
+    "EXPRESS",
     "LIMITS",
     "BodyTimeout",
     "ConnectionCap",
@@ -352,6 +412,7 @@ __all__ = [
     "GuardedSite",
     "body_timeout_answer",
     "expect_judged",
+    "express",
     "read_body",
     "received_body",
     "start_server",

@@ -19,7 +19,13 @@ from bot.handlers.errors import (
     edge_middleware,
     unrouted,
 )
-from bot.handlers.serving import LIMITS, EdgeLimits, expect_judged, quiet_protocol_errors
+from bot.handlers.serving import (
+    EXPRESS,
+    LIMITS,
+    EdgeLimits,
+    expect_judged,
+    quiet_protocol_errors,
+)
 
 
 def make_web_app(
@@ -49,30 +55,34 @@ def make_web_app(
     app[health.HEALTH_PARTS] = {}
     app[health.HEALTH_CHECKS] = {}
     endpoint = cliq.CliqEndpoint()
-    add_routes(app, cliq.routes(endpoint) + health.routes())
+    app[EXPRESS] = add_routes(app, cliq.routes(endpoint))  # (served before the router)
+    add_routes(app, health.routes())
     app.router.register_resource(_Unrouted())
     app.on_startup.append(endpoint.bind)  # (after the cleanup contexts: their parts are set)
     app.on_startup.append(_close_routing)
     return app
 
 
-def add_routes(app: web.Application, routes: Iterable[web.AbstractRouteDef]) -> None:
+def add_routes(
+    app: web.Application, routes: Iterable[web.AbstractRouteDef]
+) -> list[web.AbstractRoute]:
     """Add `routes` (`web.get(…)`, `web.post(…)`, `web.view(…)`, a `web.RouteTableDef`) to
-    `app`, each handler inside the HTTP edge (`edge`). Static files (`web.static(prefix, path)`)
-    are served by a sub-application of their own at `prefix`, inside the edge too (an
-    `X-Request-Id`; a path outside the folder or a folder is 404 or 403 JSON; a missing file is
-    aiohttp's empty 404)."""
+    `app`, each handler inside the HTTP edge (`edge`); return the routes added (a `web.get`
+    adds two: GET and HEAD). Static files (`web.static(prefix, path)`) are served by a
+    sub-application of their own at `prefix`, inside the edge too (an `X-Request-Id`; a path
+    outside the folder or a folder is 404 or 403 JSON; a missing file is aiohttp's empty 404)."""
+    added: list[web.AbstractRoute] = []
     for route in routes:
         if isinstance(route, web.RouteDef):
-            web.RouteDef(route.method, route.path, edge(route.handler), route.kwargs).register(
-                app.router
-            )
+            edged = web.RouteDef(route.method, route.path, edge(route.handler), route.kwargs)
+            added += edged.register(app.router)
         elif isinstance(route, web.StaticDef):
             files = web.Application()
             files.router.add_static("/", route.path, **route.kwargs)
             add_subapp(app, route.prefix, files)
         else:
             raise TypeError(f"{route!r} is neither a route nor static files")
+    return added
 
 
 def add_subapp(app: web.Application, prefix: str, subapp: web.Application) -> None:
