@@ -97,10 +97,13 @@ async def drive(app: Any, requests: list[bytes]) -> None:
     """Serve `requests` one after another on one keep-alive connection; check each is a 200."""
     from aiohttp import web
 
+    from bot.handlers.serving import express
+
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     server = runner.server
     assert server is not None
+    express(server, app)  # as `start_server` serves it (bare's and floor's: no lane)
     protocol = server()
     transport = _Collector()
     protocol.connection_made(transport)

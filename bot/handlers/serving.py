@@ -367,14 +367,16 @@ def express(server: web.Server, app: web.Application) -> None:
         lanes[(route.method, resource.canonical)] = (route.handler, match)
     routed = server.request_handler
 
-    async def handle(request: BaseRequest) -> web.StreamResponse:
+    def handle(request: BaseRequest) -> Awaitable[web.StreamResponse]:
+        # (A plain function handing on the handler's coroutine: aiohttp awaits what it returns,
+        # and a coroutine of our own around it would cost more than the lookup.)
         lane = lanes.get((request.method, request.raw_path))
         if lane is None or hdrs.EXPECT in request.headers:
-            return await routed(request)
+            return routed(request)
         handler, match = lane
         # (`request` is the app's `web.Request`: the runner made it with the app's factory.)
         request._match_info = match  # type: ignore[attr-defined]  # as the app's router does
-        return await handler(request)  # type: ignore[arg-type]
+        return handler(request)  # type: ignore[arg-type]
 
     server.request_handler = handle
 
