@@ -30,6 +30,7 @@ from aiohttp import hdrs, web
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
+from aiohttp.web_urldispatcher import MatchedSubAppResource
 
 from bot.handlers.errors import BUSY, json_error, new_request_id
 
@@ -337,7 +338,9 @@ a `mmap` and `munmap` of its own, 14 µs of a `/cliq` call's 60 under load
 EXPRESS = web.AppKey("express_routes", list[web.AbstractRoute])
 """Routes of the app served by `start_server` that are looked up before aiohttp's router: the
 few a bot is called at in volume (`make_web_app` puts `POST /cliq` here). Each must be a plain
-path (no variables), added to that app itself."""
+path (no variables), added to that app itself, that the app's router answers a request for with
+that very route (not an earlier route for the same path, and a path a request target says as it
+is: no percent-escape, query or fragment in it)."""
 
 
 def express(server: web.Server, app: web.Application) -> None:
@@ -346,21 +349,27 @@ def express(server: web.Server, app: web.Application) -> None:
     and that carries no `Expect` goes straight to its handler, with the match aiohttp's router
     would have made (`request.match_info`, `request.app`, `on_response_prepare` as usual).
     Everything else (another path, a query, a percent-escape, `Expect: 100-continue`) is routed
-    by `app` as before, to the same answer. Nothing changes for an app with middlewares: an
-    express route would skip them.
+    by `app` as before, to the same answer. Nothing changes for an app with middlewares (an
+    express route would skip them) or with a sub-application matched by domain (`add_domain`:
+    aiohttp's router asks those first, by the request's `Host`, which the lane does not read). Raises ValueError for a route that is not as `EXPRESS` says.
 
     aiohttp's router builds the request's URL, resolves it and makes and freezes a match for
     every request: about 2.5 µs of a `/cliq` call's 45 in process (bench/cliq_account.py).
     Call before `server` takes its first connection (each connection keeps the handler it was
     made with)."""
     routes = app.get(EXPRESS)
-    if not routes or app.middlewares:
+    if not routes or app.middlewares or _routes_by_host(app):
         return
     lanes: dict[tuple[str, str], tuple[Handler, web.UrlMappingMatchInfo]] = {}
     for route in routes:
         resource = route.resource
         if not isinstance(resource, web.PlainResource) or resource not in app.router.resources():
             raise ValueError(f"{route!r} is not a plain-path route of this app")
+        if _routed_to(app, route.method, resource.canonical) is not route:
+            raise ValueError(
+                f"{route.method} {resource.canonical} is routed to another route: an earlier "
+                "one for its path, or a path a request target does not say as it is"
+            )
         match = web.UrlMappingMatchInfo({}, route)
         match.add_app(app)
         match.freeze()
@@ -379,6 +388,29 @@ def express(server: web.Server, app: web.Application) -> None:
         return handler(request)  # type: ignore[arg-type]
 
     server.request_handler = handle
+
+
+def _routes_by_host(app: web.Application) -> bool:
+    """Whether `app` has a sub-application matched by domain (`add_domain`): its router asks
+    those before any path. (One mounted deeper is asked only under its parent's prefix, an
+    earlier route for the path, which `_routed_to` finds.)"""
+    return any(isinstance(r, MatchedSubAppResource) for r in app.router.resources())
+
+
+def _routed_to(app: web.Application, method: str, target: str) -> web.AbstractRoute | None:
+    """The route `app`'s router answers `method target` with (a request with only a `Host`
+    header), or None when the router waits for something to tell. aiohttp's resources resolve
+    without waiting, so the router's coroutine is run to its end here, at once."""
+    from aiohttp.test_utils import make_mocked_request  # (a real request; at start-up only)
+
+    request = make_mocked_request(method, target, headers={hdrs.HOST: "localhost"}, app=app)
+    resolving = app.router.resolve(request)
+    try:
+        resolving.send(None)
+    except StopIteration as resolved:
+        return resolved.value.route  # type: ignore[no-any-return]
+    resolving.close()
+    return None
 
 
 async def start_server(
