@@ -20,6 +20,7 @@ import weakref
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.store.db import StoreUnavailable
 
@@ -47,7 +48,9 @@ def edge(handler: Handler) -> Handler:
     """`handler` inside the edge. Each request gets an id (`request[REQUEST_ID]`, and the
     `X-Request-Id` header of its answer, redirects included); its connection is noted as running
     a request meanwhile (`BUSY`); and every failure becomes a JSON body: an `HTTPException` from
-    400 up keeps its status (`{"error": "not_found", …}`), `StoreUnavailable` is 503 and
+    400 up keeps its status (`{"error": "not_found", …}`), a body that cannot be read as sent
+    (`RequestPayloadError`: a `Content-Encoding` its bytes are not in) is 400 and closes the
+    connection, logged in one line, `StoreUnavailable` is 503 and
     anything else 500 (a handler returning no response too), both with the id as `reference`
     and logged. (Redirects and other statuses under 400 pass, with the id.) `handler` is an async
     function, a plain one (as aiohttp takes them; an awaitable it returns is awaited) or an
@@ -104,6 +107,11 @@ def _wrap(handler: Handler) -> Handler:
                 exc.headers["X-Request-Id"] = request_id
                 raise
             response, prepared = as_json(exc), False
+        except web.RequestPayloadError as exc:  # the body as sent cannot be read (bad gzip)
+            reason = unreadable_body(exc)
+            log.info("%s from %s (answered 400) [ref %s]", reason, request.remote, request_id)
+            response, prepared = json_error(400, "bad_request", reason), False
+            response.force_close()  # what follows the broken body on the connection is not read
         except StoreUnavailable as exc:  # disk full, read-only: the caller may try again later
             log.warning("store unavailable [ref %s]: %s", request_id, exc.reason)
             response = json_error(503, "store_unavailable", exc.reason, reference=request_id)
@@ -121,6 +129,14 @@ def _wrap(handler: Handler) -> Handler:
         return response
 
     return at_edge
+
+
+def unreadable_body(error: web.RequestPayloadError) -> str:
+    """The reason a body could not be read, in one line: aiohttp's parser could not decode it as
+    its headers said (a `Content-Encoding` its bytes are not in, a broken chunk)."""
+    cause = error.__cause__
+    detail = cause.message if isinstance(cause, HttpProcessingError) else str(error)
+    return f"the body could not be read: {' '.join(str(detail).split())}"[:200]
 
 
 def as_json(exc: web.HTTPException) -> web.StreamResponse:

@@ -368,7 +368,7 @@ RAW: dict[str, Callable[[], bytes]] = {
 def normalized(answer: bytes) -> bytes:
     """`answer` without what differs by server or by request: dates and request ids."""
     answer = re.sub(rb"(?im)^(date|x-request-id): .*\r\n", b"", answer)
-    return re.sub(rb"reference [0-9a-f]+-\d+", b"reference R", answer)
+    return re.sub(rb"reference\W+[0-9a-f]+-\d+", b"reference R", answer)
 
 
 async def exchange(served: Served, pieces: list[bytes]) -> bytes:
