@@ -329,7 +329,7 @@ RAW: dict[str, Callable[[], bytes]] = {
         raw(command("1"), version="1.0", headers=("Connection: keep-alive",))
         + raw(command("2"), version="1.0")
     ),
-    "lowercase method": lambda: raw(command("1"), method="post"),
+    "lowercase method": lambda: raw(command("1"), method="post", headers=(CLOSE,)),
     "HEAD": lambda: raw(b"", method="HEAD", headers=(CLOSE,)),
     "OPTIONS": lambda: raw(b"", method="OPTIONS", headers=(CLOSE,)),
     "absolute-form target": lambda: raw(command("1"), "http://127.0.0.1/cliq", headers=(CLOSE,)),
