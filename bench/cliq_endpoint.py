@@ -31,6 +31,7 @@ import json
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -472,6 +473,7 @@ def main() -> None:
     parser.add_argument("--serve", choices=SERVERS)
     parser.add_argument("--port", type=int)
     parser.add_argument("--only", nargs="+", choices=SERVERS, help="measure just these servers")
+    parser.add_argument("--rounds", type=int, default=1, help="each server once a round, in turn")
     args = parser.parse_args()
     if args.serve:
         if args.serve == "bare":
@@ -483,37 +485,61 @@ def main() -> None:
         else:
             serve_bolt(args.port, process_before_response=args.serve == "bolt-pbr")
         return
-    results = {name: measure(name, args.seconds) for name in args.only or SERVERS}
+    names = args.only or SERVERS
+    # Every round measures each server once, in turn, so what the machine does meanwhile (it
+    # moves a whole run by ±10%) falls on all of them alike: ratios are taken within a round,
+    # and the medians of the rounds printed.
+    rounds = [{name: measure(name, args.seconds) for name in names} for _ in range(args.rounds)]
+    if args.rounds > 1:
+        print(f"medians of {args.rounds} rounds (ratios: the median of each round's, and range)")
     print(
         f"{'server':<13} {'rps c64':>10} {'p50 c64':>9} {'p99 c64':>9} {'cpu/req':>9}"
         f" {'rps c1':>9} {'p50 c1':>8} {'p99 c1':>8}"
     )
-    for name, r in results.items():
-        cpu = f"{r['c64']['cpu_us']:>7.1f}us" if "cpu_us" in r["c64"] else f"{'-':>9}"
+    for name in names:
+        c64 = {k: _median(rounds, name, "c64", k) for k in ("rps", "p50", "p99", "cpu_us")}
+        c1 = {k: _median(rounds, name, "c1", k) for k in ("rps", "p50", "p99")}
+        cpu = f"{c64['cpu_us']:>7.1f}us" if c64["cpu_us"] is not None else f"{'-':>9}"
         print(
-            f"{name:<13} {r['c64']['rps']:>10.0f} {r['c64']['p50']:>7.2f}ms {r['c64']['p99']:>7.2f}ms"
-            f" {cpu} {r['c1']['rps']:>9.0f} {r['c1']['p50']:>6.2f}ms {r['c1']['p99']:>6.2f}ms"
+            f"{name:<13} {c64['rps']:>10.0f} {c64['p50']:>7.2f}ms {c64['p99']:>7.2f}ms"
+            f" {cpu} {c1['rps']:>9.0f} {c1['p50']:>6.2f}ms {c1['p99']:>6.2f}ms"
         )
-    desk = results.get("deskbot")
-    if desk is None:
+    if "deskbot" not in names:
         return
     print()
     goals = {"bare": "goal >= 0.5x", "bolt": "goal >= 2.5x", "bolt-pbr": "goal >= 2.5x"}
-    if "floor" in results:
-        for other in goals:
-            if other in results:
-                ratio = results["floor"]["c64"]["rps"] / results[other]["c64"]["rps"]
-                print(
-                    f"floor   / {other:<9} (rps, 64 conn): {ratio:.2f}x  (the required work alone)"
-                )
-    for other, goal in goals.items():
-        if other in results:
-            ratio = desk["c64"]["rps"] / results[other]["c64"]["rps"]
-            print(f"deskbot / {other:<9} (rps, 64 conn): {ratio:.2f}x  ({goal})")
-    if "deskbot-store" in results:
-        ratio = results["deskbot-store"]["c64"]["rps"] / desk["c64"]["rps"]
-        print(f"deskbot-store / deskbot (rps, 64 conn): {ratio:.2f}x  (the store's cost)")
-    print(f"deskbot p50, one connection: {desk['c1']['p50']:.2f} ms  (goal < 1 ms)")
+    for server, what in (("floor", "the required work alone"), ("deskbot", "")):
+        if server not in names:
+            continue
+        for other, goal in goals.items():
+            if other in names:
+                ratio = _ratio(rounds, server, other)
+                print(f"{server:<7} / {other:<9} (rps, 64 conn): {ratio}  ({what or goal})")
+    if "deskbot-store" in names:
+        ratio = _ratio(rounds, "deskbot-store", "deskbot")
+        print(f"deskbot-store / deskbot (rps, 64 conn): {ratio}  (the store's cost)")
+    p50 = statistics.median(r["deskbot"]["c1"]["p50"] for r in rounds)
+    print(f"deskbot p50, one connection: {p50:.2f} ms  (goal < 1 ms)")
+
+
+Rounds = list[dict[str, dict[str, dict[str, float]]]]
+
+
+def _median(rounds: Rounds, server: str, phase: str, key: str) -> Any:
+    """The median over `rounds` of `server`'s figure `key` in `phase` ("c64" or "c1"), or None
+    if no round has it (the CPU time of a process /proc does not show)."""
+    values = [r[server][phase][key] for r in rounds if key in r[server][phase]]
+    return statistics.median(values) if values else None
+
+
+def _ratio(rounds: Rounds, server: str, other: str) -> str:
+    """`server`'s requests/second over `other`'s, 64 connections: each round's, their median
+    and (over several rounds) their range."""
+    ratios = [r[server]["c64"]["rps"] / r[other]["c64"]["rps"] for r in rounds]
+    shown = f"{statistics.median(ratios):.2f}x"
+    if len(ratios) > 1:
+        shown += f" ({min(ratios):.2f}-{max(ratios):.2f})"
+    return shown
 
 
 if __name__ == "__main__":
