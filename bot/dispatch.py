@@ -36,6 +36,7 @@ from bot.router import (
     MenuRoute,
     Router,
     check_menus,
+    check_unique,
     normalise,
     unoffered,
 )
@@ -101,6 +102,7 @@ class Bot:
         - `languages`: the languages the bot speaks and its default (`bot.i18n.Languages`;
           English by default); each call's `ctx.words` is the caller's (Cliq's `user.language`).
         """
+        _check_hooks(deadline, late_reply, error_replies or {})
         self.name = name
         self.clock = clock or SystemClock()
         self.deadline = deadline
@@ -114,8 +116,14 @@ class Bot:
     def include(self, *routers: Router) -> Bot:
         """Add the listeners of `routers` after those already there (registration order decides
         ties); returns the bot, so calls chain. Raises MenuLimitError if the bot would then have more
-        menu actions or sub-actions than Cliq allows (bothandler-menu.html, subactions.html).
+        menu actions or sub-actions than Cliq allows (bothandler-menu.html, subactions.html),
+        ListenerError if two listeners would answer the same call (`check_unique`), TypeError
+        for something that is not a Router.
         """
+        for router in routers:
+            if not isinstance(router, Router):
+                raise TypeError(f"Bot.include takes Routers, got {type(router).__name__}")
+        check_unique(self.router, *routers)
         for router in routers:
             self.router.commands.extend(router.commands)
             self.router.keywords.extend(router.keywords)
@@ -463,15 +471,10 @@ class Bot:
                 log.warning("form %r: hidden values changed or unsealed: answered stale", form.name)
                 return _constant(lambda ctx: answers.stale_button(ctx.words))
             values = unsealed
-        parsed: Any = values
-        if route.model is not None:
-            try:
-                parsed = route.model.model_validate(values)
-            except ValidationError as exc:
-                failed = exc
-                return _constant(lambda ctx: form_error(failed, ctx.words))
 
         async def call(ctx: Context) -> Any:
+            # After the admin and requires checks; every input found wrong is named at once.
+            wrong: dict[str, str] = {}
             if route.offered is not None:
                 offered = route.offered(ctx, values)
                 if inspect.isawaitable(offered):
@@ -479,8 +482,16 @@ class Bot:
                 wrong = unoffered(values, offered, ctx.words)
                 if wrong:
                     log.warning("form %r: values not offered in %s", route.name, sorted(wrong))
-                    text = ctx.words.gettext("Please pick again from the list.")
-                    return FormError(text=text, inputs=wrong)
+            parsed: Any = values
+            if route.model is not None:
+                try:
+                    parsed = route.model.model_validate(values)
+                except ValidationError as exc:
+                    invalid = form_error(exc, ctx.words)
+                    return invalid.replace(inputs={**invalid.inputs, **wrong})
+            if wrong:
+                text = ctx.words.gettext("Please pick again from the list.")
+                return FormError(text=text, inputs=wrong)
             return await route.listener(ctx, parsed)
 
         return _guarded(call, admin=route.admin, requires=route.requires)
@@ -580,6 +591,49 @@ def input_error(error: Any, words: Words) -> str:
     if kind == "value_error" and ctx.get("error") is not None:
         return words.gettext(str(ctx["error"]))
     return words.gettext("This value is not valid.")
+
+
+def _check_hooks(
+    deadline: float, late_reply: object, error_replies: Mapping[Any, object]
+) -> None:
+    """Refuse, when the Bot is built rather than at the first late answer or failure, what
+    `Bot(...)` could not use: ValueError for a deadline that is not a positive number of
+    seconds; TypeError for a `late_reply` that is not `async def`, or an `error_replies`
+    entry that is not an exception class → `reply(exc)` or `reply(exc, ctx)`."""
+    if isinstance(deadline, bool) or not isinstance(deadline, int | float) or not deadline > 0:
+        raise ValueError(f"Bot(deadline=...) is a positive number of seconds, got {deadline!r}")
+    if late_reply is not None and not _is_async(late_reply):
+        raise TypeError(
+            "Bot(late_reply=...) must be a coroutine function: "
+            "async def late_reply(envelope, output)"
+        )
+    for kind, reply in error_replies.items():
+        if not (isinstance(kind, type) and issubclass(kind, BaseException)):
+            raise TypeError(f"Bot(error_replies=...) keys are exception classes, got {kind!r}")
+        if not callable(reply):
+            raise TypeError(
+                f"Bot(error_replies=...)[{kind.__name__}] must be reply(exc) or reply(exc, ctx),"
+                f" got {reply!r}"
+            )
+        try:
+            inspect.signature(reply).bind(None)
+        except TypeError:
+            if not _takes_context(reply):
+                raise TypeError(
+                    f"Bot(error_replies=...)[{kind.__name__}] must be reply(exc) or "
+                    f"reply(exc, ctx), got {getattr(reply, '__qualname__', reply)}"
+                    f"{inspect.signature(reply)}"
+                ) from None
+        except ValueError:  # a builtin without a signature: taken as reply(exc)
+            pass
+
+
+def _is_async(hook: object) -> bool:
+    """Whether calling `hook` gives a coroutine (an `async def`, or an object whose `__call__`
+    is one)."""
+    return inspect.iscoroutinefunction(hook) or inspect.iscoroutinefunction(
+        getattr(hook, "__call__", None)  # noqa: B004 (the method, not callable())
+    )
 
 
 def _takes_context(reply: ErrorReply) -> bool:

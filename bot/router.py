@@ -108,11 +108,12 @@ def check_listener(kind: str, listener: Any, *params: str) -> None:
     if not inspect.iscoroutinefunction(listener):
         raise ListenerError(f"{kind} listener {name} must be a coroutine function: {shape}")
     try:
-        inspect.signature(listener).bind(*params)
-    except TypeError as exc:
+        signature = inspect.signature(listener)
+        signature.bind(*params)
+    except TypeError:
         raise ListenerError(
-            f"{kind} listener {name} must take {len(params)} positional argument(s): "
-            f"{shape} ({exc})"
+            f"{kind} listener {name} must take {len(params)} positional argument(s), "
+            f"{shape}: it is declared {name}{signature}"
         ) from None
 
 
@@ -295,6 +296,47 @@ class SuggestionRoute:
     listener: SuggestionListener[Any]
 
 
+def check_unique(*routers: Router) -> None:
+    """Raise ListenerError if two listeners of `routers` (taken together) answer the same call:
+    the same command, string keyword (as matched: case, spacing and width forgiven), regex,
+    button prefix, form, dynamic select or suggestion. Only the first would ever run."""
+    seen: dict[tuple[str, object], AnyListener] = {}
+    for router in routers:
+        for kind, key, shown, listener in _answered(router):
+            first = seen.get((kind, key))
+            if first is not None:
+                raise ListenerError(
+                    f"{kind} {shown} is registered twice ({_name(first)} and "
+                    f"{_name(listener)}): only the first would ever run; rename one, "
+                    "or include its router once"
+                )
+            seen[(kind, key)] = listener
+
+
+def _answered(router: Router) -> list[tuple[str, object, str, AnyListener]]:
+    """Each call a router's listeners answer: (kind, key, the key as shown, listener)."""
+    found: list[tuple[str, object, str, AnyListener]] = []
+    found += [("command", c.name, f"/{c.name}", c.listener) for c in router.commands]
+    for k in router.keywords:
+        if isinstance(k.pattern, str):
+            found.append(("keyword", k.pattern, f"“{k.pattern}”", k.listener))
+        else:
+            key = (k.pattern.pattern, k.pattern.flags)
+            found.append(("regex keyword", key, repr(k.pattern.pattern), k.listener))
+    found += [("button", b.prefix, f"key “{b.prefix}”", b.listener) for b in router.buttons]
+    found += [("form", f.name, f"“{f.name}”", f.listener) for f in router.forms]
+    found += [
+        ("dynamic select", (d.form, d.field), f"{d.form}.{d.field}", d.listener)
+        for d in router.dynamic_selects
+    ]
+    found += [("suggestion", s.command, f"/{s.command}", s.listener) for s in router.suggestions]
+    return found
+
+
+def _name(listener: Any) -> str:
+    return str(getattr(listener, "__qualname__", repr(listener)))
+
+
 @dataclass
 class Router:
     """A feature's listeners. Deskbot has one router per feature module in `bot/commands/`.
@@ -309,6 +351,16 @@ class Router:
     suggestions: list[SuggestionRoute] = field(default_factory=list)
     welcomes: list[WelcomeListener[Any]] = field(default_factory=list)
     unmatched: list[OtherwiseListener[Any]] = field(default_factory=list)
+
+    def _add(self, routes: list[Any], *added: Any) -> None:
+        """Append `added` to `routes` (one of this router's lists), unless a listener already
+        answers one of the same calls: then raise ListenerError (see `check_unique`)."""
+        routes.extend(added)
+        try:
+            check_unique(self)
+        except ListenerError:
+            del routes[len(routes) - len(added) :]
+            raise
 
     def find_command(self, name: str) -> Command | None:
         """The command `name` (leading `/`, case and full width ignored), or None."""
@@ -337,8 +389,9 @@ class Router:
         def register(listener: _Command) -> _Command:
             check_listener("command", listener, "ctx", "args")
             doc = description or _first_line(listener)
-            self.commands.append(
-                Command(name, listener, usage or f"/{name}", doc, admin, requires, takes)
+            self._add(
+                self.commands,
+                Command(name, listener, usage or f"/{name}", doc, admin, requires, takes),
             )
             return listener
 
@@ -369,9 +422,8 @@ class Router:
                     check_listener("keyword", listener, "ctx")
                 else:
                     check_listener("regex keyword", listener, "ctx", "match")
-            for pattern in patterns:
-                key = normalise(pattern) if isinstance(pattern, str) else pattern
-                self.keywords.append(Keyword(key, listener, requires))
+            keys = [normalise(p) if isinstance(p, str) else p for p in patterns]
+            self._add(self.keywords, *(Keyword(key, listener, requires) for key in keys))
             return listener
 
         return register
@@ -385,7 +437,7 @@ class Router:
 
         def register(listener: _Button) -> _Button:
             check_listener("button", listener, "ctx", "rest")
-            self.buttons.append(ButtonRoute(prefix, listener, admin, requires))
+            self._add(self.buttons, ButtonRoute(prefix, listener, admin, requires))
             return listener
 
         return register
@@ -410,7 +462,7 @@ class Router:
         def register(listener: _Form) -> _Form:
             check_listener("form", listener, "ctx", "values")
             model = _values_model(listener)
-            self.forms.append(FormRoute(name, listener, model, admin, requires, offered))
+            self._add(self.forms, FormRoute(name, listener, model, admin, requires, offered))
             return listener
 
         return register
@@ -423,7 +475,7 @@ class Router:
 
         def register(listener: _DynamicSelect) -> _DynamicSelect:
             check_listener("dynamic select", listener, "ctx", "query", "values")
-            self.dynamic_selects.append(DynamicSelectRoute(form, field, listener))
+            self._add(self.dynamic_selects, DynamicSelectRoute(form, field, listener))
             return listener
 
         return register
@@ -454,7 +506,7 @@ class Router:
 
         def register(listener: _Suggestion) -> _Suggestion:
             check_listener("suggestion", listener, "ctx", "typed")
-            self.suggestions.append(SuggestionRoute(command.lstrip("/").lower(), listener))
+            self._add(self.suggestions, SuggestionRoute(command.lstrip("/").lower(), listener))
             return listener
 
         return register

@@ -1,5 +1,6 @@
 """Listeners are checked when registered: a plain `def`, or a listener that cannot take the
-arguments of its kind of call, raises ListenerError at import time, naming the shape wanted."""
+arguments of its kind of call, or one answering a call another listener answers, raises
+ListenerError at import time, naming the shape wanted; `Bot(...)` refuses hooks it could not call."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.framework import ListenerError, Router
+from bot.framework import Bot, ListenerError, Router
 
 # kind → (register on a router, the arguments the listener is called with)
 KINDS: dict[str, tuple[Callable[[Router], Callable[[Any], Any]], int]] = {
@@ -61,9 +62,12 @@ def test_a_plain_def_is_refused_at_registration(kind: str) -> None:
 def test_the_wrong_arity_is_refused_at_registration(kind: str, off_by: int) -> None:
     register, arity = KINDS[kind]
     router = Router()
-    with pytest.raises(ListenerError, match=f"must take {arity} positional argument"):
+    with pytest.raises(ListenerError, match=f"must take {arity} positional argument") as raised:
         register(router)(_async_taking(arity + off_by))
     assert _routes(router) == 0
+    # It says how the listener is declared, not Python's "too many positional arguments".
+    declared = ", ".join(f"a{i}" for i in range(arity + off_by))
+    assert str(raised.value).endswith(f"it is declared listener({declared})")
 
 
 def test_defaults_and_varargs_are_accepted() -> None:
@@ -85,6 +89,95 @@ def test_a_keyword_with_string_and_regex_patterns_needs_both_shapes() -> None:
     with pytest.raises(ListenerError, match="regex keyword"):
         router.keyword("hello", re.compile("hi"))(_async_taking(1))
     assert router.keywords == []
+
+
+# kind → registering a listener for the same call again, spelt as a person might
+AGAIN: dict[str, tuple[Callable[[Router], Callable[[Any], Any]], int]] = {
+    "command": (lambda r: r.command("/PING"), 2),
+    "keyword": (lambda r: r.keyword("  Hello "), 1),
+    "regex keyword": (lambda r: r.keyword(re.compile(r"#(\d+)")), 2),
+    "button": (lambda r: r.button("vote"), 2),
+    "form": (lambda r: r.form("leave"), 2),
+    "dynamic select": (lambda r: r.dynamic_select("leave", "who"), 3),
+    "suggestion": (lambda r: r.suggestion("/ping"), 2),
+}
+
+
+@pytest.mark.parametrize("kind", AGAIN)
+def test_a_second_listener_for_the_same_call_is_refused_at_registration(kind: str) -> None:
+    register, arity = KINDS[kind]
+    again, _ = AGAIN[kind]
+    router = Router()
+    register(router)(_async_taking(arity))
+    with pytest.raises(ListenerError, match=f"^{kind} .* is registered twice"):
+        again(router)(_async_taking(arity))
+    assert _routes(router) == 1  # the first stays, nothing half-registered
+
+
+@pytest.mark.parametrize("kind", AGAIN)
+def test_two_routers_answering_the_same_call_are_refused_by_include(kind: str) -> None:
+    register, arity = KINDS[kind]
+    again, _ = AGAIN[kind]
+    first, second = Router(), Router()
+    register(first)(_async_taking(arity))
+    again(second)(_async_taking(arity))
+    bot = Bot().include(first)
+    with pytest.raises(ListenerError, match="only the first would ever run"):
+        bot.include(second)
+    assert _routes(bot.router) == 1
+    with pytest.raises(ListenerError, match="include its router once"):
+        Bot().include(first, first)
+
+
+def test_different_calls_of_one_kind_register() -> None:
+    router = Router()
+    router.keyword("hello", "hello there")(_async_taking(1))
+    router.keyword(re.compile("a"), re.compile("a", re.IGNORECASE))(_async_taking(2))
+    router.dynamic_select("leave", "who")(_async_taking(3))
+    router.dynamic_select("leave", "whom")(_async_taking(3))
+    Bot().include(router)
+    assert _routes(router) == 6
+
+
+def test_include_takes_routers_only() -> None:
+    with pytest.raises(TypeError, match="Bot.include takes Routers, got function"):
+        Bot().include(_async_taking(2))  # type: ignore[arg-type]
+
+
+async def _late(envelope: Any, output: bytes) -> None:
+    return None
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"deadline": 0}, "positive number of seconds, got 0"),
+        ({"deadline": -1.5}, "positive number of seconds, got -1.5"),
+        ({"deadline": "10"}, "positive number of seconds, got '10'"),
+        ({"late_reply": lambda envelope, output: None}, r"late_reply=\.\.\.\) must be a coroutine"),
+        ({"error_replies": {"KeyError": str}}, "keys are exception classes, got 'KeyError'"),
+        ({"error_replies": {KeyError: "no such key"}}, r"\[KeyError\] must be reply\(exc\)"),
+        ({"error_replies": {KeyError: lambda a, b, c: ""}}, r"got <lambda>\(a, b, c\)"),
+        ({"error_replies": {KeyError: lambda: ""}}, r"got <lambda>\(\)"),
+    ],
+)
+def test_bot_refuses_hooks_it_could_not_call(given: dict[str, Any], message: str) -> None:
+    with pytest.raises((TypeError, ValueError), match=message):
+        Bot(**given)
+
+
+def test_bot_takes_the_hooks_it_can_call() -> None:
+    class Late:
+        async def __call__(self, envelope: Any, output: bytes) -> None:
+            return None
+
+    async def for_you(exc: Exception, ctx: Any) -> str:
+        return ""
+
+    replies = {KeyError: str, LookupError: lambda exc: "", OSError: for_you}
+    for late in (_late, Late()):
+        bot = Bot(deadline=0.01, late_reply=late, error_replies=replies)
+        assert bot.deadline == 0.01
 
 
 def _routes(router: Router) -> int:
