@@ -593,9 +593,7 @@ def input_error(error: Any, words: Words) -> str:
     return words.gettext("This value is not valid.")
 
 
-def _check_hooks(
-    deadline: float, late_reply: object, error_replies: Mapping[Any, object]
-) -> None:
+def _check_hooks(deadline: float, late_reply: object, error_replies: Mapping[Any, object]) -> None:
     """Refuse, when the Bot is built rather than at the first late answer or failure, what
     `Bot(...)` could not use: ValueError for a deadline that is not a positive number of
     seconds; TypeError for a `late_reply` that is not `async def`, or an `error_replies`

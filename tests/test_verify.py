@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -100,6 +101,22 @@ def test_wrong_signature(hmac_verifier: HmacVerifier, clock: FrozenClock) -> Non
 def test_wrong_secret(clock: FrozenClock) -> None:
     with pytest.raises(VerificationError, match="bad signature"):
         HmacVerifier("other", clock).verify(signed(clock), BODY)
+
+
+@pytest.mark.parametrize(
+    ("secret", "refused"),
+    [
+        ("", "needs a secret"),
+        (None, "needs a secret"),
+        (b"s3cret", "the shims' secret as text (str), got bytes"),
+        (1234, "got int"),
+    ],
+)
+def test_a_secret_that_is_no_text_is_refused_when_built(
+    clock: FrozenClock, secret: object, refused: str
+) -> None:
+    with pytest.raises((TypeError, ValueError), match=re.escape(refused)):
+        HmacVerifier(secret, clock)  # type: ignore[arg-type]
 
 
 def test_valid_signature_over_a_different_body(

@@ -88,6 +88,11 @@ class HmacVerifier(Verifier):
     def __init__(self, secret: str, clock: Clock, window_seconds: int = 300) -> None:
         if not secret:
             raise ValueError("an HMAC verifier needs a secret")
+        if not isinstance(secret, str):
+            raise TypeError(
+                f"an HMAC verifier's secret is the shims' secret as text (str), got "
+                f"{type(secret).__name__}"
+            )
         self._key = secret.encode()
         self._now_ns = epoch_ns_reader(clock)
         self._window_ms = window_seconds * 1000

@@ -27,6 +27,9 @@ from bot.handlers.serving import (
     quiet_protocol_errors,
 )
 
+VERIFIER_PARTS = ("check_headers", "verify", "handles")
+"""What `make_web_app` needs of its verifier (`bot.cliq.verify.Verifier`)."""
+
 
 def make_web_app(
     bot: Bot, verifier: Verifier, *, limits: EdgeLimits | None = None
@@ -40,9 +43,17 @@ def make_web_app(
     Every route goes through the HTTP edge (`bot.handlers.errors.edge`: request ids, JSON
     errors); starting the app raises RuntimeError, naming the route, if one was added around
     it (with `app.add_routes` or `app.router` directly), or a sub-application mounted around it
-    (mount them with `add_subapp`). What no route takes is 404 or 405 JSON, whatever the request
+    (mount them with `add_subapp`). Raises TypeError for a `bot` that is no Bot or a `verifier`
+    that is no Verifier (a bare secret, say). What no route takes is 404 or 405 JSON, whatever the request
     target (`OPTIONS *` too), refused before `100 Continue` invites a body.
     """
+    if not isinstance(bot, Bot):
+        raise TypeError(f"make_web_app's first argument is the Bot, got {type(bot).__name__}")
+    if not all(callable(getattr(verifier, part, None)) for part in VERIFIER_PARTS):
+        raise TypeError(
+            "make_web_app's verifier checks who signed each call, e.g. "
+            f"HmacVerifier(secret, bot.clock) for the Deluge shims; got {type(verifier).__name__}"
+        )
     limits = limits or EdgeLimits()
     quiet_protocol_errors()
     app = web.Application(client_max_size=limits.max_body_bytes)
@@ -119,12 +130,13 @@ async def _close_routing(app: web.Application) -> None:
                 f"the static files at {resource.canonical} were added around the HTTP edge: add "
                 "them with bot.handlers.web.add_routes (bot.framework.add_routes)"
             )
-        for route in resource:
-            if route.handler not in EDGED:
-                raise RuntimeError(
-                    f"{route.method} {resource.canonical} was added around the HTTP edge: add "
-                    "routes with bot.handlers.web.add_routes (bot.framework.add_routes)"
-                )
+        around = [route.method for route in resource if route.handler not in EDGED]
+        if around:  # all of them: `app.router.add_get` adds HEAD before the GET it was asked for
+            raise RuntimeError(
+                f"{' and '.join(sorted(set(around)))} {resource.canonical} added around the HTTP "
+                "edge (with app.router or app.add_routes): add routes with "
+                "bot.framework.add_routes(app, [web.get(path, handler), ...]) instead"
+            )
     catch_all = app.router[UNROUTED]
     app.router.unindex_resource(catch_all)  # (aiohttp's own way to move a resource)
     app.router.index_resource(catch_all)

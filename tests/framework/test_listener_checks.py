@@ -140,7 +140,7 @@ def test_different_calls_of_one_kind_register() -> None:
 
 
 def test_include_takes_routers_only() -> None:
-    with pytest.raises(TypeError, match="Bot.include takes Routers, got function"):
+    with pytest.raises(TypeError, match=r"Bot\.include takes Routers, got function"):
         Bot().include(_async_taking(2))  # type: ignore[arg-type]
 
 
