@@ -10,7 +10,8 @@ listener of the wrong shape); the replies a listener returns (`Reply`: `Message`
 `SlidePage`, `page_of`, `Page`, `page_number`); what Cliq sends (`Envelope`, `parse_envelope`); the HTTP edge
 (`make_web_app`, `add_routes`, `add_subapp`, `EdgeLimits`, `start_server`) and its verifiers (`HmacVerifier` for Deluge
 shims, `CliqSignatureVerifier` for extensions' X-Cliq-Signature); the REST client (`CliqClient`,
-its errors, `TokenManager`); clocks; languages (`Languages`, `Words`: `ctx.words` is the
+its errors, `TokenManager`, and `late_post`: where an answer past the deadline is posted);
+clocks; languages (`Languages`, `Words`: `ctx.words` is the
 caller's). The test kit is `bot.testing`. The guide is
 docs/framework.md; `tests/framework/test_exported_members.py` keeps `__all__` honest.
 
@@ -18,6 +19,7 @@ Nothing here belongs to Deskbot: the framework's modules are listed in docs/fram
 test fails if one of them imports Deskbot's code.
 """
 
+from bot.answers import late_post
 from bot.cards.paging import Page, Section, SlidePage, layout, page_number, page_of
 from bot.cliq.client import CliqClient, cliq_base_url
 from bot.cliq.envelope import Chat, Envelope, EnvelopeError, User, parse_envelope
@@ -174,6 +176,7 @@ __all__ = [
     "add_subapp",
     "cliq_base_url",
     "escape",
+    "late_post",
     "layout",
     "load_public_key",
     "make_web_app",

@@ -19,7 +19,6 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.answers import late_post
 from bot.framework import (
     Banner,
     Bot,
@@ -31,6 +30,7 @@ from bot.framework import (
     SystemClock,
     TokenManager,
     cliq_base_url,
+    late_post,
     make_web_app,
     token_url,
 )
