@@ -520,14 +520,25 @@ class _Raw:
 
 
 def render(reply: Reply | DynamicOptions | _Raw) -> bytes:
-    """A listener's typed reply → the JSON of the value Cliq expects in `output`."""
+    """A listener's typed reply → the JSON of the value Cliq expects in `output`. Raises
+    TypeError, saying what a reply may be, for anything else (a dict of Cliq's JSON, say)."""
     if reply is None:
         return EMPTY
     if isinstance(reply, str):
         return json.dumps({"text": reply}, ensure_ascii=False).encode()
     if isinstance(reply, list):
-        return b"[" + b",".join(item.to_json() for item in reply) + b"]"
-    return reply.to_json()
+        return b"[" + b",".join(_json_of(item) for item in reply) + b"]"
+    return _json_of(reply)
+
+
+def _json_of(reply: object) -> bytes:
+    if isinstance(reply, Outbound | _Raw):
+        return reply.to_json()
+    raise TypeError(
+        f"a listener returned {type(reply).__name__}, which is not a reply: return a Message, "
+        "MessageEdit, Banner, Suggestions, Form, FormError, a list of CommandSuggestion, a str "
+        "or None (bot.framework.Reply), built with the framework's models rather than Cliq's JSON"
+    )
 
 
 def form_values(values: dict[str, Any]) -> dict[str, Any]:

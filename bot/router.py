@@ -85,6 +85,38 @@ was extra; the listener never runs."""
 ANY_OTHER = "*"
 """In a `Takes` mapping: every first word not listed, all words (the first included) counted."""
 
+
+def check_command(name: str, takes: Takes) -> None:
+    """Raise ValueError for a command name that cannot be typed after the slash (empty, or more
+    than one word), or a `takes=` that is not a `Takes`: a word count (0 or more), None, or a
+    mapping of sub-commands (each one lower-case word, `""` or `ANY_OTHER`) to a word count or
+    None. A sub-command in capitals would never match: the first word typed is compared
+    case-folded."""
+    if not name or len(name.split()) != 1 or name != name.strip():
+        raise ValueError(f"a command name is one word, as typed after the slash: got {name!r}")
+    if takes is None or _word_count(takes):
+        return
+    if not isinstance(takes, Mapping) or not takes:
+        raise ValueError(
+            f"/{name}: takes= is a number of words, None, or {{sub-command: words}}; got {takes!r}"
+        )
+    for verb, most in takes.items():
+        if not isinstance(verb, str) or verb != verb.casefold() or len(verb.split()) > 1:
+            raise ValueError(
+                f"/{name}: takes= sub-commands are lower-case single words (the first word typed "
+                f'is compared case-folded), "" or ANY_OTHER; got {verb!r}'
+            )
+        if most is not None and not _word_count(most):
+            raise ValueError(
+                f"/{name}: takes={{{verb!r}: …}} is how many words may follow (0 or more) or "
+                f"None; got {most!r}"
+            )
+
+
+def _word_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 Choices = Mapping[str, Collection[str]]
 Offered = Callable[[Any, dict[str, Any]], "Choices | Awaitable[Choices]"]
 """What a form offered, declared on its decorator (`offered=`): `offered(ctx, values)` (plain
@@ -383,8 +415,10 @@ class Router:
         """`/name args`: the listener is called as `listener(ctx, args: str)`; `admin` says
         which calls are admin-only (see `AdminRule`), `requires` what else a caller must be
         (see `Guard`), `takes` how many words may follow the name (see `Takes`). Raises
-        ListenerError for a listener of the wrong shape."""
+        ListenerError for a listener of the wrong shape, ValueError for a name or `takes` that
+        cannot work (`check_command`)."""
         name = name.lstrip("/").lower()
+        check_command(name, takes)
 
         def register(listener: _Command) -> _Command:
             check_listener("command", listener, "ctx", "args")

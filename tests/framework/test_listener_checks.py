@@ -194,3 +194,35 @@ def _routes(router: Router) -> int:
             "welcomes",
         )
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "takes", "refused"),
+    [
+        ("my pizza", None, "a command name is one word, as typed after the slash: got 'my pizza'"),
+        ("/", None, "got ''"),
+        ("", None, "got ''"),
+        ("plan", {"Start": 0}, "sub-commands are lower-case single words"),
+        ("plan", {"start now": 0}, "got 'start now'"),
+        ("plan", {"start": -1}, "how many words may follow (0 or more) or None; got -1"),
+        ("plan", {"start": "1"}, "got '1'"),
+        ("plan", {}, "a number of words, None, or {sub-command: words}; got {}"),
+        ("plan", -2, "got -2"),
+        ("plan", True, "got True"),
+        ("plan", "start", "got 'start'"),
+    ],
+)
+def test_a_command_that_could_never_be_typed_is_refused_at_registration(
+    name: str, takes: Any, refused: str
+) -> None:
+    router = Router()
+    with pytest.raises(ValueError, match=re.escape(refused)):
+        router.command(name, takes=takes)
+    assert router.commands == []
+
+
+def test_the_commands_takes_forms_register() -> None:
+    router = Router()
+    for n, takes in enumerate([None, 0, 3, {"": 0, "start": None, "skip": 1, "*": 2}]):
+        router.command(f"plan{n}", takes=takes)(_async_taking(2))
+    assert len(router.commands) == 4
