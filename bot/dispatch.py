@@ -239,7 +239,13 @@ class Bot:
         if output in (EMPTY, NO_SUGGESTIONS):
             return
         if self.late_reply is None:
-            log.warning("late answer dropped: no way to deliver it")
+            log.warning(
+                "%s %s %r: answer past the deadline dropped: Bot(late_reply=...) delivers "
+                "such answers, and this Bot has none",
+                envelope.type,
+                envelope.handler.type,
+                envelope.name,
+            )
             return
         try:
             await self.late_reply(envelope, output)

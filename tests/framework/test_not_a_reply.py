@@ -1,9 +1,12 @@
-"""A listener returning something that is not a reply (a dict of Cliq's JSON, a number) gets the
+"""What a listener gives back that the framework cannot deliver is logged saying what would do:
+a listener returning something that is not a reply (a dict of Cliq's JSON, a number) gets the
 person the error card, and the log says what a reply may be, not `'dict' object has no attribute
-'to_json'`."""
+'to_json'`; an answer past the deadline of a Bot without `late_reply` is dropped naming the
+call and the hook that would have delivered it."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -56,3 +59,45 @@ async def test_a_listener_returning_no_reply_is_told_what_a_reply_is(
         )
         assert "has no attribute" not in caplog.text
         assert (await chat.command("fine")).output == [{"title": "ok"}]
+
+
+async def test_an_answer_past_the_deadline_without_late_reply_says_what_would_deliver_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    release = asyncio.Event()
+    slow_router = Router()
+
+    @slow_router.command("slow")
+    async def slow(ctx: Context, args: str) -> str:
+        await release.wait()
+        return "done"
+
+    bot = Bot(clock=FrozenClock(), deadline=0.01).include(slow_router)
+    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
+        chat = Conversation(client, SignedRequests("s", bot.clock))
+        with caplog.at_level(logging.WARNING, logger="bot.dispatch"):
+            assert "Working on it" in (await chat.command("slow")).output["text"]
+            dropped = asyncio.get_running_loop().create_future()
+            handler = _Until(dropped, "answer past the deadline dropped")
+            logging.getLogger("bot.dispatch").addHandler(handler)
+            try:
+                release.set()
+                await asyncio.wait_for(dropped, timeout=5)
+            finally:
+                logging.getLogger("bot.dispatch").removeHandler(handler)
+    assert (
+        "command execution_handler 'slow': answer past the deadline dropped: "
+        "Bot(late_reply=...) delivers such answers" in caplog.text
+    )
+
+
+class _Until(logging.Handler):
+    """Resolves `future` at the first record containing `text` (no polling, no sleep)."""
+
+    def __init__(self, future: asyncio.Future[None], text: str) -> None:
+        super().__init__()
+        self.future, self.text = future, text
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.text in record.getMessage() and not self.future.done():
+            self.future.set_result(None)
