@@ -345,6 +345,28 @@ def check_unique(*routers: Router) -> None:
             seen[(kind, key)] = listener
 
 
+def check_answered(router: Router) -> None:
+    """Raise ListenerError for a suggestion listener of a command no listener answers, or a
+    dynamic select of a form no listener receives (a misspelt name, or a router not included):
+    it could never be called, or its choices never submitted."""
+    commands = {command.name for command in router.commands}
+    for suggestion in router.suggestions:
+        if suggestion.command not in commands:
+            raise ListenerError(
+                f"suggestion listener {_name(suggestion.listener)} is for /{suggestion.command}, "
+                f"which no command listener answers: register @router.command"
+                f"({suggestion.command!r}) or include its router"
+            )
+    forms = {form.name for form in router.forms}
+    for select in router.dynamic_selects:
+        if select.form not in forms:
+            raise ListenerError(
+                f"dynamic select listener {_name(select.listener)} is for form {select.form!r}, "
+                f"which no form listener receives: register @router.form({select.form!r}) or "
+                "include its router"
+            )
+
+
 def _answered(router: Router) -> list[tuple[str, object, str, AnyListener]]:
     """Each call a router's listeners answer: (kind, key, the key as shown, listener)."""
     found: list[tuple[str, object, str, AnyListener]] = []

@@ -26,6 +26,7 @@ from bot.handlers.serving import (
     expect_judged,
     quiet_protocol_errors,
 )
+from bot.router import check_answered
 
 VERIFIER_PARTS = ("check_headers", "verify", "handles")
 """What `make_web_app` needs of its verifier (`bot.cliq.verify.Verifier`)."""
@@ -44,7 +45,8 @@ def make_web_app(
     errors); starting the app raises RuntimeError, naming the route, if one was added around
     it (with `app.add_routes` or `app.router` directly), or a sub-application mounted around it
     (mount them with `add_subapp`). Raises TypeError for a `bot` that is no Bot or a `verifier`
-    that is no Verifier (a bare secret, say). What no route takes is 404 or 405 JSON, whatever the request
+    that is no Verifier (a bare secret, say), and ListenerError for a suggestion or dynamic
+    select listener nothing else answers (`bot.router.check_answered`). What no route takes is 404 or 405 JSON, whatever the request
     target (`OPTIONS *` too), refused before `100 Continue` invites a body.
     """
     if not isinstance(bot, Bot):
@@ -54,6 +56,7 @@ def make_web_app(
             "make_web_app's verifier checks who signed each call, e.g. "
             f"HmacVerifier(secret, bot.clock) for the Deluge shims; got {type(verifier).__name__}"
         )
+    check_answered(bot.router)
     limits = limits or EdgeLimits()
     quiet_protocol_errors()
     app = web.Application(client_max_size=limits.max_body_bytes)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.framework import Bot, ListenerError, Router
+from bot.framework import Bot, FrozenClock, HmacVerifier, ListenerError, Router, make_web_app
 
 # kind → (register on a router, the arguments the listener is called with)
 KINDS: dict[str, tuple[Callable[[Router], Callable[[Any], Any]], int]] = {
@@ -226,3 +226,29 @@ def test_the_commands_takes_forms_register() -> None:
     for n, takes in enumerate([None, 0, 3, {"": 0, "start": None, "skip": 1, "*": 2}]):
         router.command(f"plan{n}", takes=takes)(_async_taking(2))
     assert len(router.commands) == 4
+
+
+@pytest.mark.parametrize(
+    ("register", "refused"),
+    [
+        (
+            lambda r: r.suggestion("/Team")(_async_taking(2)),
+            "suggestion listener listener is for /team, which no command listener answers",
+        ),
+        (
+            lambda r: r.dynamic_select("fly", "to")(_async_taking(3)),
+            "dynamic select listener listener is for form 'fly', which no form listener",
+        ),
+    ],
+)
+def test_a_listener_nothing_else_leads_to_is_refused_by_make_web_app(
+    register: Callable[[Router], Any], refused: str
+) -> None:
+    router = Router()
+    register(router)
+    with pytest.raises(ListenerError, match=refused):
+        make_web_app(Bot().include(router), HmacVerifier("s", FrozenClock()))
+    answered = Router()
+    answered.command("team")(_async_taking(2))
+    answered.form("fly")(_async_taking(2))
+    make_web_app(Bot().include(router, answered), HmacVerifier("s", FrozenClock()))
