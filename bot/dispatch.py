@@ -204,16 +204,17 @@ class Bot:
         except UsageError as exc:
             output = answers.usage(self, envelope, ctx.words, problem=str(exc)).to_json()
         except Exception as exc:
-            try:
+            answered: bytes | None = None
+            try:  # (rendered here too: an error reply returning no reply is the error card)
                 reply = await self._error_reply(exc, ctx)
+                answered = None if reply is None else render(reply, "an error reply")
             except Exception:
                 log.exception("error reply failed [ref %s]", request_id)
-                reply = None
-            if reply is not None:
+            if answered is not None:
                 log.warning(
                     "listener answered %s [ref %s]: %s", type(exc).__name__, request_id, exc
                 )
-                output = render(reply)
+                output = answered
             else:
                 log.exception("listener failed [ref %s]", request_id)
                 output = answers.error(request_id, ctx.words).to_json()
@@ -525,23 +526,24 @@ class _Raw:
         return json.dumps(self.value, ensure_ascii=False).encode()
 
 
-def render(reply: Reply | DynamicOptions | _Raw) -> bytes:
-    """A listener's typed reply → the JSON of the value Cliq expects in `output`. Raises
-    TypeError, saying what a reply may be, for anything else (a dict of Cliq's JSON, say)."""
+def render(reply: Reply | DynamicOptions | _Raw, source: str = "a listener") -> bytes:
+    """A typed reply (from `source`, as the error names it) → the JSON of the value Cliq expects
+    in `output`. Raises TypeError, saying what a reply may be, for anything else (a dict of
+    Cliq's JSON, say)."""
     if reply is None:
         return EMPTY
     if isinstance(reply, str):
         return json.dumps({"text": reply}, ensure_ascii=False).encode()
     if isinstance(reply, list):
-        return b"[" + b",".join(_json_of(item) for item in reply) + b"]"
-    return _json_of(reply)
+        return b"[" + b",".join(_json_of(item, source) for item in reply) + b"]"
+    return _json_of(reply, source)
 
 
-def _json_of(reply: object) -> bytes:
+def _json_of(reply: object, source: str) -> bytes:
     if isinstance(reply, Outbound | _Raw):
         return reply.to_json()
     raise TypeError(
-        f"a listener returned {type(reply).__name__}, which is not a reply: return a Message, "
+        f"{source} returned {type(reply).__name__}, which is not a reply: return a Message, "
         "MessageEdit, Banner, Suggestions, Form, FormError, a list of CommandSuggestion, a str "
         "or None (bot.framework.Reply), built with the framework's models rather than Cliq's JSON"
     )

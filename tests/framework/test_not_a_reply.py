@@ -2,7 +2,8 @@
 a listener returning something that is not a reply (a dict of Cliq's JSON, a number) gets the
 person the error card, and the log says what a reply may be, not `'dict' object has no attribute
 'to_json'`; an answer past the deadline of a Bot without `late_reply` is dropped naming the
-call and the hook that would have delivered it."""
+call and the hook that would have delivered it; an error reply returning no reply gets the
+error card (not a 500)."""
 
 from __future__ import annotations
 
@@ -101,3 +102,27 @@ class _Until(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if self.text in record.getMessage() and not self.future.done():
             self.future.set_result(None)
+
+
+class Refused(Exception):
+    pass
+
+
+@pytest.mark.parametrize("returned", [{"text": "raw"}, 7, [{"title": "raw"}]])
+async def test_an_error_reply_returning_no_reply_gets_the_error_card_not_a_500(
+    returned: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    failing = Router()
+
+    @failing.command("refuse")
+    async def refuse(ctx: Context, args: str) -> str:
+        raise Refused("not today")
+
+    bot = Bot(clock=FrozenClock(), error_replies={Refused: lambda exc: returned})
+    bot.include(failing)
+    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
+        chat = Conversation(client, SignedRequests("s", bot.clock))
+        with caplog.at_level(logging.ERROR, logger="bot.dispatch"):
+            answer = await chat.command("refuse")
+    assert answer.status == 200 and "quote reference" in answer.text
+    assert "an error reply returned" in caplog.text and "which is not a reply" in caplog.text
