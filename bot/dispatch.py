@@ -693,6 +693,12 @@ def _guarded(
             refusal = requires(ctx)
             if inspect.isawaitable(refusal):
                 refusal = await refusal
+            if isinstance(refusal, bool):
+                raise TypeError(
+                    f"the guard {getattr(requires, '__qualname__', requires)} returned "
+                    f"{refusal}: a guard returns the reply refusing the call (a Banner, say), "
+                    "or None to let the listener run"
+                )
             if refusal is not None:
                 return refusal
         return await call(ctx)

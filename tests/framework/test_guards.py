@@ -164,3 +164,29 @@ async def test_unrouted_calls_say_what_was_not_handled(
             answer = await chat.send(envelope("extension", "uninstallation_handler", params=params))
             assert answer.status == 200
     assert logged in caplog.text
+
+
+@pytest.mark.parametrize("said", [True, False])
+async def test_a_guard_returning_a_bool_is_told_what_a_guard_returns(
+    said: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    yes_or_no = Router()
+
+    def is_member(ctx: Context) -> bool:  # the mistake: a yes/no, not a refusal or None
+        return said
+
+    @yes_or_no.command("join", requires=is_member)  # type: ignore[arg-type]
+    async def join(ctx: Context, args: str) -> str:
+        ran.append("join")
+        return "joined"
+
+    ran.clear()
+    bot = Bot(clock=FrozenClock()).include(yes_or_no)
+    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
+        chat = Conversation(client, SignedRequests("s", bot.clock))
+        with caplog.at_level(logging.ERROR, logger="bot.dispatch"):
+            answer = await chat.command("join")
+    assert "quote reference" in answer.text and ran == []
+    assert f"guard {is_member.__qualname__} returned {said}: a guard returns the reply" in (
+        caplog.text
+    )
