@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import inspect
 import os
 import socket
 import sys
@@ -292,8 +293,9 @@ def load_app(spec: str, secret: str) -> web.Application:
     """The app named by `spec`, `module:factory` (e.g. `examples.standup:app`): the factory is
     called with the HMAC secret its verifier must accept and returns an aiohttp app serving
     `POST /cliq`. The module is looked up in the current directory too (as uvicorn and gunicorn
-    do), since a console script does not put it on `sys.path`. Raises AppSpecError for a spec
-    that names nothing callable."""
+    do), since a console script does not put it on `sys.path`. Raises AppSpecError, saying what
+    the factory must be, for a spec that names nothing callable, a factory that cannot take the
+    secret or is `async def`, or one that returns no aiohttp app."""
     module_name, _, attr = spec.partition(":")
     if not module_name or not attr:
         raise AppSpecError(f"--app wants module:factory, got {spec!r}")
@@ -304,11 +306,28 @@ def load_app(spec: str, secret: str) -> web.Application:
         factory = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise AppSpecError(f"--app {spec}: {exc}") from exc
+    wanted = (
+        "def factory(secret: str) -> web.Application, returning "
+        "make_web_app(bot, HmacVerifier(secret, bot.clock))"
+    )
     if not callable(factory):
-        raise AppSpecError(f"--app {spec}: not callable")
+        raise AppSpecError(f"--app {spec}: not callable; wanted {wanted}")
+    if inspect.iscoroutinefunction(factory):
+        raise AppSpecError(f"--app {spec}: the factory is async def; wanted {wanted}")
+    try:
+        inspect.signature(factory).bind(secret)
+    except TypeError:
+        raise AppSpecError(
+            f"--app {spec}: the factory is called with the HMAC secret to accept, but is "
+            f"declared {attr}{inspect.signature(factory)}; wanted {wanted}"
+        ) from None
+    except ValueError:  # no signature to read (a builtin): call it and see
+        pass
     app = factory(secret)
     if not isinstance(app, web.Application):
-        raise AppSpecError(f"--app {spec}: the factory returned {type(app).__name__}, not an app")
+        raise AppSpecError(
+            f"--app {spec}: the factory returned {type(app).__name__}, not an app; wanted {wanted}"
+        )
     return app
 
 

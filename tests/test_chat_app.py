@@ -400,3 +400,45 @@ def test_a_cliq_address_with_a_path_is_taken_as_given() -> None:
         "https://bot.example.com/deskbot/cliq"
     )
     assert cliq_address("https://bot.example.com") == "https://bot.example.com/cliq"
+
+
+_WRONG_FACTORIES = """
+from aiohttp import web
+
+def no_secret():
+    return web.Application()
+
+def bot_only(secret):
+    return object()
+
+async def later(secret):
+    return web.Application()
+
+not_callable = 3
+"""
+
+
+@pytest.mark.parametrize(
+    ("factory", "told"),
+    [
+        ("no_secret", "is called with the HMAC secret to accept, but is declared no_secret()"),
+        ("bot_only", "the factory returned object, not an app"),
+        ("later", "the factory is async def"),
+        ("not_callable", "not callable"),
+    ],
+)
+def test_chat_app_says_what_the_factory_must_be(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, factory: str, told: str
+) -> None:
+    import sys
+
+    from bot.chat import AppSpecError, load_app
+
+    (tmp_path / "wrongbot_mod.py").write_text(_WRONG_FACTORIES)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "wrongbot_mod", raising=False)
+    with pytest.raises(AppSpecError) as refused:
+        load_app(f"wrongbot_mod:{factory}", "secret")
+    assert told in str(refused.value)
+    assert "wanted def factory(secret: str) -> web.Application" in str(refused.value)
