@@ -619,8 +619,27 @@ def _values_model(listener: AnyListener) -> type[BaseModel] | None:
     params = list(inspect.signature(listener).parameters.values())
     if len(params) < 2:
         return None
-    hints = get_type_hints(listener)
-    hint = hints.get(params[1].name)
+    try:
+        hint = get_type_hints(listener).get(params[1].name)
+    except NameError:  # another annotation unresolvable (a type imported under TYPE_CHECKING)
+        hint = _values_hint(listener, params[1])
     if inspect.isclass(hint) and issubclass(hint, BaseModel):
         return hint
     return None
+
+
+def _values_hint(listener: AnyListener, param: inspect.Parameter) -> Any:
+    """The form listener's values annotation alone, resolved in the listener's module as
+    `get_type_hints` would. Raises ListenerError if it cannot be (a model defined inside a
+    function, under `from __future__ import annotations`)."""
+    annotation = param.annotation
+    if annotation is inspect.Parameter.empty or not isinstance(annotation, str):
+        return None if annotation is inspect.Parameter.empty else annotation
+    try:
+        return eval(annotation, getattr(listener, "__globals__", {}))  # as get_type_hints does
+    except NameError as exc:
+        raise ListenerError(
+            f"form listener {_name(listener)}: the annotation of {param.name}, {annotation!r}, "
+            f"cannot be resolved ({exc}): with `from __future__ import annotations`, define the "
+            "values model at the top level of the listener's module, not inside a function"
+        ) from None

@@ -252,3 +252,49 @@ def test_a_listener_nothing_else_leads_to_is_refused_by_make_web_app(
     answered.command("team")(_async_taking(2))
     answered.form("fly")(_async_taking(2))
     make_web_app(Bot().include(router, answered), HmacVerifier("s", FrozenClock()))
+
+
+_DEFERRED = """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from bot.framework import Context  # only for the type checker: unresolvable at run time
+
+
+class Order(BaseModel):
+    count: int
+
+
+async def with_model(ctx: Context, values: Order) -> str:
+    return "ok"
+
+
+async def with_dict(ctx: Context, values: dict[str, Any]) -> str:
+    return "ok"
+
+
+def local_model() -> Any:
+    class Local(BaseModel):
+        count: int
+
+    async def with_local(ctx: Any, values: Local) -> str:
+        return "ok"
+
+    return with_local
+"""
+
+
+def test_a_form_listener_under_deferred_annotations_finds_its_model_or_says_why() -> None:
+    space: dict[str, Any] = {"__name__": "deferred_listeners"}
+    exec(_DEFERRED, space)
+    router = Router()
+    router.form("order")(space["with_model"])  # the context's type needs not resolve
+    router.form("free")(space["with_dict"])
+    assert [form.model for form in router.forms] == [space["Order"], None]
+    with pytest.raises(ListenerError, match="the annotation of values, 'Local', cannot be"):
+        router.form("local")(space["local_model"]())
+    assert len(router.forms) == 2
