@@ -84,10 +84,15 @@ def add_routes(
     `app`, each handler inside the HTTP edge (`edge`); return the routes added (a `web.get`
     adds two: GET and HEAD). Static files (`web.static(prefix, path)`) are served by a
     sub-application of their own at `prefix`, inside the edge too (an `X-Request-Id`; a path
-    outside the folder or a folder is 404 or 403 JSON; a missing file is aiohttp's empty 404)."""
+    outside the folder or a folder is 404 or 403 JSON; a missing file is aiohttp's empty 404).
+    Raises TypeError for one route not in a list, ValueError for a method and path the app
+    already answers (`/cliq`'s POST, say)."""
+    if isinstance(routes, web.AbstractRouteDef):
+        raise TypeError("add_routes takes a list of routes: add_routes(app, [web.get(path, h)])")
     added: list[web.AbstractRoute] = []
     for route in routes:
         if isinstance(route, web.RouteDef):
+            _refuse_taken(app, route)
             edged = web.RouteDef(route.method, route.path, edge(route.handler), route.kwargs)
             added += edged.register(app.router)
         elif isinstance(route, web.StaticDef):
@@ -97,6 +102,22 @@ def add_routes(
         else:
             raise TypeError(f"{route!r} is neither a route nor static files")
     return added
+
+
+def _refuse_taken(app: web.Application, route: web.RouteDef) -> None:
+    """Raise ValueError if `app` already answers `route`'s method on its path (the first
+    would answer every request, the new handler never)."""
+    for resource in app.router.resources():
+        if resource.canonical != route.path or resource.name == UNROUTED:
+            continue  # (the catch-all answers only what no route takes)
+        if isinstance(resource, web.PrefixedSubAppResource):
+            continue  # (a sub-application's own routes are its own)
+        for taken in resource:
+            if taken.method in (route.method, "*") or route.method == "*":
+                raise ValueError(
+                    f"{route.method} {route.path} is already answered (POST /cliq and GET "
+                    "/healthz are make_web_app's): give the route another path"
+                )
 
 
 def add_subapp(app: web.Application, prefix: str, subapp: web.Application) -> None:

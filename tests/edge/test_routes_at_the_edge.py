@@ -377,3 +377,30 @@ async def test_an_http_error_keeps_the_headers_it_was_raised_with(  # type: igno
 def test_make_web_app_says_what_it_takes(bot, verifier, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(TypeError, match=re.escape(message)):
         make_web_app(bot, verifier)
+
+
+async def _answer(request: web.Request) -> web.Response:
+    return web.json_response({})
+
+
+@pytest.mark.parametrize(
+    ("routes", "refused"),
+    [
+        ([web.post("/cliq", _answer)], "POST /cliq is already answered"),
+        ([web.get("/healthz", _answer)], "GET /healthz is already answered"),
+        ([web.route("*", "/cliq", _answer)], "* /cliq is already answered"),
+        ([web.get("/mine", _answer), web.get("/mine", _answer)], "GET /mine is already"),
+    ],
+)
+def test_a_route_the_app_already_answers_is_refused_when_added(routes, refused) -> None:  # type: ignore[no-untyped-def]
+    app = framework_app()
+    with pytest.raises(ValueError, match=re.escape(refused)):
+        add_routes(app, routes)
+
+
+def test_another_method_on_a_taken_path_and_one_route_alone() -> None:
+    app = framework_app()
+    add_routes(app, [web.get("/cliq", _answer), web.post("/mine", _answer)])
+    add_routes(app, [web.get("/mine", _answer)])
+    with pytest.raises(TypeError, match=re.escape("add_routes(app, [web.get(path, h)])")):
+        add_routes(app, web.get("/alone", _answer))  # type: ignore[arg-type]
