@@ -331,7 +331,8 @@ class SuggestionRoute:
 def check_unique(*routers: Router) -> None:
     """Raise ListenerError if two listeners of `routers` (taken together) answer the same call:
     the same command, string keyword (as matched: case, spacing and width forgiven), regex,
-    button prefix, form, dynamic select or suggestion. Only the first would ever run."""
+    button prefix, form, dynamic select or suggestion, or a second welcome. Only the first would
+    ever run."""
     seen: dict[tuple[str, object], AnyListener] = {}
     for router in routers:
         for kind, key, shown, listener in _answered(router):
@@ -384,6 +385,7 @@ def _answered(router: Router) -> list[tuple[str, object, str, AnyListener]]:
         for d in router.dynamic_selects
     ]
     found += [("suggestion", s.command, f"/{s.command}", s.listener) for s in router.suggestions]
+    found += [("welcome", "", "listener", welcome) for welcome in router.welcomes]
     return found
 
 
@@ -587,7 +589,7 @@ class Router:
 
         def register(listener: _Welcome) -> _Welcome:
             check_listener("welcome", listener, "ctx")
-            self.welcomes.append(listener)
+            self._add(self.welcomes, listener)
             return listener
 
         return register

@@ -100,6 +100,7 @@ AGAIN: dict[str, tuple[Callable[[Router], Callable[[Any], Any]], int]] = {
     "form": (lambda r: r.form("leave"), 2),
     "dynamic select": (lambda r: r.dynamic_select("leave", "who"), 3),
     "suggestion": (lambda r: r.suggestion("/ping"), 2),
+    "welcome": (lambda r: r.welcome(), 1),
 }
 
 
