@@ -136,6 +136,7 @@ class HmacVerifier(Verifier):
         if len(signature) != 32:  # SHA-256 is 32 bytes
             raise VerificationError(f"{SIGNATURE_HEADER} is not a hex or base64 HMAC-SHA256")
         timestamp_ms = int(timestamp)
+        # `_check_fresh`, written out with the verifier's own reading of the clock:
         if abs(self._now_ns() // 1_000_000 - timestamp_ms) > self._window_ms:
             raise VerificationError("stale or future timestamp")
         return timestamp, timestamp_ms, signature

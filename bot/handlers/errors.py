@@ -50,11 +50,10 @@ def edge(handler: Handler) -> Handler:
     a request meanwhile (`BUSY`); and every failure becomes a JSON body: an `HTTPException` from
     400 up keeps its status (`{"error": "not_found", …}`), a body that cannot be read as sent
     (`RequestPayloadError`: a `Content-Encoding` its bytes are not in) is 400 and closes the
-    connection, logged in one line, `StoreUnavailable` is 503 and
-    anything else 500 (a handler returning no response too), both with the id as `reference`
-    and logged. (Redirects and other statuses under 400 pass, with the id.) `handler` is an async
-    function, a plain one (as aiohttp takes them; an awaitable it returns is awaited) or an
-    `AbstractView` class."""
+    connection, logged in one line, `StoreUnavailable` is 503 and anything else 500 (a handler
+    returning no response too), both with the id as `reference` and logged. (Redirects and
+    other statuses under 400 pass, with the id.) `handler` is an async function, a plain one
+    (as aiohttp takes them; an awaitable it returns is awaited) or an `AbstractView` class."""
     if not inspect.iscoroutinefunction(handler) and not isinstance(handler, type):
         handler = _awaited(handler)  # a plain function, as aiohttp takes them (a view: awaited)
     at_edge = _wrap(handler)
@@ -87,9 +86,9 @@ def _awaited(plain: Callable[[web.Request], object]) -> Handler:
 
 def _wrap(handler: Handler) -> Handler:
     async def at_edge(request: web.Request) -> web.StreamResponse:
-        request_id = (
-            f"{_PREFIX}-{next(_counter)}"  # unique in the process, distinct across restarts
-        )
+        # `new_request_id()`, written out (one call less a request): unique in the process,
+        # distinct across restarts.
+        request_id = f"{_PREFIX}-{next(_counter)}"
         request[REQUEST_ID] = request_id
         protocol = request.protocol
         BUSY.add(protocol)

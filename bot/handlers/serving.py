@@ -351,7 +351,8 @@ def express(server: web.Server, app: web.Application) -> None:
     Everything else (another path, a query, a percent-escape, `Expect: 100-continue`) is routed
     by `app` as before, to the same answer. Nothing changes for an app with middlewares (an
     express route would skip them) or with a sub-application matched by domain (`add_domain`:
-    aiohttp's router asks those first, by the request's `Host`, which the lane does not read). Raises ValueError for a route that is not as `EXPRESS` says.
+    aiohttp's router asks those first, by the request's `Host`, which the lane does not read).
+    Raises ValueError for a route that is not as `EXPRESS` says.
 
     aiohttp's router builds the request's URL, resolves it and makes and freezes a match for
     every request: about 2.5 µs of a `/cliq` call's 45 in process (bench/cliq_account.py).

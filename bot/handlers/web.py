@@ -46,8 +46,9 @@ def make_web_app(
     it (with `app.add_routes` or `app.router` directly), or a sub-application mounted around it
     (mount them with `add_subapp`). Raises TypeError for a `bot` that is no Bot or a `verifier`
     that is no Verifier (a bare secret, say), and ListenerError for a suggestion or dynamic
-    select listener nothing else answers (`bot.router.check_answered`). What no route takes is 404 or 405 JSON, whatever the request
-    target (`OPTIONS *` too), refused before `100 Continue` invites a body.
+    select listener nothing else answers (`bot.router.check_answered`). What no route takes is
+    404 or 405 JSON, whatever the request target (`OPTIONS *` too), refused before `100
+    Continue` invites a body.
     """
     if not isinstance(bot, Bot):
         raise TypeError(f"make_web_app's first argument is the Bot, got {type(bot).__name__}")
@@ -115,8 +116,9 @@ def _refuse_taken(app: web.Application, route: web.RouteDef) -> None:
         for taken in resource:
             if taken.method in (route.method, "*") or route.method == "*":
                 raise ValueError(
-                    f"{route.method} {route.path} is already answered (POST /cliq and GET "
-                    "/healthz are make_web_app's): give the route another path"
+                    f"{route.method} {route.path} is already answered, by "
+                    f"{getattr(taken.handler, '__qualname__', taken.handler)} (make_web_app's "
+                    "own are POST /cliq and GET /healthz): give the route another path"
                 )
 
 
