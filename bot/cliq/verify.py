@@ -37,7 +37,25 @@ CLIQ_SIGNATURE_HEADER = "X-Cliq-Signature"
 
 
 class VerificationError(Exception):
-    """The request is not provably from Cliq: answered with 401 and this reason."""
+    """The request is not provably from Cliq: answered with 401 and this reason; `hint` is
+    what the bot's operator may check (the edge logs it: the caller, Cliq, never shows a 401)."""
+
+    hint = "the call is not signed in a scheme this bot's verifier takes"
+
+
+class BadSignature(VerificationError):
+    """The signature is well formed but does not match what was sent."""
+
+    hint = (
+        "it was signed with another secret or key than this verifier's: compare the secret "
+        "the Deluge shims sign with (or the extension's public key) with this bot's"
+    )
+
+
+class StaleTimestamp(VerificationError):
+    """The signed time is outside the window around this machine's clock."""
+
+    hint = "this machine's clock, or the caller's, may be off by more than the window"
 
 
 MAX_SIGNATURE_CHARS = 1024  # a 4096-bit RSA signature in base64 is 684 characters
@@ -110,7 +128,7 @@ class HmacVerifier(Verifier):
         # (bench/cliq_account.py).
         digest = hmac.digest(self._key, timestamp.encode() + b"." + body, "sha256")
         if not hmac.compare_digest(signature, digest):
-            raise VerificationError("bad signature")
+            raise BadSignature("bad signature")
         return Verified(f"hmac:{digest.hex()}", timestamp_ms + self._window_ms)
 
     def _signed_headers(self, headers: Mapping[str, str]) -> tuple[str, int, bytes]:
@@ -138,7 +156,7 @@ class HmacVerifier(Verifier):
         timestamp_ms = int(timestamp)
         # `_check_fresh`, written out with the verifier's own reading of the clock:
         if abs(self._now_ns() // 1_000_000 - timestamp_ms) > self._window_ms:
-            raise VerificationError("stale or future timestamp")
+            raise StaleTimestamp("stale or future timestamp")
         return timestamp, timestamp_ms, signature
 
 
@@ -171,7 +189,7 @@ class CliqSignatureVerifier(Verifier):
         if not self._valid(signature, body):
             restated = None if unusable else _stringify(envelope)
             if restated is None or not self._valid(signature, restated):
-                raise VerificationError("bad signature")
+                raise BadSignature("bad signature")
             signed = restated
         if unusable is not None:
             raise UnusableBody(str(unusable)) from unusable
@@ -269,7 +287,7 @@ def _js_numbers(value: Any) -> Any:
 
 def _check_fresh(timestamp_ms: int, clock: Clock, window_ms: int) -> None:
     if not -(2**53) < timestamp_ms < 2**53 or abs(now_ms(clock) - timestamp_ms) > window_ms:
-        raise VerificationError("stale or future timestamp")
+        raise StaleTimestamp("stale or future timestamp")
 
 
 def _decode_base64(signature: str) -> bytes:

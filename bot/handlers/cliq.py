@@ -8,6 +8,7 @@ most once: the same signed call again inside its window is answered `409 {"error
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from bot import answers
 from bot.cliq.envelope import Envelope, EnvelopeError, parse_envelope
 from bot.cliq.replays import ReplayGuard
 from bot.cliq.verify import UnusableBody, VerificationError, Verifier
+from bot.clock import Clock, now_ms
 from bot.dispatch import EMPTY, NO_SUGGESTIONS, Bot
 from bot.handlers.errors import REQUEST_ID, json_error
 from bot.handlers.serving import (
@@ -28,6 +30,8 @@ from bot.handlers.serving import (
     received_body,
 )
 from bot.i18n import Words
+
+log = logging.getLogger(__name__)
 
 BOT = web.AppKey("bot", Bot)
 VERIFIER = web.AppKey("verifier", Verifier)
@@ -43,21 +47,23 @@ class CliqEndpoint:
     _replays: ReplayGuard
     _bot: Bot
     _watch: DeadlineWatch
+    _refusals: Refusals
     _limit: int  # bytes
 
     async def bind(self, app: web.Application) -> None:
         """An `on_startup` handler: take `app`'s parts."""
         self._verifier, self._replays = app[VERIFIER], app[REPLAYS]
         self._bot, self._watch = app[BOT], app[DEADLINES]
+        self._refusals = app[REFUSALS]
         self._watch.bind(asyncio.get_running_loop())
         self._limit = app._client_max_size
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """One Cliq handler call in, `{"output": …}` out (reference/cliq.md §3).
 
-        Answers 401 (signature headers missing, malformed, stale or wrong), 409 (a replay), 400
-        (a body that is not a handler envelope, `EnvelopeError`), 408/413 from the edge's
-        limits, else 200 with the listener's output; past `bot.deadline` seconds 200 "working
+        Answers 401 (signature headers missing, malformed, stale or wrong; logged, `Refusals`),
+        409 (a replay), 400 (a body that is not a handler envelope, `EnvelopeError`), 408/413
+        from the edge's limits, else 200 with the listener's output; past `bot.deadline` seconds 200 "working
         on it" at once and the real output to `bot.deliver_late`. Never raises for bad input.
         """
         verifier, replays, bot, watch = self._verifier, self._replays, self._bot, self._watch
@@ -77,7 +83,7 @@ class CliqEndpoint:
         except UnusableBody as exc:
             return json_error(400, "bad_request", str(exc))
         except VerificationError as exc:
-            return json_error(401, "unauthorized", str(exc))
+            return self._refusals.answer(request, exc)
         fresh = replays.first_use(verified.credential, verified.expires_at_ms)
         if not isinstance(fresh, bool):  # (a store's answer is awaited; the memory's is at hand)
             fresh = await fresh
@@ -215,8 +221,47 @@ async def judge_headers(request: web.Request) -> web.StreamResponse | None:
     try:
         request.app[VERIFIER].check_headers(request.headers)
     except VerificationError as exc:
-        return json_error(401, "unauthorized", str(exc))
+        return request.app[REFUSALS].answer(request, exc)
     return None
+
+
+class Refusals:
+    """Calls refused as unauthorized, told in the log without flooding it: the first in full,
+    then at most one line a `interval_ms` (60 s), counting those refused since the last line.
+
+    A 401 says why in its body, but the caller is Cliq, which shows it to no one: without these
+    lines a bot whose shims sign with another secret, or whose clock is off, only ever answers
+    nothing. Each line names the caller's address, the reason and what to check (the error's
+    `hint`). A flood of unsigned calls costs a clock reading each and a line a minute.
+    """
+
+    def __init__(self, clock: Clock, interval_ms: int = 60_000) -> None:
+        self._clock = clock
+        self._interval_ms = interval_ms
+        self._next_line_ms = 0  # epoch ms before which refusals are counted, not told
+        self._untold = 0
+
+    def answer(self, request: web.BaseRequest, exc: VerificationError) -> web.Response:
+        """`401 {"error": "unauthorized", "reason": str(exc)}` for `request`, the refusal noted."""
+        self.refused(exc, request.remote)
+        return json_error(401, "unauthorized", str(exc))
+
+    def refused(self, exc: VerificationError, remote: str | None) -> None:
+        """Note one refusal (`exc`, from the address `remote`): logged now, or counted into the
+        next line if a line went out less than the interval ago."""
+        now = now_ms(self._clock)
+        if now < self._next_line_ms:
+            self._untold += 1
+            return
+        untold, self._untold = self._untold, 0
+        self._next_line_ms = now + self._interval_ms
+        since = f" ({untold} more refused since the last such line)" if untold else ""
+        log.warning(
+            "refused a call from %s as unauthorized: %s; %s%s", remote or "-", exc, exc.hint, since
+        )
+
+
+REFUSALS = web.AppKey("refusals", Refusals)
 
 
 def routes(endpoint: CliqEndpoint) -> list[web.RouteDef]:

@@ -66,6 +66,7 @@ def make_web_app(
     app[cliq.VERIFIER] = verifier
     app[cliq.REPLAYS] = MemoryReplays(bot.clock)
     app[cliq.DEADLINES] = cliq.DeadlineWatch()
+    app[cliq.REFUSALS] = cliq.Refusals(bot.clock)
     app[health.SANDBOX_URLS] = {}
     app[health.HEALTH_PARTS] = {}
     app[health.HEALTH_CHECKS] = {}

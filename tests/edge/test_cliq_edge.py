@@ -209,3 +209,59 @@ async def test_a_chunked_body_that_came_whole_is_held_to_the_size_limit(
     status_line = await asyncio.wait_for(reader.readline(), timeout=5)
     assert status_line.split()[1] == status, status_line  # 401: read, then the signature fails
     writer.close()
+
+
+def refusal_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "bot.handlers.cliq"]
+
+
+async def test_refused_calls_are_logged_with_what_to_check_at_most_a_line_a_minute(
+    client, clock, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """Cliq shows a 401 to no one: the operator reads why in the log, with a hint per cause
+    (another secret, a clock off, no signature at all), and a flood writes a line a minute."""
+    caplog.set_level("WARNING", logger="bot.handlers.cliq")
+    body = help_body(clock)
+    wrong_secret = SignedRequests("another-secret", clock)
+    for _ in range(3):
+        response = await client.post("/cliq", data=body, headers=wrong_secret.headers(body))
+        await assert_json(response, 401, "unauthorized")
+    [line] = refusal_lines(caplog)
+    assert "as unauthorized: bad signature" in line
+    assert "signed with another secret" in line
+    assert "127.0.0.1" in line
+
+    caplog.clear()
+    clock.advance(seconds=61)
+    stale = SignedRequests(SECRET, clock).headers(body, timestamp=epoch_ms(clock.now()) - 600_000)
+    await assert_json(await client.post("/cliq", data=body, headers=stale), 401, "unauthorized")
+    [line] = refusal_lines(caplog)
+    assert "stale or future timestamp" in line and "clock" in line
+    assert "(2 more refused since the last such line)" in line
+
+    caplog.clear()
+    clock.advance(seconds=59)  # within the minute: counted, not told
+    await assert_json(await client.post("/cliq", data=body), 401, "unauthorized")
+    assert refusal_lines(caplog) == []
+    clock.advance(seconds=2)
+    await assert_json(await client.post("/cliq", data=body), 401, "unauthorized")
+    [line] = refusal_lines(caplog)
+    assert "unsigned request" in line and "not signed in a scheme" in line
+    assert "(1 more refused" in line
+
+
+async def test_a_refusal_before_100_continue_is_logged_too(client, clock, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level("WARNING", logger="bot.handlers.cliq")
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(
+        b"POST /cliq HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Expect: 100-continue\r\nX-Deskbot-Timestamp: 1\r\nX-Deskbot-Signature: "
+        + b"0" * 64
+        + b"\r\nContent-Length: 10\r\n\r\n"
+    )
+    await writer.drain()
+    status_line = await asyncio.wait_for(reader.readline(), timeout=5)
+    writer.close()
+    assert status_line.startswith(b"HTTP/1.1 401"), status_line
+    [line] = refusal_lines(caplog)
+    assert "stale or future timestamp" in line
