@@ -32,7 +32,7 @@ from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_urldispatcher import MatchedSubAppResource
 
-from bot.handlers.errors import BUSY, json_error, new_request_id
+from bot.handlers.errors import BUSY, UNROUTED, json_error, new_request_id
 
 log = logging.getLogger(__name__)
 
@@ -391,6 +391,33 @@ def express(server: web.Server, app: web.Application) -> None:
     server.request_handler = handle
 
 
+def answer_pathless(server: web.Server, app: web.Application) -> None:
+    """Let `server`, which serves `app`, answer a request whose target has no path (the
+    authority form, `CONNECT host:port`, or an absolute URL without one, `GET http://host`)
+    with `app`'s catch-all for what no route takes (`make_web_app`'s: 404 JSON through the
+    edge, with its request id). aiohttp's router asks no resource about an empty path, and
+    answers it with its own plain-text 404, outside the edge. Nothing changes for an app
+    without the catch-all or with middlewares (they would see aiohttp's 404 and may answer it
+    their way). A request with a path costs one more plain call (`POST /cliq` on the express
+    lane, none)."""
+    resource = app.router.get(UNROUTED)
+    if resource is None or app.middlewares:
+        return
+    [route] = list(resource)
+    match = web.UrlMappingMatchInfo({}, route)
+    match.add_app(app)
+    match.freeze()
+    routed, unrouted = server.request_handler, route.handler
+
+    def handle(request: BaseRequest) -> Awaitable[web.StreamResponse]:
+        if request.path:
+            return routed(request)
+        request._match_info = match  # type: ignore[attr-defined]  # as `express` does
+        return unrouted(request)  # type: ignore[arg-type]
+
+    server.request_handler = handle
+
+
 def _routes_by_host(app: web.Application) -> bool:
     """Whether `app` has a sub-application matched by domain (`add_domain`): its router asks
     those before any path. (One mounted deeper is asked only under its parent's prefix, an
@@ -417,7 +444,10 @@ def _routed_to(app: web.Application, method: str, target: str) -> web.AbstractRo
 async def start_server(
     app: web.Application, host: str, port: int, **runner_options: Any
 ) -> tuple[web.AppRunner, GuardedSite]:
-    """Run `app` on host:port under its `LIMITS`; the caller cleans up the runner."""
+    """Run `app` on host:port under its `LIMITS`; the caller cleans up the runner. `POST /cliq`
+    (`app[EXPRESS]`) is answered before aiohttp's router (`express`), and a request target
+    without a path by the app's catch-all (`answer_pathless`). Raises ValueError as `express`
+    does."""
     limits = app.get(LIMITS) or EdgeLimits()
     ALLOCATOR.fixed_mmap_threshold(OWN_MAPPING)
     runner = web.AppRunner(
@@ -428,6 +458,7 @@ async def start_server(
     )
     await runner.setup()
     assert runner.server is not None
+    answer_pathless(runner.server, app)
     try:
         express(runner.server, app)
     except ValueError:
@@ -445,6 +476,7 @@ __all__ = [
     "ConnectionCap",
     "EdgeLimits",
     "GuardedSite",
+    "answer_pathless",
     "body_timeout_answer",
     "expect_judged",
     "express",
