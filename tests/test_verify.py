@@ -19,6 +19,7 @@ from bot.cliq.verify import (
     AnyVerifier,
     CliqSignatureVerifier,
     HmacVerifier,
+    KeyedHmac,
     VerificationError,
     hmac_signature,
     js_stringify,
@@ -295,3 +296,46 @@ def test_a_signed_call_is_judged_fresh_by_the_system_clock() -> None:
     verifier.verify(fresh, BODY)
     with pytest.raises(VerificationError, match="stale"):
         verifier.verify(signed(SystemClock(), shift_ms=-360_000), BODY)
+
+
+# RFC 4231's HMAC-SHA256 test cases 1, 2, 6 and 7 (keys of 20, 4 and 131 bytes: shorter than
+# the 64-byte block, and longer, which is hashed first).
+RFC_4231 = [
+    (b"\x0b" * 20, b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+    (
+        b"Jefe",
+        b"what do ya want for nothing?",
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    ),
+    (
+        b"\xaa" * 131,
+        b"Test Using Larger Than Block-Size Key - Hash Key First",
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+    ),
+    (
+        b"\xaa" * 131,
+        b"This is a test using a larger than block-size key and a larger than block-size data. "
+        b"The key needs to be hashed before being used by the HMAC algorithm.",
+        "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "message", "expected"), RFC_4231)
+def test_the_keyed_hmac_gives_rfc_4231s_answers(key: bytes, message: bytes, expected: str) -> None:
+    mac = KeyedHmac(key)
+    assert mac.digest(message).hex() == expected
+    assert mac.digest(message).hex() == expected  # (keyed once, used again: nothing carried over)
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.binary(max_size=200), messages=st.lists(st.binary(max_size=400), max_size=4))
+def test_the_keyed_hmac_is_the_standard_librarys_for_any_key_and_message(
+    key: bytes, messages: list[bytes]
+) -> None:
+    """Keys empty, within the block, exactly 64 bytes and beyond; messages one after another."""
+    mac = KeyedHmac(key)
+    for message in messages:
+        assert mac.digest(message) == hmac.digest(key, message, "sha256")
+    block = KeyedHmac(b"k" * 64)
+    assert block.digest(b"m") == hmac.digest(b"k" * 64, b"m", "sha256")
