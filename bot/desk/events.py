@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from bot.desk.conversation import Comment
 from bot.desk.tickets import Ticket
-from bot.desk.wire import DeskId, DeskModel, DeskTime, EpochMsTime, Map, format_epoch_ms
+from bot.desk.wire import (
+    DeskId,
+    DeskModel,
+    DeskTime,
+    EpochMsTime,
+    Map,
+    format_epoch_ms,
+    ticket_id_in,
+)
 
 
 class Webhook(DeskModel):
@@ -43,6 +52,24 @@ class DeskEvent(DeskModel):
     payload: dict[str, Any] = Field(default_factory=dict)
     prev_state: dict[str, Any] | None = None
 
+    @model_validator(mode="after")
+    def _names_its_record(self) -> DeskEvent:
+        """An event names the record it is about (`payload.id`: part of the dedupe key, desk.md
+        §5.4), and a comment event its ticket (`ticketId` or `ticket.id`): the notifier judges
+        an event against Desk's own record, never the body alone (the JWT does not sign it), so
+        one that does not say which record is refused (a validation error naming the field)."""
+        value = self.payload.get("id")
+        if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
+            raise _unnamed("payload.id: the event does not say which record it is about")
+        if self.module.startswith("Ticket_Comment"):
+            try:
+                ticket = ticket_id_in(self.payload)
+            except ValueError as exc:
+                raise _unnamed(f"payload.ticketId: {exc}") from None
+            if ticket is None:
+                raise _unnamed("payload.ticketId: a comment event says which ticket it is on")
+        return self
+
     @property
     def resource_id(self) -> str | None:
         value = self.payload.get("id")
@@ -71,3 +98,8 @@ class DeskEvent(DeskModel):
         if not self.prev_state:
             return set()
         return {k for k, v in self.prev_state.items() if self.payload.get(k) != v}
+
+
+def _unnamed(reason: str) -> PydanticCustomError:
+    """A DeskEvent validation error whose text names the field it is about."""
+    return PydanticCustomError("unnamed_record", reason)

@@ -118,8 +118,8 @@ def judge(raw: list[dict[str, Any]]) -> tuple[list[tuple[str, str, dict[str, Any
             event = DeskEvent.model_validate(item)
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            rejected.append(f"event {index}: {where}: {first['msg'][:200]}")
+            where = "".join(f"{p}: " for p in [".".join(str(p) for p in first["loc"])] if p)
+            rejected.append(f"event {index}: {where}{first['msg'][:200]}")
             continue
         good.append((event.dedupe_key, event.event_type, item))
     return good, rejected

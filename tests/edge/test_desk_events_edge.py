@@ -203,3 +203,42 @@ async def test_expect_100_continue_verifies_the_jwt_once(deskbot: Deskbot) -> No
     assert got.status == 200, await got.text()
     assert (await got.json())["accepted"] == 1
     assert calls == [token]
+
+
+UNNAMED = [
+    ("Ticket_Add", {"subject": "forged: created"}, "payload.id"),
+    ("Ticket_Update", {"subject": "forged: updated", "status": "Closed"}, "payload.id"),
+    ("Ticket_Add", {"id": "", "subject": "forged: empty id"}, "payload.id"),
+    ("Ticket_Add", {"id": True, "subject": "forged: true id"}, "payload.id"),
+    ("Ticket_Add", {"id": None, "subject": "forged: null id"}, "payload.id"),
+    ("Task_Add", {"subject": "forged: task"}, "payload.id"),
+    ("Ticket_Comment_Add", {"id": "9", "content": "forged: comment"}, "payload.ticketId"),
+    ("Ticket_Comment_Update", {"id": "9", "ticket": {}, "content": "forged"}, "payload.ticketId"),
+    ("Ticket_Comment_Add", {"id": "9", "ticketId": ["1"], "content": "forged"}, "payload.ticketId"),
+]
+
+
+@pytest.mark.parametrize(("event_type", "payload", "field"), UNNAMED)
+async def test_an_event_that_does_not_name_its_record_is_refused_and_never_posted(
+    deskbot: Deskbot, event_type: str, payload: dict[str, Any], field: str
+) -> None:
+    """An event is judged against Desk's own record (the JWT does not sign the body): one that
+    does not say which record (or, for a comment, which ticket) it is about was posted from its
+    body alone ("Ticket created" titled with the body's subject, "Comment added" with nothing),
+    and id-less events of one type and time shared one dedupe key."""
+    tokens = await hook_token(deskbot)
+    bad = {**event(0), "eventType": event_type, "payload": payload}
+    if event_type == "Ticket_Update":
+        bad["prevState"] = {"status": "Open"}
+    alone = await post(deskbot, tokens(), [bad])
+    assert alone.status == 400, await alone.text()
+    assert (await alone.json())["reason"].startswith(f"event 0: {field}: ")
+    mixed = await post(deskbot, tokens(), [event(1), bad])
+    body = await mixed.json()
+    assert mixed.status == 200 and body["accepted"] == 1, body
+    assert [reason.split(": ")[1] for reason in body["rejected"]] == [field]
+    assert await deskbot.parts.inbox.count() == 1
+    for _ in range(3):
+        await deskbot.parts.notifier.run_once()
+        await deskbot.deliver()
+    assert not [m for m in deskbot.cliq_messages if "forged" in json.dumps(m["body"])]
