@@ -134,8 +134,16 @@ def unreadable_body(error: web.RequestPayloadError) -> str:
     """The reason a body could not be read, in one line: aiohttp's parser could not decode it as
     its headers said (a `Content-Encoding` its bytes are not in, a broken chunk)."""
     cause = error.__cause__
-    detail = cause.message if isinstance(cause, HttpProcessingError) else str(error)
-    return f"the body could not be read: {' '.join(str(detail).split())}"[:200]
+    detail = parser_message(cause) if isinstance(cause, HttpProcessingError) else str(error)
+    return f"the body could not be read: {' '.join(detail.split())}"[:200]
+
+
+def parser_message(error: HttpProcessingError) -> str:
+    """aiohttp's parser error on one line: what is wrong and the bytes it quotes, without the
+    line breaks and the caret line pointing at the fault (its messages span several lines, and
+    a log line or a reason must not)."""
+    lines = (line.strip() for line in str(error.message).splitlines())
+    return " ".join(line for line in lines if line.strip("^~ "))
 
 
 def as_json(exc: web.HTTPException) -> web.StreamResponse:

@@ -32,7 +32,7 @@ from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_urldispatcher import MatchedSubAppResource
 
-from bot.handlers.errors import BUSY, UNROUTED, json_error, new_request_id
+from bot.handlers.errors import BUSY, UNROUTED, json_error, new_request_id, parser_message
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class _QuietProtocolErrors(logging.Filter):
                 "not HTTP we accept (answered %s): %.120s",
                 (
                     error.code,
-                    error.message,
+                    parser_message(error),
                 ),
             )
             record.exc_info = record.exc_text = None
@@ -184,7 +184,7 @@ class _JsonErrors(RequestHandler):
             raise ConnectionError("an answer was already sent on this connection")
         request_id = new_request_id()
         if isinstance(exc, HttpProcessingError):
-            reason = f"not HTTP we accept: {exc.message}"[:200]
+            reason = f"not HTTP we accept: {parser_message(exc)}"[:200]
             log.info(
                 "%s from %s (answered %s) [ref %s]", reason, request.remote, status, request_id
             )
