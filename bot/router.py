@@ -149,10 +149,20 @@ def check_listener(kind: str, listener: Any, *params: str) -> None:
         ) from None
 
 
+_QUOTES = str.maketrans("‘’‚‛′“”„‟″", "'''''" + '"' * 5)
+"""Typographic quotes → the typewriter ones: phones and Macs type “who’s” for "who's"."""
+
+_ENDS = ".?!。…"
+"""Sentence ends a person adds to a whole message ('Who's on call?'); `。` is Japanese's."""
+
+
 def normalise(text: str) -> str:
-    """Keyword matching forgives case, spacing and width: '  overdue   TICKETS ' and full-width
-    'ｐｉｎｇ' (as Japanese input methods type it) read as 'overdue tickets' and 'ping'."""
-    return " ".join(typed(text).split()).casefold()
+    """Keyword matching forgives what a person does not mean: case, spacing, width (full-width
+    'ｐｉｎｇ', as Japanese input methods type it), typographic quotes (“who’s”, as phones and
+    Macs type it) and the sentence's end ('Overdue tickets?', 'ping.'): '  overdue   TICKETS? '
+    reads as 'overdue tickets'. A text that is only such ends keeps them."""
+    plain = " ".join(typed(text).translate(_QUOTES).split()).casefold()
+    return plain.rstrip(_ENDS).rstrip() or plain
 
 
 def typed(text: str) -> str:
@@ -468,7 +478,8 @@ class Router:
     def keyword(
         self, *patterns: str | re.Pattern[str], requires: Guard | None = None
     ) -> Callable[[Any], Any]:
-        """A whole message (string: case and spacing forgiven) or a regex that is searched.
+        """A whole message (string: case, spacing, width, quotes and the sentence's end forgiven,
+        see `normalise`) or a regex that is searched.
 
         String keywords call `listener(ctx)`; regex keywords call `listener(ctx, match)`;
         `requires` as for commands. Raises ListenerError for a listener of the wrong shape.
