@@ -23,6 +23,9 @@ MAX_ZONE_NAME = 64
 
 
 class Clock(Protocol):
+    """Where all "now" comes from (`Bot(clock=...)`, `ctx.clock`): `SystemClock` in production,
+    `FrozenClock` in tests, or any object with these two methods."""
+
     def now(self) -> datetime:
         """The current time, timezone-aware, in UTC."""
         ...

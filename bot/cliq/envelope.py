@@ -186,6 +186,12 @@ def _option_shaped(value: Any) -> Any:
 
 
 class User(Part):
+    """The person who made the call (`ctx.user`): Cliq's `user` map, each key optional
+    (https://www.zoho.com/cliq/help/platform/bot-handlers.html): `email`, `first_name`,
+    `last_name`, `name`, `admin` (Cliq's own admin flag), `timezone` (an IANA name; `ctx.now()`
+    reads it), `language` (as Cliq sends it: `ja`, `ja_JP`; `ctx.words` reads it), `country`,
+    `organization_id` and `zoho_user_id`."""
+
     id: str = ""
     email: str = ""
     first_name: str = ""
@@ -206,6 +212,11 @@ class User(Part):
 
 
 class Chat(Part):
+    """The chat a call came from (`ctx.chat`): Cliq's `chat` map
+    (https://www.zoho.com/cliq/help/platform/bot-handlers.html): `id`, `type` (`bot`, `chat`,
+    `channel`…; `is_channel` asks), `title`, `owner`, and for a channel its
+    `channel_unique_name` (what `CliqClient.post_to_channel` takes) and `channel_id`."""
+
     id: str = ""
     type: str = Field(default="", validation_alias=AliasChoices("type", "chat_type"))
     title: str = ""
@@ -375,6 +386,14 @@ class Handler(Wire):
 
 
 class Envelope(Wire):
+    """One handler call as Cliq (or a Deluge shim) sends it, read by `parse_envelope`:
+    `type` (the component: `bot`, `command`, `function`…), `name` (the command's or bot's),
+    `handler` (which of its handlers), `params` (`user`, `chat`, `message`, `arguments`,
+    `selections`, a form's `values`…), `response_url` (extensions only; empty from a Deluge
+    shim) and `timestamp` (epoch ms). Frozen. Listeners read it as `ctx.envelope`; `late_reply`
+    gets it with the late answer. Cliq: https://www.zoho.com/cliq/help/platform/bot-handlers.html
+    and the handler pages under it."""
+
     type: ComponentType
     name: str = ""
     unique_name: str = ""

@@ -122,6 +122,10 @@ class _Choices(_Input, kw_only=True):
 
 
 class TextInput(_Input, kw_only=True):
+    """A single-line text input: placeholder mandatory; `format` email, tel, url or password
+    (https://zoho.com/cliq/help/platform/cliq-forms/input-type-text.html). Its value comes
+    back as text."""
+
     type: Literal["text"] = sent("text")
     placeholder: Placeholder
     format: Literal["email", "tel", "url", "password"] | None = None
@@ -152,6 +156,10 @@ class TextareaInput(_Input, kw_only=True):
 
 
 class NumberInput(_Input, kw_only=True):
+    """A number input with optional `min`, `max` and `step_value` (Cliq's single-line input
+    pages, https://zoho.com/cliq/help/platform/cliq-forms/input-type-text.html). A client can
+    send any value: a form's values model holds the submit to the range."""
+
     type: Literal["number"] = sent("number")
     value: float | None = None
     min: float | None = None
@@ -160,6 +168,11 @@ class NumberInput(_Input, kw_only=True):
 
 
 class SelectInput(_Choices, kw_only=True):
+    """A drop-down of the bot's own options: placeholder mandatory, 1-100 options, `multiple`
+    for several (https://zoho.com/cliq/help/platform/cliq-forms/drop-down-developer-defined.html).
+    A submit sends the chosen `{label, value}`; a values model gets the `value`, and `offered=`
+    on the form's decorator refuses one the form did not offer."""
+
     type: Literal["select"] = sent("select")
     placeholder: Placeholder
     value: str | None = None
@@ -193,6 +206,9 @@ class RadioInput(_Choices, kw_only=True):
 
 
 class CheckboxInput(_Choices, kw_only=True):
+    """Check boxes: 1-5 options, any of them chosen
+    (https://www.zoho.com/cliq/help/platform/cliq-forms/input-checkbox.html)."""
+
     type: Literal["checkbox"] = sent("checkbox")
     value: str | None = None
 
@@ -206,11 +222,17 @@ class CheckboxInput(_Choices, kw_only=True):
 
 
 class ToggleInput(_Input, kw_only=True):
+    """An on/off switch; its value is a boolean, off unless `value=True`
+    (https://zoho.com/cliq/help/platform/cliq-forms/input-toggle.html)."""
+
     type: Literal["toggle"] = sent("toggle")
     value: bool | None = None
 
 
 class DateInput(_Input, kw_only=True):
+    """A date picker (`type="date"`) or date and time picker (`type="datetime"`)
+    (https://zoho.com/cliq/help/platform/cliq-forms/input-type-date-time.html)."""
+
     type: Literal["date", "datetime"] = sent("date")
     value: str | None = None
 

@@ -182,6 +182,10 @@ class TableData(Outbound, kw_only=True):
 
 
 class TableSlide(_Titled, kw_only=True):
+    """A table: `data` holds its headers and rows (`TableSlide.of(headers, rows)` builds one
+    from dicts); Cliq's message-card slides document
+    (https://www.zoho.com/cliq/help/restapi/v3/messagecards/)."""
+
     type: Literal["table"] = sent("table")
     data: TableData
 
@@ -197,6 +201,9 @@ class TableSlide(_Titled, kw_only=True):
 
 
 class ListSlide(_Titled, kw_only=True):
+    """A bulleted list: `data` is its entries, each one line shown as written (v3 message-card
+    slides)."""
+
     type: Literal["list"] = sent("list")
     data: Sequence[Line]
 
@@ -255,11 +262,15 @@ _NO_LABELS = LabelSlide(data=[])
 
 
 class ImagesSlide(_Titled, kw_only=True):
+    """Images: `data` is their URLs (v3 message-card slides)."""
+
     type: Literal["images"] = sent("images")
     data: Sequence[str]
 
 
 class TextSlide(_Titled, kw_only=True):
+    """A block of text: `data` (v3 message-card slides)."""
+
     type: Literal["text"] = sent("text")
     data: str
 

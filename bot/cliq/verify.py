@@ -76,6 +76,10 @@ class UnusableBody(VerificationError):
 
 
 class Verifier(Protocol):
+    """Checks that a call to `POST /cliq` comes from Cliq (`make_web_app(bot, verifier)`):
+    `HmacVerifier` (Deluge shims), `CliqSignatureVerifier` (extensions), `AnyVerifier` (either),
+    or an object of your own with these three methods raising `VerificationError`."""
+
     def check_headers(self, headers: Mapping[str, str]) -> None:
         """Raise VerificationError if the signature headers alone already fail (missing,
         malformed, or outside the window); called before the body is read."""

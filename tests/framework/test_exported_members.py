@@ -1,4 +1,5 @@
-"""The facade's `__all__` is exactly its public names, and every one of them says what it is."""
+"""The facade's `__all__` is exactly its public names, and every one of them says what it is
+(in its own docstring: a class inheriting only its base's, such as pydantic's, says nothing)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ def _undocumented(module: object) -> list[str]:
         if not (inspect.getdoc(value) or "").strip():
             missing.append(name)
             continue
+        if inspect.isclass(value) and value.__module__.startswith("bot.") and not _own_doc(value):
+            missing.append(name)  # only a base's (pydantic's BaseModel, typing's Protocol…)
+            continue
         if inspect.isclass(value) and value.__module__.startswith("bot."):
             own = {k: v for k, v in vars(value).items() if not k.startswith("_") or k == "__init__"}
             for attr, member in own.items():
@@ -41,6 +45,12 @@ def _undocumented(module: object) -> list[str]:
                     continue
                 missing.append(f"{name}.{attr}")
     return missing
+
+
+def _own_doc(cls: type) -> str:
+    """The class's own docstring: `inspect.getdoc` would give a base's (BaseModel's, Protocol's,
+    a private base's), which says nothing about this name."""
+    return str(vars(cls).get("__doc__") or "").strip()
 
 
 def _doc_of(cls: type, attr: str, func: object) -> str:
