@@ -29,7 +29,10 @@ REFRESH_TOKEN = "sandbox-bot-refresh-token"
 
 @dataclass
 class CliqOnlySandbox:
-    """Running sandboxes: `cliq` (its state: channels, messages, faults), the URLs, `registry`."""
+    """Running sandboxes: `cliq` (the sandbox Cliq's state: channels, chats, every message
+    posted, faults to inject; `bot.sandbox.cliq.CliqSandbox`), `cliq_url` (a `CliqClient`'s
+    `base_url`), `accounts_url`, `registry` (the tokens Accounts knows) and `tokens(session)`
+    (the token source a `CliqClient` posts with)."""
 
     cliq: CliqSandbox
     cliq_url: str

@@ -73,6 +73,11 @@ class Chat:
 
 @dataclass
 class CliqSandbox:
+    """The sandbox Cliq's world: channels, chats, who subscribes to which bot, and every message
+    posted (`messages`, each `{id, target_kind, target, sender, chat_id, at, time, body,
+    mentions}`, `body` being the JSON posted). Tests read it (`to`, `in_chat`, `posted`) and
+    shape it (`add_channel`, `open_bot_chat`, `fail`)."""
+
     identity: Callable[[str], str | None]
     clock: Clock
     org_id: str = "64396901"
@@ -145,6 +150,8 @@ class CliqSandbox:
         *,
         chat_id: str = "",
     ) -> dict[str, Any]:
+        """Keep a message posted to `target` (`target_kind`: channel, user, chat, bot) by `sender`
+        (the API does, for each post it takes) and wake those awaiting `posted`; returns it."""
         message = {
             "id": next(self._ids),
             "target_kind": target_kind,
@@ -165,11 +172,24 @@ class CliqSandbox:
         return quote(f"{message['time']} {224416859547 + message['id']}")
 
     def to(self, target_kind: str, target: str) -> list[dict[str, Any]]:
+        """The messages posted to one target, oldest first: `("channel", unique name)`,
+        `("user", e-mail)` (the bot's chat with that person), `("chat", chat id)`."""
         return [
             m for m in self.messages if (m["target_kind"], m["target"]) == (target_kind, target)
         ]
 
+    async def posted(self, target_kind: str, target: str, count: int = 1) -> list[dict[str, Any]]:
+        """`to(target_kind, target)` once it holds at least `count` messages: waits for each new
+        message rather than polling, so a test awaits a post made in the background (an answer
+        past the deadline, a worker's post). It never gives up: put a limit around it,
+        `await asyncio.wait_for(sandbox.cliq.posted("user", email), timeout=5)`."""
+        while len(found := self.to(target_kind, target)) < count:
+            self.recorded.clear()
+            await self.recorded.wait()
+        return found
+
     def in_chat(self, chat_id: str) -> list[dict[str, Any]]:
+        """The messages posted into the chat `chat_id`, oldest first."""
         return [m for m in self.messages if m["chat_id"] == chat_id]
 
     # --- channels and chats ------------------------------------------------------------------
@@ -219,6 +239,7 @@ class CliqSandbox:
         return channel
 
     def bot_in(self, bot: str, channel: str) -> bool:
+        """Whether the bot `bot` (its unique name) is a member of `channel` (its unique name)."""
         return bot in self.channel_bots.get(channel, set())
 
     def add_chat(self, chat_id: str, members: Iterable[str], *, type: str = "chat") -> Chat:
@@ -242,12 +263,14 @@ class CliqSandbox:
         return chat_id
 
     def bot_chat_id(self, bot: str, user: str) -> str:
+        """The id of the bot's chat with `user` (an e-mail), or the id it will get when opened."""
         for chat in self.chats.values():
             if chat.type == "bot" and chat.title == bot and user.casefold() in chat.members:
                 return chat.id
         return f"CT_{1203304812000146000 + len(self.chats) + 1}_{self.org_id}-B2"
 
     def subscribed(self, bot: str, user: str) -> bool:
+        """Whether `user` has opened the bot's chat (`open_bot_chat`), so its DMs reach them."""
         return user.casefold() in self.subscribers.get(bot, set())
 
     # --- per-endpoint limits ------------------------------------------------------------------
