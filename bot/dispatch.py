@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from bot import answers
 from bot.cliq.envelope import Envelope
 from bot.cliq.form import DynamicOptions, Form, FormError
-from bot.cliq.message import Suggestions
+from bot.cliq.message import MessageEdit, Suggestions
 from bot.cliq.outbound import Outbound
 from bot.cliq.replies import Reply
 from bot.cliq.sealed import SEAL, opened, seal
@@ -198,6 +198,8 @@ class Bot:
             ctx = await self.context_factory(envelope, self, request_id)
         try:
             reply = await run(ctx)
+            if isinstance(reply, MessageEdit) and envelope.handler.type not in EDITABLE:
+                raise TypeError(not_editable(envelope))
             if self.form_key is not None and isinstance(reply, Form):
                 reply = seal(reply, self.form_key)
             output = reply.to_json() if isinstance(reply, Outbound) else render(reply)
@@ -524,6 +526,23 @@ class _Raw:
 
     def to_json(self) -> bytes:
         return json.dumps(self.value, ensure_ascii=False).encode()
+
+
+EDITABLE = frozenset(
+    {"button_handler", "applet_button_handler", "form_handler", "form_submit_handler"}
+)
+"""The handlers whose answer may be a `MessageEdit`: a button's function and a form's submit
+(https://www.zoho.com/cliq/help/platform/cliq-message-edit.html; reference/cliq.md §2)."""
+
+
+def not_editable(envelope: Envelope) -> str:
+    """Why a `MessageEdit` cannot answer `envelope`'s call: no message carried a button."""
+    call = f"{envelope.type} {envelope.handler.type} {envelope.name!r}"
+    return (
+        f"the listener of {call} returned a MessageEdit, which edits the message carrying a "
+        "clicked button: only a button's or a form's listener may return one "
+        "(cliq-message-edit.html); return a Message"
+    )
 
 
 def render(reply: Reply | DynamicOptions | _Raw, source: str = "a listener") -> bytes:

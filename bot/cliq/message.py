@@ -395,7 +395,9 @@ def _chars(value: Any) -> int:
 
 
 class MessageEdit(Message, kw_only=True):
-    """Replaces the message that carried the clicked button (button and form handlers only;
+    """Replaces the message that carried the clicked button: `MessageEdit.of(message)` turns a
+    `Message` into one. Only a button's or a form's listener may return it (any other gets the
+    person the error card, and the log says why;
     https://www.zoho.com/cliq/help/platform/cliq-message-edit.html)."""
 
     type: Literal["message_edit"] = sent("message_edit")
