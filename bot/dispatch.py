@@ -389,6 +389,7 @@ class Bot:
         }
 
     def _keyword(self, env: Envelope, text: str, *, reply_when_unknown: bool) -> Run | None:
+        text = text.strip()  # (what a stripped @mention or a phone's autocomplete leaves)
         found = self.find_keyword(text)
         if found is None:
             if not reply_when_unknown:
