@@ -94,8 +94,10 @@ async def test_oversize_body_is_413(aiohttp_client, config, clock, signer) -> No
 
 async def test_unknown_path_is_404_and_wrong_method_405(aiohttp_client, config, clock) -> None:  # type: ignore[no-untyped-def]
     client = await client_for(aiohttp_client, config, clock)
-    await assert_json_error(await client.get("/nowhere"), 404, "Not Found")
-    await assert_json_error(await client.get("/cliq"), 405, "Method Not Allowed")
+    await assert_json_error(await client.get("/nowhere"), 404, "nothing is answered at /nowhere")
+    await assert_json_error(
+        await client.get("/cliq"), 405, "GET is not answered at /cliq, which takes POST"
+    )
 
 
 async def test_healthz(aiohttp_client, config, clock) -> None:  # type: ignore[no-untyped-def]

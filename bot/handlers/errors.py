@@ -181,9 +181,22 @@ async def unrouted(request: web.Request) -> web.StreamResponse:
         _, methods = await resource.resolve(request)
         allowed |= methods
     allowed.discard("*")
+    where = _quoted_path(request)
     if allowed:
-        raise web.HTTPMethodNotAllowed(request.method, allowed)
-    raise web.HTTPNotFound()
+        takes = ", ".join(sorted(allowed))
+        raise web.HTTPMethodNotAllowed(
+            request.method,
+            allowed,
+            text=f"{request.method[:20]} is not answered at {where}, which takes {takes}",
+        )
+    raise web.HTTPNotFound(text=f"nothing is answered at {where}")
+
+
+def _quoted_path(request: web.Request) -> str:
+    """The request's path as a reason quotes it (its query left out), or its whole target when
+    it has no path (`*`, `host:port`), cut to 100 characters."""
+    said = request.raw_path.partition("?")[0] or request.raw_path or "/"
+    return said if len(said) <= 100 else f"{said[:100]}…"
 
 
 UNROUTED = "unrouted"

@@ -118,8 +118,11 @@ async def test_what_no_route_takes_is_404_or_405_json(  # type: ignore[no-untype
     assert body["error"] == ("not_found" if status == 404 else "method_not_allowed")
     if allow is None:
         assert "Allow" not in response.headers
+        assert body["reason"] == f"nothing is answered at {path.partition('?')[0]}"
     else:
         assert set(response.headers["Allow"].split(",")) == allow
+        takes = ", ".join(sorted(allow))
+        assert body["reason"] == f"{method} is not answered at {path}, which takes {takes}"
 
 
 ADD_ROUTES = re.escape("add routes with bot.framework.add_routes(app, [web.get(path, handler)")
@@ -240,7 +243,11 @@ async def test_any_request_target_no_route_takes_is_json(  # type: ignore[no-unt
     assert top.split(b" ")[1] == status, answer[:300]
     assert b"content-type: application/json" in top.lower()
     assert b"\r\nx-request-id: " in top.lower()
-    assert json.loads(body)["error"]
+    refusal = json.loads(body)
+    assert refusal["error"]
+    target = request_line.split(b" ")[1].decode()
+    assert target.partition("?")[0][:100] in refusal["reason"]  # what was not found, said
+    assert len(refusal["reason"]) < 200
 
 
 async def test_an_app_started_again_is_routed_the_same(aiohttp_client) -> None:  # type: ignore[no-untyped-def]
