@@ -16,6 +16,7 @@ BANNER_TEXT = 50  # Cliq's banner page gives none; Zoho's form-controller banner
 CONFIRM_FIELD = 100
 COPY_TEXT = 200
 PERCENTAGE_ENTRIES = 5
+CHANNEL_NAME = 50  # a channel's name (its unique name is made from it): Cliq v2 channels.yml
 
 FORM_INPUTS = 25
 FORM_NAME = 50

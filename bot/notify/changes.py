@@ -19,6 +19,7 @@ from datetime import datetime, time, timedelta
 from attendance.statuses import has_invisible
 from bot.cliq.client import CliqClient
 from bot.cliq.errors import CliqError, CliqRateLimited, CliqRejected
+from bot.cliq.limits import CHANNEL_NAME
 from bot.clock import zone_named
 from bot.commands.names import close_to, compact, lookup, shown
 from bot.desk.people import Department
@@ -65,6 +66,15 @@ async def map_department(
         )
     if not compact(typed_channel):
         raise Refused(words.gettext("“{name}” is not a channel name.", name=typed_channel[:40]))
+    if len(typed_channel) > CHANNEL_NAME:  # before Cliq is asked, and quoted short
+        raise Refused(
+            words.gettext(
+                "A Cliq channel name has at most {limit} characters; “{name}…” has {count}.",
+                limit=CHANNEL_NAME,
+                name=typed_channel[:40],
+                count=words.number(len(typed_channel)),
+            )
+        )
     if create:
         channel = await _create(cliq, settings, department, typed_channel, words)
     else:

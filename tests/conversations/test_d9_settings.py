@@ -244,3 +244,29 @@ async def test_an_admin_sets_when_and_in_which_zone_a_place_gets_its_digest(
     assert listed == {
         r["Posted to"]: r["Every day at"] for r in rows(await admin.command("deskbot", "digest"))
     }
+
+
+async def test_a_channel_name_longer_than_cliq_allows_is_refused_before_cliq_is_asked(
+    deskbot: Deskbot,
+) -> None:
+    """A name past Cliq's 50 characters cannot be a channel: it is refused at once, quoted
+    short. (Cliq's own refusal quoted it whole, so a long one pushed the fix, and a typo's
+    advice quoting it twice, past Cliq's 5,000 characters of text, where it was cut off.)"""
+    admin = deskbot.chat("admin")
+    sandbox = deskbot.parts.sandboxes
+    assert sandbox is not None
+    channels = dict(sandbox.cliq.channels)
+    for typed in ("c" * 51, "c" * 4990, "日本語" * 17, "a b " * 1000):
+        for create in ("", " create"):
+            answer = await admin.command("deskbot", f"map Billing {typed}{create}")
+            said = shown(answer)
+            assert "A Cliq channel name has at most 50 characters;" in said, said[:300]
+            assert f"has {len(typed.strip()):,}." in said and len(said) < 500
+    japanese = await deskbot.chat("admin", language="ja").command(
+        "deskbot", f"map Billing {'c' * 60}"
+    )
+    assert "Cliqのチャンネル名は50文字までです。" in shown(japanese)
+    assert sandbox.cliq.channels == channels  # nothing created
+    assert await deskbot.parts.settings.channel_map() == {}
+    fifty = await admin.command("deskbot", f"map Billing {'c' * 50} create")
+    assert shown(fifty).startswith(f"Billing now posts to #{'c' * 50}.")
