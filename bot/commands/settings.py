@@ -197,6 +197,11 @@ def _leading_kind(said: list[str]) -> tuple[Kind | None, list[str]]:
     return None, said
 
 
+def _kinds(words: Words) -> str:
+    """Every notification kind, as the words to type for it."""
+    return words.gettext("Kinds: {kinds}", kinds=", ".join(k.value for k in Kind))
+
+
 async def _notify(ctx: DeskContext, said: list[str]) -> Banner | Message:
     words = ctx.words
     usage = notify_usage(words)
@@ -220,8 +225,7 @@ async def _notify(ctx: DeskContext, said: list[str]) -> Banner | Message:
     elif len(rest) > 2:
         wrong = words.gettext("“{words}” is extra.", words=" ".join(rest[2:])[:40])
     if wrong:
-        kinds = words.gettext("Kinds: {kinds}", kinds=", ".join(k.value for k in Kind))
-        raise UsageError(f"{wrong} {usage}. {kinds}")
+        raise UsageError(f"{wrong} {usage}. {_kinds(words)}")
     assert kind is not None
     try:
         said_done = await changes.switch(
@@ -247,9 +251,8 @@ async def _rules(ctx: DeskContext, said: list[str]) -> Message:
         raise UsageError(usage)
     kind, extra = _leading_kind(said[2:])
     if kind is None:
-        raise UsageError(
-            words.gettext("“{kind}” is not a notification kind.", kind=" ".join(said[2:])[:40])
-        )
+        wrong = words.gettext("“{kind}” is not a notification kind.", kind=" ".join(said[2:])[:40])
+        raise UsageError(f"{wrong} {usage}. {_kinds(words)}")
     if extra:
         wrong = words.gettext("“{words}” is extra.", words=" ".join(extra)[:40])
         raise UsageError(f"{wrong} {usage}")

@@ -218,6 +218,22 @@ async def test_a_word_too_many_is_named_as_extra_and_switches_nothing(deskbot: D
     assert "“maybe” is not on or off." in shown(maybe)
 
 
+async def test_a_kind_that_does_not_exist_is_answered_with_the_kinds_there_are(
+    deskbot: Deskbot,
+) -> None:
+    """Whichever verb names a kind wrongly (`notify`, `rules test`), the answer lists the kinds
+    to type and that verb's usage (`rules test` answered with /deskbot's verbs alone)."""
+    admin = deskbot.chat("admin")
+    for typed, usage in (
+        ("notify bogus on", "Usage: /deskbot notify <kind> on|off [channel|dm]"),
+        ("rules test 115 bogus", "Usage: /deskbot rules test <ticket number> <kind>"),
+        ("rules test 115 due in a year", "Usage: /deskbot rules test <ticket number> <kind>"),
+    ):
+        said = shown(await admin.command("deskbot", typed))
+        assert "is not a notification kind." in said and usage in said, (typed, said)
+        assert "Kinds: created, closed, reopened, comment," in said, (typed, said)
+
+
 async def test_an_admin_sets_when_and_in_which_zone_a_place_gets_its_digest(
     deskbot: Deskbot,
 ) -> None:
