@@ -447,7 +447,8 @@ async def start_server(
     """Run `app` on host:port under its `LIMITS`; the caller cleans up the runner. `POST /cliq`
     (`app[EXPRESS]`) is answered before aiohttp's router (`express`), and a request target
     without a path by the app's catch-all (`answer_pathless`). Raises ValueError as `express`
-    does."""
+    does, and OSError when the address cannot be listened on (in use), once the app's cleanup
+    contexts have run."""
     limits = app.get(LIMITS) or EdgeLimits()
     ALLOCATOR.fixed_mmap_threshold(OWN_MAPPING)
     runner = web.AppRunner(
@@ -465,7 +466,11 @@ async def start_server(
         await runner.cleanup()
         raise
     site = GuardedSite(runner, host, port, connection_limit(limits.max_connections))
-    await site.start()
+    try:
+        await site.start()
+    except BaseException:  # (the port in use, say): the app's parts are closed, then it is raised
+        await runner.cleanup()
+        raise
     return runner, site
 
 
