@@ -44,24 +44,31 @@ def _free_port() -> int:
 @pytest.fixture
 def served(tmp_path: Path):  # type: ignore[no-untyped-def]
     """`deskbot serve --port N` on the shipped bot.toml with its database in `tmp_path`,
-    started once it has installed itself on its sandboxes (it prints `install: …`)."""
+    started once it has installed itself on its sandboxes (it prints `install: …`). A port is
+    free when chosen but may be taken before serve binds it (by its own sandboxes, which bind
+    any free port first, or another test): serve then says so and stops, and another is tried."""
     shipped = (ROOT / "bot.toml").read_text(encoding="utf-8")
     config = tmp_path / "bot.toml"
     config.write_text(
         shipped.replace('path = "var/deskbot.db"', f'path = "{tmp_path / "deskbot.db"}"'),
         encoding="utf-8",
     )
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKBOT_")}
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/deskbot"), "serve", "--config", str(config), "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
+    errors = tmp_path / "serve.stderr"
+    for _attempt in range(5):
+        port = _free_port()
+        with errors.open("w") as stderr:
+            process = subprocess.Popen(
+                [
+                    *(str(ROOT / ".venv/bin/deskbot"), "serve", "--config", str(config)),
+                    *("--port", str(port)),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+            )
         assert process.stdout is not None
         seen = []
         for line in process.stdout:  # ends when serve exits
@@ -69,7 +76,15 @@ def served(tmp_path: Path):  # type: ignore[no-untyped-def]
             if line.startswith("install: Desk events"):
                 break
         else:
-            pytest.fail(f"serve stopped before installing itself: {''.join(seen)}")
+            process.wait(timeout=30)
+            said = errors.read_text(encoding="utf-8")
+            if "address already in use" in said:
+                continue
+            pytest.fail(f"serve stopped before installing itself: {''.join(seen)}{said}")
+        break
+    else:
+        pytest.fail("serve found no free port in 5 tries")
+    try:
         yield port
     finally:
         process.send_signal(signal.SIGTERM)
