@@ -342,6 +342,7 @@ async def run_chat(
     show: Show = print,
     bot_unique_name: str | None = None,
     language: str = "en",
+    late_answers: bool = False,
 ) -> int:
     """Chat with the bot at `url`, or with the app `app_at(port)` builds, served in-process on a
     free loopback port for the chat's length. Calls are signed with `secret` and say the
@@ -349,7 +350,11 @@ async def run_chat(
 
     With `bot_unique_name`, and a bot running against the sandbox Cliq (its `/healthz` names
     it), the person first opens that bot's chat in the sandbox, as someone talking to a bot in
-    Cliq has: they subscribe to the bot, so its DMs (Post here, notifications) reach them."""
+    Cliq has: they subscribe to the bot, so its DMs (Post here, notifications) reach them.
+
+    With `late_answers` (`deskbot chat --app`), calls go as an extension's do (the JSON wire)
+    with a `response_url` the chat serves on loopback (`late_answer_sink`): what the bot posts
+    there, an answer past its deadline, is shown as it comes."""
     signer = SignedRequests(secret, SystemClock())
     user = {
         "email": email,
@@ -358,6 +363,11 @@ async def run_chat(
         "language": language,
     }
     runner: web.AppRunner | None = None
+    sink: web.AppRunner | None = None
+    response_url = ""
+    if late_answers:
+        words = Languages().words(language)
+        sink, response_url = await late_answer_sink(lambda answer: show(render(answer, words)))
     if url is not None:
         url = cliq_address(url)
     else:
@@ -373,12 +383,41 @@ async def run_chat(
             chat = None
             if bot_unique_name:
                 chat = await open_sandbox_chat(session, url, bot_unique_name, email)
-            conversation = Conversation(session, signer, url=url, user=user, chat=chat)
+            conversation = Conversation(
+                session, signer, url=url, user=user, chat=chat, response_url=response_url
+            )
             await converse(conversation, ask=ask, show=show)
     finally:
         if runner is not None:
             await runner.cleanup()
+        if sink is not None:
+            await sink.cleanup()
     return 0
+
+
+async def late_answer_sink(show: Callable[[Answer], None]) -> tuple[web.AppRunner, str]:
+    """A loopback endpoint standing in for Cliq's `response_url`: each JSON object POSTed to it
+    (a bot's answer past its deadline, `CliqClient.post_to_response_url`) is handed to `show`
+    as an `Answer` and acknowledged 204, as Cliq does; anything else is 400. Returns the
+    running server (the caller cleans it up) and the URL to give as `response_url`."""
+
+    async def posted(request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return web.json_response({"message": "a message object is expected"}, status=400)
+        show(Answer(status=200, body={"output": body}))
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/response", posted)
+    sink = web.AppRunner(app, access_log=None)
+    await sink.setup()
+    await web.TCPSite(sink, "127.0.0.1", 0).start()  # any free port
+    port = sink.addresses[0][1]
+    return sink, f"http://127.0.0.1:{port}/response"
 
 
 def cliq_address(url: str) -> str:
@@ -420,6 +459,7 @@ __all__ = [
     "AppSpecError",
     "clickable",
     "converse",
+    "late_answer_sink",
     "load_app",
     "open_sandbox_chat",
     "render",

@@ -148,6 +148,7 @@ async def _chat(
             app_at=lambda port: load_app(app, secret),
             email=email,
             language=language,
+            late_answers=True,
         )
 
     def deskbot_at(port: int) -> web.Application:
