@@ -51,8 +51,10 @@ def edge(handler: Handler) -> Handler:
     400 up keeps its status (`{"error": "not_found", …}`), a body that cannot be read as sent
     (`RequestPayloadError`: a `Content-Encoding` its bytes are not in) is 400 and closes the
     connection, logged in one line, `StoreUnavailable` is 503 and anything else 500 (a handler
-    returning no response too), both with the id as `reference` and logged. (Redirects and
-    other statuses under 400 pass, with the id.) `handler` is an async function, a plain one
+    returning no response too), both with the id as `reference` and logged. A client that
+    closes its connection mid-answer (a download given up) is logged in one INFO line and its
+    answer counted as 499 in the access log. (Redirects and other statuses under 400 pass, with
+    the id.) `handler` is an async function, a plain one
     (as aiohttp takes them; an awaitable it returns is awaited) or an `AbstractView` class."""
     if not inspect.iscoroutinefunction(handler) and not isinstance(handler, type):
         handler = _awaited(handler)  # a plain function, as aiohttp takes them (a view: awaited)
@@ -111,6 +113,21 @@ def _wrap(handler: Handler) -> Handler:
             log.info("%s from %s (answered 400) [ref %s]", reason, request.remote, request_id)
             response, prepared = json_error(400, "bad_request", reason), False
             response.force_close()  # what follows the broken body on the connection is not read
+        except ConnectionError as exc:  # (a reset, a broken pipe, aiohttp's "connection lost")
+            if not client_gone(request):
+                log.exception("unhandled error [ref %s]", request_id)  # ours: e.g. Desk reset
+                response = json_error(
+                    500, "internal_error", "unexpected error", reference=request_id
+                )
+            else:  # the client went away mid-answer (a download closed): nothing to answer
+                log.info(
+                    "%s closed the connection before the answer was sent whole [ref %s]: %s",
+                    request.remote,
+                    request_id,
+                    exc,
+                )
+                response = web.Response(status=499, reason="Client Closed Request")
+            prepared = False
         except StoreUnavailable as exc:  # disk full, read-only: the caller may try again later
             log.warning("store unavailable [ref %s]: %s", request_id, exc.reason)
             response = json_error(503, "store_unavailable", exc.reason, reference=request_id)
@@ -128,6 +145,12 @@ def _wrap(handler: Handler) -> Handler:
         return response
 
     return at_edge
+
+
+def client_gone(request: web.Request) -> bool:
+    """Whether the client closed `request`'s connection (or it was closed under it)."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 def unreadable_body(error: web.RequestPayloadError) -> str:
