@@ -200,8 +200,10 @@ class Bot:
             reply = await run(ctx)
             if isinstance(reply, MessageEdit) and envelope.handler.type not in EDITABLE:
                 raise TypeError(not_editable(envelope))
-            if self.form_key is not None and isinstance(reply, Form):
-                reply = seal(reply, self.form_key)
+            if isinstance(reply, Form):
+                self.check_form(reply)
+                if self.form_key is not None:
+                    reply = seal(reply, self.form_key)
             output = reply.to_json() if isinstance(reply, Outbound) else render(reply)
         except UsageError as exc:
             output = answers.usage(self, envelope, ctx.words, problem=str(exc)).to_json()
@@ -226,6 +228,35 @@ class Bot:
             await self.deliver_late(envelope, output)
             return EMPTY
         return output
+
+    def check_form(self, form: Form) -> None:
+        """Raise TypeError, saying what to change, for a form whose submit could never reach
+        its listener as meant: no `@router.form(name)` answers it (the submit would be answered
+        "outdated"), or its listener's values model has a required field the form has no input
+        for (every submit would fail, and the `form_error` would name an input Cliq does not
+        show, so nothing would be highlighted). Asked for each form a listener returns."""
+        route = self.find_form(form.name)
+        if route is None:
+            raise TypeError(
+                f"form {form.name!r} has no listener, so its submit would be answered "
+                f"“outdated”: register one with @router.form({form.name!r}) (a router included "
+                "in this Bot), or give the form the name its listener has"
+            )
+        if route.model is None:
+            return
+        inputs = {field.name for field in form.inputs}
+        missing = sorted(
+            name
+            for name, field in route.model.model_fields.items()
+            if field.is_required() and (field.alias or name) not in inputs
+        )
+        if missing:
+            raise TypeError(
+                f"form {form.name!r} has no input for {', '.join(missing)}, a required field of "
+                f"{route.model.__name__} (the values model of its listener): every submit would "
+                "fail on an input Cliq does not show; name the model's fields as the form's "
+                f"inputs ({', '.join(sorted(inputs))})"
+            )
 
     async def _error_reply(self, exc: Exception, ctx: Context) -> Any:
         """The registered reply for `exc`'s nearest class, or None."""
