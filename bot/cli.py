@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     shim = commands.add_parser("shim", help="print the Deluge shims to paste into Cliq")
     shim.add_argument("--config")
     shim.add_argument("--url", help="the public URL of /cliq (default from bot.toml)")
+    shim.add_argument(
+        "--app",
+        help="another bot's app factory, module:factory (as for chat): that bot's shims "
+        "(--url required)",
+    )
 
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--config")
@@ -87,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sandbox":
             return _sandbox(config)
         if args.command == "shim":
-            return _shim(config, args.url)
+            return _shim(config, args.url, args.app)
         if args.command in ("install", "uninstall"):
             return asyncio.run(_install(config, args.command))
         if args.command in ("inbox", "outbox"):
@@ -231,13 +236,33 @@ async def _run_sandboxes(config: Config) -> None:
         await sandboxes.stop()
 
 
-def _shim(config: Config, url: str | None) -> int:
+def _shim(config: Config, url: str | None, app: str | None = None) -> int:
+    """`deskbot shim`: Deskbot's shims, or (`app`, `module:factory`) those of the bot that
+    factory's app serves, each forwarding to `url` signed with the configured secret. Raises
+    AppSpecError for an `app` without `url` or whose factory builds no framework app."""
     from bot.app import build_bot
     from bot.cliq.form import FORM_FUNCTION
     from bot.cliq.message import BUTTON_FUNCTION
     from bot.cliq.shim import render_all
 
-    bot = build_bot(config)
+    if app is not None:
+        from bot.chat import load_app
+        from bot.handlers.cliq import BOT
+
+        if not url:
+            raise AppSpecError(
+                "shim --app needs --url, the public address of your bot's /cliq "
+                "(e.g. https://bot.example.com/cliq): the shims forward every call there"
+            )
+        served = load_app(app, config.cliq_secret())
+        if BOT not in served:
+            raise AppSpecError(
+                f"shim --app {app}: the factory's app serves no framework bot; wanted "
+                "make_web_app(bot, HmacVerifier(secret, bot.clock))"
+            )
+        bot = served[BOT]
+    else:
+        bot = build_bot(config)
     target = url or f"{config.public_url}/cliq"
     sys.stdout.write(
         render_all(
