@@ -285,11 +285,13 @@ class Outbox:
 
     async def unsure(self, post: Post, at: datetime, error: str) -> bool:
         """An attempt's answer was lost: Cliq may have the post. Look again at `at`, and check
-        the chat before posting again (the first such attempt's time is kept)."""
+        the chat before posting again, for messages since the first such attempt *began* (its
+        `sending_since`: Cliq may have taken the post at once and its answer been given up a
+        read timeout later)."""
         return await self._settle(
             post,
-            "unsure_since = COALESCE(unsure_since, ?), next_attempt_at = ?, last_error = ?,"
-            " attempts = attempts + 1, sending_since = NULL",
+            "unsure_since = COALESCE(unsure_since, sending_since, ?), next_attempt_at = ?,"
+            " last_error = ?, attempts = attempts + 1, sending_since = NULL",
             (stamp(self._clock.now()), stamp(at), error[:500]),
         )
 

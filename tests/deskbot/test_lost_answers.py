@@ -5,6 +5,7 @@ messages (bot/cliq/recheck.py). These tests count the duplicates that reach Cliq
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -85,3 +86,30 @@ async def test_lost_answers_show_in_healthz(deskbot: Deskbot) -> None:
     async with deskbot.client.get("/healthz") as response:
         delivery = (await response.json())["delivery"]
     assert delivery == {"answers_lost": POSTS, "lost_answers_found_posted": POSTS}
+
+
+@pytest.mark.parametrize("fault", ["lost", "drop"])
+async def test_a_post_cliq_took_long_before_its_answer_was_lost_is_found(
+    deskbot: Deskbot, fault: str
+) -> None:
+    """Cliq takes the post at once but its answer is given up much later (a read timeout, 30 s;
+    a stalled connection): the chat is searched from when the attempt began. It was searched
+    from when the answer was given up, less 30 s of clock skew, so a post Cliq had taken more
+    than 30 s before was not found and was posted twice."""
+    await installed(deskbot)
+    sandbox = deskbot.parts.sandboxes
+    assert sandbox is not None
+    record = sandbox.cliq.record
+
+    def answered_late(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        message = record(*args, **kwargs)
+        deskbot.clock.advance(seconds=45)  # the answer is lost 45 s after Cliq took the post
+        return message
+
+    sandbox.cliq.record = answered_late  # type: ignore[method-assign]
+    arrived = await deliver_through(deskbot, fault, "channel", ["desk"])
+    assert sorted(arrived) == sorted(f"post {n}" for n in range(POSTS))
+    assert set(arrived.values()) == {1}  # each once: it was posted twice
+    stats = deskbot.parts.sender.stats  # (a fault may meet a chat listing instead of a post)
+    assert stats["lost_answers_found_posted"] == stats["answers_lost"] > 0
+    assert stats["reposted_after_check"] == 0
