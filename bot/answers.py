@@ -4,7 +4,8 @@ each in the reader's language (`words`, bot/i18n; catalog domain `framework`).""
 from __future__ import annotations
 
 import difflib
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
 from bot.cliq.envelope import Envelope
 from bot.cliq.markup import escape
@@ -12,6 +13,9 @@ from bot.cliq.message import Banner, Card, ListSlide, Message
 from bot.cliq.places import NoBotPlace, bot_place
 from bot.context import BotInfo
 from bot.i18n import ENGLISH, Words
+
+if TYPE_CHECKING:
+    from bot.cliq.client import CliqClient
 
 
 def usage(
@@ -124,6 +128,22 @@ def late_post(envelope: Envelope, output: Any) -> tuple[str, str, dict[str, Any]
             return None  # nobody asked the bot in person: nowhere it may post
         return "user", who, message
     return place.target_kind, place.target, message
+
+
+async def post_late(cliq: CliqClient, envelope: Envelope, output: bytes) -> None:
+    """Deliver `output` (the JSON a listener's answer became), which missed the deadline of the
+    call `envelope`, through `cliq`: to the call's `response_url` when it has one (extensions,
+    and `deskbot chat --app`), else posted as the bot where `late_post` says (every Deluge shim
+    call); nothing for an answer that cannot be posted (a form, suggestions, an empty one). A
+    bot's `late_reply` (an `async def`) awaits it: `await post_late(cliq, envelope, output)`.
+    Raises the client's `CliqError`s (the Bot logs them: the answer is then lost).
+    Cliq: the handler's answer and `response_url`
+    (https://www.zoho.com/cliq/help/platform/bothandlers.html)."""
+    answer = json.loads(output)
+    if envelope.response_url:
+        await cliq.post_to_response_url(envelope.response_url, answer)
+    elif (where := late_post(envelope, answer)) is not None:
+        await cliq.deliver(*where)
 
 
 def admins_only(words: Words) -> Banner:

@@ -10,7 +10,8 @@ listener of the wrong shape); the replies a listener returns (`Reply`: `Message`
 `SlidePage`, `page_of`, `Page`, `page_number`); what Cliq sends (`Envelope`, `parse_envelope`); the HTTP edge
 (`make_web_app`, `add_routes`, `add_subapp`, `EdgeLimits`, `start_server`) and its verifiers (`HmacVerifier` for Deluge
 shims, `CliqSignatureVerifier` for extensions' X-Cliq-Signature); the REST client (`CliqClient`,
-its errors, `TokenManager`, and `late_post`: where an answer past the deadline is posted);
+its errors, `TokenManager`, `late_post`: where an answer past the deadline is posted, and
+`post_late`, which posts it there);
 clocks; languages (`Languages`, `Words`: `ctx.words` is the
 caller's). The test kit is `bot.testing`. The guide is
 docs/framework.md; `tests/framework/test_exported_members.py` keeps `__all__` honest.
@@ -19,7 +20,7 @@ Nothing here belongs to Deskbot: the framework's modules are listed in docs/fram
 test fails if one of them imports Deskbot's code.
 """
 
-from bot.answers import late_post
+from bot.answers import late_post, post_late
 from bot.cards.paging import Page, Section, SlidePage, layout, page_number, page_of
 from bot.cliq.client import CliqClient, cliq_base_url
 from bot.cliq.envelope import Chat, Envelope, EnvelopeError, User, parse_envelope
@@ -183,6 +184,7 @@ __all__ = [
     "page_number",
     "page_of",
     "parse_envelope",
+    "post_late",
     "start_server",
     "token_url",
 ]

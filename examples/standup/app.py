@@ -9,7 +9,6 @@ with); `serve(argv)` is the `aiohttp.web` entry point, reading `bot.toml`.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -30,8 +29,8 @@ from bot.framework import (
     SystemClock,
     TokenManager,
     cliq_base_url,
-    late_post,
     make_web_app,
+    post_late,
     token_url,
 )
 from bot.sandbox.cliq_only import CliqOnlySandbox, cliq_sandbox
@@ -72,14 +71,8 @@ def build_bot(config: StandupConfig, clock: Clock, parts: dict[str, Any]) -> Bot
         """An answer past the deadline: to the call's response_url (extensions), else posted
         as the bot where the call was made (Deluge shims have no response_url)."""
         channel: Channel | None = parts.get("channel")
-        if channel is None:
-            return
-        if envelope.response_url:
-            await channel.client.post_to_response_url(envelope.response_url, json.loads(output))
-            return
-        found = late_post(envelope, json.loads(output))
-        if found is not None:
-            await channel.client.deliver(*found)
+        if channel is not None:
+            await post_late(channel.client, envelope, output)
 
     bot = Bot(
         name=config.bot.name,
