@@ -175,6 +175,12 @@ class Sender:
             at = now + timedelta(seconds=exc.retry_after)
             why = f"rate limited: {exc.code}"
             self._locked[endpoint] = (at, why)  # the whole endpoint waits, not just this post
+            log.warning(
+                "Cliq limits the bot's %s posts (%s): nothing more is posted there until %s",
+                endpoint,
+                exc.code,
+                at.isoformat(timespec="seconds"),
+            )
             outcome = partial(self._outbox.retry_later, post, at, why)
         except CliqRejected as exc:
             if post.target_kind == "user" and post.fallback and refused_dm(exc.code):

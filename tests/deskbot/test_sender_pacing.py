@@ -3,6 +3,7 @@ and real-time posts go before bulk reminders (DESIGN §4; messages.yml's posting
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -104,10 +105,12 @@ async def test_every_call_counts_towards_the_pace_so_cliq_never_locks_the_bot_ou
 
 
 async def test_a_locked_endpoint_waits_for_the_lock_instead_of_calling_again(
-    deskbot: Deskbot, monkeypatch: pytest.MonkeyPatch
+    deskbot: Deskbot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Locked out anyway (another client used the token): one call learns it, the rest of the
-    endpoint's posts wait for the lock's end, and other endpoints go on."""
+    endpoint's posts wait for the lock's end, and other endpoints go on. The log says so once,
+    with the lock's end (the posts waited ten minutes without a word)."""
+    caplog.set_level(logging.WARNING, logger="bot.workers.sender")
     await installed(deskbot)
     sandbox = deskbot.parts.sandboxes
     assert sandbox is not None
@@ -127,6 +130,11 @@ async def test_a_locked_endpoint_waits_for_the_lock_instead_of_calling_again(
     await deskbot.deliver()
     assert len(calls["channel"]) == 11
     assert (await deskbot.parts.outbox.counts())["waiting"] == 0
+    locked = [r.getMessage() for r in caplog.records if "Cliq limits" in r.getMessage()]
+    assert locked == [
+        "Cliq limits the bot's channel posts (request_limit_exceeded): nothing more is posted"
+        " there until 2026-03-02T01:10:00+00:00"
+    ], locked
 
 
 async def test_real_time_posts_go_before_bulk_reminders_within_the_pace(deskbot: Deskbot) -> None:
