@@ -19,7 +19,7 @@ import os
 import weakref
 from collections.abc import Awaitable, Callable
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.store.db import StoreUnavailable
@@ -50,7 +50,8 @@ def edge(handler: Handler) -> Handler:
     a request meanwhile (`BUSY`); and every failure becomes a JSON body: an `HTTPException` from
     400 up keeps its status (`{"error": "not_found", …}`), a body that cannot be read as sent
     (`RequestPayloadError`: a `Content-Encoding` its bytes are not in) is 400 and closes the
-    connection, logged in one line, `StoreUnavailable` is 503 and anything else 500 (a handler
+    connection, logged in one line, a `Content-Encoding` aiohttp would not decode is 415
+    (`unread_encoding`) before the handler runs, `StoreUnavailable` is 503 and anything else 500 (a handler
     returning no response too), both with the id as `reference` and logged. A client that
     closes its connection mid-answer (a download given up) is logged in one INFO line and its
     answer counted as 499 in the access log. (Redirects and other statuses under 400 pass, with
@@ -68,8 +69,8 @@ def edge(handler: Handler) -> Handler:
 async def edge_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The edge for a sub-application's requests (`bot.handlers.web.add_subapp` puts it first
     among its middlewares): the same id, `BUSY` and JSON for what its own middlewares let
-    through (the console answers its errors as pages itself)."""
-    return await _wrap(handler)(request)
+    through (the console answers its errors as pages itself, a body it cannot read included)."""
+    return await _wrap(handler, check_encoding=False)(request)
 
 
 def new_request_id() -> str:
@@ -86,7 +87,7 @@ def _awaited(plain: Callable[[web.Request], object]) -> Handler:
     return awaited
 
 
-def _wrap(handler: Handler) -> Handler:
+def _wrap(handler: Handler, *, check_encoding: bool = True) -> Handler:
     async def at_edge(request: web.Request) -> web.StreamResponse:
         # `new_request_id()`, written out (one call less a request): unique in the process,
         # distinct across restarts.
@@ -95,6 +96,10 @@ def _wrap(handler: Handler) -> Handler:
         protocol = request.protocol
         BUSY.add(protocol)
         try:
+            if check_encoding and hdrs.CONTENT_ENCODING in request.headers:
+                unread = unread_encoding(request)
+                if unread:  # its bytes would reach the handler undecoded
+                    raise web.HTTPUnsupportedMediaType(text=unread)
             response = await handler(request)
             try:
                 prepared = response.prepared
@@ -145,6 +150,23 @@ def _wrap(handler: Handler) -> Handler:
         return response
 
     return at_edge
+
+
+DECODED = frozenset({"", "identity", "gzip", "deflate", "br", "zstd"})
+"""The `Content-Encoding` values aiohttp's parser decodes (`br` and `zstd` only with their
+libraries installed; it refuses them with 400 otherwise) or that need none. It passes any other
+value's bytes on undecoded, which would then be read as a bad signature or bad JSON."""
+
+
+def unread_encoding(request: web.BaseRequest) -> str:
+    """Why the request's body would reach its handler in a `Content-Encoding` aiohttp does not
+    decode (`x-gzip`, stacked codings, `compress`, a header given twice), or "" when it would
+    not (RFC 9110 §8.4: 415 names the codings taken)."""
+    said = request.headers.getall(hdrs.CONTENT_ENCODING, [])
+    if not said or (len(said) == 1 and said[0].strip().lower() in DECODED and said[0].isascii()):
+        return ""
+    shown = ", ".join(said)[:60]
+    return f"Content-Encoding {shown} is not one this server reads: gzip, deflate or none"
 
 
 def client_gone(request: web.Request) -> bool:

@@ -32,7 +32,14 @@ from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_urldispatcher import MatchedSubAppResource
 
-from bot.handlers.errors import BUSY, UNROUTED, json_error, new_request_id, parser_message
+from bot.handlers.errors import (
+    BUSY,
+    UNROUTED,
+    json_error,
+    new_request_id,
+    parser_message,
+    unread_encoding,
+)
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +119,9 @@ def expect_judged(judge: Judge) -> Callable[[web.Request], Awaitable[web.StreamR
 
     async def expect(request: web.Request) -> web.StreamResponse | None:
         refusal = await judge(request)
+        unread = unread_encoding(request)
+        if refusal is None and unread:
+            refusal = json_error(415, "unsupported_media_type", unread)
         length = request.content_length
         if refusal is None and length is not None and length > request.app._client_max_size:
             refusal = json_error(413, "request_entity_too_large", "request body too large")

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from aiohttp import web
+from multidict import CIMultiDict
 
 from bot.cliq.verify import HmacVerifier
 from bot.clock import SystemClock
@@ -94,5 +95,53 @@ async def test_a_body_in_its_content_encoding_is_read(base: str) -> None:
             base + "/things",
             data=zlib.compress(b'{"n": 1}'),
             headers={"Content-Encoding": "deflate", "Content-Type": "application/json"},
+        ) as response:
+            assert response.status == 200 and await response.json() == {"read": {"n": 1}}
+
+
+@pytest.mark.parametrize(
+    "encodings",
+    [["x-gzip"], ["gzip, gzip"], ["gzip;q=1"], ["compress"], ["aes128gcm"], ["gzip", "gzip"]],
+    ids=["x-gzip", "stacked", "parameter", "compress", "unknown", "twice"],
+)
+@pytest.mark.parametrize("path", ["/cliq", "/things"])
+async def test_a_content_encoding_not_decoded_is_a_415_naming_it(
+    base: str, path: str, encodings: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """aiohttp decodes gzip, deflate (br, zstd) and passes any other coding's bytes on as they
+    came: `/cliq` then refused a rightly signed call as a bad signature (logged as a wrong
+    secret) and a route's JSON was garbage. The coding is named instead, before the body is read
+    (RFC 9110 §15.5.16)."""
+    sent = zlib.compress(b'{"n": 1}')
+    headers = [*SignedRequests(SECRET, CLOCK).headers(sent).items()]
+    headers += [("Content-Encoding", value) for value in encodings]
+    async with aiohttp.ClientSession() as session:
+        with caplog.at_level(logging.INFO):
+            async with session.post(
+                base + path, data=sent, headers=CIMultiDict(headers)
+            ) as response:
+                assert response.status == 415 and response.headers["X-Request-Id"]
+                answer = await response.json()
+    assert answer["error"] == "unsupported_media_type"
+    assert answer["reason"] == (
+        f"Content-Encoding {', '.join(encodings)} is not one this server reads: gzip, deflate"
+        " or none"
+    )
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]  # no "wrong secret"
+
+
+@pytest.mark.parametrize("encoding", ["identity", "GZIP", "Deflate"])
+async def test_a_content_encoding_in_any_case_or_identity_is_read(base: str, encoding: str) -> None:
+    raw = b'{"n": 1}'
+    sent = raw if encoding == "identity" else zlib.compress(raw)
+    if encoding == "GZIP":
+        import gzip
+
+        sent = gzip.compress(raw)
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            base + "/things",
+            data=sent,
+            headers={"Content-Encoding": encoding, "Content-Type": "application/json"},
         ) as response:
             assert response.status == 200 and await response.json() == {"read": {"n": 1}}
