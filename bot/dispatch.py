@@ -86,6 +86,7 @@ class Bot:
           reference/cliq.md §3).
         - `context_factory`: `async (envelope, bot, request_id) -> Context` building the
           context every listener gets; apps return a `Context` subclass with their own parts.
+          TypeError if it is not `async def`.
         - `late_reply`: `async (envelope, output_json_bytes) -> None` delivering an answer
           that missed the deadline (to the call's `response_url`, or posted as the bot); and
           channel keyword answers, which are always posted. Without it, late answers are
@@ -102,7 +103,7 @@ class Bot:
         - `languages`: the languages the bot speaks and its default (`bot.i18n.Languages`;
           English by default); each call's `ctx.words` is the caller's (Cliq's `user.language`).
         """
-        _check_hooks(deadline, late_reply, error_replies or {})
+        _check_hooks(deadline, late_reply, error_replies or {}, context_factory)
         self.name = name
         self.clock = clock or SystemClock()
         self.deadline = deadline
@@ -663,11 +664,21 @@ def input_error(error: Any, words: Words) -> str:
     return words.gettext("This value is not valid.")
 
 
-def _check_hooks(deadline: float, late_reply: object, error_replies: Mapping[Any, object]) -> None:
+def _check_hooks(
+    deadline: float,
+    late_reply: object,
+    error_replies: Mapping[Any, object],
+    context_factory: object = None,
+) -> None:
     """Refuse, when the Bot is built rather than at the first late answer or failure, what
     `Bot(...)` could not use: ValueError for a deadline that is not a positive number of
-    seconds; TypeError for a `late_reply` that is not `async def`, or an `error_replies`
-    entry that is not an exception class → `reply(exc)` or `reply(exc, ctx)`."""
+    seconds; TypeError for a `late_reply` or `context_factory` that is not `async def`, or an
+    `error_replies` entry that is not an exception class → `reply(exc)` or `reply(exc, ctx)`."""
+    if context_factory is not None and not _is_async(context_factory):
+        raise TypeError(
+            "Bot(context_factory=...) must be a coroutine function: "
+            "async def context(envelope, bot, request_id) -> YourContext"
+        )
     if isinstance(deadline, bool) or not isinstance(deadline, int | float) or not deadline > 0:
         raise ValueError(f"Bot(deadline=...) is a positive number of seconds, got {deadline!r}")
     if late_reply is not None and not _is_async(late_reply):

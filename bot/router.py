@@ -113,6 +113,38 @@ def check_command(name: str, takes: Takes) -> None:
             )
 
 
+def check_names(
+    *,
+    prefix: str | None = None,
+    form: str | None = None,
+    patterns: tuple[object, ...] | None = None,
+) -> None:
+    """Raise ValueError for what no call can ever carry, so the listener would never run: a
+    button prefix that is empty, holds a `:` (a key is split at its first `:`, so `ack:` never
+    matches) or is longer than a button key may be (100, Cliq limit); a form name that is
+    empty or longer than a form's name may be (50); a keyword registered with no pattern, or
+    a string pattern that is nothing once normalised (empty, blank)."""
+    if prefix is not None and (not prefix or ":" in prefix or len(prefix) > limits.BUTTON_KEY):
+        raise ValueError(
+            "a button prefix is 1-100 characters without a colon: it answers keys `prefix` and "
+            f"`prefix:rest` (the key is split at its first colon); got {prefix!r}"
+        )
+    if form is not None and not 1 <= len(form) <= limits.FORM_NAME:
+        raise ValueError(
+            f"a form name is 1-{limits.FORM_NAME} characters, as Form(name=...) takes (Cliq "
+            f"limit); got {form!r}"
+        )
+    if patterns is not None:
+        if not patterns:
+            raise ValueError("keyword() needs at least one pattern: a string or a compiled regex")
+        for pattern in patterns:
+            if isinstance(pattern, str) and not normalise(pattern):
+                raise ValueError(
+                    f"a string keyword is a message someone may type; got {pattern!r}, which "
+                    "matches no message"
+                )
+
+
 def _word_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
@@ -482,8 +514,10 @@ class Router:
         see `normalise`) or a regex that is searched.
 
         String keywords call `listener(ctx)`; regex keywords call `listener(ctx, match)`;
-        `requires` as for commands. Raises ListenerError for a listener of the wrong shape.
+        `requires` as for commands. Raises ListenerError for a listener of the wrong shape,
+        ValueError for no pattern or a string that matches no message (`check_names`).
         """
+        check_names(patterns=patterns)
 
         def register(listener: Any) -> Any:
             for pattern in patterns:
@@ -502,7 +536,8 @@ class Router:
     ) -> Callable[[_Button], _Button]:
         """A button whose key is `prefix` or `prefix:rest`: called as `listener(ctx, rest)`;
         `admin` and `requires` as for commands. Raises ListenerError for a listener of the
-        wrong shape."""
+        wrong shape, ValueError for a prefix no key can match (`check_names`)."""
+        check_names(prefix=prefix)
 
         def register(listener: _Button) -> _Button:
             check_listener("button", listener, "ctx", "rest")
@@ -525,8 +560,9 @@ class Router:
         If the second parameter is annotated with a pydantic model, the submitted values are
         validated into it (select and radio values reduced to their `value`); a validation error
         goes back to Cliq as a `form_error` naming the inputs. Raises ListenerError for a
-        listener of the wrong shape.
+        listener of the wrong shape, ValueError for a name no form can have (`check_names`).
         """
+        check_names(form=name)
 
         def register(listener: _Form) -> _Form:
             check_listener("form", listener, "ctx", "values")
@@ -540,7 +576,8 @@ class Router:
         """The options of a form's `dynamic_select` input as the person types:
         `listener(ctx, query, values) -> DynamicOptions`, `values` being the form's current
         values (hidden inputs included) (Cliq's dynamic field handler). Raises ListenerError
-        for a listener of the wrong shape."""
+        for a listener of the wrong shape, ValueError for a form name no form can have."""
+        check_names(form=form)
 
         def register(listener: _DynamicSelect) -> _DynamicSelect:
             check_listener("dynamic select", listener, "ctx", "query", "values")
