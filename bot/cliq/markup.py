@@ -19,6 +19,12 @@ no escape character, so the syntax is broken instead, and the reader still sees 
   word (`@all`; not the `@` of an e-mail address), between the `]` and `(` of a link, and, in
   message text (where Cliq reads line starts), before a `#`, `!`, `>` or `---` starting a line.
 
+Direction controls (embeddings, overrides and isolates: U+202A–U+202E, U+2066–U+2068) last to
+the end of their paragraph (Unicode's bidirectional algorithm, UAX #9 §3.3.2), so one left open
+in a subject would reorder our own words after it on its line (`Status: Open → …`, the closing
+quote of an excerpt): each one the text leaves open is closed where its line ends (U+202C or
+U+2069, invisible). What people wrote is shown as they wrote it.
+
 `escape` is idempotent. `Markup` marks text that is our own markup: it is never escaped, and its
 `format` and `join` escape what they insert.
 """
@@ -40,9 +46,12 @@ _LINK_JOIN = re.compile(r"\](?=\()")
 _BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits on
 _LINE_START = re.compile(rf"(?:^|(?<=[{_BREAKS}]))([ \t]*)(?=[#!>]|---)")
 _LINE_BREAK = re.compile(f"[{_BREAKS}]")
-_ANYTHING_TO_DO = re.compile(f"[*~`_@{{\\]#!>\\-{_BREAKS}]")
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Direction embeddings, overrides and isolates, and the two marks that close them."""
+_BIDI_CONTROL = re.compile(f"[{_BIDI}]")
+_ANYTHING_TO_DO = re.compile(f"[*~`_@{{\\]#!>\\-{_BREAKS}{_BIDI}]")
 """A character some rule above looks at: without one, text is shown as it is (the usual case)."""
-LINE_MARKUP = "*~`_@{]" + _BREAKS
+LINE_MARKUP = "*~`_@{]" + _BREAKS + _BIDI
 """The characters a rule looks at in a single-line field, where line starts are left alone (`#`,
 `!`, `>` and `-` matter only there, or after a `{`)."""
 _ANYTHING_TO_DO_IN_A_LINE = re.compile(f"[{re.escape(LINE_MARKUP)}]")
@@ -93,8 +102,31 @@ def escape(text: object, *, block: bool = True) -> Markup:
     value = _MENTION_BRACE.sub("{" + WORD_JOINER, value)
     value = _LINK_JOIN.sub("]" + WORD_JOINER, value)
     if not block:  # one line: no line starts but the first, which Cliq reads only in text
-        return Markup(_LINE_BREAK.sub(" ", value))
+        return Markup(_closed_directions(_LINE_BREAK.sub(" ", value)))
+    value = "".join(_closed_directions(part) for part in _PARAGRAPHS.split(value))
     return Markup(_LINE_START.sub(r"\1" + WORD_JOINER, value))
+
+
+_PARAGRAPHS = re.compile(f"([{_BREAKS}])")
+_CLOSER = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c"}
+_CLOSER |= {"\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+
+
+def _closed_directions(line: str) -> str:
+    """`line` (no line break in it) with the direction embeddings, overrides and isolates it
+    leaves open closed at its end, innermost first (UAX #9: a PDF closes the last embedding or
+    override opened since the last isolate, a PDI the last isolate and what it holds)."""
+    if not _BIDI_CONTROL.search(line):
+        return line
+    open_now: list[str] = []  # the closers owed, innermost last
+    for mark in _BIDI_CONTROL.findall(line):
+        if mark in _CLOSER:
+            open_now.append(_CLOSER[mark])
+        elif mark == "\u202c" and open_now and open_now[-1] == "\u202c":
+            open_now.pop()
+        elif mark == "\u2069" and "\u2069" in open_now:
+            del open_now[len(open_now) - 1 - open_now[::-1].index("\u2069") :]
+    return line + "".join(reversed(open_now))
 
 
 def needs_escape(text: str, *, block: bool = True) -> bool:

@@ -154,3 +154,59 @@ def test_a_heading_sign_in_a_single_line_field_needs_no_escape() -> None:
     assert not needs_escape("#115 Printer on fire", block=False)
     assert needs_escape("#115 Printer on fire")  # at a line start of message text, it does
     assert needs_escape("{#general}", block=False)  # a channel mention, anywhere
+
+
+OPENERS = {"\u202a", "\u202b", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068"}
+CLOSERS = {"\u202c", "\u2069"}
+DIRECTIONS = [
+    "invoice\u202egnp.exe",
+    "a\u202bb",
+    "\u2067x\u202ey",
+    "\u202d",
+    "x\u2068y",
+    "\u202e\u2066a\u2069b",
+    "a\u202eb\nc\u2067d\r\ne",
+    "closed\u202c already\u202e\u202c",
+]
+
+
+def left_open(line: str) -> list[str]:
+    """The direction controls `line` leaves open at its end, as a reader's bidi algorithm sees
+    them (UAX #9 X1-X8, levels only: a PDF closes an embedding or override opened since the
+    last isolate, a PDI that isolate and all inside it)."""
+    stack: list[str] = []
+    for char in line:
+        if char in OPENERS:
+            stack.append(char)
+        elif char == "\u202c" and stack and stack[-1] not in ("\u2066", "\u2067", "\u2068"):
+            stack.pop()
+        elif char == "\u2069" and any(c in ("\u2066", "\u2067", "\u2068") for c in stack):
+            while stack.pop() not in ("\u2066", "\u2067", "\u2068"):
+                pass
+    return stack
+
+
+def unclosed(text: str) -> str:
+    return text.replace("\u202c", "").replace("\u2069", "")
+
+
+@pytest.mark.parametrize("text", DIRECTIONS)
+def test_a_direction_people_leave_open_is_closed_where_their_line_ends(text: str) -> None:
+    """A right-to-left override in a subject ("invoice\\u202egnp.exe" reads "invoiceexe.png")
+    reordered our own words after it on its line until the line ended; now it ends with the
+    text it came in, which is shown as written (the closing marks are invisible)."""
+    for shown, block in ((escape(text), True), (plain(text), False)):
+        assert all(left_open(line) == [] for line in shown.splitlines()), repr(shown)
+        assert escape(str(shown), block=block) == shown  # idempotent
+        said = text if block else " ".join(text.split("\n")).replace("\r", " ")
+        assert unclosed(shown) == unclosed(said)  # as written, but for the closing marks
+    line = Markup("Status: {} → Closed").format(text.splitlines()[0])
+    assert left_open(line[: line.index(" → Closed")]) == []  # our arrow is ours again
+
+
+@given(st.text(alphabet="".join(OPENERS | CLOSERS) + "ab \n"))
+def test_no_text_leaves_a_direction_open_past_its_lines(text: str) -> None:
+    for shown, block in ((escape(text), True), (plain(text), False)):
+        assert all(left_open(line) == [] for line in shown.splitlines()), repr(shown)
+        assert escape(str(shown), block=block) == shown
+        assert needs_escape(text, block=block) or shown == text
