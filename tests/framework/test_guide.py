@@ -4,11 +4,13 @@ its section."""
 
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 import types
 from typing import Any
 
+from bot.testing import Conversation
 from tests.framework.imports import ROOT
 
 GUIDE = ROOT / "docs" / "framework.md"
@@ -62,3 +64,16 @@ async def test_the_guides_examples_run() -> None:
                 raise AssertionError(f"the example in “{section}” fails: {exc!r}") from exc
     finally:
         del sys.modules["guide"]
+
+
+def test_the_testing_section_names_every_conversation_call() -> None:
+    """A call the test kit offers but the guide's “Testing” section does not name is one a
+    reader never finds (`type_in` was missing)."""
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text.split("\n## Testing\n", 1)[1].split("\n## ", 1)[0]
+    calls = [
+        name
+        for name, member in vars(Conversation).items()
+        if not name.startswith("_") and inspect.iscoroutinefunction(member)
+    ]
+    assert calls and [c for c in calls if f"`{c}`" not in section] == []
