@@ -8,7 +8,7 @@ Cliq and Accounts on loopback, held to Zoho's documents; `sandbox.cliq` holds wh
 
 from bot.clock import FrozenClock
 from bot.sandbox.cliq_only import CliqOnlySandbox, cliq_sandbox
-from bot.testing.conversation import Answer, Conversation
+from bot.testing.conversation import Answer, Conversation, talking_to
 from bot.testing.signing import SignedRequests, envelope
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "SignedRequests",
     "cliq_sandbox",
     "envelope",
+    "talking_to",
 ]

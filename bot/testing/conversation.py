@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from aiohttp.test_utils import TestClient, TestServer
 from multidict import CIMultiDict
 
+from bot.cliq.verify import HmacVerifier
 from bot.clock import epoch_ms
+from bot.dispatch import Bot
+from bot.handlers.web import make_web_app
 from bot.testing.signing import DEFAULT_CHAT, DEFAULT_USER, SignedRequests, Wire, envelope, has_shim
 
 
@@ -273,3 +278,17 @@ class Conversation:
         )
         function = (form.get("action") or {}).get("name", "")
         return await self.send(envelope("function", "form_handler", name=function, params=params))
+
+
+@asynccontextmanager
+async def talking_to(bot: Bot, secret: str = "test") -> AsyncIterator[Conversation]:
+    """A `Conversation` with `bot` served on a loopback port as in production (`make_web_app`,
+    its calls verified by an `HmacVerifier` under `secret`, each call signed and encoded as the
+    Deluge shims send it); the server stops when the block ends.
+
+        async with talking_to(Bot(clock=FrozenClock()).include(router)) as chat:
+            assert (await chat.command("roll", "6")).text == "..."
+    """
+    app = make_web_app(bot, HmacVerifier(secret, bot.clock))
+    async with TestClient(TestServer(app)) as client:
+        yield Conversation(client, SignedRequests(secret, bot.clock))

@@ -7,11 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.framework import Bot, Context, FrozenClock, HmacVerifier, Router, make_web_app
+from bot.framework import Bot, Context, FrozenClock, Router
 from bot.router import ANY_OTHER
-from bot.testing import Conversation, SignedRequests
+from bot.testing import Conversation, talking_to
 
 router = Router()
 
@@ -29,8 +28,8 @@ async def pick(ctx: Context, args: str) -> str:
 @asynccontextmanager
 async def talking() -> AsyncIterator[Conversation]:
     bot = Bot(clock=FrozenClock()).include(router)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        yield Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
+        yield chat
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ import logging
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 from pydantic import BaseModel, Field
 
 from bot.framework import (
@@ -20,13 +19,11 @@ from bot.framework import (
     Form,
     FrozenClock,
     HiddenInput,
-    HmacVerifier,
     Router,
     SelectInput,
     TextInput,
-    make_web_app,
 )
-from bot.testing import Conversation, SignedRequests
+from bot.testing import Conversation, talking_to
 
 router = Router()
 
@@ -90,8 +87,8 @@ async def plain(ctx: Context, values: dict[str, object]) -> str:
 @pytest.fixture(params=[None, b"sealed"], ids=["unsealed", "sealed"])
 async def chat(request: pytest.FixtureRequest) -> AsyncIterator[Conversation]:
     bot = Bot(clock=FrozenClock(), form_key=request.param).include(router)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        yield Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
+        yield chat
 
 
 @pytest.mark.parametrize(

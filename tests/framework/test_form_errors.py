@@ -8,11 +8,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 from pydantic import BaseModel, Field
 
-from bot.framework import Banner, Bot, Context, FrozenClock, HmacVerifier, Router, make_web_app
-from bot.testing import Conversation, SignedRequests
+from bot.framework import Banner, Bot, Context, FrozenClock, Router
+from bot.testing import Conversation, talking_to
 
 SIZES = ["small", "large"]
 members: set[str] = set()
@@ -63,8 +62,8 @@ async def chat() -> AsyncIterator[Conversation]:
     members.clear()
     ran.clear()
     bot = Bot(clock=FrozenClock()).include(router)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        yield Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
+        yield chat
 
 
 @pytest.mark.parametrize(

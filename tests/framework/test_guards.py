@@ -9,10 +9,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.framework import Banner, Bot, Context, FrozenClock, HmacVerifier, Router, make_web_app
-from bot.testing import Conversation, SignedRequests
+from bot.framework import Banner, Bot, Context, FrozenClock, Router
+from bot.testing import Conversation, talking_to
 
 ran: list[str] = []
 allowed: set[str] = set()
@@ -85,8 +84,8 @@ async def chat() -> AsyncIterator[Conversation]:
     asked.clear()
     allowed.clear()
     bot = Bot(clock=FrozenClock()).include(router)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        yield Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
+        yield chat
 
 
 BALLOT_FORM = {"type": "form", "name": "ballot", "inputs": [], "action": {"name": "f"}}
@@ -182,8 +181,7 @@ async def test_a_guard_returning_a_bool_is_told_what_a_guard_returns(
 
     ran.clear()
     bot = Bot(clock=FrozenClock()).include(yes_or_no)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        chat = Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
         with caplog.at_level(logging.ERROR, logger="bot.dispatch"):
             answer = await chat.command("join")
     assert "quote reference" in answer.text and ran == []

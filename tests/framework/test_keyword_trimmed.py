@@ -9,10 +9,9 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.framework import Bot, Context, FrozenClock, HmacVerifier, Router, make_web_app
-from bot.testing import Conversation, SignedRequests
+from bot.framework import Bot, Context, FrozenClock, Router
+from bot.testing import Conversation, talking_to
 
 router = Router()
 heard: list[str] = []
@@ -31,8 +30,8 @@ async def other(ctx: Context, text: str) -> None:
 @pytest.fixture
 async def chat() -> AsyncIterator[Conversation]:
     bot = Bot(name="Pager", clock=FrozenClock()).include(router)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        yield Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
+        yield chat
 
 
 @pytest.mark.parametrize("typed", ["edit 7 ", "  edit 7", "edit 7\n"])

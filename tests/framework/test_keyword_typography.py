@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.framework import Bot, Context, FrozenClock, HmacVerifier, Router, make_web_app
-from bot.testing import Conversation, SignedRequests
+from bot.framework import Bot, Context, FrozenClock, Router
+from bot.testing import Conversation, talking_to
 
 router = Router()
 
@@ -38,8 +37,8 @@ async def news(ctx: Context) -> str:
 @pytest.fixture
 async def chat() -> AsyncIterator[Conversation]:
     bot = Bot(clock=FrozenClock()).include(router)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        yield Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
+        yield chat
 
 
 @pytest.mark.parametrize(

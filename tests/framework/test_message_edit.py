@@ -10,7 +10,6 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
 from bot.framework import (
     Bot,
@@ -18,14 +17,12 @@ from bot.framework import (
     Context,
     Form,
     FrozenClock,
-    HmacVerifier,
     Message,
     MessageEdit,
     Router,
     TextInput,
-    make_web_app,
 )
-from bot.testing import Conversation, SignedRequests
+from bot.testing import Conversation, talking_to
 
 EDIT = MessageEdit(text="edited")
 router = Router()
@@ -77,8 +74,8 @@ async def noted(ctx: Context, values: dict[str, object]) -> MessageEdit:
 @pytest.fixture
 async def chat() -> AsyncIterator[Conversation]:
     bot = Bot(clock=FrozenClock()).include(router)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        yield Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
+        yield chat
 
 
 @pytest.mark.parametrize(

@@ -12,18 +12,15 @@ import logging
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
 from bot.framework import (
     Bot,
     CommandSuggestion,
     Context,
     FrozenClock,
-    HmacVerifier,
     Router,
-    make_web_app,
 )
-from bot.testing import Conversation, SignedRequests
+from bot.testing import talking_to
 
 WRONG: dict[str, Any] = {
     "dict": {"text": "hi"},
@@ -49,8 +46,7 @@ async def test_a_listener_returning_no_reply_is_told_what_a_reply_is(
     kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = Bot(clock=FrozenClock()).include(router)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        chat = Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
         with caplog.at_level(logging.ERROR, logger="bot.dispatch"):
             answer = await chat.command("wrong", kind)
         assert answer.status == 200 and "quote reference" in answer.text
@@ -74,8 +70,7 @@ async def test_an_answer_past_the_deadline_without_late_reply_says_what_would_de
         return "done"
 
     bot = Bot(clock=FrozenClock(), deadline=0.01).include(slow_router)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        chat = Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
         with caplog.at_level(logging.WARNING, logger="bot.dispatch"):
             assert "Working on it" in (await chat.command("slow")).output["text"]
             dropped = asyncio.get_running_loop().create_future()
@@ -120,8 +115,7 @@ async def test_an_error_reply_returning_no_reply_gets_the_error_card_not_a_500(
 
     bot = Bot(clock=FrozenClock(), error_replies={Refused: lambda exc: returned})
     bot.include(failing)
-    async with TestClient(TestServer(make_web_app(bot, HmacVerifier("s", bot.clock)))) as client:
-        chat = Conversation(client, SignedRequests("s", bot.clock))
+    async with talking_to(bot) as chat:
         with caplog.at_level(logging.ERROR, logger="bot.dispatch"):
             answer = await chat.command("refuse")
     assert answer.status == 200 and "quote reference" in answer.text
