@@ -381,10 +381,7 @@ def express(server: web.Server, app: web.Application) -> None:
                 f"{route.method} {resource.canonical} is routed to another route: an earlier "
                 "one for its path, or a path a request target does not say as it is"
             )
-        match = web.UrlMappingMatchInfo({}, route)
-        match.add_app(app)
-        match.freeze()
-        lanes[(route.method, resource.canonical)] = (route.handler, match)
+        lanes[(route.method, resource.canonical)] = (route.handler, _match(route, app))
     routed = server.request_handler
 
     def handle(request: BaseRequest) -> Awaitable[web.StreamResponse]:
@@ -414,9 +411,7 @@ def answer_pathless(server: web.Server, app: web.Application) -> None:
     if resource is None or app.middlewares:
         return
     [route] = list(resource)
-    match = web.UrlMappingMatchInfo({}, route)
-    match.add_app(app)
-    match.freeze()
+    match = _match(route, app)
     routed, unrouted = server.request_handler, route.handler
 
     def handle(request: BaseRequest) -> Awaitable[web.StreamResponse]:
@@ -426,6 +421,15 @@ def answer_pathless(server: web.Server, app: web.Application) -> None:
         return unrouted(request)  # type: ignore[arg-type]
 
     server.request_handler = handle
+
+
+def _match(route: web.AbstractRoute, app: web.Application) -> web.UrlMappingMatchInfo:
+    """The match `app`'s router makes for a request it answers with `route` (no path variables),
+    made once and frozen: shared by every request a lane hands to `route`."""
+    match = web.UrlMappingMatchInfo({}, route)
+    match.add_app(app)
+    match.freeze()
+    return match
 
 
 def _routes_by_host(app: web.Application) -> bool:
